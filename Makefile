@@ -1,0 +1,37 @@
+# The two commands a new user types: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test check lint typecheck bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+## demo: install, build the demo site, import demo subscribers, preview and send the issue to the outbox
+demo: $(VENV)/.installed
+	$(BIN)/python demo/build.py
+	$(BIN)/digest subscribers import subscribers/demo.csv
+	$(BIN)/digest preview
+	$(BIN)/digest run
+	@echo "Open preview/preview.html in a browser; the sent messages are the .eml files under outbox/."
+
+## test: install with the dev extras and run ruff, mypy and pytest
+test: $(VENV)/.installed
+	$(BIN)/ruff check digest tests bench demo/build.py
+	$(BIN)/ruff format --check digest tests bench demo/build.py
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q
+
+check: test
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/render.py
+
+clean:
+	rm -rf $(VENV) outbox preview subscribers/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,117 @@
+"""Parse one RSS, Atom or JSON Feed document into articles (feedparser does the formats)."""
+
+from __future__ import annotations
+
+import calendar
+import json
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+
+from digest.collect.canonical import canonical_url
+from digest.collect.fetch import Fetched
+from digest.collect.text import plain_text, squash
+from digest.errors import SourceError
+from digest.models import Article
+
+
+def parse_feed(fetched: Fetched, source: str, now: datetime) -> list[Article]:
+    """Return the feed's entries as articles; raise SourceError when it is not a feed at all."""
+    if fetched.body.lstrip()[:1] == b"{":
+        entries, base = _json_feed(fetched, source)
+    else:
+        entries, base = _xml_feed(fetched, source)
+    articles = []
+    for entry in entries:
+        article = _article(entry, base, source, now)
+        if article is not None:
+            articles.append(article)
+    return articles
+
+
+def _xml_feed(fetched: Fetched, source: str) -> tuple[list[Any], str]:
+    parsed = feedparser.parse(fetched.body, response_headers={"content-location": fetched.url})
+    if not parsed.entries and (parsed.bozo or not parsed.get("version")):
+        reason = parsed.get("bozo_exception") or "no feed entries found"
+        raise SourceError(source, f"is not an RSS, Atom or JSON feed ({reason})")
+    base = parsed.feed.get("link") or fetched.url
+    return list(parsed.entries), str(base)
+
+
+def _json_feed(fetched: Fetched, source: str) -> tuple[list[Any], str]:
+    try:
+        data = json.loads(fetched.body)
+        items = data["items"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SourceError(source, f"is not a JSON Feed ({exc})") from None
+    entries = [_json_item(item) for item in items if isinstance(item, dict)]
+    return entries, str(data.get("home_page_url") or fetched.url)
+
+
+def _json_item(item: dict[str, Any]) -> dict[str, Any]:
+    """Map a JSON Feed item onto the keys feedparser gives, so one path handles both."""
+    published = item.get("date_published") or item.get("date_modified")
+    parsed = None
+    if published:
+        try:
+            parsed = datetime.fromisoformat(published).astimezone(UTC).timetuple()
+        except ValueError:
+            parsed = None
+    authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
+    return {
+        "link": item.get("url") or item.get("external_url") or "",
+        "id": str(item.get("id", "")),
+        "title": item.get("title", ""),
+        "published_parsed": parsed,
+        "summary": item.get("summary") or item.get("content_html") or item.get("content_text", ""),
+        "tags": [{"term": tag} for tag in item.get("tags", [])],
+        "author": (authors[0].get("name", "") if authors else ""),
+        "image": item.get("image") or item.get("banner_image") or "",
+    }
+
+
+def _article(entry: Any, base: str, source: str, now: datetime) -> Article | None:
+    link = entry.get("link") or ""
+    if not link:
+        return None
+    url = canonical_url(urljoin(base, link))
+    return Article(
+        url=url,
+        title=squash(plain_text(entry.get("title", ""))) or url,
+        published=_published(entry) or now,
+        source=source,
+        guid=str(entry.get("id", "")),
+        section=_first_tag(entry),
+        author=squash(entry.get("author", "")),
+        summary=plain_text(entry.get("summary", "")),
+        image_url=_image(entry, url),
+    )
+
+
+def _published(entry: Any) -> datetime | None:
+    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    if not stamp:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC)
+
+
+def _first_tag(entry: Any) -> str:
+    for tag in entry.get("tags") or []:
+        term = (tag.get("term") or tag.get("label") or "").strip()
+        if term:
+            return term
+    return ""
+
+
+def _image(entry: Any, page_url: str) -> str:
+    if entry.get("image") and isinstance(entry["image"], str):
+        return urljoin(page_url, entry["image"])
+    for media in (entry.get("media_content") or []) + (entry.get("media_thumbnail") or []):
+        if media.get("url") and media.get("medium", "image") == "image":
+            return urljoin(page_url, str(media["url"]))
+    for link in entry.get("links") or []:
+        if link.get("rel") == "enclosure" and str(link.get("type", "")).startswith("image/"):
+            return urljoin(page_url, str(link["href"]))
+    return ""

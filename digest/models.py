@@ -1,0 +1,194 @@
+"""The frozen values that cross each stage boundary: collect → summarize → compose → render → deliver."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something that went wrong with one input (a feed, a page, a row) while the rest went on."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article found in a feed, enriched with what its page says when it was fetched."""
+
+    url: str
+    title: str
+    published: datetime
+    source: str
+    guid: str = ""
+    section: str = ""
+    author: str = ""
+    summary: str = ""
+    paragraphs: tuple[str, ...] = ()
+    image_url: str = ""
+    image_alt: str = ""
+    image_credit: str = ""
+    image_caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """What collect found for one issue: articles in the window, newest first, and the problems."""
+
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...] = ()
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Teaser:
+    """A "keep reading" teaser: the article's own lede with its image, credit and section."""
+
+    url: str
+    title: str
+    section: str
+    paragraphs: tuple[str, ...]
+    published: datetime
+    author: str = ""
+    image_url: str = ""
+    image_alt: str = ""
+    image_credit: str = ""
+    truncated: bool = False
+    dropped: tuple[Problem, ...] = ()
+
+    @property
+    def word_count(self) -> int:
+        """Number of words in the teaser text."""
+        return sum(len(p.split()) for p in self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled group of teasers in an issue, in the order they are shown."""
+
+    title: str
+    teasers: tuple[Teaser, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One issue of a newsletter, ready to render: what goes in it and in which order."""
+
+    id: str
+    newsletter: str
+    title: str
+    subject: str
+    preheader: str
+    sections: tuple[Section, ...]
+    created: datetime
+    intro: str = ""
+
+    @property
+    def teasers(self) -> tuple[Teaser, ...]:
+        """Every teaser of the issue in display order."""
+        return tuple(t for s in self.sections for t in s.teasers)
+
+    @property
+    def lead(self) -> Teaser:
+        """The first teaser of the issue (the subject line usually names it)."""
+        return self.teasers[0]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedIssue:
+    """The issue compiled once to HTML and text, with per-recipient placeholders left in."""
+
+    issue_id: str
+    newsletter: str
+    subject: str
+    html: str
+    text: str
+    warnings: tuple[str, ...] = ()
+
+
+class SubscriberStatus(enum.StrEnum):
+    """Where a subscriber stands on a list."""
+
+    PENDING = "pending"
+    ACTIVE = "active"
+    UNSUBSCRIBED = "unsubscribed"
+    BOUNCED = "bounced"
+    COMPLAINED = "complained"
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """A person on a list."""
+
+    id: int
+    email: str
+    list: str
+    name: str = ""
+    status: SubscriberStatus = SubscriberStatus.ACTIVE
+
+
+class DeliveryStatus(enum.StrEnum):
+    """The state of one (issue, subscriber) row in the ledger."""
+
+    PENDING = "pending"
+    IN_FLIGHT = "in_flight"
+    SENT = "sent"
+    FAILED = "failed"
+    SUPPRESSED = "suppressed"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One recipient's row in the ledger for one issue."""
+
+    issue_id: str
+    subscriber_id: int
+    email: str
+    status: DeliveryStatus
+    attempts: int = 0
+    message_id: str = ""
+    error: str = ""
+    updated: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """The per-recipient values substituted into a rendered issue."""
+
+    subscriber_id: int
+    email: str
+    name: str
+    unsubscribe_url: str
+    unsubscribe_mailto: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    """One personalized message handed to a provider."""
+
+    issue_id: str
+    subscriber_id: int
+    to: str
+    sender: str
+    subject: str
+    html: str
+    text: str
+    headers: tuple[tuple[str, str], ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """What the provider said about one message of a batch."""
+
+    subscriber_id: int
+    accepted: bool
+    message_id: str = ""
+    error: str = ""
+    permanent: bool = False

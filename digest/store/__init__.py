@@ -1,0 +1,88 @@
+"""The store: SQLite by default, PostgreSQL by URL; subscribers, issues and the delivery ledger."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+
+from digest.errors import StoreError
+from digest.store.issues import IssueRepository
+from digest.store.ledger import Ledger
+from digest.store.schema import metadata, settings
+from digest.store.sql import insert_ignoring_duplicates
+from digest.store.subscribers import SubscriberRepository
+
+__all__ = ["Store", "open_store"]
+
+
+class Store:
+    """One database holding the lists, the issues and the ledger; pass it to whoever needs it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.subscribers = SubscriberRepository(engine)
+        self.issues = IssueRepository(engine)
+        self.ledger = Ledger(engine)
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        """Read a stored setting."""
+        with self.engine.connect() as conn:
+            value = conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
+        return value if value is not None else default
+
+    def generated_secret(self, key: str = "generated_secret") -> str:
+        """A random secret kept in the store, made on first use (for the embedded default only)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert_ignoring_duplicates(self.engine, settings).values(
+                    key=key, value=secrets.token_urlsafe(32)
+                )
+            )
+            return str(conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar())
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.engine.dispose()
+
+
+def open_store(url: str, *, create: bool = True) -> Store:
+    """Open (and by default create) the store at a SQLAlchemy URL."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(
+            f"Store URL '{url}' is not a database URL", "see store.url in schedule.toml"
+        ) from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(parsed, **_engine_options(parsed.get_backend_name()))
+        if parsed.get_backend_name() == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        if create:
+            metadata.create_all(engine)
+    except (OperationalError, SQLAlchemyError, ImportError) as exc:
+        raise StoreError(
+            f"Store '{parsed.render_as_string(hide_password=True)}' cannot be opened: {exc}",
+            "check store.url and that the database server is running",
+        ) from None
+    return Store(engine)
+
+
+def _engine_options(backend: str) -> dict[str, Any]:
+    if backend == "sqlite":
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

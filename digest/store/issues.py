@@ -1,0 +1,112 @@
+"""Issue queries: an issue is stored once per (newsletter, slot) with its rendered content."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, select, update
+
+from digest.models import RenderedIssue
+from digest.store.schema import issue_articles, issues
+from digest.store.sql import insert_ignoring_duplicates, utc
+
+
+@dataclass(frozen=True, slots=True)
+class StoredIssue:
+    """An issue as the store keeps it: the rendered parts, so a resumed send sends the same thing."""
+
+    id: str
+    newsletter: str
+    slot: str
+    list_name: str
+    subject: str
+    html: str
+    text: str
+    status: str
+    created: datetime
+    sent: datetime | None
+
+    def rendered(self) -> RenderedIssue:
+        """The stored issue as the deliver stage takes it."""
+        return RenderedIssue(self.id, self.newsletter, self.subject, self.html, self.text)
+
+
+class IssueRepository:
+    """The issues and issue_articles tables."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def get(self, issue_id: str) -> StoredIssue | None:
+        """One issue by id."""
+        with self._engine.connect() as conn:
+            row = conn.execute(select(issues).where(issues.c.id == issue_id)).first()
+        if row is None:
+            return None
+        return StoredIssue(
+            row.id,
+            row.newsletter,
+            row.slot,
+            row.list,
+            row.subject,
+            row.html,
+            row.text,
+            row.status,
+            utc(row.created_at) or datetime.min,
+            utc(row.sent_at),
+        )
+
+    def create(
+        self,
+        rendered: RenderedIssue,
+        slot: str,
+        list_name: str,
+        article_urls: Sequence[str],
+        now: datetime,
+    ) -> bool:
+        """Store a new issue and its articles; False when the slot already has an issue."""
+        with self._engine.begin() as conn:
+            created = conn.execute(
+                insert_ignoring_duplicates(self._engine, issues).values(
+                    id=rendered.issue_id,
+                    newsletter=rendered.newsletter,
+                    slot=slot,
+                    list=list_name,
+                    subject=rendered.subject,
+                    html=rendered.html,
+                    text=rendered.text,
+                    status="sending",
+                    created_at=now,
+                )
+            ).rowcount
+            if not created:
+                return False
+            rows = [
+                {
+                    "issue_id": rendered.issue_id,
+                    "newsletter": rendered.newsletter,
+                    "url": u,
+                    "position": i,
+                }
+                for i, u in enumerate(article_urls)
+            ]
+            if rows:
+                conn.execute(insert_ignoring_duplicates(self._engine, issue_articles), rows)
+        return True
+
+    def mark_sent(self, issue_id: str, now: datetime) -> None:
+        """Record that every recipient of the issue has been handled."""
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(issues)
+                .where(issues.c.id == issue_id, issues.c.status != "sent")
+                .values(status="sent", sent_at=now)
+            )
+
+    def sent_urls(self, newsletter: str) -> frozenset[str]:
+        """Canonical URLs of every article that went out in an earlier issue of the newsletter."""
+        query = select(issue_articles.c.url).where(issue_articles.c.newsletter == newsletter)
+        with self._engine.connect() as conn:
+            return frozenset(conn.execute(query).scalars())

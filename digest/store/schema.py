@@ -1,0 +1,80 @@
+"""The store's tables (SQLAlchemy Core): subscribers, issues, the delivery ledger, settings."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+subscribers = Table(
+    "subscribers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("list", String(100), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("name", String(200), nullable=False, default=""),
+    Column("status", String(20), nullable=False),
+    Column("source", String(200), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("list", "email", name="uq_subscribers_list_email"),
+    Index("ix_subscribers_list_status", "list", "status", "id"),
+)
+
+issues = Table(
+    "issues",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("newsletter", String(100), nullable=False),
+    Column("slot", String(40), nullable=False),
+    Column("list", String(100), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("html", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    UniqueConstraint("newsletter", "slot", name="uq_issues_newsletter_slot"),
+)
+
+issue_articles = Table(
+    "issue_articles",
+    metadata,
+    Column("issue_id", String(200), ForeignKey("issues.id"), nullable=False),
+    Column("newsletter", String(100), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    UniqueConstraint("newsletter", "url", name="uq_issue_articles_newsletter_url"),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("issue_id", String(200), ForeignKey("issues.id"), primary_key=True),
+    Column("subscriber_id", Integer, ForeignKey("subscribers.id"), primary_key=True),
+    Column("email", String(320), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("message_id", String(300), nullable=False, default=""),
+    Column("error", Text, nullable=False, default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_deliveries_issue_status", "issue_id", "status", "subscriber_id"),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)

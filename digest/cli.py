@@ -121,7 +121,7 @@ def preview(
     _problems(prepared.problems, obj["quiet"])
     if prepared.rendered is None:
         raise DigestError(f"Newsletter '{name}': {job._nothing_new(prepared)}", "check the sources")
-    folder = Path(out_dir) if out_dir else config.base_dir / "preview"
+    folder = (Path(out_dir) if out_dir else config.base_dir / "preview").resolve()
     folder.mkdir(parents=True, exist_ok=True)
     values = {
         "email": "reader@example.org",

@@ -80,8 +80,9 @@ class IssueRepository:
                     status="sending",
                     created_at=now,
                 )
-            ).rowcount
-            if not created:
+                .returning(issues.c.id)
+            ).first()
+            if created is None:
                 return False
             rows = [
                 {

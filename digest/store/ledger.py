@@ -52,9 +52,14 @@ class Ledger:
             "error",
             "updated_at",
         ]
-        statement = insert_ignoring_duplicates(self._engine, deliveries).from_select(columns, source)
+        statement = (
+            insert_ignoring_duplicates(self._engine, deliveries)
+            .from_select(columns, source)
+            .returning(deliveries.c.subscriber_id)
+        )
+        # RETURNING counts the new rows on both backends (psycopg reports rowcount -1 here).
         with self._engine.begin() as conn:
-            return max(conn.execute(statement).rowcount, 0)
+            return sum(1 for _ in conn.execute(statement))
 
     def requeue_in_flight(self, issue_id: str, now: datetime) -> int:
         """After a crash, rows left in flight go back to pending (at-least-once)."""

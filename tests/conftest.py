@@ -1,0 +1,97 @@
+"""Shared fixtures: the demo site built at a fixed time, a demo project, both store backends."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from digest.store import Store, open_store
+from digest.store.schema import metadata
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+POSTGRES_URL = os.environ.get("DIGEST_TEST_POSTGRES_URL", "")
+
+
+def demo_builder() -> ModuleType:
+    """The demo/build.py script as a module (it is not part of the package)."""
+    spec = importlib.util.spec_from_file_location("demo_build", ROOT / "demo" / "build.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    # dataclasses resolve string annotations through sys.modules, so register before running it.
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site (pages, feeds, images) built as of NOW in a temporary folder."""
+    out = tmp_path_factory.mktemp("site")
+    demo_builder().build(out, NOW)
+    return out
+
+
+def write_config(folder: Path, site: Path, store_url: str | None = None, extra: str = "") -> Path:
+    """A schedule.toml for the demo site in ``folder``, with the project's templates copied beside it."""
+    shutil.copytree(ROOT / "templates", folder / "templates", dirs_exist_ok=True)
+    store = store_url or "sqlite:///subscribers/digest.sqlite3"
+    text = f"""
+[store]
+url = "{store}"
+
+[provider]
+name = "outbox"
+outbox_dir = "outbox"
+
+[server]
+public_url = "https://news.example.org"
+
+[newsletters.weekly]
+title = "The Meridian Weekly"
+from = "The Meridian <newsletter@example.org>"
+list = "weekly"
+postal_address = "1 Example Street, Springfield"
+timezone = "America/New_York"
+
+[[newsletters.weekly.sources]]
+url = "{site / "feed.xml"}"
+pages = true
+mirror = {{ url = "https://meridian.example/", dir = "{site}" }}
+{extra}
+"""
+    path = folder / "schedule.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def demo_config(tmp_path: Path, demo_site: Path) -> Path:
+    """A demo project in a temporary folder: schedule.toml, templates, SQLite store path."""
+    return write_config(tmp_path, demo_site)
+
+
+def _backends() -> list[str]:
+    return ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+@pytest.fixture(params=_backends())
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty store on each backend: SQLite always, PostgreSQL when DIGEST_TEST_POSTGRES_URL is set."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}" if request.param == "sqlite" else POSTGRES_URL
+    opened = open_store(url)
+    if request.param == "postgresql":
+        metadata.drop_all(opened.engine)
+        metadata.create_all(opened.engine)
+    yield opened
+    if request.param == "postgresql":
+        metadata.drop_all(opened.engine)
+    opened.close()

@@ -1,0 +1,140 @@
+"""The CLI end to end on the demo publication, as a user runs it (real processes, real files)."""
+
+from __future__ import annotations
+
+import email
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from email.policy import default
+from pathlib import Path
+
+import pytest
+from conftest import demo_builder, write_config
+
+CSV = "email,name\nana@example.org,Ana\nnot-an-address,Broken\nbo@example.com,Bo\nANA@example.org,Ana\n"
+
+
+def digest(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the digest command in a project folder."""
+    return subprocess.run(
+        [sys.executable, "-m", "digest", *args], cwd=project, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture(scope="module")
+def live_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site built as of the real clock, since the CLI reads the real clock."""
+    out = tmp_path_factory.mktemp("live-site")
+    demo_builder().build(out, datetime.now(UTC))
+    return out
+
+
+@pytest.fixture
+def project(tmp_path: Path, live_site: Path) -> Path:
+    """A demo project folder with schedule.toml, templates and a subscriber CSV."""
+    write_config(tmp_path, live_site)
+    (tmp_path / "people.csv").write_text(CSV)
+    return tmp_path
+
+
+def _window_titles(site: Path) -> list[str]:
+    import feedparser
+
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    cutoff = datetime.now(UTC) - timedelta(days=7)
+    return [
+        e.title for e in feed.entries if datetime(*e.published_parsed[:6], tzinfo=UTC) > cutoff + timedelta(minutes=5)
+    ]
+
+
+def test_import_reports_rejected_rows_with_line_numbers(project: Path) -> None:
+    result = digest(project, "subscribers", "import", "people.csv")
+    assert result.returncode == 0, result.stderr
+    assert "people.csv line 3" in result.stderr and "not-an-address" in result.stderr
+    assert "2 added" in result.stdout and "1 rejected" in result.stdout and "1 duplicates merged" in result.stdout
+    listed = json.loads(digest(project, "subscribers", "list", "--json").stdout)
+    assert sorted(p["email"] for p in listed) == ["ana@example.org", "bo@example.com"]
+    assert json.loads(digest(project, "subscribers", "count", "--json").stdout) == {"active": 2}
+
+
+def test_preview_shows_every_article_in_the_window(project: Path, live_site: Path) -> None:
+    result = digest(project, "preview", "--out", "pv")
+    assert result.returncode == 0, result.stderr
+    html = (project / "pv" / "preview.html").read_text()
+    text = (project / "pv" / "preview.txt").read_text()
+    titles = _window_titles(live_site)
+    assert len(titles) >= 10
+    for title in titles:
+        escaped = title.replace("'", "&#39;")
+        assert escaped in html or title in html, title
+        assert title in text
+    assert html.count("keep reading →") == len(titles)
+    assert "Sign up for The Meridian" not in html and "We use cookies" not in html
+    assert str(project / "pv" / "preview.html") in result.stdout
+
+
+def test_run_sends_once_and_a_second_run_sends_nothing(project: Path) -> None:
+    digest(project, "subscribers", "import", "people.csv")
+    first = digest(project, "run")
+    assert first.returncode == 0, first.stderr
+    assert "Sent 2 of 2 (0 failed, 0 skipped)" in first.stdout
+    files = sorted((project / "outbox").glob("*/*.eml"))
+    assert [f.name.split("-", 1)[1] for f in files] == ["ana@example.org.eml", "bo@example.com.eml"]
+    message = email.message_from_bytes(files[0].read_bytes(), policy=default)
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "https://news.example.org/u/" in message["List-Unsubscribe"]
+    second = digest(project, "run", "--json")
+    assert second.returncode == 0, second.stderr
+    outcome = json.loads(second.stdout)
+    assert (outcome["sent"], outcome["already_sent"]) == (0, 2)
+    assert len(list((project / "outbox").glob("*/*.eml"))) == 2
+
+
+def test_broken_feed_is_reported_and_the_issue_goes_on(tmp_path: Path, live_site: Path) -> None:
+    extra = '\n[[newsletters.weekly.sources]]\nurl = "missing/feed.xml"\n'
+    config = write_config(tmp_path, live_site, extra=extra)
+    text = config.read_text()
+    # The extra source must follow the first one inside the same newsletter.
+    config.write_text(text.replace(extra, "") + extra)
+    (tmp_path / "people.csv").write_text(CSV)
+    digest(tmp_path, "subscribers", "import", "people.csv")
+    result = digest(tmp_path, "run")
+    assert result.returncode == 0, result.stderr
+    assert "missing/feed.xml" in result.stderr and "not found" in result.stderr
+    assert "Sent 2 of 2" in result.stdout
+
+
+def test_check_names_a_broken_template_line_without_a_traceback(project: Path) -> None:
+    partial = project / "templates" / "partials" / "teaser.mjml.j2"
+    partial.write_text(partial.read_text().replace("{{ teaser.title }}", "{{ teaser.titel }}"))
+    result = digest(project, "check")
+    assert result.returncode == 1
+    assert "partials/teaser.mjml.j2" in result.stderr and "line" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert digest(project, "-v", "check").stderr.count("Traceback") == 1
+
+
+def test_run_refuses_to_send_with_a_broken_template(project: Path) -> None:
+    digest(project, "subscribers", "import", "people.csv")
+    footer = project / "templates" / "partials" / "footer.mjml.j2"
+    footer.write_text(footer.read_text().replace("{{ recipient.unsubscribe_url }}", "#"))
+    result = digest(project, "run")
+    assert result.returncode == 1
+    assert "unsubscribe" in result.stderr
+    assert not (project / "outbox").exists()
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    from click.testing import CliRunner
+
+    from digest.cli import cli
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    commands = {"preview", "run", "check", "subscribers import", "subscribers list", "subscribers count",
+                "subscribers add"}  # fmt: skip
+    for command in commands:
+        result = CliRunner().invoke(cli, [*command.split(), "--help"])
+        assert result.exit_code == 0 and "-c, --config" in result.output, command
+        assert f"digest {command}" in readme, command

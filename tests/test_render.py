@@ -1,0 +1,126 @@
+"""Rendering: Jinja2 → MJML → HTML once, text part, errors that name the template line, lint."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import NOW, ROOT
+
+from digest.config import NewsletterConfig, ThemeConfig
+from digest.errors import TemplateError
+from digest.models import Teaser
+from digest.personalize import placeholder
+from digest.render import compile_mjml, line_and_column, render
+from digest.sample import sample_issue
+
+NEWSLETTER = NewsletterConfig.model_validate(
+    {
+        "title": "The Meridian Weekly",
+        "from": "The Meridian <newsletter@example.org>",
+        "list": "weekly",
+        "postal_address": "1 Example Street, Springfield",
+        "sources": [{"url": "https://example.org/feed.xml"}],
+    }
+)
+
+
+@pytest.fixture
+def templates(tmp_path: Path) -> Path:
+    """A private copy of the project's templates that a test may break."""
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", folder)
+    return folder
+
+
+def test_sample_issue_renders_cards_with_and_without_an_image(templates: Path) -> None:
+    issue = sample_issue("weekly", NEWSLETTER, NOW)
+    rendered = render(issue, NEWSLETTER, ThemeConfig(), templates)
+    assert rendered.html.count("<img") == 1
+    assert 'src="https://example.org/images/sample.jpg"' in rendered.html
+    assert "Top image credit: Sample Photographer" in rendered.html
+    for teaser in issue.teasers:
+        assert f'href="{teaser.url}"' in rendered.html
+        assert teaser.title in rendered.text and teaser.url in rendered.text
+    assert rendered.html.count("keep reading →") == 2
+    assert placeholder("unsubscribe_url") in rendered.html and placeholder("unsubscribe_url") in rendered.text
+    assert "1 Example Street, Springfield" in rendered.html
+    assert issue.preheader in rendered.html
+    assert rendered.warnings == ()
+
+
+def test_feed_text_is_escaped_in_html(templates: Path) -> None:
+    issue = sample_issue("weekly", NEWSLETTER, NOW)
+    hostile = replace(issue.sections[0].teasers[0], title='<script>alert("x")</script> & more')
+    issue = replace(issue, sections=(replace(issue.sections[0], teasers=(hostile,)),))
+    rendered = render(issue, NEWSLETTER, ThemeConfig(), templates)
+    assert "<script>" not in rendered.html
+    assert "&lt;script&gt;" in rendered.html
+    assert '<script>alert("x")</script> & more' in rendered.text
+
+
+def test_undefined_variable_names_the_template_file_and_line(templates: Path) -> None:
+    partial = templates / "partials" / "teaser.mjml.j2"
+    lines = partial.read_text().splitlines()
+    lines.insert(3, "    <mj-text>{{ teaser.titel }}</mj-text>")
+    partial.write_text("\n".join(lines) + "\n")
+    with pytest.raises(TemplateError) as caught:
+        render(sample_issue("weekly", NEWSLETTER, NOW), NEWSLETTER, ThemeConfig(), templates)
+    error = caught.value
+    assert error.template == "partials/teaser.mjml.j2"
+    assert error.line == 4
+    assert "titel" in str(error) and "{{ teaser.titel }}" in str(error)
+
+
+def test_syntax_error_names_the_template_file_and_line(templates: Path) -> None:
+    (templates / "partials" / "footer.mjml.j2").write_text("<mj-section>\n{% if %}\n</mj-section>\n")
+    with pytest.raises(TemplateError) as caught:
+        render(sample_issue("weekly", NEWSLETTER, NOW), NEWSLETTER, ThemeConfig(), templates)
+    assert caught.value.template == "partials/footer.mjml.j2"
+    assert caught.value.line == 2
+    assert "line 2" in str(caught.value)
+
+
+def test_text_template_errors_name_the_text_template(templates: Path) -> None:
+    path = templates / "digest.txt.j2"
+    path.write_text("{{ issue.title }}\n{{ nope }}\n")
+    with pytest.raises(TemplateError) as caught:
+        render(sample_issue("weekly", NEWSLETTER, NOW), NEWSLETTER, ThemeConfig(), templates)
+    assert (caught.value.template, caught.value.line) == ("digest.txt.j2", 2)
+
+
+def test_missing_unsubscribe_link_stops_rendering(templates: Path) -> None:
+    footer = templates / "partials" / "footer.mjml.j2"
+    footer.write_text(footer.read_text().replace("{{ recipient.unsubscribe_url }}", "#"))
+    with pytest.raises(TemplateError, match="no unsubscribe link"):
+        render(sample_issue("weekly", NEWSLETTER, NOW), NEWSLETTER, ThemeConfig(), templates)
+
+
+def test_missing_postal_address_stops_rendering(templates: Path) -> None:
+    footer = templates / "partials" / "footer.mjml.j2"
+    footer.write_text(footer.read_text().replace("{{ newsletter.postal_address }}", ""))
+    with pytest.raises(TemplateError, match="postal address"):
+        render(sample_issue("weekly", NEWSLETTER, NOW), NEWSLETTER, ThemeConfig(), templates)
+
+
+def test_insecure_image_is_a_warning(templates: Path) -> None:
+    issue = sample_issue("weekly", NEWSLETTER, NOW)
+    teaser: Teaser = replace(issue.sections[0].teasers[0], image_url="http://example.org/a.jpg")
+    issue = replace(issue, sections=(replace(issue.sections[0], teasers=(teaser,)),))
+    rendered = render(issue, NEWSLETTER, ThemeConfig(), templates)
+    assert any("http://example.org/a.jpg" in w for w in rendered.warnings)
+
+
+def test_mjml_error_reports_the_line_of_the_rendered_mjml() -> None:
+    source = '<mjml>\n<mj-body>\n<mj-include path="x.mjml" />\n</mj-body>\n</mjml>'
+    with pytest.raises(TemplateError) as caught:
+        compile_mjml(source, "digest.mjml.j2")
+    assert "rendered line 3" in str(caught.value)
+    assert '<mj-include path="x.mjml" />' in str(caught.value)
+
+
+def test_line_and_column_counts_bytes_not_characters() -> None:
+    text = "héllo\nwörld"
+    assert line_and_column(text, len("héllo\nw".encode())) == (2, 2)

@@ -1,0 +1,113 @@
+"""The store on SQLite (always) and PostgreSQL (when DIGEST_TEST_POSTGRES_URL is set)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from conftest import NOW
+
+from digest.models import DeliveryStatus, RenderedIssue, SendResult, SubscriberStatus
+from digest.store import Store
+from digest.store.subscribers import NewSubscriber
+
+
+def _people(count: int, domain: str = "example.org") -> list[NewSubscriber]:
+    return [NewSubscriber(f"person{i}@{domain}", f"Person {i}") for i in range(count)]
+
+
+def _issue(issue_id: str = "weekly-2026-11-25") -> RenderedIssue:
+    return RenderedIssue(issue_id, "weekly", "Subject", "<p>html</p>", "text")
+
+
+def test_upsert_adds_new_subscribers_as_active_and_counts_them(store: Store) -> None:
+    counts = store.subscribers.upsert(_people(3), "weekly", "test", NOW)
+    assert (counts.added, counts.updated, counts.unchanged) == (3, 0, 0)
+    assert store.subscribers.count_by_status("weekly") == {"active": 3}
+
+
+def test_upsert_twice_changes_nothing_and_updates_names(store: Store) -> None:
+    store.subscribers.upsert(_people(2), "weekly", "test", NOW)
+    renamed = [NewSubscriber("person0@example.org", "New Name"), NewSubscriber("person1@example.org")]
+    counts = store.subscribers.upsert(renamed, "weekly", "test", NOW)
+    assert (counts.added, counts.updated, counts.unchanged) == (0, 1, 1)
+    names = {s.email: s.name for s in store.subscribers.stream("weekly")}
+    assert names == {"person0@example.org": "New Name", "person1@example.org": "Person 1"}
+
+
+def test_import_never_reactivates_an_unsubscribed_address_unless_asked(store: Store) -> None:
+    store.subscribers.upsert(_people(1), "weekly", "test", NOW)
+    person = next(store.subscribers.stream("weekly"))
+    store.subscribers.set_status(person.id, SubscriberStatus.UNSUBSCRIBED, NOW)
+    counts = store.subscribers.upsert(_people(1), "weekly", "test", NOW)
+    assert counts.kept_out == 1
+    assert store.subscribers.count_by_status("weekly") == {"unsubscribed": 1}
+    store.subscribers.upsert(_people(1), "weekly", "test", NOW, resubscribe=True)
+    assert store.subscribers.count_by_status("weekly") == {"active": 1}
+
+
+def test_same_address_on_two_lists_is_two_subscribers(store: Store) -> None:
+    store.subscribers.upsert(_people(2), "weekly", "test", NOW)
+    store.subscribers.upsert(_people(1), "daily", "test", NOW)
+    assert store.subscribers.count_by_status() == {"active": 3}
+    assert [s.list for s in store.subscribers.stream("daily")] == ["daily"]
+
+
+def test_stream_pages_through_every_subscriber_in_id_order(store: Store) -> None:
+    store.subscribers.upsert(_people(25), "weekly", "test", NOW)
+    streamed = list(store.subscribers.stream("weekly", batch=7))
+    assert len(streamed) == 25
+    assert [s.id for s in streamed] == sorted(s.id for s in streamed)
+    assert len({s.email for s in streamed}) == 25
+
+
+def test_an_issue_slot_is_created_once(store: Store) -> None:
+    assert store.issues.create(_issue(), "2026-11-25", "weekly", ["https://a.example/1"], NOW)
+    again = RenderedIssue("weekly-2026-11-25", "weekly", "Other", "<p>other</p>", "other")
+    assert not store.issues.create(again, "2026-11-25", "weekly", [], NOW)
+    stored = store.issues.get("weekly-2026-11-25")
+    assert stored is not None and stored.subject == "Subject" and stored.status == "sending"
+
+
+def test_articles_of_sent_issues_are_remembered_per_newsletter(store: Store) -> None:
+    store.issues.create(_issue(), "2026-11-25", "weekly", ["https://a.example/1", "https://a.example/2"], NOW)
+    assert store.issues.sent_urls("weekly") == {"https://a.example/1", "https://a.example/2"}
+    assert store.issues.sent_urls("daily") == frozenset()
+
+
+def test_ledger_enqueues_each_active_subscriber_once(store: Store) -> None:
+    store.subscribers.upsert(_people(4), "weekly", "test", NOW)
+    gone = next(store.subscribers.stream("weekly"))
+    store.subscribers.set_status(gone.id, SubscriberStatus.UNSUBSCRIBED, NOW)
+    store.issues.create(_issue(), "2026-11-25", "weekly", [], NOW)
+    assert store.ledger.enqueue("weekly-2026-11-25", "weekly", NOW) == 3
+    assert store.ledger.enqueue("weekly-2026-11-25", "weekly", NOW) == 0
+    assert store.ledger.counts("weekly-2026-11-25") == {"pending": 3}
+
+
+def test_ledger_claims_batches_in_flight_and_records_results(store: Store) -> None:
+    store.subscribers.upsert(_people(5), "weekly", "test", NOW)
+    store.issues.create(_issue(), "2026-11-25", "weekly", [], NOW)
+    store.ledger.enqueue("weekly-2026-11-25", "weekly", NOW)
+    first = store.ledger.claim("weekly-2026-11-25", 3, NOW)
+    assert len(first) == 3
+    assert store.ledger.counts("weekly-2026-11-25") == {"in_flight": 3, "pending": 2}
+    results = [SendResult(first[0].subscriber_id, True, "id-0"), SendResult(first[1].subscriber_id, False)]
+    store.ledger.finish("weekly-2026-11-25", results, NOW)
+    second = store.ledger.claim("weekly-2026-11-25", 10, NOW + timedelta(seconds=1))
+    assert {r.subscriber_id for r in second}.isdisjoint({r.subscriber_id for r in first})
+    assert len(second) == 2
+
+
+def test_ledger_requeues_rows_left_in_flight_after_a_crash(store: Store) -> None:
+    store.subscribers.upsert(_people(2), "weekly", "test", NOW)
+    store.issues.create(_issue(), "2026-11-25", "weekly", [], NOW)
+    store.ledger.enqueue("weekly-2026-11-25", "weekly", NOW)
+    store.ledger.claim("weekly-2026-11-25", 2, NOW)
+    assert store.ledger.requeue_in_flight("weekly-2026-11-25", NOW) == 2
+    assert store.ledger.counts("weekly-2026-11-25") == {DeliveryStatus.PENDING.value: 2}
+
+
+def test_generated_secret_is_made_once_and_kept(store: Store) -> None:
+    first = store.generated_secret()
+    assert len(first) >= 32
+    assert store.generated_secret() == first

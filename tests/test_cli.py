@@ -45,7 +45,9 @@ def _window_titles(site: Path) -> list[str]:
     feed = feedparser.parse((site / "feed.xml").read_bytes())
     cutoff = datetime.now(UTC) - timedelta(days=7)
     return [
-        e.title for e in feed.entries if datetime(*e.published_parsed[:6], tzinfo=UTC) > cutoff + timedelta(minutes=5)
+        e.title
+        for e in feed.entries
+        if datetime(*e.published_parsed[:6], tzinfo=UTC) > cutoff + timedelta(minutes=5)
     ]
 
 
@@ -53,7 +55,11 @@ def test_import_reports_rejected_rows_with_line_numbers(project: Path) -> None:
     result = digest(project, "subscribers", "import", "people.csv")
     assert result.returncode == 0, result.stderr
     assert "people.csv line 3" in result.stderr and "not-an-address" in result.stderr
-    assert "2 added" in result.stdout and "1 rejected" in result.stdout and "1 duplicates merged" in result.stdout
+    assert (
+        "2 added" in result.stdout
+        and "1 rejected" in result.stdout
+        and "1 duplicates merged" in result.stdout
+    )
     listed = json.loads(digest(project, "subscribers", "list", "--json").stdout)
     assert sorted(p["email"] for p in listed) == ["ana@example.org", "bo@example.com"]
     assert json.loads(digest(project, "subscribers", "count", "--json").stdout) == {"active": 2}

@@ -1,4 +1,4 @@
-"""Delivery through the outbox provider: once per recipient, list headers, resumable, unsubscribes honoured."""
+"""Delivery via the outbox provider: once per recipient, list headers, resumable, unsubscribes honoured."""
 
 from __future__ import annotations
 
@@ -56,7 +56,9 @@ def test_each_subscriber_gets_one_eml_with_list_unsubscribe_headers(store: Store
     assert message["To"] == "p0@example.org"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     url, mailto = (part.strip(" <>") for part in message["List-Unsubscribe"].split(","))
-    assert url.startswith("https://news.example.org/u/") and mailto.startswith("mailto:unsubscribe@example.org")
+    assert url.startswith("https://news.example.org/u/") and mailto.startswith(
+        "mailto:unsubscribe@example.org"
+    )
     assert verify_token("test-secret", url.rsplit("/", 1)[1], "p0@example.org")
     assert not verify_token("test-secret", url.rsplit("/", 1)[1], "p1@example.org")
     assert message.get_content_type() == "multipart/alternative"

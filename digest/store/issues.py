@@ -69,7 +69,8 @@ class IssueRepository:
         """Store a new issue and its articles; False when the slot already has an issue."""
         with self._engine.begin() as conn:
             created = conn.execute(
-                insert_ignoring_duplicates(self._engine, issues).values(
+                insert_ignoring_duplicates(self._engine, issues)
+                .values(
                     id=rendered.issue_id,
                     newsletter=rendered.newsletter,
                     slot=slot,

@@ -331,10 +331,7 @@ def site_footer(site: Site, year: int) -> str:
 
 def section_label(section: str) -> str:
     """Return the small capitalised section link shown above headlines."""
-    return (
-        f'<p class="section-label"><a href="/section/{slugify(section)}">'
-        f"{esc(section.upper())}</a></p>"
-    )
+    return f'<p class="section-label"><a href="/section/{slugify(section)}">{esc(section.upper())}</a></p>'
 
 
 def share_buttons(site: Site, article: Article) -> str:
@@ -370,9 +367,7 @@ def lead_figure(article: Article) -> str:
     caption = f'<span class="caption">{esc(article.caption)}</span>'
     if not article.credit_in_body:
         caption += f' <span class="credit">{esc(article.credit)}</span>'
-    figure = (
-        f'<figure class="lead">{lead_image_tag(article)}<figcaption>{caption}</figcaption></figure>'
-    )
+    figure = f'<figure class="lead">{lead_image_tag(article)}<figcaption>{caption}</figcaption></figure>'
     if article.credit_in_body:
         figure += f'\n<p class="credit">{esc(article.credit)}</p>'
     return figure
@@ -425,10 +420,7 @@ def pick_related(article: Article, articles: Sequence[Article], count: int = 3) 
 
 def related_links(article: Article, articles: Sequence[Article]) -> str:
     """Return the "Related" section at the foot of an article."""
-    items = [
-        f'<li><a href="{esc(a.path)}">{esc(a.title)}</a></li>'
-        for a in pick_related(article, articles)
-    ]
+    items = [f'<li><a href="{esc(a.path)}">{esc(a.title)}</a></li>' for a in pick_related(article, articles)]
     lines = ['<section class="related-links">', "<h2>Related</h2>", "<ul>", *items, "</ul>"]
     return "\n".join([*lines, "</section>"])
 
@@ -467,10 +459,7 @@ def article_main(site: Site, article: Article, articles: Sequence[Article]) -> s
         section_label(article.section),
         f"<h1>{esc(article.title)}</h1>",
         f'<p class="dek">{esc(article.dek)}</p>',
-        (
-            f'<p class="byline">By <a href="/authors/{slugify(article.author)}">'
-            f"{esc(article.author)}</a></p>"
-        ),
+        (f'<p class="byline">By <a href="/authors/{slugify(article.author)}">{esc(article.author)}</a></p>'),
         (
             f'<p class="dateline"><time datetime="{iso(article.published)}">'
             f"{human_date(article.published)}</time></p>"
@@ -493,9 +482,7 @@ def document(head: str, body_parts: Sequence[str]) -> str:
     return f'<!DOCTYPE html>\n<html lang="en">\n{head}\n<body>\n{body}\n</body>\n</html>\n'
 
 
-def article_page(
-    site: Site, article: Article, articles: Sequence[Article], now: dt.datetime
-) -> str:
+def article_page(site: Site, article: Article, articles: Sequence[Article], now: dt.datetime) -> str:
     """Return the full HTML of an article page."""
     body = [
         COOKIE_BANNER,
@@ -664,9 +651,7 @@ def build(out_dir: Path, now: dt.datetime) -> None:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description="Build The Meridian demo site.")
-    parser.add_argument(
-        "--out", type=Path, default=DEFAULT_OUT, help="output folder (default: site/)"
-    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: site/)")
     parser.add_argument(
         "--now",
         type=dt.datetime.fromisoformat,

@@ -252,12 +252,21 @@ def _validate(path: Path, text: str, data: dict[str, Any]) -> Config:
     try:
         return Config.model_validate(data, context={"base_dir": path.resolve().parent})
     except ValidationError as exc:
-        problems = [_describe(text, err) for err in exc.errors()]
-        raise ConfigError(str(path), problems) from None
+        located = [(_line(text, err), _describe(text, err)) for err in exc.errors()]
+        located.sort(key=lambda item: item[0] or 10**9)  # in file order; unlocated ones last
+        raise ConfigError(str(path), [problem for _, problem in located]) from None
+
+
+def _line(text: str, err: Any) -> int | None:
+    return locate_key(text, _loc(err))
+
+
+def _loc(err: Any) -> tuple[Any, ...]:
+    return tuple(part for part in err["loc"] if part not in ("function-after", "function-before"))
 
 
 def _describe(text: str, err: Any) -> str:
-    loc = tuple(part for part in err["loc"] if part not in ("function-after", "function-before"))
+    loc = _loc(err)
     key = key_path(loc)
     kind = err["type"]
     if kind == "extra_forbidden":

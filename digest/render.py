@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from types import TracebackType
@@ -10,6 +11,7 @@ from typing import Any
 import jinja2
 import mjml
 
+from digest import models
 from digest.config import NewsletterConfig, ThemeConfig
 from digest.errors import TemplateError
 from digest.lint import lint
@@ -82,7 +84,25 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
     except jinja2.UndefinedError as exc:
         template, lineno = _template_frame(exc.__traceback__, env) or (name, None)
         line = _source_line(env, template, lineno)
-        raise TemplateError(template, lineno, str(exc.message or exc), line) from None
+        reason, hint = _explain_undefined(str(exc.message or exc))
+        raise TemplateError(template, lineno, reason, line, hint) from None
+
+
+_NO_ATTRIBUTE = re.compile(r"'(?:[\w.]+\.)?(\w+) object' has no attribute '(\w+)'")
+
+
+def _explain_undefined(message: str) -> tuple[str, str | None]:
+    """Say which names a value does have when a template asks for one it lacks."""
+    match = _NO_ATTRIBUTE.search(message)
+    if not match:
+        return message, None
+    kind, attribute = match.groups()
+    model = getattr(models, kind, None)
+    if model is None or not dataclasses.is_dataclass(model):
+        return message, None
+    names = [f.name for f in dataclasses.fields(model)]
+    names += [n for n, v in vars(model).items() if isinstance(v, property)]
+    return f"a {kind} has no '{attribute}'", f"a {kind} has: {', '.join(names)}"
 
 
 def env_folder(env: jinja2.Environment) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import os
 import shutil
+import socket
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -95,3 +97,21 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if request.param == "postgresql":
         metadata.drop_all(opened.engine)
     opened.close()
+
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: object) -> None:
+    """Refuse any connection that would leave this machine."""
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        host = str(address[0]) if isinstance(address, tuple) else ""
+        if not ipaddress.ip_address(host.split("%")[0]).is_loopback:
+            raise OSError(f"test tried to reach {host}: only loopback is allowed")
+    _real_connect(self, address)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests talk to loopback only; anything else fails loudly."""
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)

@@ -14,6 +14,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -29,7 +30,8 @@ PROVIDERS = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "ses", "smtp
 class _Model(BaseModel):
     """Base for every config table: frozen, and unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # validate_default: default paths resolve against the config folder like written ones.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, validate_default=True)
 
 
 def _base_dir(info: ValidationInfo) -> Path:
@@ -170,7 +172,7 @@ class NewsletterConfig(_Model):
     def _zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder: OSError
             raise ValueError(f"'{value}' is not an IANA time zone such as 'Europe/Paris'") from None
         return value
 
@@ -197,12 +199,25 @@ class ThemeConfig(_Model):
 class Config(_Model):
     """The whole of schedule.toml."""
 
-    path: str = ""
+    _path: str = PrivateAttr("")
     store: StoreConfig = StoreConfig()
     provider: ProviderConfig = ProviderConfig()
     server: ServerConfig = ServerConfig()
     newsletters: Annotated[dict[str, NewsletterConfig], Field(min_length=1)]
     theme: ThemeConfig = ThemeConfig()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tables(cls, data: Any) -> Any:
+        """Absent tables are validated as empty ones, so their defaults resolve like written values."""
+        if isinstance(data, dict):
+            data = {"store": {}, "provider": {}, "server": {}, "theme": {}, **data}
+        return data
+
+    @property
+    def path(self) -> str:
+        """The config file this was read from (absolute)."""
+        return self._path
 
     @property
     def base_dir(self) -> Path:
@@ -246,15 +261,14 @@ def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:
 
 
 def _validate(path: Path, text: str, data: dict[str, Any]) -> Config:
-    if "path" in data:
-        raise ConfigError(str(path), [f"{_where(text, ('path',))}path: unknown key"])
-    data = {**data, "path": str(path.resolve())}
     try:
-        return Config.model_validate(data, context={"base_dir": path.resolve().parent})
+        config = Config.model_validate(data, context={"base_dir": path.resolve().parent})
     except ValidationError as exc:
         located = [(_line(text, err), _describe(text, err)) for err in exc.errors()]
         located.sort(key=lambda item: item[0] or 10**9)  # in file order; unlocated ones last
         raise ConfigError(str(path), [problem for _, problem in located]) from None
+    config._path = str(path.resolve())
+    return config
 
 
 def _line(text: str, err: Any) -> int | None:

@@ -21,7 +21,7 @@ _BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("image credit", r"(?i)\((?:getty images|ap photo[^)]*|reuters|afp via getty images)\)$"),
         ("byline", r"^[Bb]y\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:,\s*[A-Z][\w ]{0,40})?$"),
         ("subscribe prompt", r"(?i)^(?=.{0,300}$).*\b(?:subscribe|sign up|sign-up)\b"),
-        ("share prompt", r"(?i)^(?:share(?: this| on)?|follow us|tweet this)\b"),
+        ("share prompt", r"(?i)^(?:share(?: this\b| on\b| via\b|:|$)|follow us\b|tweet this\b)"),
         ("related links", r"(?i)^(?:related|read more|see also|more on this|recommended)\s*:"),
         ("continue reading", r"(?i)^(?:continue|keep) reading\b"),
         ("advertisement", r"(?i)^(?:advertisement|sponsored|ad)$"),
@@ -125,7 +125,7 @@ def _body_paragraphs(
             reason = "repeats the title or image caption"
         if reason is None and _key(text) in repeated:
             reason = "repeats on other pages of the site"
-        if reason is None and not kept and _echoes_summary(text, article.summary):
+        if reason is None and not kept and article.paragraphs and _echoes_summary(text, article.summary):
             reason = "repeats the summary line"
         if reason:
             dropped.append(Problem(text, reason))

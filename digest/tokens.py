@@ -43,4 +43,4 @@ def verify_token(secret: str, token: str, email: str, purpose: str = "u") -> boo
         return False
     subscriber_id, list_name = named
     expected = make_token(secret, list_name, subscriber_id, email, purpose)
-    return hmac.compare_digest(expected, token)
+    return hmac.compare_digest(expected.encode(), token.encode())

@@ -32,21 +32,37 @@ def parse_feed(fetched: Fetched, source: str, now: datetime) -> list[Article]:
 
 
 def _xml_feed(fetched: Fetched, source: str) -> tuple[list[Any], str]:
-    parsed = feedparser.parse(fetched.body, response_headers={"content-location": fetched.url})
-    if not parsed.entries and (parsed.bozo or not parsed.get("version")):
-        reason = parsed.get("bozo_exception") or "no feed entries found"
+    headers = {
+        "content-location": fetched.url,
+        "content-type": fetched.content_type or "application/xml",
+    }
+    parsed = feedparser.parse(fetched.body, response_headers=headers)
+    if not parsed.get("version"):
+        reason = parsed.get("bozo_exception") or "no RSS, Atom or JSON Feed root element"
         raise SourceError(source, f"is not an RSS, Atom or JSON feed ({reason})")
+    if parsed.bozo and _is_xml_error(parsed.bozo_exception):
+        # feedparser's lenient parser recovers what it can; say so when that is nothing usable.
+        usable = [e for e in parsed.entries if e.get("link")]
+        if not usable:
+            raise SourceError(source, f"is malformed XML ({parsed.bozo_exception})")
     base = parsed.feed.get("link") or fetched.url
     return list(parsed.entries), str(base)
+
+
+def _is_xml_error(error: object) -> bool:
+    """A real well-formedness error, not a mere encoding or content-type remark."""
+    return type(error).__name__ in ("SAXParseException", "SAXException", "NonXMLContentType") or (
+        "not well-formed" in str(error)
+    )
 
 
 def _json_feed(fetched: Fetched, source: str) -> tuple[list[Any], str]:
     try:
         data = json.loads(fetched.body)
         items = data["items"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise SourceError(source, f"is not a JSON Feed ({exc})") from None
-    entries = [_json_item(item) for item in items if isinstance(item, dict)]
+        entries = [_json_item(item) for item in items if isinstance(item, dict)]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SourceError(source, f"is not a JSON Feed ({type(exc).__name__}: {exc})") from None
     return entries, str(data.get("home_page_url") or fetched.url)
 
 
@@ -66,7 +82,7 @@ def _json_item(item: dict[str, Any]) -> dict[str, Any]:
         "title": item.get("title", ""),
         "published_parsed": parsed,
         "summary": item.get("summary") or item.get("content_html") or item.get("content_text", ""),
-        "tags": [{"term": tag} for tag in item.get("tags", [])],
+        "tags": [{"term": str(tag)} for tag in item.get("tags") or []],
         "author": (authors[0].get("name", "") if authors else ""),
         "image": item.get("image") or item.get("banner_image") or "",
     }

@@ -1,0 +1,417 @@
+"""Summarize: boilerplate out, the article's own lede in, cut only at real sentence ends."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import NOW
+
+from digest.collect import collect
+from digest.collect.fetch import Fetcher
+from digest.config import MirrorConfig, SourceConfig, TeaserConfig
+from digest.models import Article
+from digest.summarize import ELLIPSIS, boilerplate_reason, cut_at_sentence, pick_lede, summarize, teaser
+
+SETTINGS = TeaserConfig()
+WORDS = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo")
+SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*$")
+
+
+def sentence(words: int, first: str = "Then") -> str:
+    """A sentence of exactly ``words`` words, capitalised and ending with a full stop."""
+    body = [first] + [WORDS[i % len(WORDS)] for i in range(words - 1)]
+    return " ".join(body) + "."
+
+
+def paragraph(*sizes: int) -> str:
+    return " ".join(sentence(n) for n in sizes)
+
+
+def words(text: str) -> int:
+    return len(text.removesuffix(f" {ELLIPSIS}").split())
+
+
+def article(*paragraphs: str, **fields: str) -> Article:
+    values = {"url": "https://news.example/a", "title": "A headline about ferries", **fields}
+    return Article(published=NOW, source="feed", paragraphs=paragraphs, **values)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- boilerplate
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Top image credit: Ines Maraval for The Meridian", "image credit"),
+        ("Image credit: Agence Example", "image credit"),
+        ("Photo: Jane Doe/Reuters", "image credit"),
+        ("Photograph by Jane Doe for The Meridian", "image credit"),
+        ("Illustration by Kim Lee", "image credit"),
+        ("(Getty Images)", "image credit"),
+        ("AP Photo/John Smith", "image credit"),
+        ("Protesters gather outside parliament in Vessna on Tuesday evening. (Getty Images)", "image credit"),
+        ("By Jane Doe", "byline"),
+        ("By Jane Doe, Europe correspondent", "byline"),
+        (
+            "Sign up for The Meridian's weekly newsletter to get our best stories every Friday.",
+            "subscribe prompt",
+        ),
+        ("Subscribe to our newsletter for more stories like this one every week.", "subscribe prompt"),
+        ("Share this article", "share prompt"),
+        ("Share on Facebook", "share prompt"),
+        ("Related: The night train to Vessna", "related links"),
+        ("Read more: How lithium changed the towns of the salt flats", "related links"),
+        ("Continue reading…", "continue reading"),
+        ("Continue reading the main story", "continue reading"),
+        ("Advertisement", "advertisement"),
+        ("ADVERTISEMENT", "advertisement"),
+        (
+            "We use cookies to improve your experience. By continuing to browse you agree to our cookies.",
+            "cookie notice",
+        ),
+        ("MOST READ", "all-caps label"),
+        ("EUROPE", "all-caps label"),
+        ("Listen to this article", "short fragment"),
+        ("Updated 3 hours ago", "short fragment"),
+    ],
+)
+def test_boilerplate_paragraph_is_dropped_with_its_reason(text: str, reason: str) -> None:
+    assert boilerplate_reason(text) == reason
+
+
+LONG_NEWSLETTER_PARAGRAPH = (
+    "The ministry's weekly newsletter, which farmers once had to subscribe to by post, now reaches "
+    "most of the delta's cooperatives by text message, and officials say it has become the main way "
+    "that warnings about rising salinity reach the villages. In Jan. the bulletin carried readings from "
+    "twelve monitoring stations, up from four a year earlier, and local leaders read it aloud at markets."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "By the time the ferry docked at Tel Aran, the crowd on the quay had been waiting for six hours.",
+        "By the end of the decade the port expects to handle twice as many containers as it does today.",
+        LONG_NEWSLETTER_PARAGRAPH,
+        "Speed is the point.",
+        "Share prices rose sharply after the announcement, as traders bet the central bank would hold rates.",
+        "Photographs of the flooded coast road spread quickly, and within hours donors had pledged money.",
+        "The newsletter, founded in 1998, has become required reading in the capital's ministries.",
+        "Dr. Elsa Marrow, the economist who chairs the audit office, told lawmakers the deficit had grown.",
+    ],
+)
+def test_real_paragraph_is_kept(text: str) -> None:
+    assert boilerplate_reason(text) is None
+
+
+def test_teaser_drops_page_furniture_and_keeps_the_authors_paragraphs() -> None:
+    body = [
+        "By the time the ferry left the harbour, the quay was full of families who had come to wave it off.",
+        "It carried 212 passengers, a few dozen crates of dried fish and a delegation of port officials.",
+    ]
+    item = article(
+        "EUROPE",
+        "By Jane Doe",
+        "Photo: Kenji Farrow for The Meridian",
+        "Share this article",
+        body[0],
+        "Advertisement",
+        "Sign up for our weekly newsletter to get our best stories in your inbox.",
+        body[1],
+        "Related: The night train to Vessna",
+    )
+
+    result = teaser(item, TeaserConfig(min_words=200, max_words=300))
+
+    assert result.paragraphs == tuple(body)
+    assert [d.reason for d in result.dropped] == [
+        "all-caps label",
+        "byline",
+        "image credit",
+        "share prompt",
+        "advertisement",
+        "subscribe prompt",
+        "related links",
+    ]
+
+
+def test_paragraphs_repeating_the_title_caption_or_summary_are_dropped() -> None:
+    lede = (
+        "On a grey morning the first scheduled ferry in eleven years slipped its moorings and turned south."
+    )
+    title = "Ferries return to the Kessan Strait after eleven years apart"
+    item = article(
+        title,
+        "The first ferry in eleven years leaves the harbour of Kessan City.",
+        "Ferries are back in the strait after eleven years.",
+        lede,
+        image_caption="The first ferry in eleven years leaves the harbour of Kessan City.",
+        summary="Ferries are back in the strait after eleven years.",
+        title=title,
+    )
+
+    result = teaser(item, SETTINGS)
+
+    assert result.paragraphs == (lede,)
+    assert [d.reason for d in result.dropped] == [
+        "repeats the title or image caption",
+        "repeats the title or image caption",
+        "repeats the summary line",
+    ]
+
+
+def test_site_boilerplate_repeated_across_articles_is_dropped() -> None:
+    site = "The Meridian is an independent magazine, and it relies on its readers for support every month."
+    articles = [
+        article(
+            sentence(20, f"Lede{n}") if n != 3 else sentence(22, "Omega"),
+            site if n != 3 else sentence(12, "Kilo"),
+            sentence(30, f"Story{n}"),
+            url=f"https://news.example/{n}",
+        )
+        for n in range(4)
+    ]
+
+    teasers = summarize(articles, TeaserConfig(min_words=100, max_words=200))
+
+    for result in teasers:
+        assert site not in result.paragraphs
+    assert all(any(d.reason == "repeats on other pages of the site" for d in t.dropped) for t in teasers[:3])
+    assert teasers[3].dropped == ()
+    assert [len(t.paragraphs) for t in teasers] == [2, 2, 2, 3]
+
+
+def test_paragraph_on_only_one_page_is_not_site_boilerplate() -> None:
+    unique = "The ferry company says it will add a second daily crossing if the spring bookings hold up."
+    articles = [
+        article(unique if n == 0 else sentence(15), url=f"https://news.example/{n}") for n in range(5)
+    ]
+
+    assert summarize(articles, SETTINGS)[0].paragraphs == (unique,)
+
+
+# --------------------------------------------------------------------------- word budget
+
+
+def test_whole_paragraphs_are_taken_until_min_words_is_reached() -> None:
+    paragraphs = [paragraph(8, 7), paragraph(15), paragraph(15), paragraph(15)]
+
+    chosen, truncated = pick_lede(paragraphs, min_words=40, max_words=120)
+
+    assert chosen == tuple(paragraphs[:3])
+    assert not truncated
+    assert sum(words(p) for p in chosen) >= 40
+
+
+def test_a_paragraph_that_would_pass_max_words_is_not_added() -> None:
+    paragraphs = [paragraph(10, 10), paragraph(50, 60), paragraph(10)]
+
+    chosen, truncated = pick_lede(paragraphs, min_words=40, max_words=120)
+
+    assert chosen == (paragraphs[0],)
+    assert not truncated
+
+
+def test_max_words_may_be_reached_exactly() -> None:
+    paragraphs = [paragraph(20), paragraph(20)]
+
+    chosen, _ = pick_lede(paragraphs, min_words=40, max_words=40)
+
+    assert chosen == tuple(paragraphs)
+
+
+def test_long_first_paragraph_is_cut_at_a_sentence_end_with_an_ellipsis() -> None:
+    text = paragraph(*[12] * 20)
+
+    chosen, truncated = pick_lede([text, paragraph(10)], min_words=40, max_words=120)
+
+    assert truncated
+    assert len(chosen) == 1
+    assert chosen[0].endswith(f". {ELLIPSIS}")
+    head = chosen[0].removesuffix(f" {ELLIPSIS}")
+    assert text.startswith(head)
+    assert words(head) == 120
+    assert len(head.split()) <= 120
+
+
+def test_cut_keeps_at_least_one_sentence_even_if_it_is_long() -> None:
+    text = paragraph(30, 10)
+
+    assert cut_at_sentence(text, 20) == f"{sentence(30)} {ELLIPSIS}"
+
+
+@pytest.mark.parametrize(
+    ("tricky", "after"),
+    [
+        ("Officials in the U.S. Treasury said the figure was wrong and would be revised.", "U.S."),
+        ("She met Dr. Elsa Marrow at the audit office on a wet Friday in the capital.", "Dr."),
+        ("The parliament reconvened in Jan. Few deputies expected the coalition to survive.", "Jan."),
+        ("The audit office put the deficit at 3.5 percent of output and warned it could rise.", "3."),
+        ("Talks with the E.U. Commission in Brussels have dragged on for most of the year.", "E.U."),
+        ("The ferry operator, Kessan Lines Inc. Said nothing about the fares charged for cars.", "Inc."),
+    ],
+)
+def test_cut_never_falls_after_an_abbreviation_or_inside_a_decimal(tricky: str, after: str) -> None:
+    opening = sentence(10, "First")
+    budget = 10 + len(tricky[: tricky.index(after) + len(after)].split())
+    text = f"{opening} {tricky} {paragraph(40, 40)}"
+
+    cut = cut_at_sentence(text, budget)
+
+    assert cut == f"{opening} {ELLIPSIS}"
+
+
+@pytest.mark.parametrize(
+    ("quoted", "inner"),
+    [
+        ('The minister said "we will win. Then we will govern for a decade." Nobody laughed.', "win."),
+        ("The vote (held at night. Few noticed.) was close and contested by the opposition.", "night."),
+        ("The minister said \u201cwe will win. Then we will govern.\u201d Nobody laughed at all.", "win."),
+    ],
+)
+def test_cut_leaves_no_dangling_quote_or_parenthesis(quoted: str, inner: str) -> None:
+    opening = sentence(10, "First")
+    budget = 10 + len(quoted[: quoted.index(inner) + len(inner)].split()) + 1
+    text = f"{opening} {quoted} {paragraph(40)}"
+
+    cut = cut_at_sentence(text, budget)
+
+    assert cut == f"{opening} {ELLIPSIS}"
+
+
+def test_cut_includes_a_closed_quotation_when_it_fits() -> None:
+    opening = sentence(10, "First")
+    quoted = 'The minister said "we will win. Then we will govern." Nobody laughed.'
+    text = f"{opening} {quoted} {paragraph(40)}"
+
+    cut = cut_at_sentence(text, 10 + len(quoted.split()))
+
+    assert cut == f"{opening} {quoted} {ELLIPSIS}"
+
+
+# --------------------------------------------------------------------------- credits and images
+
+
+def test_credit_never_appears_in_the_teaser_paragraphs() -> None:
+    credit = "Ines Maraval for The Meridian"
+    body = "The generator in the village used to run for three hours a night, when there was diesel to burn."
+    item = article(
+        credit,
+        "Top image credit: Ines Maraval for The Meridian",
+        body,
+        image_url="https://news.example/lead.jpg",
+        image_credit=credit,
+    )
+
+    result = teaser(item, SETTINGS)
+
+    assert result.paragraphs == (body,)
+    assert result.image_credit == credit
+    assert all("Maraval" not in p for p in result.paragraphs)
+
+
+def test_credit_is_left_out_when_there_is_no_image() -> None:
+    item = article(sentence(45), image_credit="Photo: Jane Doe")
+
+    assert teaser(item, SETTINGS).image_credit == ""
+
+
+def test_image_alt_falls_back_to_caption_then_title() -> None:
+    text = sentence(45)
+    with_caption = article(text, image_url="https://x.example/i.jpg", image_caption="Boats at dawn.")
+    bare = article(text, image_url="https://x.example/i.jpg")
+
+    assert teaser(with_caption, SETTINGS).image_alt == "Boats at dawn."
+    assert teaser(bare, SETTINGS).image_alt == "A headline about ferries"
+
+
+def test_feed_summary_is_used_when_the_page_was_not_read() -> None:
+    item = article(summary="The first ferry in eleven years crossed the strait on Tuesday, to applause.")
+
+    result = teaser(item, SETTINGS)
+
+    assert result.paragraphs == (
+        "The first ferry in eleven years crossed the strait on Tuesday, to applause.",
+    )
+    assert result.section == "More"
+
+
+# --------------------------------------------------------------------------- the demo site
+
+
+@pytest.fixture(scope="module")
+def demo_teasers(demo_site: Path):
+    mirror = MirrorConfig(url="https://meridian.example/", dir=str(demo_site))
+    source = SourceConfig(url=str(demo_site / "feed.xml"), pages=True, mirror=mirror)
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise AssertionError(f"unexpected network request for {request.url}")
+
+    with httpx.Client(transport=httpx.MockTransport(refuse)) as client:
+        collection = collect([source], Fetcher(client, [mirror]), (NOW - timedelta(days=30), NOW))
+    assert collection.problems == ()
+    assert len(collection.articles) == 14
+    return collection.articles, summarize(collection.articles, SETTINGS)
+
+
+def test_demo_teasers_are_within_the_word_budget(demo_teasers) -> None:
+    _, teasers = demo_teasers
+
+    for result in teasers:
+        if result.truncated:
+            assert len(result.paragraphs) == 1, result.url
+            assert SETTINGS.min_words <= words(result.paragraphs[0]) <= SETTINGS.max_words, result.url
+        else:
+            assert SETTINGS.min_words <= result.word_count <= SETTINGS.max_words, result.url
+
+
+def test_demo_teasers_end_at_a_sentence_end(demo_teasers) -> None:
+    _, teasers = demo_teasers
+
+    for result in teasers:
+        last = result.paragraphs[-1]
+        if result.truncated:
+            assert last.endswith(f" {ELLIPSIS}"), result.url
+            last = last.removesuffix(f" {ELLIPSIS}")
+        assert SENTENCE_END.search(last), result.url
+        assert not last.endswith(("U.S.", "Dr.", "Jan.")), result.url
+
+
+def test_demo_long_first_paragraphs_are_truncated_at_a_sentence(demo_teasers) -> None:
+    articles, teasers = demo_teasers
+    by_url = {a.url: a for a in articles}
+
+    for slug in ("valdoria-coalition-budget", "tarsin-delta-salt", "lake-ondara-weed"):
+        (result,) = [t for t in teasers if t.url.endswith(f"/{slug}.html")]
+        assert result.truncated, slug
+        head = result.paragraphs[0].removesuffix(f" {ELLIPSIS}")
+        source = by_url[result.url]
+        first = next(p for p in source.paragraphs if p.startswith(head))
+        assert len(first.split()) >= 150
+        assert first[len(head)] == " "
+
+
+def test_demo_teasers_hold_no_credit_prompt_or_advertisement(demo_teasers) -> None:
+    _, teasers = demo_teasers
+
+    for result in teasers:
+        text = " ".join(result.paragraphs)
+        assert not any(p.startswith(("Top image credit", "Photo:")) for p in result.paragraphs), result.url
+        assert "Sign up" not in text, result.url
+        assert "Advertisement" not in result.paragraphs, result.url
+        if result.image_credit:
+            assert result.image_credit not in text, result.url
+
+
+def test_demo_summary_paragraph_repeating_the_dek_is_dropped(demo_teasers) -> None:
+    articles, teasers = demo_teasers
+    by_url = {a.url: a for a in articles}
+
+    for slug in ("lessenia-night-train", "container-shipping-glut"):
+        (result,) = [t for t in teasers if t.url.endswith(f"/{slug}.html")]
+        assert by_url[result.url].summary not in result.paragraphs
+        assert "repeats the summary line" in {d.reason for d in result.dropped}

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test check lint typecheck bench clean
+.PHONY: demo test check fmt bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
 
 check: test
+
+## fmt: format and auto-fix lint findings
+fmt: $(VENV)/.installed
+	$(BIN)/ruff format digest tests bench demo/build.py
+	$(BIN)/ruff check --fix digest tests bench demo/build.py
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/render.py

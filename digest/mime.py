@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from digest.models import OutgoingMessage
+
+# Long headers are folded at spaces up to RFC 5322's hard limit rather than turned into encoded
+# words: List-Unsubscribe must stay literal for mail clients to act on it.
+WIRE_POLICY = policy.default.clone(max_line_length=998)
+
+
+def serialize(mime: EmailMessage) -> bytes:
+    """The message as bytes, ready to store or hand to an SMTP server."""
+    return mime.as_bytes(policy=WIRE_POLICY)
 
 
 def sender_domain(sender: str) -> str:

@@ -52,6 +52,9 @@ def test_each_subscriber_gets_one_eml_with_list_unsubscribe_headers(store: Store
     assert (report.sent, report.failed, report.already_sent) == (3, 0, 0)
     files = sorted((tmp_path / rendered.issue_id).glob("*.eml"))
     assert len(files) == 3
+    raw = files[0].read_bytes().decode()
+    assert "=?utf-8?" not in raw.split("\n\n", 1)[0]
+    assert "<mailto:unsubscribe@example.org?subject=unsubscribe%20" in raw
     message = _read(files[0])
     assert message["To"] == "p0@example.org"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from digest.config import ProviderConfig
 from digest.errors import ProviderError
-from digest.mime import build_mime
+from digest.mime import build_mime, serialize
 from digest.models import OutgoingMessage, SendResult
 from digest.providers.base import register
 
@@ -42,7 +42,7 @@ class OutboxProvider:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(".eml.part")
-            partial.write_bytes(mime.as_bytes())
+            partial.write_bytes(serialize(mime))
             os.replace(partial, path)
         except OSError as exc:
             raise ProviderError(

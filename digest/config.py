@@ -117,6 +117,20 @@ class SourceConfig(_Model):
     url: str
     pages: bool = False
     mirror: MirrorConfig | None = None
+    section: str = ""
+    include: list[str] = []
+    exclude: list[str] = []
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _rules(cls, rules: list[str]) -> list[str]:
+        for rule in rules:
+            kind, _, value = rule.partition(":")
+            if kind not in ("category", "url") or not value.strip():
+                raise ValueError(
+                    f"'{rule}' is not a filter; write 'category:NAME' or 'url:PATTERN' (* matches anything)"
+                )
+        return rules
 
     @field_validator("url")
     @classmethod
@@ -127,6 +141,16 @@ class SourceConfig(_Model):
         if scheme and len(scheme) > 1 and scheme not in ("http", "https"):
             raise ValueError(f"scheme '{scheme}' is not supported (use http, https or a path)")
         return _resolve_path(value, info)
+
+
+class FetchConfig(_Model):
+    """How feeds and pages are fetched: politely, in parallel, within limits."""
+
+    concurrency: Annotated[int, Field(ge=1, le=256)] = 32
+    per_host: Annotated[int, Field(ge=1, le=64)] = 8
+    timeout: Annotated[float, Field(gt=0, le=300)] = 20.0
+    max_redirects: Annotated[int, Field(ge=0, le=20)] = 5
+    max_bytes: Annotated[int, Field(ge=1024)] = 5 * 1024 * 1024
 
 
 class TeaserConfig(_Model):
@@ -203,6 +227,7 @@ class Config(_Model):
     store: StoreConfig = StoreConfig()
     provider: ProviderConfig = ProviderConfig()
     server: ServerConfig = ServerConfig()
+    fetch: FetchConfig = FetchConfig()
     newsletters: Annotated[dict[str, NewsletterConfig], Field(min_length=1)]
     theme: ThemeConfig = ThemeConfig()
 
@@ -211,7 +236,7 @@ class Config(_Model):
     def _tables(cls, data: Any) -> Any:
         """Absent tables are validated as empty ones, so their defaults resolve like written values."""
         if isinstance(data, dict):
-            data = {"store": {}, "provider": {}, "server": {}, "theme": {}, **data}
+            data = {"store": {}, "provider": {}, "server": {}, "fetch": {}, "theme": {}, **data}
         return data
 
     @property

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from digest.collect import collect
+from digest.collect import Window, collect
 from digest.collect.fetch import Fetcher
 from digest.compose import compose
 from digest.config import Config
@@ -23,10 +23,10 @@ from digest.summarize import summarize
 class Prepared:
     """An issue built from the sources, with what collect found and what went wrong."""
 
-    issue: Issue | None
-    rendered: RenderedIssue | None
     collection: Collection
-    repeated: int = 0
+    issue: Issue | None = None
+    rendered: RenderedIssue | None = None
+    note: str = ""
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -52,32 +52,61 @@ def issue_slot(config: Config, name: str, now: datetime) -> tuple[str, str]:
     return f"{name}-{slot}", slot
 
 
-def prepare(
-    config: Config,
-    name: str,
-    fetcher: Fetcher,
-    now: datetime,
-    exclude: frozenset[str] = frozenset(),
-    *,
-    allow_repeats: bool = False,
-) -> Prepared:
-    """Collect, summarize, compose and render the issue a run would send now."""
+def issue_window(config: Config, name: str, store: Store | None, now: datetime) -> Window:
+    """From the previous issue's cutoff to now; the first issue looks back window_days."""
+    cutoff = store.issues.last_cutoff(name) if store else None
+    if cutoff is None or cutoff >= now:
+        cutoff = now - timedelta(days=config.newsletters[name].window_days)
+    return Window(cutoff, now)
+
+
+async def gather(
+    config: Config, name: str, fetcher: Fetcher, store: Store | None, now: datetime
+) -> Collection:
+    """Collect the next issue's articles: new since the last issue, never sent before."""
+    sources = config.newsletters[name].sources
+    window = issue_window(config, name, store, now)
+    if store is None:
+        return await collect(sources, fetcher, window)
+    sent = store.issues.sent_articles(name)
+    return await collect(sources, fetcher, window, sent=sent, seen=store.seen)
+
+
+def build(config: Config, name: str, collection: Collection, now: datetime) -> Prepared:
+    """Summarize, compose and render the collected articles into an issue."""
+    if not collection.articles:
+        return Prepared(collection, note=nothing_new(collection))
     newsletter = config.newsletters[name]
-    window = (now - timedelta(days=newsletter.window_days), now)
-    collection = collect(newsletter.sources, fetcher, window)
-    fresh = tuple(a for a in collection.articles if a.url not in exclude)
-    repeated = len(collection.articles) - len(fresh)
-    if not fresh and allow_repeats:
-        fresh = collection.articles
-    if not fresh:
-        return Prepared(None, None, collection, repeated)
-    teasers = summarize(fresh, newsletter.teaser)
+    teasers = summarize(collection.articles, newsletter.teaser)
     issue = compose(name, newsletter, teasers, issue_slot(config, name, now)[0], now)
-    rendered = render(issue, newsletter, config.theme, config.templates_dir)
-    return Prepared(issue, rendered, replace(collection, articles=fresh), repeated)
+    return Prepared(collection, issue, render(issue, newsletter, config.theme, config.templates_dir))
 
 
-def run(
+async def preview(
+    config: Config, name: str, fetcher: Fetcher, store: Store | None, now: datetime
+) -> Prepared:
+    """The issue a run would send now; when nothing is new, the last window_days for a look."""
+    prepared = build(config, name, await gather(config, name, fetcher, store, now), now)
+    if prepared.rendered is not None:
+        return prepared
+    window = Window(now - timedelta(days=config.newsletters[name].window_days), now)
+    recent = await collect(config.newsletters[name].sources, fetcher, window)
+    again = build(config, name, recent, now)
+    note = f"{prepared.note}; previewing the last {config.newsletters[name].window_days} days instead"
+    return Prepared(again.collection, again.issue, again.rendered, note if again.rendered else prepared.note)
+
+
+def nothing_new(collection: Collection) -> str:
+    """Why an issue has no articles, in words."""
+    sent = sum(1 for s in collection.skipped if s.reason.startswith("already sent"))
+    if sent:
+        return f"nothing new: {sent} articles in the feeds went out in earlier issues, none is newer"
+    if collection.problems and not collection.skipped:
+        return "nothing new: no source could be read"
+    return "nothing new: no articles were published since the last issue"
+
+
+async def run(
     config: Config,
     name: str,
     fetcher: Fetcher,
@@ -94,22 +123,17 @@ def run(
     stored = store.issues.get(issue_id)
     problems: tuple[Problem, ...] = ()
     if stored is None:
-        prepared = prepare(config, name, fetcher, now, store.issues.sent_urls(name))
+        prepared = build(config, name, await gather(config, name, fetcher, store, now), now)
         problems = prepared.problems
         if prepared.rendered is None or prepared.issue is None:
-            return RunReport(name, issue_id, _nothing_new(prepared), problems=problems)
+            return RunReport(name, issue_id, prepared.note, problems=problems)
         urls = [t.url for t in prepared.issue.teasers]
-        store.issues.create(prepared.rendered, slot, newsletter.list_name, urls, now)
+        window = (prepared.collection.window_start or now, prepared.collection.window_end or now)
+        store.issues.create(prepared.rendered, slot, newsletter.list_name, urls, now, window)
         stored = store.issues.get(issue_id)
     assert stored is not None  # created above, or by a concurrent run of the same slot
     report = deliver(stored.rendered(), audience, store, provider, links, clock, config.provider.batch_size)
     return RunReport(name, issue_id, _outcome(report), report, problems)
-
-
-def _nothing_new(prepared: Prepared) -> str:
-    if prepared.repeated:
-        return f"nothing new: all {prepared.repeated} articles in the window went out in earlier issues"
-    return "nothing new: no articles were published in the window"
 
 
 def _outcome(report: DeliveryReport) -> str:

@@ -27,7 +27,9 @@ class Article:
     published: datetime
     source: str
     guid: str = ""
+    dated: bool = True
     section: str = ""
+    categories: tuple[str, ...] = ()
     author: str = ""
     summary: str = ""
     paragraphs: tuple[str, ...] = ()
@@ -38,6 +40,15 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Skipped:
+    """An item collect left out of the issue, and why (outside window, already sent, ...)."""
+
+    url: str
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Collection:
     """What collect found for one issue: articles in the window, newest first, and the problems."""
 
@@ -45,6 +56,7 @@ class Collection:
     problems: tuple[Problem, ...] = ()
     window_start: datetime | None = None
     window_end: datetime | None = None
+    skipped: tuple[Skipped, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import tomllib
 from collections.abc import Callable, Mapping
@@ -12,13 +13,14 @@ import httpx
 import pytest
 from conftest import NOW, ROOT
 
-from digest.collect import collect, read_source
+from digest.collect import Window, collect
 from digest.collect.canonical import canonical_url
 from digest.collect.feeds import parse_feed
 from digest.collect.fetch import Fetched, Fetcher
 from digest.collect.pages import extract_page
 from digest.config import MirrorConfig, SourceConfig
 from digest.errors import SourceError
+from digest.models import Article, Collection, Problem
 
 WEEK = (NOW - timedelta(days=7), NOW)
 MERIDIAN = "https://meridian.example/"
@@ -124,7 +126,26 @@ def refuse_network(request: httpx.Request) -> httpx.Response:
 
 
 def fetcher(handler: Handler = refuse_network, mirrors: tuple[MirrorConfig, ...] = ()) -> Fetcher:
-    return Fetcher(httpx.Client(transport=httpx.MockTransport(handler)), mirrors)
+    return Fetcher(httpx.AsyncClient(transport=httpx.MockTransport(handler)), mirrors)
+
+
+def run_collect(
+    sources: list[SourceConfig],
+    fetch: Fetcher,
+    window: tuple[datetime, datetime] = (NOW - timedelta(days=7), NOW),
+) -> Collection:
+    """run_collect() from synchronous test code."""
+    return asyncio.run(collect(sources, fetch, Window(*window)))
+
+
+def read_source(source: SourceConfig, fetch: Fetcher, now: datetime) -> tuple[list[Article], list[Problem]]:
+    """Every item of one source, whatever its date, with the problems met."""
+    found = run_collect([source], fetch, (datetime(1970, 1, 1, tzinfo=UTC), now + timedelta(days=365)))
+    return list(found.articles), list(found.problems)
+
+
+def fetch_url(fetch: Fetcher, url: str) -> Fetched:
+    return asyncio.run(fetch.url(url))
 
 
 def demo_mirror(site: Path) -> MirrorConfig:
@@ -219,7 +240,7 @@ def test_only_articles_inside_the_window_are_kept_newest_first(tmp_path: Path) -
         )
     )
 
-    collection = collect([SourceConfig(url=str(feed))], fetcher(), WEEK)
+    collection = run_collect([SourceConfig(url=str(feed))], fetcher(), WEEK)
 
     assert [a.title for a in collection.articles] == ["Fresh", "Week old"]
     assert collection.problems == ()
@@ -227,7 +248,7 @@ def test_only_articles_inside_the_window_are_kept_newest_first(tmp_path: Path) -
 
 
 def test_demo_feed_gives_the_eleven_articles_of_the_last_seven_days(demo_site: Path) -> None:
-    collection = collect([SourceConfig(url=str(demo_site / "feed.xml"))], fetcher(), WEEK)
+    collection = run_collect([SourceConfig(url=str(demo_site / "feed.xml"))], fetcher(), WEEK)
 
     assert len(collection.articles) == 11
     assert all(WEEK[0] < a.published <= NOW for a in collection.articles)
@@ -238,7 +259,7 @@ def test_demo_feed_gives_the_eleven_articles_of_the_last_seven_days(demo_site: P
 def test_same_article_in_two_feeds_is_collected_once(demo_site: Path) -> None:
     sources = [SourceConfig(url=str(demo_site / "feed.xml")), SourceConfig(url=str(demo_site / "atom.xml"))]
 
-    collection = collect(sources, fetcher(), WEEK)
+    collection = run_collect(sources, fetcher(), WEEK)
 
     assert len(collection.articles) == 11
     assert len({a.url for a in collection.articles}) == 11
@@ -265,7 +286,7 @@ def test_tracking_parameters_host_case_and_trailing_slash_do_not_make_a_new_arti
         )
     )
 
-    collection = collect([SourceConfig(url=str(one)), SourceConfig(url=str(two))], fetcher(), WEEK)
+    collection = run_collect([SourceConfig(url=str(one)), SourceConfig(url=str(two))], fetcher(), WEEK)
 
     assert sorted(a.url for a in collection.articles) == [
         "https://news.example/world/other",
@@ -317,9 +338,12 @@ def test_mirror_reads_urls_under_its_base_from_the_folder(tmp_path: Path) -> Non
     mirror = MirrorConfig(url="https://mirror.example/", dir=str(tmp_path / "site"))
     fetch = fetcher(refuse_network, (mirror,))
 
-    assert fetch.url("https://mirror.example/articles/a.html").body == b"<p>mirrored</p>"
-    assert fetch.url("https://mirror.example/").body == b"<p>front page</p>"
-    assert fetch.url("https://mirror.example/articles/a.html").url == "https://mirror.example/articles/a.html"
+    assert fetch_url(fetch, "https://mirror.example/articles/a.html").body == b"<p>mirrored</p>"
+    assert fetch_url(fetch, "https://mirror.example/").body == b"<p>front page</p>"
+    assert (
+        fetch_url(fetch, "https://mirror.example/articles/a.html").url
+        == "https://mirror.example/articles/a.html"
+    )
 
 
 def test_mirror_with_a_base_path_maps_below_that_path(tmp_path: Path) -> None:
@@ -328,7 +352,7 @@ def test_mirror_with_a_base_path_maps_below_that_path(tmp_path: Path) -> None:
     mirror = MirrorConfig(url="https://mirror.example/magazine/", dir=str(tmp_path / "site"))
 
     assert (
-        fetcher(refuse_network, (mirror,)).url("https://mirror.example/magazine/a.html").body
+        fetch_url(fetcher(refuse_network, (mirror,)), "https://mirror.example/magazine/a.html").body
         == b"<p>mirrored</p>"
     )
 
@@ -348,7 +372,7 @@ def test_mirror_refuses_paths_that_escape_its_folder(tmp_path: Path, url: str) -
     mirror = MirrorConfig(url="https://mirror.example/", dir=str(tmp_path / "site"))
 
     with pytest.raises(SourceError) as caught:
-        fetcher(refuse_network, (mirror,)).url(url)
+        fetch_url(fetcher(refuse_network, (mirror,)), url)
 
     assert "outside the mirrored folder" in caught.value.reason
 
@@ -356,7 +380,7 @@ def test_mirror_refuses_paths_that_escape_its_folder(tmp_path: Path, url: str) -
 @pytest.mark.parametrize("link", ["file:///etc/passwd", "ftp://news.example/a", "javascript:alert(1)"])
 def test_page_links_with_other_schemes_are_refused(link: str) -> None:
     with pytest.raises(SourceError) as caught:
-        fetcher().url(link)
+        fetch_url(fetcher(), link)
 
     assert "http" in caught.value.reason
 
@@ -384,7 +408,7 @@ def test_http_fetch_sends_a_user_agent_and_returns_the_body() -> None:
         seen.append(request)
         return httpx.Response(200, content=RSS, headers={"content-type": "application/rss+xml"})
 
-    fetched = fetcher(handle).feed("https://news.example/feed.xml")
+    fetched = asyncio.run(fetcher(handle).feed("https://news.example/feed.xml"))
 
     assert fetched.body == RSS
     assert fetched.content_type == "application/rss+xml"
@@ -412,7 +436,7 @@ def test_broken_feed_becomes_a_problem_and_the_other_sources_still_count(answer:
     day = NOW - timedelta(days=1)
     fetch = fetcher(routes({broken: answer, good: rss(("Fine", "https://news.example/fine", day))}))
 
-    collection = collect([SourceConfig(url=broken), SourceConfig(url=good)], fetch, WEEK)
+    collection = run_collect([SourceConfig(url=broken), SourceConfig(url=good)], fetch, WEEK)
 
     assert [a.title for a in collection.articles] == ["Fine"]
     assert [p.source for p in collection.problems] == [broken]
@@ -422,7 +446,7 @@ def test_broken_feed_becomes_a_problem_and_the_other_sources_still_count(answer:
 def test_missing_feed_file_becomes_a_problem_naming_the_path(tmp_path: Path, demo_site: Path) -> None:
     missing = str(tmp_path / "gone" / "feed.xml")
 
-    collection = collect(
+    collection = run_collect(
         [SourceConfig(url=missing), SourceConfig(url=str(demo_site / "feed.xml"))], fetcher(), WEEK
     )
 
@@ -457,7 +481,7 @@ def test_page_that_fails_to_load_keeps_the_feed_article_and_reports_a_problem() 
         routes({feed_url: body, "https://news.example/kept": 503, "https://news.example/read": page})
     )
 
-    collection = collect([SourceConfig(url=feed_url, pages=True)], fetch, WEEK)
+    collection = run_collect([SourceConfig(url=feed_url, pages=True)], fetch, WEEK)
 
     by_title = {a.title: a for a in collection.articles}
     assert set(by_title) == {"Kept", "Read"}
@@ -574,7 +598,7 @@ def test_empty_page_gives_empty_page_info() -> None:
 def test_collecting_the_demo_through_the_mirror_enriches_every_article(demo_site: Path) -> None:
     source = SourceConfig(url=str(demo_site / "feed.xml"), pages=True, mirror=demo_mirror(demo_site))
 
-    collection = collect([source], demo_fetcher(demo_site), WEEK)
+    collection = run_collect([source], demo_fetcher(demo_site), WEEK)
 
     assert collection.problems == ()
     assert len(collection.articles) == 11

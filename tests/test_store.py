@@ -70,8 +70,9 @@ def test_an_issue_slot_is_created_once(store: Store) -> None:
 
 def test_articles_of_sent_issues_are_remembered_per_newsletter(store: Store) -> None:
     store.issues.create(_issue(), "2026-11-25", "weekly", ["https://a.example/1", "https://a.example/2"], NOW)
-    assert store.issues.sent_urls("weekly") == {"https://a.example/1", "https://a.example/2"}
-    assert store.issues.sent_urls("daily") == frozenset()
+    sent = {"https://a.example/1": "weekly-2026-11-25", "https://a.example/2": "weekly-2026-11-25"}
+    assert store.issues.sent_articles("weekly") == sent
+    assert store.issues.sent_articles("daily") == {}
 
 
 def test_ledger_enqueues_each_active_subscriber_once(store: Store) -> None:

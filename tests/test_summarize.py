@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -10,7 +11,7 @@ import httpx
 import pytest
 from conftest import NOW
 
-from digest.collect import collect
+from digest.collect import Window, collect
 from digest.collect.fetch import Fetcher
 from digest.config import MirrorConfig, SourceConfig, TeaserConfig
 from digest.models import Article
@@ -351,8 +352,9 @@ def demo_teasers(demo_site: Path):
     def refuse(request: httpx.Request) -> httpx.Response:
         raise AssertionError(f"unexpected network request for {request.url}")
 
-    with httpx.Client(transport=httpx.MockTransport(refuse)) as client:
-        collection = collect([source], Fetcher(client, [mirror]), (NOW - timedelta(days=30), NOW))
+    client = httpx.AsyncClient(transport=httpx.MockTransport(refuse))
+    window = Window(NOW - timedelta(days=30), NOW)
+    collection = asyncio.run(collect([source], Fetcher(client, [mirror]), window))
     assert collection.problems == ()
     assert len(collection.articles) == 14
     return collection.articles, summarize(collection.articles, SETTINGS)

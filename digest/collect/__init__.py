@@ -1,93 +1,166 @@
-"""Collect stage: read every source, keep the articles inside the window, once each."""
+"""Collect stage: read every source at once, keep the new articles inside the window, once each."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 
 from digest.collect.canonical import canonical_url
 from digest.collect.feeds import parse_feed
 from digest.collect.fetch import Fetcher
+from digest.collect.filters import rejected_by
 from digest.collect.pages import PageInfo, extract_page
 from digest.config import SourceConfig
 from digest.errors import SourceError
-from digest.models import Article, Collection, Problem
+from digest.models import Article, Collection, Problem, Skipped
 
-__all__ = ["collect", "read_source"]
+__all__ = ["SeenLog", "Window", "collect", "read_feed"]
 
-Progress = Callable[[str], None]
+Extractor = Callable[[bytes, str], Awaitable[PageInfo]]
 
 
-def collect(
+class SeenLog(Protocol):
+    """Remembers when each URL was first seen, so undated items get a stable date."""
+
+    def first_seen(self, urls: Sequence[str], now: datetime) -> dict[str, datetime]:
+        """The first-seen time of each URL, recording ``now`` for new ones."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The span an issue covers: after ``start``, up to and including ``end``."""
+
+    start: datetime
+    end: datetime
+
+    def __contains__(self, moment: datetime) -> bool:
+        return self.start < moment <= self.end
+
+
+async def _inline(body: bytes, url: str) -> PageInfo:
+    return extract_page(body, url)
+
+
+async def collect(
     sources: Sequence[SourceConfig],
     fetcher: Fetcher,
-    window: tuple[datetime, datetime],
-    progress: Progress | None = None,
+    window: Window,
+    *,
+    sent: Mapping[str, str] | None = None,
+    seen: SeenLog | None = None,
+    extract: Extractor = _inline,
 ) -> Collection:
-    """Gather the articles published inside ``window`` from every source, newest first."""
-    start, end = window
-    articles: list[Article] = []
-    problems: list[Problem] = []
-    for source in sources:
-        found, trouble = read_source(source, fetcher, end, lambda a: start < a.published <= end)
-        articles.extend(found)
-        problems.extend(trouble)
-        if progress:
-            progress(f"{source.url}: {len(found)} articles")
-    unique = _dedupe(articles)
-    unique.sort(key=lambda a: a.published, reverse=True)
-    return Collection(tuple(unique), tuple(problems), start, end)
+    """Gather the new articles published inside ``window`` from every source, newest first."""
+    read = await asyncio.gather(*(read_feed(s, fetcher, window.end) for s in sources))
+    problems = [p for _, p in read if p]
+    picker = _Picker(window, sent or {}, seen, window.end)
+    candidates = [(s, a) for s, (found, _) in zip(sources, read, strict=True) for a in picker.pick(s, found)]
+    enriched = await asyncio.gather(*(_with_page(s, a, fetcher, extract) for s, a in candidates))
+    articles = []
+    for (_, original), (article, problem) in zip(candidates, enriched, strict=True):
+        if problem:
+            problems.append(problem)
+        if picker.still_new(article, original.url):
+            articles.append(article)
+    articles.sort(key=lambda a: a.published, reverse=True)
+    return Collection(tuple(articles), tuple(problems), window.start, window.end, tuple(picker.skipped))
 
 
-def read_source(
-    source: SourceConfig,
-    fetcher: Fetcher,
-    now: datetime,
-    keep: Callable[[Article], bool] = lambda _: True,
-) -> tuple[list[Article], list[Problem]]:
-    """Read one feed (and its pages when asked); a failure becomes a Problem, never an exception."""
+async def read_feed(
+    source: SourceConfig, fetcher: Fetcher, now: datetime
+) -> tuple[list[Article], Problem | None]:
+    """Read one feed; a failure becomes a Problem naming the source, never an exception."""
     try:
-        entries = [a for a in parse_feed(fetcher.feed(source.url), source.url, now) if keep(a)]
+        fetched = await fetcher.feed(source.url)
+        return parse_feed(fetched, source.url, now), None
     except SourceError as exc:
-        return [], [Problem(source.url, exc.reason)]
-    if not source.pages:
-        return entries, []
-    problems: list[Problem] = []
-    enriched = [_with_page(article, fetcher, problems) for article in entries]
-    return enriched, problems
+        return [], Problem(source.url, exc.reason)
 
 
-def _with_page(article: Article, fetcher: Fetcher, problems: list[Problem]) -> Article:
-    try:
-        fetched = fetcher.url(article.url)
-    except SourceError as exc:
-        problems.append(Problem(article.url, f"page not read, using the feed's text: {exc.reason}"))
-        return article
-    return _merge(article, extract_page(fetched.body, article.url))
+class _Picker:
+    """Decides, item by item, what goes into the issue and records why the rest does not."""
+
+    def __init__(self, window: Window, sent: Mapping[str, str], seen: SeenLog | None, now: datetime) -> None:
+        self.window, self.sent, self.seen, self.now = window, sent, seen, now
+        self.taken: dict[str, str] = {}
+        self.skipped: list[Skipped] = []
+
+    def pick(self, source: SourceConfig, articles: list[Article]) -> list[Article]:
+        """The source's items that are new, inside the window and not filtered out."""
+        articles = self._dated(articles)
+        kept = []
+        for article in articles:
+            reason = rejected_by(source, article) or self._repeat(article) or self._outside(article)
+            if reason:
+                self.skipped.append(Skipped(article.url, article.title, reason))
+                continue
+            self.taken[article.url] = source.url
+            kept.append(article)
+        return kept
+
+    def still_new(self, article: Article, feed_url: str) -> bool:
+        """After the page named its canonical URL: not sent before and not a second copy."""
+        if article.url == feed_url:
+            return True
+        reason = self._repeat(article)
+        if reason:
+            self.skipped.append(Skipped(article.url, article.title, reason))
+            return False
+        self.taken[article.url] = article.source
+        return True
+
+    def _dated(self, articles: list[Article]) -> list[Article]:
+        undated = [a.url for a in articles if not a.dated]
+        if not undated or self.seen is None:
+            return articles
+        first = self.seen.first_seen(undated, self.now)
+        return [a if a.dated else replace(a, published=first.get(a.url, self.now)) for a in articles]
+
+    def _outside(self, article: Article) -> str | None:
+        if article.published in self.window:
+            return None
+        when = article.published.strftime("%Y-%m-%d %H:%M UTC")
+        return f"outside the window (published {when})"
+
+    def _repeat(self, article: Article) -> str | None:
+        if article.url in self.sent:
+            return f"already sent in issue {self.sent[article.url]}"
+        if article.url in self.taken:
+            return f"duplicate of the same article in {self.taken[article.url]}"
+        return None
 
 
-def _merge(article: Article, page: PageInfo) -> Article:
+async def _with_page(
+    source: SourceConfig, article: Article, fetcher: Fetcher, extract: Extractor
+) -> tuple[Article, Problem | None]:
+    problem = None
+    if source.pages:
+        try:
+            fetched = await fetcher.url(article.url)
+            article = merge_page(article, await extract(fetched.body, fetched.url))
+        except SourceError as exc:
+            problem = Problem(article.url, f"page not read, using the feed's text: {exc.reason}")
+    if source.section:
+        article = replace(article, section=source.section)
+    return article, problem
+
+
+def merge_page(article: Article, page: PageInfo) -> Article:
     """The page knows its own lede, image and credit better than the feed; keep the feed's date."""
     return replace(
         article,
         url=canonical_url(page.canonical) if page.canonical else article.url,
         section=page.section or article.section,
         author=page.author or article.author,
-        paragraphs=page.paragraphs,
+        # An empty extraction (paywall, odd markup) falls back to the feed's own content.
+        paragraphs=page.paragraphs or article.paragraphs,
         summary=article.summary or page.description,
         image_url=page.image_url or article.image_url,
         image_alt=page.image_alt,
         image_caption=page.image_caption,
         image_credit=page.image_credit,
     )
-
-
-def _dedupe(articles: Iterable[Article]) -> list[Article]:
-    seen: set[str] = set()
-    unique = []
-    for article in articles:
-        if article.url not in seen:
-            seen.add(article.url)
-            unique.append(article)
-    return unique

@@ -12,7 +12,7 @@ import feedparser
 
 from digest.collect.canonical import canonical_url
 from digest.collect.fetch import Fetched
-from digest.collect.text import plain_text, squash
+from digest.collect.text import html_paragraphs, plain_text, squash
 from digest.errors import SourceError
 from digest.models import Article
 
@@ -93,17 +93,35 @@ def _article(entry: Any, base: str, source: str, now: datetime) -> Article | Non
     if not link:
         return None
     url = canonical_url(urljoin(base, link))
+    published = _published(entry)
     return Article(
         url=url,
         title=squash(plain_text(entry.get("title", ""))) or url,
-        published=_published(entry) or now,
+        published=published or now,
+        dated=published is not None,
         source=source,
         guid=str(entry.get("id", "")),
         section=_first_tag(entry),
+        categories=_tags(entry),
         author=squash(entry.get("author", "")),
         summary=plain_text(entry.get("summary", "")),
+        paragraphs=html_paragraphs(_content(entry)),
         image_url=_image(entry, url),
     )
+
+
+def _content(entry: Any) -> str:
+    """The entry's full content (content:encoded, Atom content) when the feed carries it."""
+    for content in entry.get("content") or []:
+        value = content.get("value") if isinstance(content, dict) else None
+        if value:
+            return str(value)
+    return ""
+
+
+def _tags(entry: Any) -> tuple[str, ...]:
+    terms = ((tag.get("term") or tag.get("label") or "").strip() for tag in entry.get("tags") or [])
+    return tuple(term for term in terms if term)
 
 
 def _published(entry: Any) -> datetime | None:
@@ -114,11 +132,8 @@ def _published(entry: Any) -> datetime | None:
 
 
 def _first_tag(entry: Any) -> str:
-    for tag in entry.get("tags") or []:
-        term = (tag.get("term") or tag.get("label") or "").strip()
-        if term:
-            return term
-    return ""
+    tags = _tags(entry)
+    return tags[0] if tags else ""
 
 
 def _image(entry: Any, page_url: str) -> str:

@@ -1,86 +1,184 @@
-"""Read feeds and pages from http(s), from a local feed path, or from a mirrored local folder."""
+"""Fetch feeds and pages: one shared async client, bounded concurrency, size cap, conditional GET.
+
+Only http(s) URLs, the configured feed paths and mirrored folders are ever read: a link in a feed
+cannot make digest open an arbitrary local file.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 import httpx
 
 from digest import __version__
-from digest.config import MirrorConfig
+from digest.config import FetchConfig, MirrorConfig
 from digest.errors import SourceError
 
-USER_AGENT = f"digest-mailer/{__version__} (+https://pypi.org/project/digest-mailer/)"
-MAX_BYTES = 5 * 1024 * 1024
+USER_AGENT = f"digest-mailer/{__version__} (newsletter digest; +https://pypi.org/project/digest-mailer/)"
 
 
 @dataclass(frozen=True, slots=True)
 class Fetched:
-    """A fetched document: its bytes and the URL it was read from (after redirects)."""
+    """A fetched document: its bytes, the URL it was read from (after redirects), its type."""
 
     url: str
     body: bytes
     content_type: str = ""
+    not_modified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CachedFeed:
+    """What a feed's last full response said, for a conditional GET."""
+
+    url: str
+    body: bytes
+    content_type: str = ""
+    etag: str = ""
+    last_modified: str = ""
+
+
+class FeedCache(Protocol):
+    """Remembers each feed's validators and body, so an unchanged feed costs a 304."""
+
+    def get(self, url: str) -> CachedFeed | None:
+        """The cached response for a feed URL, if any."""
+        ...
+
+    def put(self, feed: CachedFeed) -> None:
+        """Remember a feed's latest full response."""
+        ...
+
+
+def http_client(settings: FetchConfig) -> httpx.AsyncClient:
+    """The one HTTP client a run uses (only the CLI, the scheduler and benchmarks call this)."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(settings.timeout),
+        follow_redirects=True,
+        max_redirects=settings.max_redirects,
+        limits=httpx.Limits(
+            max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
+        ),
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate, br"},
+    )
 
 
 class Fetcher:
-    """Fetches documents; only the configured local paths and mirrored folders are ever read."""
+    """Fetches documents concurrently within overall and per-host limits."""
 
-    def __init__(self, client: httpx.Client, mirrors: Sequence[MirrorConfig] = ()) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        mirrors: Sequence[MirrorConfig] = (),
+        settings: FetchConfig | None = None,
+        cache: FeedCache | None = None,
+    ) -> None:
         self._client = client
         self._mirrors = tuple(mirrors)
+        self._settings = settings or FetchConfig()
+        self._cache = cache
+        self._overall = asyncio.Semaphore(self._settings.concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
 
-    def feed(self, location: str) -> Fetched:
-        """Fetch a configured feed, which may be a local path."""
-        if urlsplit(location).scheme in ("http", "https"):
-            return self.url(location)
-        return _read_file(Path(location), location)
+    async def feed(self, location: str) -> Fetched:
+        """Fetch a configured feed (URL or local path), conditionally when it was seen before."""
+        if urlsplit(location).scheme not in ("http", "https"):
+            return _read_file(Path(location), location, self._settings.max_bytes)
+        if self._mirrored(location):
+            return await self.url(location)
+        cached = self._cache.get(location) if self._cache else None
+        fetched, validators = await self._download(location, cached)
+        if fetched.not_modified and cached:
+            return Fetched(cached.url, cached.body, cached.content_type, not_modified=True)
+        if self._cache:
+            self._cache.put(CachedFeed(location, fetched.body, fetched.content_type, *validators))
+        return fetched
 
-    def url(self, url: str) -> Fetched:
+    async def url(self, url: str) -> Fetched:
         """Fetch an http(s) URL, reading it from a mirror folder when one covers it."""
         if urlsplit(url).scheme not in ("http", "https"):
             raise SourceError(url, "only http and https links are followed")
-        for mirror in self._mirrors:
-            if url.startswith(mirror.url):
-                return _read_mirrored(mirror, url)
-        return self._download(url)
+        mirror = self._mirrored(url)
+        if mirror:
+            return _read_mirrored(mirror, url, self._settings.max_bytes)
+        fetched, _ = await self._download(url, None)
+        return fetched
 
-    def _download(self, url: str) -> Fetched:
-        try:
-            response = self._client.get(url, headers={"User-Agent": USER_AGENT})
-        except httpx.TimeoutException:
-            raise SourceError(url, "timed out", "check the URL, or try again later") from None
-        except httpx.HTTPError as exc:
-            raise SourceError(url, f"cannot be fetched: {exc}") from None
-        if response.status_code >= 400:
-            raise SourceError(url, f"answered HTTP {response.status_code}")
-        if len(response.content) > MAX_BYTES:
-            raise SourceError(url, f"is larger than {MAX_BYTES // 1024 // 1024} MB")
-        return Fetched(str(response.url), response.content, response.headers.get("content-type", ""))
+    def _mirrored(self, url: str) -> MirrorConfig | None:
+        return next((m for m in self._mirrors if url.startswith(m.url)), None)
+
+    def _host_limit(self, url: str) -> asyncio.Semaphore:
+        host = (urlsplit(url).hostname or "").lower()
+        if host not in self._hosts:
+            self._hosts[host] = asyncio.Semaphore(self._settings.per_host)
+        return self._hosts[host]
+
+    async def _download(self, url: str, cached: CachedFeed | None) -> tuple[Fetched, tuple[str, str]]:
+        headers = {"User-Agent": USER_AGENT}
+        if cached and cached.etag:
+            headers["If-None-Match"] = cached.etag
+        if cached and cached.last_modified:
+            headers["If-Modified-Since"] = cached.last_modified
+        async with self._overall, self._host_limit(url):
+            try:
+                return await self._get(url, headers)
+            except httpx.TooManyRedirects:
+                raise SourceError(url, f"redirects more than {self._settings.max_redirects} times") from None
+            except httpx.TimeoutException:
+                raise SourceError(
+                    url, f"timed out after {self._settings.timeout:g} s", "check the URL, or try later"
+                ) from None
+            except httpx.HTTPError as exc:
+                raise SourceError(url, f"cannot be fetched: {type(exc).__name__}: {exc}") from None
+
+    async def _get(self, url: str, headers: dict[str, str]) -> tuple[Fetched, tuple[str, str]]:
+        async with self._client.stream("GET", url, headers=headers) as response:
+            final = str(response.url)
+            kind = response.headers.get("content-type", "")
+            if response.status_code == 304:
+                return Fetched(final, b"", kind, not_modified=True), ("", "")
+            if response.status_code >= 400:
+                raise SourceError(url, f"answered HTTP {response.status_code} {response.reason_phrase}")
+            body = await _read_capped(response, url, self._settings.max_bytes)
+            validators = (response.headers.get("etag", ""), response.headers.get("last-modified", ""))
+            return Fetched(final, body, kind), validators
 
 
-def _read_mirrored(mirror: MirrorConfig, url: str) -> Fetched:
+async def _read_capped(response: httpx.Response, url: str, limit: int) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise SourceError(url, f"is {int(declared) // 1024} KB, over the {limit // 1024} KB limit")
+    chunks = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise SourceError(url, f"is larger than the {limit // 1024} KB limit")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _read_mirrored(mirror: MirrorConfig, url: str, limit: int) -> Fetched:
     root = Path(mirror.dir).resolve()
     relative = unquote(urlsplit(url).path).lstrip("/")
-    base_path = urlsplit(mirror.url).path.lstrip("/")
-    relative = relative.removeprefix(base_path)
+    relative = relative.removeprefix(urlsplit(mirror.url).path.lstrip("/"))
     path = (root / relative).resolve()
     if path != root and root not in path.parents:
         raise SourceError(url, f"is outside the mirrored folder '{root}'")
     if path.is_dir():
         path = path / "index.html"
-    fetched = _read_file(path, url)
-    return Fetched(url, fetched.body)
+    return Fetched(url, _read_file(path, url, limit).body)
 
 
-def _read_file(path: Path, source: str) -> Fetched:
+def _read_file(path: Path, source: str, limit: int) -> Fetched:
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SourceError(source, f"is larger than {MAX_BYTES // 1024 // 1024} MB")
+        if path.stat().st_size > limit:
+            raise SourceError(source, f"is larger than the {limit // 1024} KB limit")
         return Fetched(path.resolve().as_uri(), path.read_bytes())
     except FileNotFoundError:
         raise SourceError(source, f"file not found: {path}") from None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import re
 
+import lxml.html
 import nh3
+from lxml.etree import ParserError
 
 _SPACE = re.compile(r"\s+")
 
@@ -16,6 +18,19 @@ def plain_text(fragment: str) -> str:
         return ""
     stripped = nh3.clean(fragment, tags=set(), clean_content_tags={"script", "style"})
     return squash(html.unescape(stripped))
+
+
+def html_paragraphs(fragment: str) -> tuple[str, ...]:
+    """The paragraphs of an HTML fragment (a feed's full content) as plain text."""
+    if not fragment.strip():
+        return ()
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (ParserError, ValueError):
+        return ()
+    blocks = root.xpath(".//p | .//li | .//blockquote[not(.//p)]")
+    texts = [squash(block.text_content()) for block in blocks] if blocks else [squash(root.text_content())]
+    return tuple(text for text in texts if text)
 
 
 def squash(text: str) -> str:

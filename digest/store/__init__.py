@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from digest.errors import StoreError
+from digest.store.feeds import FeedCacheRepository, SeenRepository
 from digest.store.issues import IssueRepository
 from digest.store.ledger import Ledger
 from digest.store.schema import metadata, settings
@@ -28,6 +29,8 @@ class Store:
         self.subscribers = SubscriberRepository(engine)
         self.issues = IssueRepository(engine)
         self.ledger = Ledger(engine)
+        self.feeds = FeedCacheRepository(engine)
+        self.seen = SeenRepository(engine)
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         """Read a stored setting."""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 
 from digest.models import RenderedIssue
 from digest.store.schema import issue_articles, issues
@@ -65,6 +65,7 @@ class IssueRepository:
         list_name: str,
         article_urls: Sequence[str],
         now: datetime,
+        window: tuple[datetime, datetime] | None = None,
     ) -> bool:
         """Store a new issue and its articles; False when the slot already has an issue."""
         with self._engine.begin() as conn:
@@ -79,6 +80,8 @@ class IssueRepository:
                     html=rendered.html,
                     text=rendered.text,
                     status="sending",
+                    window_start=window[0] if window else None,
+                    window_end=window[1] if window else None,
                     created_at=now,
                 )
                 .returning(issues.c.id)
@@ -107,8 +110,16 @@ class IssueRepository:
                 .values(status="sent", sent_at=now)
             )
 
-    def sent_urls(self, newsletter: str) -> frozenset[str]:
-        """Canonical URLs of every article that went out in an earlier issue of the newsletter."""
-        query = select(issue_articles.c.url).where(issue_articles.c.newsletter == newsletter)
+    def sent_articles(self, newsletter: str) -> dict[str, str]:
+        """Canonical URL → issue id of every article that went into an issue of the newsletter."""
+        query = select(issue_articles.c.url, issue_articles.c.issue_id).where(
+            issue_articles.c.newsletter == newsletter
+        )
         with self._engine.connect() as conn:
-            return frozenset(conn.execute(query).scalars())
+            return {url: issue_id for url, issue_id in conn.execute(query)}
+
+    def last_cutoff(self, newsletter: str) -> datetime | None:
+        """Where the newsletter's latest issue stopped looking: the next one starts there."""
+        query = select(func.max(issues.c.window_end)).where(issues.c.newsletter == newsletter)
+        with self._engine.connect() as conn:
+            return utc(conn.execute(query).scalar())

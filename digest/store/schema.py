@@ -8,6 +8,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -43,6 +44,8 @@ issues = Table(
     Column("html", Text, nullable=False),
     Column("text", Text, nullable=False),
     Column("status", String(20), nullable=False),
+    Column("window_start", DateTime(timezone=True)),
+    Column("window_end", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
     UniqueConstraint("newsletter", "slot", name="uq_issues_newsletter_slot"),
@@ -70,6 +73,25 @@ deliveries = Table(
     Column("error", Text, nullable=False, default=""),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_deliveries_issue_status", "issue_id", "status", "subscriber_id"),
+)
+
+feed_cache = Table(
+    "feed_cache",
+    metadata,
+    Column("url", String(2000), primary_key=True),
+    Column("final_url", Text, nullable=False),
+    Column("etag", Text, nullable=False, default=""),
+    Column("last_modified", Text, nullable=False, default=""),
+    Column("content_type", Text, nullable=False, default=""),
+    Column("body", LargeBinary, nullable=False),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+)
+
+seen_articles = Table(
+    "seen_articles",
+    metadata,
+    Column("url", String(2000), primary_key=True),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
 )
 
 settings = Table(

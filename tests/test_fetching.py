@@ -234,7 +234,10 @@ def test_feeds_in_legacy_encodings_decode_to_correct_text(server: Loopback) -> N
 def test_pages_are_fetched_in_parallel_within_the_per_host_limit(server: Loopback) -> None:
     links = [(f"Story {i}", server.url(f"/story/{i}"), DAY) for i in range(8)]
     server.routes["/feed.xml"] = static(rss(*links))
-    page = "<html><body><article><p>A story long enough to count as a paragraph of body text.</p></article></body></html>"
+    page = (
+        "<html><body><article><p>A story long enough to count as a paragraph of body text.</p>"
+        "</article></body></html>"
+    )
     for i in range(8):
         server.routes[f"/story/{i}"] = static(page, delay=0.2)
     found = run([SourceConfig(url=server.url("/feed.xml"), pages=True)], FetchConfig(per_host=3))

@@ -35,8 +35,10 @@ fmt: $(VENV)/.installed
 	$(BIN)/ruff format digest tests bench demo/build.py
 	$(BIN)/ruff check --fix digest tests bench demo/build.py
 
+## bench: the benchmarks that need nothing but this repository
 bench: $(VENV)/.installed
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/collect.py
 
 clean:
 	rm -rf $(VENV) outbox preview subscribers/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache

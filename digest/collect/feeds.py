@@ -6,7 +6,7 @@ import calendar
 import json
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
@@ -93,6 +93,8 @@ def _article(entry: Any, base: str, source: str, now: datetime) -> Article | Non
     if not link:
         return None
     url = canonical_url(urljoin(base, link))
+    if urlsplit(url).scheme not in ("http", "https"):
+        return None  # a tag: id standing in for a link, or a path with no web address behind it
     published = _published(entry)
     return Article(
         url=url,

@@ -1,9 +1,9 @@
-"""Benchmark: collect 10 feeds × 20 items and their 200 article pages, each response 100 ms late.
+"""Benchmark: collect 10 feeds x 20 items and their 200 article pages, each response 100 ms late.
 
 Side by side in one run: digest's collect (one async client, per-host limits, pages extracted as
 they arrive) against the sequential way (feedparser.parse(url), then one page after another).
 Each feed lives on its own loopback host (127.0.0.1 … 127.0.0.10), as ten sites would.
-Budget (DESIGN.md): ≤ 3 s, ≥ 10× faster than sequential.
+Budget (DESIGN.md): ≤ 3 s, ≥ 10x faster than sequential.
 
     python bench/collect.py [--feeds 10] [--items 20] [--latency 0.1] [--json]
 """
@@ -30,7 +30,38 @@ from digest.collect.pages import extract_page
 from digest.config import FetchConfig, SourceConfig
 
 NOW = datetime.now(UTC)
-WORDS = ["the", "minister", "said", "talks", "would", "resume", "after", "the", "harvest", "while", "farmers", "in", "the", "delta", "measured", "salt", "and", "port", "officials", "counted", "containers", "that", "never", "arrived", "because", "freight", "rates", "had", "fallen", "again"]
+WORDS = [
+    "the",
+    "minister",
+    "said",
+    "talks",
+    "would",
+    "resume",
+    "after",
+    "the",
+    "harvest",
+    "while",
+    "farmers",
+    "in",
+    "the",
+    "delta",
+    "measured",
+    "salt",
+    "and",
+    "port",
+    "officials",
+    "counted",
+    "containers",
+    "that",
+    "never",
+    "arrived",
+    "because",
+    "freight",
+    "rates",
+    "had",
+    "fallen",
+    "again",
+]
 
 
 def paragraph(seed: int, length: int = 70) -> str:
@@ -45,11 +76,13 @@ def page(feed: int, item: int) -> str:
     nav = "".join(f'<a href="/s/{i}">Section {i}</a>' for i in range(12))
     return (
         f"<!doctype html><html><head><title>Story {feed}-{item}</title>"
-        f'<meta property="og:image" content="/img/{item}.jpg"><meta property="article:section" content="World">'
-        f'</head><body><div class="cookie"><p>We use cookies to improve your experience.</p></div><nav>{nav}</nav>'
+        f'<meta property="og:image" content="/img/{item}.jpg">'
+        f'<meta property="article:section" content="World"></head><body>'
+        f'<div class="cookie"><p>We use cookies to improve your experience.</p></div><nav>{nav}</nav>'
         f"<main><article><h1>Story {feed}-{item}</h1><p class='byline'>By A. Writer</p>"
         f"<figure><img src='/img/{item}.jpg'><figcaption>Photo: Agency</figcaption></figure>{body}"
-        f"<aside><p>Sign up for our newsletter.</p></aside></article></main><footer>{nav}</footer></body></html>"
+        f"<aside><p>Sign up for our newsletter.</p></aside></article></main>"
+        f"<footer>{nav}</footer></body></html>"
     )
 
 
@@ -168,7 +201,7 @@ def main() -> None:
             str(args.items),
             "--latency",
             str(args.latency),
-        ]  # fmt: skip
+        ]
     )
     try:
         wait_for(port)

@@ -138,9 +138,39 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     from digest.cli import cli
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    commands = {"preview", "run", "check", "subscribers import", "subscribers list", "subscribers count",
-                "subscribers add"}  # fmt: skip
+    commands = {"preview", "run", "check", "collect", "feed", "subscribers import", "subscribers list",
+                "subscribers count", "subscribers add"}  # fmt: skip
     for command in commands:
         result = CliRunner().invoke(cli, [*command.split(), "--help"])
         assert result.exit_code == 0 and "-c, --config" in result.output, command
         assert f"digest {command}" in readme, command
+
+
+def test_feed_prints_every_item_ignoring_the_window(live_site: Path, tmp_path: Path) -> None:
+    result = digest(tmp_path, "feed", str(live_site / "atom.xml"), "--json")
+    assert result.returncode == 0, result.stderr
+    items = json.loads(result.stdout)
+    assert len(items) == 14
+    assert {"title", "url", "published", "section", "image", "summary"} <= set(items[0])
+    assert all(i["url"].startswith("https://meridian.example/articles/") for i in items)
+
+
+def test_feed_on_a_broken_source_says_why_and_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text("<html><body><p>Just a page.</p></body></html>")
+    result = digest(tmp_path, "feed", "page.html")
+    assert result.returncode == 1
+    assert "not an RSS, Atom or JSON feed" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_collect_explains_what_the_next_issue_leaves_out(project: Path) -> None:
+    digest(project, "subscribers", "import", "people.csv")
+    before = json.loads(digest(project, "collect", "--json").stdout)
+    assert len(before["articles"]) >= 10
+    assert {s["reason"].split(" (")[0] for s in before["skipped"]} == {"outside the window"}
+    digest(project, "run")
+    after = json.loads(digest(project, "collect", "--json").stdout)
+    assert after["articles"] == []
+    reasons = [s["reason"] for s in after["skipped"]]
+    assert sum(r.startswith("already sent in issue weekly-") for r in reasons) == len(before["articles"])
+    text = digest(project, "collect").stdout
+    assert "already sent in issue" in text

@@ -184,20 +184,28 @@ def collect_(config_path: str, newsletter: str | None, as_json: bool) -> None:
 
 
 @cli.command()
+@config_option
 @click.argument("location")
 @click.option("--mirror", nargs=2, metavar="URL DIR", help="Read URLs under URL from folder DIR.")
 @json_option
-def feed(location: str, mirror: tuple[str, str] | None, as_json: bool) -> None:
-    """Parse one feed (URL or path) and print its items, ignoring any window; exit 1 when broken."""
-    settings: dict[str, Any] = {"url": location}
+def feed(config_path: str, location: str, mirror: tuple[str, str] | None, as_json: bool) -> None:
+    """Parse one feed (URL or path) and print its items, ignoring any window; exit 1 when broken.
+
+    Works without a config file; when one is there, its [fetch] limits and mirrors apply.
+    """
+    given: dict[str, Any] = {"url": location}
     if mirror:
-        settings["mirror"] = {"url": mirror[0], "dir": mirror[1]}
+        given["mirror"] = {"url": mirror[0], "dir": mirror[1]}
     try:
-        source = SourceConfig.model_validate(settings, context={"base_dir": Path.cwd()})
+        source = SourceConfig.model_validate(given, context={"base_dir": Path.cwd()})
     except ValidationError as exc:
         raise DigestError(f"Feed '{location}': {exc.errors()[0]['msg']}") from None
-    mirrors = [source.mirror] if source.mirror else []
-    articles, problem = fetch_with(FetchConfig(), mirrors, None, lambda f: read_feed(source, f, now_utc()))
+    settings, mirrors = FetchConfig(), [source.mirror] if source.mirror else []
+    if Path(config_path).exists():
+        config = load_config(config_path)
+        settings = config.fetch
+        mirrors += [s.mirror for n in config.newsletters.values() for s in n.sources if s.mirror]
+    articles, problem = fetch_with(settings, mirrors, None, lambda f: read_feed(source, f, now_utc()))
     if problem:
         raise SourceError(problem.source, problem.reason, "check the address, or open it in a browser")
     if as_json:

@@ -1,0 +1,94 @@
+"""The weekly job across several runs with an injected clock: windows, never repeated, nothing new."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+from conftest import NOW, write_config
+
+from digest import job
+from digest.collect.fetch import Fetcher
+from digest.config import Config, load_config
+from digest.links import Links
+from digest.providers.outbox import OutboxProvider
+from digest.store import Store
+from digest.store.subscribers import NewSubscriber
+
+
+def refuse(request: httpx.Request) -> httpx.Response:
+    raise AssertionError(f"unexpected request for {request.url}")
+
+
+def run_at(config: Config, store: Store, outbox: Path, moment: object) -> job.RunReport:
+    """One run of the weekly job at a given time, with every collaborator made here."""
+    settings = config.newsletters["weekly"]
+    links = Links(config.server.public_url, "secret", settings.sender)
+    mirrors = [s.mirror for s in settings.sources if s.mirror]
+
+    async def go() -> job.RunReport:
+        fetcher = Fetcher(httpx.AsyncClient(transport=httpx.MockTransport(refuse)), mirrors)
+        return await job.run(config, "weekly", fetcher, store, OutboxProvider(outbox), links, lambda: moment)  # type: ignore[arg-type,return-value]
+
+    return asyncio.run(go())
+
+
+def _project(tmp_path: Path, site: Path, store: Store) -> Config:
+    config = load_config(write_config(tmp_path, site))
+    store.subscribers.upsert([NewSubscriber("ana@example.org", "Ana")], "weekly", "test", NOW)
+    return config
+
+
+def test_next_days_run_finds_nothing_new_and_sends_nothing(
+    tmp_path: Path, demo_site: Path, store: Store
+) -> None:
+    config = _project(tmp_path, demo_site, store)
+    first = run_at(config, store, tmp_path / "outbox", NOW)
+    assert first.delivery is not None and first.delivery.sent == 1
+    stored = store.issues.get(first.issue_id)
+    assert stored is not None and stored.subject.startswith("The Meridian Weekly: ")
+    later = run_at(config, store, tmp_path / "outbox", NOW + timedelta(days=1))
+    assert later.delivery is None
+    assert later.outcome.startswith("nothing new")
+    assert store.issues.get(later.issue_id) is None
+    assert len(list((tmp_path / "outbox").rglob("*.eml"))) == 1
+
+
+def _feed(path: Path, *items: tuple[str, str, object]) -> None:
+    entries = "".join(
+        f"<item><title>{title}</title><link>https://news.example/{slug}</link><guid>{slug}-{when:%s}</guid>"
+        f"<description>{title}: a story told in a sentence or two for the feed.</description>"
+        f"<pubDate>{when:%a, %d %b %Y %H:%M:%S} +0000</pubDate></item>"
+        for title, slug, when in items
+    )
+    path.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>N</title><link>https://news.example/</link>'
+        f"<description>-</description>{entries}</channel></rss>"
+    )
+
+
+def test_next_issue_holds_only_articles_published_since_the_last_one(tmp_path: Path, store: Store) -> None:
+    feed = tmp_path / "feed.xml"
+    _feed(feed, ("Alpha", "alpha", NOW - timedelta(days=1)), ("Beta", "beta", NOW - timedelta(days=2)))
+    config_path = write_config(tmp_path, tmp_path)
+    config_path.write_text(config_path.read_text().replace("pages = true", "pages = false"))
+    config = load_config(config_path)
+    store.subscribers.upsert([NewSubscriber("ana@example.org", "Ana")], "weekly", "test", NOW)
+    first = run_at(config, store, tmp_path / "outbox", NOW)
+    assert first.delivery is not None and first.delivery.sent == 1
+    # The site updates Alpha (new date, new GUID) and publishes Gamma.
+    later = NOW + timedelta(days=2)
+    _feed(
+        feed,
+        ("Alpha, updated", "alpha", later - timedelta(hours=2)),
+        ("Gamma", "gamma", later - timedelta(hours=1)),
+    )
+    second = run_at(config, store, tmp_path / "outbox", later)
+    assert second.delivery is not None and second.delivery.sent == 1
+    sent = store.issues.sent_articles("weekly")
+    assert sent["https://news.example/alpha"] == first.issue_id
+    assert sent["https://news.example/gamma"] == second.issue_id
+    stored = store.issues.get(second.issue_id)
+    assert stored is not None and "Gamma" in stored.html and "Alpha" not in stored.html

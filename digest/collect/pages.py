@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import lxml.html
 import trafilatura
 from lxml.etree import ParserError
 
+from digest.collect.canonical import canonical_url
 from digest.collect.text import squash
+from digest.models import Article
 
 _CREDIT_TEXT = re.compile(
     r"^(?:top\s+)?(?:image|photo|picture|illustration)?\s*(?:credit|photograph|photo)s?\s*:",
@@ -130,3 +133,21 @@ def _caption_and_credit(doc: lxml.html.HtmlElement) -> tuple[str, str]:
 def _text_of_class(node: lxml.html.HtmlElement, name: str) -> str:
     found = node.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), $c)]", c=f" {name} ")
     return squash(found[0].text_content()) if found else ""
+
+
+def article_from_page(page: PageInfo, url: str, title: str = "") -> Article:
+    """An article made from its page alone (what `digest teaser` looks at)."""
+    return Article(
+        url=canonical_url(page.canonical or url),
+        title=title or page.title or url,
+        published=datetime.now(UTC),
+        source=url,
+        section=page.section,
+        author=page.author,
+        summary=page.description,
+        paragraphs=page.paragraphs,
+        image_url=page.image_url,
+        image_alt=page.image_alt,
+        image_caption=page.image_caption,
+        image_credit=page.image_credit,
+    )

@@ -1,0 +1,81 @@
+"""`digest teaser`: the teaser digest writes for one page, and which paragraphs it dropped and why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import click
+
+from digest.cli import cli
+from digest.cli.common import config_option, fetch_with, json_option, out
+from digest.collect.fetch import Fetched
+from digest.collect.pages import article_from_page, extract_page
+from digest.config import FetchConfig, TeaserConfig, load_config
+from digest.errors import DigestError
+from digest.models import Teaser
+from digest.summarize import teaser as write_teaser
+
+
+@cli.command()
+@config_option
+@click.argument("page")
+@click.option("--url", "page_url", help="The page's public URL, when PAGE is a local file.")
+@click.option("--newsletter", help="Use this newsletter's [teaser] settings (default: the first).")
+@json_option
+def teaser(config_path: str, page: str, page_url: str | None, newsletter: str | None, as_json: bool) -> None:
+    """Print the teaser for one page (file or URL): lede, image, credit, section, what was dropped."""
+    settings = TeaserConfig()
+    if Path(config_path).exists():
+        settings = load_config(config_path).newsletter(newsletter)[1].teaser
+    fetched = _read(page)
+    url = page_url or (fetched.url if urlsplit(fetched.url).scheme in ("http", "https") else "")
+    if not url:
+        url = "https://example.invalid/" + Path(page).name
+    result = write_teaser(article_from_page(extract_page(fetched.body, url), url), settings)
+    if as_json:
+        click.echo(json.dumps(teaser_json(result), indent=2, ensure_ascii=False))
+        return
+    _print(result)
+
+
+def _read(page: str) -> Fetched:
+    if urlsplit(page).scheme in ("http", "https"):
+        return fetch_with(FetchConfig(), (), None, lambda f: f.url(page))
+    path = Path(page)
+    try:
+        return Fetched(path.resolve().as_uri(), path.read_bytes())
+    except OSError as exc:
+        raise DigestError(f"Page '{page}' cannot be read: {exc.strerror}") from None
+
+
+def teaser_json(result: Teaser) -> dict[str, Any]:
+    """A teaser as `digest teaser --json` prints it."""
+    return {
+        "title": result.title,
+        "url": result.url,
+        "section": result.section,
+        "image": result.image_url,
+        "image_alt": result.image_alt,
+        "credit": result.image_credit,
+        "paragraphs": list(result.paragraphs),
+        "words": result.word_count,
+        "truncated": result.truncated,
+        "dropped": [{"text": d.source, "reason": d.reason} for d in result.dropped],
+    }
+
+
+def _print(result: Teaser) -> None:
+    out.print(f"{result.section.upper()}\n{result.title}\n{result.url}")
+    if result.image_url:
+        out.print(
+            f"[image] {result.image_url}" + (f"\n  {result.image_credit}" if result.image_credit else "")
+        )
+    for paragraph in result.paragraphs:
+        out.print(f"\n{paragraph}")
+    out.print(f"\n({result.word_count} words{', cut at a sentence end' if result.truncated else ''})")
+    for dropped in result.dropped:
+        text = dropped.source if len(dropped.source) < 90 else dropped.source[:87] + "..."
+        out.print(f"  dropped ({dropped.reason}): {text}")

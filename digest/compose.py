@@ -9,6 +9,7 @@ from datetime import datetime
 import jinja2
 
 from digest.config import NewsletterConfig
+from digest.drafts import Draft, apply_draft
 from digest.errors import TemplateError
 from digest.models import Issue, Section, Teaser
 from digest.summarize import sentence_ends
@@ -17,29 +18,46 @@ PREHEADER_CHARS = 110
 
 
 def compose(
-    name: str, newsletter: NewsletterConfig, teasers: Sequence[Teaser], issue_id: str, now: datetime
+    name: str,
+    newsletter: NewsletterConfig,
+    teasers: Sequence[Teaser],
+    issue_id: str,
+    now: datetime,
+    draft: Draft | None = None,
 ) -> Issue:
-    """Build the issue: at most max_articles teasers, grouped by section in order of appearance."""
-    picked = list(teasers)[: newsletter.max_articles]
+    """Build the issue: the editors' draft applied, at most max_articles teasers, grouped by section."""
+    ordered = apply_draft(list(teasers), draft) if draft else list(teasers)
+    sections = newsletter.sections
+    picked = [replace(t, section=sections.name_for(t.section, t.url)) for t in ordered]
+    picked = picked[: newsletter.max_articles]
     issue = Issue(
         id=issue_id,
         newsletter=name,
         title=newsletter.title,
         subject="",
         preheader=preheader(picked),
-        sections=group_sections(picked),
+        sections=group_sections(picked, sections.order),
         created=now,
         intro=newsletter.intro,
     )
+    if draft and draft.preheader is not None:
+        issue = replace(issue, preheader=draft.preheader)
+    if draft and draft.intro is not None:
+        issue = replace(issue, intro=draft.intro)
+    if draft and draft.subject:
+        return replace(issue, subject=draft.subject)
     return replace(issue, subject=render_subject(newsletter.subject, newsletter, issue))
 
 
-def group_sections(teasers: Sequence[Teaser]) -> tuple[Section, ...]:
-    """Group teasers by section; sections appear in the order of their first (newest) teaser."""
-    order: dict[str, list[Teaser]] = {}
+def group_sections(teasers: Sequence[Teaser], order: Sequence[str] = ()) -> tuple[Section, ...]:
+    """Group teasers by section: the configured order first, then others as their first teaser comes."""
+    groups: dict[str, list[Teaser]] = {}
     for item in teasers:
-        order.setdefault(item.section, []).append(item)
-    return tuple(Section(title, tuple(items)) for title, items in order.items())
+        groups.setdefault(item.section, []).append(item)
+    rank = {name.casefold(): index for index, name in enumerate(order)}
+    # sorted() is stable, so unranked sections keep their order of appearance after the ranked ones.
+    titles = sorted(groups, key=lambda title: rank.get(title.casefold(), len(rank)))
+    return tuple(Section(title, tuple(groups[title])) for title in titles)
 
 
 def preheader(teasers: Sequence[Teaser]) -> str:

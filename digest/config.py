@@ -167,6 +167,26 @@ class TeaserConfig(_Model):
         return self
 
 
+class SectionsConfig(_Model):
+    """How teasers are grouped: names mapped, an order, a rule by URL path, a default."""
+
+    order: list[str] = []
+    rename: dict[str, str] = {}
+    from_url: dict[str, str] = {}
+    default: str = "More"
+
+    def name_for(self, section: str, url: str) -> str:
+        """The section a teaser is shown under: its own (renamed), else by URL path, else the default."""
+        if section:
+            renamed = {k.casefold(): v for k, v in self.rename.items()}
+            return renamed.get(section.casefold(), section)
+        path = urlsplit(url).path
+        for fragment, name in self.from_url.items():
+            if fragment in path:
+                return name
+        return self.default
+
+
 class NewsletterConfig(_Model):
     """One newsletter: who it is from, which list gets it, its sources and its schedule."""
 
@@ -182,6 +202,10 @@ class NewsletterConfig(_Model):
     intro: str = ""
     sources: Annotated[list[SourceConfig], Field(min_length=1)]
     teaser: TeaserConfig = TeaserConfig()
+    sections: SectionsConfig = SectionsConfig()
+    drafts_dir: str = "drafts"
+
+    _drafts = field_validator("drafts_dir")(_resolve_path)
 
     @field_validator("sender")
     @classmethod
@@ -289,11 +313,16 @@ def _validate(path: Path, text: str, data: dict[str, Any]) -> Config:
     try:
         config = Config.model_validate(data, context={"base_dir": path.resolve().parent})
     except ValidationError as exc:
-        located = [(_line(text, err), _describe(text, err)) for err in exc.errors()]
-        located.sort(key=lambda item: item[0] or 10**9)  # in file order; unlocated ones last
-        raise ConfigError(str(path), [problem for _, problem in located]) from None
+        raise ConfigError(str(path), describe_errors(text, exc)) from None
     config._path = str(path.resolve())
     return config
+
+
+def describe_errors(text: str, error: ValidationError) -> list[str]:
+    """Each validation problem as 'line N: key.path: why', in the order of the TOML file."""
+    located = [(_line(text, err), _describe(text, err)) for err in error.errors()]
+    located.sort(key=lambda item: item[0] or 10**9)  # unlocated ones last
+    return [problem for _, problem in located]
 
 
 def _line(text: str, err: Any) -> int | None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from digest.collect import Window, collect
@@ -11,6 +12,8 @@ from digest.collect.fetch import Fetcher
 from digest.compose import compose
 from digest.config import Config
 from digest.deliver import Audience, Clock, DeliveryReport, deliver
+from digest.drafts import draft_path, load_draft, render_draft
+from digest.errors import DigestError
 from digest.links import Links
 from digest.models import Collection, Issue, Problem, RenderedIssue
 from digest.providers.base import Provider
@@ -27,6 +30,7 @@ class Prepared:
     issue: Issue | None = None
     rendered: RenderedIssue | None = None
     note: str = ""
+    draft: str = ""
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -72,14 +76,35 @@ async def gather(
     return await collect(sources, fetcher, window, sent=sent, seen=store.seen)
 
 
-def build(config: Config, name: str, collection: Collection, now: datetime) -> Prepared:
-    """Summarize, compose and render the collected articles into an issue."""
+def build(
+    config: Config, name: str, collection: Collection, now: datetime, *, use_draft: bool = True
+) -> Prepared:
+    """Summarize, compose (with the editors' draft, when there is one) and render the issue."""
     if not collection.articles:
         return Prepared(collection, note=nothing_new(collection))
     newsletter = config.newsletters[name]
+    issue_id, slot = issue_slot(config, name, now)
+    path = draft_path(newsletter.drafts_dir, name, slot)
+    draft = load_draft(path) if use_draft else None
     teasers = summarize(collection.articles, newsletter.teaser)
-    issue = compose(name, newsletter, teasers, issue_slot(config, name, now)[0], now)
-    return Prepared(collection, issue, render(issue, newsletter, config.theme, config.templates_dir))
+    issue = compose(name, newsletter, teasers, issue_id, now, draft)
+    rendered = render(issue, newsletter, config.theme, config.templates_dir)
+    return Prepared(collection, issue, rendered, draft=str(path) if draft else "")
+
+
+def write_draft(config: Config, name: str, prepared: Prepared, now: datetime, *, force: bool = False) -> Path:
+    """Write the editable draft of a prepared issue; an existing draft is kept unless forced."""
+    assert prepared.issue is not None
+    slot = issue_slot(config, name, now)[1]
+    path = draft_path(config.newsletters[name].drafts_dir, name, slot)
+    if path.exists() and not force:
+        raise DigestError(
+            f"Draft '{path}' already exists", "edit it, delete it, or pass --force to write it anew"
+        )
+    issue = prepared.issue
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_draft(issue.id, issue.subject, issue.preheader, issue.intro, list(issue.teasers)))
+    return path
 
 
 async def preview(
@@ -93,7 +118,7 @@ async def preview(
     recent = await collect(config.newsletters[name].sources, fetcher, window)
     again = build(config, name, recent, now)
     note = f"{prepared.note}; previewing the last {config.newsletters[name].window_days} days instead"
-    return Prepared(again.collection, again.issue, again.rendered, note if again.rendered else prepared.note)
+    return replace(again, note=note if again.rendered else prepared.note)
 
 
 def nothing_new(collection: Collection) -> str:

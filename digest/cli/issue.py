@@ -26,6 +26,7 @@ from digest.cli.common import (
     store_for,
 )
 from digest.collect import read_feed
+from digest.collect.fetch import Fetcher
 from digest.config import Config, FetchConfig, SourceConfig, load_config
 from digest.errors import DigestError, SourceError
 from digest.links import Links
@@ -52,6 +53,8 @@ def preview(config_path: str, newsletter: str | None, out_dir: str | None, open_
         raise DigestError(f"Newsletter '{name}': {prepared.note}", "check the sources with `digest collect`")
     if prepared.note:
         err.print(f"note: {prepared.note}")
+    if prepared.draft:
+        out.print(f"Using the editors' draft {prepared.draft}")
     folder = (Path(out_dir) if out_dir else config.base_dir / "preview").resolve()
     folder.mkdir(parents=True, exist_ok=True)
     values = {
@@ -135,6 +138,31 @@ def _report_json(report: job.RunReport) -> dict[str, Any]:
         "already_sent": delivery.already_sent if delivery else 0,
         "problems": [str(p) for p in report.problems],
     }
+
+
+@cli.command()
+@config_option
+@click.argument("newsletter", required=False)
+@click.option("--force", is_flag=True, help="Write the draft anew even if one exists (edits are lost).")
+def draft(config_path: str, newsletter: str | None, force: bool) -> None:
+    """Write the next issue's picks to drafts/<newsletter>/<date>.toml for editors to change."""
+    config = load_config(config_path)
+    name, _ = config.newsletter(newsletter)
+    now = now_utc()
+
+    async def prepare(fetcher: Fetcher) -> job.Prepared:
+        return job.build(
+            config, name, await job.gather(config, name, fetcher, store, now), now, use_draft=False
+        )
+
+    with store_for(config) as store:
+        prepared = fetching(config, store, prepare)
+    report_problems(prepared.problems)
+    if prepared.issue is None:
+        raise DigestError(f"Newsletter '{name}': {prepared.note}", "nothing to draft yet")
+    path = job.write_draft(config, name, prepared, now, force=force)
+    out.print(f"Wrote the draft of {prepared.issue.id} ({len(prepared.issue.teasers)} articles): {path}")
+    out.print("Edit it, then `digest preview` to see the issue; `digest run` sends it.")
 
 
 @cli.command()

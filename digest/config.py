@@ -24,6 +24,7 @@ from pydantic import (
 from digest.errors import ConfigError
 
 DEFAULT_CONFIG = "schedule.toml"
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
 PROVIDERS = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "ses", "smtp")
 
 
@@ -153,6 +154,21 @@ class FetchConfig(_Model):
     max_bytes: Annotated[int, Field(ge=1024)] = 5 * 1024 * 1024
 
 
+class LintConfig(_Model):
+    """Limits the rendered email is checked against before every send."""
+
+    warn_kb: Annotated[int, Field(ge=1)] = 90
+    max_kb: Annotated[int, Field(ge=1)] = 102  # Gmail clips messages past about 102 KB of HTML
+    max_subject: Annotated[int, Field(ge=10)] = 78
+    clip_budget: bool = True  # shorten the issue to fit max_kb instead of refusing to send
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LintConfig:
+        if self.warn_kb > self.max_kb:
+            raise ValueError(f"warn_kb ({self.warn_kb}) exceeds max_kb ({self.max_kb})")
+        return self
+
+
 class TeaserConfig(_Model):
     """How long a teaser's lede may be and what its link says."""
 
@@ -204,8 +220,9 @@ class NewsletterConfig(_Model):
     teaser: TeaserConfig = TeaserConfig()
     sections: SectionsConfig = SectionsConfig()
     drafts_dir: str = "drafts"
+    templates: str = ""  # a folder whose files override single default templates
 
-    _drafts = field_validator("drafts_dir")(_resolve_path)
+    _drafts = field_validator("drafts_dir", "templates")(_resolve_path)
 
     @field_validator("sender")
     @classmethod
@@ -252,6 +269,7 @@ class Config(_Model):
     provider: ProviderConfig = ProviderConfig()
     server: ServerConfig = ServerConfig()
     fetch: FetchConfig = FetchConfig()
+    lint: LintConfig = LintConfig()
     newsletters: Annotated[dict[str, NewsletterConfig], Field(min_length=1)]
     theme: ThemeConfig = ThemeConfig()
 
@@ -260,7 +278,7 @@ class Config(_Model):
     def _tables(cls, data: Any) -> Any:
         """Absent tables are validated as empty ones, so their defaults resolve like written values."""
         if isinstance(data, dict):
-            data = {"store": {}, "provider": {}, "server": {}, "fetch": {}, "theme": {}, **data}
+            data = {"store": {}, "provider": {}, "server": {}, "fetch": {}, "lint": {}, "theme": {}, **data}
         return data
 
     @property
@@ -277,6 +295,12 @@ class Config(_Model):
     def templates_dir(self) -> Path:
         """The editors' template folder beside the config file."""
         return self.base_dir / "templates"
+
+    def template_dirs(self, name: str) -> tuple[Path, ...]:
+        """Where a newsletter's templates are looked up, first match wins; the defaults come last."""
+        own = self.newsletters[name].templates
+        dirs = [Path(own)] if own else []
+        return (*dirs, self.templates_dir, DEFAULT_TEMPLATES)
 
     def newsletter(self, name: str | None) -> tuple[str, NewsletterConfig]:
         """Return the named newsletter, or the only/first one when no name is given."""

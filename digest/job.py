@@ -88,7 +88,7 @@ def build(
     draft = load_draft(path) if use_draft else None
     teasers = summarize(collection.articles, newsletter.teaser)
     issue = compose(name, newsletter, teasers, issue_id, now, draft)
-    rendered = render(issue, newsletter, config.theme, config.templates_dir)
+    rendered = render(issue, newsletter, config.theme, config.template_dirs(name), config.lint)
     return Prepared(collection, issue, rendered, draft=str(path) if draft else "")
 
 

@@ -101,6 +101,7 @@ class Issue:
     sections: tuple[Section, ...]
     created: datetime
     intro: str = ""
+    more: tuple[Teaser, ...] = ()  # overflow shown as a compact list of links
 
     @property
     def teasers(self) -> tuple[Teaser, ...]:

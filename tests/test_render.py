@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import NOW, ROOT
 
-from digest.config import NewsletterConfig, ThemeConfig
+from digest.compose import group_sections
+from digest.config import DEFAULT_TEMPLATES, LintConfig, NewsletterConfig, ThemeConfig
 from digest.errors import TemplateError
-from digest.models import Teaser
+from digest.models import Issue, Teaser
 from digest.personalize import placeholder
 from digest.render import compile_mjml, line_and_column, render
 from digest.sample import sample_issue
@@ -124,3 +125,107 @@ def test_mjml_error_reports_the_line_of_the_rendered_mjml() -> None:
 def test_line_and_column_counts_bytes_not_characters() -> None:
     text = "héllo\nwörld"
     assert line_and_column(text, len("héllo\nw".encode())) == (2, 2)
+
+
+def _many(count: int, paragraphs: int = 3) -> Issue:
+    """An issue with ``count`` long teasers, each with an image."""
+    base = sample_issue("weekly", NEWSLETTER, NOW)
+    text = " ".join(["The delegates argued late into the night about the terms of the ceasefire."] * 4)
+    teasers = [
+        replace(
+            base.teasers[0],
+            url=f"https://example.org/articles/{i}",
+            title=f"Story number {i}",
+            section=("Europe", "Asia", "Africa")[i % 3],
+            paragraphs=(text,) * paragraphs,
+        )
+        for i in range(count)
+    ]
+    return replace(base, sections=group_sections(teasers))
+
+
+def test_clip_budget_shortens_an_issue_that_would_be_clipped(templates: Path) -> None:
+    issue = _many(60)
+    unlimited = LintConfig(clip_budget=False, max_kb=10_000, warn_kb=10_000)
+    assert len(render(issue, NEWSLETTER, ThemeConfig(), templates, unlimited).html.encode()) > 102 * 1024
+    with pytest.raises(TemplateError, match="Gmail clips"):
+        render(issue, NEWSLETTER, ThemeConfig(), templates, LintConfig(clip_budget=False))
+    fitted = render(issue, NEWSLETTER, ThemeConfig(), templates)
+    assert len(fitted.html.encode()) <= 102 * 1024
+    assert any("over 102 KB" in w and "moved" in w for w in fitted.warnings)
+    assert "MORE THIS WEEK" in fitted.html and "MORE THIS WEEK" in fitted.text
+    # Every article is still there: as a card or as a link, the lead first.
+    for i in range(60):
+        assert f"https://example.org/articles/{i}" in fitted.html
+    assert fitted.html.index("Story number 0") < fitted.html.index("Story number 1")
+
+
+def test_clip_budget_first_shortens_the_last_teasers(templates: Path) -> None:
+    issue = _many(14, paragraphs=4)
+    size = len(render(issue, NEWSLETTER, ThemeConfig(), templates).html.encode())
+    limit_kb = size // 1024 - 2
+    fitted = render(
+        issue, NEWSLETTER, ThemeConfig(), templates, LintConfig(max_kb=limit_kb, warn_kb=limit_kb)
+    )
+    assert any("shortened the last" in w for w in fitted.warnings)
+    assert "MORE THIS WEEK" not in fitted.html
+    assert len(fitted.html.encode()) <= limit_kb * 1024
+
+
+def _with_image(templates: Path, src: str, alt: str = "An image") -> list[str]:
+    issue = sample_issue("weekly", NEWSLETTER, NOW)
+    teaser = replace(issue.sections[0].teasers[0], image_url=src, image_alt=alt)
+    issue = replace(issue, sections=(replace(issue.sections[0], teasers=(teaser,)),))
+    return list(render(issue, NEWSLETTER, ThemeConfig(), templates).warnings)
+
+
+def test_lint_warns_about_images_links_and_subjects(templates: Path) -> None:
+    assert any("WebP" in w for w in _with_image(templates, "https://example.org/a.webp"))
+    assert any("without alt text" in w for w in _with_image(templates, "https://example.org/a.jpg", alt=""))
+    assert any("relative link or image" in w for w in _with_image(templates, "/images/a.jpg"))
+    assert _with_image(templates, "https://example.org/a.jpg") == []
+    long_subject = NEWSLETTER.model_copy(update={"subject": "x" * 90})
+    issue = sample_issue("weekly", long_subject, NOW)
+    assert any(
+        "subject is 90 characters" in w
+        for w in render(issue, long_subject, ThemeConfig(), templates).warnings
+    )
+
+
+def test_a_newsletter_folder_overrides_single_partials(tmp_path: Path, templates: Path) -> None:
+    own = tmp_path / "own"
+    (own / "partials").mkdir(parents=True)
+    footer = (templates / "partials" / "footer.mjml.j2").read_text()
+    (own / "partials" / "footer.mjml.j2").write_text(footer.replace("You receive", "Sent to you because"))
+    rendered = render(sample_issue("weekly", NEWSLETTER, NOW), NEWSLETTER, ThemeConfig(), [own, templates])
+    assert "Sent to you because" in rendered.html
+    assert "keep reading →" in rendered.html  # the other partials still come from the defaults
+
+
+def test_mj_include_reads_only_inside_the_template_folders(tmp_path: Path, templates: Path) -> None:
+    (templates / "partials" / "extra.mjml").write_text(
+        "<mj-section><mj-column><mj-text>Included here</mj-text></mj-column></mj-section>"
+    )
+    (tmp_path / "secret.mjml").write_text(
+        "<mj-section><mj-column><mj-text>SECRET</mj-text></mj-column></mj-section>"
+    )
+    layout = templates / "digest.mjml.j2"
+    original = layout.read_text()
+    layout.write_text(
+        original.replace("  </mj-body>", '    <mj-include path="partials/extra.mjml" />\n  </mj-body>')
+    )
+    rendered = render(sample_issue("weekly", NEWSLETTER, NOW), NEWSLETTER, ThemeConfig(), templates)
+    assert "Included here" in rendered.html
+    layout.write_text(
+        original.replace("  </mj-body>", '    <mj-include path="../../secret.mjml" />\n  </mj-body>')
+    )
+    with pytest.raises(TemplateError) as caught:
+        render(sample_issue("weekly", NEWSLETTER, NOW), NEWSLETTER, ThemeConfig(), templates)
+    assert caught.value.template == "digest.mjml.j2"
+    assert caught.value.line == original.splitlines().index("  </mj-body>") + 1
+    assert "SECRET" not in str(caught.value)
+
+
+def test_the_packaged_defaults_are_the_repository_templates() -> None:
+    assert (ROOT / "templates").resolve() == DEFAULT_TEMPLATES
+    assert (DEFAULT_TEMPLATES / "digest.mjml.j2").is_file()

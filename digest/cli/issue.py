@@ -174,7 +174,8 @@ def check(config_path: str) -> None:
     warnings = 0
     for name, newsletter in config.newsletters.items():
         issue = sample_issue(name, newsletter, now_utc())
-        for warning in render(issue, newsletter, config.theme, config.templates_dir).warnings:
+        rendered = render(issue, newsletter, config.theme, config.template_dirs(name), config.lint)
+        for warning in rendered.warnings:
             err.print(f"warning: newsletter '{name}': {warning}")
             warnings += 1
     count = len(config.newsletters)

@@ -1,0 +1,99 @@
+"""The editors' Jinja2 templates: the environment, and errors that name the file and line."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+
+from digest import models
+from digest.errors import TemplateError
+
+
+def environment(templates: Path | Sequence[Path]) -> jinja2.Environment:
+    """Undefined names are errors, HTML is escaped; folders are searched in order (first match wins)."""
+    folders = [templates] if isinstance(templates, Path) else list(templates)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders if f.is_dir()]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("mjml.j2", "html.j2", "html")),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def search_path(env: jinja2.Environment) -> list[Path]:
+    """The folders an environment loads templates from."""
+    loader = env.loader
+    if isinstance(loader, jinja2.FileSystemLoader):
+        return [Path(p) for p in loader.searchpath]
+    return []
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render one template, turning every Jinja2 failure into a TemplateError with file and line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        template = exc.name or name
+        line = source_line(env, template, exc.lineno)
+        raise TemplateError(template, exc.lineno, f"syntax error: {exc.message}", line) from None
+    except jinja2.TemplateNotFound as exc:
+        folders = ", ".join(str(p) for p in search_path(env)) or "no folder"
+        raise TemplateError(
+            str(exc.name or name), None, "not found", hint=f"templates are read from {folders}"
+        ) from None
+    except jinja2.UndefinedError as exc:
+        template, lineno = _template_frame(exc.__traceback__, env) or (name, None)
+        line = source_line(env, template, lineno)
+        reason, hint = _explain_undefined(str(exc.message or exc))
+        raise TemplateError(template, lineno, reason, line, hint) from None
+
+
+def _template_frame(tb: TracebackType | None, env: jinja2.Environment) -> tuple[str, int] | None:
+    """The innermost traceback frame that belongs to a template: its name and line."""
+    found = None
+    roots = search_path(env)
+    while tb is not None:
+        filename = Path(tb.tb_frame.f_code.co_filename)
+        for root in roots:
+            if root in filename.parents:
+                found = (filename.relative_to(root).as_posix(), tb.tb_lineno)
+                break
+        tb = tb.tb_next
+    return found
+
+
+def source_line(env: jinja2.Environment, template: str, lineno: int | None) -> str | None:
+    """The text of one line of a template, to show beside an error."""
+    if not lineno or env.loader is None:
+        return None
+    try:
+        source = env.loader.get_source(env, template)[0]
+    except jinja2.TemplateNotFound:
+        return None
+    lines = source.splitlines()
+    return lines[lineno - 1] if 0 < lineno <= len(lines) else None
+
+
+_NO_ATTRIBUTE = re.compile(r"'(?:[\w.]+\.)?(\w+) object' has no attribute '(\w+)'")
+
+
+def _explain_undefined(message: str) -> tuple[str, str | None]:
+    """Say which names a value does have when a template asks for one it lacks."""
+    match = _NO_ATTRIBUTE.search(message)
+    if not match:
+        return message, None
+    kind, attribute = match.groups()
+    model = getattr(models, kind, None)
+    if model is None or not dataclasses.is_dataclass(model):
+        return message, None
+    names = [f.name for f in dataclasses.fields(model)]
+    names += [n for n, v in vars(model).items() if isinstance(v, property)]
+    return f"a {kind} has no '{attribute}'", f"a {kind} has: {', '.join(names)}"

@@ -73,7 +73,9 @@ async def gather(
     if store is None:
         return await collect(sources, fetcher, window)
     sent = store.issues.sent_articles(name)
-    return await collect(sources, fetcher, window, sent=sent, seen=store.seen)
+    found = await collect(sources, fetcher, window, sent=sent, seen=store.seen)
+    store.collections.save(name, found, now)
+    return found
 
 
 def build(
@@ -108,9 +110,19 @@ def write_draft(config: Config, name: str, prepared: Prepared, now: datetime, *,
 
 
 async def preview(
-    config: Config, name: str, fetcher: Fetcher, store: Store | None, now: datetime
+    config: Config, name: str, fetcher: Fetcher, store: Store | None, now: datetime, *, fetch: bool = False
 ) -> Prepared:
-    """The issue a run would send now; when nothing is new, the last window_days for a look."""
+    """The issue from the last collect (offline), or collected now when there is none or when asked.
+
+    When nothing is new, the last window_days are shown instead, for a look at the layout.
+    """
+    cached = store.collections.last(name) if store and not fetch else None
+    if cached is not None:
+        collection, when = cached
+        prepared = build(config, name, collection, now)
+        note = f"using the articles collected {when:%Y-%m-%d %H:%M} UTC (pass --fetch to collect anew)"
+        if prepared.rendered is not None:
+            return replace(prepared, note=note)
     prepared = build(config, name, await gather(config, name, fetcher, store, now), now)
     if prepared.rendered is not None:
         return prepared

@@ -92,3 +92,21 @@ def test_next_issue_holds_only_articles_published_since_the_last_one(tmp_path: P
     assert sent["https://news.example/gamma"] == second.issue_id
     stored = store.issues.get(second.issue_id)
     assert stored is not None and "Gamma" in stored.html and "Alpha" not in stored.html
+
+
+def test_preview_uses_the_last_collect_offline(tmp_path: Path, demo_site: Path, store: Store) -> None:
+    config = _project(tmp_path, demo_site, store)
+    mirrors = [s.mirror for s in config.newsletters["weekly"].sources if s.mirror]
+
+    async def collect_once() -> object:
+        fetcher = Fetcher(httpx.AsyncClient(transport=httpx.MockTransport(refuse)), mirrors)
+        return await job.gather(config, "weekly", fetcher, store, NOW)
+
+    found = asyncio.run(collect_once())
+    saved = store.collections.last("weekly")
+    assert saved is not None and saved[0] == found and saved[1] == NOW
+    # Without the mirror every read would fail: the preview must not read anything.
+    offline = Fetcher(httpx.AsyncClient(transport=httpx.MockTransport(refuse)), [])
+    prepared = asyncio.run(job.preview(config, "weekly", offline, store, NOW))
+    assert prepared.rendered is not None and "using the articles collected" in prepared.note
+    assert len(prepared.collection.articles) == len(found.articles) == 11  # type: ignore[attr-defined]

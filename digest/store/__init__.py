@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from digest.errors import StoreError
+from digest.store.collections import CollectionRepository
 from digest.store.feeds import FeedCacheRepository, SeenRepository
 from digest.store.issues import IssueRepository
 from digest.store.ledger import Ledger
@@ -31,6 +32,7 @@ class Store:
         self.ledger = Ledger(engine)
         self.feeds = FeedCacheRepository(engine)
         self.seen = SeenRepository(engine)
+        self.collections = CollectionRepository(engine)
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         """Read a stored setting."""

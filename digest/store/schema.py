@@ -94,6 +94,14 @@ seen_articles = Table(
     Column("first_seen", DateTime(timezone=True), nullable=False),
 )
 
+collections = Table(
+    "collections",
+    metadata,
+    Column("newsletter", String(100), primary_key=True),
+    Column("collected_at", DateTime(timezone=True), nullable=False),
+    Column("data", Text, nullable=False),
+)
+
 settings = Table(
     "settings",
     metadata,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,10 +17,20 @@ from digest.errors import TemplateError
 
 
 def environment(templates: Path | Sequence[Path]) -> jinja2.Environment:
-    """Undefined names are errors, HTML is escaped; folders are searched in order (first match wins)."""
-    folders = [templates] if isinstance(templates, Path) else list(templates)
+    """Undefined names are errors, HTML is escaped; folders are searched in order (first match wins).
+
+    One environment per set of folders is kept: it compiles each template once and recompiles it
+    when the file changes on disk (auto_reload), which the live preview relies on.
+    """
+    folders = (templates,) if isinstance(templates, Path) else tuple(templates)
+    return _environment(tuple(f.resolve() for f in folders if f.is_dir()))
+
+
+@functools.lru_cache(maxsize=32)
+def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders if f.is_dir()]),
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        auto_reload=True,
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("mjml.j2", "html.j2", "html")),
         trim_blocks=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -22,6 +23,7 @@ from pydantic import (
 )
 
 from digest.errors import ConfigError
+from digest.schedule import Schedule, parse_duration, parse_schedule
 
 DEFAULT_CONFIG = "schedule.toml"
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -221,8 +223,35 @@ class NewsletterConfig(_Model):
     sections: SectionsConfig = SectionsConfig()
     drafts_dir: str = "drafts"
     templates: str = ""  # a folder whose files override single default templates
+    max_lateness: str = "6h"  # after downtime, a later send is skipped and reported
+    draft_ahead: str = ""  # e.g. "24h": build the draft and a preview that long before the send
+    approval: Literal["none", "required"] = "none"
+    skip_if_empty: bool = True
 
     _drafts = field_validator("drafts_dir", "templates")(_resolve_path)
+
+    @field_validator("send_at")
+    @classmethod
+    def _send_at(cls, value: str) -> str:
+        parse_schedule(value, "UTC")  # the syntax; the zone is checked on its own key
+        return value
+
+    @field_validator("max_lateness", "draft_ahead")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        if value:
+            parse_duration(value)
+        return value
+
+    @property
+    def schedule(self) -> Schedule:
+        """When this newsletter goes out."""
+        return parse_schedule(self.send_at, self.timezone)
+
+    @property
+    def lateness(self) -> timedelta:
+        """How late a send may still go out after downtime."""
+        return parse_duration(self.max_lateness)
 
     @field_validator("sender")
     @classmethod

@@ -79,13 +79,19 @@ async def gather(
 
 
 def build(
-    config: Config, name: str, collection: Collection, now: datetime, *, use_draft: bool = True
+    config: Config,
+    name: str,
+    collection: Collection,
+    now: datetime,
+    *,
+    use_draft: bool = True,
+    slot_time: datetime | None = None,
 ) -> Prepared:
-    """Summarize, compose (with the editors' draft, when there is one) and render the issue."""
+    """Summarize, compose (with the editors' draft of the slot, when there is one) and render."""
     if not collection.articles:
         return Prepared(collection, note=nothing_new(collection))
     newsletter = config.newsletters[name]
-    issue_id, slot = issue_slot(config, name, now)
+    issue_id, slot = issue_slot(config, name, slot_time or now)
     path = draft_path(newsletter.drafts_dir, name, slot)
     draft = load_draft(path) if use_draft else None
     teasers = summarize(collection.articles, newsletter.teaser)
@@ -94,10 +100,12 @@ def build(
     return Prepared(collection, issue, rendered, draft=str(path) if draft else "")
 
 
-def write_draft(config: Config, name: str, prepared: Prepared, now: datetime, *, force: bool = False) -> Path:
-    """Write the editable draft of a prepared issue; an existing draft is kept unless forced."""
+def write_draft(
+    config: Config, name: str, prepared: Prepared, slot_time: datetime, *, force: bool = False
+) -> Path:
+    """Write the editable draft of a prepared issue for a slot; an existing draft is kept unless forced."""
     assert prepared.issue is not None
-    slot = issue_slot(config, name, now)[1]
+    slot = issue_slot(config, name, slot_time)[1]
     path = draft_path(config.newsletters[name].drafts_dir, name, slot)
     if path.exists() and not force:
         raise DigestError(
@@ -151,16 +159,23 @@ async def run(
     provider: Provider,
     links: Links,
     clock: Clock,
+    slot_time: datetime | None = None,
 ) -> RunReport:
-    """Build today's issue (or resume it) and send it to every subscriber who has not had it."""
+    """Build the issue of a slot (today's by default), or resume it, and send it to whoever lacks it.
+
+    The scheduler passes the slot's scheduled time, so a send that runs late still makes that slot's
+    issue: a second scheduler or a manual run on the same day finds it and sends nothing twice.
+    """
     now = clock()
     newsletter = config.newsletters[name]
-    issue_id, slot = issue_slot(config, name, now)
+    issue_id, slot = issue_slot(config, name, slot_time or now)
     audience = Audience(newsletter.list_name, newsletter.sender, newsletter.title)
     stored = store.issues.get(issue_id)
     problems: tuple[Problem, ...] = ()
     if stored is None:
-        prepared = build(config, name, await gather(config, name, fetcher, store, now), now)
+        prepared = build(
+            config, name, await gather(config, name, fetcher, store, now), now, slot_time=slot_time
+        )
         problems = prepared.problems
         if prepared.rendered is None or prepared.issue is None:
             return RunReport(name, issue_id, prepared.note, problems=problems)

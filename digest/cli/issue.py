@@ -41,28 +41,57 @@ from digest.sample import sample_issue
 @config_option
 @click.argument("newsletter", required=False)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Folder for preview files.")
-@click.option("--open", "open_browser", is_flag=True, help="Open the HTML preview in a browser.")
-def preview(config_path: str, newsletter: str | None, out_dir: str | None, open_browser: bool) -> None:
-    """Build the next issue and write preview.html and preview.txt (no sending, no subscribers)."""
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+@click.option("--serve", is_flag=True, help="Serve a live preview that rebuilds when an editor saves.")
+@click.option("--port", type=click.IntRange(0, 65535), help="Port for --serve ([server] port; 0: any).")
+@click.option(
+    "--as", "as_email", metavar="EMAIL", help="Show name, address and links as this subscriber sees them."
+)
+def preview(
+    config_path: str,
+    newsletter: str | None,
+    out_dir: str | None,
+    open_browser: bool,
+    serve: bool,
+    port: int | None,
+    as_email: str | None,
+) -> None:
+    """Build the next issue and write preview.html and preview.txt, or serve it live (sends nothing)."""
+    if (serve and out_dir) or (port is not None and not serve):
+        raise click.UsageError("--serve writes no files and --port is for --serve: use --out or --serve")
+    from digest.web.serve import serve_preview, subscriber_values  # the web stack: only preview needs it
+
     config = load_config(config_path)
-    name, _ = config.newsletter(newsletter)
+    name, settings = config.newsletter(newsletter)
+    now = now_utc()
     with store_for(config) as store:
-        prepared = fetching(config, store, lambda f: job.preview(config, name, f, store, now_utc()))
-    report_problems(prepared.problems)
-    if prepared.rendered is None:
-        raise DigestError(f"Newsletter '{name}': {prepared.note}", "check the sources with `digest collect`")
+        prepared = fetching(config, store, lambda f: job.preview(config, name, f, store, now))
+        report_problems(prepared.problems)
+        if prepared.rendered is None:
+            raise DigestError(
+                f"Newsletter '{name}': {prepared.note}", "check the sources with `digest collect`"
+            )
+        values = {
+            "email": "reader@example.org",
+            "name": "Reader",
+            "web_url": "#view-in-browser",
+            "unsubscribe_url": f"{config.server.public_url}/u/preview",
+        }
+        if as_email:
+            links = Links(config.server.public_url, signing_secret(config, store), settings.sender)
+            values = subscriber_values(store, settings, links, as_email, prepared.rendered.issue_id)
     if prepared.note:
         err.print(f"note: {prepared.note}")
     if prepared.draft:
         out.print(f"Using the editors' draft {prepared.draft}")
+    if serve:
+        serve_preview(
+            config, name, prepared, values, now, port=port, say=out.print, open_browser=open_browser
+        )
+        out.print("Preview server stopped.")
+        return
     folder = (Path(out_dir) if out_dir else config.base_dir / "preview").resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    values = {
-        "email": "reader@example.org",
-        "name": "Reader",
-        "web_url": "#view-in-browser",
-        "unsubscribe_url": f"{config.server.public_url}/u/preview",
-    }
     html = _local_images(config, Template(prepared.rendered.html, escape=True).fill(values))
     (folder / "preview.html").write_text(html, encoding="utf-8")
     (folder / "preview.txt").write_text(Template(prepared.rendered.text, escape=False).fill(values))

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Engine, func, select, update
 
 from digest.models import RenderedIssue
-from digest.store.schema import issue_articles, issues
+from digest.store.schema import approvals, issue_articles, issues
 from digest.store.sql import insert_ignoring_duplicates, utc
 
 
@@ -100,6 +100,36 @@ class IssueRepository:
             if rows:
                 conn.execute(insert_ignoring_duplicates(self._engine, issue_articles), rows)
         return True
+
+    def for_slot(self, newsletter: str, slot: str) -> StoredIssue | None:
+        """The issue of one slot, if it was made."""
+        query = select(issues.c.id).where(issues.c.newsletter == newsletter, issues.c.slot == slot)
+        with self._engine.connect() as conn:
+            issue_id = conn.execute(query).scalar()
+        return self.get(issue_id) if issue_id else None
+
+    def approve(self, newsletter: str, slot: str, now: datetime) -> bool:
+        """Record an editor's approval of a slot's issue; False when it was approved already."""
+        statement = insert_ignoring_duplicates(self._engine, approvals).values(
+            newsletter=newsletter, slot=slot, approved_at=now
+        )
+        with self._engine.begin() as conn:
+            return conn.execute(statement.returning(approvals.c.slot)).first() is not None
+
+    def approved(self, newsletter: str, slot: str) -> bool:
+        """Whether an editor approved the slot's issue."""
+        query = select(approvals.c.slot).where(approvals.c.newsletter == newsletter, approvals.c.slot == slot)
+        with self._engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
+    def recent(self, newsletter: str | None = None, limit: int = 100) -> list[StoredIssue]:
+        """The newest issues first (optionally of one newsletter)."""
+        query = select(issues.c.id).order_by(issues.c.created_at.desc()).limit(limit)
+        if newsletter:
+            query = query.where(issues.c.newsletter == newsletter)
+        with self._engine.connect() as conn:
+            ids = list(conn.execute(query).scalars())
+        return [issue for issue in (self.get(i) for i in ids) if issue is not None]
 
     def mark_sent(self, issue_id: str, now: datetime) -> None:
         """Record that every recipient of the issue has been handled."""

@@ -72,7 +72,22 @@ deliveries = Table(
     Column("message_id", String(300), nullable=False, default=""),
     Column("error", Text, nullable=False, default=""),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The request a row was last handed to the provider in: its idempotency key (Resend) and
+    # what the provider's log is searched by after a crash (Postmark metadata, Mailgun variables).
+    Column("batch_key", String(64), nullable=False, default=""),
+    Column("claimed_at", DateTime(timezone=True)),
+    Column("sent_at", DateTime(timezone=True)),
     Index("ix_deliveries_issue_status", "issue_id", "status", "subscriber_id"),
+)
+
+# One sender per issue: the row names who sends and until when its lock holds without a heartbeat.
+send_locks = Table(
+    "send_locks",
+    metadata,
+    Column("issue_id", String(200), primary_key=True),
+    Column("owner", String(200), nullable=False),
+    Column("acquired_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
 )
 
 feed_cache = Table(
@@ -92,6 +107,14 @@ seen_articles = Table(
     metadata,
     Column("url", String(2000), primary_key=True),
     Column("first_seen", DateTime(timezone=True), nullable=False),
+)
+
+approvals = Table(
+    "approvals",
+    metadata,
+    Column("newsletter", String(100), primary_key=True),
+    Column("slot", String(40), primary_key=True),
+    Column("approved_at", DateTime(timezone=True), nullable=False),
 )
 
 collections = Table(

@@ -1,0 +1,150 @@
+"""The weekly send on its own: APScheduler runs each newsletter's slots, the store keeps them unique.
+
+APScheduler 3.11 is handed exact UTC instants from digest.schedule (never its own cron parsing), one
+job per newsletter with a stable id, coalescing, one instance at a time and a misfire grace equal to
+the newsletter's max_lateness. A second scheduler on the same store cannot send a slot twice: the issue
+of a slot is unique in the store, and so is each recipient's row in the ledger.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.base import BaseTrigger
+
+from digest.config import Config
+from digest.schedule import Schedule, parse_duration
+
+log = logging.getLogger("digest.scheduler")
+Clock = Callable[[], datetime]
+SlotAction = Callable[[str, datetime], str]  # (newsletter, slot) → a summary line for the log
+
+
+class SlotTrigger(BaseTrigger):  # type: ignore[misc]
+    """An APScheduler trigger firing at a Schedule's instants, optionally shifted (for drafts)."""
+
+    def __init__(self, schedule: Schedule, shift: timedelta = timedelta(0)) -> None:
+        self.schedule = schedule
+        self.shift = shift
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
+        """The next instant after the previous firing (or from now on, the first time)."""
+        start = previous_fire_time if previous_fire_time else now - timedelta(microseconds=1)
+        slot = self.schedule.next_after(start - self.shift)
+        return slot + self.shift if slot else None
+
+    def __str__(self) -> str:
+        return f"slot[{self.schedule}]"
+
+
+@dataclass(frozen=True, slots=True)
+class CatchUp:
+    """What to do at start-up about the slot that passed while no scheduler ran."""
+
+    send: datetime | None = None  # late but within max_lateness: send it now
+    missed: datetime | None = None  # too late: report it, never send it days late
+
+
+def catch_up(
+    schedule: Schedule, lateness: timedelta, now: datetime, done: Callable[[datetime], bool]
+) -> CatchUp:
+    """Decide about the last slot before now: send it late, report it missed, or nothing to do."""
+    slot = schedule.previous_before(now)
+    if slot is None or done(slot):
+        return CatchUp()
+    if now - slot <= lateness:
+        return CatchUp(send=slot)
+    return CatchUp(missed=slot)
+
+
+@dataclass(frozen=True, slots=True)
+class Actions:
+    """What the scheduler does at each moment; the CLI builds them with the real collaborators."""
+
+    send: SlotAction
+    draft: SlotAction
+    done: Callable[[str, datetime], bool]  # whether a slot's issue went out already
+    approved: Callable[[str, datetime], bool]  # whether a slot may go out (approval = "required")
+    clock: Clock
+
+
+def add_jobs(scheduler: BaseScheduler, config: Config, actions: Actions) -> None:
+    """One send job per newsletter (and a draft job where draft_ahead is set), replacing old ones."""
+    for name, newsletter in config.newsletters.items():
+        schedule = newsletter.schedule
+        options: dict[str, Any] = {
+            "replace_existing": True,
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": int(newsletter.lateness.total_seconds()) or 1,
+        }
+        send_args = (actions, name, schedule)
+        scheduler.add_job(_run_slot, SlotTrigger(schedule), args=send_args, id=f"send:{name}", **options)
+        if newsletter.draft_ahead:
+            shift = -parse_duration(newsletter.draft_ahead)
+            draft_args = (actions, name, schedule, shift)
+            trigger = SlotTrigger(schedule, shift)
+            scheduler.add_job(_run_draft, trigger, args=draft_args, id=f"draft:{name}", **options)
+        if newsletter.approval == "required":
+            # A held issue goes out as soon as an editor approves it, within max_lateness.
+            held_args = (actions, name, schedule, newsletter.lateness)
+            scheduler.add_job(
+                _send_if_approved, "interval", seconds=30, args=held_args, id=f"held:{name}", **options
+            )
+
+
+def start_up(config: Config, actions: Actions) -> list[str]:
+    """Send what is late but within max_lateness; report what is later than that. Returns log lines."""
+    lines = []
+    now = actions.clock()
+    for name, newsletter in config.newsletters.items():
+        decision = catch_up(newsletter.schedule, newsletter.lateness, now, _done_for(actions, name))
+        zone = newsletter.schedule.zone
+        if decision.send and not actions.approved(name, decision.send):
+            lines.append(f"{name}: the {_local(decision.send, zone)} issue waits for `digest approve`")
+        elif decision.send:
+            lines.append(f"{name}: the {_local(decision.send, zone)} issue is late; sending it now")
+            lines.append(actions.send(name, decision.send))
+        elif decision.missed:
+            late = newsletter.max_lateness
+            lines.append(f"{name}: skipped the {_local(decision.missed, zone)} issue: more than {late} late")
+    return lines
+
+
+def _done_for(actions: Actions, name: str) -> Callable[[datetime], bool]:
+    return lambda slot: actions.done(name, slot)
+
+
+def _run_slot(actions: Actions, name: str, schedule: Schedule) -> None:
+    slot = schedule.previous_before(actions.clock())
+    if slot is None:
+        return
+    if not actions.approved(name, slot):
+        log.info(f"{name}: the {_local(slot, schedule.zone)} issue is held until `digest approve`")
+        return
+    log.info(actions.send(name, slot))
+
+
+def _send_if_approved(actions: Actions, name: str, schedule: Schedule, lateness: timedelta) -> None:
+    now = actions.clock()
+    slot = schedule.previous_before(now)
+    if slot is None or now - slot > lateness or actions.done(name, slot):
+        return
+    if actions.approved(name, slot):
+        log.info(actions.send(name, slot))
+
+
+def _run_draft(actions: Actions, name: str, schedule: Schedule, shift: timedelta) -> None:
+    # The job fires draft_ahead before the slot (shift is negative): the slot is that far ahead.
+    slot = schedule.next_after(actions.clock() - shift - timedelta(minutes=1))
+    if slot is not None:
+        log.info(actions.draft(name, slot))
+
+
+def _local(moment: datetime, zone: tzinfo) -> str:
+    return moment.astimezone(zone).strftime("%a %Y-%m-%d %H:%M %Z")

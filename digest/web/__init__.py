@@ -1,0 +1,1 @@
+"""The web side of digest: the live preview server (`digest preview --serve`)."""

@@ -1,0 +1,150 @@
+"""What `digest preview --serve` wires around the app: the rebuild, personal values, uvicorn."""
+
+from __future__ import annotations
+
+import socket
+import webbrowser
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+
+from digest import job
+from digest.config import DEFAULT_TEMPLATES, Config, MirrorConfig, NewsletterConfig, load_config
+from digest.errors import DigestError
+from digest.links import Links
+from digest.models import Collection, Recipient
+from digest.personalize import Template, recipient_values
+from digest.store import Store
+from digest.web.preview import LiveBuild, Preview, Rebuild, create_app
+
+
+def serve_preview(
+    config: Config,
+    name: str,
+    prepared: job.Prepared,
+    values: Mapping[str, str],
+    now: datetime,
+    *,
+    port: int | None,
+    say: Callable[[str], None],
+    open_browser: bool = False,
+) -> None:
+    """Serve the live preview of a prepared issue at [server] host and port until Ctrl-C."""
+    rebuild = rebuilder(config.path, name, prepared.collection, values, now)
+    app = create_app(rebuild, watched_paths(config, name), mirrored_files(config))
+    subject = prepared.rendered.subject if prepared.rendered else name
+
+    def ready(url: str) -> None:
+        say(f"Live preview of '{subject}' at {url} (Ctrl-C stops it)")
+        if open_browser:
+            webbrowser.open(url)
+
+    serve(app, config.server.host, config.server.port if port is None else port, ready)
+
+
+def rebuilder(
+    config_path: str, name: str, collection: Collection, values: Mapping[str, str], now: datetime
+) -> Rebuild:
+    """Re-read the config and re-render the articles collected once (feeds are not fetched again)."""
+
+    def rebuild() -> Preview:
+        config = load_config(config_path)
+        config.newsletter(name)  # a ConfigError when the newsletter was renamed meanwhile
+        prepared = job.build(config, name, collection, now)
+        if prepared.rendered is None or prepared.issue is None:
+            raise DigestError(f"Newsletter '{name}': {prepared.note}")
+        rendered = prepared.rendered
+        html = served_images(config, Template(rendered.html, escape=True).fill(values))
+        text = Template(rendered.text, escape=False).fill(values)
+        notes = (f"Using the editors' draft {prepared.draft}",) if prepared.draft else ()
+        return Preview(rendered.subject, prepared.issue.preheader, html, text, rendered.warnings, notes)
+
+    return rebuild
+
+
+def watched_paths(config: Config, name: str) -> list[Path]:
+    """What editors change: their template folders, schedule.toml (theme and all), the drafts folder."""
+    templates = [d for d in config.template_dirs(name) if d != DEFAULT_TEMPLATES]
+    return [*templates, Path(config.path), Path(config.newsletters[name].drafts_dir)]
+
+
+def mirrored_files(config: Config) -> dict[str, Path]:
+    """The local folders of mirrored sources, served under /files/N/ so that their images show."""
+    return {str(n): Path(m.dir) for n, m in enumerate(_mirrors(config)) if Path(m.dir).is_dir()}
+
+
+def served_images(config: Config, html: str) -> str:
+    """Point mirrored images at the preview server's copy of their folder."""
+    for n, mirror in enumerate(_mirrors(config)):
+        html = html.replace(f'src="{mirror.url}', f'src="/files/{n}/')
+    return html
+
+
+def _mirrors(config: Config) -> list[MirrorConfig]:
+    return [s.mirror for n in config.newsletters.values() for s in n.sources if s.mirror]
+
+
+def subscriber_values(
+    store: Store, newsletter: NewsletterConfig, links: Links, email: str, issue_id: str
+) -> dict[str, str]:
+    """The personal values (name, address, links) as this subscriber of the newsletter would see them."""
+    wanted = email.strip().casefold()
+    people = store.subscribers.stream(newsletter.list_name)
+    found = next((s for s in people if s.email.casefold() == wanted), None)
+    if found is None:
+        raise DigestError(
+            f"Subscriber '{email}' is not on list '{newsletter.list_name}'",
+            f"see who is with `digest subscribers list --list {newsletter.list_name}`, or leave out --as",
+        )
+    recipient = Recipient(
+        found.id, found.email, found.name, links.unsubscribe_url(found.list, found.id, found.email)
+    )
+    return recipient_values(recipient, links.web_url(issue_id))
+
+
+def serve(app: Starlette, host: str, port: int, ready: Callable[[str], None]) -> None:
+    """Serve the app until Ctrl-C; `ready` gets the URL once the port is bound (port 0: any free one)."""
+    sock = _bind(host, port)
+    bound = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app, log_config=None, log_level="warning", access_log=False, ws="none", lifespan="on"
+    )
+    server = _Server(config, app.state.live)
+    ready(f"http://{f'[{host}]' if ':' in host else host}:{bound}/")
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # uvicorn has shut down cleanly, then raised the Ctrl-C again for its caller
+    finally:
+        sock.close()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn waits for open responses before it stops: end the pages' event streams first."""
+
+    def __init__(self, config: uvicorn.Config, live: LiveBuild) -> None:
+        super().__init__(config)
+        self._live = live
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self._live.stop()
+        await super().shutdown(sockets)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening socket, so that the URL is known (and answers) before the server starts."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise DigestError(
+            f"Preview server cannot listen on {host}:{port}: {exc.strerror or exc}",
+            "pass --port 0 to take any free port, or stop the program using this one",
+        ) from None
+    sock.listen(128)
+    return sock

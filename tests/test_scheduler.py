@@ -1,0 +1,123 @@
+"""The scheduler: APScheduler fires digest's own instants; downtime, approval, one issue per slot."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from conftest import demo_builder, write_config
+
+from digest.config import load_config
+from digest.schedule import parse_schedule
+from digest.scheduler import Actions, SlotTrigger, add_jobs, catch_up, start_up
+
+FRIDAY_9 = parse_schedule("fri 09:00", "America/New_York")
+SLOT = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)  # Friday 09:00 in New York
+
+
+def test_an_hour_late_is_sent_once() -> None:
+    decision = catch_up(FRIDAY_9, timedelta(hours=6), SLOT + timedelta(hours=1), lambda _: False)
+    assert (decision.send, decision.missed) == (SLOT, None)
+    assert catch_up(FRIDAY_9, timedelta(hours=6), SLOT + timedelta(hours=1), lambda _: True).send is None
+
+
+def test_two_days_late_is_skipped_and_reported() -> None:
+    decision = catch_up(FRIDAY_9, timedelta(hours=6), SLOT + timedelta(days=2), lambda _: False)
+    assert (decision.send, decision.missed) == (None, SLOT)
+
+
+def test_trigger_hands_apscheduler_the_exact_instants() -> None:
+    trigger = SlotTrigger(FRIDAY_9)
+    first = trigger.get_next_fire_time(None, datetime(2026, 11, 25, tzinfo=UTC))
+    assert first == SLOT
+    assert trigger.get_next_fire_time(first, first) == SLOT + timedelta(days=7)
+    ahead = SlotTrigger(FRIDAY_9, -timedelta(hours=24))
+    assert ahead.get_next_fire_time(None, datetime(2026, 11, 25, tzinfo=UTC)) == SLOT - timedelta(hours=24)
+
+
+def _actions(log: list[str], now: datetime, *, approved: bool = True) -> Actions:
+    return Actions(
+        send=lambda name, slot: log.append(f"send {name} {slot:%Y-%m-%d}") or "sent",  # type: ignore[func-returns-value]
+        draft=lambda name, slot: log.append(f"draft {name} {slot:%Y-%m-%d}") or "drafted",  # type: ignore[func-returns-value]
+        done=lambda name, slot: False,
+        approved=lambda name, slot: approved,
+        clock=lambda: now,
+    )
+
+
+def test_jobs_have_stable_ids_grace_and_one_instance(tmp_path: Path, demo_site: Path) -> None:
+    extra = 'draft_ahead = "24h"\napproval = "required"\nmax_lateness = "2h"\n'
+    config_path = write_config(tmp_path, demo_site)
+    text = config_path.read_text().replace(
+        'timezone = "America/New_York"\n', f'timezone = "America/New_York"\n{extra}'
+    )
+    config_path.write_text(text)
+    config = load_config(config_path)
+    scheduler = BackgroundScheduler(timezone="UTC")
+    add_jobs(scheduler, config, _actions([], SLOT))
+    add_jobs(scheduler, config, _actions([], SLOT))  # replace_existing: no duplicates
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {"send:weekly", "draft:weekly", "held:weekly"}
+    send = jobs["send:weekly"]
+    assert (send.misfire_grace_time, send.max_instances, send.coalesce) == (7200, 1, True)
+
+
+def test_start_up_holds_an_unapproved_late_issue(tmp_path: Path, demo_site: Path) -> None:
+    config_path = write_config(tmp_path, demo_site)
+    config_path.write_text(config_path.read_text().replace('send_at = "fri 09:00"\n', ""))  # default
+    config = load_config(config_path)
+    log: list[str] = []
+    lines = start_up(config, _actions(log, SLOT + timedelta(minutes=30), approved=False))
+    assert log == [] and "waits for `digest approve`" in lines[0]
+    lines = start_up(config, _actions(log, SLOT + timedelta(minutes=30)))
+    assert log == ["send weekly 2026-11-27"]
+    lines = start_up(config, _actions(log, SLOT + timedelta(days=3)))
+    assert "skipped" in lines[0] and log == ["send weekly 2026-11-27"]
+
+
+def _wait_for(condition: object, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not condition():  # type: ignore[operator]
+        time.sleep(0.2)
+
+
+def _schedule_run(folder: Path, until: object) -> str:
+    """Run `digest schedule` until a condition holds, stop it with SIGTERM, return what it logged."""
+    log = folder / "schedule.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "digest", "schedule"], cwd=folder, stdout=sink, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )  # fmt: skip
+        _wait_for(lambda: until(log.read_text()))  # type: ignore[operator]
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0, log.read_text()
+    return log.read_text()
+
+
+def test_digest_schedule_sends_a_due_issue_once_and_a_restart_sends_nothing(tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    site = tmp_path / "site"
+    demo_builder().build(site, now)
+    config_path = write_config(tmp_path, site)
+    due = f'timezone = "UTC"\nsend_at = "{now.minute} {now.hour} * * *"'  # this very minute: due now
+    config_path.write_text(config_path.read_text().replace('timezone = "America/New_York"', due))
+    (tmp_path / "people.csv").write_text("email\nana@example.org\nbo@example.com\n")
+    imported = subprocess.run(
+        [sys.executable, "-m", "digest", "subscribers", "import", "people.csv"],
+        cwd=tmp_path,
+        capture_output=True,
+    )
+    assert imported.returncode == 0
+    first = _schedule_run(tmp_path, lambda text: "next issue" in text)
+    assert "sending it now" in first and "Sent 2 of 2" in first, first
+    assert len(list((tmp_path / "outbox").rglob("*.eml"))) == 2
+    second = _schedule_run(tmp_path, lambda text: "next issue" in text)
+    assert "Sent" not in second and "sending it now" not in second, second
+    assert len(list((tmp_path / "outbox").rglob("*.eml"))) == 2

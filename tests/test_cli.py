@@ -174,3 +174,20 @@ def test_collect_explains_what_the_next_issue_leaves_out(project: Path) -> None:
     assert sum(r.startswith("already sent in issue weekly-") for r in reasons) == len(before["articles"])
     text = digest(project, "collect").stdout
     assert "already sent in issue" in text
+
+
+def test_check_strict_turns_warnings_into_errors(project: Path) -> None:
+    config = project / "schedule.toml"
+    config.write_text(config.read_text() + '\n[theme]\nlogo_url = "http://example.org/logo.png"\n')
+    relaxed = digest(project, "check")
+    assert relaxed.returncode == 0 and "insecure http://" in relaxed.stderr
+    strict = digest(project, "check", "--strict")
+    assert strict.returncode == 1 and "--strict" in strict.stderr
+
+
+def test_preview_reuses_the_last_collect_unless_asked_to_fetch(project: Path, live_site: Path) -> None:
+    assert digest(project, "collect").returncode == 0
+    cached = digest(project, "preview", "--out", "pv")
+    assert "using the articles collected" in cached.stderr
+    fetched = digest(project, "preview", "--out", "pv", "--fetch")
+    assert fetched.returncode == 0 and "using the articles collected" not in fetched.stderr

@@ -47,6 +47,7 @@ from digest.sample import sample_issue
 @click.option(
     "--as", "as_email", metavar="EMAIL", help="Show name, address and links as this subscriber sees them."
 )
+@click.option("--fetch", is_flag=True, help="Collect anew instead of using the last collect's articles.")
 def preview(
     config_path: str,
     newsletter: str | None,
@@ -55,6 +56,7 @@ def preview(
     serve: bool,
     port: int | None,
     as_email: str | None,
+    fetch: bool,
 ) -> None:
     """Build the next issue and write preview.html and preview.txt, or serve it live (sends nothing)."""
     if (serve and out_dir) or (port is not None and not serve):
@@ -65,7 +67,7 @@ def preview(
     name, settings = config.newsletter(newsletter)
     now = now_utc()
     with store_for(config) as store:
-        prepared = fetching(config, store, lambda f: job.preview(config, name, f, store, now))
+        prepared = fetching(config, store, lambda f: job.preview(config, name, f, store, now, fetch=fetch))
         report_problems(prepared.problems)
         if prepared.rendered is None:
             raise DigestError(
@@ -196,7 +198,8 @@ def draft(config_path: str, newsletter: str | None, force: bool) -> None:
 
 @cli.command()
 @config_option
-def check(config_path: str) -> None:
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+def check(config_path: str, strict: bool) -> None:
     """Validate schedule.toml and render every newsletter's templates with a sample issue."""
     config = load_config(config_path)
     create_provider(config.provider, config.path)
@@ -208,6 +211,10 @@ def check(config_path: str) -> None:
             err.print(f"warning: newsletter '{name}': {warning}")
             warnings += 1
     count = len(config.newsletters)
+    if strict and warnings:
+        raise DigestError(
+            f"Config '{config_path}': {warnings} warnings and --strict", "fix them, or drop --strict"
+        )
     out.print(f"Config '{config_path}' and templates are OK ({count} newsletters, {warnings} warnings).")
 
 

@@ -66,6 +66,7 @@ class IssueRepository:
         article_urls: Sequence[str],
         now: datetime,
         window: tuple[datetime, datetime] | None = None,
+        titles: Sequence[str] = (),
     ) -> bool:
         """Store a new issue and its articles; False when the slot already has an issue."""
         with self._engine.begin() as conn:
@@ -88,15 +89,12 @@ class IssueRepository:
             ).first()
             if created is None:
                 return False
+            named = list(titles) + [""] * (len(article_urls) - len(titles))
             rows = [
-                {
-                    "issue_id": rendered.issue_id,
-                    "newsletter": rendered.newsletter,
-                    "url": u,
-                    "position": i,
-                }
-                for i, u in enumerate(article_urls)
-            ]
+                {"issue_id": rendered.issue_id, "newsletter": rendered.newsletter, "url": url,
+                 "title": title, "position": position}
+                for position, (url, title) in enumerate(zip(article_urls, named, strict=False))
+            ]  # fmt: skip
             if rows:
                 conn.execute(insert_ignoring_duplicates(self._engine, issue_articles), rows)
         return True
@@ -147,6 +145,16 @@ class IssueRepository:
         )
         with self._engine.connect() as conn:
             return {url: issue_id for url, issue_id in conn.execute(query)}
+
+    def articles(self, issue_id: str) -> list[tuple[str, str]]:
+        """The (url, title) of each article of an issue, in the order it showed them."""
+        query = (
+            select(issue_articles.c.url, issue_articles.c.title)
+            .where(issue_articles.c.issue_id == issue_id)
+            .order_by(issue_articles.c.position)
+        )
+        with self._engine.connect() as conn:
+            return [(url, title) for url, title in conn.execute(query)]
 
     def last_cutoff(self, newsletter: str) -> datetime | None:
         """Where the newsletter's latest issue stopped looking: the next one starts there."""

@@ -57,6 +57,7 @@ issue_articles = Table(
     Column("issue_id", String(200), ForeignKey("issues.id"), nullable=False),
     Column("newsletter", String(100), nullable=False),
     Column("url", Text, nullable=False),
+    Column("title", Text, nullable=False, default=""),
     Column("position", Integer, nullable=False),
     UniqueConstraint("newsletter", "url", name="uq_issue_articles_newsletter_url"),
 )

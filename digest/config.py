@@ -71,13 +71,34 @@ class StoreConfig(_Model):
 
 
 class ProviderConfig(_Model):
-    """Which email provider sends the issue; the API key is named by environment variable."""
+    """Which email provider sends the issue, and how: the API key is named by environment variable.
+
+    Unset limits (batch_size, concurrency, requests_per_s, messages_per_s) take the provider's
+    documented defaults; a rate of 0 means no limit.
+    """
 
     name: Literal["outbox", "postmark", "sendgrid", "mailgun", "resend", "ses", "smtp"] = "outbox"
     api_key_env: str = ""
     base_url: str = ""
     outbox_dir: str = "outbox"
-    batch_size: Annotated[int, Field(ge=1, le=1000)] = 100
+    batch_size: Annotated[int, Field(ge=1, le=1000)] | None = None
+    concurrency: Annotated[int, Field(ge=1, le=64)] | None = None
+    requests_per_s: Annotated[float, Field(ge=0)] | None = None
+    messages_per_s: Annotated[float, Field(ge=0)] | None = None
+    timeout: Annotated[float, Field(gt=0, le=600)] = 30.0
+    max_retries: Annotated[int, Field(ge=0, le=100)] = 8
+    backoff: Annotated[float, Field(ge=0, le=60)] = 0.5
+    backoff_max: Annotated[float, Field(ge=0, le=3600)] = 30.0
+    max_attempts: Annotated[int, Field(ge=1, le=100)] = 3
+    on_uncertain: Literal["resend", "skip"] = "resend"
+    error_budget: Annotated[float, Field(gt=0, le=1)] = 0.25
+    error_window: Annotated[int, Field(ge=10)] = 1000
+    lock_ttl: Annotated[float, Field(ge=1, le=3600)] = 60.0
+    reconcile_delay: Annotated[float, Field(ge=0, le=600)] = 5.0
+    message_stream: str = "broadcast"
+    domain: str = ""
+    region: str = "us-east-1"
+    access_key_env: str = "AWS_ACCESS_KEY_ID"
 
     _paths = field_validator("outbox_dir")(_resolve_path)
 

@@ -11,7 +11,7 @@ from digest.collect import Window, collect
 from digest.collect.fetch import Fetcher
 from digest.compose import compose
 from digest.config import Config
-from digest.deliver import Audience, Clock, DeliveryReport, deliver
+from digest.deliver import Audience, Clock, DeliveryReport, Progress, deliver
 from digest.drafts import draft_path, load_draft, render_draft
 from digest.errors import DigestError
 from digest.links import Links
@@ -159,13 +159,12 @@ async def run(
     provider: Provider,
     links: Links,
     clock: Clock,
+    *,
+    progress: Progress | None = None,
+    wait: float = 0.0,
     slot_time: datetime | None = None,
 ) -> RunReport:
-    """Build the issue of a slot (today's by default), or resume it, and send it to whoever lacks it.
-
-    The scheduler passes the slot's scheduled time, so a send that runs late still makes that slot's
-    issue: a second scheduler or a manual run on the same day finds it and sends nothing twice.
-    """
+    """Build the slot's issue (today's by default, or resume it) and send it to whoever has not had it."""
     now = clock()
     newsletter = config.newsletters[name]
     issue_id, slot = issue_slot(config, name, slot_time or now)
@@ -173,18 +172,28 @@ async def run(
     stored = store.issues.get(issue_id)
     problems: tuple[Problem, ...] = ()
     if stored is None:
-        prepared = build(
-            config, name, await gather(config, name, fetcher, store, now), now, slot_time=slot_time
-        )
+        collection = await gather(config, name, fetcher, store, now)
+        prepared = build(config, name, collection, now, slot_time=slot_time)
         problems = prepared.problems
         if prepared.rendered is None or prepared.issue is None:
             return RunReport(name, issue_id, prepared.note, problems=problems)
-        urls = [t.url for t in prepared.issue.teasers]
+        teasers = prepared.issue.teasers
         window = (prepared.collection.window_start or now, prepared.collection.window_end or now)
-        store.issues.create(prepared.rendered, slot, newsletter.list_name, urls, now, window)
+        urls, titles = [t.url for t in teasers], [t.title for t in teasers]
+        store.issues.create(prepared.rendered, slot, newsletter.list_name, urls, now, window, titles)
         stored = store.issues.get(issue_id)
     assert stored is not None  # created above, or by a concurrent run of the same slot
-    report = deliver(stored.rendered(), audience, store, provider, links, clock, config.provider.batch_size)
+    report = await deliver(
+        stored.rendered(),
+        audience,
+        store,
+        provider,
+        links,
+        clock,
+        config.provider,
+        progress=progress,
+        wait=wait,
+    )
     return RunReport(name, issue_id, _outcome(report), report, problems)
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
-from collections.abc import Sequence
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
@@ -11,11 +11,14 @@ from pathlib import Path
 import pytest
 from conftest import NOW
 
-from digest.deliver import Audience, deliver
+from digest.config import ProviderConfig
+from digest.deliver import Audience, DeliveryReport, deliver
 from digest.errors import ProviderError
 from digest.links import Links
-from digest.models import OutgoingMessage, RenderedIssue, SendResult, SubscriberStatus
+from digest.models import RenderedIssue, SendResult, SubscriberStatus
 from digest.personalize import placeholder
+from digest.providers.base import Provider
+from digest.providers.letter import Batch
 from digest.providers.outbox import OutboxProvider
 from digest.store import Store
 from digest.store.subscribers import NewSubscriber
@@ -34,6 +37,11 @@ def _issue(store: Store, issue_id: str = "weekly-2026-11-25") -> RenderedIssue:
     return rendered
 
 
+def _deliver(rendered: RenderedIssue, store: Store, provider: Provider, batch_size: int) -> DeliveryReport:
+    settings = ProviderConfig(batch_size=batch_size)
+    return asyncio.run(deliver(rendered, AUDIENCE, store, provider, LINKS, lambda: NOW, settings))
+
+
 def _subscribe(store: Store, count: int) -> None:
     people = [NewSubscriber(f"p{i}@example.org", f"P<{i}>") for i in range(count)]
     store.subscribers.upsert(people, "weekly", "test", NOW)
@@ -48,7 +56,7 @@ def _read(path: Path) -> EmailMessage:
 def test_each_subscriber_gets_one_eml_with_list_unsubscribe_headers(store: Store, tmp_path: Path) -> None:
     _subscribe(store, 3)
     rendered = _issue(store)
-    report = deliver(rendered, AUDIENCE, store, OutboxProvider(tmp_path), LINKS, lambda: NOW, 2)
+    report = _deliver(rendered, store, OutboxProvider(tmp_path), 2)
     assert (report.sent, report.failed, report.already_sent) == (3, 0, 0)
     files = sorted((tmp_path / rendered.issue_id).glob("*.eml"))
     assert len(files) == 3
@@ -75,8 +83,8 @@ def test_each_subscriber_gets_one_eml_with_list_unsubscribe_headers(store: Store
 def test_second_delivery_of_the_same_issue_sends_nothing(store: Store, tmp_path: Path) -> None:
     _subscribe(store, 3)
     rendered = _issue(store)
-    deliver(rendered, AUDIENCE, store, OutboxProvider(tmp_path), LINKS, lambda: NOW, 10)
-    again = deliver(rendered, AUDIENCE, store, OutboxProvider(tmp_path / "second"), LINKS, lambda: NOW, 10)
+    _deliver(rendered, store, OutboxProvider(tmp_path), 10)
+    again = _deliver(rendered, store, OutboxProvider(tmp_path / "second"), 10)
     assert (again.sent, again.already_sent) == (0, 3)
     assert not (tmp_path / "second").exists()
     stored = store.issues.get(rendered.issue_id)
@@ -86,9 +94,9 @@ def test_second_delivery_of_the_same_issue_sends_nothing(store: Store, tmp_path:
 def test_new_subscriber_after_a_send_gets_the_issue_on_the_next_run(store: Store, tmp_path: Path) -> None:
     _subscribe(store, 2)
     rendered = _issue(store)
-    deliver(rendered, AUDIENCE, store, OutboxProvider(tmp_path), LINKS, lambda: NOW, 10)
+    _deliver(rendered, store, OutboxProvider(tmp_path), 10)
     store.subscribers.upsert([NewSubscriber("late@example.org")], "weekly", "test", NOW)
-    report = deliver(rendered, AUDIENCE, store, OutboxProvider(tmp_path), LINKS, lambda: NOW, 10)
+    report = _deliver(rendered, store, OutboxProvider(tmp_path), 10)
     assert (report.sent, report.already_sent) == (1, 2)
 
 
@@ -99,11 +107,11 @@ class _UnsubscribingProvider(OutboxProvider):
         super().__init__(folder)
         self.store, self.victim, self.batches = store, victim, 0
 
-    def send(self, messages: Sequence[OutgoingMessage]) -> list[SendResult]:
+    async def send(self, batch: Batch) -> list[SendResult]:
         self.batches += 1
         if self.batches == 1:
             self.store.subscribers.set_status(self.victim, SubscriberStatus.UNSUBSCRIBED, NOW)
-        return super().send(messages)
+        return await super().send(batch)
 
 
 def test_unsubscribe_during_a_send_skips_that_address(store: Store, tmp_path: Path) -> None:
@@ -111,7 +119,7 @@ def test_unsubscribe_during_a_send_skips_that_address(store: Store, tmp_path: Pa
     last = max(s.id for s in store.subscribers.stream("weekly"))
     rendered = _issue(store)
     provider = _UnsubscribingProvider(tmp_path, store, last)
-    report = deliver(rendered, AUDIENCE, store, provider, LINKS, lambda: NOW, 2)
+    report = _deliver(rendered, store, provider, 2)
     assert (report.sent, report.suppressed) == (2 + 1, 1)
     assert not list((tmp_path / rendered.issue_id).glob("*p3@example.org*"))
     assert store.ledger.counts(rendered.issue_id) == {"sent": 3, "suppressed": 1}
@@ -122,19 +130,19 @@ class _FailingProvider(OutboxProvider):
 
     calls = 0
 
-    def send(self, messages: Sequence[OutgoingMessage]) -> list[SendResult]:
+    async def send(self, batch: Batch) -> list[SendResult]:
         self.calls += 1
         if self.calls == 2:
             raise ProviderError("outbox", "refused the batch: 401 bad token")
-        return super().send(messages)
+        return await super().send(batch)
 
 
 def test_provider_error_stops_the_send_and_a_later_run_finishes_it(store: Store, tmp_path: Path) -> None:
     _subscribe(store, 5)
     rendered = _issue(store)
-    with pytest.raises(ProviderError):
-        deliver(rendered, AUDIENCE, store, _FailingProvider(tmp_path), LINKS, lambda: NOW, 2)
+    with pytest.raises(ProviderError, match="401 bad token"):
+        _deliver(rendered, store, _FailingProvider(tmp_path), 2)
     assert store.ledger.counts(rendered.issue_id) == {"sent": 2, "pending": 3}
-    report = deliver(rendered, AUDIENCE, store, OutboxProvider(tmp_path), LINKS, lambda: NOW, 2)
+    report = _deliver(rendered, store, OutboxProvider(tmp_path), 2)
     assert (report.sent, report.already_sent) == (3, 2)
     assert len(list((tmp_path / rendered.issue_id).glob("*.eml"))) == 5

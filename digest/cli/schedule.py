@@ -20,15 +20,12 @@ from digest.cli.common import (
     json_option,
     now_utc,
     out,
-    signing_secret,
     store_for,
 )
 from digest.collect.fetch import Fetcher
 from digest.config import Config, load_config
 from digest.errors import DigestError
-from digest.links import Links
 from digest.personalize import Template
-from digest.providers import create_provider
 from digest.scheduler import Actions, add_jobs, start_up
 from digest.store import Store
 
@@ -97,20 +94,10 @@ def scheduler_actions(config_path: str) -> Actions:
 
 def _send(config: Config, name: str, slot: datetime) -> str:
     from digest.cli.issue import summary_line
+    from digest.cli.send import run_job
 
-    provider = create_provider(config.provider, config.path)
-    try:
-        with store_for(config) as store:
-            links = Links(
-                config.server.public_url, signing_secret(config, store), config.newsletters[name].sender
-            )
-            report = fetching(
-                config,
-                store,
-                lambda f: job.run(config, name, f, store, provider, links, now_utc, slot_time=slot),
-            )
-    finally:
-        provider.close()
+    with store_for(config) as store:
+        report = run_job(config, name, store, slot_time=slot)
     return f"{name}: {summary_line(report, None)}"
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from digest.config import ProviderConfig
 from digest.errors import ProviderError
 from digest.mime import build_mime, serialize
 from digest.models import OutgoingMessage, SendResult
-from digest.providers.base import register
+from digest.providers.base import Context, Limits, Reconcile, register
+from digest.providers.letter import Batch
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9@._+-]")
 
@@ -21,22 +21,37 @@ class OutboxProvider:
     """A real provider that delivers into a folder: one .eml per recipient, written atomically."""
 
     name = "outbox"
-    max_batch = 1000
+    limits = Limits(max_batch=1000, concurrency=1)
+    # A file that exists was delivered: after a crash the folder itself says what was sent.
+    reconcile: Reconcile = "search"
 
     def __init__(self, folder: Path, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.folder = folder
         self._clock = clock
 
-    def send(self, messages: Sequence[OutgoingMessage]) -> list[SendResult]:
+    async def send(self, batch: Batch) -> list[SendResult]:
         """Write every message of the batch; a folder that cannot be written stops the send."""
-        return [self._write(message) for message in messages]
+        return [self.write(message) for message in batch.messages()]
+
+    async def accepted(self, batch: Batch) -> dict[int, str]:
+        """The addressees whose .eml file is already there."""
+        found = {}
+        for addressee in batch.addressees:
+            path = self._path(batch.letter.issue_id, addressee.subscriber_id, addressee.email)
+            if path.exists():
+                found[addressee.subscriber_id] = path.name
+        return found
 
     def path_for(self, message: OutgoingMessage) -> Path:
         """Where a message's .eml file goes."""
-        safe = _UNSAFE.sub("_", message.to)
-        return self.folder / _UNSAFE.sub("_", message.issue_id) / f"{message.subscriber_id:07d}-{safe}.eml"
+        return self._path(message.issue_id, message.subscriber_id, message.to)
 
-    def _write(self, message: OutgoingMessage) -> SendResult:
+    def _path(self, issue_id: str, subscriber_id: int, email: str) -> Path:
+        safe = _UNSAFE.sub("_", email)
+        return self.folder / _UNSAFE.sub("_", issue_id) / f"{subscriber_id:07d}-{safe}.eml"
+
+    def write(self, message: OutgoingMessage) -> SendResult:
+        """Write one message as an .eml file (atomically: a reader never sees half a file)."""
         path = self.path_for(message)
         mime = build_mime(message, self._clock())
         try:
@@ -52,10 +67,10 @@ class OutboxProvider:
             ) from None
         return SendResult(message.subscriber_id, True, message_id=str(mime["Message-ID"]))
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
         """Nothing to release."""
 
 
 @register("outbox")
-def _factory(config: ProviderConfig) -> OutboxProvider:
-    return OutboxProvider(Path(config.outbox_dir))
+def _factory(context: Context) -> OutboxProvider:
+    return OutboxProvider(Path(context.config.outbox_dir))

@@ -1,16 +1,45 @@
-"""The delivery ledger: one row per (issue, subscriber), so nobody is mailed twice or forgotten."""
+"""The delivery ledger: one row per (issue, subscriber), so nobody is mailed twice or forgotten.
+
+A row moves pending → in_flight (claimed, with the batch key of its request) → sent, failed or
+suppressed; a row found in flight after a crash is reconciled by the deliver stage. The send lock
+(one sender per issue, kept alive by a heartbeat) lives here too.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, and_, func, literal, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Select,
+    Update,
+    bindparam,
+    case,
+    delete,
+    func,
+    inspect,
+    literal,
+    select,
+    text,
+    update,
+)
 
 from digest.models import DeliveryStatus, SendResult, SubscriberStatus
-from digest.store.schema import deliveries, subscribers
-from digest.store.sql import insert_ignoring_duplicates
+from digest.store.schema import deliveries, issues, send_locks, subscribers
+from digest.store.sql import insert_ignoring_duplicates, utc
+
+PENDING, IN_FLIGHT = DeliveryStatus.PENDING.value, DeliveryStatus.IN_FLIGHT.value
+SENT, FAILED = DeliveryStatus.SENT.value, DeliveryStatus.FAILED.value
+_ADDED_COLUMNS = {
+    "batch_key": "VARCHAR(64) NOT NULL DEFAULT ''",
+    "claimed_at": "TIMESTAMP WITH TIME ZONE",
+    "sent_at": "TIMESTAMP WITH TIME ZONE",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,123 +53,173 @@ class Claimed:
     active: bool
 
 
+@dataclass(frozen=True, slots=True)
+class InFlight:
+    """Rows that were handed to the provider in one request whose outcome is not recorded."""
+
+    batch_key: str
+    claimed_at: datetime | None
+    rows: list[Claimed]
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What recording a batch's results did to its rows."""
+
+    sent: int = 0
+    failed: int = 0
+    retry: int = 0
+    bounced: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class IssueDeliveries:
+    """An issue with its ledger rows counted per state (for `digest issues`)."""
+
+    issue_id: str
+    newsletter: str
+    subject: str
+    status: str
+    created: datetime | None
+    sent: datetime | None
+    counts: dict[str, int]
+
+
 class Ledger:
-    """The deliveries table."""
+    """The deliveries table and the send locks."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        _add_missing_columns(engine)
 
     def enqueue(self, issue_id: str, list_name: str, now: datetime) -> int:
         """Add a pending row for every active subscriber of the list not yet in the ledger."""
-        source = select(
-            literal(issue_id),
-            subscribers.c.id,
-            subscribers.c.email,
-            literal(DeliveryStatus.PENDING.value),
-            literal(0),
-            literal(""),
-            literal(""),
-            literal(now),
-        ).where(subscribers.c.list == list_name, subscribers.c.status == SubscriberStatus.ACTIVE.value)
-        columns = [
-            "issue_id",
-            "subscriber_id",
-            "email",
-            "status",
-            "attempts",
-            "message_id",
-            "error",
-            "updated_at",
-        ]
+        active = subscribers.c.status == SubscriberStatus.ACTIVE.value
+        values = (literal(PENDING), literal(0), literal(""), literal(""), literal(now), literal(""))
+        source = select(literal(issue_id), subscribers.c.id, subscribers.c.email, *values).where(
+            subscribers.c.list == list_name, active
+        )
+        columns = ["issue_id", "subscriber_id", "email", "status", "attempts", "message_id", "error"]
         statement = (
             insert_ignoring_duplicates(self._engine, deliveries)
-            .from_select(columns, source)
+            .from_select([*columns, "updated_at", "batch_key"], source)
             .returning(deliveries.c.subscriber_id)
         )
         # RETURNING counts the new rows on both backends (psycopg reports rowcount -1 here).
         with self._engine.begin() as conn:
             return sum(1 for _ in conn.execute(statement))
 
-    def requeue_in_flight(self, issue_id: str, now: datetime) -> int:
-        """After a crash, rows left in flight go back to pending (at-least-once)."""
-        with self._engine.begin() as conn:
-            return conn.execute(
-                update(deliveries)
-                .where(deliveries.c.issue_id == issue_id)
-                .where(deliveries.c.status == DeliveryStatus.IN_FLIGHT.value)
-                .values(status=DeliveryStatus.PENDING.value, updated_at=now)
-            ).rowcount
-
-    def claim(self, issue_id: str, limit: int, now: datetime) -> list[Claimed]:
-        """Mark the next ``limit`` pending rows in flight and return them (streamed by id)."""
-        query = (
-            select(
-                deliveries.c.subscriber_id,
-                subscribers.c.email,
-                subscribers.c.name,
-                subscribers.c.list,
-                subscribers.c.status,
-            )
-            .join(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
-            .where(deliveries.c.issue_id == issue_id)
-            .where(deliveries.c.status == DeliveryStatus.PENDING.value)
-            .order_by(deliveries.c.subscriber_id)
-            .limit(limit)
-        )
+    def claim(self, issue_id: str, limit: int, now: datetime, batch_key: str = "") -> list[Claimed]:
+        """Mark the next ``limit`` pending rows in flight under ``batch_key`` and return them."""
+        query = _rows(issue_id, PENDING).order_by(deliveries.c.subscriber_id).limit(limit)
         with self._engine.begin() as conn:
             rows = conn.execute(query).all()
             if rows:
                 conn.execute(
-                    update(deliveries)
-                    .where(deliveries.c.issue_id == issue_id)
-                    .where(deliveries.c.subscriber_id.in_([r.subscriber_id for r in rows]))
-                    .values(
-                        status=DeliveryStatus.IN_FLIGHT.value,
+                    _where_ids(issue_id, [r.subscriber_id for r in rows]).values(
+                        status=IN_FLIGHT,
                         attempts=deliveries.c.attempts + 1,
+                        batch_key=batch_key,
+                        claimed_at=now,
                         updated_at=now,
                     )
                 )
-        return [
-            Claimed(r.subscriber_id, r.email, r.name, r.list, r.status == SubscriberStatus.ACTIVE.value)
-            for r in rows
-        ]
+        return [_claimed(r) for r in rows]
+
+    def in_flight(self, issue_id: str) -> Iterator[InFlight]:
+        """Rows left in flight, one request (batch key) at a time."""
+        keys = (
+            select(deliveries.c.batch_key, func.min(deliveries.c.claimed_at))
+            .where(deliveries.c.issue_id == issue_id, deliveries.c.status == IN_FLIGHT)
+            .group_by(deliveries.c.batch_key)
+        )
+        with self._engine.connect() as conn:
+            batches = conn.execute(keys).all()
+        for key, claimed in batches:
+            query = _rows(issue_id, IN_FLIGHT).where(deliveries.c.batch_key == key)
+            with self._engine.connect() as conn:
+                rows = [_claimed(r) for r in conn.execute(query.order_by(deliveries.c.subscriber_id))]
+            yield InFlight(key, utc(claimed), rows)
+
+    def record(
+        self, issue_id: str, results: Sequence[SendResult], now: datetime, max_attempts: int = 1
+    ) -> Tally:
+        """Record a batch's results: sent; failed (a permanent refusal also bounces the address);
+        or, for a passing failure, pending again until the row has had ``max_attempts`` tries."""
+        sent = [r for r in results if r.accepted]
+        permanent = [r for r in results if not r.accepted and r.permanent]
+        passing = [r for r in results if not r.accepted and not r.permanent]
+        with self._engine.begin() as conn:
+            if sent:
+                conn.execute(
+                    _by_param(issue_id).values(
+                        status=SENT, message_id=bindparam("m"), error="", sent_at=now, updated_at=now
+                    ),
+                    [{"s": r.subscriber_id, "m": r.message_id} for r in sent],
+                )
+            if permanent:
+                conn.execute(
+                    _by_param(issue_id).values(status=FAILED, error=bindparam("e"), updated_at=now),
+                    [{"s": r.subscriber_id, "e": r.error} for r in permanent],
+                )
+                conn.execute(
+                    update(subscribers)
+                    .where(subscribers.c.id.in_([r.subscriber_id for r in permanent]))
+                    .where(subscribers.c.status == SubscriberStatus.ACTIVE.value)
+                    .values(status=SubscriberStatus.BOUNCED.value, updated_at=now)
+                )
+            retried = self._retry_or_fail(conn, issue_id, passing, now, max_attempts)
+        failed = len(permanent) + len(passing) - retried
+        return Tally(len(sent), failed, retried, len(permanent))
+
+    @staticmethod
+    def _retry_or_fail(
+        conn: Connection, issue_id: str, passing: Sequence[SendResult], now: datetime, max_attempts: int
+    ) -> int:
+        if not passing:
+            return 0
+        status = case((deliveries.c.attempts >= max_attempts, FAILED), else_=PENDING)
+        conn.execute(
+            _by_param(issue_id).values(status=status, error=bindparam("e"), updated_at=now),
+            [{"s": r.subscriber_id, "e": r.error} for r in passing],
+        )
+        ids = [r.subscriber_id for r in passing]
+        query = select(func.count()).where(
+            deliveries.c.issue_id == issue_id,
+            deliveries.c.subscriber_id.in_(ids),
+            deliveries.c.status == PENDING,
+        )
+        return int(conn.execute(query).scalar_one())
 
     def finish(self, issue_id: str, results: Sequence[SendResult], now: datetime) -> None:
-        """Record what the provider said about each message of a batch."""
-        with self._engine.begin() as conn:
-            for result in results:
-                status = DeliveryStatus.SENT if result.accepted else DeliveryStatus.FAILED
-                conn.execute(
-                    update(deliveries)
-                    .where(
-                        and_(
-                            deliveries.c.issue_id == issue_id,
-                            deliveries.c.subscriber_id == result.subscriber_id,
-                        )
-                    )
-                    .values(
-                        status=status.value,
-                        message_id=result.message_id,
-                        error=result.error,
-                        updated_at=now,
-                    )
-                )
+        """Record what the provider said about each message of a batch (a refusal is final)."""
+        self.record(issue_id, results, now, max_attempts=1)
+
+    def release(self, issue_id: str, subscriber_ids: Sequence[int], now: datetime) -> None:
+        """Rows the provider did not take go back to pending, for this run or the next."""
+        self._set(issue_id, subscriber_ids, now, status=PENDING)
+
+    def give_up(self, issue_id: str, subscriber_ids: Sequence[int], now: datetime, error: str) -> None:
+        """Rows that will not be tried again (at-most-once after an uncertain outcome)."""
+        self._set(issue_id, subscriber_ids, now, status=FAILED, error=error)
 
     def suppress(self, issue_id: str, subscriber_ids: Sequence[int], now: datetime) -> None:
         """Rows whose subscriber left the list after the send began are never sent."""
-        if not subscriber_ids:
-            return
+        self._set(issue_id, subscriber_ids, now, status="suppressed", error="no longer subscribed")
+
+    def _set(self, issue_id: str, subscriber_ids: Sequence[int], now: datetime, **values: str) -> None:
+        if subscriber_ids:
+            with self._engine.begin() as conn:
+                conn.execute(_where_ids(issue_id, subscriber_ids).values(**values, updated_at=now))
+
+    def requeue_in_flight(self, issue_id: str, now: datetime) -> int:
+        """Every row left in flight goes back to pending (at-least-once, without asking anyone)."""
         with self._engine.begin() as conn:
-            conn.execute(
+            return conn.execute(
                 update(deliveries)
-                .where(deliveries.c.issue_id == issue_id)
-                .where(deliveries.c.subscriber_id.in_(subscriber_ids))
-                .values(
-                    status=DeliveryStatus.SUPPRESSED.value,
-                    error="no longer subscribed",
-                    updated_at=now,
-                )
-            )
+                .where(deliveries.c.issue_id == issue_id, deliveries.c.status == IN_FLIGHT)
+                .values(status=PENDING, updated_at=now)
+            ).rowcount
 
     def counts(self, issue_id: str) -> dict[str, int]:
         """Rows per status for one issue."""
@@ -151,3 +230,120 @@ class Ledger:
         )
         with self._engine.connect() as conn:
             return {str(status): int(count) for status, count in conn.execute(query)}
+
+    def issues(self, limit: int = 100) -> list[IssueDeliveries]:
+        """The latest issues, newest first, each with its rows counted per state."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(issues).order_by(issues.c.created_at.desc()).limit(limit)).all()
+            counted = conn.execute(
+                select(deliveries.c.issue_id, deliveries.c.status, func.count())
+                .where(deliveries.c.issue_id.in_([r.id for r in rows]))
+                .group_by(deliveries.c.issue_id, deliveries.c.status)
+            ).all()
+        counts: dict[str, dict[str, int]] = {}
+        for issue_id, status, count in counted:
+            counts.setdefault(issue_id, {})[status] = int(count)
+        return [
+            IssueDeliveries(
+                r.id,
+                r.newsletter,
+                r.subject,
+                r.status,
+                utc(r.created_at),
+                utc(r.sent_at),
+                counts.get(r.id, {}),
+            )
+            for r in rows
+        ]
+
+    def lock(
+        self,
+        issue_id: str,
+        owner: str,
+        now: datetime,
+        ttl: float,
+        stale: Callable[[str], bool] = lambda _: False,
+    ) -> tuple[str, datetime] | None:
+        """Take the issue's send lock: None when taken, else (holder, expiry) of whoever has it.
+
+        A lock past its expiry, or whose holder ``stale`` says is gone, is taken over.
+        """
+        expires = now + timedelta(seconds=ttl)
+        with self._engine.begin() as conn:
+            conn.execute(
+                insert_ignoring_duplicates(self._engine, send_locks).values(
+                    issue_id=issue_id, owner=owner, acquired_at=now, expires_at=expires
+                )
+            )
+            held = conn.execute(select(send_locks).where(send_locks.c.issue_id == issue_id)).one()
+            until = utc(held.expires_at) or now
+            if held.owner != owner and until > now and not stale(held.owner):
+                return held.owner, until
+            # Compare-and-set on the holder we saw, so two takers of a stale lock cannot both win.
+            taken = conn.execute(
+                update(send_locks)
+                .where(send_locks.c.issue_id == issue_id, send_locks.c.owner == held.owner)
+                .values(owner=owner, acquired_at=now, expires_at=expires)
+            ).rowcount
+        return None if taken == 1 else (held.owner, until)
+
+    def renew(self, issue_id: str, owner: str, now: datetime, ttl: float) -> bool:
+        """Extend our lock (the heartbeat); False when someone else has taken it over."""
+        with self._engine.begin() as conn:
+            return (
+                conn.execute(
+                    update(send_locks)
+                    .where(send_locks.c.issue_id == issue_id, send_locks.c.owner == owner)
+                    .values(expires_at=now + timedelta(seconds=ttl))
+                ).rowcount
+                == 1
+            )
+
+    def unlock(self, issue_id: str, owner: str) -> None:
+        """Give the lock up (only if it is still ours)."""
+        with self._engine.begin() as conn:
+            conn.execute(
+                delete(send_locks).where(send_locks.c.issue_id == issue_id, send_locks.c.owner == owner)
+            )
+
+
+def _rows(issue_id: str, status: str) -> Select[Any]:
+    return (
+        select(
+            deliveries.c.subscriber_id, subscribers.c.email, subscribers.c.name, subscribers.c.list,
+            subscribers.c.status,
+        )
+        .join(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
+        .where(deliveries.c.issue_id == issue_id, deliveries.c.status == status)
+    )  # fmt: skip
+
+
+def _claimed(row: Row[Any]) -> Claimed:
+    return Claimed(
+        row.subscriber_id, row.email, row.name, row.list, row.status == SubscriberStatus.ACTIVE.value
+    )
+
+
+def _where_ids(issue_id: str, subscriber_ids: Sequence[int]) -> Update:
+    return update(deliveries).where(
+        deliveries.c.issue_id == issue_id, deliveries.c.subscriber_id.in_(list(subscriber_ids))
+    )
+
+
+def _by_param(issue_id: str) -> Update:
+    return update(deliveries).where(
+        deliveries.c.issue_id == issue_id, deliveries.c.subscriber_id == bindparam("s")
+    )
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Bring a ledger made by an earlier version up to date (create_all adds tables, not columns)."""
+    found = inspect(engine)
+    if not found.has_table("deliveries"):
+        return
+    have = {c["name"] for c in found.get_columns("deliveries")}
+    missing = {name: kind for name, kind in _ADDED_COLUMNS.items() if name not in have}
+    if missing:
+        with engine.begin() as conn:
+            for name, kind in missing.items():
+                conn.execute(text(f"ALTER TABLE deliveries ADD COLUMN {name} {kind}"))

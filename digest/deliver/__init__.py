@@ -1,0 +1,144 @@
+"""Deliver stage: send the rendered issue to every active subscriber exactly once, resumably.
+
+deliver ─ take the issue's send lock (heartbeat; a dead sender's lock is taken over)
+        ─ settle rows an earlier run left in flight
+        ─ queue every active subscriber of the list in the ledger (pending)
+        ─ workers: claim a batch (in flight) → personalize → pace → send → retry → record
+        ─ mark the issue sent once no row is pending or in flight
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from digest.config import ProviderConfig
+from digest.deliver.engine import Engine, Plan, Progress
+from digest.deliver.lock import SendLockedError, send_lock
+from digest.errors import DigestError
+from digest.links import Links
+from digest.mime import sender_domain
+from digest.models import DeliveryStatus, RenderedIssue
+from digest.providers.base import Provider
+from digest.providers.letter import Addressee, Letter
+from digest.providers.pace import Sleep
+from digest.store import Store
+from digest.store.ledger import Claimed
+
+Clock = Callable[[], datetime]
+__all__ = ["Audience", "Clock", "DeliveryReport", "Progress", "SendLockedError", "deliver", "letter_for"]
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who the issue goes to and under which name it is sent."""
+
+    list_name: str
+    sender: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    """What one deliver call did: sent now, failed, suppressed, sent by an earlier run."""
+
+    issue_id: str
+    sent: int
+    failed: int
+    suppressed: int
+    already_sent: int
+    seconds: float
+    reconciled: int = 0  # found accepted by the provider's log after an uncertain outcome
+    uncertain: int = 0  # not sent again after an uncertain outcome (on_uncertain = "skip")
+    remaining: int = 0  # still pending or in flight (the send stopped early)
+
+    @property
+    def attempted(self) -> int:
+        """Messages this run tried to send."""
+        return self.sent + self.failed
+
+
+class Personalizer:
+    """Makes the issue's shared Letter once, and each recipient's values and headers from a row."""
+
+    def __init__(self, rendered: RenderedIssue, audience: Audience, links: Links) -> None:
+        self._links = links
+        self._web_url = links.web_url(rendered.issue_id)
+        self.letter = letter_for(rendered, audience)
+
+    def addressee(self, row: Claimed) -> Addressee:
+        """One recipient's placeholder values and List-Unsubscribe header."""
+        url = self._links.unsubscribe_url(row.list_name, row.subscriber_id, row.email)
+        mailto = self._links.unsubscribe_mailto(row.list_name, row.subscriber_id, row.email)
+        values = {"email": row.email, "name": row.name, "unsubscribe_url": url, "web_url": self._web_url}
+        headers = (("List-Unsubscribe", f"<{url}>, <{mailto}>"),)
+        return Addressee(row.subscriber_id, row.email, row.name, values, headers)
+
+
+def letter_for(rendered: RenderedIssue, audience: Audience) -> Letter:
+    """The parts every recipient of the issue shares, with the list headers (RFC 2369, 8058)."""
+    list_id = f"{audience.title} <{audience.list_name}.{sender_domain(audience.sender)}>"
+    headers = (
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        ("List-Id", list_id),
+        ("X-Digest-Issue", rendered.issue_id),
+    )
+    return Letter(rendered.issue_id, audience.sender, rendered.subject, rendered.html, rendered.text, headers)
+
+
+async def deliver(
+    rendered: RenderedIssue,
+    audience: Audience,
+    store: Store,
+    provider: Provider,
+    links: Links,
+    clock: Clock,
+    settings: ProviderConfig | None = None,
+    *,
+    progress: Progress | None = None,
+    wait: float = 0.0,
+    sleep: Sleep = asyncio.sleep,
+) -> DeliveryReport:
+    """Send the issue to every active subscriber of the list who has not had it yet.
+
+    Raises SendLockedError when another process is sending the issue (after ``wait`` seconds),
+    and ProviderError when the provider refuses the account or the send keeps failing: rows not
+    accepted stay pending for the next run.
+    """
+    started = time.monotonic()
+    settings = settings or ProviderConfig()
+    issue_id = rendered.issue_id
+    before = store.ledger.counts(issue_id)
+    personalizer = Personalizer(rendered, audience, links)
+    plan = Plan.of(settings, provider.limits)
+    engine = Engine(
+        personalizer.letter, personalizer.addressee, store.ledger, provider, clock, plan, progress, sleep
+    )
+    lost = DigestError(
+        f"Lost the send lock of '{issue_id}' to another process",
+        "another `digest` took the issue over after this one stopped answering; it finishes the send",
+    )
+    async with send_lock(store.ledger, issue_id, clock, settings.lock_ttl, wait, lambda: engine.halt(lost)):
+        await engine.run(audience.list_name)
+    after = store.ledger.counts(issue_id)
+    left = after.get(DeliveryStatus.PENDING.value, 0) + after.get(DeliveryStatus.IN_FLIGHT.value, 0)
+    if not left:
+        store.issues.mark_sent(issue_id, clock())
+
+    def grown(status: DeliveryStatus) -> int:
+        return after.get(status.value, 0) - before.get(status.value, 0)
+
+    return DeliveryReport(
+        issue_id,
+        sent=grown(DeliveryStatus.SENT),
+        failed=grown(DeliveryStatus.FAILED),
+        suppressed=grown(DeliveryStatus.SUPPRESSED),
+        already_sent=before.get(DeliveryStatus.SENT.value, 0),
+        seconds=time.monotonic() - started,
+        reconciled=engine.reconciled,
+        uncertain=engine.given_up,
+        remaining=left,
+    )

@@ -1,0 +1,248 @@
+"""The send loop: workers claim a batch, personalize it, wait their turn, send, retry, record.
+
+Rows whose outcome is unknown (the provider may have accepted them before a timeout or a crash)
+stay in flight and are settled by ``reconcile``: re-sent under the same key where the provider is
+idempotent, looked up where it keeps a searchable log, otherwise by the on_uncertain policy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from digest.config import ProviderConfig
+from digest.errors import DigestError, ProviderError
+from digest.models import SendResult
+from digest.providers.base import Limits, Provider, TransientError
+from digest.providers.letter import Addressee, Batch, Letter
+from digest.providers.pace import ErrorBudget, Pacer, Sleep, backoff
+from digest.store.ledger import Claimed, Ledger
+
+
+class Progress(Protocol):
+    """Told how far the send is: a total once, then each batch as it is done."""
+
+    def start(self, total: int, done: int) -> None:
+        """The rows of the issue, and how many were already done before this run."""
+        ...
+
+    def advance(self, count: int) -> None:
+        """``count`` more rows are done (sent, failed or skipped)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The [provider] settings with the provider's documented defaults filled in."""
+
+    batch_size: int
+    concurrency: int
+    requests_per_s: float | None
+    messages_per_s: float | None
+    config: ProviderConfig
+
+    @classmethod
+    def of(cls, config: ProviderConfig, limits: Limits) -> Plan:
+        """Resolve unset limits from the provider's; a rate of 0 means no limit."""
+        requests = limits.requests_per_s if config.requests_per_s is None else config.requests_per_s
+        messages = limits.messages_per_s if config.messages_per_s is None else config.messages_per_s
+        return cls(
+            batch_size=min(config.batch_size or limits.max_batch, limits.max_batch),
+            concurrency=config.concurrency or limits.concurrency,
+            requests_per_s=requests or None,
+            messages_per_s=messages or None,
+            config=config,
+        )
+
+
+class Engine:
+    """One send of one issue (the caller holds the issue's lock)."""
+
+    def __init__(
+        self,
+        letter: Letter,
+        addressee: Callable[[Claimed], Addressee],
+        ledger: Ledger,
+        provider: Provider,
+        clock: Callable[[], datetime],
+        plan: Plan,
+        progress: Progress | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._letter, self._addressee, self._ledger = letter, addressee, ledger
+        self._provider, self._clock, self._plan, self._sleep = provider, clock, plan, sleep
+        self._progress = progress
+        self._settings = plan.config
+        self._pacer = Pacer(plan.requests_per_s, plan.messages_per_s, sleep=sleep)
+        self._budget = ErrorBudget(plan.config.error_budget, plan.config.error_window)
+        self._error: BaseException | None = None
+        self._uncertain = False
+        self.reconciled = self.given_up = 0
+
+    @property
+    def _issue(self) -> str:
+        return self._letter.issue_id
+
+    def halt(self, error: BaseException) -> None:
+        """Stop taking new batches; the first error is what the send ends with."""
+        self._error = self._error or error
+
+    async def run(self, list_name: str) -> None:
+        """Settle what an earlier run left in flight, queue the list, send until nothing is left."""
+        await self.reconcile()
+        self._ledger.enqueue(self._issue, list_name, self._clock())
+        if self._progress:
+            counts = self._ledger.counts(self._issue)
+            total = sum(counts.values())
+            self._progress.start(total, total - counts.get("pending", 0) - counts.get("in_flight", 0))
+        while True:
+            self._uncertain = False
+            async with asyncio.TaskGroup() as group:
+                for _ in range(self._plan.concurrency):
+                    group.create_task(self._worker())
+            if self._error:
+                raise self._error
+            if not self._uncertain:
+                return
+            # Give the provider's log a moment to show what it accepted before we ask it.
+            await self._sleep(self._settings.reconcile_delay)
+            await self.reconcile()
+
+    async def _worker(self) -> None:
+        try:
+            while not self._error:
+                await self._pacer.wait(self._plan.batch_size)
+                batch = self._claim()
+                if batch is None:
+                    return
+                if batch.addressees:
+                    await self._deliver(batch, paced=True)
+        except Exception as exc:  # a bug, not a provider answer: stop cleanly, rows stay in flight
+            self.halt(exc)
+
+    def _claim(self) -> Batch | None:
+        now = self._clock()
+        key = uuid.uuid4().hex
+        rows = self._ledger.claim(self._issue, self._plan.batch_size, now, key)
+        if not rows:
+            return None
+        gone = [r.subscriber_id for r in rows if not r.active]
+        if gone:  # unsubscribed after the send began: skipped from that moment
+            self._ledger.suppress(self._issue, gone, now)
+            self._advance(len(gone))
+        return Batch(key, self._letter, tuple(self._addressee(r) for r in rows if r.active), now)
+
+    async def _deliver(self, batch: Batch, *, paced: bool = False) -> None:
+        """Send one batch, retrying what is worth retrying, and record the answer."""
+        for attempt in itertools.count(1):
+            if self._error:  # stopping: the batch was not sent, it waits for the next run
+                self._ledger.release(self._issue, _ids(batch), self._clock())
+                return
+            if attempt > 1 or not paced:
+                await self._pacer.wait(len(batch))
+            try:
+                results = await self._provider.send(batch)
+            except TransientError as exc:
+                if await self._again(batch, exc, attempt):
+                    continue
+                return
+            except DigestError as exc:  # refused outright (bad key, unverified sender): nothing sent
+                self._ledger.release(self._issue, _ids(batch), self._clock())
+                self.halt(exc)
+                return
+            self._record(results)
+            return
+
+    async def _again(self, batch: Batch, exc: TransientError, attempt: int) -> bool:
+        """After a failed attempt: True to retry (after a backoff), False when the batch is settled."""
+        self._budget.request(False, exc.reason)
+        if exc.uncertain and self._provider.reconcile == "search":
+            self._uncertain = True  # rows stay in flight; the provider's log says what it took
+            return False
+        if exc.uncertain and self._provider.reconcile == "none" and self._settings.on_uncertain == "skip":
+            self._give_up(batch, exc.reason)
+            return False
+        why = self._budget.exhausted()
+        if attempt > self._settings.max_retries or why:
+            self._ledger.release(self._issue, _ids(batch), self._clock())
+            self.halt(self._paused(why or f"one batch failed {attempt} times in a row", exc.reason))
+            return False
+        cfg = self._settings
+        await self._sleep(backoff(attempt, cfg.backoff, cfg.backoff_max, exc.retry_after))
+        return True
+
+    def _record(self, results: list[SendResult]) -> None:
+        self._budget.request(True)
+        tally = self._ledger.record(self._issue, results, self._clock(), self._settings.max_attempts)
+        error = next((r.error for r in results if not r.accepted), "")
+        self._budget.messages(tally.sent, tally.failed + tally.retry, error)
+        self._advance(tally.sent + tally.failed)
+        if why := self._budget.exhausted():
+            self.halt(self._paused(why, self._budget.last_error))
+
+    def _give_up(self, batch: Batch, reason: str) -> None:
+        error = f"uncertain: {reason}; not sent again (on_uncertain = skip)"
+        self._ledger.give_up(self._issue, _ids(batch), self._clock(), error)
+        self.given_up += len(batch)
+        self._advance(len(batch))
+
+    def _paused(self, why: str, last: str) -> ProviderError:
+        return ProviderError(
+            self._provider.name,
+            f"paused the send of '{self._issue}': {why} (last error: {last})",
+            f"check the provider's status and your account; `digest send --resume {self._issue}` "
+            "continues where it stopped",
+        )
+
+    def _advance(self, count: int) -> None:
+        if self._progress and count:
+            self._progress.advance(count)
+
+    async def reconcile(self) -> None:
+        """Settle every batch left in flight, by an earlier run or by an uncertain answer in this one."""
+        for group in self._ledger.in_flight(self._issue):
+            rows = tuple(self._addressee(r) for r in group.rows)
+            batch = Batch(group.batch_key, self._letter, rows, group.claimed_at)
+            kind = self._provider.reconcile if group.batch_key else "none"
+            if kind == "idempotent":
+                await self._deliver(batch)  # same key, same content: the provider drops a repeat
+                if self._error:
+                    raise self._error
+                continue
+            found = await self._lookup(batch) if kind == "search" else None
+            self._settle(batch, found)
+
+    def _settle(self, batch: Batch, found: dict[int, str] | None) -> None:
+        now = self._clock()
+        if found is None and self._settings.on_uncertain == "skip":
+            self._give_up(batch, "in flight when an earlier send stopped")
+            return
+        found = found or {}
+        if found:
+            self._ledger.record(self._issue, [SendResult(i, True, m) for i, m in found.items()], now)
+            self.reconciled += len(found)
+        self._ledger.release(self._issue, [i for i in _ids(batch) if i not in found], now)
+
+    async def _lookup(self, batch: Batch) -> dict[int, str] | None:
+        for attempt in itertools.count(1):
+            try:
+                return await self._provider.accepted(batch)
+            except TransientError as exc:
+                if attempt > self._settings.max_retries:
+                    raise ProviderError(
+                        self._provider.name,
+                        f"cannot say which messages of an interrupted batch it accepted: {exc.reason}",
+                        "nothing was sent twice; run the send again later to settle those rows",
+                    ) from None
+                cfg = self._settings
+                await self._sleep(backoff(attempt, cfg.backoff, cfg.backoff_max, exc.retry_after))
+        raise AssertionError("unreachable")
+
+
+def _ids(batch: Batch) -> list[int]:
+    return [a.subscriber_id for a in batch.addressees]

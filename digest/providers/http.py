@@ -1,0 +1,118 @@
+"""HTTP plumbing the API providers share: one POST, status codes sorted into retry, stop or go on."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+import orjson
+
+from digest.errors import ProviderError
+from digest.providers.base import Context, TransientError
+
+
+class ApiProvider:
+    """Base of the HTTP API providers: the shared client, or one of their own made on first use."""
+
+    def __init__(self, context: Context) -> None:
+        self._shared = context.client
+        self._own: httpx.AsyncClient | None = None
+        self._timeout = context.config.timeout
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The client requests go through."""
+        if self._shared is not None:
+            return self._shared
+        if self._own is None:
+            self._own = httpx.AsyncClient(timeout=self._timeout)
+        return self._own
+
+    async def aclose(self) -> None:
+        """Close the client if this provider made it."""
+        if self._own is not None:
+            await self._own.aclose()
+            self._own = None
+
+
+# A gateway may time out after the service behind it took the batch: the outcome is unknown.
+_UNCERTAIN_STATUS = frozenset({502, 504})
+
+
+async def request(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    content: bytes | None = None,
+    data: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    auth: httpx.Auth | tuple[str, str] | None = None,
+) -> httpx.Response:
+    """Send one request; a failure to connect or to hear back becomes TransientError."""
+    try:
+        return await client.request(
+            method, url, content=content, data=data, params=params, headers=headers, auth=auth
+        )
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        # Nothing left this machine: safe to retry.
+        raise TransientError(f"cannot connect to '{_host(url)}': {_why(exc)}") from None
+    except httpx.TimeoutException as exc:
+        raise TransientError(f"no answer from '{_host(url)}' in time: {_why(exc)}", uncertain=True) from None
+    except httpx.TransportError as exc:
+        raise TransientError(f"connection to '{_host(url)}' dropped: {_why(exc)}", uncertain=True) from None
+
+
+def check(response: httpx.Response, provider: str, detail: str, hint: str) -> None:
+    """Raise for a response that is not a success: TransientError for 429 and 5xx, ProviderError otherwise."""
+    status = response.status_code
+    if status < 300:
+        return
+    if status == 429 or status >= 500 or status == 408:
+        raise TransientError(
+            f"answered {status}: {detail}",
+            retry_after=retry_after(response.headers.get("retry-after")),
+            uncertain=status in _UNCERTAIN_STATUS,
+        )
+    raise ProviderError(provider, f"refused the batch: {status} {detail}".rstrip(), hint)
+
+
+def auth_hint(provider: str, env: str) -> str:
+    """The hint for a refused key."""
+    return f"set {env} to a valid {provider} API key (and check it may send email)"
+
+
+def body_json(response: httpx.Response) -> Any:
+    """The response's JSON, or None when it has none."""
+    try:
+        return orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta seconds or an HTTP date); None if absent."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _host(url: str) -> str:
+    return httpx.URL(url).host or url
+
+
+def _why(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__

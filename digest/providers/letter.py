@@ -1,0 +1,107 @@
+"""What a provider is handed: the issue's shared parts once (a Letter), and batches of addressees.
+
+A provider either fills the placeholders itself (``Batch.messages()``, one cheap join per recipient)
+or hands the document and each recipient's values to a provider that substitutes them (SendGrid
+substitutions, Mailgun recipient-variables, SES template data).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from digest.models import OutgoingMessage
+from digest.personalize import FIELDS, Template
+
+Headers = tuple[tuple[str, str], ...]
+_PLACEHOLDER = re.compile(r"%%digest:(" + "|".join(FIELDS) + r")%%")
+
+
+@dataclass(frozen=True, slots=True)
+class Addressee:
+    """One recipient of a batch: their placeholder values (unescaped) and their own headers."""
+
+    subscriber_id: int
+    email: str
+    name: str
+    values: Mapping[str, str]
+    headers: Headers = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """The issue as every recipient shares it: sender, subject, bodies with placeholders, list headers."""
+
+    issue_id: str
+    sender: str
+    subject: str
+    html: str
+    text: str
+    headers: Headers = ()
+    _html: Template = field(init=False, repr=False, compare=False)
+    _text: Template = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_html", Template(self.html, escape=True))
+        object.__setattr__(self, "_text", Template(self.text, escape=False))
+
+    def message(self, addressee: Addressee) -> OutgoingMessage:
+        """The personalized message for one addressee (a placeholder fill, never a render)."""
+        return OutgoingMessage(
+            issue_id=self.issue_id,
+            subscriber_id=addressee.subscriber_id,
+            to=addressee.email,
+            sender=self.sender,
+            subject=self.subject,
+            html=self._html.fill(addressee.values),
+            text=self._text.fill(addressee.values),
+            headers=addressee.headers + self.headers,
+        )
+
+    def fields(self) -> frozenset[str]:
+        """The placeholder names either body uses."""
+        return self._html.fields | self._text.fields
+
+    def with_markers(self, marker: str) -> tuple[str, str]:
+        """The (html, text) bodies with each placeholder rewritten by ``marker.format(part, field)``.
+
+        ``part`` is ``h`` in the HTML body and ``t`` in the text, so a provider that substitutes
+        values itself can be given HTML-escaped values for one and raw values for the other.
+        """
+        html_body = _PLACEHOLDER.sub(lambda m: marker.format(part="h", field=m.group(1)), self.html)
+        text_body = _PLACEHOLDER.sub(lambda m: marker.format(part="t", field=m.group(1)), self.text)
+        return html_body, text_body
+
+
+def marker_values(addressee: Addressee, fields: frozenset[str]) -> dict[tuple[str, str], str]:
+    """(part, field) → value for ``Letter.with_markers``: HTML-escaped for ``h``, raw for ``t``."""
+    values: dict[tuple[str, str], str] = {}
+    for name in fields:
+        raw = addressee.values[name]
+        values["h", name] = html.escape(raw, quote=True)
+        values["t", name] = raw
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Recipients sent in one request, under a key the ledger keeps (idempotency, reconciliation)."""
+
+    key: str
+    letter: Letter
+    addressees: tuple[Addressee, ...]
+    claimed_at: datetime | None = None
+
+    def __len__(self) -> int:
+        return len(self.addressees)
+
+    def messages(self) -> Iterator[OutgoingMessage]:
+        """Each addressee's personalized message, made as it is consumed."""
+        return (self.letter.message(a) for a in self.addressees)
+
+    def by_email(self) -> dict[str, int]:
+        """Lower-cased address → subscriber id, to match a provider's answers to rows."""
+        return {a.email.lower(): a.subscriber_id for a in self.addressees}

@@ -1,0 +1,146 @@
+"""Postmark: POST /email/batch (≤ 500 messages, a per-message ErrorCode in a 200 answer).
+
+Every message carries the issue as its Tag and the batch key as Metadata, so after a crash the
+outbound-message search (GET /messages/outbound?tag=…&metadata_digest_batch=…) tells which
+messages of a batch Postmark accepted.
+"""
+
+from __future__ import annotations
+
+from email.utils import formataddr
+from typing import Any
+
+import orjson
+
+from digest.errors import ProviderError
+from digest.models import SendResult
+from digest.providers.base import Context, Limits, Reconcile, register
+from digest.providers.http import ApiProvider, auth_hint, body_json, check, request
+from digest.providers.letter import Addressee, Batch
+
+BASE_URL = "https://api.postmarkapp.com"
+TOKEN_ENV = "POSTMARK_TOKEN"
+# 406: the address is inactive (bounced, complained, unsubscribed); 300: the request for this one
+# message is invalid (typically the address). Neither will ever succeed: fail the row, suppress it.
+PERMANENT = frozenset({300, 406})
+# The account or sender cannot send at all: stop the whole send.
+ACCOUNT = {
+    10: "the server token is not valid",
+    400: "the sender signature is not found",
+    401: "the sender signature is not confirmed",
+    405: "the account may not send (credits or approval)",
+    412: "the account is pending approval",
+    1235: "the message stream does not exist",
+}
+PAGE = 500
+
+
+class PostmarkProvider(ApiProvider):
+    """Batches to Postmark's /email/batch, with outbound search for reconciliation."""
+
+    name = "postmark"
+    limits = Limits(max_batch=500, concurrency=4)
+    reconcile: Reconcile = "search"
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self._env = context.env_name(TOKEN_ENV)
+        self._base = (context.config.base_url or BASE_URL).rstrip("/")
+        self._stream = context.config.message_stream
+        self._headers = {
+            "X-Postmark-Server-Token": context.secret(TOKEN_ENV),
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+        }
+
+    async def send(self, batch: Batch) -> list[SendResult]:
+        """POST the batch; map each answer (in request order) to its addressee."""
+        payload = orjson.dumps([self._message(batch, a) for a in batch.addressees])
+        url = f"{self._base}/email/batch"
+        response = await request(self.client, "POST", url, content=payload, headers=self._headers)
+        answer = body_json(response)
+        if response.status_code >= 300:
+            self._refused(response.status_code, answer, batch)
+        check(response, self.name, _detail(answer), auth_hint(self.name, self._env))
+        if not isinstance(answer, list) or len(answer) != len(batch):
+            raise ProviderError(self.name, "answered the batch with something other than one result each")
+        return [self._result(a, item, batch) for a, item in zip(batch.addressees, answer, strict=True)]
+
+    async def accepted(self, batch: Batch) -> dict[int, str]:
+        """Ask the outbound-message search which messages of this batch Postmark has."""
+        wanted = batch.by_email()
+        found: dict[int, str] = {}
+        offset = 0
+        while True:
+            params = {
+                "count": PAGE,
+                "offset": offset,
+                "tag": batch.letter.issue_id,
+                "metadata_digest_batch": batch.key,
+            }
+            url = f"{self._base}/messages/outbound"
+            response = await request(self.client, "GET", url, params=params, headers=self._headers)
+            answer = body_json(response)
+            check(response, self.name, _detail(answer), auth_hint(self.name, self._env))
+            messages = answer.get("Messages", []) if isinstance(answer, dict) else []
+            for message in messages:
+                if message.get("Metadata", {}).get("digest_batch", batch.key) != batch.key:
+                    continue
+                for address in _recipients(message):
+                    if address in wanted:
+                        found[wanted[address]] = str(message.get("MessageID", ""))
+            offset += len(messages)
+            if not messages or offset >= int(answer.get("TotalCount", 0)):
+                return found
+
+    def _message(self, batch: Batch, addressee: Addressee) -> dict[str, Any]:
+        message = batch.letter.message(addressee)
+        return {
+            "From": message.sender,
+            "To": formataddr((addressee.name, addressee.email)),
+            "Subject": message.subject,
+            "HtmlBody": message.html,
+            "TextBody": message.text,
+            "Headers": [{"Name": name, "Value": value} for name, value in message.headers],
+            "Tag": batch.letter.issue_id,
+            "Metadata": {"digest_batch": batch.key, "digest_subscriber": str(addressee.subscriber_id)},
+            "MessageStream": self._stream,
+        }
+
+    def _result(self, addressee: Addressee, item: Any, batch: Batch) -> SendResult:
+        code = int(item.get("ErrorCode", -1)) if isinstance(item, dict) else -1
+        if code == 0:
+            return SendResult(addressee.subscriber_id, True, str(item.get("MessageID", "")))
+        if code in ACCOUNT:
+            self._refused(422, item, batch)
+        error = f"Postmark {code}: {_detail(item)}"
+        return SendResult(addressee.subscriber_id, False, error=error, permanent=code in PERMANENT)
+
+    def _refused(self, status: int, answer: Any, batch: Batch) -> None:
+        """Stop the send for an account-level refusal, with a hint that says what to fix."""
+        code = answer.get("ErrorCode") if isinstance(answer, dict) else None
+        if status == 401 or code == 10:
+            hint = f"set {self._env} to the Server API token from Postmark (Servers → API Tokens)"
+        elif code in ACCOUNT:
+            hint = f"check the sender '{batch.letter.sender}' and the account in Postmark"
+        else:
+            return
+        why = ACCOUNT.get(code or 10, "")
+        raise ProviderError(self.name, f"refused the batch: {status} {_detail(answer)} ({why})", hint)
+
+
+def _detail(answer: Any) -> str:
+    if isinstance(answer, dict):
+        return str(answer.get("Message", "")) or f"ErrorCode {answer.get('ErrorCode')}"
+    return ""
+
+
+def _recipients(message: dict[str, Any]) -> list[str]:
+    addresses = [str(r) for r in message.get("Recipients", [])]
+    addresses += [str(t.get("Email", "")) for t in message.get("To", []) if isinstance(t, dict)]
+    return [a.lower() for a in addresses if a]
+
+
+@register("postmark")
+def _factory(context: Context) -> PostmarkProvider:
+    return PostmarkProvider(context)

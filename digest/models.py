@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from digest.words import count_words
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -77,8 +79,8 @@ class Teaser:
 
     @property
     def word_count(self) -> int:
-        """Number of words in the teaser text."""
-        return sum(len(p.split()) for p in self.paragraphs)
+        """Number of words in the teaser text (as the word budget counts them)."""
+        return sum(count_words(p) for p in self.paragraphs)
 
 
 @dataclass(frozen=True, slots=True)

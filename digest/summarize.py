@@ -5,81 +5,114 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 from digest.config import TeaserConfig
 from digest.models import Article, Problem, Teaser
+from digest.words import count_words
 
 ELLIPSIS = "…"
 
+
+def _patterns(*pairs: tuple[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((reason, re.compile(pattern)) for reason, pattern in pairs)
+
+
 # Paragraphs that are page furniture, not the author's text. Each pattern names why it is dropped.
-_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (reason, re.compile(pattern))
-    for reason, pattern in (
-        ("image credit", r"(?i)^(?:top\s+)?(?:image|photo|picture|illustration)?\s*credits?\s*:"),
-        ("image credit", r"(?i)^(?:photo(?:graph)?|illustration|image|picture)s?\s*(?:by\b|:)"),
-        ("image credit", r"(?i)^\(?(?:getty images|ap photo|reuters|afp|epa)\b.{0,80}$"),
-        ("image credit", r"(?i)\((?:getty images|ap photo[^)]*|reuters|afp via getty images)\)$"),
-        ("byline", r"^[Bb]y\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:,\s*[A-Z][\w ]{0,40})?$"),
-        ("subscribe prompt", r"(?i)^(?=.{0,300}$).*\b(?:subscribe|sign up|sign-up)\b"),
-        ("share prompt", r"(?i)^(?:share(?: this\b| on\b| via\b|:|$)|follow us\b|tweet this\b)"),
-        ("related links", r"(?i)^(?:related|read more|see also|more on this|recommended)\s*:"),
-        ("continue reading", r"(?i)^(?:continue|keep) reading\b"),
-        ("advertisement", r"(?i)^(?:advertisement|sponsored|ad)$"),
-        ("cookie notice", r"(?i)\bcookies?\b.{0,120}\b(?:agree|consent|accept|experience)\b"),
-    )
+# Several apply only to short paragraphs ((?=.{0,N}$)), because prose can use the same words.
+_BOILERPLATE = _patterns(
+    ("image credit", r"(?i)^(?:top\s+)?(?:image|photo|picture|illustration)?\s*credits?\s*:"),
+    (
+        "image credit",
+        r"(?i)^\(?(?:top |all |main |lead )?"
+        r"(?:photo(?:graph)?|illustration|image|picture|video|bild|foto|graphic)s?\s*(?:credits?\s*)?(?:by\b|:)",
+    ),
+    ("image credit", r"(?i)^credits?\b(?=.{0,150}$)"),
+    ("image credit", r"(?i)^\(?(?:getty images|ap photo|reuters|afp|epa)\b.{0,80}$"),
+    ("image credit", r"(?i)\((?:getty images|ap photo[^)]*|reuters|afp via getty images)\)$"),
+    # "... on Tuesday. Photo: Jane Doe" or "(Source: Supplied)" at the end of a caption
+    ("image credit", r"(?i)\b(?:photo|image|picture|credit|source|bild|foto)s?\s*:\s*[^.!?:]{2,60}\)?$"),
+    (
+        "image credit",
+        r"(?i)(?:getty images|shutterstock|istock(?:photo)?|alamy|/\s*(?:ap|afp|reuters|epa))\s*\)?$",
+    ),
+    # Chinese captions: "pictured:", "caption:", "image source"
+    ("image credit", "^(?:\u56fe\u4e3a|\u56fe\u6ce8|\u56fe\u7247|\u56fe\uff1a|\uff08\u56fe|\\(\u56fe)"),
+    ("copyright notice", r"(?i)^(?:©|\(c\)\s|copyright\b)|all rights reserved|^(?=.{0,200}$).*©"),
+    ("byline", r"^[Bb]y\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:,\s*[A-Z][\w ]{0,40})?$"),
+    ("byline", r"(?i)^(?:(?:posted|written|reported|words|text|story)\s+)?by\s+[A-Z][^.!?]{0,80}$"),
+    ("byline", r"^(?:[Pp]or|[Pp]ar|[Vv]on|[Dd]oor|[Aa]utor|[Aa]uthor)\s*:?\s+[A-Z][^.!?]{0,60}$"),
+    ("byline", r"^[^.!?]{0,60}\bby\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}$"),  # "Tuesday 15 May by Jo Doe"
+    (
+        "byline",
+        r"^[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3},\s+(?:AP|Associated Press|Reuters|AFP)\b[^.!?]{0,40}$",
+    ),
+    (
+        "timestamp",
+        r"(?i)^(?:updated|published|posted|last updated|modified|aktualisiert|mis à jour|atualizado"
+        r"|actualizado)\b(?=.{0,100}$)",
+    ),
+    ("timestamp", r"(?i)^\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?(?=.{0,60}$)"),
+    (
+        "reading time",
+        r"(?i)\b\d+\s*(?:-|\s)?min(?:ute)?s?\.?\s+(?:read|de lecture|de leitura|de lectura|lesezeit)\b"
+        r"|^reading time\b",
+    ),
+    (
+        "subscribe prompt",
+        r"(?i)^(?=.{0,300}$).*\b(?:subscribe|sign up|sign-up|signup|in your inbox|register for free)\b",
+    ),
+    ("share prompt", r"(?i)^(?:share(?: this\b| on\b| via\b|:|$)|follow us\b|tweet this\b)"),
+    (
+        "related links",
+        r"(?i)^(?:related|read more|see also|more on this|recommended|also read|read also|more from|watch"
+        r"|listen|lire aussi|à lire aussi|a lire aussi|leia (?:mais|também)|lee también|mehr zum thema)"
+        r"\s*(?::|…|\.\.\.)",
+    ),
+    ("continue reading", r"(?i)^(?:continue|keep) reading\b|^click here\b|^read the (?:full|rest)\b"),
+    (
+        "advertisement",
+        r"(?i)^(?:advertisement|advertising|sponsored(?: content)?|supported by|ad|anzeige|werbung"
+        r"|publicité|publicidad)$",
+    ),
+    ("cookie notice", r"(?i)\bcookies?\b.{0,120}\b(?:agree|consent|accept|experience)\b"),
+    (
+        "legal notice",
+        r"(?i)for your personal,? non-commercial use|\b(?:may|might) (?:earn|receive) (?:a )?(?:small )?"
+        r"(?:commission|share of sales)|\baffiliate (?:links?|commission)\b"
+        r"|\bour (?:privacy|cookie|data protection) (?:policy|notice)\b",
+    ),
 )
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "st",
-        "sr",
-        "jr",
-        "gen",
-        "sen",
-        "rep",
-        "gov",
-        "lt",
-        "col",
-        "sgt",
-        "capt",
-        "cmdr",
-        "adm",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "no",
-        "vs",
-        "etc",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "mt",
-        "ft",
-        "ave",
-        "blvd",
-        "dept",
-        "est",
-        "approx",
-        "fig",
-    ]
+_DASHES = "\u2014\u2013-"
+# A dateline on its own line ("WASHINGTON (AP) —") opens the paragraph after it.
+_DATELINE = re.compile(
+    rf"^[A-ZÀ-Þ][A-ZÀ-Þ.' \u2019-]{{1,40}}(?:,\s*[\w.' ]{{1,30}})?"  # PLACE, Region
+    rf"(?:\s*\([^)]{{1,30}}\))?\s*[{_DASHES}]{{1,2}}$"  # (Agency) —
 )
-_CLOSERS = "\"'\u201d\u2019)\\]"
-_OPENERS = "\"'\u201c\u2018(\\["
-_SENTENCE_END = re.compile(rf"[.!?…][{_CLOSERS}]*(?=\s+[{_OPENERS}]?[A-Z0-9])")
+# Chinese, Japanese and Korean characters, each of which counts as a word.
+
+_ABBREVIATION_WORDS = (
+    "mr mrs ms dr prof st sr jr gen sen rep gov lt col sgt capt cmdr adm inc ltd co corp no vs etc "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mt ft ave blvd dept est approx fig"
+)
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+_CLOSERS = "\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09"
+_OPENERS = "\"'\u201c\u2018\u00ab(\\["
+_FULL_WIDTH_ENDS = "\u3002\uff01\uff1f"  # ideographic full stop, exclamation and question marks
+# A full stop, question or exclamation mark or ellipsis, then space and what may open a sentence;
+# in Chinese and Japanese the full-width marks end a sentence with no space after them.
+_SENTENCE_END = re.compile(
+    rf"[.!?…][{_CLOSERS}]*(?=\s+[{_OPENERS}]*(\S))|[{_FULL_WIDTH_ENDS}][{_CLOSERS}]*(?=\S)"
+)
+_FINAL_END = re.compile(rf"[.!?…{_FULL_WIDTH_ENDS}][{_CLOSERS}]*$")
+_PAIRS = (
+    ("(", ")"),
+    ("\u201c", "\u201d"),
+    ("[", "]"),
+    ("\u00ab", "\u00bb"),
+    ("\u300c", "\u300d"),
+    ("\uff08", "\uff09"),
+)
 _MIN_FRAGMENT_WORDS = 8
 
 
@@ -91,8 +124,10 @@ def summarize(articles: Sequence[Article], settings: TeaserConfig) -> list[Tease
 
 def teaser(article: Article, settings: TeaserConfig, repeated: frozenset[str] = frozenset()) -> Teaser:
     """Write one article's teaser: its first real paragraphs within the word budget."""
-    candidates = article.paragraphs or _split_summary(article.summary)
-    kept, dropped = _body_paragraphs(article, candidates, repeated)
+    kept, dropped = _body_paragraphs(article, article.paragraphs, repeated)
+    if not kept:  # nothing (or nothing but furniture) from the page or feed: the summary stands in
+        kept, from_summary = _body_paragraphs(article, _split_summary(article.summary), repeated)
+        dropped += from_summary
     paragraphs, truncated = pick_lede(kept, settings.min_words, settings.max_words)
     return Teaser(
         url=article.url,
@@ -118,20 +153,34 @@ def _body_paragraphs(
 ) -> tuple[list[str], list[Problem]]:
     kept: list[str] = []
     dropped: list[Problem] = []
-    echoes = {_key(t) for t in (article.title, article.image_caption, article.image_credit) if t}
-    for text in candidates:
+    echoes = [t for t in (article.title, article.image_caption, article.image_credit) if t]
+    for text in join_datelines(candidates):
         reason = boilerplate_reason(text)
-        if reason is None and _key(text) in echoes:
+        if reason is None and any(_echoes(text, echo) for echo in echoes):
             reason = "repeats the title or image caption"
         if reason is None and _key(text) in repeated:
             reason = "repeats on other pages of the site"
-        if reason is None and not kept and article.paragraphs and _echoes_summary(text, article.summary):
-            reason = "repeats the summary line"
+        sentences = to_sentence_end(text) if reason is None else ""
+        if reason is None and not sentences:
+            reason = "no full sentence"
         if reason:
             dropped.append(Problem(text, reason))
         else:
-            kept.append(text)
+            kept.append(sentences)
     return kept, dropped
+
+
+def join_datelines(paragraphs: Sequence[str]) -> list[str]:
+    """Join a dateline that a site put on its own line ("WASHINGTON (AP) —") to the next paragraph."""
+    joined: list[str] = []
+    pending = ""
+    for text in paragraphs:
+        if _DATELINE.match(text.strip()):
+            pending = f"{pending} {text.strip()}".strip()
+            continue
+        joined.append(f"{pending} {text}" if pending else text)
+        pending = ""
+    return joined + ([pending] if pending else [])
 
 
 def boilerplate_reason(text: str) -> str | None:
@@ -140,16 +189,30 @@ def boilerplate_reason(text: str) -> str | None:
         if pattern.search(text):
             return reason
     letters = [c for c in text if c.isalpha()]
-    if letters and all(c.isupper() for c in letters):
+    if letters and all(c.isupper() for c in letters) and len(letters) > 1:
         return "all-caps label"
-    if len(text.split()) < _MIN_FRAGMENT_WORDS and not text.rstrip().endswith((".", "?", "!")):
+    if count_words(text) < _MIN_FRAGMENT_WORDS and (text[:1].islower() or not _FINAL_END.search(text)):
         return "short fragment"
     return None
 
 
-def _echoes_summary(text: str, summary: str) -> bool:
-    """A short first paragraph that is just the feed's summary line (the dek) again."""
-    return bool(summary) and _key(text) == _key(summary) and len(text.split()) < 40
+def to_sentence_end(text: str) -> str:
+    """The paragraph up to its last sentence end: a trailing ':', link or emoji goes; '' if none."""
+    text = text.strip()
+    if _FINAL_END.search(text):
+        return text
+    ends = sentence_ends(text)
+    return text[: ends[-1]] if ends else ""
+
+
+def _echoes(text: str, other: str) -> bool:
+    """A paragraph that repeats the headline or caption, word for word or nearly (a site suffix)."""
+    mine, theirs = _key(text), _key(other)
+    if mine == theirs:
+        return True
+    if count_words(text) > 40 or len(mine) < 20:
+        return False
+    return mine in theirs or SequenceMatcher(None, mine, theirs).ratio() >= 0.9
 
 
 def _key(text: str) -> str:
@@ -170,7 +233,7 @@ def pick_lede(paragraphs: Sequence[str], min_words: int, max_words: int) -> tupl
     chosen: list[str] = []
     words = 0
     for paragraph in paragraphs:
-        count = len(paragraph.split())
+        count = count_words(paragraph)
         if words + count <= max_words:
             chosen.append(paragraph)
             words += count
@@ -178,7 +241,8 @@ def pick_lede(paragraphs: Sequence[str], min_words: int, max_words: int) -> tupl
                 break
             continue
         if not chosen:
-            return (cut_at_sentence(paragraph, max_words),), True
+            cut = cut_at_sentence(paragraph, max_words)
+            return (cut,), cut != paragraph
         break
     return tuple(chosen), False
 
@@ -188,20 +252,27 @@ def cut_at_sentence(text: str, max_words: int) -> str:
     best = None
     for end in sentence_ends(text):
         head = text[:end]
-        if len(head.split()) > max_words:
+        if count_words(head) > max_words:
             break
         if _balanced(head):
             best = head
     if best is None:
-        ends = sentence_ends(text)
+        ends = [end for end in sentence_ends(text) if _balanced(text[:end])]
         best = text[: ends[0]] if ends else text
     return best if best == text else f"{best} {ELLIPSIS}"
 
 
 def sentence_ends(text: str) -> list[int]:
-    """Offsets just after each sentence end; abbreviations, initials and decimals are not ends."""
+    """Offsets just after each sentence end that another sentence follows.
+
+    Abbreviations ("U.S.", "Dr.", "Jan."), initials and decimals are not sentence ends, and neither is
+    a full stop before anything but a capital letter, a digit or a letter of a script without case.
+    """
     ends = []
     for match in _SENTENCE_END.finditer(text):
+        following = match.group(1)
+        if following and not (following.isdigit() or (following.isalpha() and not following.islower())):
+            continue
         if text[match.start()] == "." and _is_abbreviation(text, match.start()):
             continue
         ends.append(match.end())
@@ -220,7 +291,6 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 def _balanced(text: str) -> bool:
     """No dangling quote or parenthesis at the cut."""
-    pairs = (("(", ")"), ("“", "”"), ("[", "]"))
-    if any(text.count(a) != text.count(b) for a, b in pairs):
+    if any(text.count(a) != text.count(b) for a, b in _PAIRS):
         return False
     return text.count('"') % 2 == 0

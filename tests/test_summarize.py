@@ -4,20 +4,35 @@ from __future__ import annotations
 
 import asyncio
 import re
+import tomllib
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-from conftest import NOW
+from conftest import NOW, ROOT
 
 from digest.collect import Window, collect
 from digest.collect.fetch import Fetcher
 from digest.config import MirrorConfig, SourceConfig, TeaserConfig
 from digest.models import Article
-from digest.summarize import ELLIPSIS, boilerplate_reason, cut_at_sentence, pick_lede, summarize, teaser
+from digest.summarize import (
+    ELLIPSIS,
+    boilerplate_reason,
+    count_words,
+    cut_at_sentence,
+    join_datelines,
+    pick_lede,
+    sentence_ends,
+    summarize,
+    teaser,
+    to_sentence_end,
+)
 
 SETTINGS = TeaserConfig()
+DEMO_ARTICLES = {
+    a["slug"]: a for a in tomllib.loads((ROOT / "demo" / "articles.toml").read_text())["articles"]
+}
 WORDS = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo")
 SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*$")
 
@@ -77,7 +92,34 @@ def article(*paragraphs: str, **fields: str) -> Article:
         ("MOST READ", "all-caps label"),
         ("EUROPE", "all-caps label"),
         ("Listen to this article", "short fragment"),
-        ("Updated 3 hours ago", "short fragment"),
+        ("Updated 3 hours ago", "timestamp"),
+        ("Updated 1:39 am", "timestamp"),
+        ("1:39 PM ET", "timestamp"),
+        ("5 min read", "reading time"),
+        ("Credit Ashraf Shazly/Agence France-Presse — Getty Images", "image credit"),
+        ("JIM WATSON/AFP/Getty Images", "image credit"),
+        ("(All photos: Atlas staff)", "image credit"),
+        (
+            "A new bill would require providers to store metadata for two years. Source: Supplied",
+            "image credit",
+        ),
+        (
+            "\u56fe\u4e3a\u9a6c\u7d20\u6e58\u5728\u6089\u5c3c\u6e38\u73a9\u65f6\u7684\u8fd1\u5f71\u3002",
+            "image credit",
+        ),
+        ("© Provided by Business Insider Inc", "copyright notice"),
+        ("Copyright © 1998 - 2016 Tencent. All Rights Reserved", "copyright notice"),
+        ("Jane Doe, AP Writer", "byline"),
+        ("Posted by Andrew Hayden, Software Engineer on Google Play", "byline"),
+        ("Tuesday 15 October 2019 by Bradley M. Kuhn", "byline"),
+        ("Por Josh Max", "byline"),
+        ("[What you need to know to start the day: Get New York Today in your inbox.]", "subscribe prompt"),
+        ("This copy is for your personal, non-commercial use only.", "legal notice"),
+        ("We may earn a commission when you buy through links on our site.", "legal notice"),
+        ("Supported by", "advertisement"),
+        ("Lire aussi : Le retour des trains de nuit", "related links"),
+        ("that said...", "short fragment"),
+        ("LAURIE OAKES IS THE NINE NETWORK POLITICAL EDITOR", "all-caps label"),
     ],
 )
 def test_boilerplate_paragraph_is_dropped_with_its_reason(text: str, reason: str) -> None:
@@ -103,6 +145,12 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "Photographs of the flooded coast road spread quickly, and within hours donors had pledged money.",
         "The newsletter, founded in 1998, has become required reading in the capital's ministries.",
         "Dr. Elsa Marrow, the economist who chairs the audit office, told lawmakers the deficit had grown.",
+        "By noon the crowd had gone home, and the square was empty again.",
+        "Reuters reported on Tuesday that the ministry would publish its figures before the vote.",
+        "The source: a leaked memo from the finance ministry, dated Jan. 4 and signed by two officials.",
+        "Photographers lined the quay as the ferry came in, and the crowd cheered the captain.",
+        "Updates to the timetable, the operator said, would follow once the winter storms had passed.",
+        "What do you see?",
     ],
 )
 def test_real_paragraph_is_kept(text: str) -> None:
@@ -140,29 +188,68 @@ def test_teaser_drops_page_furniture_and_keeps_the_authors_paragraphs() -> None:
     ]
 
 
-def test_paragraphs_repeating_the_title_caption_or_summary_are_dropped() -> None:
+def test_paragraphs_repeating_the_title_or_caption_are_dropped() -> None:
     lede = (
         "On a grey morning the first scheduled ferry in eleven years slipped its moorings and turned south."
     )
     title = "Ferries return to the Kessan Strait after eleven years apart"
     item = article(
-        title,
+        f"{title} | The Meridian",
         "The first ferry in eleven years leaves the harbour of Kessan City.",
-        "Ferries are back in the strait after eleven years.",
         lede,
         image_caption="The first ferry in eleven years leaves the harbour of Kessan City.",
-        summary="Ferries are back in the strait after eleven years.",
         title=title,
     )
 
     result = teaser(item, SETTINGS)
 
     assert result.paragraphs == (lede,)
-    assert [d.reason for d in result.dropped] == [
-        "repeats the title or image caption",
-        "repeats the title or image caption",
-        "repeats the summary line",
-    ]
+    assert [d.reason for d in result.dropped] == ["repeats the title or image caption"] * 2
+
+
+def test_lede_that_the_meta_description_copies_is_kept() -> None:
+    # Many sites fill the description from the first paragraph; a dek shown apart is stripped by markup.
+    lede = "The first ferry in eleven years crossed the strait on Tuesday, to applause from both quays."
+    item = article(lede, sentence(30), summary=lede)
+
+    assert teaser(item, SETTINGS).paragraphs[0] == lede
+
+
+def test_dateline_on_its_own_line_opens_the_next_paragraph() -> None:
+    body = "The Senate voted on Tuesday to extend the ferry subsidy for another three years, by 61 to 39."
+
+    assert join_datelines(["WASHINGTON (AP) —", body]) == [f"WASHINGTON (AP) — {body}"]
+    assert join_datelines(["LONDON —", body, "PARIS, France -"]) == [f"LONDON — {body}", "PARIS, France -"]
+    assert teaser(article("BRUSSELS —", body), SETTINGS).paragraphs == (f"BRUSSELS — {body}",)
+
+
+def test_paragraph_ending_in_a_colon_link_or_emoji_is_cut_back_to_its_last_sentence() -> None:
+    assert to_sentence_end("The ferry sailed at dawn. It was full. Watch the departure here:") == (
+        "The ferry sailed at dawn. It was full."
+    )
+    assert to_sentence_end("Tickets sold out. See the timetable at https://ferries.example/t") == (
+        "Tickets sold out."
+    )
+    assert to_sentence_end("The crowd cheered. Highlights \u2b50\ufe0f\u2b07\ufe0f") == "The crowd cheered."
+    assert to_sentence_end("Topics: ferries, strait, islands") == ""
+
+
+def test_paragraph_without_a_full_sentence_is_not_the_lede() -> None:
+    body = sentence(30)
+
+    result = teaser(
+        article("Topics: ferries, Kessan Strait, island politics, Editor's Picks", body), SETTINGS
+    )
+
+    assert result.paragraphs == (body,)
+    assert result.dropped[0].reason == "no full sentence"
+
+
+def test_summary_stands_in_when_every_paragraph_is_furniture() -> None:
+    summary = "The first ferry in eleven years crossed the strait on Tuesday, to applause from both quays."
+    item = article("Advertisement", "Share this article", summary=summary)
+
+    assert teaser(item, SETTINGS).paragraphs == (summary,)
 
 
 def test_site_boilerplate_repeated_across_articles_is_dropped() -> None:
@@ -294,6 +381,46 @@ def test_cut_includes_a_closed_quotation_when_it_fits() -> None:
     assert cut == f"{opening} {quoted} {ELLIPSIS}"
 
 
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("He met officials in the U.S. Treasury on Monday. They agreed.", 2),
+        ("Dr. Marrow spoke first. Gen. Okafor spoke last.", 2),
+        ("It grew 3.5 percent in Jan. Then it shrank.", 1),  # "Jan." before a capital stays ambiguous
+        ("The vote came at 5 p.m. on Friday. Few stayed.", 2),
+        ("Prices rose (by 3 percent.) Then they fell.", 2),
+        ('She said: "We will win." Nobody laughed.', 2),
+        ("Is it over? Yes. It is!", 3),
+        ("The list ran on, e.g. ferries, trains and buses. It ended there.", 2),
+        ("It ended... and then began again. Really.", 2),
+        ("Первый абзац закончился. Второй начался.", 2),
+        ("\u7b2c\u4e00\u53e5\u3002\u7b2c\u4e8c\u53e5\uff01\u7b2c\u4e09\u53e5\u3002", 3),
+    ],
+)
+def test_sentence_splitter_hard_cases(text: str, sentences: int) -> None:
+    assert len(sentence_ends(text)) + 1 == sentences
+
+
+def test_chinese_and_japanese_characters_count_as_words() -> None:
+    assert count_words("\u6708\u9762\u4e0a\u559d\u9152") == 5
+    assert count_words("DeepMind\u5f00\u53d1 AI") == 4
+
+
+def test_chinese_paragraph_is_cut_at_its_full_stops_within_the_budget() -> None:
+    text = "\u4ed6\u8bf4\u4e86\u3002" * 50  # 50 sentences of four "words"
+
+    cut = cut_at_sentence(text, 40)
+
+    assert cut == "\u4ed6\u8bf4\u4e86\u3002" * 10 + f" {ELLIPSIS}"
+
+
+def test_cut_leaves_no_dangling_guillemet() -> None:
+    opening = sentence(10, "First")
+    text = f"{opening} \u00abNous gagnerons. Puis nous gouvernerons.\u00bb {paragraph(40)}"
+
+    assert cut_at_sentence(text, 14) == f"{opening} {ELLIPSIS}"
+
+
 # --------------------------------------------------------------------------- credits and images
 
 
@@ -415,5 +542,9 @@ def test_demo_summary_paragraph_repeating_the_dek_is_dropped(demo_teasers) -> No
 
     for slug in ("lessenia-night-train", "container-shipping-glut"):
         (result,) = [t for t in teasers if t.url.endswith(f"/{slug}.html")]
-        assert by_url[result.url].summary not in result.paragraphs
-        assert "repeats the summary line" in {d.reason for d in result.dropped}
+        dek = by_url[result.url].summary
+        # The page shows the dek under the headline and again as the body's first paragraph: both go.
+        assert dek not in by_url[result.url].paragraphs
+        assert dek not in result.paragraphs
+        first = DEMO_ARTICLES[slug]["paragraphs"][0]
+        assert first.startswith(result.paragraphs[0].removesuffix(f" {ELLIPSIS}"))

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import lxml.html
-import trafilatura
-from lxml.etree import ParserError
 
 from digest.collect.canonical import canonical_url
+from digest.collect.extract import body_paragraphs, parse_html, strip_furniture
 from digest.collect.text import squash
 from digest.models import Article
 
+# Some sites print the bare word before the name: "Credit Jane Doe/Agency".
+_CREDIT_WORD = re.compile(r"^credits?\b\s*:?\s*", re.IGNORECASE)
+_IMAGE_BOX = re.compile(r"caption|figure|photo|image|media|gallery", re.IGNORECASE)
 _CREDIT_TEXT = re.compile(
     r"^(?:top\s+)?(?:image|photo|picture|illustration)?\s*(?:credit|photograph|photo)s?\s*:",
     re.IGNORECASE,
@@ -39,36 +42,24 @@ class PageInfo:
 
 def extract_page(html: bytes | str, url: str) -> PageInfo:
     """Read one article page; an empty or unparsable page gives an empty PageInfo."""
-    try:
-        doc = lxml.html.document_fromstring(html)
-    except (ParserError, ValueError):
+    doc = parse_html(html)
+    if doc is None:
         return PageInfo()
     image_url, image_alt = _lead_image(doc, url)
     caption, credit = _caption_and_credit(doc)
-    return PageInfo(
+    info = PageInfo(
         canonical=_link(doc, "canonical", url),
-        title=_meta(doc, "og:title"),
+        title=_meta(doc, "og:title") or squash(doc.findtext(".//title") or ""),
         author=_meta(doc, "author"),
         section=_meta(doc, "article:section"),
-        paragraphs=_paragraphs(html, url),
         image_url=image_url,
         image_alt=image_alt,
         image_caption=caption,
         image_credit=credit,
         description=_meta(doc, "og:description") or _meta(doc, "description"),
     )
-
-
-def _paragraphs(html: bytes | str, url: str) -> tuple[str, ...]:
-    """The article body's paragraphs, as trafilatura separates them from page furniture."""
-    document = trafilatura.bare_extraction(
-        html, url=url, include_comments=False, include_tables=False, favor_recall=True
-    )
-    body = getattr(document, "body", None)
-    if body is None:
-        return ()
-    texts = (squash("".join(p.itertext())) for p in body.iter("p"))
-    return tuple(text for text in texts if text)
+    strip_furniture(doc)  # after the image, caption and credit were read from the full page
+    return replace(info, paragraphs=body_paragraphs(doc, url))
 
 
 def _meta(doc: lxml.html.HtmlElement, name: str) -> str:
@@ -111,23 +102,40 @@ def _image_source(img: lxml.html.HtmlElement) -> str:
 
 
 def _caption_and_credit(doc: lxml.html.HtmlElement) -> tuple[str, str]:
-    """The lead figure's caption and credit, from the figcaption or a credit line near it."""
+    """The lead figure's caption and credit, from the figcaption or a credit line near the image."""
     caption = credit = ""
     figures = doc.xpath("//article//figure") or doc.xpath("//figure")
-    if figures:
-        figcaption = figures[0].find(".//figcaption")
-        if figcaption is not None:
-            credit = _text_of_class(figcaption, "credit")
-            caption = _text_of_class(figcaption, "caption") or squash(figcaption.text_content())
-            if credit and caption.endswith(credit):
-                caption = caption[: -len(credit)].strip()
+    figcaption = figures[0].find(".//figcaption") if figures else None
+    if figcaption is not None:
+        credit = _credit_in(figcaption)
+        caption = _text_of_class(figcaption, "caption") or squash(figcaption.text_content())
+        if credit and caption.endswith(credit):
+            caption = caption[: -len(credit)].strip()
     if not credit:
-        for node in doc.xpath("//article//*[contains(@class, 'credit')] | //article//p"):
-            text = squash(node.text_content())
-            if _CREDIT_TEXT.match(text) or "credit" in (node.get("class") or ""):
-                credit = text
-                break
-    return caption, credit
+        credit = next(_credit_lines(doc), "")
+    return caption, _CREDIT_WORD.sub("", credit)
+
+
+def _credit_in(figcaption: lxml.html.HtmlElement) -> str:
+    holders = figcaption.xpath(".//*[@itemprop='copyrightHolder']")
+    return squash(holders[0].text_content()) if holders else _text_of_class(figcaption, "credit")
+
+
+def _credit_lines(doc: lxml.html.HtmlElement) -> Iterator[str]:
+    """Lines in the article that read as a credit, or are marked as one right beside an image."""
+    for node in doc.xpath("//article//*[contains(@class, 'credit')] | //article//p"):
+        text = squash(node.text_content())
+        if _CREDIT_TEXT.match(text) or ("credit" in (node.get("class") or "") and _beside_image(node)):
+            yield text
+
+
+def _beside_image(node: lxml.html.HtmlElement) -> bool:
+    """In a caption or an image's box, or right after the image (ad widgets have "credits" too)."""
+    before, parent = node.getprevious(), node.getparent()
+    if before is not None and (before.tag == "img" or before.find(".//img") is not None):
+        return True
+    boxes = [parent, *node.iterancestors()][:3] if parent is not None else []
+    return any(box.find("img") is not None or _IMAGE_BOX.search(box.get("class", "")) for box in boxes)
 
 
 def _text_of_class(node: lxml.html.HtmlElement, name: str) -> str:

@@ -1,0 +1,217 @@
+"""Article text from a page: decode it, strip hidden and furniture markup, then extract paragraphs.
+
+Extraction falls back in order: trafilatura on the cleaned page, a plain walk over the <p> elements
+of the page's <article> or <main>, then trafilatura's baseline() (which also reads JSON-LD). Callers
+fall back further (the feed's content, then the meta description) when all three come back empty.
+"""
+
+from __future__ import annotations
+
+import codecs
+import copy
+import re
+from collections.abc import Iterable
+
+import lxml.html
+import trafilatura
+from lxml.etree import ParserError
+
+from digest.collect.text import squash
+
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Browsers read these labels as the wider charset (WHATWG Encoding), and so do we.
+_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "iso-8859-1": "cp1252", "latin1": "cp1252"}
+
+# class/id words that name page furniture rather than the author's text. Short words must stand
+# alone as a token ("ad", "share") so that "header" or "shared-content" are not caught.
+_FURNITURE_WORDS = (
+    "caption|credit|byline|promo|newsletter|related|subscri|signup|sign-up|cookie|consent|gdpr|"
+    "tooltip|popup|sharing|social|advert|sponsor|standfirst|subtitle|subhead|summary|"
+    "breadcrumb|author-bio|sr-only|visually-hidden|screen-reader|visuallyhidden|offscreen"
+)
+_FURNITURE_TOKENS = "dek|ad|ads|share|hidden|hide|print-only|timestamp|kicker|eyebrow|meta|video|player"
+_FURNITURE = re.compile(
+    rf"(?:{_FURNITURE_WORDS})|(?:^|[\s_-])(?:{_FURNITURE_TOKENS})(?:$|[\s_-])", re.IGNORECASE
+)
+_FURNITURE_TAGS = ("figure", "figcaption", "picture", "aside", "nav", "footer", "form", "dialog", "button")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Elements whose text runs into the next block's text unless a space separates them.
+_BLOCK_TAGS = "address blockquote br dd div dl dt h1 h2 h3 h4 h5 h6 hr li lb ol p section td th tr ul"
+_BLOCKS = frozenset(_BLOCK_TAGS.split())
+# Not <p>: an image inside a paragraph is decoration, and the paragraph is still the text.
+_BOXES = frozenset(["div", "span", "a", "section", "td"])
+_IMAGE_BOX_WORDS = 40
+# A class that would take most of the page's paragraph text with it is a misreading of the markup
+# (a modal that holds the article, a "subscriber-content" wrapper, aria-hidden behind an overlay).
+_MAX_SHARE = 0.4
+
+
+def decode_html(raw: bytes | str) -> str:
+    """Page bytes as text: a BOM, else the declared charset, else UTF-8, else Windows-1252."""
+    if isinstance(raw, str):
+        return raw
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if raw.startswith(bom):
+            return raw.decode(encoding, errors="replace").lstrip("\ufeff")
+    for encoding in (_declared_charset(raw), "utf-8"):
+        if encoding:
+            try:
+                return raw.decode(encoding)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return raw.decode("cp1252", errors="replace")
+
+
+def _declared_charset(raw: bytes) -> str:
+    match = _DECLARED_CHARSET.search(raw[:4096])
+    if not match:
+        return ""
+    label = match.group(1).decode("ascii", errors="ignore").lower()
+    return _CHARSET_ALIASES.get(label, label)
+
+
+def parse_html(html: bytes | str) -> lxml.html.HtmlElement | None:
+    """The page's document tree, or None when it is empty or not HTML."""
+    text = _XML_DECLARATION.sub("", decode_html(html))
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text)
+    except (ParserError, ValueError):
+        return None
+
+
+def strip_furniture(doc: lxml.html.HtmlElement) -> None:
+    """Remove, in place, what a reader does not see or does not read as the article."""
+    for node in doc.xpath("//script | //style | //noscript | //template | //svg"):
+        _drop(node)
+    total = _paragraph_chars(doc)
+    for node in list(doc.iter()):
+        if node.getparent() is None or not isinstance(node.tag, str):
+            continue
+        if _is_furniture(node) or (_named_furniture(node) and _paragraph_chars(node) <= _MAX_SHARE * total):
+            _drop(node)
+
+
+def _is_furniture(node: lxml.html.HtmlElement) -> bool:
+    """Hidden, or furniture by its tag or place: figures, navigation, a dek in the headline's header."""
+    if node.tag in _FURNITURE_TAGS or node.get("hidden") is not None:
+        return True
+    if _HIDDEN_STYLE.search(node.get("style", "")):
+        return True
+    return (node.tag == "p" and _in_article_header(node)) or _is_image_box(node)
+
+
+def _named_furniture(node: lxml.html.HtmlElement) -> bool:
+    """Furniture by class, id or aria-hidden: marks that some sites also put on the article itself."""
+    if node.tag in ("html", "body", "main", "article"):
+        return False
+    names = f"{node.get('class', '')} {node.get('id', '')}".strip()
+    return node.get("aria-hidden") == "true" or (bool(names) and bool(_FURNITURE.search(names)))
+
+
+def _is_image_box(node: lxml.html.HtmlElement) -> bool:
+    """An image with a line or two beside it and no paragraph of its own: a figure without the tag."""
+    if node.tag not in _BOXES or node.find(".//img") is None or node.find(".//p") is not None:
+        return False
+    return len(node.text_content().split()) < _IMAGE_BOX_WORDS
+
+
+def _in_article_header(node: lxml.html.HtmlElement) -> bool:
+    """A paragraph in the <header> that holds the headline: a dek, byline or date, not the lede."""
+    return any(a.tag == "header" and a.find(".//h1") is not None for a in node.iterancestors())
+
+
+def _paragraph_chars(node: lxml.html.HtmlElement) -> int:
+    return sum(len(p.text_content()) for p in node.iter("p"))
+
+
+def _drop(node: lxml.html.HtmlElement) -> None:
+    """Remove an element but keep the text that follows it, with a space where it was."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    node.tail = f" {node.tail}" if node.tail else " "
+    node.drop_tree()
+
+
+def body_paragraphs(doc: lxml.html.HtmlElement, url: str) -> tuple[str, ...]:
+    """The article's paragraphs from a cleaned page, from the first extractor that finds any."""
+    document = trafilatura.bare_extraction(
+        copy.deepcopy(doc), url=url, include_comments=False, include_tables=False, favor_recall=True
+    )
+    body = getattr(document, "body", None)
+    found = _with_gaps_filled(_paragraph_texts(body.iter("p")), doc) if body is not None else ()
+    # baseline() comes last: it gives a whole <article> as one block, but reads JSON-LD articleBody.
+    return (
+        found
+        or walk_paragraphs(doc)
+        or _paragraph_texts(trafilatura.baseline(copy.deepcopy(doc))[0].iter("p"))
+    )
+
+
+def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """Put back the <p> siblings that trafilatura skipped between two paragraphs it kept.
+
+    It drops a paragraph now and then (one that opens with a link, say); between two body paragraphs
+    of the same parent there is only body text, or furniture that summarize still recognises.
+    """
+    nodes: dict[str, lxml.html.HtmlElement] = {}
+    for node in doc.iter("p"):
+        nodes.setdefault(block_text(node), node)
+    filled: list[str] = []
+    previous = None
+    for text in found:
+        node = nodes.get(text)
+        if node is not None and previous is not None and node.getparent() is previous.getparent():
+            filled += _paragraph_texts(_between(previous, node))
+        filled.append(text)
+        previous = node
+    return tuple(filled)
+
+
+def _between(first: lxml.html.HtmlElement, last: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    between: list[lxml.html.HtmlElement] = []
+    for sibling in first.itersiblings():
+        if sibling is last:
+            return between
+        if sibling.tag == "p":
+            between.append(sibling)
+    return []
+
+
+def walk_paragraphs(doc: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """The <p> elements of the page's <article> or <main>, when trafilatura finds nothing."""
+    scope = doc.xpath("//article") or doc.xpath("//main")
+    if not scope:
+        return ()
+    return _paragraph_texts(p for p in scope[0].iter("p") if not any(a.tag == "p" for a in p.iterancestors()))
+
+
+def _paragraph_texts(nodes: Iterable[lxml.html.HtmlElement]) -> tuple[str, ...]:
+    texts = (block_text(node) for node in nodes)
+    return tuple(text for text in texts if text)
+
+
+def block_text(node: lxml.html.HtmlElement) -> str:
+    """An element's text with a space wherever a block or line break separated two runs of text."""
+    parts: list[str] = []
+    _gather(node, parts)
+    return squash("".join(parts))
+
+
+def _gather(node: lxml.html.HtmlElement, parts: list[str]) -> None:
+    if not isinstance(node.tag, str):  # a comment or processing instruction: only its tail counts
+        return
+    if node.tag in _BLOCKS:
+        parts.append(" ")
+    parts.append(node.text or "")
+    for child in node:
+        _gather(child, parts)
+        parts.append(" " if child.tag in _BLOCKS else "")
+        parts.append(child.tail or "")

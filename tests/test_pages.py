@@ -1,0 +1,257 @@
+"""Article pages: decoding, furniture stripped before extraction, the extraction fallbacks, credits."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import NOW
+
+from digest.collect import extract as extract_module
+from digest.collect import merge_page
+from digest.collect.extract import block_text, decode_html, parse_html
+from digest.collect.pages import PageInfo, article_from_page, extract_page
+from digest.config import TeaserConfig
+from digest.models import Article
+from digest.summarize import teaser
+
+URL = "https://news.example/world/story.html"
+LEDE = (
+    "The ferry left the harbour of Kessan City at dawn on Tuesday, the first scheduled crossing of the "
+    "strait in eleven years, with two hundred passengers and a brass band on its upper deck."
+)
+SECOND = (
+    "Officials from both islands waved from the quay, and the harbour master said the service would run "
+    "twice a week until the spring, when a daily crossing is planned if bookings hold up."
+)
+THIRD = "Tickets sold out within an hour of going on sale, and the operator has already added a second boat."
+
+
+def page(body: str, head: str = "") -> str:
+    """An article page with the given <article> body."""
+    return (
+        f"<html><head><title>Ferries return</title>{head}</head><body>"
+        f"<nav><a href='/'>Home</a></nav><article><h1>Ferries return</h1>{body}</article>"
+        "<footer><p>About us. Contact. Privacy.</p></footer></body></html>"
+    )
+
+
+def paragraphs_of(body: str) -> tuple[str, ...]:
+    return extract_page(page(body), URL).paragraphs
+
+
+def body(*paragraphs: str) -> str:
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def test_declared_charset_is_used_to_decode_the_page() -> None:
+    html = page(body(LEDE, "Le caf\xe9 de la gare a rouvert ses portes, et la foule est revenue.", SECOND))
+    raw = html.replace("<head>", '<head><meta charset="windows-1252">').encode("cp1252")
+
+    assert (
+        "Le café de la gare a rouvert ses portes, et la foule est revenue."
+        in extract_page(raw, URL).paragraphs
+    )
+
+
+def test_http_equiv_content_type_names_the_charset() -> None:
+    meta = '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+    raw = f"<html><head>{meta}</head><body><p>Na\xefve r\xe9sum\xe9.</p></body></html>".encode("latin-1")
+
+    assert "Naïve résumé." in decode_html(raw)
+
+
+def test_undeclared_page_is_read_as_utf8_not_latin1() -> None:
+    figure = (
+        "<figure><img src='/a.jpg'><figcaption><span class='caption'>Peacekeepers at a camp.</span> "
+        "<span itemprop='copyrightHolder'><span>Credit</span> Ashraf Shazly/Agence France-Presse \u2014 "
+        "Getty Images</span></figcaption></figure>"
+    )
+    raw = page(figure + body(LEDE, SECOND)).encode("utf-8")
+
+    result = extract_page(raw, URL)
+
+    assert result.image_credit == "Ashraf Shazly/Agence France-Presse \u2014 Getty Images"
+    assert result.image_caption == "Peacekeepers at a camp."
+
+
+def test_wrongly_declared_charset_falls_back_to_utf8_then_windows_1252() -> None:
+    declared_gb = '<meta charset="gb2312"><p>Caf\u00e9 \u2014 \u201cquoted\u201d.</p>'.encode()
+    broken = b"<p>Caf\xe9 \x96 plain bytes.</p>"
+
+    assert "Café — “quoted”." in decode_html(declared_gb)
+    assert "Café \u2013 plain bytes." in decode_html(broken)
+
+
+def test_xml_declaration_and_bom_do_not_stop_parsing() -> None:
+    raw = b'\xef\xbb\xbf<?xml version="1.0" encoding="utf-8"?>' + page(body(LEDE)).encode()
+
+    assert extract_page(raw, URL).paragraphs == (LEDE,)
+
+
+# --------------------------------------------------------------------------- furniture removed first
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "<figure><img src='/a.jpg'><figcaption>The ferry leaves at dawn on Tuesday.</figcaption></figure>",
+        "<div class='image-caption'>The ferry leaves the harbour at dawn, seen from the quay.</div>",
+        "<p class='photo-credit'>Photograph by Jane Doe for The Meridian, taken from the quay.</p>",
+        "<div class='byline'>By Jane Doe, Europe correspondent, reporting from Kessan City.</div>",
+        "<div class='promo-box'><p>Our new podcast tells the story of the strait. Listen now.</p></div>",
+        "<aside class='newsletter'><p>Get the best of our journalism every Friday morning.</p></aside>",
+        "<section class='related-stories'><p>How the strait was closed eleven years ago.</p></section>",
+        "<p class='dek'>The first crossing in eleven years was full, and it changes more than travel.</p>",
+        "<div class='share-tools'><p>Send this story to a friend who would enjoy reading it.</p></div>",
+    ],
+)
+def test_furniture_marked_up_as_such_never_reaches_the_paragraphs(furniture: str) -> None:
+    found = paragraphs_of(furniture + body(LEDE, SECOND, THIRD))
+
+    assert found[0] == LEDE
+    assert len(found) == 3
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "<p hidden>This paragraph is hidden from readers and should never be part of the teaser.</p>",
+        "<p aria-hidden='true'>Screen readers skip this paragraph, and so should the teaser text.</p>",
+        "<p style='display: none'>A paragraph kept for scripts and never shown to the reader at all.</p>",
+        "<p style='visibility:hidden'>Another paragraph that a reader of the page never gets to see.</p>",
+        "<p class='sr-only'>Text for screen readers only, describing the page layout in detail.</p>",
+    ],
+)
+def test_hidden_elements_are_removed(hidden: str) -> None:
+    assert paragraphs_of(hidden + body(LEDE, SECOND, THIRD))[0] == LEDE
+
+
+def test_tooltip_inside_a_paragraph_is_removed_and_the_words_around_it_stay_apart() -> None:
+    found = paragraphs_of(
+        "<p>The ferry left the harbour of<span class='tooltip'>Kessan City: population 80,000, capital of "
+        "the eastern island</span>Kessan City at dawn on Tuesday, the first scheduled crossing of the "
+        "strait in eleven years, with two hundred passengers and a brass band on its upper deck.</p>"
+        + body(SECOND, THIRD)
+    )
+
+    assert found[0] == LEDE
+
+
+def test_line_breaks_and_blocks_inside_a_paragraph_read_as_spaces() -> None:
+    node = parse_html("<div>First line<br>second line<span>inline</span>word<p>block</p>after</div>")
+    assert node is not None
+
+    assert block_text(node.find(".//div")) == "First line second lineinlineword block after"
+
+
+def test_dek_and_byline_in_the_article_header_are_not_the_lede() -> None:
+    header = (
+        "<header><h1>Ferries return</h1><p>The first crossing in eleven years was full, and it is changing "
+        "more than travel plans on both islands.</p><p>By Jane Doe</p></header>"
+    )
+
+    assert paragraphs_of(header + body(LEDE, SECOND, THIRD))[0] == LEDE
+
+
+def test_image_with_a_line_beside_it_is_a_caption_even_without_figure_markup() -> None:
+    box = (
+        "<div class='box-right'><img src='/a.jpg'><em>A new study looks at where ideas come from.</em></div>"
+    )
+
+    assert paragraphs_of(box + body(LEDE, SECOND, THIRD))[0] == LEDE
+
+
+def test_image_inside_a_paragraph_does_not_make_the_paragraph_a_caption() -> None:
+    found = paragraphs_of(f"<p><img src='/a.jpg'>{LEDE}</p>" + body(SECOND, THIRD))
+
+    assert found[0] == LEDE
+
+
+def test_a_furniture_class_around_most_of_the_text_is_not_taken_for_furniture() -> None:
+    wrapped = f"<div class='subscriber-content'>{body(LEDE, SECOND, THIRD)}</div>"
+
+    assert paragraphs_of(wrapped)[0] == LEDE
+
+
+# --------------------------------------------------------------------------- credits
+
+
+def test_credit_line_after_the_figure_is_the_image_credit() -> None:
+    html = page(
+        "<figure><img src='/lead.jpg'></figure><p class='credit'>Top image credit: Jane Doe</p>"
+        + body(LEDE, SECOND)
+    )
+
+    result = extract_page(html, URL)
+
+    assert result.image_credit == "Top image credit: Jane Doe"
+    assert all("Jane Doe" not in p for p in result.paragraphs)
+
+
+def test_ad_widget_that_calls_its_label_a_credit_is_not_the_image_credit() -> None:
+    widget = "<div class='ad-slot'><div class='widget-credits'>inRead invented by Teads</div></div>"
+
+    assert extract_page(page(widget + body(LEDE, SECOND)), URL).image_credit == ""
+
+
+# --------------------------------------------------------------------------- fallbacks
+
+
+def test_empty_trafilatura_result_falls_back_to_its_baseline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *args, **kwargs: None)
+
+    assert paragraphs_of(body(LEDE, SECOND, THIRD))[:2] == (LEDE, SECOND)
+
+
+def test_both_trafilatura_extractors_empty_fall_back_to_the_article_paragraphs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def nothing(*args: object, **kwargs: object) -> tuple[object, str, int]:
+        return extract_module.lxml.html.Element("body"), "", 0
+
+    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *args, **kwargs: None)
+    monkeypatch.setattr(extract_module.trafilatura, "baseline", nothing)
+
+    assert paragraphs_of(body(LEDE, SECOND, THIRD)) == (LEDE, SECOND, THIRD)
+
+
+def test_page_without_paragraphs_leaves_the_feed_content_in_place() -> None:
+    feed_article = Article(
+        url=URL, title="Ferries return", published=NOW, source="feed", paragraphs=(LEDE,), summary="Dek."
+    )
+
+    merged = merge_page(feed_article, PageInfo(description="The meta description."))
+
+    assert merged.paragraphs == (LEDE,)
+    assert teaser(merged, TeaserConfig()).paragraphs == (LEDE,)
+
+
+def test_meta_description_is_the_last_resort() -> None:
+    description = (
+        "The first ferry in eleven years crossed the strait on Tuesday, to applause from both quays."
+    )
+    paywalled = page(
+        "<div class='paywall'>Subscribe to read on.</div>",
+        f'<meta name="description" content="{description}">',
+    )
+
+    result = teaser(article_from_page(extract_page(paywalled, URL), URL), TeaserConfig())
+
+    assert result.paragraphs == (description,)
+
+
+def test_title_falls_back_to_the_title_element() -> None:
+    assert extract_page(page(body(LEDE)), URL).title == "Ferries return"
+
+
+def test_paragraph_that_trafilatura_skips_between_two_it_kept_is_put_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Kept:
+        body = extract_module.lxml.html.fromstring(f"<div><p>{LEDE}</p><p>{THIRD}</p></div>")
+
+    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *args, **kwargs: Kept())
+
+    assert paragraphs_of(body(LEDE, SECOND, THIRD)) == (LEDE, SECOND, THIRD)

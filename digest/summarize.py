@@ -132,7 +132,7 @@ def teaser(article: Article, settings: TeaserConfig, repeated: frozenset[str] = 
     return Teaser(
         url=article.url,
         title=article.title,
-        section=article.section or "More",
+        section=article.section,  # compose names the section (rename, URL rule, default)
         paragraphs=paragraphs,
         published=article.published,
         author=article.author,

@@ -191,3 +191,22 @@ def test_preview_reuses_the_last_collect_unless_asked_to_fetch(project: Path, li
     assert "using the articles collected" in cached.stderr
     fetched = digest(project, "preview", "--out", "pv", "--fetch")
     assert fetched.returncode == 0 and "using the articles collected" not in fetched.stderr
+
+
+def test_teaser_prints_the_lede_with_image_credit_and_what_was_dropped(
+    live_site: Path, tmp_path: Path
+) -> None:
+    page = live_site / "articles" / "tarsin-delta-salt.html"
+    url = "https://meridian.example/articles/tarsin-delta-salt.html"
+    result = digest(tmp_path, "teaser", str(page), "--url", url, "--json")
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert {"title", "url", "section", "image", "credit", "paragraphs", "words", "dropped"} <= set(shown)
+    assert shown["url"] == url and shown["section"] == "Asia"
+    assert shown["image"].startswith("https://meridian.example/images/")
+    assert shown["credit"].startswith("Top image credit:")
+    assert all(shown["credit"] not in p for p in shown["paragraphs"])
+    assert 40 <= shown["words"] <= 120 and shown["paragraphs"][-1].endswith(("…", ".", "?", "!"))
+    assert all({"text", "reason"} <= set(d) for d in shown["dropped"])
+    text = digest(tmp_path, "teaser", str(page), "--url", url)
+    assert "ASIA" in text.stdout and "words" in text.stdout

@@ -465,7 +465,7 @@ def test_feed_summary_is_used_when_the_page_was_not_read() -> None:
     assert result.paragraphs == (
         "The first ferry in eleven years crossed the strait on Tuesday, to applause.",
     )
-    assert result.section == "More"
+    assert result.section == ""  # unnamed: compose gives it the newsletter's default section
 
 
 # --------------------------------------------------------------------------- the demo site

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,7 +14,7 @@ from digest.cli import cli
 from digest.cli.common import config_option, fetch_with, json_option, out
 from digest.collect.fetch import Fetched
 from digest.collect.pages import article_from_page, extract_page
-from digest.config import FetchConfig, TeaserConfig, load_config
+from digest.config import FetchConfig, SectionsConfig, TeaserConfig, load_config
 from digest.errors import DigestError
 from digest.models import Teaser
 from digest.summarize import teaser as write_teaser
@@ -27,14 +28,16 @@ from digest.summarize import teaser as write_teaser
 @json_option
 def teaser(config_path: str, page: str, page_url: str | None, newsletter: str | None, as_json: bool) -> None:
     """Print the teaser for one page (file or URL): lede, image, credit, section, what was dropped."""
-    settings = TeaserConfig()
+    settings, sections = TeaserConfig(), SectionsConfig()
     if Path(config_path).exists():
-        settings = load_config(config_path).newsletter(newsletter)[1].teaser
+        chosen = load_config(config_path).newsletter(newsletter)[1]
+        settings, sections = chosen.teaser, chosen.sections
     fetched = _read(page)
     url = page_url or (fetched.url if urlsplit(fetched.url).scheme in ("http", "https") else "")
     if not url:
         url = "https://example.invalid/" + Path(page).name
     result = write_teaser(article_from_page(extract_page(fetched.body, url), url), settings)
+    result = replace(result, section=sections.name_for(result.section, result.url))
     if as_json:
         click.echo(json.dumps(teaser_json(result), indent=2, ensure_ascii=False))
         return

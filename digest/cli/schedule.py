@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import signal
+from collections.abc import Callable
 from datetime import datetime
 from types import FrameType
 
@@ -26,7 +27,7 @@ from digest.collect.fetch import Fetcher
 from digest.config import Config, load_config
 from digest.errors import DigestError
 from digest.personalize import Template
-from digest.scheduler import Actions, add_jobs, start_up
+from digest.scheduler import Actions, SlotAction, add_jobs, start_up
 from digest.store import Store
 
 log = logging.getLogger("digest.scheduler")
@@ -62,25 +63,10 @@ def schedule(config_path: str) -> None:
 def scheduler_actions(config_path: str) -> Actions:
     """The scheduler's actions with real collaborators; the config is read anew for every run."""
 
-    def send(name: str, slot: datetime) -> str:
-        config = load_config(config_path)
-        try:
-            return _send(config, name, slot)
-        except DigestError as exc:
-            return f"{name}: the {slot.isoformat()} issue failed: {exc}"
-
-    def draft(name: str, slot: datetime) -> str:
-        config = load_config(config_path)
-        try:
-            return _draft(config, name, slot)
-        except DigestError as exc:
-            return f"{name}: the draft of {slot.isoformat()} failed: {exc}"
-
     def done(name: str, slot: datetime) -> bool:
         config = load_config(config_path)
         with store_for(config) as store:
-            issue = store.issues.for_slot(name, job.issue_slot(config, name, slot)[1])
-            return issue is not None and issue.status == "sent"
+            return _sent(config, store, name, slot)
 
     def approved(name: str, slot: datetime) -> bool:
         config = load_config(config_path)
@@ -89,7 +75,21 @@ def scheduler_actions(config_path: str) -> Actions:
         with store_for(config) as store:
             return store.issues.approved(name, job.issue_slot(config, name, slot)[1])
 
+    send = _guarded(config_path, _send, "the issue of")
+    draft = _guarded(config_path, _draft, "the draft of")
     return Actions(send=send, draft=draft, done=done, approved=approved, clock=now_utc)
+
+
+def _guarded(config_path: str, work: Callable[[Config, str, datetime], str], what: str) -> SlotAction:
+    """An action that reads the config anew and reports a failure in the log instead of crashing."""
+
+    def act(name: str, slot: datetime) -> str:
+        try:
+            return work(load_config(config_path), name, slot)
+        except DigestError as exc:
+            return f"{name}: {what} {slot:%Y-%m-%d %H:%M} UTC failed: {exc}"
+
+    return act
 
 
 def _send(config: Config, name: str, slot: datetime) -> str:

@@ -103,6 +103,25 @@ class ProviderConfig(_Model):
     _paths = field_validator("outbox_dir")(_resolve_path)
 
 
+class WebhooksConfig(_Model):
+    """How each provider's feedback webhook is authenticated: environment variable names, never secrets."""
+
+    postmark_auth_env: str = "POSTMARK_WEBHOOK_AUTH"  # holds "user:password" (basic auth in the URL)
+    sendgrid_key_env: str = "SENDGRID_WEBHOOK_KEY"  # the signed event webhook's public key
+    mailgun_key_env: str = "MAILGUN_WEBHOOK_KEY"  # the HTTP webhook signing key
+    resend_secret_env: str = "RESEND_WEBHOOK_SECRET"  # the Svix signing secret, whsec_...
+    ses_topics: list[str] = []  # SNS topic ARNs whose notifications are accepted (not secret)
+    max_age: Annotated[int, Field(ge=30, le=86400)] = 900  # seconds a signed timestamp stays valid
+
+    @field_validator("ses_topics")
+    @classmethod
+    def _arns(cls, value: list[str]) -> list[str]:
+        for arn in value:
+            if not re.fullmatch(r"arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+", arn):
+                raise ValueError(f"'{arn}' is not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)")
+        return value
+
+
 class ServerConfig(_Model):
     """Where the web endpoints (unsubscribe, confirm, archive) are served and how tokens are signed."""
 
@@ -110,6 +129,11 @@ class ServerConfig(_Model):
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=0, le=65535)] = 8025
     secret_env: str = "DIGEST_SECRET"
+    confirm_days: Annotated[int, Field(ge=1, le=90)] = 7  # a double opt-in link expires after this
+    subscribe_limit: Annotated[int, Field(ge=1)] = 5  # subscribe requests per IP address ...
+    subscribe_window: Annotated[int, Field(ge=1)] = 3600  # ... per this many seconds
+    soft_bounce_limit: Annotated[int, Field(ge=1)] = 3  # soft bounces before an address is suppressed
+    webhooks: WebhooksConfig = WebhooksConfig()
 
     @field_validator("public_url")
     @classmethod

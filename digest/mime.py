@@ -6,19 +6,27 @@ from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
+from functools import lru_cache
 
 from digest.models import OutgoingMessage
 
 # Long headers are folded at spaces up to RFC 5322's hard limit rather than turned into encoded
 # words: List-Unsubscribe must stay literal for mail clients to act on it.
 WIRE_POLICY = policy.default.clone(max_line_length=998)
+SMTP_POLICY = WIRE_POLICY.clone(linesep="\r\n")
 
 
-def serialize(mime: EmailMessage) -> bytes:
-    """The message as bytes, ready to store or hand to an SMTP server."""
-    return mime.as_bytes(policy=WIRE_POLICY)
+def serialize(mime: EmailMessage, *, smtp: bool = False) -> bytes:
+    """The message as bytes, ready to store (LF line ends) or hand to an SMTP server (CRLF)."""
+    return mime.as_bytes(policy=SMTP_POLICY if smtp else WIRE_POLICY)
 
 
+def envelope_sender(sender: str) -> str:
+    """The bare address of a 'Name <address>' sender, for the SMTP envelope."""
+    return parseaddr(sender)[1]
+
+
+@lru_cache(maxsize=64)  # asked once per recipient for the same few senders; parsing is not free
 def sender_domain(sender: str) -> str:
     """The domain of a 'Name <address>' sender."""
     return parseaddr(sender)[1].rpartition("@")[2] or "localhost"

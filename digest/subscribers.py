@@ -1,20 +1,29 @@
-"""Read subscriber CSV files: detect the header, check each address, report every rejected row."""
+"""Subscriber CSV files: read (header detected, each address checked, every rejected row reported) and
+write (an export safe to open in a spreadsheet)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from email_validator import EmailNotValidError, validate_email
 
 from digest.errors import SubscriberFileError
 from digest.models import Problem
-from digest.store.subscribers import NewSubscriber
+from digest.store.subscribers import NewSubscriber, SubscriberRecord
 
 EMAIL_HEADERS = ("email", "e-mail", "email address", "mail", "address")
 NAME_HEADERS = ("name", "full name", "fullname", "first name")
+TIMES = ("created_at", "subscribed_at", "unsubscribed_at", "bounced_at", "complained_at")
+EXPORT_COLUMNS = ("email", "name", "status", "list", "source", *TIMES)
+# Columns an export writes that an import does not take as attributes (the store keeps them itself).
+RESERVED = frozenset(EXPORT_COLUMNS)
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +33,14 @@ class CsvReport:
     rows: tuple[NewSubscriber, ...]
     rejected: tuple[Problem, ...]
     duplicates: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    email: int
+    name: int | None
+    first_row: int
+    attributes: tuple[tuple[int, str], ...]
 
 
 def normalize_email(address: str) -> str:
@@ -50,41 +67,84 @@ def read_csv(path: Path) -> CsvReport:
 
 def parse_csv(text: str, name: str = "subscribers.csv") -> CsvReport:
     """Parse CSV text: header row optional, email column found by name or by content."""
-    rows = list(csv.reader(io.StringIO(text)))
-    email_col, name_col, first = _columns(rows)
+    rows = [[_unescape(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
+    layout = _layout(rows)
     found: dict[str, NewSubscriber] = {}
     rejected: list[Problem] = []
     duplicates = 0
-    for number, row in enumerate(rows[first:], start=first + 1):
+    for number, row in enumerate(rows[layout.first_row :], start=layout.first_row + 1):
         if not any(cell.strip() for cell in row):
             continue
         where = f"{name} line {number}"
-        if email_col >= len(row):
+        if layout.email >= len(row):
             rejected.append(Problem(where, "no email column in this row"))
             continue
         try:
-            email = normalize_email(row[email_col])
+            email = normalize_email(row[layout.email])
         except ValueError as exc:
-            rejected.append(Problem(where, f"'{row[email_col].strip()}' is not a valid address: {exc}"))
+            rejected.append(Problem(where, f"'{row[layout.email].strip()}' is not a valid address: {exc}"))
             continue
-        person = row[name_col].strip() if name_col is not None and name_col < len(row) else ""
+        person = _cell(row, layout.name)
+        attributes = {key: value for i, key in layout.attributes if (value := _cell(row, i))}
         if email in found:
             duplicates += 1
             person = person or found[email].name
-        found[email] = NewSubscriber(email, person)
+            attributes = {**found[email].attributes, **attributes}
+        found[email] = NewSubscriber(email, person, attributes)
     return CsvReport(tuple(found.values()), tuple(rejected), duplicates)
 
 
-def _columns(rows: list[list[str]]) -> tuple[int, int | None, int]:
-    """(email column, name column, index of the first data row)."""
+def write_csv(records: Iterable[SubscriberRecord], out: TextIO, attribute_names: Iterable[str]) -> int:
+    """Write subscribers as CSV (a header, then one row each); return how many rows were written."""
+    names = sorted(set(attribute_names) - RESERVED)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*EXPORT_COLUMNS, *names])
+    count = 0
+    for row in _rows(records, names):
+        writer.writerow([escape_cell(cell) for cell in row])
+        count += 1
+    return count
+
+
+def escape_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a leading apostrophe."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _unescape(cell: str) -> str:
+    """Undo ``escape_cell``, so that an exported file imports back as it was."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
+
+
+def _rows(records: Iterable[SubscriberRecord], names: list[str]) -> Iterator[list[str]]:
+    for record in records:
+        person = record.subscriber
+        times = [(t.isoformat() if (t := record.times.get(k)) else "") for k in TIMES]
+        extra = [str(record.attributes.get(n, "")) for n in names]
+        yield [person.email, person.name, person.status.value, person.list, record.source, *times, *extra]
+
+
+def _cell(row: list[str], index: int | None) -> str:
+    return row[index].strip() if index is not None and index < len(row) else ""
+
+
+def _layout(rows: list[list[str]]) -> _Layout:
+    """Where the email, the name and the attributes are, and the index of the first data row."""
     if not rows:
-        return 0, None, 0
+        return _Layout(0, None, 0, ())
     header = [cell.strip().lower() for cell in rows[0]]
     if any(cell in EMAIL_HEADERS for cell in header):
         email_col = next(i for i, cell in enumerate(header) if cell in EMAIL_HEADERS)
         name_col = next((i for i, cell in enumerate(header) if cell in NAME_HEADERS), None)
-        return email_col, name_col, 1
-    # No header: the email column is the first one holding an '@'.
+        others = [
+            (i, rows[0][i].strip())
+            for i, cell in enumerate(header)
+            if i not in (email_col, name_col) and cell and cell not in RESERVED
+        ]
+        return _Layout(email_col, name_col, 1, tuple(others))
+    # No header: the email column is the first one holding an '@', the name the first other one.
     email_col = next((i for i, cell in enumerate(rows[0]) if "@" in cell), 0)
     name_col = next((i for i in range(len(rows[0])) if i != email_col), None)
-    return email_col, name_col, 0
+    width = max(len(row) for row in rows)
+    others = [(i, f"column_{i + 1}") for i in range(width) if i not in (email_col, name_col)]
+    return _Layout(email_col, name_col, 0, tuple(others))

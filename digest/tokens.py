@@ -1,10 +1,24 @@
-"""Signed per-recipient tokens for unsubscribe links: unforgeable, bound to list and address."""
+"""Signed per-recipient tokens for unsubscribe and confirm links: unforgeable, bound to list and address.
+
+An unsubscribe token is ``base64(id:list).signature``; a confirm token also carries the time it was
+issued, ``base64(id:issued:list).signature``, so that it can expire. The signature is HMAC-SHA256 over
+the purpose, the list, the id, the address (and the issue time), so a token made for one address
+verifies for no other, and an unsubscribe token is no confirm token. Verification re-makes the whole
+token and compares it in constant time, which also rejects every non-canonical spelling of a body.
+"""
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
+from datetime import UTC, datetime, timedelta
+
+UNSUBSCRIBE = "u"
+CONFIRM = "c"
+# Confirm links are made and checked by different processes, whose clocks may differ a little.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def _b64(data: bytes) -> str:
@@ -15,12 +29,18 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _signature(secret: str, purpose: str, list_name: str, subscriber_id: int, email: str) -> str:
+def _signature(
+    secret: str, purpose: str, list_name: str, subscriber_id: int, email: str, extra: str = ""
+) -> str:
     message = f"{purpose}\x00{list_name}\x00{subscriber_id}\x00{email.lower()}".encode()
+    if extra:
+        message += f"\x00{extra}".encode()
     return _b64(hmac.new(secret.encode(), message, hashlib.sha256).digest()[:18])
 
 
-def make_token(secret: str, list_name: str, subscriber_id: int, email: str, purpose: str = "u") -> str:
+def make_token(
+    secret: str, list_name: str, subscriber_id: int, email: str, purpose: str = UNSUBSCRIBE
+) -> str:
     """A URL-safe token naming the subscriber and list, signed with HMAC-SHA256."""
     body = _b64(f"{subscriber_id}:{list_name}".encode())
     return f"{body}.{_signature(secret, purpose, list_name, subscriber_id, email)}"
@@ -32,15 +52,44 @@ def read_token(token: str) -> tuple[int, str] | None:
         body, _ = token.split(".", 1)
         subscriber, list_name = _unb64(body).decode().split(":", 1)
         return int(subscriber), list_name
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, binascii.Error):
         return None
 
 
-def verify_token(secret: str, token: str, email: str, purpose: str = "u") -> bool:
+def verify_token(secret: str, token: str, email: str, purpose: str = UNSUBSCRIBE) -> bool:
     """True when the token was signed with this secret for this subscriber's current address."""
     named = read_token(token)
     if named is None:
         return False
     subscriber_id, list_name = named
     expected = make_token(secret, list_name, subscriber_id, email, purpose)
+    return hmac.compare_digest(expected.encode(), token.encode())
+
+
+def make_confirm_token(secret: str, list_name: str, subscriber_id: int, email: str, issued: datetime) -> str:
+    """A double opt-in token: like an unsubscribe token, plus the time it was issued (it expires)."""
+    stamp = str(int(issued.timestamp()))
+    body = _b64(f"{subscriber_id}:{stamp}:{list_name}".encode())
+    return f"{body}.{_signature(secret, CONFIRM, list_name, subscriber_id, email, stamp)}"
+
+
+def read_confirm_token(token: str) -> tuple[int, str, datetime] | None:
+    """The (subscriber_id, list, issued) a confirm token names, unverified; None when malformed."""
+    try:
+        body, _ = token.split(".", 1)
+        subscriber, stamp, list_name = _unb64(body).decode().split(":", 2)
+        return int(subscriber), list_name, datetime.fromtimestamp(int(stamp), UTC)
+    except (ValueError, UnicodeDecodeError, binascii.Error, OverflowError, OSError):
+        return None
+
+
+def verify_confirm_token(secret: str, token: str, email: str, now: datetime, max_age: timedelta) -> bool:
+    """True when the confirm token is this address's, signed with this secret and not expired."""
+    named = read_confirm_token(token)
+    if named is None:
+        return False
+    subscriber_id, list_name, issued = named
+    if not -CLOCK_SKEW <= now - issued <= max_age:
+        return False
+    expected = make_confirm_token(secret, list_name, subscriber_id, email, issued)
     return hmac.compare_digest(expected.encode(), token.encode())

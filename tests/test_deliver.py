@@ -146,3 +146,16 @@ def test_provider_error_stops_the_send_and_a_later_run_finishes_it(store: Store,
     report = _deliver(rendered, store, OutboxProvider(tmp_path), 2)
     assert (report.sent, report.already_sent) == (3, 2)
     assert len(list((tmp_path / rendered.issue_id).glob("*.eml"))) == 5
+
+
+def test_each_recipient_gets_the_links_own_mailto_and_url() -> None:
+    from digest.deliver import Personalizer
+    from digest.store.ledger import Claimed
+
+    rendered = RenderedIssue("weekly-2026-11-25", "weekly", "This week", HTML, TEXT)
+    row = Claimed(42, "ana+news@example.org", "Ana", "weekly", True)
+    addressee = Personalizer(rendered, AUDIENCE, LINKS).addressee(row)
+    url = LINKS.unsubscribe_url("weekly", 42, "ana+news@example.org")
+    mailto = LINKS.unsubscribe_mailto("weekly", 42, "ana+news@example.org")
+    assert addressee.headers == (("List-Unsubscribe", f"<{url}>, <{mailto}>"),)
+    assert addressee.values["unsubscribe_url"] == url

@@ -12,10 +12,13 @@ from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from conftest import demo_builder, write_config
+from stub_provider import TOKEN, serve
 
 from digest.config import load_config
 from digest.schedule import parse_schedule
 from digest.scheduler import Actions, SlotTrigger, add_jobs, catch_up, start_up
+from digest.store import open_store
+from digest.store.schema import metadata
 
 FRIDAY_9 = parse_schedule("fri 09:00", "America/New_York")
 SLOT = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)  # Friday 09:00 in New York
@@ -121,3 +124,53 @@ def test_digest_schedule_sends_a_due_issue_once_and_a_restart_sends_nothing(tmp_
     second = _schedule_run(tmp_path, lambda text: "next issue" in text)
     assert "Sent" not in second and "sending it now" not in second, second
     assert len(list((tmp_path / "outbox").rglob("*.eml"))) == 2
+
+
+def test_two_schedulers_on_one_store_send_one_issue(tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    site = tmp_path / "site"
+    demo_builder().build(site, now)
+    store_url = os.environ.get("DIGEST_TEST_POSTGRES_URL") or f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    config_path = write_config(tmp_path, site, store_url=store_url)
+    due = f'timezone = "UTC"\nsend_at = "{now.minute} {now.hour} * * *"'
+    text = config_path.read_text().replace('timezone = "America/New_York"', due)
+    (tmp_path / "people.csv").write_text("email\n" + "".join(f"reader{i}@example.org\n" for i in range(200)))
+    with serve() as stub:
+        provider = f'name = "postmark"\napi_key_env = "POSTMARK_TOKEN"\nbase_url = "{stub.url("")}"\n'
+        config_path.write_text(text.replace('name = "outbox"\n', provider))
+        env = {**os.environ, "POSTMARK_TOKEN": TOKEN, "DIGEST_SECRET": "s3cret", "PYTHONUNBUFFERED": "1"}
+        if store_url.startswith("postgresql"):
+            fresh = open_store(store_url)
+            metadata.drop_all(fresh.engine)
+            fresh.close()
+        imported = subprocess.run(
+            [sys.executable, "-m", "digest", "subscribers", "import", "people.csv"], cwd=tmp_path, env=env,
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert imported.returncode == 0, imported.stderr
+        logs = [tmp_path / f"scheduler-{n}.log" for n in (1, 2)]
+        sinks = [log.open("w") for log in logs]
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "digest", "schedule"],
+                cwd=tmp_path,
+                env=env,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
+            for sink in sinks
+        ]
+        _wait_for(lambda: all("next issue" in log.read_text() for log in logs), 90)
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process, sink in zip(processes, sinks, strict=True):
+            process.wait(timeout=30)
+            sink.close()
+        output = "\n".join(log.read_text() for log in logs)
+        assert stub.received and len(stub.received) == 200, output
+        assert stub.duplicates() == 0, output
+    store = open_store(load_config(config_path).store.url)
+    try:
+        assert [i.id for i in store.issues.recent()] == [f"weekly-{now:%Y-%m-%d}"]
+    finally:
+        store.close()

@@ -8,6 +8,7 @@ from conftest import NOW
 
 from digest.models import DeliveryStatus, RenderedIssue, SendResult, SubscriberStatus
 from digest.store import Store
+from digest.store.feedback import Feedback, FeedbackKind
 from digest.store.subscribers import NewSubscriber
 
 
@@ -112,3 +113,45 @@ def test_generated_secret_is_made_once_and_kept(store: Store) -> None:
     first = store.generated_secret()
     assert len(first) >= 32
     assert store.generated_secret() == first
+
+
+def test_unsubscribe_moves_only_people_still_mailed_and_stamps_the_time(store: Store) -> None:
+    store.subscribers.upsert(_people(2), "weekly", "test", NOW)
+    active, bounced = store.subscribers.stream("weekly")
+    store.subscribers.set_status(bounced.id, SubscriberStatus.BOUNCED, NOW)
+    later = NOW + timedelta(hours=1)
+    assert store.subscribers.unsubscribe(active.id, later)
+    assert not store.subscribers.unsubscribe(active.id, later)  # already off the list
+    assert not store.subscribers.unsubscribe(bounced.id, later)  # keeps its own reason
+    assert store.subscribers.changed_at(active.id, SubscriberStatus.UNSUBSCRIBED) == later
+    assert store.subscribers.count_by_status("weekly") == {"unsubscribed": 1, "bounced": 1}
+
+
+def test_a_pending_sign_up_never_changes_an_existing_subscriber(store: Store) -> None:
+    store.subscribers.upsert(_people(1), "weekly", "test", NOW)
+    again = store.subscribers.add_pending(NewSubscriber("person0@example.org", "Other"), "weekly", "web", NOW)
+    fresh = store.subscribers.add_pending(NewSubscriber("new@example.org", "New"), "weekly", "web", NOW)
+    assert (again.status, again.name) == (SubscriberStatus.ACTIVE, "Person 0")
+    assert fresh.status == SubscriberStatus.PENDING
+
+
+def test_confirmation_emails_are_claimed_at_most_once_per_gap(store: Store) -> None:
+    person = store.subscribers.add_pending(NewSubscriber("new@example.org"), "weekly", "web", NOW)
+    gap = timedelta(minutes=10)
+    assert store.subscribers.claim_confirmation(person.id, NOW, gap)
+    assert not store.subscribers.claim_confirmation(person.id, NOW + timedelta(minutes=9), gap)
+    assert store.subscribers.claim_confirmation(person.id, NOW + timedelta(minutes=10), gap)
+
+
+def test_feedback_is_applied_once_per_provider_event(store: Store) -> None:
+    store.subscribers.upsert(_people(1), "weekly", "test", NOW)
+    store.subscribers.upsert(_people(1), "daily", "test", NOW)
+    soft = Feedback("postmark", "b-1", FeedbackKind.SOFT_BOUNCE, "Person0@example.org")
+    assert store.feedback.apply(soft, NOW, soft_bounce_limit=2)
+    assert not store.feedback.apply(soft, NOW, soft_bounce_limit=2)  # the same event again
+    assert store.subscribers.count_by_status() == {"active": 2}
+    assert store.feedback.apply(Feedback("postmark", "b-2", soft.kind, soft.email), NOW, soft_bounce_limit=2)
+    assert store.subscribers.count_by_status() == {"bounced": 2}  # the address, on every list
+    complaint = Feedback("sendgrid", "b-1", FeedbackKind.COMPLAINT, "person0@example.org")
+    assert store.feedback.apply(complaint, NOW, soft_bounce_limit=2)  # same id, another provider
+    assert store.subscribers.count_by_status() == {"complained": 2}

@@ -42,6 +42,6 @@ def main() -> None:
         sys.exit(1)
 
 
-from digest.cli import archive, init, issue, schedule, send, subscribers, teaser  # noqa: E402  (registers the commands on the group)
+from digest.cli import archive, init, issue, schedule, send, serve, subscribers, teaser  # noqa: E402  (registers the commands on the group)
 
-__all__ = ["archive", "cli", "init", "issue", "main", "schedule", "send", "subscribers", "teaser"]
+__all__ = ["archive", "cli", "init", "issue", "main", "schedule", "send", "serve", "subscribers", "teaser"]

@@ -184,7 +184,15 @@ def _resume(
         )  # fmt: skip
 
     report = asyncio.run(with_provider(config, send))
-    return job.RunReport(stored.newsletter, issue_id, "sent", report)
+    return job.RunReport(stored.newsletter, issue_id, _outcome(report), report)
+
+
+def _outcome(report: DeliveryReport) -> str:
+    if report.attempted or report.suppressed:
+        return "sent"
+    if report.already_sent:
+        return f"already sent to {report.already_sent:,} recipients earlier; nothing left to send"
+    return "no active subscribers on the list"
 
 
 def _outside_ledger(

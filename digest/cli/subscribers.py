@@ -1,8 +1,9 @@
-"""Commands about the subscriber list: import, add, list, count."""
+"""Commands about the subscriber list: import, export, add, remove, list, count."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -13,16 +14,23 @@ from digest.config import Config, load_config
 from digest.errors import DigestError
 from digest.models import SubscriberStatus
 from digest.store.subscribers import NewSubscriber
-from digest.subscribers import normalize_email, read_csv
+from digest.subscribers import normalize_email, read_csv, write_csv
 
 
 @cli.group()
 def subscribers() -> None:
-    """Import, add, list and count subscribers."""
+    """Import, export, add, remove, list and count subscribers."""
 
 
 def _list_name(config: Config, list_name: str | None) -> str:
     return list_name or config.newsletter(None)[1].list_name
+
+
+def _address(email: str) -> str:
+    try:
+        return normalize_email(email)
+    except ValueError as exc:
+        raise DigestError(f"Address '{email}' is not valid: {exc}", "check the spelling") from None
 
 
 @subscribers.command("import")
@@ -56,18 +64,63 @@ def import_(config_path: str, file: str, list_name: str | None, resubscribe: boo
 @click.argument("email")
 @click.option("--name", default="", help="The subscriber's name.")
 @click.option("--list", "list_name", help="The list (default: the first newsletter's).")
-def add(config_path: str, email: str, name: str, list_name: str | None) -> None:
+@click.option("--resubscribe", is_flag=True, help="Re-activate the address if it unsubscribed or bounced.")
+def add(config_path: str, email: str, name: str, list_name: str | None, resubscribe: bool) -> None:
     """Add one subscriber (active at once)."""
     config = load_config(config_path)
-    try:
-        address = normalize_email(email)
-    except ValueError as exc:
-        raise DigestError(f"Address '{email}' is not valid: {exc}") from None
+    address = _address(email)
     with store_for(config) as store:
-        store.subscribers.upsert(
-            [NewSubscriber(address, name)], _list_name(config, list_name), "cli", now_utc()
+        counts = store.subscribers.upsert(
+            [NewSubscriber(address, name)],
+            _list_name(config, list_name),
+            "cli",
+            now_utc(),
+            resubscribe=resubscribe,
         )
-    out.print(f"Added {address}.")
+    if counts.kept_out:
+        err.print(
+            f"{address} stays off the list (it unsubscribed, bounced or complained); see --resubscribe."
+        )
+        return
+    out.print(f"Added {address}." if counts.added else f"Updated {address}.")
+
+
+@subscribers.command("remove")
+@config_option
+@click.argument("email")
+@click.option("--list", "list_name", help="The list (default: the first newsletter's).")
+def remove(config_path: str, email: str, list_name: str | None) -> None:
+    """Unsubscribe one address (kept as unsubscribed, so no import brings it back)."""
+    config = load_config(config_path)
+    address, name = _address(email), _list_name(config, list_name)
+    with store_for(config) as store:
+        found = store.subscribers.find(name, address)
+        if found is None:
+            raise DigestError(
+                f"Subscriber '{address}' is not on list '{name}'",
+                f"see who is with `digest subscribers list --list {name}`",
+            )
+        left = store.subscribers.unsubscribe(found.id, now_utc())
+    out.print(f"Unsubscribed {address} from {name}." if left else f"{address} was already {found.status}.")
+
+
+@subscribers.command("export")
+@config_option
+@click.option("--list", "list_name", help="Only this list.")
+@click.option("--status", type=click.Choice([s.value for s in SubscriberStatus]), help="Only this status.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default: stdout).")
+def export(config_path: str, list_name: str | None, status: str | None, output: str | None) -> None:
+    """Export subscribers as CSV (attributes as extra columns; formulas escaped for spreadsheets)."""
+    config = load_config(config_path)
+    with store_for(config) as store:
+        names = {key for record in store.subscribers.records(list_name, status) for key in record.attributes}
+        records = store.subscribers.records(list_name, status)
+        if output is None:
+            write_csv(records, sys.stdout, names)
+            return
+        with open(output, "w", encoding="utf-8", newline="") as file:
+            count = write_csv(records, file, names)
+    err.print(f"Exported {count} subscribers to {output}.")
 
 
 @subscribers.command("list")

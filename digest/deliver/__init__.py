@@ -67,15 +67,18 @@ class Personalizer:
     def __init__(self, rendered: RenderedIssue, audience: Audience, links: Links) -> None:
         self._links = links
         self._web_url = links.web_url(rendered.issue_id)
+        # The mailto carries the URL's token (Links.unsubscribe_mailto's form): one HMAC per recipient.
+        self._mailto = f"mailto:unsubscribe@{sender_domain(links.sender)}?subject=unsubscribe%20"
         self.letter = letter_for(rendered, audience)
 
     def addressee(self, row: Claimed) -> Addressee:
         """One recipient's placeholder values and List-Unsubscribe header."""
         url = self._links.unsubscribe_url(row.list_name, row.subscriber_id, row.email)
-        mailto = self._links.unsubscribe_mailto(row.list_name, row.subscriber_id, row.email)
+        mailto = self._mailto + url.rpartition("/")[2]
         values = {"email": row.email, "name": row.name, "unsubscribe_url": url, "web_url": self._web_url}
-        headers = (("List-Unsubscribe", f"<{url}>, <{mailto}>"),)
-        return Addressee(row.subscriber_id, row.email, row.name, values, headers)
+        return Addressee(
+            row.subscriber_id, row.email, row.name, values, (("List-Unsubscribe", f"<{url}>, <{mailto}>"),)
+        )
 
 
 def letter_for(rendered: RenderedIssue, audience: Audience) -> Letter:

@@ -11,9 +11,10 @@ import asyncio
 import itertools
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from digest.config import ProviderConfig
 from digest.errors import DigestError, ProviderError
@@ -21,7 +22,9 @@ from digest.models import SendResult
 from digest.providers.base import Limits, Provider, TransientError
 from digest.providers.letter import Addressee, Batch, Letter
 from digest.providers.pace import ErrorBudget, Pacer, Sleep, backoff
-from digest.store.ledger import Claimed, Ledger
+from digest.store.ledger import Claimed, Ledger, Tally
+
+T = TypeVar("T")
 
 
 class Progress(Protocol):
@@ -63,6 +66,8 @@ class Plan:
 class Engine:
     """One send of one issue (the caller holds the issue's lock)."""
 
+    _db: ThreadPoolExecutor  # the ledger's own thread, for the length of run()
+
     def __init__(
         self,
         letter: Letter,
@@ -94,6 +99,15 @@ class Engine:
 
     async def run(self, list_name: str) -> None:
         """Settle what an earlier run left in flight, queue the list, send until nothing is left."""
+        # Claims and results go to the database on one thread of their own: they stay in order
+        # (no row is claimed twice) and the event loop keeps the requests in flight meanwhile.
+        with ThreadPoolExecutor(1, thread_name_prefix="digest-ledger") as self._db:
+            await self._run(list_name)
+
+    async def _ledger_call(self, call: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._db, call, *args)
+
+    async def _run(self, list_name: str) -> None:
         await self.reconcile()
         self._ledger.enqueue(self._issue, list_name, self._clock())
         if self._progress:
@@ -117,7 +131,7 @@ class Engine:
         try:
             while not self._error:
                 await self._pacer.wait(self._plan.batch_size)
-                batch = self._claim()
+                batch = await self._claim()
                 if batch is None:
                     return
                 if batch.addressees:
@@ -125,17 +139,21 @@ class Engine:
         except Exception as exc:  # a bug, not a provider answer: stop cleanly, rows stay in flight
             self.halt(exc)
 
-    def _claim(self) -> Batch | None:
+    async def _claim(self) -> Batch | None:
         now = self._clock()
         key = uuid.uuid4().hex
-        rows = self._ledger.claim(self._issue, self._plan.batch_size, now, key)
+        rows = await self._ledger_call(self._claim_rows, now, key)
         if not rows:
             return None
+        self._advance(sum(not r.active for r in rows))
+        return Batch(key, self._letter, tuple(self._addressee(r) for r in rows if r.active), now)
+
+    def _claim_rows(self, now: datetime, key: str) -> list[Claimed]:
+        rows = self._ledger.claim(self._issue, self._plan.batch_size, now, key)
         gone = [r.subscriber_id for r in rows if not r.active]
         if gone:  # unsubscribed after the send began: skipped from that moment
             self._ledger.suppress(self._issue, gone, now)
-            self._advance(len(gone))
-        return Batch(key, self._letter, tuple(self._addressee(r) for r in rows if r.active), now)
+        return rows
 
     async def _deliver(self, batch: Batch, *, paced: bool = False) -> None:
         """Send one batch, retrying what is worth retrying, and record the answer."""
@@ -155,7 +173,7 @@ class Engine:
                 self._ledger.release(self._issue, _ids(batch), self._clock())
                 self.halt(exc)
                 return
-            self._record(results)
+            await self._record(results)
             return
 
     async def _again(self, batch: Batch, exc: TransientError, attempt: int) -> bool:
@@ -176,9 +194,12 @@ class Engine:
         await self._sleep(backoff(attempt, cfg.backoff, cfg.backoff_max, exc.retry_after))
         return True
 
-    def _record(self, results: list[SendResult]) -> None:
+    async def _record(self, results: list[SendResult]) -> None:
         self._budget.request(True)
-        tally = self._ledger.record(self._issue, results, self._clock(), self._settings.max_attempts)
+        record = self._ledger.record
+        tally: Tally = await self._ledger_call(
+            record, self._issue, results, self._clock(), self._settings.max_attempts
+        )
         error = next((r.error for r in results if not r.accepted), "")
         self._budget.messages(tally.sent, tally.failed + tally.retry, error)
         self._advance(tally.sent + tally.failed)

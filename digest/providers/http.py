@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import httpx
@@ -47,7 +47,7 @@ async def request(
     method: str,
     url: str,
     *,
-    content: bytes | None = None,
+    content: bytes | AsyncIterator[bytes] | None = None,
     data: Mapping[str, Any] | None = None,
     params: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
@@ -65,6 +65,17 @@ async def request(
         raise TransientError(f"no answer from '{_host(url)}' in time: {_why(exc)}", uncertain=True) from None
     except httpx.TransportError as exc:
         raise TransientError(f"connection to '{_host(url)}' dropped: {_why(exc)}", uncertain=True) from None
+
+
+async def drain(chunks: list[bytes]) -> AsyncIterator[bytes]:
+    """A request body written piece by piece, each piece let go once written.
+
+    Given with an explicit Content-Length, httpx still frames the body by length; since the
+    socket takes it at its own pace, a batch in flight holds a piece, not a copy of the whole.
+    """
+    chunks.reverse()
+    while chunks:
+        yield chunks.pop()
 
 
 def check(response: httpx.Response, provider: str, detail: str, hint: str) -> None:

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import orjson
+
 from digest.models import OutgoingMessage
 from digest.personalize import FIELDS, Template
 
@@ -29,6 +31,14 @@ class Addressee:
     name: str
     values: Mapping[str, str]
     headers: Headers = ()
+
+    @property
+    def display(self) -> str:
+        """'"Name" <address>' (quoted: a comma in a name is not a second recipient), or the address."""
+        if not self.name:
+            return self.email
+        name = self.name.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{name}" <{self.email}>'
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +84,45 @@ class Letter:
         html_body = _PLACEHOLDER.sub(lambda m: marker.format(part="h", field=m.group(1)), self.html)
         text_body = _PLACEHOLDER.sub(lambda m: marker.format(part="t", field=m.group(1)), self.text)
         return html_body, text_body
+
+
+_PLACEHOLDER_BYTES = re.compile(rb"%%digest:(" + "|".join(FIELDS).encode() + rb")%%")
+
+
+class JsonTemplate:
+    """A body encoded once as the UTF-8 inside of a JSON string, split at its placeholders.
+
+    The same split-and-join as personalize.Template, one level down: JSON escaping leaves the
+    ``%%digest:…%%`` markers intact, so a recipient's body is a join of pre-encoded bytes with only
+    their own values escaped (HTML, when the body is HTML; then JSON) — no per-recipient encode of
+    the whole document, and no wide-string copies of it.
+    """
+
+    def __init__(self, document: str, *, escape: bool) -> None:
+        self._parts = _PLACEHOLDER_BYTES.split(orjson.dumps(document)[1:-1])
+        self._fields = [p.decode() for p in self._parts[1::2]]
+        self._escape = escape
+
+    def extend(self, out: list[bytes], values: Mapping[str, str]) -> None:
+        """Append the filled body's pieces to ``out`` (join them once, for many recipients)."""
+        encoded = {name: self._encode(values[name]) for name in set(self._fields)}
+        parts = self._parts
+        out.append(parts[0])
+        for index, name in enumerate(self._fields):
+            out.append(encoded[name])
+            out.append(parts[2 * index + 2])
+
+    def _encode(self, value: str) -> bytes:
+        return orjson.dumps(html.escape(value, quote=True) if self._escape else value)[1:-1]
+
+
+class JsonBodies:
+    """A letter's HTML and text as JsonTemplates, made once per issue by the JSON providers."""
+
+    def __init__(self, letter: Letter) -> None:
+        self.letter = letter
+        self.html = JsonTemplate(letter.html, escape=True)
+        self.text = JsonTemplate(letter.text, escape=False)
 
 
 def marker_values(addressee: Addressee, fields: frozenset[str]) -> dict[tuple[str, str], str]:

@@ -21,7 +21,7 @@ class OutboxProvider:
     """A real provider that delivers into a folder: one .eml per recipient, written atomically."""
 
     name = "outbox"
-    limits = Limits(max_batch=1000, concurrency=1)
+    limits = Limits(max_batch=100, concurrency=1)
     # A file that exists was delivered: after a crash the folder itself says what was sent.
     reconcile: Reconcile = "search"
 

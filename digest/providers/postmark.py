@@ -7,7 +7,6 @@ messages of a batch Postmark accepted.
 
 from __future__ import annotations
 
-from email.utils import formataddr
 from typing import Any
 
 import orjson
@@ -15,8 +14,8 @@ import orjson
 from digest.errors import ProviderError
 from digest.models import SendResult
 from digest.providers.base import Context, Limits, Reconcile, register
-from digest.providers.http import ApiProvider, auth_hint, body_json, check, request
-from digest.providers.letter import Addressee, Batch
+from digest.providers.http import ApiProvider, auth_hint, body_json, check, drain, request
+from digest.providers.letter import Addressee, Batch, JsonBodies
 
 BASE_URL = "https://api.postmarkapp.com"
 TOKEN_ENV = "POSTMARK_TOKEN"
@@ -33,6 +32,7 @@ ACCOUNT = {
     1235: "the message stream does not exist",
 }
 PAGE = 500
+CHUNK = 16  # messages per piece of the request body written at a time
 
 
 class PostmarkProvider(ApiProvider):
@@ -47,6 +47,7 @@ class PostmarkProvider(ApiProvider):
         self._env = context.env_name(TOKEN_ENV)
         self._base = (context.config.base_url or BASE_URL).rstrip("/")
         self._stream = context.config.message_stream
+        self._bodies: JsonBodies | None = None
         self._headers = {
             "X-Postmark-Server-Token": context.secret(TOKEN_ENV),
             "Accept": "application/json",
@@ -55,9 +56,10 @@ class PostmarkProvider(ApiProvider):
 
     async def send(self, batch: Batch) -> list[SendResult]:
         """POST the batch; map each answer (in request order) to its addressee."""
-        payload = orjson.dumps([self._message(batch, a) for a in batch.addressees])
+        chunks = self._payload(batch)
+        headers = {**self._headers, "Content-Length": str(sum(map(len, chunks)))}
         url = f"{self._base}/email/batch"
-        response = await request(self.client, "POST", url, content=payload, headers=self._headers)
+        response = await request(self.client, "POST", url, content=drain(chunks), headers=headers)
         answer = body_json(response)
         if response.status_code >= 300:
             self._refused(response.status_code, answer, batch)
@@ -93,19 +95,41 @@ class PostmarkProvider(ApiProvider):
             if not messages or offset >= int(answer.get("TotalCount", 0)):
                 return found
 
-    def _message(self, batch: Batch, addressee: Addressee) -> dict[str, Any]:
-        message = batch.letter.message(addressee)
-        return {
-            "From": message.sender,
-            "To": formataddr((addressee.name, addressee.email)),
-            "Subject": message.subject,
-            "HtmlBody": message.html,
-            "TextBody": message.text,
-            "Headers": [{"Name": name, "Value": value} for name, value in message.headers],
-            "Tag": batch.letter.issue_id,
-            "Metadata": {"digest_batch": batch.key, "digest_subscriber": str(addressee.subscriber_id)},
-            "MessageStream": self._stream,
-        }
+    def _payload(self, batch: Batch) -> list[bytes]:
+        """The batch as JSON, in chunks of a few messages, around bodies encoded once per issue."""
+        if self._bodies is None or self._bodies.letter is not batch.letter:
+            self._bodies = JsonBodies(batch.letter)
+        bodies, letter = self._bodies, batch.letter
+        shared = orjson.dumps(
+            {
+                "From": letter.sender,
+                "Subject": letter.subject,
+                "Tag": letter.issue_id,
+                "MessageStream": self._stream,
+            }
+        )[:-1]
+        chunks: list[bytes] = []
+        out: list[bytes] = [b"["]
+        for index, addressee in enumerate(batch.addressees):
+            headers = [{"Name": n, "Value": v} for n, v in addressee.headers + letter.headers]
+            metadata = {"digest_batch": batch.key, "digest_subscriber": str(addressee.subscriber_id)}
+            out += [
+                b"," if index else b"",
+                shared,
+                b',"To":',
+                orjson.dumps(addressee.display),
+                b',"HtmlBody":"',
+            ]
+            bodies.html.extend(out, addressee.values)
+            out.append(b'","TextBody":"')
+            bodies.text.extend(out, addressee.values)
+            out += [b'","Headers":', orjson.dumps(headers), b',"Metadata":', orjson.dumps(metadata), b"}"]
+            if index % CHUNK == CHUNK - 1:
+                chunks.append(b"".join(out))
+                out.clear()
+        out.append(b"]")
+        chunks.append(b"".join(out))
+        return chunks
 
     def _result(self, addressee: Addressee, item: Any, batch: Batch) -> SendResult:
         code = int(item.get("ErrorCode", -1)) if isinstance(item, dict) else -1

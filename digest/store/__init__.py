@@ -6,16 +6,19 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, select
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from digest.errors import StoreError
+from digest.store import migrations
 from digest.store.collections import CollectionRepository
+from digest.store.feedback import FeedbackRepository
 from digest.store.feeds import FeedCacheRepository, SeenRepository
 from digest.store.issues import IssueRepository
 from digest.store.ledger import Ledger
-from digest.store.schema import metadata, settings
+from digest.store.schema import settings
 from digest.store.sql import insert_ignoring_duplicates
 from digest.store.subscribers import SubscriberRepository
 
@@ -33,6 +36,7 @@ class Store:
         self.feeds = FeedCacheRepository(engine)
         self.seen = SeenRepository(engine)
         self.collections = CollectionRepository(engine)
+        self.feedback = FeedbackRepository(engine)
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         """Read a stored setting."""
@@ -56,7 +60,7 @@ class Store:
 
 
 def open_store(url: str, *, create: bool = True) -> Store:
-    """Open (and by default create) the store at a SQLAlchemy URL."""
+    """Open the store at a SQLAlchemy URL, by default creating or migrating its schema to the current one."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -67,16 +71,27 @@ def open_store(url: str, *, create: bool = True) -> Store:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     try:
         engine = create_engine(parsed, **_engine_options(parsed.get_backend_name()))
-        if parsed.get_backend_name() == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
+    except (ArgumentError, ImportError) as exc:
+        raise _unopenable(parsed, exc) from None
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
         if create:
-            metadata.create_all(engine)
-    except (OperationalError, SQLAlchemyError, ImportError) as exc:
-        raise StoreError(
-            f"Store '{parsed.render_as_string(hide_password=True)}' cannot be opened: {exc}",
-            "check store.url and that the database server is running",
-        ) from None
+            migrations.upgrade(engine)
+    except (SQLAlchemyError, CommandError) as exc:
+        engine.dispose()
+        raise _unopenable(parsed, exc) from None
+    except BaseException:
+        engine.dispose()
+        raise
     return Store(engine)
+
+
+def _unopenable(url: URL, exc: BaseException) -> StoreError:
+    return StoreError(
+        f"Store '{url.render_as_string(hide_password=True)}' cannot be opened: {exc}",
+        "check store.url and that the database server is running",
+    )
 
 
 def _engine_options(backend: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     Column,
     DateTime,
     ForeignKey,
@@ -18,6 +19,15 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+lists = Table(
+    "lists",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row per (list, normalized address); a status change is never a delete, so that an import
+# cannot bring back someone who left. Each change of status has its own timestamp.
 subscribers = Table(
     "subscribers",
     metadata,
@@ -27,10 +37,29 @@ subscribers = Table(
     Column("name", String(200), nullable=False, default=""),
     Column("status", String(20), nullable=False),
     Column("source", String(200), nullable=False, default=""),
+    Column("attributes", JSON, nullable=False, server_default="{}"),
+    Column("soft_bounces", Integer, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("confirm_sent_at", DateTime(timezone=True)),
+    Column("subscribed_at", DateTime(timezone=True)),
+    Column("unsubscribed_at", DateTime(timezone=True)),
+    Column("bounced_at", DateTime(timezone=True)),
+    Column("complained_at", DateTime(timezone=True)),
     UniqueConstraint("list", "email", name="uq_subscribers_list_email"),
     Index("ix_subscribers_list_status", "list", "status", "id"),
+    Index("ix_subscribers_email", "email"),
+)
+
+# Provider feedback already applied, so a replayed webhook changes nothing.
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    Column("provider", String(20), primary_key=True),
+    Column("event_id", String(200), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
 )
 
 issues = Table(

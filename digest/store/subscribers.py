@@ -1,38 +1,42 @@
-"""Subscriber queries: import, count, stream in batches, change status."""
+"""Subscriber queries: import, look up, stream in batches, and every change of status."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from itertools import islice
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy.sql import Select
 
 from digest.models import Subscriber, SubscriberStatus
+from digest.store import imports
+from digest.store.imports import STICKY, ImportCounts, NewSubscriber
 from digest.store.schema import subscribers
+from digest.store.sql import insert_ignoring_duplicates, utc
 
-CHUNK = 500
-# Statuses an import never overrides: the person asked to leave, or the address does not work.
-STICKY = frozenset({SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.BOUNCED, SubscriberStatus.COMPLAINED})
+__all__ = ["STICKY", "ImportCounts", "NewSubscriber", "SubscriberRecord", "SubscriberRepository"]
+
+# The column that records when a subscriber last entered each status.
+STAMPS = {
+    SubscriberStatus.ACTIVE: "subscribed_at",
+    SubscriberStatus.UNSUBSCRIBED: "unsubscribed_at",
+    SubscriberStatus.BOUNCED: "bounced_at",
+    SubscriberStatus.COMPLAINED: "complained_at",
+}
+# Who may leave by the unsubscribe link (the others are not mailed anyway and keep their reason).
+LEAVING = (SubscriberStatus.PENDING.value, SubscriberStatus.ACTIVE.value)
 
 
 @dataclass(frozen=True, slots=True)
-class NewSubscriber:
-    """A validated row to add to a list."""
+class SubscriberRecord:
+    """Everything the store knows about a subscriber, as `digest subscribers export` writes it."""
 
-    email: str
-    name: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ImportCounts:
-    """What an import changed."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    kept_out: int = 0
+    subscriber: Subscriber
+    source: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    times: dict[str, datetime | None] = field(default_factory=dict)
 
 
 class SubscriberRepository:
@@ -51,67 +55,35 @@ class SubscriberRepository:
         resubscribe: bool = False,
     ) -> ImportCounts:
         """Add new addresses as active, update names; never re-activate a sticky status unless asked."""
-        totals = ImportCounts()
-        iterator = iter(rows)
-        while chunk := list(islice(iterator, CHUNK)):
-            counts = self._upsert_chunk(chunk, list_name, source, now, resubscribe)
-            totals = ImportCounts(*(a + b for a, b in zip(_tuple(totals), _tuple(counts), strict=True)))
-        return totals
+        return imports.upsert(self._engine, rows, list_name, source, now, resubscribe)
 
-    def _upsert_chunk(
-        self,
-        chunk: Sequence[NewSubscriber],
-        list_name: str,
-        source: str,
-        now: datetime,
-        resubscribe: bool,
-    ) -> ImportCounts:
-        added = updated = unchanged = kept_out = 0
+    def add_pending(self, row: NewSubscriber, list_name: str, source: str, now: datetime) -> Subscriber:
+        """Record a sign-up awaiting confirmation; an address already known keeps its status."""
+        values = imports.new_values(row, list_name, source, now, SubscriberStatus.PENDING)
         with self._engine.begin() as conn:
-            existing = {
-                row.email: row
-                for row in conn.execute(
-                    select(
-                        subscribers.c.id,
-                        subscribers.c.email,
-                        subscribers.c.name,
-                        subscribers.c.status,
-                    )
-                    .where(subscribers.c.list == list_name)
-                    .where(subscribers.c.email.in_([r.email for r in chunk]))
-                )
-            }
-            fresh = []
-            for row in chunk:
-                old = existing.get(row.email)
-                if old is None:
-                    fresh.append(_values(row, list_name, source, now))
-                    continue
-                changes = self._changes(old, row, resubscribe)
-                if old.status in STICKY and "status" not in changes:
-                    kept_out += 1
-                if changes:
-                    conn.execute(
-                        update(subscribers)
-                        .where(subscribers.c.id == old.id)
-                        .values(**changes, updated_at=now)
-                    )
-                    updated += 1
-                elif old.status not in STICKY:
-                    unchanged += 1
-            if fresh:
-                conn.execute(insert(subscribers), fresh)
-                added = len(fresh)
-        return ImportCounts(added, updated, unchanged, kept_out)
+            imports.ensure_list(self._engine, conn, list_name, now)
+            conn.execute(insert_ignoring_duplicates(self._engine, subscribers).values(**values))
+        found = self.find(list_name, row.email)
+        assert found is not None  # inserted above, or there already
+        return found
 
-    @staticmethod
-    def _changes(old: object, row: NewSubscriber, resubscribe: bool) -> dict[str, str]:
-        changes: dict[str, str] = {}
-        if row.name and row.name != getattr(old, "name", ""):
-            changes["name"] = row.name
-        if resubscribe and getattr(old, "status", "") != SubscriberStatus.ACTIVE:
-            changes["status"] = SubscriberStatus.ACTIVE.value
-        return changes
+    def find(self, list_name: str, email: str) -> Subscriber | None:
+        """One subscriber by list and normalized address."""
+        query = select(subscribers).where(subscribers.c.list == list_name, subscribers.c.email == email)
+        return self._one(query)
+
+    def get(self, subscriber_id: int) -> Subscriber | None:
+        """One subscriber by id."""
+        return self._one(select(subscribers).where(subscribers.c.id == subscriber_id))
+
+    def changed_at(self, subscriber_id: int, status: SubscriberStatus) -> datetime | None:
+        """When the subscriber last entered ``status`` (None when never, or for pending)."""
+        column = STAMPS.get(status)
+        if column is None:
+            return None
+        query = select(subscribers.c[column]).where(subscribers.c.id == subscriber_id)
+        with self._engine.connect() as conn:
+            return utc(conn.execute(query).scalar())
 
     def count_by_status(self, list_name: str | None = None) -> dict[str, int]:
         """Number of subscribers per status (optionally on one list)."""
@@ -125,6 +97,70 @@ class SubscriberRepository:
         self, list_name: str | None = None, status: str | None = None, batch: int = 1000
     ) -> Iterator[Subscriber]:
         """Every matching subscriber, read in keyset-paginated batches so memory stays flat."""
+        for row in self._rows(list_name, status, batch):
+            yield _subscriber(row)
+
+    def records(
+        self, list_name: str | None = None, status: str | None = None, batch: int = 1000
+    ) -> Iterator[SubscriberRecord]:
+        """Like ``stream``, with source, attributes and the time of each change."""
+        for row in self._rows(list_name, status, batch):
+            times = {name: utc(row._mapping[name]) for name in ("created_at", *STAMPS.values())}
+            yield SubscriberRecord(_subscriber(row), row.source, dict(row.attributes or {}), times)
+
+    def set_status(self, subscriber_id: int, status: SubscriberStatus, now: datetime) -> None:
+        """Change one subscriber's status (unsubscribe takes effect at once, even mid-send)."""
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(subscribers).where(subscribers.c.id == subscriber_id).values(**_status(status, now))
+            )
+
+    def unsubscribe(self, subscriber_id: int, now: datetime) -> bool:
+        """Take a pending or active subscriber off the list; False when they were not on it."""
+        statement = (
+            update(subscribers)
+            .where(subscribers.c.id == subscriber_id, subscribers.c.status.in_(LEAVING))
+            .values(**_status(SubscriberStatus.UNSUBSCRIBED, now))
+        )
+        with self._engine.begin() as conn:
+            return bool(conn.execute(statement).rowcount)
+
+    def confirm(self, subscriber_id: int, issued: datetime, now: datetime) -> bool:
+        """Activate a double opt-in, unless the person left (or bounced) after the link was sent."""
+        current = self.get(subscriber_id)
+        if current is None:
+            return False
+        if current.status == SubscriberStatus.ACTIVE:
+            return True
+        left = self.changed_at(subscriber_id, current.status)
+        if current.status != SubscriberStatus.PENDING and (left is None or left > issued):
+            return False
+        statement = (
+            update(subscribers)
+            .where(subscribers.c.id == subscriber_id, subscribers.c.status == current.status.value)
+            .values(**_status(SubscriberStatus.ACTIVE, now), soft_bounces=0)
+        )
+        with self._engine.begin() as conn:
+            return bool(conn.execute(statement).rowcount)
+
+    def claim_confirmation(self, subscriber_id: int, now: datetime, gap: timedelta) -> bool:
+        """Note that a confirmation email goes out now; False when one went out less than ``gap`` ago."""
+        column = subscribers.c.confirm_sent_at
+        statement = (
+            update(subscribers)
+            .where(subscribers.c.id == subscriber_id)
+            .where(or_(column.is_(None), column <= now - gap))
+            .values(confirm_sent_at=now)
+        )
+        with self._engine.begin() as conn:
+            return bool(conn.execute(statement).rowcount)
+
+    def _one(self, query: Select[Any]) -> Subscriber | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else _subscriber(row)
+
+    def _rows(self, list_name: str | None, status: str | None, batch: int) -> Iterator[Any]:
         after = 0
         while True:
             query = (
@@ -136,41 +172,18 @@ class SubscriberRepository:
                 query = query.where(subscribers.c.status == status)
             with self._engine.connect() as conn:
                 rows = conn.execute(query).all()
-            for row in rows:
-                yield Subscriber(row.id, row.email, row.list, row.name, SubscriberStatus(row.status))
+            yield from rows
             if len(rows) < batch:
                 return
             after = rows[-1].id
 
-    def get(self, subscriber_id: int) -> Subscriber | None:
-        """One subscriber by id."""
-        with self._engine.connect() as conn:
-            row = conn.execute(select(subscribers).where(subscribers.c.id == subscriber_id)).first()
-        if row is None:
-            return None
-        return Subscriber(row.id, row.email, row.list, row.name, SubscriberStatus(row.status))
 
-    def set_status(self, subscriber_id: int, status: SubscriberStatus, now: datetime) -> None:
-        """Change one subscriber's status (unsubscribe takes effect at once, even mid-send)."""
-        with self._engine.begin() as conn:
-            conn.execute(
-                update(subscribers)
-                .where(subscribers.c.id == subscriber_id)
-                .values(status=status.value, updated_at=now)
-            )
+def _subscriber(row: Any) -> Subscriber:
+    return Subscriber(row.id, row.email, row.list, row.name, SubscriberStatus(row.status))
 
 
-def _values(row: NewSubscriber, list_name: str, source: str, now: datetime) -> dict[str, object]:
-    return {
-        "list": list_name,
-        "email": row.email,
-        "name": row.name,
-        "status": SubscriberStatus.ACTIVE.value,
-        "source": source,
-        "created_at": now,
-        "updated_at": now,
-    }
-
-
-def _tuple(counts: ImportCounts) -> tuple[int, int, int, int]:
-    return (counts.added, counts.updated, counts.unchanged, counts.kept_out)
+def _status(status: SubscriberStatus, now: datetime) -> dict[str, Any]:
+    values: dict[str, Any] = {"status": status.value, "updated_at": now}
+    if status in STAMPS:
+        values[STAMPS[status]] = now
+    return values

@@ -1,0 +1,119 @@
+"""Resend: POST /emails/batch (≤ 100 emails, all or none), an Idempotency-Key on every batch.
+
+The key is the issue and the ledger's batch key, so a batch whose answer was lost (a timeout, a
+crash) is sent again under the same key with the same body and Resend drops the repeat: exactly
+once, as long as the retry comes within Resend's 24 hours.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+
+from digest.errors import ProviderError
+from digest.models import SendResult
+from digest.providers.base import Context, Limits, Reconcile, TransientError, register
+from digest.providers.http import ApiProvider, auth_hint, body_json, check, drain, request
+from digest.providers.letter import Batch, JsonBodies
+
+BASE_URL = "https://api.resend.com"
+KEY_ENV = "RESEND_API_KEY"
+CHUNK = 16
+_TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+class ResendProvider(ApiProvider):
+    """Batches to Resend; safe to repeat, so uncertain batches are simply sent again."""
+
+    name = "resend"
+    limits = Limits(max_batch=100, requests_per_s=2.0, concurrency=2)  # Resend's default: 2 requests/s
+    reconcile: Reconcile = "idempotent"
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self._env = context.env_name(KEY_ENV)
+        self._base = (context.config.base_url or BASE_URL).rstrip("/")
+        self._auth = f"Bearer {context.secret(KEY_ENV)}"
+        self._bodies: JsonBodies | None = None
+
+    async def send(self, batch: Batch) -> list[SendResult]:
+        """POST the batch under its idempotency key; Resend accepts all of it or none."""
+        chunks = self._payload(batch)
+        headers = {
+            "Authorization": self._auth,
+            "Content-Type": "application/json",
+            "Idempotency-Key": f"{batch.letter.issue_id}/{batch.key}"[-256:],
+            "Content-Length": str(sum(map(len, chunks))),
+        }
+        url = f"{self._base}/emails/batch"
+        response = await request(self.client, "POST", url, content=drain(chunks), headers=headers)
+        answer = body_json(response)
+        self._refused(response.status_code, answer, batch)
+        check(response, self.name, _detail(answer), auth_hint(self.name, self._env))
+        ids = [str(item.get("id", "")) for item in answer.get("data", [])] if isinstance(answer, dict) else []
+        if len(ids) != len(batch):
+            raise ProviderError(self.name, "answered the batch with something other than one id each")
+        return [SendResult(a.subscriber_id, True, i) for a, i in zip(batch.addressees, ids, strict=True)]
+
+    async def accepted(self, batch: Batch) -> None:
+        """Resend needs no search: a repeat under the same key is dropped."""
+        return None
+
+    def _payload(self, batch: Batch) -> list[bytes]:
+        if self._bodies is None or self._bodies.letter is not batch.letter:
+            self._bodies = JsonBodies(batch.letter)
+        bodies, letter = self._bodies, batch.letter
+        tag = _TAG_UNSAFE.sub("_", letter.issue_id)[:256]
+        shared = orjson.dumps(
+            {
+                "from": letter.sender,
+                "subject": letter.subject,
+                "tags": [{"name": "digest_issue", "value": tag}],
+            }
+        )[:-1]
+        chunks: list[bytes] = []
+        out: list[bytes] = [b"["]
+        for index, addressee in enumerate(batch.addressees):
+            headers = dict(addressee.headers + letter.headers)
+            out += [
+                b"," if index else b"",
+                shared,
+                b',"to":',
+                orjson.dumps([addressee.display]),
+                b',"html":"',
+            ]
+            bodies.html.extend(out, addressee.values)
+            out.append(b'","text":"')
+            bodies.text.extend(out, addressee.values)
+            out += [b'","headers":', orjson.dumps(headers), b"}"]
+            if index % CHUNK == CHUNK - 1:
+                chunks.append(b"".join(out))
+                out.clear()
+        out.append(b"]")
+        chunks.append(b"".join(out))
+        return chunks
+
+    def _refused(self, status: int, answer: Any, batch: Batch) -> None:
+        name = answer.get("name", "") if isinstance(answer, dict) else ""
+        if status == 409 and name == "concurrent_idempotent_requests":
+            # The first request under this key is still being processed: ask again shortly.
+            raise TransientError(f"answered 409: {_detail(answer)}", retry_after=1.0)
+        if status == 403 and "domain" in _detail(answer).lower():
+            raise ProviderError(
+                self.name,
+                f"refused the batch: 403 {_detail(answer)}",
+                f"verify the domain of '{batch.letter.sender}' in Resend (Domains)",
+            )
+
+
+def _detail(answer: Any) -> str:
+    if isinstance(answer, dict):
+        return f"{answer.get('name', '')}: {answer.get('message', '')}".strip(": ")
+    return ""
+
+
+@register("resend")
+def _factory(context: Context) -> ResendProvider:
+    return ResendProvider(context)

@@ -1,0 +1,103 @@
+"""SendGrid: POST /v3/mail/send, one personalization per recipient (≤ 1000), 202 when accepted.
+
+The bodies go once per request with substitution tags where the placeholders were; each
+personalization carries its recipient's values (HTML-escaped for the HTML part) and their own
+List-Unsubscribe header. SendGrid keeps no log we can search without an add-on, so a batch whose
+answer was lost is settled by [provider] on_uncertain.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from digest.models import SendResult
+from digest.providers.base import Context, Limits, Reconcile, all_results, register
+from digest.providers.http import ApiProvider, auth_hint, body_json, check, request
+from digest.providers.letter import Addressee, Batch, Letter, marker_values
+
+BASE_URL = "https://api.sendgrid.com"
+KEY_ENV = "SENDGRID_API_KEY"
+MARKER = "%%digest:{part}:{field}%%"
+
+
+class SendGridProvider(ApiProvider):
+    """Personalizations to SendGrid's mail send."""
+
+    name = "sendgrid"
+    limits = Limits(max_batch=1000, concurrency=4)
+    reconcile: Reconcile = "none"
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self._env = context.env_name(KEY_ENV)
+        self._base = (context.config.base_url or BASE_URL).rstrip("/")
+        self._headers = {
+            "Authorization": f"Bearer {context.secret(KEY_ENV)}",
+            "Content-Type": "application/json",
+        }
+
+    async def send(self, batch: Batch) -> list[SendResult]:
+        """POST the batch; 202 means SendGrid took every personalization."""
+        url = f"{self._base}/v3/mail/send"
+        content = orjson.dumps(self._payload(batch))
+        response = await request(self.client, "POST", url, content=content, headers=self._headers)
+        answer = body_json(response)
+        hint = auth_hint(self.name, self._env)
+        if response.status_code == 403 and "sender" in _detail(answer).lower():
+            hint = f"verify '{batch.letter.sender}' as a Sender Identity in SendGrid"
+        check(response, self.name, _detail(answer), hint)
+        return all_results(batch, True, response.headers.get("x-message-id", ""))
+
+    async def accepted(self, batch: Batch) -> None:
+        """SendGrid's activity log needs an add-on: this provider cannot tell."""
+        return None
+
+    def _payload(self, batch: Batch) -> dict[str, Any]:
+        letter = batch.letter
+        html_body, text_body = letter.with_markers(MARKER)
+        fields = letter.fields()
+        return {
+            "personalizations": [_personalization(a, fields) for a in batch.addressees],
+            "from": _sender(letter),
+            "subject": letter.subject,
+            "content": [
+                {"type": "text/plain", "value": text_body},
+                {"type": "text/html", "value": html_body},
+            ],
+            "headers": dict(letter.headers),
+            "categories": [letter.issue_id[:255]],
+            "custom_args": {"digest_issue": letter.issue_id, "digest_batch": batch.key},
+        }
+
+
+def _personalization(addressee: Addressee, fields: frozenset[str]) -> dict[str, Any]:
+    values = marker_values(addressee, fields)
+    to = {"email": addressee.email, **({"name": addressee.name} if addressee.name else {})}
+    return {
+        "to": [to],
+        "substitutions": {MARKER.format(part=p, field=f): v for (p, f), v in values.items()},
+        "headers": dict(addressee.headers),
+        "custom_args": {"digest_subscriber": str(addressee.subscriber_id)},
+    }
+
+
+def _sender(letter: Letter) -> dict[str, str]:
+    from email.utils import parseaddr
+
+    name, address = parseaddr(letter.sender)
+    return {"email": address, **({"name": name} if name else {})}
+
+
+def _detail(answer: Any) -> str:
+    if isinstance(answer, dict) and answer.get("errors"):
+        first = answer["errors"][0]
+        field = f" ({first.get('field')})" if first.get("field") else ""
+        return f"{first.get('message', '')}{field}"
+    return ""
+
+
+@register("sendgrid")
+def _factory(context: Context) -> SendGridProvider:
+    return SendGridProvider(context)

@@ -1,0 +1,139 @@
+"""SMTP: any mail server, for self-hosted mail (aiosmtplib), a few connections kept open.
+
+``base_url`` is ``smtp://user@host:587`` (STARTTLS when the server offers it) or
+``smtps://user@host:465`` (TLS from the start); the password comes from the environment variable
+that provider.api_key_env names (SMTP_PASSWORD by default). An SMTP server keeps no log we can
+ask, so a message whose answer was lost is settled by [provider] on_uncertain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from urllib.parse import unquote, urlsplit
+
+import aiosmtplib
+
+from digest.errors import ProviderError
+from digest.mime import build_mime, envelope_sender, serialize
+from digest.models import SendResult
+from digest.providers.base import Context, Limits, Reconcile, TransientError, register
+from digest.providers.letter import Batch
+
+PASSWORD_ENV = "SMTP_PASSWORD"
+_BROKEN = (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError)
+
+
+class SmtpProvider:
+    """Each batch goes over one connection, one message after another."""
+
+    name = "smtp"
+    limits = Limits(max_batch=100, concurrency=4)
+    reconcile: Reconcile = "none"
+
+    def __init__(self, context: Context, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        url = urlsplit(context.config.base_url or "smtp://localhost:25")
+        if url.scheme not in ("smtp", "smtps") or not url.hostname:
+            raise ProviderError(
+                self.name,
+                f"cannot use base_url '{context.config.base_url}': not an smtp:// or smtps:// URL",
+                "write provider.base_url as smtp://user@host:587 or smtps://user@host:465",
+            )
+        self._tls = url.scheme == "smtps"
+        self._host, self._port = url.hostname, url.port or (465 if self._tls else 25)
+        self._user = unquote(url.username or "")
+        self._password = context.secret(PASSWORD_ENV, required=bool(self._user))
+        self._env = context.env_name(PASSWORD_ENV)
+        self._timeout = context.config.timeout
+        self._clock = clock
+        self._idle: list[aiosmtplib.SMTP] = []
+        self._fatal: ProviderError | None = None
+
+    async def send(self, batch: Batch) -> list[SendResult]:
+        """Send each message of the batch over one connection; per-recipient refusals are per row."""
+        if self._fatal:
+            raise self._fatal
+        smtp = await self._connection()
+        results: list[SendResult] = []
+        for message in batch.messages():
+            mime = build_mime(message, self._clock())
+            try:
+                # Our own serialization: aiosmtplib's would fold List-Unsubscribe at 78 columns.
+                await smtp.sendmail(envelope_sender(message.sender), [message.to], serialize(mime, smtp=True))
+            except aiosmtplib.SMTPSenderRefused as exc:
+                self._fatal = ProviderError(
+                    self.name, f"refused the sender '{message.sender}': {exc.code} {exc.message}",
+                    "check that the server lets this account send as the newsletter's from address",
+                )  # fmt: skip
+                if not results:
+                    raise self._fatal from None
+                break
+            except (
+                aiosmtplib.SMTPRecipientsRefused,
+                aiosmtplib.SMTPDataError,
+                aiosmtplib.SMTPResponseException,
+            ) as exc:
+                code, why = _refusal(exc)
+                error = f"SMTP {code}: {why}"
+                results.append(SendResult(message.subscriber_id, False, error=error, permanent=code >= 500))
+                continue
+            except _BROKEN as exc:
+                if not results:  # the message in progress may have gone through: uncertain
+                    raise TransientError(
+                        f"lost the connection to '{self._host}': {exc}", uncertain=True
+                    ) from None
+                break
+            results.append(SendResult(message.subscriber_id, True, str(mime["Message-ID"])))
+        else:
+            self._idle.append(smtp)
+        done = {r.subscriber_id for r in results}
+        # A broken connection or a refused sender ends the batch early: the rest are tried again.
+        rest = [a for a in batch.addressees if a.subscriber_id not in done]
+        return results + [
+            SendResult(a.subscriber_id, False, error="not sent: connection ended") for a in rest
+        ]
+
+    async def accepted(self, batch: Batch) -> None:
+        """An SMTP server cannot be asked what it accepted."""
+        return None
+
+    async def _connection(self) -> aiosmtplib.SMTP:
+        if self._idle:
+            return self._idle.pop()
+        smtp = aiosmtplib.SMTP(
+            hostname=self._host, port=self._port, use_tls=self._tls, timeout=self._timeout,
+            username=self._user or None, password=self._password or None,
+        )  # fmt: skip
+        try:
+            await smtp.connect()
+        except aiosmtplib.SMTPAuthenticationError as exc:
+            raise ProviderError(
+                self.name, f"refused the login of '{self._user}': {exc.code} {exc.message}",
+                f"set {self._env} to the password of '{self._user}' on {self._host}",
+            ) from None  # fmt: skip
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise TransientError(f"cannot connect to '{self._host}:{self._port}': {exc}") from None
+        return smtp
+
+    async def aclose(self) -> None:
+        """Say goodbye on every open connection."""
+        while self._idle:
+            smtp = self._idle.pop()
+            try:
+                await smtp.quit()
+            except (aiosmtplib.SMTPException, OSError):
+                smtp.close()
+
+
+def _refusal(exc: Exception) -> tuple[int, str]:
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused) and exc.recipients:
+        first = exc.recipients[0]
+        return first.code, first.message
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return exc.code, exc.message
+    return 451, str(exc)
+
+
+@register("smtp")
+def _factory(context: Context) -> SmtpProvider:
+    return SmtpProvider(context)

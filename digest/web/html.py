@@ -1,0 +1,75 @@
+"""The small public pages (unsubscribe, subscribe, confirm): one layout, autoescaped, no scripts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from starlette.responses import HTMLResponse
+
+# The URL carries the token, so it must not leak through Referer, caches or search engines; the
+# pages need no script, and a form may post only back to this site.
+HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+}
+
+_LAYOUT = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }}</title>
+<style>
+ body { font: 17px/1.5 Georgia, serif; background: #f4f1ea; color: #222; margin: 0; }
+ main { max-width: 34rem; margin: 10vh auto; background: #fff; padding: 2rem; border-radius: 6px; }
+ button { font: inherit; padding: .5rem 1.25rem; background: #1d3557; color: #fff; border: 0;
+          border-radius: 4px; cursor: pointer; }
+ input { font: inherit; padding: .4rem; width: 100%; box-sizing: border-box; margin: .2rem 0 1rem; }
+ .trap { position: absolute; left: -10000px; }
+</style></head>
+<body><main>
+<h1>{{ title }}</h1>
+{% block body %}{% endblock %}
+</main></body></html>"""
+
+_PAGES = {
+    "message.html": """{% extends "layout.html" %}{% block body %}<p>{{ message }}</p>{% endblock %}""",
+    "unsubscribe.html": """{% extends "layout.html" %}{% block body %}
+<p>Stop sending <strong>{{ newsletter }}</strong> to <strong>{{ email }}</strong>?</p>
+<form method="post">
+  <input type="hidden" name="List-Unsubscribe" value="One-Click">
+  <button type="submit" id="confirm">Unsubscribe</button>
+</form>{% endblock %}""",
+    "subscribe.html": """{% extends "layout.html" %}{% block body %}
+<form method="post" action="/subscribe">
+  <label>Email address <input type="email" name="email" required></label>
+  <label>Name (optional) <input type="text" name="name"></label>
+  {% if lists | length > 1 %}<label>Newsletter <select name="list">
+  {% for name, title in lists.items() %}<option value="{{ name }}">{{ title }}</option>{% endfor %}
+  </select></label>{% else %}<input type="hidden" name="list" value="{{ lists | first }}">{% endif %}
+  <label class="trap" aria-hidden="true">Leave this empty
+    <input type="text" name="website" tabindex="-1" autocomplete="off"></label>
+  <button type="submit">Subscribe</button>
+</form>{% endblock %}""",
+}
+
+_env = jinja2.Environment(
+    loader=jinja2.DictLoader({"layout.html": _LAYOUT, **_PAGES}),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def page(template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    """A rendered page with the headers every public page carries."""
+    html = _env.get_template(template).render(**values)
+    return HTMLResponse(html, status_code=status, headers=HEADERS)
+
+
+def message(title: str, text: str, status: int = 200, **headers: str) -> HTMLResponse:
+    """A page that only says something."""
+    response = page("message.html", status, title=title, message=text)
+    response.headers.update(headers)
+    return response

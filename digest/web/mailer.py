@@ -1,0 +1,62 @@
+"""The double opt-in email, handed to the configured provider like any other batch."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from digest.errors import ProviderError
+from digest.models import Subscriber
+from digest.personalize import FIELDS
+from digest.providers.base import Provider
+from digest.providers.letter import Addressee, Batch, Letter
+from digest.web.public import ConfirmSender
+
+
+@dataclass(frozen=True, slots=True)
+class Newsletter:
+    """Who a list's confirmation email comes from and what it is called."""
+
+    sender: str
+    title: str
+
+
+def confirmation_letter(person: Subscriber, url: str, newsletter: Newsletter) -> Letter:
+    """The email asking a new subscriber to confirm, with the link as its only call to action."""
+    greeting = f"Hello {person.name}," if person.name else "Hello,"
+    text = (
+        f"{greeting}\n\nplease confirm that you want to receive {newsletter.title}:\n\n{url}\n\n"
+        "If you did not ask for it, ignore this email: you will not hear from us again.\n"
+    )
+    body = (
+        f"<p>{html.escape(greeting)}</p><p>please confirm that you want to receive "
+        f"<strong>{html.escape(newsletter.title)}</strong>:</p>"
+        f'<p><a href="{html.escape(url)}">Yes, subscribe me</a></p>'
+        "<p>If you did not ask for it, ignore this email: you will not hear from us again.</p>"
+    )
+    subject = f"Confirm your subscription to {newsletter.title}"
+    return Letter(f"confirm-{person.list}", newsletter.sender, subject, body, text)
+
+
+def provider_sender(
+    provider: Provider, newsletters: Mapping[str, Newsletter], clock: Callable[[], datetime]
+) -> ConfirmSender:
+    """A ConfirmSender that hands the email to the configured provider as a batch of one."""
+
+    async def send(person: Subscriber, url: str) -> None:
+        letter = confirmation_letter(person, url, newsletters[person.list])
+        # The bodies are final: every placeholder a provider may look for is given, and empty.
+        values = {name: "" for name in FIELDS} | {"email": person.email, "name": person.name}
+        addressee = Addressee(person.id, person.email, person.name, values)
+        key = f"confirm-{person.id}-{clock():%Y%m%d%H%M%S}"
+        results = await provider.send(Batch(key, letter, (addressee,)))
+        refused = [r for r in results if not r.accepted]
+        if refused or not results:
+            reason = refused[0].error if refused else "no result"
+            raise ProviderError(
+                provider.name, f"refused the confirmation email to '{person.email}': {reason}"
+            )
+
+    return send

@@ -1,0 +1,319 @@
+"""Each provider's requests, as the provider stub checks them: shapes, limits, auth, errors, lookups."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from stub_apis import SES_KEY_ID, SES_SECRET
+from stub_provider import TOKEN, Faults, Stub, serve
+
+from digest.config import ProviderConfig
+from digest.deliver import Audience, Personalizer
+from digest.errors import ProviderError
+from digest.links import Links
+from digest.models import RenderedIssue, SendResult
+from digest.personalize import placeholder
+from digest.providers import available, create_provider, register
+from digest.providers.base import Provider, TransientError
+from digest.providers.letter import Batch
+from digest.store.ledger import Claimed
+
+T = TypeVar("T")
+AUDIENCE = Audience("weekly", "The Meridian <newsletter@example.org>", "The Meridian Weekly")
+LINKS = Links("https://news.example.org", "test-secret", AUDIENCE.sender)
+HTML = f'<p>Hi {placeholder("name")}</p><a href="{placeholder("unsubscribe_url")}">Unsubscribe</a>'
+TEXT = f"Hi {placeholder('name')}\nUnsubscribe: {placeholder('unsubscribe_url')}\n"
+PEOPLE = [
+    (1, "ana@example.org", "Ana"),
+    (2, "bo@example.com", 'Bo "B" <&>'),
+    (3, "cy@example.net", "Cy, Jr."),
+]
+ENV = {
+    "POSTMARK_TOKEN": TOKEN, "RESEND_API_KEY": TOKEN, "SENDGRID_API_KEY": TOKEN, "MAILGUN_API_KEY": TOKEN,
+    "AWS_ACCESS_KEY_ID": SES_KEY_ID, "AWS_SECRET_ACCESS_KEY": SES_SECRET,
+}  # fmt: skip
+API_PROVIDERS = ["postmark", "resend", "sendgrid", "mailgun", "ses"]
+KEY_ENV = {
+    "postmark": "POSTMARK_TOKEN", "resend": "RESEND_API_KEY", "sendgrid": "SENDGRID_API_KEY",
+    "mailgun": "MAILGUN_API_KEY", "ses": "AWS_SECRET_ACCESS_KEY",
+}  # fmt: skip
+
+
+def make_batch(key: str = "batch-1", people: list[tuple[int, str, str]] = PEOPLE) -> Batch:
+    """A batch of ``people`` for a small issue, personalized as the deliver stage does it."""
+    personalizer = Personalizer(
+        RenderedIssue("weekly-2026-11-25", "weekly", "This week", HTML, TEXT), AUDIENCE, LINKS
+    )
+    rows = [Claimed(i, email, name, "weekly", True) for i, email, name in people]
+    return Batch(key, personalizer.letter, tuple(personalizer.addressee(r) for r in rows))
+
+
+def with_provider(
+    name: str,
+    stub: Stub | str,
+    work: Callable[[Provider], Awaitable[T]],
+    env: dict[str, str] = ENV,
+    **settings: Any,
+) -> T:
+    """Run ``work`` with a provider pointed at the stub, on a real client."""
+    base = stub if isinstance(stub, str) else stub.base
+    config = ProviderConfig.model_validate({"name": name, "base_url": base, "timeout": 2.0, **settings})
+
+    async def main() -> T:
+        async with httpx.AsyncClient(timeout=config.timeout) as client:
+            provider = create_provider(config, client=client, environ=env)
+            try:
+                return await work(provider)
+            finally:
+                await provider.aclose()
+
+    return asyncio.run(main())
+
+
+def send(name: str, stub: Stub | str, batch: Batch, env: dict[str, str] = ENV) -> list[SendResult]:
+    """Send one batch through the named provider."""
+    return with_provider(name, stub, lambda p: p.send(batch), env)
+
+
+@pytest.mark.parametrize("name", API_PROVIDERS)
+def test_each_recipient_gets_their_own_links_and_escaped_name(name: str) -> None:
+    with serve() as stub:
+        results = send(name, stub, make_batch())
+    assert [(r.subscriber_id, r.accepted) for r in results] == [(1, True), (2, True), (3, True)]
+    assert stub.duplicates() == 0 and len(stub.records) == 3
+    records = {r.recipient: r for r in stub.records}
+    for subscriber_id, email, person in PEOPLE:
+        record = records[email]
+        url = LINKS.unsubscribe_url("weekly", subscriber_id, email)
+        mailto = LINKS.unsubscribe_mailto("weekly", subscriber_id, email)
+        assert record.subject == "This week"
+        assert record.body == f"Hi {person}\nUnsubscribe: {url}\n"
+        assert record.html == f'<p>Hi {html.escape(person)}</p><a href="{url}">Unsubscribe</a>'
+        assert record.headers["List-Unsubscribe"] == f"<{url}>, <{mailto}>"
+        assert record.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert record.headers["List-Id"] == "The Meridian Weekly <weekly.example.org>"
+        assert record.headers["X-Digest-Issue"] == "weekly-2026-11-25"
+
+
+@pytest.mark.parametrize("name", ["postmark", "resend", "sendgrid", "mailgun"])
+def test_each_message_is_tagged_with_its_issue(name: str) -> None:
+    with serve() as stub:
+        send(name, stub, make_batch())
+    assert {r.tag for r in stub.records} == {"weekly-2026-11-25"}
+
+
+@pytest.mark.parametrize("name", API_PROVIDERS)
+def test_a_refused_key_stops_the_send_with_a_hint_naming_the_variable(name: str) -> None:
+    with serve() as stub, pytest.raises(ProviderError) as raised:
+        send(name, stub, make_batch(), {**ENV, KEY_ENV[name]: "wrong"})
+    assert KEY_ENV[name] in str(raised.value).partition("Hint:")[2]
+    assert not stub.received
+
+
+@pytest.mark.parametrize("name", API_PROVIDERS)
+def test_a_missing_key_names_the_variable_before_any_request(name: str) -> None:
+    with pytest.raises(ProviderError, match=f"environment variable {KEY_ENV[name]} is not set"):
+        send(name, "http://127.0.0.1:9", make_batch(), {k: v for k, v in ENV.items() if k != KEY_ENV[name]})
+
+
+@pytest.mark.parametrize("name", API_PROVIDERS)
+def test_429_is_retryable_and_carries_retry_after(name: str) -> None:
+    with serve(Faults(rate_429=1.0, retry_after=3.0)) as stub, pytest.raises(TransientError) as raised:
+        send(name, stub, make_batch())
+    assert raised.value.retry_after == 3.0 and not raised.value.uncertain
+
+
+@pytest.mark.parametrize("name", API_PROVIDERS)
+def test_a_dropped_connection_after_the_request_is_uncertain(name: str) -> None:
+    with serve(Faults(rate_drop_after=1.0)) as stub, pytest.raises(TransientError) as raised:
+        send(name, stub, make_batch())
+    assert raised.value.uncertain and len(stub.records) == 3
+
+
+def test_an_unverified_sender_stops_sendgrid_mailgun_ses_and_resend() -> None:
+    for name in ("resend", "sendgrid", "mailgun", "ses"):
+        with serve(senders=("other.example",)) as stub, pytest.raises(ProviderError) as raised:
+            send(name, stub, make_batch())
+        assert "Hint:" in str(raised.value), name
+
+
+def test_resend_sends_a_repeated_batch_once_under_its_idempotency_key() -> None:
+    with serve() as stub:
+        first = send("resend", stub, make_batch("same-key"))
+        again = send("resend", stub, make_batch("same-key"))
+    assert [r.message_id for r in first] == [r.message_id for r in again]
+    assert sum(stub.received.values()) == 3 and stub.hits["replayed"] == 1
+
+
+@pytest.mark.parametrize("name", ["postmark", "mailgun"])
+def test_the_provider_log_says_which_messages_of_a_batch_were_accepted(name: str) -> None:
+    with serve() as stub:
+        send(name, stub, make_batch("seen"))
+        found = with_provider(name, stub, lambda p: p.accepted(make_batch("seen")))
+        unseen = with_provider(name, stub, lambda p: p.accepted(make_batch("never-sent")))
+    assert set(found) == {1, 2, 3} and all(found.values())
+    assert unseen == {}
+
+
+@pytest.mark.parametrize("name", ["postmark", "ses"])
+def test_a_refused_address_fails_its_row_only_and_permanently(name: str) -> None:
+    with serve(inactive={"bo@example.com"}) as stub:
+        results = send(name, stub, make_batch())
+    outcome = {r.subscriber_id: (r.accepted, r.permanent) for r in results}
+    assert outcome == {1: (True, False), 2: (False, True), 3: (True, False)}
+    assert "bo@example.com" not in stub.received
+
+
+def _post(stub: Stub, path: str, **kwargs: Any) -> httpx.Response:
+    return httpx.post(stub.url(path), timeout=5, **kwargs)
+
+
+def test_the_stub_refuses_what_each_provider_refuses() -> None:
+    with serve() as stub:
+        postmark = {"X-Postmark-Server-Token": TOKEN}
+        one = {"From": "a@example.org", "To": "b@example.org", "Subject": "s", "TextBody": "t"}
+        assert _post(stub, "/email/batch", json=[one] * 501, headers=postmark).status_code == 422
+        assert _post(stub, "/email/batch", json=[one]).status_code == 401
+        mailgun = {"auth": ("api", TOKEN)}
+        form = {
+            "from": "a@example.org",
+            "to": ["b@example.org", "c@example.org"],
+            "subject": "s",
+            "text": "t",
+        }
+        refused = _post(stub, "/v3/example.org/messages", data=form, **mailgun)
+        assert refused.status_code == 400 and "would see" in refused.json()["message"]
+        resend = {"Authorization": f"Bearer {TOKEN}"}
+        email = {"from": "a@example.org", "to": ["b@example.org"], "subject": "s", "text": "t"}
+        assert _post(stub, "/emails/batch", json=[email], headers=resend).status_code == 422  # no key
+        keyed = {**resend, "Idempotency-Key": "k"}
+        assert _post(stub, "/emails/batch", json=[email] * 101, headers=keyed).status_code == 422
+        assert _post(stub, "/emails/batch", json=[email], headers=keyed).status_code == 200
+        assert _post(stub, "/emails/batch", json=[email, email], headers=keyed).status_code == 409
+        sendgrid = {"Authorization": f"Bearer {TOKEN}"}
+        mail = {
+            "from": {"email": "a@example.org"},
+            "subject": "s",
+            "content": [{"type": "text/plain", "value": "t"}],
+        }
+        many = {**mail, "personalizations": [{"to": [{"email": "b@example.org"}]}] * 1001}
+        assert _post(stub, "/v3/mail/send", json=many, headers=sendgrid).status_code == 400
+        assert _post(stub, "/v2/email/outbound-bulk-emails", json={}).status_code == 403
+
+
+def test_ses_refuses_more_than_50_entries_and_we_never_send_more() -> None:
+    people = [(i, f"p{i}@example.org", "") for i in range(1, 52)]
+    with serve() as stub, pytest.raises(ProviderError, match="1 to 50 entries"):
+        send("ses", stub, make_batch(people=people))
+    assert create_provider(ProviderConfig(name="ses"), environ=ENV).limits.max_batch == 50
+
+
+def test_our_sigv4_signature_is_the_one_botocore_computes() -> None:
+    from datetime import UTC, datetime
+
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    from digest.providers.sigv4 import sign
+
+    url = "https://email.eu-west-1.amazonaws.com/v2/email/outbound-bulk-emails?b=2&a=x%20y"
+    body = b'{"FromEmailAddress": "a@example.org"}'
+    when = datetime(2026, 11, 25, 12, 30, 5, tzinfo=UTC)
+    ours = sign(
+        "POST", url, {"Content-Type": "application/json"}, body, access_key="AKIDEXAMPLE",
+        secret_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", region="eu-west-1", service="ses",
+        now=when, session_token="token/with+chars",
+    )  # fmt: skip
+    request = AWSRequest(method="POST", url=url, data=body, headers={"Content-Type": "application/json"})
+    request.headers["X-Amz-Date"] = ours["X-Amz-Date"]
+    request.headers["X-Amz-Security-Token"] = "token/with+chars"
+    request.context["timestamp"] = "20261125T123005Z"
+    credentials = Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "token/with+chars")
+    auth = SigV4Auth(credentials, "ses", "eu-west-1")
+    expected = auth.signature(auth.string_to_sign(request, auth.canonical_request(request)), request)
+    assert ours["Authorization"].endswith(f"Signature={expected}")
+    assert "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token" in ours["Authorization"]
+
+
+def test_the_registry_refuses_a_second_provider_of_the_same_name() -> None:
+    assert set(API_PROVIDERS) | {"outbox", "smtp"} <= set(available())
+    with pytest.raises(ValueError, match="provider 'postmark' is already registered"):
+        register("postmark")(lambda context: None)  # type: ignore[arg-type,return-value]
+
+
+class _Mailbox:
+    """An aiosmtpd handler that keeps what it is given and refuses one address."""
+
+    def __init__(self, refuse: str = "") -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.refuse = refuse
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
+        if address == self.refuse:
+            return "550 5.1.1 no such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.messages.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_smtp_sends_each_message_with_list_headers_and_a_refused_address_fails_alone() -> None:
+    import email
+    from email.policy import default
+
+    from aiosmtpd.controller import Controller
+
+    box = _Mailbox(refuse="bo@example.com")
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        base = f"smtp://127.0.0.1:{controller.port}"
+        results = with_provider("smtp", base, lambda p: p.send(make_batch()), {})
+    finally:
+        controller.stop()
+    outcome = {r.subscriber_id: (r.accepted, r.permanent) for r in results}
+    assert outcome == {1: (True, False), 2: (False, True), 3: (True, False)}
+    assert [to for to, _ in box.messages] == [["ana@example.org"], ["cy@example.net"]]
+    message = email.message_from_bytes(box.messages[0][1], policy=default)
+    url = LINKS.unsubscribe_url("weekly", 1, "ana@example.org")
+    assert message["List-Unsubscribe"].startswith(f"<{url}>, <mailto:")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.get_content_type() == "multipart/alternative"
+
+
+def test_smtp_with_a_wrong_password_stops_with_a_hint_naming_the_variable() -> None:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        return AuthResult(success=data.password == b"right", handled=False)
+
+    controller = Controller(
+        _Mailbox(), hostname="127.0.0.1", port=_free_port(), authenticator=authenticator,
+        auth_require_tls=False,
+    )  # fmt: skip
+    controller.start()
+    try:
+        base = f"smtp://newsletter@127.0.0.1:{controller.port}"
+        with pytest.raises(ProviderError, match="Hint: set SMTP_PASSWORD"):
+            with_provider("smtp", base, lambda p: p.send(make_batch()), {"SMTP_PASSWORD": "wrong"})
+        sent = with_provider("smtp", base, lambda p: p.send(make_batch()), {"SMTP_PASSWORD": "right"})
+    finally:
+        controller.stop()
+    assert all(r.accepted for r in sent)

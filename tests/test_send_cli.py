@@ -1,0 +1,110 @@
+"""`digest send` and `digest issues` as a user runs them: real processes, the provider stub on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import demo_builder, write_config
+from stub_provider import TOKEN, serve
+
+from digest.store import open_store
+
+CSV = "email,name\nana@example.org,Ana\nbo@example.com,Bo\n"
+
+
+def digest(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the digest command in a project folder with extra environment variables."""
+    return subprocess.run(
+        [sys.executable, "-m", "digest", *args], cwd=project, capture_output=True, text=True, timeout=120,
+        env={**os.environ, **env},
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def live_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site built as of the real clock, since the CLI reads the real clock."""
+    out = tmp_path_factory.mktemp("send-site")
+    demo_builder().build(out, datetime.now(UTC))
+    return out
+
+
+def project(folder: Path, site: Path, provider: str = "") -> Path:
+    """A demo project with two subscribers; ``provider`` replaces the [provider] table."""
+    config = write_config(folder, site)
+    if provider:
+        text = config.read_text()
+        config.write_text(text.replace('[provider]\nname = "outbox"\noutbox_dir = "outbox"', provider))
+    (folder / "people.csv").write_text(CSV)
+    assert digest(folder, "subscribers", "import", "people.csv").returncode == 0
+    return folder
+
+
+def test_dry_run_and_a_test_address_leave_the_ledger_alone(tmp_path: Path, live_site: Path) -> None:
+    folder = project(tmp_path, live_site)
+    dry = digest(folder, "send", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "Dry run: wrote 2 messages" in dry.stdout
+    assert len(list((folder / "outbox" / "dry-run").glob("*/*.eml"))) == 2
+    test = digest(folder, "send", "--test", "editor@example.org")
+    assert test.returncode == 0, test.stderr
+    [sent] = (folder / "outbox").glob("weekly-*/0000000-editor@example.org.eml")
+    assert "Subject: [Test] " in sent.read_text()
+    assert json.loads(digest(folder, "issues", "--json").stdout) == []
+
+
+def test_send_through_postmark_counts_each_state_and_resumes_to_nothing(
+    tmp_path: Path, live_site: Path
+) -> None:
+    with serve() as stub:
+        table = f'[provider]\nname = "postmark"\nbase_url = "{stub.base}"'
+        folder = project(tmp_path, live_site, table)
+        env = {"POSTMARK_TOKEN": TOKEN, "DIGEST_SECRET": "cli-secret"}
+        sent = digest(folder, "send", **env)
+        assert sent.returncode == 0, sent.stderr
+        assert "Sent 2 of 2 (0 failed, 0 skipped)" in sent.stdout
+        [issue] = json.loads(digest(folder, "issues", "--json").stdout)
+        assert (issue["status"], issue["counts"]) == ("sent", {"sent": 2})
+        again = json.loads(digest(folder, "send", "--resume", issue["issue_id"], "--json", **env).stdout)
+        assert (again["sent"], again["already_sent"]) == (0, 2)
+    assert sorted(stub.received) == ["ana@example.org", "bo@example.com"] and stub.duplicates() == 0
+
+
+def test_a_missing_key_stops_before_anything_is_collected(tmp_path: Path, live_site: Path) -> None:
+    folder = project(tmp_path, live_site, '[provider]\nname = "postmark"')
+    result = digest(folder, "run", POSTMARK_TOKEN="", DIGEST_SECRET="cli-secret")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert (
+        "environment variable POSTMARK_TOKEN is not set" in result.stderr and "Hint: export" in result.stderr
+    )
+    assert json.loads(digest(folder, "issues", "--json").stdout) == []
+
+
+def test_a_second_sender_of_an_issue_is_told_who_holds_it(tmp_path: Path, live_site: Path) -> None:
+    folder = project(tmp_path, live_site)
+    assert digest(folder, "run").returncode == 0
+    store = open_store(f"sqlite:///{folder / 'subscribers' / 'digest.sqlite3'}")
+    [issue] = store.ledger.issues()
+    assert store.ledger.lock(issue.issue_id, "elsewhere:4242:abcd", datetime.now(UTC), 600) is None
+    store.close()
+    result = digest(folder, "send", "--resume", issue.issue_id)
+    assert result.returncode == 1
+    assert "is being sent by another process ('elsewhere:4242:abcd')" in result.stderr
+    assert "--wait" in result.stderr
+
+
+def test_send_and_issues_have_help_and_are_in_the_readme() -> None:
+    from click.testing import CliRunner
+
+    from digest.cli import cli
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for command in ("send", "issues"):
+        result = CliRunner().invoke(cli, [command, "--help"])
+        assert result.exit_code == 0 and "-c, --config" in result.output, command
+        assert f"digest {command}" in readme, command

@@ -1,0 +1,112 @@
+"""The public app on a test store: fake confirmation sender, fixed clock, no network (httpx in-process)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from conftest import NOW
+from starlette.applications import Starlette
+
+from digest.models import Subscriber
+from digest.store import Store
+from digest.store.subscribers import NewSubscriber
+from digest.web.app import create_app
+from digest.web.public import PublicSite
+from digest.web.ratelimit import RateLimiter
+from digest.web.sns import SnsVerifier
+from digest.web.webhooks import Webhooks, WebhookSecrets
+
+SECRET = "test-secret-0123456789"
+PUBLIC = "https://news.example.org"
+
+
+@dataclass
+class Clock:
+    """A clock the test moves by hand."""
+
+    now: datetime = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Outbox:
+    """The fake ConfirmSender: remembers who would have been mailed, and the link."""
+
+    sent: list[tuple[Subscriber, str]] = field(default_factory=list)
+
+    async def __call__(self, person: Subscriber, url: str) -> None:
+        self.sent.append((person, url))
+
+    def link(self) -> str:
+        return self.sent[-1][1].removeprefix(PUBLIC)
+
+
+@dataclass
+class Harness:
+    """A store, the app built on it and its collaborators."""
+
+    store: Store
+    app: Starlette
+    site: PublicSite
+    outbox: Outbox
+    clock: Clock
+
+    def request(self, method: str, path: str, ip: str = "192.0.2.1", **kwargs: Any) -> httpx.Response:
+        """One request to the app, from ``ip``."""
+
+        async def go() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app, client=(ip, 50000))
+            async with httpx.AsyncClient(transport=transport, base_url=PUBLIC) as client:
+                return await client.request(method, path, **kwargs)
+
+        return asyncio.run(go())
+
+    def person(self, email: str, list_name: str = "weekly") -> Subscriber:
+        """A subscriber as the store knows them now."""
+        found = self.store.subscribers.find(list_name, email)
+        assert found is not None, email
+        return found
+
+
+def harness(
+    store: Store,
+    *,
+    secrets: WebhookSecrets | None = None,
+    sns_handler: Callable[[httpx.Request], httpx.Response] | None = None,
+    topics: tuple[str, ...] = (),
+    limit: int = 5,
+    lists: Mapping[str, str] | None = None,
+) -> Harness:
+    """The app on ``store`` with a fake sender and a fixed clock; SNS fetches go to ``sns_handler``."""
+    clock, outbox = Clock(), Outbox()
+    limiter = RateLimiter(limit, 3600, clock=lambda: clock.now.timestamp())
+    site = PublicSite(
+        store,
+        SECRET,
+        PUBLIC,
+        lists or {"weekly": "The Meridian Weekly"},
+        outbox,
+        clock,
+        limiter,
+        timedelta(days=7),
+    )
+    handler = sns_handler or (lambda request: httpx.Response(404))
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    sns = SnsVerifier(client, topics, timedelta(seconds=900))
+    hooks = Webhooks(
+        store, secrets or WebhookSecrets(), sns, clock, timedelta(seconds=900), soft_bounce_limit=3
+    )
+    return Harness(store, create_app(site, hooks), site, outbox, clock)
+
+
+def subscribe(store: Store, *emails: str, list_name: str = "weekly") -> list[Subscriber]:
+    """Active subscribers added by import."""
+    store.subscribers.upsert([NewSubscriber(e) for e in emails], list_name, "test", NOW)
+    return [s for s in store.subscribers.stream(list_name) if s.email in emails]

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,6 +19,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 from websupport import Harness, harness, subscribe
 
+from digest.config import load_config
+from digest.errors import ConfigError
 from digest.models import SubscriberStatus
 from digest.store import Store
 from digest.web.sns import string_to_sign
@@ -307,3 +310,22 @@ def test_webhook_without_a_configured_secret_refuses_everything(store: Store) ->
         == 401
     )
     assert ses(bare, sns_message("Notification", {})).status_code == 401
+
+
+def test_webhook_settings_name_environment_variables_and_check_topic_arns(tmp_path: Path) -> None:
+    path = tmp_path / "schedule.toml"
+    newsletter = (
+        '[newsletters.w]\ntitle = "W"\nfrom = "W <w@example.org>"\nlist = "w"\npostal_address = "1 St"\n'
+        '[[newsletters.w.sources]]\nurl = "feed.xml"\n'
+    )
+    path.write_text(f'[server.webhooks]\nses_topics = ["not-an-arn"]\nmailgun_key_env = "MG"\n{newsletter}')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert "line 2: server.webhooks.ses_topics: 'not-an-arn' is not an SNS topic ARN" in str(caught.value)
+    path.write_text(f"[server.webhooks]\nses_topics = [{TOPIC!r}]\n{newsletter}".replace("'", '"'))
+    webhooks = load_config(path).server.webhooks
+    assert (webhooks.ses_topics, webhooks.mailgun_key_env, webhooks.max_age) == (
+        [TOPIC],
+        "MAILGUN_WEBHOOK_KEY",
+        900,
+    )

@@ -29,7 +29,16 @@ from digest.store import Store
 from digest.store.ledger import Claimed
 
 Clock = Callable[[], datetime]
-__all__ = ["Audience", "Clock", "DeliveryReport", "Progress", "SendLockedError", "deliver", "letter_for"]
+__all__ = [
+    "Audience",
+    "Clock",
+    "DeliveryReport",
+    "Personalizer",
+    "Progress",
+    "SendLockedError",
+    "deliver",
+    "letter_for",
+]
 
 
 @dataclass(frozen=True, slots=True)

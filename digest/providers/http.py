@@ -67,15 +67,20 @@ async def request(
         raise TransientError(f"connection to '{_host(url)}' dropped: {_why(exc)}", uncertain=True) from None
 
 
-async def drain(chunks: list[bytes]) -> AsyncIterator[bytes]:
-    """A request body written piece by piece, each piece let go once written.
+async def drain(runs: list[list[bytes]]) -> AsyncIterator[bytes]:
+    """A request body written as the socket takes it, one run of pieces joined at a time.
 
-    Given with an explicit Content-Length, httpx still frames the body by length; since the
-    socket takes it at its own pace, a batch in flight holds a piece, not a copy of the whole.
+    The pieces of a batch are mostly references to the issue's body, encoded once: a batch in
+    flight holds those references and one joined run, never a copy of the whole body. Send it
+    with an explicit Content-Length (``body_length(runs)``).
     """
-    chunks.reverse()
-    while chunks:
-        yield chunks.pop()
+    for run in runs:
+        yield b"".join(run)
+
+
+def body_length(runs: list[list[bytes]]) -> int:
+    """The length of a body given as runs of pieces."""
+    return sum(sum(map(len, run)) for run in runs)
 
 
 def check(response: httpx.Response, provider: str, detail: str, hint: str) -> None:

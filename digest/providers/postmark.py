@@ -14,7 +14,7 @@ import orjson
 from digest.errors import ProviderError
 from digest.models import SendResult
 from digest.providers.base import Context, Limits, Reconcile, register
-from digest.providers.http import ApiProvider, auth_hint, body_json, check, drain, request
+from digest.providers.http import ApiProvider, auth_hint, body_json, body_length, check, drain, request
 from digest.providers.letter import Addressee, Batch, JsonBodies
 
 BASE_URL = "https://api.postmarkapp.com"
@@ -32,7 +32,7 @@ ACCOUNT = {
     1235: "the message stream does not exist",
 }
 PAGE = 500
-CHUNK = 16  # messages per piece of the request body written at a time
+RUN = 16  # messages joined into one write of the request body
 
 
 class PostmarkProvider(ApiProvider):
@@ -56,10 +56,10 @@ class PostmarkProvider(ApiProvider):
 
     async def send(self, batch: Batch) -> list[SendResult]:
         """POST the batch; map each answer (in request order) to its addressee."""
-        chunks = self._payload(batch)
-        headers = {**self._headers, "Content-Length": str(sum(map(len, chunks)))}
+        runs = self._payload(batch)
+        headers = {**self._headers, "Content-Length": str(body_length(runs))}
         url = f"{self._base}/email/batch"
-        response = await request(self.client, "POST", url, content=drain(chunks), headers=headers)
+        response = await request(self.client, "POST", url, content=drain(runs), headers=headers)
         answer = body_json(response)
         if response.status_code >= 300:
             self._refused(response.status_code, answer, batch)
@@ -95,8 +95,8 @@ class PostmarkProvider(ApiProvider):
             if not messages or offset >= int(answer.get("TotalCount", 0)):
                 return found
 
-    def _payload(self, batch: Batch) -> list[bytes]:
-        """The batch as JSON, in chunks of a few messages, around bodies encoded once per issue."""
+    def _payload(self, batch: Batch) -> list[list[bytes]]:
+        """The batch as JSON, in runs of pieces around the bodies encoded once per issue (http.drain)."""
         if self._bodies is None or self._bodies.letter is not batch.letter:
             self._bodies = JsonBodies(batch.letter)
         bodies, letter = self._bodies, batch.letter
@@ -108,7 +108,7 @@ class PostmarkProvider(ApiProvider):
                 "MessageStream": self._stream,
             }
         )[:-1]
-        chunks: list[bytes] = []
+        runs: list[list[bytes]] = []
         out: list[bytes] = [b"["]
         for index, addressee in enumerate(batch.addressees):
             headers = [{"Name": n, "Value": v} for n, v in addressee.headers + letter.headers]
@@ -124,12 +124,12 @@ class PostmarkProvider(ApiProvider):
             out.append(b'","TextBody":"')
             bodies.text.extend(out, addressee.values)
             out += [b'","Headers":', orjson.dumps(headers), b',"Metadata":', orjson.dumps(metadata), b"}"]
-            if index % CHUNK == CHUNK - 1:
-                chunks.append(b"".join(out))
-                out.clear()
+            if index % RUN == RUN - 1:
+                runs.append(out)
+                out = []
         out.append(b"]")
-        chunks.append(b"".join(out))
-        return chunks
+        runs.append(out)
+        return runs
 
     def _result(self, addressee: Addressee, item: Any, batch: Batch) -> SendResult:
         code = int(item.get("ErrorCode", -1)) if isinstance(item, dict) else -1

@@ -15,12 +15,12 @@ import orjson
 from digest.errors import ProviderError
 from digest.models import SendResult
 from digest.providers.base import Context, Limits, Reconcile, TransientError, register
-from digest.providers.http import ApiProvider, auth_hint, body_json, check, drain, request
+from digest.providers.http import ApiProvider, auth_hint, body_json, body_length, check, drain, request
 from digest.providers.letter import Batch, JsonBodies
 
 BASE_URL = "https://api.resend.com"
 KEY_ENV = "RESEND_API_KEY"
-CHUNK = 16
+RUN = 16  # messages joined into one write of the request body
 _TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -40,15 +40,15 @@ class ResendProvider(ApiProvider):
 
     async def send(self, batch: Batch) -> list[SendResult]:
         """POST the batch under its idempotency key; Resend accepts all of it or none."""
-        chunks = self._payload(batch)
+        runs = self._payload(batch)
         headers = {
             "Authorization": self._auth,
             "Content-Type": "application/json",
             "Idempotency-Key": f"{batch.letter.issue_id}/{batch.key}"[-256:],
-            "Content-Length": str(sum(map(len, chunks))),
+            "Content-Length": str(body_length(runs)),
         }
         url = f"{self._base}/emails/batch"
-        response = await request(self.client, "POST", url, content=drain(chunks), headers=headers)
+        response = await request(self.client, "POST", url, content=drain(runs), headers=headers)
         answer = body_json(response)
         self._refused(response.status_code, answer, batch)
         check(response, self.name, _detail(answer), auth_hint(self.name, self._env))
@@ -61,7 +61,7 @@ class ResendProvider(ApiProvider):
         """Resend needs no search: a repeat under the same key is dropped."""
         return None
 
-    def _payload(self, batch: Batch) -> list[bytes]:
+    def _payload(self, batch: Batch) -> list[list[bytes]]:
         if self._bodies is None or self._bodies.letter is not batch.letter:
             self._bodies = JsonBodies(batch.letter)
         bodies, letter = self._bodies, batch.letter
@@ -73,7 +73,7 @@ class ResendProvider(ApiProvider):
                 "tags": [{"name": "digest_issue", "value": tag}],
             }
         )[:-1]
-        chunks: list[bytes] = []
+        runs: list[list[bytes]] = []
         out: list[bytes] = [b"["]
         for index, addressee in enumerate(batch.addressees):
             headers = dict(addressee.headers + letter.headers)
@@ -88,12 +88,12 @@ class ResendProvider(ApiProvider):
             out.append(b'","text":"')
             bodies.text.extend(out, addressee.values)
             out += [b'","headers":', orjson.dumps(headers), b"}"]
-            if index % CHUNK == CHUNK - 1:
-                chunks.append(b"".join(out))
-                out.clear()
+            if index % RUN == RUN - 1:
+                runs.append(out)
+                out = []
         out.append(b"]")
-        chunks.append(b"".join(out))
-        return chunks
+        runs.append(out)
+        return runs
 
     def _refused(self, status: int, answer: Any, batch: Batch) -> None:
         name = answer.get("name", "") if isinstance(answer, dict) else ""

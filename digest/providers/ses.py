@@ -9,6 +9,7 @@ by [provider] on_uncertain.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email.utils import formataddr
 from typing import Any
 
 import orjson
@@ -119,7 +120,8 @@ class SesProvider(ApiProvider):
 def _entry(addressee: Addressee, fields: frozenset[str], key: str) -> dict[str, Any]:
     data = {f"{p}_{f}": v for (p, f), v in marker_values(addressee, fields).items()}
     return {
-        "Destination": {"ToAddresses": [addressee.display]},
+        # formataddr: SES wants a non-ASCII display name as an RFC 2047 encoded word.
+        "Destination": {"ToAddresses": [formataddr((addressee.name, addressee.email))]},
         "ReplacementEmailContent": {
             "ReplacementTemplate": {"ReplacementTemplateData": orjson.dumps(data).decode()}
         },

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -17,13 +16,13 @@ from digest.cli import cli
 from digest.cli.common import config_option, fetching, now_utc, out, signing_secret, store_for
 from digest.cli.send import provider_client
 from digest.config import Config, load_config
-from digest.errors import DigestError
 from digest.providers import Provider, create_provider
 from digest.store import Store
 from digest.web.app import create_app
 from digest.web.mailer import Newsletter, provider_sender
 from digest.web.public import PublicSite
 from digest.web.ratelimit import RateLimiter
+from digest.web.serve import StoppingServer, listen
 from digest.web.sns import SnsVerifier
 from digest.web.webhooks import Webhooks, WebhookSecrets
 
@@ -143,11 +142,11 @@ def run(
     app: Starlette, host: str, port: int, say: Callable[[str], None], stop: Callable[[], None] | None = None
 ) -> None:
     """Serve the app until Ctrl-C; ``stop`` ends long-lived responses first (the preview's streams)."""
-    sock = _bind(host, port)
+    sock = listen(host, port)
     config = uvicorn.Config(
         app, log_config=None, log_level="warning", access_log=False, ws="none", lifespan="on"
     )
-    server = _Server(config, stop)
+    server = StoppingServer(config, stop)
     say(
         f"Serving on http://{f'[{host}]' if ':' in host else host}:{sock.getsockname()[1]}/ (Ctrl-C stops it)"
     )
@@ -157,29 +156,3 @@ def run(
         pass  # uvicorn has shut down cleanly, then raised the Ctrl-C again for its caller
     finally:
         sock.close()
-
-
-class _Server(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config, stop: Callable[[], None] | None) -> None:
-        super().__init__(config)
-        self._stop = stop
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        if self._stop is not None:
-            self._stop()
-        await super().shutdown(sockets)
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        raise DigestError(
-            f"Server cannot listen on {host}:{port}: {exc.strerror or exc}",
-            "pass --port 0 to take any free port, or set [server] port",
-        ) from None
-    sock.listen(128)
-    return sock

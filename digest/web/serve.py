@@ -18,7 +18,7 @@ from digest.links import Links
 from digest.models import Collection, Recipient
 from digest.personalize import Template, recipient_values
 from digest.store import Store
-from digest.web.preview import LiveBuild, Preview, Rebuild, create_app
+from digest.web.preview import Preview, Rebuild, create_app
 
 
 def serve_preview(
@@ -107,12 +107,12 @@ def subscriber_values(
 
 def serve(app: Starlette, host: str, port: int, ready: Callable[[str], None]) -> None:
     """Serve the app until Ctrl-C; `ready` gets the URL once the port is bound (port 0: any free one)."""
-    sock = _bind(host, port)
+    sock = listen(host, port, "Preview server")
     bound = sock.getsockname()[1]
     config = uvicorn.Config(
         app, log_config=None, log_level="warning", access_log=False, ws="none", lifespan="on"
     )
-    server = _Server(config, app.state.live)
+    server = StoppingServer(config, app.state.live.stop)
     ready(f"http://{f'[{host}]' if ':' in host else host}:{bound}/")
     try:
         server.run(sockets=[sock])
@@ -122,19 +122,21 @@ def serve(app: Starlette, host: str, port: int, ready: Callable[[str], None]) ->
         sock.close()
 
 
-class _Server(uvicorn.Server):
-    """uvicorn waits for open responses before it stops: end the pages' event streams first."""
+class StoppingServer(uvicorn.Server):
+    """uvicorn waits for open responses before it stops: ``stop`` ends long-lived ones (event streams)."""
 
-    def __init__(self, config: uvicorn.Config, live: LiveBuild) -> None:
+    def __init__(self, config: uvicorn.Config, stop: Callable[[], None] | None = None) -> None:
         super().__init__(config)
-        self._live = live
+        self._stop = stop
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        self._live.stop()
+        """Stop the long-lived responses first, then shut down as uvicorn does."""
+        if self._stop is not None:
+            self._stop()
         await super().shutdown(sockets)
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def listen(host: str, port: int, what: str = "Server") -> socket.socket:
     """A listening socket, so that the URL is known (and answers) before the server starts."""
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -143,8 +145,8 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise DigestError(
-            f"Preview server cannot listen on {host}:{port}: {exc.strerror or exc}",
-            "pass --port 0 to take any free port, or stop the program using this one",
+            f"{what} cannot listen on {host}:{port}: {exc.strerror or exc}",
+            "pass --port 0 to take any free port, or set [server] port",
         ) from None
     sock.listen(128)
     return sock

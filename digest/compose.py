@@ -46,6 +46,9 @@ def compose(
         issue = replace(issue, intro=draft.intro)
     if draft and draft.subject:
         return replace(issue, subject=draft.subject)
+    if not issue.sections:
+        # skip_if_empty = false and nothing new: the subject template usually names the lead.
+        return replace(issue, subject=newsletter.title)
     return replace(issue, subject=render_subject(newsletter.subject, newsletter, issue))
 
 

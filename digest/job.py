@@ -88,9 +88,9 @@ def build(
     slot_time: datetime | None = None,
 ) -> Prepared:
     """Summarize, compose (with the editors' draft of the slot, when there is one) and render."""
-    if not collection.articles:
-        return Prepared(collection, note=nothing_new(collection))
     newsletter = config.newsletters[name]
+    if not collection.articles and newsletter.skip_if_empty:
+        return Prepared(collection, note=nothing_new(collection))
     issue_id, slot = issue_slot(config, name, slot_time or now)
     path = draft_path(newsletter.drafts_dir, name, slot)
     draft = load_draft(path) if use_draft else None

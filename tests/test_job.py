@@ -110,3 +110,23 @@ def test_preview_uses_the_last_collect_offline(tmp_path: Path, demo_site: Path, 
     prepared = asyncio.run(job.preview(config, "weekly", offline, store, NOW))
     assert prepared.rendered is not None and "using the articles collected" in prepared.note
     assert len(prepared.collection.articles) == len(found.articles) == 11  # type: ignore[attr-defined]
+
+
+def test_an_empty_issue_goes_out_only_when_skip_if_empty_is_off(
+    tmp_path: Path, demo_site: Path, store: Store
+) -> None:
+    config = _project(tmp_path, demo_site, store)
+    run_at(config, store, tmp_path / "outbox", NOW)
+    quiet = NOW + timedelta(days=1)
+    assert run_at(config, store, tmp_path / "outbox", quiet).delivery is None
+    path = Path(config.path)
+    path.write_text(
+        path.read_text().replace(
+            'timezone = "America/New_York"', 'timezone = "America/New_York"\nskip_if_empty = false'
+        )
+    )
+    sent = run_at(load_config(path), store, tmp_path / "outbox", quiet)
+    assert sent.delivery is not None and sent.delivery.sent == 1
+    stored = store.issues.get(sent.issue_id)
+    assert stored is not None and stored.subject == "The Meridian Weekly"
+    assert "Nothing new was published" in stored.html and "Nothing new was published" in stored.text

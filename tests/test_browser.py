@@ -16,19 +16,10 @@ from urllib.parse import urlsplit
 import feedparser
 import httpx
 import pytest
+from chromium import launch
 from conftest import demo_builder, write_config
-from playwright.sync_api import Browser, Frame, Page, Playwright, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Frame, Page, Route, expect, sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TEASER = Path("templates") / "partials" / "teaser.mjml.j2"
 
 
@@ -75,17 +66,8 @@ def server(project: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests drive Debian's Chromium. "
-            "Install it with `apt-get install -y chromium` (.ci/run does)."
-        )
     with sync_playwright() as playwright:
-        yield _launch(playwright)
-
-
-def _launch(playwright: Playwright) -> Browser:
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield launch(playwright)
 
 
 def _loopback_only(route: Route) -> None:

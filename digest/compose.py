@@ -46,10 +46,13 @@ def compose(
         issue = replace(issue, intro=draft.intro)
     if draft and draft.subject:
         return replace(issue, subject=draft.subject)
-    if not issue.sections:
-        # skip_if_empty = false and nothing new: the subject template usually names the lead.
+    try:
+        return replace(issue, subject=render_subject(newsletter.subject, newsletter, issue))
+    except TemplateError:
+        if issue.sections:
+            raise
+        # skip_if_empty = false and nothing new: a subject that names the lead has none to name.
         return replace(issue, subject=newsletter.title)
-    return replace(issue, subject=render_subject(newsletter.subject, newsletter, issue))
 
 
 def group_sections(teasers: Sequence[Teaser], order: Sequence[str] = ()) -> tuple[Section, ...]:

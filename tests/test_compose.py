@@ -119,9 +119,16 @@ def test_syntax_error_in_the_subject_is_a_template_error_naming_the_subject() ->
     assert "syntax" in caught.value.reason
 
 
-def test_subject_naming_the_lead_of_an_empty_issue_is_a_template_error() -> None:
+def test_subject_naming_the_lead_of_an_empty_issue_falls_back_to_the_title() -> None:
+    # An empty issue goes out only with skip_if_empty = false; there is no lead for the subject to name.
+    issue = compose("weekly", newsletter(), [], "id", NOW)
+
+    assert issue.subject == newsletter().title
+
+
+def test_subject_template_error_in_an_issue_with_articles_is_reported() -> None:
     with pytest.raises(TemplateError) as caught:
-        compose("weekly", newsletter(), [], "id", NOW)
+        compose("weekly", newsletter(subject="{{ issue.leed.title }}"), [teaser(0)], "id", NOW)
 
     assert caught.value.template == "subject"
 

@@ -3,7 +3,7 @@
 Side by side in one run: digest's collect (one async client, per-host limits, pages extracted as
 they arrive) against the sequential way (feedparser.parse(url), then one page after another).
 Each feed lives on its own loopback host (127.0.0.1 … 127.0.0.10), as ten sites would.
-Budget (DESIGN.md): ≤ 3 s, ≥ 10x faster than sequential.
+Budget: ≤ 3 s, ≥ 10x faster than sequential.
 
     python bench/collect.py [--feeds 10] [--items 20] [--latency 0.1] [--json]
 """

@@ -1,6 +1,6 @@
 """Evaluation: parse real feeds and compare items with rss-parser's expected output.
 
-    python bench/feeds_realworld.py ../shared/realworld/feeds [--json] [-v]
+    python bench/feeds_realworld.py FEEDS_DIR [--json] [-v]
 
 Every feed under DIR is parsed with digest's feed reader. For rss-parser's feeds, each item's title,
 link (compared as canonical URLs) and date are compared with ``test/output/<name>.json``. Every
@@ -128,7 +128,7 @@ def _compare(
 def main() -> None:
     """Run the evaluation and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dir", type=Path, help="the realworld feeds folder")
+    parser.add_argument("dir", type=Path, help="a folder of real-world feeds with expected parses")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every difference")
     args = parser.parse_args()

@@ -6,7 +6,7 @@ the identical MJML string (both without comments). JS mjml runs in one long-live
 compiles the document 50 times untimed (V8 warm-up), then ``--repeat`` times, so node's start-up is
 not counted; it is installed with npm on first use into ``<tempdir>/digest-bench-mjml`` and reused
 from there. Without node or npm, or if the install fails, the JS figures are null.
-Budgets (DESIGN.md): issue ≤ 20 ms, personalization ≥ 50,000 messages/s, ≥ 20x faster than JS mjml.
+Budgets: issue ≤ 20 ms, personalization ≥ 50,000 messages/s, ≥ 20x faster than JS mjml.
 ``issue_ms`` is digest.render.render end to end; ``jinja_ms``, ``mrml_ms`` and ``text_ms`` are its
 stages timed alone with warm templates, and ``other_ms`` is the rest (environment set-up, template
 compilation, lint).

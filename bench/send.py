@@ -13,7 +13,7 @@ after ``--latency`` (20 ms). Three ways to send the same list, in one run:
 With ``--million`` the digest send is repeated for 1,000,000 subscribers in another subprocess, to
 show that memory stays flat as the list grows. The issue is a real 10-article digest (MJML
 compiled once; about 38 KB of HTML and text per message).
-Budgets (DESIGN.md, issue #7): ≤ 20 s and ≤ 200 MB for 100,000; ≥ 10x the SDK way; within 1.5x of the
+Budgets: ≤ 20 s and ≤ 200 MB for 100,000; ≥ 10x the SDK way; within 1.5x of the
 floor; peak RSS at 1,000,000 within 1.3x of the 100,000 run.
 
     python bench/send.py [--recipients 100000] [--latency 0.02] [--million] [--json]

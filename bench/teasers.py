@@ -1,6 +1,6 @@
 """Evaluation: digest's "keep reading" teasers on Readability's real-world test pages.
 
-    python bench/teasers.py ../shared/realworld/pages/mozilla-readability/test/test-pages [--json] [-v]
+    python bench/teasers.py PAGES_DIR [--json] [-v]     (folders NAME/source.html + NAME/expected.html)
 
 Each page folder holds source.html (the captured page), expected.html (Readability's article) and
 expected-metadata.json. The teaser is written exactly as `digest teaser` writes it: extract_page,

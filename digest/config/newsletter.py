@@ -1,0 +1,212 @@
+"""Config tables of a newsletter: its sources, fetching, teasers, sections, schedule and look."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from email.utils import parseaddr
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from digest.config.base import _is_url, _Model, _resolve_path
+from digest.schedule import Schedule, parse_duration, parse_schedule
+
+
+class MirrorConfig(_Model):
+    """Read every URL under ``url`` from the local folder ``dir`` instead of the network."""
+
+    url: str
+    dir: str
+
+    _paths = field_validator("dir")(_resolve_path)
+
+    @field_validator("url")
+    @classmethod
+    def _base(cls, value: str) -> str:
+        if not _is_url(value):
+            raise ValueError(f"must be an absolute http(s) URL, got '{value}'")
+        return value.rstrip("/") + "/"
+
+
+class SourceConfig(_Model):
+    """One feed (RSS, Atom or JSON Feed) by URL or path."""
+
+    url: str
+    pages: bool = False
+    mirror: MirrorConfig | None = None
+    section: str = ""
+    include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _rules(cls, rules: list[str]) -> list[str]:
+        for rule in rules:
+            kind, _, value = rule.partition(":")
+            if kind not in ("category", "url") or not value.strip():
+                raise ValueError(
+                    f"'{rule}' is not a filter; write 'category:NAME' or 'url:PATTERN' (* matches anything)"
+                )
+        return rules
+
+    @field_validator("url")
+    @classmethod
+    def _url_or_path(cls, value: str, info: ValidationInfo) -> str:
+        if not value.strip():
+            raise ValueError("must be a feed URL or a path, not empty")
+        scheme = urlsplit(value).scheme
+        if scheme and len(scheme) > 1 and scheme not in ("http", "https"):
+            raise ValueError(f"scheme '{scheme}' is not supported (use http, https or a path)")
+        return _resolve_path(value, info)
+
+
+class FetchConfig(_Model):
+    """How feeds and pages are fetched: politely, in parallel, within limits."""
+
+    concurrency: Annotated[int, Field(ge=1, le=256)] = 32
+    per_host: Annotated[int, Field(ge=1, le=64)] = 8
+    timeout: Annotated[float, Field(gt=0, le=300)] = 20.0
+    max_redirects: Annotated[int, Field(ge=0, le=20)] = 5
+    max_bytes: Annotated[int, Field(ge=1024)] = 5 * 1024 * 1024
+
+
+class LintConfig(_Model):
+    """Limits the rendered email is checked against before every send."""
+
+    warn_kb: Annotated[int, Field(ge=1)] = 90
+    max_kb: Annotated[int, Field(ge=1)] = 102  # Gmail clips messages past about 102 KB of HTML
+    max_subject: Annotated[int, Field(ge=10)] = 78
+    clip_budget: bool = True  # shorten the issue to fit max_kb instead of refusing to send
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LintConfig:
+        if self.warn_kb > self.max_kb:
+            raise ValueError(f"warn_kb ({self.warn_kb}) exceeds max_kb ({self.max_kb})")
+        return self
+
+
+class TeaserConfig(_Model):
+    """How long a teaser's lede may be and what its link says."""
+
+    min_words: Annotated[int, Field(ge=1)] = 40
+    max_words: Annotated[int, Field(ge=10)] = 120
+    keep_reading: str = "keep reading"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TeaserConfig:
+        if self.min_words > self.max_words:
+            raise ValueError(f"min_words ({self.min_words}) exceeds max_words ({self.max_words})")
+        return self
+
+
+class SectionsConfig(_Model):
+    """How teasers are grouped: names mapped, an order, a rule by URL path, a default."""
+
+    order: list[str] = Field(default_factory=list)
+    rename: dict[str, str] = Field(default_factory=dict)
+    from_url: dict[str, str] = Field(default_factory=dict)
+    default: str = "More"
+
+    def name_for(self, section: str, url: str) -> str:
+        """The section a teaser is shown under: its own (renamed), else by URL path, else the default."""
+        if section:
+            renamed = {k.casefold(): v for k, v in self.rename.items()}
+            return renamed.get(section.casefold(), section)
+        path = urlsplit(url).path
+        for fragment, name in self.from_url.items():
+            if fragment in path:
+                return name
+        return self.default
+
+
+class NewsletterConfig(_Model):
+    """One newsletter: who it is from, which list gets it, its sources and its schedule."""
+
+    title: str
+    sender: str = Field(alias="from")
+    list_name: str = Field(alias="list")
+    postal_address: str
+    send_at: str = "fri 09:00"
+    timezone: str = "UTC"
+    window_days: Annotated[int, Field(ge=1, le=366)] = 7
+    max_articles: Annotated[int, Field(ge=1, le=200)] = 15
+    subject: str = "{{ newsletter.title }}: {{ issue.lead.title }}"
+    intro: str = ""
+    sources: Annotated[list[SourceConfig], Field(min_length=1)]
+    teaser: TeaserConfig = TeaserConfig()
+    sections: SectionsConfig = SectionsConfig()
+    drafts_dir: str = "drafts"
+    templates: str = ""  # a folder whose files override single default templates
+    max_lateness: str = "6h"  # after downtime, a later send is skipped and reported
+    draft_ahead: str = ""  # e.g. "24h": build the draft and a preview that long before the send
+    approval: Literal["none", "required"] = "none"
+    skip_if_empty: bool = True
+
+    _drafts = field_validator("drafts_dir", "templates")(_resolve_path)
+
+    @field_validator("send_at")
+    @classmethod
+    def _send_at(cls, value: str) -> str:
+        parse_schedule(value, "UTC")  # the syntax; the zone is checked on its own key
+        return value
+
+    @field_validator("max_lateness", "draft_ahead")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        if value:
+            parse_duration(value)
+        return value
+
+    @property
+    def schedule(self) -> Schedule:
+        """When this newsletter goes out."""
+        return parse_schedule(self.send_at, self.timezone)
+
+    @property
+    def lateness(self) -> timedelta:
+        """How late a send may still go out after downtime."""
+        return parse_duration(self.max_lateness)
+
+    @field_validator("sender")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        _, address = parseaddr(value)
+        if "@" not in address:
+            raise ValueError(f"'{value}' is not an address like 'Name <newsletter@example.org>'")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder: OSError
+            raise ValueError(f"'{value}' is not an IANA time zone such as 'Europe/Paris'") from None
+        return value
+
+
+class ThemeConfig(_Model):
+    """The look of the email that editors can change without touching MJML."""
+
+    brand_color: str = "#1d3557"
+    accent_color: str = "#e63946"
+    text_color: str = "#222222"
+    background_color: str = "#f4f1ea"
+    font_family: str = "Georgia, 'Times New Roman', serif"
+    logo_url: str = ""
+    width: Annotated[int, Field(ge=320, le=900)] = 600
+
+    @field_validator("brand_color", "accent_color", "text_color", "background_color")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", value):
+            raise ValueError(f"'{value}' is not a colour like '#1d3557'")
+        return value

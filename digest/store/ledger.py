@@ -22,10 +22,8 @@ from sqlalchemy import (
     case,
     delete,
     func,
-    inspect,
     literal,
     select,
-    text,
     update,
 )
 
@@ -35,11 +33,6 @@ from digest.store.sql import insert_ignoring_duplicates, utc
 
 PENDING, IN_FLIGHT = DeliveryStatus.PENDING.value, DeliveryStatus.IN_FLIGHT.value
 SENT, FAILED = DeliveryStatus.SENT.value, DeliveryStatus.FAILED.value
-_ADDED_COLUMNS = {
-    "batch_key": "VARCHAR(64) NOT NULL DEFAULT ''",
-    "claimed_at": "TIMESTAMP WITH TIME ZONE",
-    "sent_at": "TIMESTAMP WITH TIME ZONE",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +83,6 @@ class Ledger:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        _add_missing_columns(engine)
 
     def enqueue(self, issue_id: str, list_name: str, now: datetime) -> int:
         """Add a pending row for every active subscriber of the list not yet in the ledger."""
@@ -334,16 +326,3 @@ def _by_param(issue_id: str) -> Update:
     return update(deliveries).where(
         deliveries.c.issue_id == issue_id, deliveries.c.subscriber_id == bindparam("s")
     )
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    """Bring a ledger made by an earlier version up to date (create_all adds tables, not columns)."""
-    found = inspect(engine)
-    if not found.has_table("deliveries"):
-        return
-    have = {c["name"] for c in found.get_columns("deliveries")}
-    missing = {name: kind for name, kind in _ADDED_COLUMNS.items() if name not in have}
-    if missing:
-        with engine.begin() as conn:
-            for name, kind in missing.items():
-                conn.execute(text(f"ALTER TABLE deliveries ADD COLUMN {name} {kind}"))

@@ -22,11 +22,16 @@ demo: $(VENV)/.installed
 	@echo "Open preview/preview.html in a browser; the sent messages are the .eml files under outbox/."
 
 ## test: install with the dev extras and run ruff, mypy and pytest
-test: $(VENV)/.installed
+test: $(VENV)/.installed /usr/bin/chromium
 	$(BIN)/ruff check digest tests bench demo/build.py
 	$(BIN)/ruff format --check digest tests bench demo/build.py
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser of its own).
+/usr/bin/chromium:
+	DEBIAN_FRONTEND=noninteractive apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 
 check: test
 

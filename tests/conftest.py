@@ -7,6 +7,7 @@ import ipaddress
 import os
 import shutil
 import socket
+import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -39,6 +40,22 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo site (pages, feeds, images) built as of NOW in a temporary folder."""
     out = tmp_path_factory.mktemp("site")
     demo_builder().build(out, NOW)
+    return out
+
+
+def digest(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the digest command in a project folder, as a user does (extra environment variables allowed)."""
+    return subprocess.run(
+        [sys.executable, "-m", "digest", *args], cwd=project, capture_output=True, text=True, timeout=120,
+        env={**os.environ, **env},
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def live_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site built as of the real clock, for tests of commands that read the real clock."""
+    out = tmp_path_factory.mktemp("live-site")
+    demo_builder().build(out, datetime.now(UTC))
     return out
 
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import uvicorn
 from starlette.requests import Request
@@ -60,25 +61,43 @@ def static(body: bytes | str, status: int = 200, delay: float = 0.0, **headers: 
     return handle
 
 
-@contextmanager
-def serve(host: str = "127.0.0.1") -> Iterator[Loopback]:
-    """Start a server on a free port of ``host``; stop it when the block ends."""
+def free_socket(host: str = "127.0.0.1") -> socket.socket:
+    """A socket bound to a free port of ``host``."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, 0))
-    server_state = Loopback(f"http://{host}:{sock.getsockname()[1]}")
+    return sock
+
+
+def quiet_server(app: Any, log_level: str = "error") -> uvicorn.Server:
+    """A uvicorn server for a test app: no lifespan, no websockets, no access log."""
     config = uvicorn.Config(
-        server_state.app, log_level="error", lifespan="off", ws="none", access_log=False, interface="asgi3"
+        app, log_level=log_level, lifespan="off", ws="none", access_log=False, interface="asgi3"
     )
-    server = uvicorn.Server(config)
+    return uvicorn.Server(config)
+
+
+@contextmanager
+def running(app: Any, sock: socket.socket, log_level: str = "error") -> Iterator[None]:
+    """Serve an ASGI app on ``sock`` in a thread for the block; stop it afterwards."""
+    server = quiet_server(app, log_level)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.01)
     try:
-        yield server_state
+        yield
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@contextmanager
+def serve(host: str = "127.0.0.1") -> Iterator[Loopback]:
+    """Start a server on a free port of ``host``; stop it when the block ends."""
+    sock = free_socket(host)
+    server_state = Loopback(f"http://{host}:{sock.getsockname()[1]}")
+    with running(server_state.app, sock):
+        yield server_state

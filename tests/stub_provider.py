@@ -28,7 +28,7 @@ from typing import Any
 
 import httpx
 import orjson
-import uvicorn
+from loopback import free_socket, quiet_server, running
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -216,47 +216,23 @@ class App:
         return await handler(self.stub, request, await request.body())
 
 
-def _socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
-def _server(stub: Stub) -> uvicorn.Server:
-    config = uvicorn.Config(
-        App(stub), log_level="critical", lifespan="off", ws="none", access_log=False, interface="asgi3"
-    )
-    return uvicorn.Server(config)
-
-
 @contextmanager
 def serve(faults: Faults | None = None, **settings: Any) -> Iterator[Stub]:
     """Run the stub in a thread of this process for the block; yields its live state."""
     faults = faults or Faults()
-    sock = _socket()
+    sock = free_socket()
     stub = Stub(
         f"http://127.0.0.1:{sock.getsockname()[1]}", faults, rng=random.Random(faults.seed), **settings
     )
-    server = _server(stub)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    try:
+    with running(App(stub), sock, log_level="critical"):
         yield stub
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 def _run_in_process(sock: socket.socket, faults: Faults, settings: dict[str, Any]) -> None:
     stub = Stub(
         f"http://127.0.0.1:{sock.getsockname()[1]}", faults, rng=random.Random(faults.seed), **settings
     )
-    _server(stub).run(sockets=[sock])
+    quiet_server(App(stub), "critical").run(sockets=[sock])
 
 
 @dataclass
@@ -278,7 +254,7 @@ class Spawned:
 @contextmanager
 def spawn(faults: Faults | None = None, **settings: Any) -> Iterator[Spawned]:
     """Run the stub in a separate process for the block (the socket is bound here, port 0)."""
-    sock = _socket()
+    sock = free_socket()
     sock.listen(1024)
     context = multiprocessing.get_context("fork")
     process = context.Process(target=_run_in_process, args=(sock, faults or Faults(), settings), daemon=True)

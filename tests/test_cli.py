@@ -4,31 +4,14 @@ from __future__ import annotations
 
 import email
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from email.policy import default
 from pathlib import Path
 
 import pytest
-from conftest import demo_builder, write_config
+from conftest import digest, write_config
 
 CSV = "email,name\nana@example.org,Ana\nnot-an-address,Broken\nbo@example.com,Bo\nANA@example.org,Ana\n"
-
-
-def digest(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the digest command in a project folder."""
-    return subprocess.run(
-        [sys.executable, "-m", "digest", *args], cwd=project, capture_output=True, text=True, timeout=120
-    )
-
-
-@pytest.fixture(scope="module")
-def live_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo site built as of the real clock, since the CLI reads the real clock."""
-    out = tmp_path_factory.mktemp("live-site")
-    demo_builder().build(out, datetime.now(UTC))
-    return out
 
 
 @pytest.fixture

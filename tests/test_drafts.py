@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import NOW, demo_builder, write_config
+from conftest import NOW, demo_builder, digest, write_config
 
 from digest.compose import compose
 from digest.config import NewsletterConfig
@@ -106,12 +104,6 @@ def test_broken_draft_names_its_line(tmp_path: Path) -> None:
 
 def test_missing_draft_is_none(tmp_path: Path) -> None:
     assert load_draft(tmp_path / "none.toml") is None
-
-
-def digest(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "digest", *args], cwd=project, capture_output=True, text=True, timeout=120
-    )
 
 
 def test_draft_command_then_preview_uses_the_edits(tmp_path: Path) -> None:

@@ -9,12 +9,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
-from conftest import NOW, demo_builder, write_config
+from conftest import NOW, digest, write_config
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -161,23 +160,10 @@ def test_a_draft_written_while_serving_is_applied(client: TestClient, demo_confi
 # `digest preview` as a user runs it: a real process, the real clock, so a site built as of now.
 
 
-@pytest.fixture(scope="module")
-def live_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("live-site")
-    demo_builder().build(out, datetime.now(UTC))
-    return out
-
-
 @pytest.fixture
 def project(tmp_path: Path, live_site: Path) -> Path:
     write_config(tmp_path, live_site)
     return tmp_path
-
-
-def digest(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "digest", *args], cwd=project, capture_output=True, text=True, timeout=120
-    )
 
 
 def test_preview_as_a_subscriber_shows_their_address_and_unsubscribe_link(project: Path) -> None:

@@ -3,35 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-from conftest import demo_builder, write_config
+from conftest import digest, write_config
 from stub_provider import TOKEN, serve
 
 from digest.store import open_store
 
 CSV = "email,name\nana@example.org,Ana\nbo@example.com,Bo\n"
-
-
-def digest(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run the digest command in a project folder with extra environment variables."""
-    return subprocess.run(
-        [sys.executable, "-m", "digest", *args], cwd=project, capture_output=True, text=True, timeout=120,
-        env={**os.environ, **env},
-    )  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def live_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo site built as of the real clock, since the CLI reads the real clock."""
-    out = tmp_path_factory.mktemp("send-site")
-    demo_builder().build(out, datetime.now(UTC))
-    return out
 
 
 def project(folder: Path, site: Path, provider: str = "") -> Path:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from digest.collect import Window, collect
+from digest.collect import Reader, Window, collect, reading
 from digest.collect.fetch import Fetcher
 from digest.compose import compose
 from digest.config import Config
@@ -65,15 +65,16 @@ def issue_window(config: Config, name: str, store: Store | None, now: datetime) 
 
 
 async def gather(
-    config: Config, name: str, fetcher: Fetcher, store: Store | None, now: datetime
+    config: Config, name: str, fetcher: Fetcher | Reader, store: Store | None, now: datetime
 ) -> Collection:
     """Collect the next issue's articles: new since the last issue, never sent before."""
     sources = config.newsletters[name].sources
     window = issue_window(config, name, store, now)
+    reader = reading(fetcher)
     if store is None:
-        return await collect(sources, fetcher, window)
+        return await collect(sources, reader.fetcher, window, extract=reader.extract)
     sent = store.issues.sent_articles(name)
-    found = await collect(sources, fetcher, window, sent=sent, seen=store.seen)
+    found = await collect(sources, reader.fetcher, window, sent=sent, seen=store.seen, extract=reader.extract)
     store.collections.save(name, found, now)
     return found
 
@@ -118,7 +119,13 @@ def write_draft(
 
 
 async def preview(
-    config: Config, name: str, fetcher: Fetcher, store: Store | None, now: datetime, *, fetch: bool = False
+    config: Config,
+    name: str,
+    fetcher: Fetcher | Reader,
+    store: Store | None,
+    now: datetime,
+    *,
+    fetch: bool = False,
 ) -> Prepared:
     """The issue from the last collect (offline), or collected now when there is none or when asked.
 
@@ -135,7 +142,8 @@ async def preview(
     if prepared.rendered is not None:
         return prepared
     window = Window(now - timedelta(days=config.newsletters[name].window_days), now)
-    recent = await collect(config.newsletters[name].sources, fetcher, window)
+    reader = reading(fetcher)
+    recent = await collect(config.newsletters[name].sources, reader.fetcher, window, extract=reader.extract)
     again = build(config, name, recent, now)
     note = f"{prepared.note}; previewing the last {config.newsletters[name].window_days} days instead"
     return replace(again, note=note if again.rendered else prepared.note)
@@ -154,7 +162,7 @@ def nothing_new(collection: Collection) -> str:
 async def run(
     config: Config,
     name: str,
-    fetcher: Fetcher,
+    fetcher: Fetcher | Reader,
     store: Store,
     provider: Provider,
     links: Links,

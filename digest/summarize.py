@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
@@ -76,6 +77,11 @@ _BOILERPLATE = _patterns(
         r"|publicité|publicidad)$",
     ),
     ("cookie notice", r"(?i)\bcookies?\b.{0,120}\b(?:agree|consent|accept|experience)\b"),
+    # "Comments that are off-topic will not be approved by the moderator", "Comments are closed."
+    (
+        "comment notice",
+        r"(?i)^(?=.{0,400}$).*\bcomments?\b.{0,200}\b(?:moderat\w*|approved|are closed|have been closed)\b",
+    ),
     (
         "legal notice",
         r"(?i)for your personal,? non-commercial use|\b(?:may|might) (?:earn|receive) (?:a )?(?:small )?"
@@ -96,6 +102,18 @@ _ABBREVIATION_WORDS = (
     "jan feb mar apr jun jul aug sep sept oct nov dec mt ft ave blvd dept est approx fig"
 )
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+# AP-style state abbreviations, matched with their capital ("Calif.", "Ill.") so that "ill." still ends
+# a sentence; a dateline such as "SPRINGFIELD, Ill. (AP) — …" must not split after them.
+_STATE_WORDS = (
+    "Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo Mont "
+    "Neb Nev Okla Ore Pa Tenn Tex Vt Va Wash Wis Wyo"
+)
+_STATES = frozenset(_STATE_WORDS.split())
+# The place and agency that open an agency lede ("SPRINGFIELD, Ill. (AP) — "): no sentence ends inside.
+_DATELINE_HEAD = re.compile(
+    r"^(?:[A-ZÀ-Þ][\w'.\u2019-]*,?\s+){1,6}(?:\([^()]{1,30}\)\s*)?(?:[\u2014\u2013]|--?)\s"
+)
+_ABBREVIATION_REACH = 40  # how far back from a full stop an abbreviation can start
 _CLOSERS = "\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09"
 _OPENERS = "\"'\u201c\u2018\u00ab(\\["
 _FULL_WIDTH_ENDS = "\u3002\uff01\uff1f"  # ideographic full stop, exclamation and question marks
@@ -191,18 +209,32 @@ def boilerplate_reason(text: str) -> str | None:
     letters = [c for c in text if c.isalpha()]
     if letters and all(c.isupper() for c in letters) and len(letters) > 1:
         return "all-caps label"
-    if count_words(text) < _MIN_FRAGMENT_WORDS and (text[:1].islower() or not _FINAL_END.search(text)):
+    if count_words(text) < _MIN_FRAGMENT_WORDS and (
+        text[:1].islower() or not _FINAL_END.search(without_trailing_symbols(text))
+    ):
         return "short fragment"
     return None
 
 
 def to_sentence_end(text: str) -> str:
     """The paragraph up to its last sentence end: a trailing ':', link or emoji goes; '' if none."""
-    text = text.strip()
+    text = without_trailing_symbols(text)
     if _FINAL_END.search(text):
         return text
     ends = sentence_ends(text)
     return text[: ends[-1]] if ends else ""
+
+
+def without_trailing_symbols(text: str) -> str:
+    """The text without the emoji, arrows or other symbols after its last word ("Hi everyone! 👋")."""
+    end = len(text)
+    while end and (text[end - 1].isspace() or unicodedata.category(text[end - 1]) in _SYMBOLS):
+        end -= 1
+    return text[:end]
+
+
+# Symbols, modifiers, variation selectors and joiners: what emoji sequences are made of.
+_SYMBOLS = frozenset({"So", "Sk", "Sm", "Mn", "Me", "Cf"})
 
 
 def _echoes(text: str, other: str) -> bool:
@@ -248,18 +280,37 @@ def pick_lede(paragraphs: Sequence[str], min_words: int, max_words: int) -> tupl
 
 
 def cut_at_sentence(text: str, max_words: int) -> str:
-    """The longest run of whole sentences within max_words (at least one sentence), plus '…'."""
-    best = None
+    """The longest run of whole sentences within max_words (at least one sentence), plus '…'.
+
+    One pass with running word and bracket counts, so that a huge paragraph costs linear time.
+    """
+    best = first = unbalanced = None
+    words, previous = 0, 0
+    counts = Counter[str]()
     for end in sentence_ends(text):
-        head = text[:end]
-        if count_words(head) > max_words:
+        segment = text[previous:end]
+        words += count_words(segment)
+        counts.update(c for c in segment if c in _PAIR_CHARS)
+        previous = end
+        if words > max_words and (best is not None or unbalanced is not None):
             break
-        if _balanced(head):
-            best = head
-    if best is None:
-        ends = [end for end in sentence_ends(text) if _balanced(text[:end])]
-        best = text[: ends[0]] if ends else text
-    return best if best == text else f"{best} {ELLIPSIS}"
+        if not _balanced_counts(counts):
+            unbalanced = end if words <= max_words else unbalanced
+        elif words <= max_words:
+            best = end
+        else:
+            first = end
+            break
+    # A quote that never closes leaves no balanced cut: a sentence end within budget beats the whole text.
+    cut = next((c for c in (best, first, unbalanced) if c is not None), None)
+    return f"{text[:cut]} {ELLIPSIS}" if cut is not None else text
+
+
+_PAIR_CHARS = frozenset("".join(a + b for a, b in _PAIRS) + '"')
+
+
+def _balanced_counts(counts: Counter[str]) -> bool:
+    return all(counts[a] == counts[b] for a, b in _PAIRS) and counts['"'] % 2 == 0
 
 
 def sentence_ends(text: str) -> list[int]:
@@ -269,7 +320,8 @@ def sentence_ends(text: str) -> list[int]:
     a full stop before anything but a capital letter, a digit or a letter of a script without case.
     """
     ends = []
-    for match in _SENTENCE_END.finditer(text):
+    head = _DATELINE_HEAD.match(text)
+    for match in _SENTENCE_END.finditer(text, head.end() if head else 0):
         following = match.group(1)
         if following and not (following.isdigit() or (following.isalpha() and not following.islower())):
             continue
@@ -280,17 +332,18 @@ def sentence_ends(text: str) -> list[int]:
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"([\w.]+)$", text[:dot])
-    if not word:
+    """Whether the word before this full stop is an abbreviation, initial or dotted short form.
+
+    It looks back a bounded distance, so that splitting a long text stays linear.
+    """
+    start = dot
+    while start > max(0, dot - _ABBREVIATION_REACH) and (
+        text[start - 1].isalnum() or text[start - 1] in "._"
+    ):
+        start -= 1
+    token = text[start:dot]
+    if not token:
         return False
-    token = word.group(1)
     if "." in token:  # U.S., e.g., a.m.
         return True
-    return token.lower() in _ABBREVIATIONS or (len(token) == 1 and token.isupper())
-
-
-def _balanced(text: str) -> bool:
-    """No dangling quote or parenthesis at the cut."""
-    if any(text.count(a) != text.count(b) for a, b in _PAIRS):
-        return False
-    return text.count('"') % 2 == 0
+    return token.lower() in _ABBREVIATIONS or token in _STATES or (len(token) == 1 and token.isupper())

@@ -17,6 +17,7 @@ from digest.collect import Window, collect
 from digest.collect.canonical import canonical_url
 from digest.collect.feeds import parse_feed
 from digest.collect.fetch import Fetched, Fetcher
+from digest.collect.images import clean_credit
 from digest.collect.pages import extract_page
 from digest.config import MirrorConfig, SourceConfig
 from digest.errors import SourceError
@@ -403,8 +404,12 @@ def test_feed_entry_linking_to_a_local_file_is_not_read(tmp_path: Path) -> None:
 
     articles, problems = read_source(SourceConfig(url=str(feed), pages=False), fetcher(), NOW)
 
-    # Links that are not web addresses never become articles, so no page is ever read from them.
-    assert [a.title for a in articles] == ["Fine"]
+    # Links that are not web addresses never become articles, so no page is ever read from them;
+    # a relative link resolves against the feed's own web address, never against the folder it is in.
+    assert [(a.title, a.url) for a in articles] == [
+        ("Relative", "https://news.example/secret.html"),
+        ("Fine", "https://news.example/fine"),
+    ]
     assert problems == []
 
 
@@ -566,7 +571,7 @@ def test_demo_page_credit_is_found_in_the_caption_or_as_a_credit_paragraph(
 ) -> None:
     page = demo_page(demo_site, slug)
 
-    assert page.image_credit == DEMO_ARTICLES[slug]["credit"]
+    assert page.image_credit == clean_credit(DEMO_ARTICLES[slug]["credit"])  # the label is the template's
     assert page.image_caption == DEMO_ARTICLES[slug]["caption"]
     assert page.image_credit not in page.image_caption
 
@@ -615,7 +620,7 @@ def test_collecting_the_demo_through_the_mirror_enriches_every_article(demo_site
         assert article.section == expected["section"]
         assert article.paragraphs
         assert expected["paragraphs"][0] in article.paragraphs
-        assert article.image_credit == expected.get("credit", "")
+        assert article.image_credit == clean_credit(expected.get("credit", ""))
         assert article.summary == expected["dek"]
         if expected.get("image"):
             assert article.image_url.startswith("https://")

@@ -186,7 +186,7 @@ def test_credit_line_after_the_figure_is_the_image_credit() -> None:
 
     result = extract_page(html, URL)
 
-    assert result.image_credit == "Top image credit: Jane Doe"
+    assert result.image_credit == "Jane Doe"  # the label is the template's (credit_label)
     assert all("Jane Doe" not in p for p in result.paragraphs)
 
 

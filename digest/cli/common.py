@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
+from digest.collect import Reader
 from digest.collect.fetch import FeedCache, Fetcher, http_client
 from digest.config import DEFAULT_CONFIG, Config, FetchConfig, MirrorConfig
 from digest.errors import ConfigError
@@ -56,10 +57,15 @@ def store_for(config: Config) -> Iterator[Store]:
         store.close()
 
 
-def fetching(config: Config, store: Store | None, work: Callable[[Fetcher], Awaitable[T]]) -> T:
-    """Run async work with the config's fetch settings and mirrors, and the store's feed cache."""
+def fetching(config: Config, store: Store | None, work: Callable[[Reader], Awaitable[T]]) -> T:
+    """Run async work with the config's fetch settings, mirrors and feed cache; pages parse in a pool."""
+    from digest.collect.pool import PagePool
+
     mirrors = [s.mirror for n in config.newsletters.values() for s in n.sources if s.mirror]
-    return fetch_with(config.fetch, mirrors, store.feeds if store else None, work)
+    with PagePool() as pages:
+        return fetch_with(
+            config.fetch, mirrors, store.feeds if store else None, lambda f: work(Reader(f, pages))
+        )
 
 
 def fetch_with(

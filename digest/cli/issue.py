@@ -25,7 +25,8 @@ from digest.cli.common import (
     signing_secret,
     store_for,
 )
-from digest.collect import read_feed
+from digest.collect import Reader
+from digest.collect.feeds import FeedReport, read_entries
 from digest.collect.fetch import Fetcher
 from digest.config import Config, FetchConfig, SourceConfig, load_config
 from digest.errors import DigestError, SourceError
@@ -183,7 +184,7 @@ def draft(config_path: str, newsletter: str | None, force: bool) -> None:
     name, _ = config.newsletter(newsletter)
     now = now_utc()
 
-    async def prepare(fetcher: Fetcher) -> job.Prepared:
+    async def prepare(fetcher: Reader) -> job.Prepared:
         return job.build(
             config, name, await job.gather(config, name, fetcher, store, now), now, use_draft=False
         )
@@ -272,16 +273,27 @@ def feed(config_path: str, location: str, mirror: tuple[str, str] | None, as_jso
         config = load_config(config_path)
         settings = config.fetch
         mirrors += [s.mirror for n in config.newsletters.values() for s in n.sources if s.mirror]
-    articles, problem = fetch_with(settings, mirrors, None, lambda f: read_feed(source, f, now_utc()))
-    if problem:
-        raise SourceError(problem.source, problem.reason, "check the address, or open it in a browser")
+    report = fetch_with(settings, mirrors, None, lambda f: _read_one_feed(source.url, f))
     if as_json:
-        click.echo(json.dumps([article_json(a) for a in articles], indent=2))
+        items = [article_json(a) for a in report.articles]
+        click.echo(json.dumps({"items": items, "skipped": [asdict(s) for s in report.skipped]}, indent=2))
         return
-    for article in articles:
+    for article in report.articles:
         when = f"{article.published:%Y-%m-%d %H:%M}" if article.dated else "(no date)       "
         out.print(f"{when}  {article.section or '-':<12} {article.title}\n      {article.url}")
-    out.print(f"{len(articles)} items in {location}")
+    out.print(f"{len(report.articles)} items in {location}")
+    if report.skipped:
+        out.print(f"Skipped {len(report.skipped)} entries:")
+        for skipped in report.skipped:
+            out.print(f"  {skipped.title or '(no title)'}: {skipped.reason}")
+
+
+async def _read_one_feed(location: str, fetcher: Fetcher) -> FeedReport:
+    """The feed's items and the entries it had to skip; a broken feed is an error with a hint."""
+    try:
+        return read_entries(await fetcher.feed(location), location, now_utc())
+    except SourceError as exc:
+        raise SourceError(exc.source, exc.reason, "check the address, or open it in a browser") from None
 
 
 def article_json(article: Article) -> dict[str, Any]:

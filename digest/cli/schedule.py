@@ -23,7 +23,7 @@ from digest.cli.common import (
     out,
     store_for,
 )
-from digest.collect.fetch import Fetcher
+from digest.collect import Reader
 from digest.config import Config, load_config
 from digest.errors import DigestError
 from digest.personalize import Template
@@ -104,7 +104,7 @@ def _send(config: Config, name: str, slot: datetime) -> str:
 def _draft(config: Config, name: str, slot: datetime) -> str:
     now = now_utc()
 
-    async def prepare(fetcher: Fetcher) -> job.Prepared:
+    async def prepare(fetcher: Reader) -> job.Prepared:
         found = await job.gather(config, name, fetcher, store, now)
         return job.build(config, name, found, now, use_draft=False, slot_time=slot)
 

@@ -17,9 +17,13 @@ from digest.config import SourceConfig
 from digest.errors import SourceError
 from digest.models import Article, Collection, Problem, Skipped
 
-__all__ = ["SeenLog", "Window", "collect", "read_feed"]
+__all__ = ["Extractor", "Reader", "SeenLog", "Window", "collect", "inline", "read_feed", "reading"]
 
 Extractor = Callable[[bytes, str], Awaitable[PageInfo]]
+
+# Pages downloaded and not yet parsed are held in memory: past this many, page downloads wait for
+# parsing to catch up. Above the fetcher's 32 requests in flight, so downloads alone never wait on it.
+PAGES_IN_HAND = 64
 
 
 class SeenLog(Protocol):
@@ -41,8 +45,22 @@ class Window:
         return self.start < moment <= self.end
 
 
-async def _inline(body: bytes, url: str) -> PageInfo:
+async def inline(body: bytes, url: str) -> PageInfo:
+    """Parse a page on the event loop: for tests and one-page commands, where nothing waits on it."""
     return extract_page(body, url)
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """How a run reads its sources: its fetcher, and where article pages are parsed."""
+
+    fetcher: Fetcher
+    extract: Extractor = inline
+
+
+def reading(source: Fetcher | Reader) -> Reader:
+    """A Reader for either; a bare Fetcher parses pages inline."""
+    return source if isinstance(source, Reader) else Reader(source)
 
 
 async def collect(
@@ -52,14 +70,17 @@ async def collect(
     *,
     sent: Mapping[str, str] | None = None,
     seen: SeenLog | None = None,
-    extract: Extractor = _inline,
+    extract: Extractor = inline,
 ) -> Collection:
     """Gather the new articles published inside ``window`` from every source, newest first."""
     read = await asyncio.gather(*(read_feed(s, fetcher, window.end) for s in sources))
     problems = [p for _, p in read if p]
     picker = _Picker(window, sent or {}, seen, window.end)
     candidates = [(s, a) for s, (found, _) in zip(sources, read, strict=True) for a in picker.pick(s, found)]
-    enriched = await asyncio.gather(*(_with_page(s, a, fetcher, extract) for s, a in candidates))
+    in_hand = asyncio.Semaphore(PAGES_IN_HAND)
+    enriched = await asyncio.gather(
+        *(_with_page(s, a, Reader(fetcher, extract), in_hand) for s, a in candidates)
+    )
     articles = []
     for (_, original), (article, problem) in zip(candidates, enriched, strict=True):
         if problem:
@@ -135,18 +156,29 @@ class _Picker:
 
 
 async def _with_page(
-    source: SourceConfig, article: Article, fetcher: Fetcher, extract: Extractor
+    source: SourceConfig, article: Article, reader: Reader, in_hand: asyncio.Semaphore
 ) -> tuple[Article, Problem | None]:
     problem = None
     if source.pages:
-        try:
-            fetched = await fetcher.url(article.url)
-            article = merge_page(article, await extract(fetched.body, fetched.url))
-        except SourceError as exc:
-            problem = Problem(article.url, f"page not read, using the feed's text: {exc.reason}")
+        async with in_hand:
+            article, problem = await _read_page(article, reader)
     if source.section:
         article = replace(article, section=source.section)
     return article, problem
+
+
+async def _read_page(article: Article, reader: Reader) -> tuple[Article, Problem | None]:
+    """The article enriched by its page; a page that cannot be fetched or parsed leaves the feed's text."""
+    try:
+        fetched = await reader.fetcher.url(article.url)
+    except SourceError as exc:
+        return article, Problem(article.url, f"page not read, using the feed's text: {exc.reason}")
+    try:
+        page = await reader.extract(fetched.body, fetched.url)
+    except Exception as exc:  # a parser bug or a dead worker costs this article its page, not the issue
+        reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
+        return article, Problem(article.url, f"page not parsed, using the feed's text: {reason}")
+    return merge_page(article, page), None
 
 
 def merge_page(article: Article, page: PageInfo) -> Article:

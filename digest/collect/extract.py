@@ -35,6 +35,11 @@ _FURNITURE = re.compile(
     rf"(?:{_FURNITURE_WORDS})|(?:^|[\s_-])(?:{_FURNITURE_TOKENS})(?:$|[\s_-])", re.IGNORECASE
 )
 _FURNITURE_TAGS = ("figure", "figcaption", "picture", "aside", "nav", "footer", "form", "dialog", "button")
+# What data-gu-name="standfirst", data-qa="subheadline" or itemprop="description" say: the summary
+# line under a headline, named where the class names are hashed.
+_DEK_MARK = re.compile(
+    r"(?i)\b(?:standfirst|dek|sub-?headline|subtitle|description|summary|byline|caption)\b"
+)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # Elements whose text runs into the next block's text unless a space separates them.
 _BLOCK_TAGS = "address blockquote br dd div dl dt h1 h2 h3 h4 h5 h6 hr li lb ol p section td th tr ul"
@@ -108,11 +113,18 @@ def _is_furniture(node: lxml.html.HtmlElement) -> bool:
 
 
 def _named_furniture(node: lxml.html.HtmlElement) -> bool:
-    """Furniture by class, id or aria-hidden: marks that some sites also put on the article itself."""
+    """Furniture by class, id, a data- attribute or aria-hidden: marks some sites also put on the article."""
     if node.tag in ("html", "body", "main", "article"):
         return False
+    if node.get("aria-hidden") == "true" or _DEK_MARK.search(_data_names(node)):
+        return True
     names = f"{node.get('class', '')} {node.get('id', '')}".strip()
-    return node.get("aria-hidden") == "true" or (bool(names) and bool(_FURNITURE.search(names)))
+    return bool(names) and bool(_FURNITURE.search(names))
+
+
+def _data_names(node: lxml.html.HtmlElement) -> str:
+    """data- attribute and itemprop values: where sites with hashed class names say what a block is."""
+    return " ".join(v for k, v in node.attrib.items() if k.startswith("data-") or k == "itemprop")
 
 
 def _is_image_box(node: lxml.html.HtmlElement) -> bool:
@@ -164,7 +176,7 @@ def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement) -> tup
     nodes: dict[str, lxml.html.HtmlElement] = {}
     for node in doc.iter("p"):
         nodes.setdefault(block_text(node), node)
-    filled: list[str] = []
+    filled: list[str] = _skipped_before(nodes.get(found[0])) if found else []
     previous = None
     for text in found:
         node = nodes.get(text)
@@ -173,6 +185,28 @@ def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement) -> tup
         filled.append(text)
         previous = node
     return tuple(filled)
+
+
+def _skipped_before(first: lxml.html.HtmlElement | None) -> list[str]:
+    """Body paragraphs right before the first one trafilatura kept, in the same parent.
+
+    It sometimes starts the article one paragraph late (a lede that opens with a link or a bold
+    run). Only the run of full paragraphs directly before it comes back: each must be a sentence of
+    some length, so that a label or a date line above the body stays out.
+    """
+    if first is None:
+        return []
+    run: list[str] = []
+    for sibling in first.itersiblings(preceding=True):
+        text = block_text(sibling) if sibling.tag == "p" else ""
+        if not _RESTORABLE.search(text) or len(text.split()) < _RESTORE_MIN_WORDS:
+            break
+        run.insert(0, text)
+    return run
+
+
+_RESTORABLE = re.compile("[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\\]]*$")
+_RESTORE_MIN_WORDS = 15
 
 
 def _between(first: lxml.html.HtmlElement, last: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:

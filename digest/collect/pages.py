@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
 from digest.collect.canonical import canonical_url
 from digest.collect.extract import body_paragraphs, parse_html, strip_furniture
+from digest.collect.images import lead_image
 from digest.collect.text import squash
 from digest.models import Article
 
-# Some sites print the bare word before the name: "Credit Jane Doe/Agency".
-_CREDIT_WORD = re.compile(r"^credits?\b\s*:?\s*", re.IGNORECASE)
-_IMAGE_BOX = re.compile(r"caption|figure|photo|image|media|gallery", re.IGNORECASE)
-_CREDIT_TEXT = re.compile(
-    r"^(?:top\s+)?(?:image|photo|picture|illustration)?\s*(?:credit|photograph|photo)s?\s*:",
-    re.IGNORECASE,
+# Between a headline and the site's name in a <title>: " | ", " - ", " — ", a full-width bar, ":", "_".
+_TITLE_SEPARATORS = re.compile(
+    r"\s+[|\-\u2013\u2014:\u00b7]{1,2}\s+|\s*[\uff5c|_]\s*|(?<=[^\x00-\x7f]):|(?<=\w):\s+"
 )
+_HOST_NOISE = frozenset(["www", "com", "co", "net", "org", "news", "html", "jp", "uk", "de", "fr", "info"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,17 +43,16 @@ def extract_page(html: bytes | str, url: str) -> PageInfo:
     doc = parse_html(html)
     if doc is None:
         return PageInfo()
-    image_url, image_alt = _lead_image(doc, url)
-    caption, credit = _caption_and_credit(doc)
+    image = lead_image(doc, url)
     info = PageInfo(
         canonical=_link(doc, "canonical", url),
-        title=_meta(doc, "og:title") or squash(doc.findtext(".//title") or ""),
+        title=headline(doc, url),
         author=_meta(doc, "author"),
         section=_meta(doc, "article:section"),
-        image_url=image_url,
-        image_alt=image_alt,
-        image_caption=caption,
-        image_credit=credit,
+        image_url=image.url,
+        image_alt=image.alt,
+        image_caption=image.caption,
+        image_credit=image.credit,
         description=_meta(doc, "og:description") or _meta(doc, "description"),
     )
     strip_furniture(doc)  # after the image, caption and credit were read from the full page
@@ -63,9 +60,10 @@ def extract_page(html: bytes | str, url: str) -> PageInfo:
 
 
 def _meta(doc: lxml.html.HtmlElement, name: str) -> str:
+    """A meta tag's value by property or name; some saved pages keep it in ``value``, not ``content``."""
     for attr in ("property", "name"):
         for node in doc.xpath(f"//meta[@{attr}=$name]", name=name):
-            content = squash(node.get("content", ""))
+            content = squash(node.get("content") or node.get("value") or "")
             if content:
                 return content
     return ""
@@ -77,70 +75,49 @@ def _link(doc: lxml.html.HtmlElement, rel: str, base: str) -> str:
     return ""
 
 
-def _lead_image(doc: lxml.html.HtmlElement, url: str) -> tuple[str, str]:
-    """og:image first, else the first real image in the article (lazy-loading resolved)."""
-    scope = doc.xpath("//article") or [doc]
-    images = scope[0].xpath(".//img")
-    alt = squash(images[0].get("alt", "")) if images else ""
-    og = _meta(doc, "og:image")
-    if og:
-        return urljoin(url, og), alt
-    for img in images:
-        src = _image_source(img)
-        if src:
-            return urljoin(url, src), squash(img.get("alt", ""))
-    return "", ""
+def headline(doc: lxml.html.HtmlElement, url: str) -> str:
+    """The article's headline: the page's <h1> when the title holds it, else the title without the site."""
+    declared = _meta(doc, "og:title") or squash(doc.findtext(".//title") or "")
+    heading = _first_heading(doc)
+    if heading and declared and _fold(heading) != _fold(declared) and _fold(heading) in _fold(declared):
+        return heading
+    return without_site_name(declared, _meta(doc, "og:site_name"), url) or heading
 
 
-def _image_source(img: lxml.html.HtmlElement) -> str:
-    for attr in ("data-src", "data-lazy-src", "data-original", "src"):
-        value = (img.get(attr) or "").strip()
-        if value and not value.startswith("data:"):
-            return value
-    srcset = (img.get("data-srcset") or img.get("srcset") or "").strip()
-    return srcset.split(",")[0].split()[0] if srcset else ""
+def without_site_name(title: str, site: str, url: str) -> str:
+    """A title without the site's name before or after it ("Headline | Site", "Site - Headline")."""
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    if len(parts) < 2:
+        return title
+    host = urlsplit(url).hostname or ""
+    names = [_fold(site)] if site else []
+    names += [label for label in host.split(".") if label not in _HOST_NOISE and len(label) > 2]
+    for end in (-1, 0):
+        folded = _fold(parts[end])
+        if any(name and (name in folded or folded in name) for name in names):
+            rest = parts[:-1] if end == -1 else parts[1:]
+            return _rejoin(title, rest)
+    return title
 
 
-def _caption_and_credit(doc: lxml.html.HtmlElement) -> tuple[str, str]:
-    """The lead figure's caption and credit, from the figcaption or a credit line near the image."""
-    caption = credit = ""
-    figures = doc.xpath("//article//figure") or doc.xpath("//figure")
-    figcaption = figures[0].find(".//figcaption") if figures else None
-    if figcaption is not None:
-        credit = _credit_in(figcaption)
-        caption = _text_of_class(figcaption, "caption") or squash(figcaption.text_content())
-        if credit and caption.endswith(credit):
-            caption = caption[: -len(credit)].strip()
-    if not credit:
-        credit = next(_credit_lines(doc), "")
-    return caption, _CREDIT_WORD.sub("", credit)
+def _rejoin(title: str, parts: list[str]) -> str:
+    """The span of the original title that the kept parts cover, separators inside it kept."""
+    start = title.find(parts[0])
+    stop = title.rfind(parts[-1]) + len(parts[-1])
+    return squash(title[start:stop]) if 0 <= start < stop else squash(" ".join(parts))
 
 
-def _credit_in(figcaption: lxml.html.HtmlElement) -> str:
-    holders = figcaption.xpath(".//*[@itemprop='copyrightHolder']")
-    return squash(holders[0].text_content()) if holders else _text_of_class(figcaption, "credit")
+def _first_heading(doc: lxml.html.HtmlElement) -> str:
+    for query in ("//article//h1", "//main//h1", "//h1"):
+        for node in doc.xpath(query):
+            text = squash(node.text_content())
+            if len(text) > 3:
+                return text
+    return ""
 
 
-def _credit_lines(doc: lxml.html.HtmlElement) -> Iterator[str]:
-    """Lines in the article that read as a credit, or are marked as one right beside an image."""
-    for node in doc.xpath("//article//*[contains(@class, 'credit')] | //article//p"):
-        text = squash(node.text_content())
-        if _CREDIT_TEXT.match(text) or ("credit" in (node.get("class") or "") and _beside_image(node)):
-            yield text
-
-
-def _beside_image(node: lxml.html.HtmlElement) -> bool:
-    """In a caption or an image's box, or right after the image (ad widgets have "credits" too)."""
-    before, parent = node.getprevious(), node.getparent()
-    if before is not None and (before.tag == "img" or before.find(".//img") is not None):
-        return True
-    boxes = [parent, *node.iterancestors()][:3] if parent is not None else []
-    return any(box.find("img") is not None or _IMAGE_BOX.search(box.get("class", "")) for box in boxes)
-
-
-def _text_of_class(node: lxml.html.HtmlElement, name: str) -> str:
-    found = node.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), $c)]", c=f" {name} ")
-    return squash(found[0].text_content()) if found else ""
+def _fold(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 def article_from_page(page: PageInfo, url: str, title: str = "") -> Article:

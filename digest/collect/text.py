@@ -1,15 +1,42 @@
-"""Turn feed and page HTML into clean plain text."""
+"""Turn feed and page HTML into clean plain text: paragraphs at block boundaries, feed tails removed."""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import lxml.html
 import nh3
 from lxml.etree import ParserError
 
 _SPACE = re.compile(r"\s+")
+_BLANK_LINE = re.compile(r"\n\s*\n")
+# Elements that end the paragraph before them and start a new one (HTML's block-level elements).
+_BLOCK_NAMES = (
+    "address article aside blockquote center dd details dialog div dl dt fieldset figcaption footer form "
+    "h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary table tbody td tfoot th thead "
+    "tr ul"
+)
+_BLOCKS = frozenset(_BLOCK_NAMES.split())
+# Never text of the article: code, embeds, and figures (a caption or credit is not the lede).
+_UNREAD_NAMES = "script style noscript template figure svg iframe object video audio button select"
+_UNREAD = frozenset(_UNREAD_NAMES.split())
+# feedburner's "FeedFlare" block: share links and counters appended to every item.
+_FLARE_CLASS = re.compile(r"\bfeed(?:flare|burnerFlareBlock)\b", re.IGNORECASE)
+_ESCAPED_MARKUP = re.compile(
+    r"&lt;(?:!--|/?(?:p|div|br|span|a|em|strong|ul|ol|li|img|h[1-6]|blockquote|table)\b)", re.IGNORECASE
+)
+_BREAK = "\n"  # what a <br> leaves in the text; two of them (blank line) split a paragraph
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """A paragraph's text, and the text of the link it ends with (a possible "Read more")."""
+
+    text: str
+    last_link: str = ""
 
 
 def plain_text(fragment: str) -> str:
@@ -21,18 +48,159 @@ def plain_text(fragment: str) -> str:
 
 
 def html_paragraphs(fragment: str) -> tuple[str, ...]:
-    """The paragraphs of an HTML fragment (a feed's full content) as plain text."""
+    """The paragraphs of an HTML fragment (a feed's content or summary) as plain text, tails removed.
+
+    Every block element and every blank line made of two <br> ends a paragraph, so the text of two
+    adjacent blocks is never glued; text directly under the root is a paragraph too.
+    """
     if not fragment.strip():
         return ()
+    if _ESCAPED_MARKUP.search(fragment):
+        fragment = html.unescape(fragment)  # HTML that the feed escaped twice (old Reddit feeds do)
+    if "<" not in fragment:  # plain text: its blank lines are the paragraph breaks
+        blocks = [_Block(squash(html.unescape(part))) for part in _BLANK_LINE.split(fragment)]
+        return _strip_tails([b for b in blocks if b.text])
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (ParserError, ValueError):
         return ()
-    blocks = root.xpath(".//p | .//li | .//blockquote[not(.//p)]")
-    texts = [squash(block.text_content()) for block in blocks] if blocks else [squash(root.text_content())]
-    return tuple(text for text in texts if text)
+    return _strip_tails(_blocks(root))
 
 
 def squash(text: str) -> str:
     """Fold runs of white space (including non-breaking spaces) into single spaces."""
     return _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
+
+
+class _Paragrapher:
+    """Collects inline text and cuts it into blocks at block boundaries and double line breaks."""
+
+    def __init__(self) -> None:
+        self.blocks: list[_Block] = []
+        self._parts: list[str] = []
+        self._link_start: int | None = None
+        self._link = ("", -1)  # the last closed link's text and where it ended in the buffer
+
+    def text(self, value: str | None) -> None:
+        if value:
+            self._parts.append(_SPACE.sub(" ", value))
+
+    def line_break(self) -> None:
+        self._parts.append(_BREAK)
+
+    def open_link(self) -> None:
+        self._link_start = len("".join(self._parts))
+
+    def close_link(self) -> None:
+        buffer = "".join(self._parts)
+        if self._link_start is not None:
+            self._link = (buffer[self._link_start :], len(buffer))
+        self._link_start = None
+
+    def flush(self) -> None:
+        buffer = "".join(self._parts)
+        link, end = self._link
+        ends_with_link = end >= 0 and not buffer[end:].strip()
+        pieces = [squash(piece) for piece in _BLANK_LINE.split(buffer)]
+        pieces = [piece for piece in pieces if piece]
+        for index, piece in enumerate(pieces):
+            last = ends_with_link and index == len(pieces) - 1
+            self.blocks.append(_Block(piece, squash(link) if last else ""))
+        self._parts, self._link_start, self._link = [], None, ("", -1)
+
+
+def _blocks(root: lxml.html.HtmlElement) -> list[_Block]:
+    """Walk the tree without recursion (feed HTML can nest deeply), cutting at block boundaries."""
+    out = _Paragrapher()
+    out.text(root.text)
+    stack: list[tuple[lxml.html.HtmlElement, Iterator[lxml.html.HtmlElement]]] = [(root, iter(root))]
+    while stack:
+        element, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            _leave(out, element, is_root=not stack)
+            continue
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if not tag or tag in _UNREAD or _FLARE_CLASS.search(child.get("class") or ""):
+            out.text(child.tail)  # a comment, or an element whose text is never the article's
+            continue
+        if tag in _BLOCKS:
+            out.flush()
+        elif tag == "br":
+            out.line_break()
+        elif tag == "a":
+            out.open_link()
+        out.text(child.text)
+        stack.append((child, iter(child)))
+    return out.blocks
+
+
+def _leave(out: _Paragrapher, element: lxml.html.HtmlElement, is_root: bool) -> None:
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    if tag in _BLOCKS or is_root:
+        out.flush()
+    elif tag == "a":
+        out.close_link()
+    if not is_root:
+        out.text(element.tail)
+
+
+def _patterns(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
+
+
+# What feed software appends after an item's text (WordPress, Blogger, feedburner, Medium, the
+# Guardian, news CMSs). Each must match a whole, short paragraph, so that body prose that merely uses
+# the words ("you can read more in the report") is never taken for one.
+_READ_ON = (
+    r"(?:continue|keep) reading"
+    r"|read (?:more|on|the (?:full|rest|whole|complete|original)\b|it (?:here|on|at)\b)"
+    r"|click here|full (?:story|article|post)|weiterlesen|lire la suite|leer más|leia mais|lees verder"
+)
+_TAIL_PARAGRAPHS = _patterns(
+    rf"^(?:{_READ_ON})\b.{{0,160}}$",
+    r"^the post\b.{1,400}\b(?:appeared first|first appeared) on\b.{1,200}$",
+    r"^related(?: stories| articles| posts| links| reading| coverage| content)?\s*(?::|…|\.\.\.).{0,300}$",
+    r"^(?:this|the|a version of this) (?:article|post|story|piece|essay|entry|review|interview|column"
+    r"|report|blog post|item|episode|recipe|newsletter)\b.{0,80}\b(?:originally|first|previously)"
+    r"\s+(?:appeared|published|posted|ran)\s+(?:on|in|at)\b.{0,250}$",
+    r"^(?:originally|first) (?:published|posted|appeared)\s+(?:on|in|at|by)\b.{0,250}$",
+    r"^.{1,300}\bwas originally published in\b.{1,150}\bon medium\b.{0,200}$",
+    r"^\[?\s*(?:…|\.{3})\s*\]?$",
+    r"^submitted by.{1,200}\[link\]\s*\[\d+\s+comments?\]$",  # Reddit
+)
+# "[…]" or "[...]": WordPress's mark of a cut excerpt, at the very end.
+_CUT_MARK = re.compile(r"\s*\[\s*(?:…|\.{3}|&hellip;|&#8230;)\s*\]\s*$")
+_CUT_ELLIPSIS = re.compile(r"\s*(?:…|\.{3})$")
+# A trailing link that is its own sentence: "… Continue reading →", "Read more »".
+_READ_ON_LINK = re.compile(rf"^(?:{_READ_ON}|more)\b[^.!?]{{0,60}}[.!?…]*$|^[»→]$", re.IGNORECASE)
+_SENTENCE_BOUNDARY = re.compile("(?:[.!?…:)\\]»\"'\u201d\u2019]|\\.\\.\\.)$")
+
+
+def _strip_tails(blocks: Sequence[_Block]) -> tuple[str, ...]:
+    """The paragraphs without the feed tails at their end ("Continue reading…", "The post … appeared")."""
+    kept = list(blocks)
+    while kept:
+        text = _CUT_MARK.sub("", _without_read_on_link(kept[-1])).strip()
+        if text and not is_feed_tail(text):
+            kept[-1] = _Block(text)
+            break
+        kept.pop()
+    return tuple(block.text for block in kept)
+
+
+def is_feed_tail(text: str) -> bool:
+    """A whole paragraph that feed software appends after the item's text."""
+    return any(pattern.search(text) for pattern in _TAIL_PARAGRAPHS)
+
+
+def _without_read_on_link(block: _Block) -> str:
+    """Drop a "Read more" link ending the paragraph, when it stands as its own sentence."""
+    link = block.last_link
+    if not link or not _READ_ON_LINK.match(link) or not block.text.endswith(link):
+        return block.text
+    before = block.text[: -len(link)].rstrip()
+    if before and not (_SENTENCE_BOUNDARY.search(before) or _CUT_MARK.search(before) or link[0].isupper()):
+        return block.text  # "... you can read more" is the author's sentence, not a tail
+    return _CUT_ELLIPSIS.sub("", before)  # "… Read more": the ellipsis marks the cut, like "[…]"

@@ -94,11 +94,13 @@ class LintConfig(_Model):
 
 
 class TeaserConfig(_Model):
-    """How long a teaser's lede may be and what its link says."""
+    """How long a teaser's lede may be, what its link says and the words before its image credit."""
 
     min_words: Annotated[int, Field(ge=1)] = 40
     max_words: Annotated[int, Field(ge=10)] = 120
     keep_reading: str = "keep reading"
+    # The house card's caption ("Top image credit: Jane Doe"); empty shows the credit alone.
+    credit_label: str = "Top image credit:"
 
     @model_validator(mode="after")
     def _ordered(self) -> TeaserConfig:

@@ -82,4 +82,5 @@ def template_context(issue: Issue, newsletter: NewsletterConfig, theme: ThemeCon
         "theme": theme,
         "recipient": RecipientPlaceholders,
         "keep_reading": newsletter.teaser.keep_reading,
+        "credit_label": newsletter.teaser.credit_label,
     }

@@ -28,7 +28,7 @@ def environment(templates: Path | Sequence[Path]) -> jinja2.Environment:
 
 @functools.lru_cache(maxsize=32)
 def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         auto_reload=True,
         undefined=jinja2.StrictUndefined,
@@ -37,6 +37,21 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["credited"] = credited
+    return env
+
+
+# A page's own wording before the name ("Photo:", "Top image credit:"), replaced by the label.
+_CREDIT_WORDING = re.compile(
+    r"^(?:top\s+)?(?:image|photo|picture|illustration)?\s*(?:credit|photograph|photo)s?\s*:\s*",
+    re.IGNORECASE,
+)
+
+
+def credited(credit: str, label: str) -> str:
+    """The credit as its caption reads: ``Top image credit: Jane Doe``, or the name alone without a label."""
+    name = _CREDIT_WORDING.sub("", credit.strip()) or credit.strip()
+    return f"{label.strip()} {name}" if label.strip() else name
 
 
 def search_path(env: jinja2.Environment) -> list[Path]:

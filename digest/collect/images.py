@@ -1,0 +1,277 @@
+"""The lead image of an article page: its URL, alt text, caption and credit, told apart.
+
+The image is the article's own: og:image (or twitter:image, or the JSON-LD article's image), else
+the first figure of the body, never a logo, avatar, badge, button or tracking pixel. The credit is
+read from the markup that names it (a credit element, itemprop copyrightHolder/creditText, the
+JSON-LD ImageObject), else from the caption's own words ("Photograph: …", "(Getty Images)",
+"AP Photo/…"), and is split off the caption so that each is shown once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+
+from digest.collect.text import squash
+
+
+@dataclass(frozen=True, slots=True)
+class LeadImage:
+    """The lead image as the page describes it; empty strings where it says nothing."""
+
+    url: str = ""
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+
+
+# File names and classes of images that are not an article's picture.
+_NOT_A_PHOTO = re.compile(
+    r"(?i)(?:^|[/_.\-\s])(?:logo|rogo|icon|favicon|avatar|gravatar|badge|sponsor|sprite|spacer|pixel|"
+    r"blank|placeholder|missing|button|banner|bnr|share|social|emoji|1x1|transparent|loader|loading)"
+    r"(?:$|[/_.\-\s@\d])"
+)
+_TRACKERS = re.compile(
+    r"(?i)//[^/]*(?:facebook\.com/tr|scorecardresearch|doubleclick|google-analytics|quantserve)"
+)
+_MIN_SIDE = 100  # px: smaller declared images are icons, avatars or pixels
+_CHROME = "ancestor::header or ancestor::nav or ancestor::footer or ancestor::aside"
+
+# "Photograph: Jane Doe/Agency", "Photo by Jane Doe", "Credit: …", "Image: …" at a caption's end.
+_LABELLED_CREDIT = re.compile(
+    r"(?i)(?:^|(?<=[\s.!?)\]]))\(?(?:top\s+)?(?:photo(?:graph)?|picture|image|illustration|credit|foto|bild)s?"
+    r"(?:\s+credit)?\s*(?::|by\b)\s*(?P<credit>[^:]{2,120}?)\)?\s*$"
+)
+# "(Getty Images)", "(AP Photo/Jane Doe)", "Jane Doe/Reuters", "AP Photo/Jane Doe" at the end.
+_AGENCIES = r"Getty Images|AP Photo|Associated Press|Reuters|AFP|EPA|Shutterstock|Alamy|Bloomberg|iStock"
+_AGENCY_CREDIT = re.compile(
+    rf"(?:\((?P<paren>[^()]*(?:{_AGENCIES})[^()]*)\)|(?P<bare>(?:[A-Z][\w.'\u2019-]*\s){{0,4}}[\w.'\u2019-]*"
+    rf"\s?/\s?(?:[A-Z][\w.'\u2019-]*\s?){{1,4}}|(?:{_AGENCIES})(?:/[^.]{{2,60}})?))\s*\.?$"
+)
+_CREDIT_LABEL = re.compile(
+    r"(?i)^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|photo(?:graph)?s?|"
+    r"pictures?|images?|illustrations?|foto|bild)\s*(?::|by\b)\s*|^credits?\b\s*:?\s*"
+)
+
+
+def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
+    """The page's lead image with its alt text, caption and credit (before any furniture is stripped)."""
+    figure = _lead_figure(doc)
+    found = _declared_image(doc, url) or (_figure_image(figure, url) if figure is not None else "")
+    if not found:
+        found = next(_body_images(doc, url), "")
+    if not found:
+        return LeadImage()
+    caption, credit = _caption_and_credit(doc, figure)
+    structured = _json_ld_credit(doc)
+    return LeadImage(
+        url=found,
+        alt=_alt_for(doc, figure, found) or caption,
+        caption=caption,
+        credit=clean_credit(credit or structured),
+    )
+
+
+def clean_credit(text: str) -> str:
+    """A credit without its label ("Photograph: ", "Credit ") or brackets: the template labels it."""
+    text = squash(text).strip("()[] ")
+    return _CREDIT_LABEL.sub("", text).strip("() ")
+
+
+def split_credit(caption: str) -> tuple[str, str]:
+    """A caption's own words and the credit at its end ("Paris at dusk. Photograph: Jo Doe/Reuters")."""
+    caption = squash(caption)
+    for pattern in (_LABELLED_CREDIT, _AGENCY_CREDIT):
+        match = pattern.search(caption)
+        if match:
+            credit = next(g for g in match.groups() if g) if pattern is _AGENCY_CREDIT else match["credit"]
+            return caption[: match.start()].strip(), clean_credit(credit)
+    return caption, ""
+
+
+def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
+    for name in ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"):
+        value = _meta(doc, name)
+        if value and _usable(urljoin(url, value)):
+            return urljoin(url, value)
+    for image in _json_ld_images(doc):
+        src = image.get("url") or image.get("contentUrl") if isinstance(image, dict) else image
+        if isinstance(src, str) and _usable(urljoin(url, src)):
+            return urljoin(url, src)
+    return ""
+
+
+def _lead_figure(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    for scope in ("//article//", "//main//", "//"):
+        figures = doc.xpath(f"{scope}figure[not({_CHROME})]")
+        if figures:
+            return figures[0]
+    return None
+
+
+def _figure_image(figure: lxml.html.HtmlElement, url: str) -> str:
+    return next(_images_in(figure, url), "")
+
+
+def _body_images(doc: lxml.html.HtmlElement, url: str) -> Iterator[str]:
+    scope = doc.xpath("//article") or doc.xpath("//main") or doc.xpath("//body") or [doc]
+    return _images_in(scope[0], url)
+
+
+def _images_in(scope: lxml.html.HtmlElement, url: str) -> Iterator[str]:
+    for img in scope.xpath(f".//img[not({_CHROME})]"):
+        src = image_source(img)
+        if src and not _small(img) and not _NOT_A_PHOTO.search(img.get("class", "")):
+            absolute = urljoin(url, src)
+            if _usable(absolute):
+                yield absolute
+
+
+def image_source(img: lxml.html.HtmlElement) -> str:
+    """An <img>'s real source, lazy-loading attributes first; the first candidate of a srcset."""
+    for attr in ("data-src", "data-lazy-src", "data-original", "data-lazy", "src"):
+        value = (img.get(attr) or "").strip()
+        if value and not value.startswith("data:"):
+            return value
+    srcset = (img.get("data-srcset") or img.get("srcset") or "").strip()
+    return srcset.split(",")[0].split()[0] if srcset else ""
+
+
+def _small(img: lxml.html.HtmlElement) -> bool:
+    for attr in ("width", "height"):
+        value = (img.get(attr) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) < _MIN_SIDE:
+            return True
+    return False
+
+
+def _usable(url: str) -> bool:
+    """A web address of a picture, not a logo, icon, tracker or pixel."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return False
+    return not (_NOT_A_PHOTO.search(parts.path) or _TRACKERS.search(url))
+
+
+def _alt_for(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, url: str) -> str:
+    """The image's own alt: the <img> that shows it, else the lead figure's."""
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    for img in doc.iter("img"):
+        if name and name in image_source(img) and squash(img.get("alt", "")):
+            return squash(img.get("alt", ""))
+    images = figure.xpath(".//img") if figure is not None else []
+    return squash(images[0].get("alt", "")) if images else ""
+
+
+def _caption_and_credit(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None) -> tuple[str, str]:
+    """The lead figure's caption and credit: marked-up credit first, else the caption's own words."""
+    figcaption = figure.find(".//figcaption") if figure is not None else None
+    if figcaption is None:
+        return "", next(_credit_lines(doc), "")
+    marked = _marked_credit(figcaption) or (_marked_credit(figure) if figure is not None else "")
+    caption = _text_of_class(figcaption, "caption") or squash(figcaption.text_content())
+    if marked:
+        if marked in caption:
+            caption = caption.replace(marked, "").strip()
+        return split_credit(caption)[0], marked
+    caption, credit = split_credit(caption)
+    return caption, credit or next(_credit_lines(doc), "")
+
+
+def _marked_credit(node: lxml.html.HtmlElement) -> str:
+    for query in (
+        ".//*[@itemprop='copyrightHolder' or @itemprop='creditText' or @itemprop='author']",
+        ".//*[contains(concat(' ', normalize-space(@class), ' '), ' credit ')]",
+        ".//*[contains(@class, 'credit') or contains(@class, 'copyright') or contains(@class, 'byline')]",
+    ):
+        for found in node.xpath(query):
+            text = squash(found.text_content())
+            if text:
+                return text
+    return ""
+
+
+_CREDIT_TEXT = re.compile(
+    r"^(?:top\s+)?(?:image|photo|picture|illustration)?\s*(?:credit|photograph|photo)s?\s*:",
+    re.IGNORECASE,
+)
+_IMAGE_BOX = re.compile(r"caption|figure|photo|image|media|gallery", re.IGNORECASE)
+
+
+def _credit_lines(doc: lxml.html.HtmlElement) -> Iterator[str]:
+    """Lines in the article that read as a credit, or are marked as one right beside an image."""
+    for node in doc.xpath("//article//*[contains(@class, 'credit')] | //article//p"):
+        text = squash(node.text_content())
+        if _CREDIT_TEXT.match(text) or ("credit" in (node.get("class") or "") and _beside_image(node)):
+            yield text
+
+
+def _beside_image(node: lxml.html.HtmlElement) -> bool:
+    """In a caption or an image's box, or right after the image (ad widgets have "credits" too)."""
+    before, parent = node.getprevious(), node.getparent()
+    if before is not None and (before.tag == "img" or before.find(".//img") is not None):
+        return True
+    boxes = [parent, *node.iterancestors()][:3] if parent is not None else []
+    return any(box.find("img") is not None or _IMAGE_BOX.search(box.get("class", "")) for box in boxes)
+
+
+def _text_of_class(node: lxml.html.HtmlElement, name: str) -> str:
+    found = node.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), $c)]", c=f" {name} ")
+    return squash(found[0].text_content()) if found else ""
+
+
+def _meta(doc: lxml.html.HtmlElement, name: str) -> str:
+    for attr in ("property", "name"):
+        for node in doc.xpath(f"//meta[@{attr}=$name]", name=name):
+            content = squash(node.get("content") or node.get("value") or "")
+            if content:
+                return content
+    return ""
+
+
+# --- JSON-LD --------------------------------------------------------------------------------------
+
+_MAX_JSON_LD = 200_000  # characters: a page's structured data is small; anything larger is not read
+
+
+def _json_ld(doc: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+    """The JSON-LD objects of the page, @graph members included; broken blocks are skipped."""
+    for script in doc.xpath("//script[@type='application/ld+json']"):
+        text = script.text or ""
+        if len(text) > _MAX_JSON_LD:
+            continue
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict):
+                yield item
+                graph = item.get("@graph")
+                yield from (g for g in graph if isinstance(g, dict)) if isinstance(graph, list) else ()
+
+
+def _json_ld_images(doc: lxml.html.HtmlElement) -> Iterator[Any]:
+    for item in _json_ld(doc):
+        kind = str(item.get("@type", ""))
+        image = item.get("image") if "Article" in kind or "Posting" in kind else None
+        yield from image if isinstance(image, list) else [image] if image else []
+
+
+def _json_ld_credit(doc: lxml.html.HtmlElement) -> str:
+    """creditText or copyrightHolder of the article's first ImageObject."""
+    for image in _json_ld_images(doc):
+        if not isinstance(image, dict):
+            continue
+        holder = image.get("creditText") or image.get("copyrightHolder") or ""
+        if isinstance(holder, dict):
+            holder = holder.get("name", "")
+        if isinstance(holder, str) and holder.strip():
+            return holder
+    return ""

@@ -1,0 +1,361 @@
+"""Feed-only teasers: paragraphs at block boundaries, feed tails, the lead image, links and tracking."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import NOW, digest
+
+from digest.collect.canonical import canonical_url
+from digest.collect.feeds import FeedReport, parse_feed, read_entries
+from digest.collect.fetch import Fetched
+from digest.config import TeaserConfig
+from digest.models import Article
+from digest.summarize import teaser
+
+FEED_URL = "https://news.example/feed.xml"
+LEDE = "The first ferry in twenty years left the harbour on Tuesday, carrying trucks and their drivers."
+SECOND = "Officials said the crossing would run twice a day until the spring, weather permitting."
+MRSS = 'xmlns:media="http://search.yahoo.com/mrss/"'
+CONTENT = 'xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+
+
+def rss_item(inner: str, link: str = "https://news.example/world/ferries", channel_link: str = "") -> bytes:
+    """A one-item RSS 2.0 feed; ``inner`` is the item's XML beside its title and link."""
+    channel = f"<link>{channel_link}</link>" if channel_link else ""
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" {MRSS} {CONTENT}><channel>'
+        f"<title>News</title>{channel}<item><title>Ferries</title><link>{link}</link>{inner}</item>"
+        "</channel></rss>"
+    ).encode()
+
+
+def cdata(name: str, html: str) -> str:
+    return f"<{name}><![CDATA[{html}]]></{name}>"
+
+
+def read(body: bytes, url: str = FEED_URL) -> FeedReport:
+    return read_entries(Fetched(url, body), url, NOW)
+
+
+def only(body: bytes, url: str = FEED_URL) -> Article:
+    (article,) = read(body, url).articles
+    return article
+
+
+def feed_teaser(article: Article) -> tuple[str, ...]:
+    """The teaser digest writes for a feed-only item (a source with pages = false)."""
+    return teaser(article, TeaserConfig()).paragraphs
+
+
+# --------------------------------------------------------------------------- paragraph breaks
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        f"<p>{LEDE}</p><p>{SECOND}</p>",
+        f"<div>{LEDE}</div><div>{SECOND}</div>",
+        f"{LEDE}<br><br>{SECOND}",
+        f"<p>{LEDE}<br/> <br/>{SECOND}</p>",
+        f"{LEDE}<p>{SECOND}</p>",
+        f"<h2>{LEDE}</h2><ul><li>{SECOND}</li></ul>",
+    ],
+)
+def test_block_elements_and_double_line_breaks_in_content_become_paragraphs(html: str) -> None:
+    article = only(rss_item(cdata("content:encoded", html)))
+
+    assert article.paragraphs == (LEDE, SECOND)
+
+
+def test_description_paragraphs_stay_apart_in_the_summary_and_the_feed_only_teaser() -> None:
+    article = only(rss_item(cdata("description", f"<p>{LEDE}</p><p>{SECOND}</p>")))
+
+    assert article.summary == f"{LEDE}\n\n{SECOND}"
+    assert feed_teaser(article) == (LEDE, SECOND)
+    assert "weather permitting.The" not in " ".join(feed_teaser(article))
+
+
+def test_a_single_line_break_is_a_space_not_a_paragraph_or_a_glue() -> None:
+    article = only(rss_item(cdata("description", "Across the strait<br>by night.")))
+
+    assert article.summary == "Across the strait by night."
+
+
+def test_atom_content_divs_become_paragraphs() -> None:
+    atom = (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
+        '<entry><title>Salt</title><link href="https://atom.example/salt"/><id>salt</id>'
+        f'<content type="html">&lt;div&gt;{LEDE}&lt;/div&gt;&lt;div&gt;{SECOND}&lt;/div&gt;</content>'
+        "</entry></feed>"
+    ).encode()
+
+    assert only(atom).paragraphs == (LEDE, SECOND)
+
+
+def test_json_feed_content_html_becomes_paragraphs_and_its_image_is_kept() -> None:
+    item = {
+        "id": "1",
+        "url": "https://json.example/banks",
+        "title": "Banks",
+        "content_html": f"<p>{LEDE}</p><p>{SECOND}</p>",
+        "image": "https://json.example/banks.jpg",
+    }
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [item]})
+
+    article = only(body.encode(), "https://json.example/feed.json")
+
+    assert article.paragraphs == (LEDE, SECOND)
+    assert article.image_url == "https://json.example/banks.jpg"
+
+
+def test_a_media_description_is_never_taken_for_the_article_text() -> None:
+    media = '<media:content url="https://cdn.example/a.jpg"><media:description>A ferry</media:description>'
+    article = only(rss_item(f"<description>{LEDE}</description>{media}</media:content>"))
+
+    assert article.paragraphs == ()
+    assert article.image_alt == "A ferry"
+
+
+# --------------------------------------------------------------------------- feed tails
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        '<a href="https://news.example/world/ferries">Continue reading...</a>',
+        '<p><a href="https://news.example/world/ferries">Continue reading <span>→</span></a></p>',
+        "<p>Read more</p>",
+        '<p><a href="https://news.example/world/ferries">Read more »</a></p>',
+        '<p>The post <a href="https://news.example/world/ferries">Ferries</a> appeared first on '
+        '<a href="https://news.example">Example News</a>.</p>',
+        '<p><span>Related: </span><a href="https://news.example/grain">Grain by rail</a></p>',
+        "<p>This article originally appeared on Example Wire.</p>",
+        '<div class="feedflare"><a href="http://feeds.feedburner.com/~ff/x?a=1">Email this</a></div>'
+        '<img src="http://feeds.feedburner.com/~r/x/~4/abc" height="1" width="1" alt=""/>',
+        '<p><a href="https://news.example/world/ferries">Click here to read the full story.</a></p>',
+        "<p>Ferries was originally published in Harbour Notes on Medium, where people are continuing the "
+        "conversation by highlighting and responding to this story.</p>",
+    ],
+)
+def test_feed_tails_are_removed_and_the_body_kept(tail: str) -> None:
+    article = only(rss_item(cdata("description", f"<p>{LEDE}</p><p>{SECOND}</p>{tail}")))
+
+    assert article.summary == f"{LEDE}\n\n{SECOND}"
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        " [&#8230;]",
+        " […]",
+        " [...]",
+        ' <a href="https://news.example/world/ferries">Continue reading <span class="meta-nav">→</span></a>',
+        '… <a href="https://news.example/world/ferries">Read more</a>',
+    ],
+)
+def test_a_cut_mark_or_read_more_link_ending_the_last_paragraph_is_removed(ending: str) -> None:
+    article = only(rss_item(cdata("description", f"<p>{LEDE} The crossing takes{ending}</p>")))
+
+    assert article.summary == f"{LEDE} The crossing takes"
+    assert feed_teaser(article) == (LEDE,)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Readers who want to read more about the strait can find the report at the harbour office.",
+        f'{LEDE} You can <a href="https://news.example/report">read more</a>',
+        "Continue reading the harbour master's report and you find that the ferry was twice refused a "
+        "licence by the port authority, once in 2019 and once last year, for reasons that remain unclear, "
+        "and that the operator appealed both times.",
+    ],
+)
+def test_body_prose_that_merely_mentions_reading_more_is_kept(body: str) -> None:
+    article = only(rss_item(cdata("description", f"<p>{LEDE}</p><p>{body}</p>")))
+
+    assert article.summary.split("\n\n")[-1] == body.replace(
+        '<a href="https://news.example/report">read more</a>', "read more"
+    )
+
+
+def test_related_links_inside_the_body_are_left_to_the_teaser() -> None:
+    html = f"<p>{LEDE}</p><p>Related: Grain by rail</p><p>{SECOND}</p>"
+    article = only(rss_item(cdata("content:encoded", html)))
+
+    assert article.paragraphs == (LEDE, "Related: Grain by rail", SECOND)
+    assert feed_teaser(article) == (LEDE, SECOND)
+
+
+# --------------------------------------------------------------------------- lead image
+
+
+def test_the_widest_declared_image_is_chosen_with_its_credit_and_description() -> None:
+    media = (
+        '<media:content width="140" url="https://i.example/a.jpg?w=140">'
+        "<media:credit>Photograph: Small/Agency</media:credit></media:content>"
+        '<media:content width="460" url="https://i.example/a.jpg?w=460">'
+        "<media:credit>Photograph: Jo Harbour/Agency</media:credit>"
+        "<media:description>The ferry at dawn</media:description></media:content>"
+        '<media:thumbnail url="https://i.example/a-thumb.jpg" width="120"/>'
+    )
+    article = only(rss_item(f"<description>{LEDE}</description>{media}"))
+
+    assert article.image_url == "https://i.example/a.jpg?w=460"
+    assert article.image_credit == "Photograph: Jo Harbour/Agency"
+    assert article.image_alt == "The ferry at dawn"
+
+
+def test_without_declared_widths_the_url_size_hint_decides() -> None:
+    media = (
+        '<media:content url="https://i.example/uploads/ferry-140x93.jpg" medium="image"/>'
+        '<media:content url="https://i.example/uploads/ferry-1024x683.jpg" medium="image"/>'
+        '<media:content url="https://i.example/uploads/ferry-300x200.jpg" medium="image"/>'
+    )
+
+    article = only(rss_item(f"<description>{LEDE}</description>{media}"))
+
+    assert article.image_url == "https://i.example/uploads/ferry-1024x683.jpg"
+
+
+def test_media_group_credit_and_title_describe_its_images() -> None:
+    group = (
+        "<media:group><media:title>Harbour at night</media:title>"
+        "<media:credit>Jo Harbour</media:credit>"
+        '<media:content url="https://i.example/w_320/a.jpg"/><media:content url="https://i.example/w_1280/a.jpg"/>'
+        "</media:group>"
+    )
+
+    article = only(rss_item(f"<description>{LEDE}</description>{group}"))
+
+    assert article.image_url == "https://i.example/w_1280/a.jpg"
+    assert (article.image_credit, article.image_alt) == ("Jo Harbour", "Harbour at night")
+
+
+def test_a_full_image_of_unknown_size_beats_a_small_thumbnail() -> None:
+    media = (
+        '<media:thumbnail url="https://i.example/small.jpg" width="150"/>'
+        '<enclosure url="https://i.example/full.jpg" type="image/jpeg" length="1"/>'
+    )
+
+    assert (
+        only(rss_item(f"<description>{LEDE}</description>{media}")).image_url == "https://i.example/full.jpg"
+    )
+
+
+def test_the_first_content_image_competes_by_its_width_and_pixels_are_ignored() -> None:
+    html = (
+        '<p><img src="http://feeds.feedburner.com/~r/x/~4/abc" width="1" height="1"/>'
+        f'<img src="/img/ferry.jpg" width="800" alt="The ferry"/>{LEDE}</p>'
+    )
+    media = '<media:thumbnail url="https://i.example/t.jpg" width="200"/>'
+
+    article = only(rss_item(cdata("content:encoded", html) + media))
+
+    assert article.image_url == "https://news.example/img/ferry.jpg"
+    assert article.image_alt == "The ferry"
+
+
+@pytest.mark.parametrize("src", ["data:image/png;base64,AAAA", "javascript:alert(1)"])
+def test_only_web_images_are_taken(src: str) -> None:
+    html = f'<p><img src="{src}" width="900"/>{LEDE}</p>'
+
+    assert only(rss_item(cdata("content:encoded", html))).image_url == ""
+
+
+# --------------------------------------------------------------------------- links
+
+
+def test_a_feed_read_from_a_file_resolves_relative_links_against_its_own_link(tmp_path: Path) -> None:
+    path = str(tmp_path / "feed.xml")
+    body = rss_item(
+        f"<description>{LEDE}</description>", link="world/ferries", channel_link="https://news.example/"
+    )
+
+    assert only(body, path).url == "https://news.example/world/ferries"
+
+
+def test_an_atom_feed_with_only_a_self_link_resolves_entries_against_it(tmp_path: Path) -> None:
+    atom = (
+        b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
+        b'<link rel="self" href="https://atom.example/blog/atom.xml"/>'
+        b'<entry><title>Salt</title><link href="posts/salt"/><id>salt</id></entry></feed>'
+    )
+
+    assert only(atom, str(tmp_path / "atom.xml")).url == "https://atom.example/blog/posts/salt"
+
+
+def test_the_feeds_own_absolute_link_is_preferred_to_where_it_was_fetched() -> None:
+    body = rss_item("", link="/world/ferries", channel_link="https://news.example/")
+
+    assert only(body, "https://mirror.example/feeds/news.xml").url == "https://news.example/world/ferries"
+
+
+def test_entries_that_cannot_be_web_links_are_reported_with_a_reason(tmp_path: Path) -> None:
+    path = str(tmp_path / "feed.xml")
+    items = "".join(
+        f"<item><title>{title}</title>{link}</item>"
+        for title, link in (
+            ("Relative", "<link>world/ferries</link>"),
+            ("Script", "<link>javascript:alert(1)</link>"),
+            ("Linkless", ""),
+        )
+    )
+    body = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode()
+    )
+
+    report = read(body, path)
+
+    assert report.articles == ()
+    assert parse_feed(Fetched(path, body), path, NOW) == []
+    reasons = {s.title: s.reason for s in report.skipped}
+    assert reasons["Relative"].startswith("the link 'world/ferries' is relative")
+    assert "not a web address (javascript:)" in reasons["Script"]
+    assert reasons["Linkless"] == "the entry has no link"
+
+
+def test_digest_feed_says_which_entries_it_skipped_and_why(tmp_path: Path) -> None:
+    items = "<item><title>Fine</title><link>https://news.example/a</link></item>"
+    items += "<item><title>Lost</title><link>a/b</link></item>"
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'
+    (tmp_path / "feed.xml").write_text(body)
+
+    text = digest(tmp_path, "feed", "feed.xml")
+    as_json = json.loads(digest(tmp_path, "feed", "feed.xml", "--json").stdout)
+
+    assert text.returncode == 0, text.stderr
+    assert "Skipped 1 entries:" in text.stdout and "Lost: the link 'a/b' is relative" in text.stdout
+    assert [i["title"] for i in as_json["items"]] == ["Fine"]
+    assert [(s["title"], s["url"]) for s in as_json["skipped"]] == [("Lost", "a/b")]
+
+
+# --------------------------------------------------------------------------- tracking parameters
+
+
+@pytest.mark.parametrize(
+    "tracked",
+    [
+        "?utm_source=rss&utm_medium=feed&utm_campaign=x",
+        "?source=rss----d12c403d4976--food",
+        "?wt_mc=rss.developer.beitrag.atom",
+        "?at_medium=RSS&at_campaign=KARANGA",
+        "?CMP=share_btn_tw",
+        "?ns_mchannel=rss&ns_campaign=bbc",
+        "?fbclid=IwAR0abc&gclid=1",
+        "?_ga=2.1.2.3",
+    ],
+)
+def test_tracking_parameters_real_feeds_add_are_dropped(tracked: str) -> None:
+    assert (
+        canonical_url(f"https://news.example/world/ferries{tracked}") == "https://news.example/world/ferries"
+    )
+
+
+@pytest.mark.parametrize("kept", ["?id=123", "?p=42", "?story_fbid=10&id=4", "?game=7", "?v=dQw4w9WgXcQ"])
+def test_parameters_that_identify_the_article_are_kept(kept: str) -> None:
+    assert (
+        canonical_url(f"https://news.example/read{kept}&utm_source=rss") == f"https://news.example/read{kept}"
+    )

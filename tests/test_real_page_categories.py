@@ -1,0 +1,247 @@
+"""The kinds of real page that went wrong on sites nobody here tuned on, one test per kind.
+
+Each page is written in the shape the real sites use (no captured page is needed): a dek marked only
+by a data- attribute, a lede trafilatura skips, an agency dateline with a state abbreviation, a lede
+ending in an emoji, a comment-moderation notice, a logo in place of a photo, credits in captions and
+in JSON-LD, a headline with the site's name around it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_pages import LEDE, SECOND
+
+from digest.collect import extract as extract_module
+from digest.collect.images import clean_credit, split_credit
+from digest.collect.pages import extract_page, without_site_name
+from digest.config import TeaserConfig
+from digest.models import Article
+from digest.summarize import boilerplate_reason, cut_at_sentence, sentence_ends, teaser, to_sentence_end
+
+URL = "https://news.example/world/2026/story.html"
+DEK = "A crossing closed for a decade reopens, and both islands hope it lasts this time around."
+
+
+def html(article: str, head: str = "") -> str:
+    return (
+        f"<html><head><title>Ferries return | The Example Times</title>{head}</head><body>"
+        f"<header><img src='/static/logo.png' alt='The Example Times'></header>"
+        f"<article>{article}</article></body></html>"
+    )
+
+
+def article_of(paragraphs: tuple[str, ...]) -> Article:
+    from conftest import NOW
+
+    return Article(url=URL, title="Ferries return", published=NOW, source="feed", paragraphs=paragraphs)
+
+
+# --------------------------------------------------------------------------- deks and skipped ledes
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        '<div data-gu-name="standfirst"><p>{dek}</p></div>',
+        '<p data-qa="subheadline">{dek}</p>',
+        '<p class="css-1x2y3z" itemprop="description">{dek}</p>',
+    ],
+)
+def test_dek_marked_only_by_a_data_attribute_is_not_the_lede(marked: str) -> None:
+    page = html(f"<h1>Ferries return</h1>{marked.format(dek=DEK)}<div><p>{LEDE}</p><p>{SECOND}</p></div>")
+
+    paragraphs = extract_page(page, URL).paragraphs
+
+    assert paragraphs[0] == LEDE
+    assert DEK not in paragraphs
+
+
+def test_lede_that_trafilatura_skips_before_the_first_paragraph_it_kept_is_put_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Kept:
+        body = extract_module.lxml.html.fromstring(f"<div><p>{SECOND}</p></div>")
+
+    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *args, **kwargs: Kept())
+    page = html(f"<h1>Ferries return</h1><div><p>Updated 9:40 a.m.</p><p>{LEDE}</p><p>{SECOND}</p></div>")
+
+    assert extract_page(page, URL).paragraphs == (LEDE, SECOND)  # the short date line stays out
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def test_agency_dateline_with_a_state_abbreviation_is_not_a_sentence_of_its_own() -> None:
+    lede = "SPRINGFIELD, Ill. (AP) — The latest on the storm that closed the state capitol on Monday:"
+    body = (
+        "SPRINGFIELD, Ill. (AP) — Lawmakers left the capitol early on Monday as the storm closed roads. "
+        "The session resumes on Thursday."
+    )
+
+    assert to_sentence_end(lede) == ""  # a heading for the list below it, not "SPRINGFIELD, Ill."
+    assert len(sentence_ends(body)) == 1
+    assert cut_at_sentence(body, 15).startswith("SPRINGFIELD, Ill. (AP) — Lawmakers left")
+
+
+def test_state_abbreviation_keeps_a_sentence_going_but_a_lower_case_word_ends_one() -> None:
+    assert sentence_ends("He moved to Calif. After that he wrote.") == []
+    assert len(sentence_ends("He was ill. After that he wrote.")) == 1
+
+
+@pytest.mark.parametrize("ending", ["! \U0001f44b", ". \U0001f642", "! \u2b07\ufe0f", ".\u2728\u2728"])
+def test_paragraph_ending_in_a_sentence_end_and_an_emoji_is_kept(ending: str) -> None:
+    greeting = f"Hi everyone{ending}"
+    result = teaser(article_of((greeting, LEDE)), TeaserConfig())
+
+    assert result.paragraphs[0] == greeting[: greeting.index(ending[0]) + 1]
+    assert boilerplate_reason(greeting) is None
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Comments that are abusive, off-topic or in breach of the house rules will not be approved by "
+        "the moderator.",
+        "Comments are closed.",
+        "All comments are moderated before they appear.",
+    ],
+)
+def test_comment_moderation_notice_is_not_the_lede(notice: str) -> None:
+    result = teaser(article_of((notice, LEDE)), TeaserConfig())
+
+    assert result.paragraphs[0] == LEDE
+    assert boilerplate_reason(notice) == "comment notice"
+
+
+def test_a_paragraph_about_comments_is_kept() -> None:
+    text = "The minister's comments on the ferry timetable drew applause from both quays on Tuesday night."
+    assert boilerplate_reason(text) is None
+
+
+def test_cut_of_a_huge_paragraph_with_an_unclosed_quote_still_ends_at_a_sentence() -> None:
+    text = '"Unclosed quote. ' + "The ferry sailed on. " * 20_000
+    cut = cut_at_sentence(text, 40)
+
+    assert cut.endswith("…") and len(cut) < 2_000
+
+
+# --------------------------------------------------------------------------- images and credits
+
+
+def test_logo_avatar_and_tracking_pixel_are_never_the_lead_image() -> None:
+    body = (
+        "<h1>Ferries return</h1><img src='https://cdn.example/avatars/jo.jpg' class='author-avatar'>"
+        "<img src='https://www.facebook.com/tr?id=1&ev=PageView' width='1' height='1'>"
+        "<img src='/img/site-logo.svg'><img src='/img/badge_sponsor.png'>"
+        f"<img src='/photos/ferry-at-dawn.jpg' alt='The ferry at dawn'><p>{LEDE}</p><p>{SECOND}</p>"
+    )
+
+    info = extract_page(html(body), URL)
+
+    assert info.image_url == "https://news.example/photos/ferry-at-dawn.jpg"
+    assert info.image_alt == "The ferry at dawn"
+
+
+def test_page_without_a_photo_has_no_lead_image() -> None:
+    assert extract_page(html(f"<h1>Ferries return</h1><p>{LEDE}</p>"), URL).image_url == ""
+
+
+def test_og_image_is_the_lead_image_and_its_own_alt_is_kept() -> None:
+    head = "<meta property='og:image' content='https://cdn.example/ferry-1200.jpg'>"
+    body = "<figure><img src='https://cdn.example/ferry-600.jpg' alt='The ferry'></figure>" + f"<p>{LEDE}</p>"
+
+    info = extract_page(html(body, head), URL)
+
+    assert info.image_url == "https://cdn.example/ferry-1200.jpg"
+    assert info.image_alt == "The ferry"
+
+
+@pytest.mark.parametrize(
+    ("caption", "text", "credit"),
+    [
+        (
+            "The Moulin Rouge cabaret in Paris. Photograph: Benoit Tessier/Reuters",
+            "The Moulin Rouge cabaret in Paris.",
+            "Benoit Tessier/Reuters",
+        ),
+        ("Crowds on the quay. (Getty Images)", "Crowds on the quay.", "Getty Images"),
+        ("Crowds on the quay. (AP Photo/Jo Harbour)", "Crowds on the quay.", "AP Photo/Jo Harbour"),
+        ("Crowds on the quay. Photo: Jo Harbour", "Crowds on the quay.", "Jo Harbour"),
+        (
+            "Crowds on the quay. Credit: Jo Harbour for The Example",
+            "Crowds on the quay.",
+            "Jo Harbour for The Example",
+        ),
+        ("Crowds on the quay at dawn.", "Crowds on the quay at dawn.", ""),
+    ],
+)
+def test_credit_is_told_apart_from_the_caption(caption: str, text: str, credit: str) -> None:
+    assert split_credit(caption) == (text, credit)
+    body = f"<figure><img src='/photos/quay.jpg'><figcaption>{caption}</figcaption></figure><p>{LEDE}</p>"
+
+    info = extract_page(html(body), URL)
+
+    assert (info.image_caption, info.image_credit) == (text, credit)
+
+
+def test_credit_from_json_ld_image_object() -> None:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Ferries return",
+        "image": {
+            "@type": "ImageObject",
+            "url": "https://cdn.example/q.jpg",
+            "creditText": "Jo Harbour/Agency",
+        },
+    }
+    head = f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+
+    info = extract_page(html(f"<p>{LEDE}</p>", head), URL)
+
+    assert (info.image_url, info.image_credit) == ("https://cdn.example/q.jpg", "Jo Harbour/Agency")
+
+
+def test_copyright_holder_in_json_ld_and_a_broken_block_beside_it() -> None:
+    good = {"@type": "NewsArticle", "image": [{"url": "/q.jpg", "copyrightHolder": {"name": "Agency"}}]}
+    head = (
+        "<script type='application/ld+json'>{not json</script>"
+        f"<script type='application/ld+json'>{json.dumps(good)}</script>"
+    )
+
+    assert extract_page(html(f"<p>{LEDE}</p>", head), URL).image_credit == "Agency"
+
+
+@pytest.mark.parametrize(
+    "labelled",
+    ["Photograph: Jo Harbour", "Credit Jo Harbour", "Top image credit: Jo Harbour", "(Jo Harbour)"],
+)
+def test_credit_labels_are_left_to_the_template(labelled: str) -> None:
+    assert clean_credit(labelled) == "Jo Harbour"
+
+
+# --------------------------------------------------------------------------- titles
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "expected"),
+    [
+        ("Ferries return | The Example Times", "The Example Times", "Ferries return"),
+        ("Ferries return - BBC News", "", "Ferries return"),
+        ("The Example Times: Ferries return", "The Example Times", "Ferries return"),
+        ("Ferries return \u2014 and stay", "", "Ferries return \u2014 and stay"),
+        ("Left - Right - Centre", "", "Left - Right - Centre"),
+    ],
+)
+def test_site_name_around_a_title_is_removed(title: str, site: str, expected: str) -> None:
+    url = "https://www.bbc.com/news/x" if "BBC" in title else URL
+    assert without_site_name(title, site, url) == expected
+
+
+def test_headline_is_the_h1_when_the_title_holds_it() -> None:
+    head = "<meta property='og:title' content='Ferries return to the strait after a decade - Example'>"
+    page = html(f"<h1>Ferries return to the strait after a decade</h1><p>{LEDE}</p>", head)
+
+    assert extract_page(page, URL).title == "Ferries return to the strait after a decade"

@@ -359,3 +359,31 @@ def test_parameters_that_identify_the_article_are_kept(kept: str) -> None:
     assert (
         canonical_url(f"https://news.example/read{kept}&utm_source=rss") == f"https://news.example/read{kept}"
     )
+
+
+def test_collect_lists_a_feed_entry_without_a_web_address_among_the_left_out() -> None:
+    import asyncio
+    from datetime import timedelta
+
+    from digest.collect import Window, collect
+    from digest.config import SourceConfig
+
+    body = (
+        b"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>"
+        b"<item><title>Nowhere</title><link>mailto:desk@news.example</link>"
+        b"<pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate></item></channel></rss>"
+    )
+
+    class OneFeed:
+        async def feed(self, url: str) -> Fetched:
+            return Fetched(url, body)
+
+        async def url(self, url: str) -> Fetched:  # pragma: no cover - no page is read
+            raise AssertionError(url)
+
+    source = SourceConfig(url="https://news.example/feed.xml", pages=False)
+    window = Window(NOW - timedelta(days=7), NOW)
+    collection = asyncio.run(collect([source], OneFeed(), window))  # type: ignore[arg-type]
+
+    assert collection.articles == ()
+    assert [s.title for s in collection.skipped] == ["Nowhere"]

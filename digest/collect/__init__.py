@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Protocol
 
 from digest.collect.canonical import canonical_url
-from digest.collect.feeds import parse_feed
+from digest.collect.feeds import FeedReport, read_entries
 from digest.collect.fetch import Fetcher
 from digest.collect.filters import rejected_by
 from digest.collect.pages import PageInfo, extract_page
@@ -76,7 +76,9 @@ async def collect(
     read = await asyncio.gather(*(read_feed(s, fetcher, window.end) for s in sources))
     problems = [p for _, p in read if p]
     picker = _Picker(window, sent or {}, seen, window.end)
-    candidates = [(s, a) for s, (found, _) in zip(sources, read, strict=True) for a in picker.pick(s, found)]
+    picker.skipped.extend(skipped for report, _ in read for skipped in report.skipped)
+    found = [(s, list(report.articles)) for s, (report, _) in zip(sources, read, strict=True)]
+    candidates = [(s, a) for s, articles in found for a in picker.pick(s, articles)]
     in_hand = asyncio.Semaphore(PAGES_IN_HAND)
     enriched = await asyncio.gather(
         *(_with_page(s, a, Reader(fetcher, extract), in_hand) for s, a in candidates)
@@ -93,13 +95,13 @@ async def collect(
 
 async def read_feed(
     source: SourceConfig, fetcher: Fetcher, now: datetime
-) -> tuple[list[Article], Problem | None]:
-    """Read one feed; a failure becomes a Problem naming the source, never an exception."""
+) -> tuple[FeedReport, Problem | None]:
+    """Read one feed, with the entries it had to skip; a failure becomes a Problem, never an exception."""
     try:
         fetched = await fetcher.feed(source.url)
-        return parse_feed(fetched, source.url, now), None
+        return read_entries(fetched, source.url, now), None
     except SourceError as exc:
-        return [], Problem(source.url, exc.reason)
+        return FeedReport(()), Problem(source.url, exc.reason)
 
 
 class _Picker:
@@ -192,7 +194,8 @@ def merge_page(article: Article, page: PageInfo) -> Article:
         paragraphs=page.paragraphs or article.paragraphs,
         summary=article.summary or page.description,
         image_url=page.image_url or article.image_url,
-        image_alt=page.image_alt,
-        image_caption=page.image_caption,
-        image_credit=page.image_credit,
+        # The feed's own image keeps its own alt and credit when the page shows no image.
+        image_alt=page.image_alt if page.image_url else article.image_alt,
+        image_caption=page.image_caption if page.image_url else article.image_caption,
+        image_credit=page.image_credit if page.image_url else article.image_credit,
     )

@@ -58,6 +58,20 @@ def test_dek_marked_only_by_a_data_attribute_is_not_the_lede(marked: str) -> Non
     assert DEK not in paragraphs
 
 
+def test_a_block_named_summary_that_holds_the_whole_text_is_kept() -> None:
+    long_text = " ".join([LEDE, SECOND, LEDE])
+    page = html(f"<h1>Ferries return</h1><div class='p-summary'><p>{long_text}</p></div><p>Coins vary.</p>")
+
+    assert extract_page(page, URL).paragraphs[0] == long_text
+
+
+@pytest.mark.parametrize("marked", ["<p class='article-summary'>{dek}</p>", "<div class='c-dek'>{dek}</div>"])
+def test_a_dek_named_by_its_class_is_not_the_lede(marked: str) -> None:
+    page = html(f"<h1>Ferries return</h1>{marked.format(dek=DEK)}<div><p>{LEDE}</p><p>{SECOND}</p></div>")
+
+    assert extract_page(page, URL).paragraphs[0] == LEDE
+
+
 def test_lede_that_trafilatura_skips_before_the_first_paragraph_it_kept_is_put_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -17,6 +17,7 @@ import trafilatura
 from lxml.etree import ParserError
 
 from digest.collect.text import squash
+from digest.words import count_words
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -27,19 +28,21 @@ _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "iso-8859-1": "cp1252
 # alone as a token ("ad", "share") so that "header" or "shared-content" are not caught.
 _FURNITURE_WORDS = (
     "caption|credit|byline|promo|newsletter|related|subscri|signup|sign-up|cookie|consent|gdpr|"
-    "tooltip|popup|sharing|social|advert|sponsor|standfirst|subtitle|subhead|summary|"
+    "tooltip|popup|sharing|social|advert|sponsor|"
     "breadcrumb|author-bio|sr-only|visually-hidden|screen-reader|visuallyhidden|offscreen"
 )
-_FURNITURE_TOKENS = "dek|ad|ads|share|hidden|hide|print-only|timestamp|kicker|eyebrow|meta|video|player"
+_FURNITURE_TOKENS = "ad|ads|share|hidden|hide|print-only|timestamp|kicker|eyebrow|meta|video|player"
 _FURNITURE = re.compile(
     rf"(?:{_FURNITURE_WORDS})|(?:^|[\s_-])(?:{_FURNITURE_TOKENS})(?:$|[\s_-])", re.IGNORECASE
 )
 _FURNITURE_TAGS = ("figure", "figcaption", "picture", "aside", "nav", "footer", "form", "dialog", "button")
 # What data-gu-name="standfirst", data-qa="subheadline" or itemprop="description" say: the summary
 # line under a headline, named where the class names are hashed.
-_DEK_MARK = re.compile(
-    r"(?i)\b(?:standfirst|dek|sub-?headline|subtitle|description|summary|byline|caption)\b"
-)
+_DEK_MARK = re.compile(r"(?i)\b(?:standfirst|dek|sub-?headline|sub-?title|subhead|description|summary)\b")
+# The same words in a class or id. They are ambiguous: "summary" also wraps a product's whole text and
+# some sites mark their lede as the story's summary, so they only remove a block of a dek's length.
+_DEK_CLASS = re.compile(r"(?i)standfirst|subtitle|subhead|summary|(?:^|[\s_-])dek(?:$|[\s_-])")
+_DEK_MAX_WORDS = 60
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # Elements whose text runs into the next block's text unless a space separates them.
 _BLOCK_TAGS = "address blockquote br dd div dl dt h1 h2 h3 h4 h5 h6 hr li lb ol p section td th tr ul"
@@ -99,8 +102,17 @@ def strip_furniture(doc: lxml.html.HtmlElement) -> None:
     for node in list(doc.iter()):
         if node.getparent() is None or not isinstance(node.tag, str):
             continue
-        if _is_furniture(node) or (_named_furniture(node) and _paragraph_chars(node) <= _MAX_SHARE * total):
+        if _removable(node, total):
             _drop(node)
+
+
+def _removable(node: lxml.html.HtmlElement, total: int) -> bool:
+    """Furniture for sure: by tag or place, by a name that holds little of the text, or a dek's length."""
+    if _is_furniture(node):
+        return True
+    if _named_furniture(node) and _paragraph_chars(node) <= _MAX_SHARE * total:
+        return True
+    return _named_dek(node) and count_words(node.text_content()) <= _DEK_MAX_WORDS
 
 
 def _is_furniture(node: lxml.html.HtmlElement) -> bool:
@@ -116,10 +128,18 @@ def _named_furniture(node: lxml.html.HtmlElement) -> bool:
     """Furniture by class, id, a data- attribute or aria-hidden: marks some sites also put on the article."""
     if node.tag in ("html", "body", "main", "article"):
         return False
-    if node.get("aria-hidden") == "true" or _DEK_MARK.search(_data_names(node)):
+    if node.get("aria-hidden") == "true":
         return True
     names = f"{node.get('class', '')} {node.get('id', '')}".strip()
     return bool(names) and bool(_FURNITURE.search(names))
+
+
+def _named_dek(node: lxml.html.HtmlElement) -> bool:
+    """Named as a dek, standfirst or summary by class, id, a data- attribute or itemprop."""
+    if node.tag in ("html", "body", "main", "article"):
+        return False
+    names = f"{node.get('class', '')} {node.get('id', '')}"
+    return bool(_DEK_CLASS.search(names) or _DEK_MARK.search(_data_names(node)))
 
 
 def _data_names(node: lxml.html.HtmlElement) -> str:

@@ -149,7 +149,8 @@ def test_logo_avatar_and_tracking_pixel_are_never_the_lead_image() -> None:
         "<h1>Ferries return</h1><img src='https://cdn.example/avatars/jo.jpg' class='author-avatar'>"
         "<img src='https://www.facebook.com/tr?id=1&ev=PageView' width='1' height='1'>"
         "<img src='/img/site-logo.svg'><img src='/img/badge_sponsor.png'>"
-        f"<img src='/photos/ferry-at-dawn.jpg' alt='The ferry at dawn'><p>{LEDE}</p><p>{SECOND}</p>"
+        f"<div class='lead-photo'><img src='/photos/ferry-at-dawn.jpg' alt='The ferry at dawn'></div>"
+        f"<p>{LEDE}</p><p>{SECOND}</p>"
     )
 
     info = extract_page(html(body), URL)
@@ -160,6 +161,11 @@ def test_logo_avatar_and_tracking_pixel_are_never_the_lead_image() -> None:
 
 def test_page_without_a_photo_has_no_lead_image() -> None:
     assert extract_page(html(f"<h1>Ferries return</h1><p>{LEDE}</p>"), URL).image_url == ""
+
+
+def test_an_inline_image_that_is_not_set_out_as_a_picture_is_no_lead_image() -> None:
+    body = f"<p>{LEDE} <img src='/img/product-code.gif'></p><p>{SECOND}</p>"
+    assert extract_page(html(body), URL).image_url == ""
 
 
 def test_og_image_is_the_lead_image_and_its_own_alt_is_kept() -> None:
@@ -259,3 +265,33 @@ def test_headline_is_the_h1_when_the_title_holds_it() -> None:
     page = html(f"<h1>Ferries return to the strait after a decade</h1><p>{LEDE}</p>", head)
 
     assert extract_page(page, URL).title == "Ferries return to the strait after a decade"
+
+
+def test_a_social_share_crop_declared_as_og_image_is_the_lead_image() -> None:
+    head = "<meta property='og:image' content='https://cdn.example/.image/t_share/ferry.jpg'>"
+    assert (
+        extract_page(html(f"<p>{LEDE}</p>", head), URL).image_url
+        == "https://cdn.example/.image/t_share/ferry.jpg"
+    )
+
+
+def test_a_logo_declared_as_og_image_gives_way_to_the_articles_photo() -> None:
+    head = "<meta property='og:image' content='https://cdn.example/static/site-logo.png'>"
+    body = f"<figure><img src='/photos/ferry.jpg'></figure><p>{LEDE}</p>"
+    assert extract_page(html(body, head), URL).image_url == "https://news.example/photos/ferry.jpg"
+
+
+def test_an_image_url_asking_for_a_thumbnail_size_is_not_the_lead_image() -> None:
+    body = (
+        "<img src='https://img.example/a.img?h=17&w=0' width='600'>"
+        f"<img src='/photos/ferry.jpg?w=1200' width='600'><p>{LEDE}</p>"
+    )
+    assert extract_page(html(body), URL).image_url == "https://news.example/photos/ferry.jpg?w=1200"
+
+
+def test_an_h1_that_is_the_sites_name_is_not_the_headline() -> None:
+    page = (
+        "<html><head><title>Ferries return to the strait_World_Daily Curio</title></head><body>"
+        f"<header><h1>Daily Curio</h1></header><article><p>{LEDE}</p></article></body></html>"
+    )
+    assert extract_page(page, URL).title == "Ferries return to the strait_World"

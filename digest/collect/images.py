@@ -31,12 +31,17 @@ class LeadImage:
     credit: str = ""
 
 
-# File names and classes of images that are not an article's picture.
+# Words in the path or class of an image that is not an article's picture. A site's declared image
+# (og:image) is trusted more: only a logo, icon or stand-in is refused there, since social-share crops
+# ("/t_share/", "social_1200x630") are the article's own picture.
+_STAND_IN = r"logo|rogo|icon|favicon|avatar|gravatar|spacer|pixel|blank|placeholder|missing|1x1|copyright"
 _NOT_A_PHOTO = re.compile(
-    r"(?i)(?:^|[/_.\-\s])(?:logo|rogo|icon|favicon|avatar|gravatar|badge|sponsor|sprite|spacer|pixel|"
-    r"blank|placeholder|missing|button|banner|bnr|share|social|emoji|1x1|transparent|loader|loading)"
-    r"(?:$|[/_.\-\s@\d])"
+    rf"(?i)(?:^|[/_.\-\s])(?:{_STAND_IN}|badge|sponsor|sprite|button|banner|bnr|share|social|emoji|"
+    r"transparent|loader|loading)(?:$|[/_.\-\s@\d])"
 )
+_NOT_DECLARED = re.compile(rf"(?i)(?:^|[/_.\-\s])(?:{_STAND_IN})(?:$|[/_.\-\s@\d])")
+# A size that a URL asks for ("?h=17", "&w=60"): smaller than an article's picture.
+_URL_SIDE = re.compile(r"(?i)[?&,](?:w|h|width|height)[=_](\d{1,4})\b")
 _TRACKERS = re.compile(
     r"(?i)//[^/]*(?:facebook\.com/tr|scorecardresearch|doubleclick|google-analytics|quantserve)"
 )
@@ -98,11 +103,11 @@ def split_credit(caption: str) -> tuple[str, str]:
 def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
     for name in ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"):
         value = _meta(doc, name)
-        if value and _usable(urljoin(url, value)):
+        if value and _usable(urljoin(url, value), _NOT_DECLARED):
             return urljoin(url, value)
     for image in _json_ld_images(doc):
         src = image.get("url") or image.get("contentUrl") if isinstance(image, dict) else image
-        if isinstance(src, str) and _usable(urljoin(url, src)):
+        if isinstance(src, str) and _usable(urljoin(url, src), _NOT_DECLARED):
             return urljoin(url, src)
     return ""
 
@@ -120,17 +125,40 @@ def _figure_image(figure: lxml.html.HtmlElement, url: str) -> str:
 
 
 def _body_images(doc: lxml.html.HtmlElement, url: str) -> Iterator[str]:
-    scope = doc.xpath("//article") or doc.xpath("//main") or doc.xpath("//body") or [doc]
-    return _images_in(scope[0], url)
+    """Pictures of the article's body that are set out as one: wide, or in a photo's box.
+
+    Without <article> or <main> there is no body to be sure of, and an image somewhere on the page
+    (a product shot, a banner) is no lead image.
+    """
+    scope = doc.xpath("//article") or doc.xpath("//main")
+    if not scope:
+        return iter(())
+    boxed = [img for img in scope[0].xpath(f".//img[not({_CHROME})]") if _set_out(img)]
+    return (u for img in boxed for u in _images_in_one(img, url))
+
+
+def _set_out(img: lxml.html.HtmlElement) -> bool:
+    width = (img.get("width") or "").strip().removesuffix("px")
+    if width.isdigit() and int(width) >= _WIDE:
+        return True
+    boxes = [a for _, a in zip(range(3), img.iterancestors(), strict=False)]
+    return any(_IMAGE_BOX.search(f"{box.get('class', '')} {box.get('id', '')}") for box in boxes)
+
+
+def _images_in_one(img: lxml.html.HtmlElement, url: str) -> Iterator[str]:
+    src = image_source(img)
+    if src and not _small(img) and not _NOT_A_PHOTO.search(img.get("class", "")):
+        absolute = urljoin(url, src)
+        if _usable(absolute):
+            yield absolute
+
+
+_WIDE = 300  # px: an image this wide is set out as a picture, not an inline icon
 
 
 def _images_in(scope: lxml.html.HtmlElement, url: str) -> Iterator[str]:
     for img in scope.xpath(f".//img[not({_CHROME})]"):
-        src = image_source(img)
-        if src and not _small(img) and not _NOT_A_PHOTO.search(img.get("class", "")):
-            absolute = urljoin(url, src)
-            if _usable(absolute):
-                yield absolute
+        yield from _images_in_one(img, url)
 
 
 def image_source(img: lxml.html.HtmlElement) -> str:
@@ -151,12 +179,14 @@ def _small(img: lxml.html.HtmlElement) -> bool:
     return False
 
 
-def _usable(url: str) -> bool:
-    """A web address of a picture, not a logo, icon, tracker or pixel."""
+def _usable(url: str, refused: re.Pattern[str] = _NOT_A_PHOTO) -> bool:
+    """A web address of a picture, not a logo, icon, tracker, pixel or thumbnail-sized request."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return False
-    return not (_NOT_A_PHOTO.search(parts.path) or _TRACKERS.search(url))
+    if any(int(side) < _MIN_SIDE for side in _URL_SIDE.findall(url) if int(side) > 0):
+        return False
+    return not (refused.search(parts.path) or _TRACKERS.search(url))
 
 
 def _alt_for(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, url: str) -> str:

@@ -78,10 +78,13 @@ def _link(doc: lxml.html.HtmlElement, rel: str, base: str) -> str:
 def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     """The article's headline: the page's <h1> when the title holds it, else the title without the site."""
     declared = _meta(doc, "og:title") or squash(doc.findtext(".//title") or "")
-    heading = _first_heading(doc)
-    if heading and declared and _fold(heading) != _fold(declared) and _fold(heading) in _fold(declared):
+    heading, site = _first_heading(doc), _meta(doc, "og:site_name")
+    parts = _TITLE_SEPARATORS.split(declared)
+    if heading and len(parts) > 1 and _fold(heading) == _fold(parts[-1]):
+        heading, site = "", site or heading  # the <h1> is the site's name in its logo
+    if heading and _fold(heading) != _fold(declared) and _fold(heading) in _fold(declared):
         return heading
-    return without_site_name(declared, _meta(doc, "og:site_name"), url) or heading
+    return without_site_name(declared, site, url) or heading
 
 
 def without_site_name(title: str, site: str, url: str) -> str:

@@ -20,7 +20,9 @@ Figures, as fractions of the pages of a group that have the gold in question:
 
 * lede_start  - the teaser starts with the article's true lede: with punctuation and spaces folded
   away, its text begins with the first 13 words of the gold (postlight's first13; mozilla's gold
-  lede paragraph, see teaser_sets.mozilla_gold_lede);
+  lede paragraph, see teaser_sets.mozilla_gold_lede), or, when the gold is longer than the whole
+  teaser (13 space-separated runs of Japanese can be), the teaser of 40 or more characters is the
+  start of the gold;
 * lede_para   - (mozilla) difflib ratio >= 0.90 between the first paragraph and the gold paragraph
   (a cut paragraph is compared with the gold's prefix);
 * title       - the title equals the gold title, case and typography folded;
@@ -205,8 +207,11 @@ def lede_start(paragraphs: tuple[str, ...], gold: str) -> bool:
     """The teaser begins with the gold's first 13 words, spaces and punctuation folded away."""
     if not paragraphs or not gold:
         return False
-    head = " ".join(gold.split()[:13])
-    return _folded(" ".join(paragraphs)).startswith(_folded(head))
+    head = _folded(" ".join(gold.split()[:13]))
+    ours = _folded(" ".join(p.removesuffix(ELLIPSIS) for p in paragraphs))
+    # In Chinese and Japanese 13 space-separated "words" can outrun a whole teaser: then the teaser,
+    # if long enough to tell, must be the start of the gold instead.
+    return ours.startswith(head) or (len(ours) >= 40 and head.startswith(ours))
 
 
 def lede_para(paragraphs: tuple[str, ...], gold: str) -> bool:

@@ -5,7 +5,7 @@
 Every file under FEEDS_DIR that digest reads as a feed counts (others are listed as not feeds). Each
 file is read as `digest feed PATH` reads it (read_entries with the file's path, so relative links
 resolve against the feed's own address), and each item's teaser is written as digest writes it for a
-source with ``pages = false``: summarize.teaser(article, TeaserConfig()). The source HTML of each item
+source with ``pages = false``: ledes.teaser(article, TeaserConfig()). The source HTML of each item
 (its content and its summary, as feedparser hands them over) and the images it offers are read again
 here, independently of digest's own code. Items are paired with digest's articles by their guid (or
 by their order when the feed has no unique guids); an item that cannot be paired is counted apart.
@@ -51,8 +51,8 @@ from digest.collect.feeds import read_entries
 from digest.collect.fetch import Fetched
 from digest.config import TeaserConfig
 from digest.errors import SourceError
+from digest.ledes import teaser
 from digest.models import Article
-from digest.summarize import teaser
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 SETTINGS = TeaserConfig()

@@ -86,11 +86,11 @@ def build_store(path: Path, count: int) -> None:
 
 def child(db: Path, base: str) -> dict[str, Any]:
     """The digest send, alone in this process: wall time of deliver, peak RSS of the process."""
-    from digest.cli.send import provider_client
     from digest.config import ProviderConfig
     from digest.deliver import Audience, deliver
     from digest.links import Links
     from digest.providers import create_provider
+    from digest.service.runtime import provider_client
     from digest.store import open_store
 
     store = open_store(f"sqlite:///{db}")
@@ -126,18 +126,16 @@ def measured(count: int, base: str, folder: Path) -> dict[str, Any]:
 def messages(count: int, sdk: bool = False) -> Any:
     """The list personalized as digest does it (placeholder fill), as Postmark message dicts
     (headers as postmarker takes them, a dict, when ``sdk``; else as the API does, a list)."""
-    from digest.deliver import Audience, Personalizer
+    from digest.deliver import Audience, addressing, letter_for
     from digest.links import Links
     from digest.store.ledger import Claimed
 
-    personalizer = Personalizer(
-        rendered_issue(), Audience("weekly", SENDER, "W"), Links("https://n.org", "s", SENDER)
-    )
+    rendered, audience = rendered_issue(), Audience("weekly", SENDER, "W")
+    addressee_of = addressing(rendered, audience, Links("https://n.org", "s", SENDER))
+    letter = letter_for(rendered, audience)
     for i in range(count):
-        addressee = personalizer.addressee(
-            Claimed(i + 1, f"reader{i}@example.org", f"Reader {i}", "weekly", True)
-        )
-        message = personalizer.letter.message(addressee)
+        addressee = addressee_of(Claimed(i + 1, f"reader{i}@example.org", f"Reader {i}", "weekly", True))
+        message = letter.message(addressee)
         headers = [{"Name": n, "Value": v} for n, v in message.headers]
         yield {
             "From": message.sender, "To": message.to, "Subject": message.subject, "HtmlBody": message.html,

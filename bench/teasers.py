@@ -63,7 +63,7 @@ from digest.collect.canonical import canonical_url
 from digest.collect.extract import parse_html
 from digest.collect.pages import article_from_page, extract_page
 from digest.config import TeaserConfig
-from digest.summarize import pick_lede, teaser
+from digest.ledes import pick_lede, teaser
 
 SETTINGS = TeaserConfig()
 MATCH_RATIO = 0.90

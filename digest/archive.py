@@ -13,7 +13,7 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 
 from digest.config import Config
-from digest.personalize import Template
+from digest.personalize import Template, public_values
 from digest.store import Store
 from digest.store.issues import StoredIssue
 
@@ -26,22 +26,12 @@ def build_archive(config: Config, store: Store, out: Path) -> list[StoredIssue]:
     for issue in sent:
         folder = out / issue.id
         folder.mkdir(exist_ok=True)
-        values = public_values(config, base, issue.id)
+        values = public_values(config.server.public_url, issue.id)
         (folder / "index.html").write_text(Template(issue.html, escape=True).fill(values), encoding="utf-8")
         (folder / "issue.txt").write_text(Template(issue.text, escape=False).fill(values), encoding="utf-8")
     (out / "index.html").write_text(_index(config, store, sent), encoding="utf-8")
     (out / "feed.xml").write_text(_atom(config, base, sent), encoding="utf-8")
     return sent
-
-
-def public_values(config: Config, base: str, issue_id: str) -> dict[str, str]:
-    """Neutral values for the personal placeholders: nobody's address, nobody's unsubscribe token."""
-    return {
-        "email": "you",
-        "name": "",
-        "unsubscribe_url": base,
-        "web_url": f"{base}{quote(issue_id)}/",
-    }
 
 
 def _index(config: Config, store: Store, issues: list[StoredIssue]) -> str:
@@ -74,7 +64,7 @@ def _atom(config: Config, base: str, issues: list[StoredIssue]) -> str:
     for issue in issues:
         link = f"{base}{quote(issue.id)}/"
         updated = (issue.sent or issue.created).isoformat()
-        text = Template(issue.text, escape=False).fill(public_values(config, base, issue.id))
+        text = Template(issue.text, escape=False).fill(public_values(config.server.public_url, issue.id))
         entries.append(
             f"<entry><id>{xml_escape(link)}</id><title>{xml_escape(issue.subject)}</title>"
             f'<link rel="alternate" href="{xml_escape(link)}"/><updated>{updated}</updated>'

@@ -11,8 +11,8 @@ import jinja2
 from digest.config import NewsletterConfig
 from digest.drafts import Draft, apply_draft
 from digest.errors import TemplateError
+from digest.ledes import sentence_ends
 from digest.models import Issue, Section, Teaser
-from digest.summarize import sentence_ends
 
 PREHEADER_CHARS = 110
 

@@ -1,4 +1,4 @@
-"""The weekly job, stage by stage: collect → summarize → compose → render → deliver."""
+"""The weekly job, stage by stage: collect → ledes → compose → render → deliver."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from digest.config import Config
 from digest.deliver import Audience, Clock, DeliveryReport, Progress, deliver
 from digest.drafts import draft_path, load_draft, render_draft
 from digest.errors import DigestError
+from digest.ledes import ledes
 from digest.links import Links
 from digest.models import Collection, Issue, Problem, RenderedIssue
 from digest.providers.base import Provider
 from digest.render import render
 from digest.store import Store
-from digest.summarize import summarize
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,7 @@ def build(
     issue_id, slot = issue_slot(config, name, slot_time or now)
     path = draft_path(newsletter.drafts_dir, name, slot)
     draft = load_draft(path) if use_draft else None
-    teasers = summarize(collection.articles, newsletter.teaser)
+    teasers = ledes(collection.articles, newsletter.teaser)
     issue = compose(name, newsletter, teasers, issue_id, now, draft)
     rendered = render(issue, newsletter, config.theme, config.template_dirs(name), config.lint)
     return Prepared(collection, issue, rendered, draft=str(path) if draft else "")
@@ -202,12 +202,13 @@ async def run(
         progress=progress,
         wait=wait,
     )
-    return RunReport(name, issue_id, _outcome(report), report, problems)
+    return RunReport(name, issue_id, outcome(report), report, problems)
 
 
-def _outcome(report: DeliveryReport) -> str:
-    if report.attempted == 0 and report.already_sent:
-        return f"already sent to {report.already_sent} recipients earlier; nothing left to send"
-    if report.attempted == 0:
-        return "no active subscribers on the list"
-    return "sent"
+def outcome(report: DeliveryReport) -> str:
+    """What a delivery came to, in words: sent, nothing left to send, or nobody to send to."""
+    if report.attempted or report.suppressed:
+        return "sent"
+    if report.already_sent:
+        return f"already sent to {report.already_sent:,} recipients earlier; nothing left to send"
+    return "no active subscribers on the list"

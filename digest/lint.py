@@ -34,9 +34,6 @@ def lint(
     found += _links_and_images(html)
     if len(issue.subject) > limits.max_subject:
         found.append(_warn(f"subject is {len(issue.subject)} characters (over {limits.max_subject})"))
-    for section in issue.sections:
-        if not section.teasers:
-            found.append(_warn(f"section '{section.title}' is empty"))
     return sorted(found, key=lambda m: m.level != "error")
 
 

@@ -1,4 +1,4 @@
-"""The frozen values that cross each stage boundary: collect → summarize → compose → render → deliver."""
+"""The frozen values that cross each stage boundary: collect → ledes → compose → render → deliver."""
 
 from __future__ import annotations
 
@@ -157,31 +157,6 @@ class DeliveryStatus(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"
     SUPPRESSED = "suppressed"
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """One recipient's row in the ledger for one issue."""
-
-    issue_id: str
-    subscriber_id: int
-    email: str
-    status: DeliveryStatus
-    attempts: int = 0
-    message_id: str = ""
-    error: str = ""
-    updated: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Recipient:
-    """The per-recipient values substituted into a rendered issue."""
-
-    subscriber_id: int
-    email: str
-    name: str
-    unsubscribe_url: str
-    unsubscribe_mailto: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,22 +1,48 @@
-"""Per-recipient placeholders: put in once at render time, filled in cheaply for each recipient."""
+"""Per-recipient placeholders: put in once at render time, filled in cheaply for each recipient.
+
+One Personalizer makes every recipient's values for an issue — a subscriber on the list (send,
+`preview --as`, the desk), a test address (`send --test`), the preview's sample reader, and the
+archive's public copy, which carries nobody's address and nobody's unsubscribe token.
+"""
 
 from __future__ import annotations
 
 import html
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import quote
 
-from digest.models import Recipient
+from digest.links import Links
+from digest.mime import sender_domain
 
 FIELDS = ("email", "name", "unsubscribe_url", "web_url")
 _PLACEHOLDER = re.compile(r"%%digest:(" + "|".join(FIELDS) + r")%%")
 
 
-def placeholder(field: str) -> str:
+class Marker(str):
+    """A placeholder that a template put in on purpose: the only text that is ever filled in."""
+
+    __slots__ = ()
+
+
+def placeholder(field: str) -> Marker:
     """The marker a template emits where a recipient's value goes."""
     if field not in FIELDS:
         raise KeyError(field)
-    return f"%%digest:{field}%%"
+    return Marker(f"%%digest:{field}%%")
+
+
+_FORGED = re.compile(r"%%(digest):", re.IGNORECASE)
+
+
+def neutralized(text: str) -> str:
+    """Text from outside (a feed, a page, a draft) with anything shaped like a placeholder disarmed.
+
+    A zero-width joiner goes between the name and the colon: the text reads the same, but it is no
+    longer a placeholder, so no recipient's address or unsubscribe link can be made to appear in it.
+    """
+    return _FORGED.sub("%%\\1\u200d:", text) if "%%" in text else text
 
 
 class RecipientPlaceholders:
@@ -49,11 +75,48 @@ class Template:
         return "".join(parts)
 
 
-def recipient_values(recipient: Recipient, web_url: str) -> dict[str, str]:
-    """The placeholder values for one recipient."""
-    return {
-        "email": recipient.email,
-        "name": recipient.name,
-        "unsubscribe_url": recipient.unsubscribe_url,
-        "web_url": web_url,
-    }
+Headers = tuple[tuple[str, str], ...]
+PREVIEW_READER = ("reader@example.org", "Reader")
+
+
+@dataclass(frozen=True, slots=True)
+class Personal:
+    """One recipient's placeholder values and the headers only they get (List-Unsubscribe)."""
+
+    values: dict[str, str]
+    headers: Headers = ()
+
+
+class Personalizer:
+    """Every recipient's values for one issue of one list, made the same way wherever they are needed."""
+
+    def __init__(self, links: Links, issue_id: str, list_name: str) -> None:
+        self._links, self._list = links, list_name
+        self.web_url = links.web_url(issue_id)
+        # The mailto carries the URL's token (Links.unsubscribe_mailto's form): one HMAC per recipient.
+        self._mailto = f"mailto:unsubscribe@{sender_domain(links.sender)}?subject=unsubscribe%20"
+
+    def subscriber(self, subscriber_id: int, email: str, name: str, list_name: str = "") -> Personal:
+        """A subscriber's values: their address and name, their own signed unsubscribe link."""
+        url = self._links.unsubscribe_url(list_name or self._list, subscriber_id, email)
+        mailto = self._mailto + url.rpartition("/")[2]
+        values = {"email": email, "name": name, "unsubscribe_url": url, "web_url": self.web_url}
+        return Personal(values, (("List-Unsubscribe", f"<{url}>, <{mailto}>"),))
+
+    def test(self, address: str) -> Personal:
+        """A test address, outside the list: its link is signed for subscriber 0, who does not exist."""
+        return self.subscriber(0, address, "")
+
+    def preview(self) -> Personal:
+        """The preview's sample reader: a real-looking address and a link that unsubscribes nobody."""
+        email, name = PREVIEW_READER
+        return Personal(
+            {"email": email, "name": name, "unsubscribe_url": f"{self._links.public_url}/u/preview",
+             "web_url": self.web_url}
+        )  # fmt: skip
+
+
+def public_values(public_url: str, issue_id: str) -> dict[str, str]:
+    """The archive's values: nobody's address, nobody's unsubscribe token."""
+    base = f"{public_url}/archive/"
+    return {"email": "you", "name": "", "unsubscribe_url": base, "web_url": f"{base}{quote(issue_id)}/"}

@@ -1,6 +1,6 @@
 """The weekly send on its own: APScheduler runs each newsletter's slots, the store keeps them unique.
 
-APScheduler 3.11 is handed exact UTC instants from digest.schedule (never its own cron parsing), one
+APScheduler 3.11 is handed exact UTC instants from digest.slots (never its own cron parsing), one
 job per newsletter with a stable id, coalescing, one instance at a time and a misfire grace equal to
 the newsletter's max_lateness. A second scheduler on the same store cannot send a slot twice: the issue
 of a slot is unique in the store, and so is each recipient's row in the ledger.
@@ -18,7 +18,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.base import BaseTrigger
 
 from digest.config import Config
-from digest.schedule import Schedule, parse_duration
+from digest.slots import Schedule, parse_duration
 
 log = logging.getLogger("digest.scheduler")
 Clock = Callable[[], datetime]

@@ -2,7 +2,8 @@
 
     python tests/kill_sender.py PROVIDER BASE_URL STORE_URL
 
-Prints "sending" once everything is imported and the send begins.
+Prints "sending" once everything is imported and the send begins, then "posting" as each request
+goes to the provider: the test kills it on one of those lines, not after a wall-clock delay.
 """
 
 from __future__ import annotations
@@ -17,11 +18,34 @@ from digest.config import ProviderConfig
 from digest.deliver import Audience, deliver
 from digest.links import Links
 from digest.providers import create_provider
+from digest.providers.base import Provider, SendOutcome
+from digest.providers.letter import Batch
 from digest.store import open_store
 
 ISSUE = "weekly-2026-11-25"
 AUDIENCE = Audience("weekly", "The Meridian <newsletter@example.org>", "The Meridian Weekly")
 ENV = {"POSTMARK_TOKEN": "stub-token", "RESEND_API_KEY": "stub-token", "SENDGRID_API_KEY": "stub-token"}
+
+
+class Announcing:
+    """The provider, saying "posting" on stdout as each request goes out."""
+
+    def __init__(self, inner: Provider) -> None:
+        self.inner = inner
+        self.name, self.limits, self.reconcile = inner.name, inner.limits, inner.reconcile
+
+    async def send(self, batch: Batch) -> SendOutcome:
+        """Announce the request, then send it."""
+        print("posting", flush=True)
+        return await self.inner.send(batch)
+
+    async def accepted(self, batch: Batch) -> dict[int, str] | None:
+        """The provider's own answer."""
+        return await self.inner.accepted(batch)
+
+    async def aclose(self) -> None:
+        """Close the provider."""
+        await self.inner.aclose()
 
 
 async def main(name: str, base: str, store_url: str) -> None:
@@ -35,7 +59,7 @@ async def main(name: str, base: str, store_url: str) -> None:
     )  # fmt: skip
     links = Links("https://news.example.org", "kill-secret", AUDIENCE.sender)
     async with httpx.AsyncClient(timeout=config.timeout) as client:
-        provider = create_provider(config, client=client, environ=ENV)
+        provider = Announcing(create_provider(config, client=client, environ=ENV))
         print("sending", flush=True)
         report = await deliver(
             stored.rendered(), AUDIENCE, store, provider, links, lambda: datetime.now(UTC), config

@@ -35,6 +35,8 @@ async def sendgrid_send(stub: Stub, request: Request, body: bytes) -> Response:
 
 async def _sendgrid_take(stub: Stub, body: bytes) -> Response:
     mail = loads(body)
+    if isinstance(mail, dict):
+        stub.batches.append(("sendgrid", len(mail.get("personalizations") or [])))
     problem = _sendgrid_problem(stub, mail)
     if problem:
         status = 403 if "Sender Identity" in problem else 400
@@ -97,13 +99,14 @@ async def mailgun_messages(stub: Stub, request: Request, body: bytes) -> Respons
     domain = request.url.path.split("/")[2]
     if stub.senders and domain not in stub.senders:
         return _mailgun_error(f"Domain not found: {domain}", 404)
-    form = await request.form()
+    form = await request.form(max_fields=10_000)  # Starlette stops at 1000 fields by default
     busy = _mailgun_error("Too many requests", 429)
     return await faulty(stub, body, lambda _: _mailgun_take(stub, form), busy)
 
 
 async def _mailgun_take(stub: Stub, form: Any) -> Response:
     to = form.getlist("to")
+    stub.batches.append(("mailgun", len(to)))
     for name in ("from", "subject"):
         if not form.get(name):
             return _mailgun_error(f"{name} parameter is missing", 400)
@@ -210,6 +213,7 @@ async def ses_bulk(stub: Stub, request: Request, body: bytes) -> Response:
 async def _ses_take(stub: Stub, body: bytes) -> Response:
     request = loads(body)
     entries = request.get("BulkEmailEntries", []) if isinstance(request, dict) else []
+    stub.batches.append(("ses", len(entries)))
     if not 1 <= len(entries) <= 50:
         return _ses_error("BadRequestException", "BulkEmailEntries must have 1 to 50 entries.", 400)
     sender = str(request.get("FromEmailAddress", ""))
@@ -230,6 +234,8 @@ def _ses_entry(
     if not to:
         return {"Status": "INVALID_PARAMETER", "Error": "Destination has no addresses."}
     address = to[0].rpartition("<")[2].strip(">").strip()
+    if address.lower() in stub.account:
+        return {"Status": str(stub.account[address.lower()]), "Error": "Account-level refusal (stub)."}
     if stub.refused(address):
         return {"Status": "MESSAGE_REJECTED", "Error": "Address is on the suppression list."}
     data = loads(

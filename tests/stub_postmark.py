@@ -47,6 +47,7 @@ async def _postmark_take(stub: Stub, body: bytes) -> Response:
         messages = _BATCH.decode(body)
     except msgspec.DecodeError as exc:
         return _postmark_error(402, f"Received invalid JSON input: {exc}")
+    stub.batches.append(("postmark", len(messages)))
     if len(messages) > POSTMARK_MAX:
         return _postmark_error(300, f"Batch of {len(messages)} messages exceeds the limit of {POSTMARK_MAX}.")
     return Response(
@@ -66,6 +67,9 @@ def _postmark_one(stub: Stub, message: PostmarkMessage) -> dict[str, Any]:
     address = message.To.rpartition("<")[2].strip(">").strip()
     if "@" not in address:
         return {"ErrorCode": 300, "Message": f"Invalid 'To' address: '{message.To}'."}
+    if address.lower() in stub.account:
+        code = int(stub.account[address.lower()])
+        return {"ErrorCode": code, "Message": f"Account-level refusal {code} (stub)."}
     if stub.refused(address):
         return {
             "ErrorCode": 406,
@@ -164,6 +168,7 @@ def _resend_take(stub: Stub, body: bytes) -> Response:
     emails = loads(body)
     if not isinstance(emails, list) or not emails:
         return _resend_error("validation_error", "The body must be a non-empty array of emails.", 422)
+    stub.batches.append(("resend", len(emails)))
     if len(emails) > RESEND_MAX:
         return _resend_error("validation_error", f"Too many emails: at most {RESEND_MAX} per batch.", 422)
     for email in emails:

@@ -54,6 +54,9 @@ class Faults:
     rate_refuse: float = 0.0  # a message in a batch is refused and its address becomes inactive
     latency: float = 0.0
     seed: int = 7
+    # Deterministic faults: the Nth sending request (1-based) gets this outcome instead of a roll:
+    # "429", "5xx", "drop", "drop_after" or "slow".
+    script: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -81,6 +84,11 @@ class Stub:
     token: str = TOKEN
     senders: tuple[str, ...] = ()  # verified sender domains; empty: any
     inactive: set[str] = field(default_factory=set)
+    # Addresses whose message is answered with an account-level refusal (Postmark ErrorCode, SES Status)
+    # while the other messages of the same batch are accepted.
+    account: dict[str, Any] = field(default_factory=dict)
+    batches: list[tuple[str, int]] = field(default_factory=list)  # (provider, messages) per taken request
+    sends: int = 0  # sending requests seen (what Faults.script counts)
     keep: bool = True  # keep every message (search, bodies); off for million-message benchmarks
     received: Counter[str] = field(default_factory=Counter)
     records: list[Record] = field(default_factory=list)
@@ -148,26 +156,37 @@ async def faulty(
     faults = stub.faults
     if faults.latency:
         await asyncio.sleep(faults.latency)
-    roll = stub.rng.random()
-    for share, outcome in ((faults.rate_429, "429"), (faults.rate_5xx, "5xx"), (faults.rate_drop, "drop")):
-        if roll < share:
-            stub.hits[outcome] += 1
-            if outcome == "429":
-                busy.headers["Retry-After"] = str(faults.retry_after)
-                return busy
-            if outcome == "5xx":
-                return JSONResponse({"Message": "Internal server error", "ErrorCode": 500}, status_code=503)
-            raise DropError
-        roll -= share
+    stub.sends += 1
+    outcome = faults.script.get(stub.sends) or _roll(stub)
+    if outcome in ("429", "5xx", "drop"):
+        stub.hits[outcome] += 1
+        if outcome == "429":
+            busy.headers["Retry-After"] = str(faults.retry_after)
+            return busy
+        if outcome == "5xx":
+            return JSONResponse({"Message": "Internal server error", "ErrorCode": 500}, status_code=503)
+        raise DropError
     response = await take(body)
-    if response.status_code < 300:
-        if roll < faults.rate_drop_after:
-            stub.hits["drop_after"] += 1
+    if response.status_code < 300 and outcome in ("drop_after", "slow"):
+        stub.hits[outcome] += 1
+        if outcome == "drop_after":
             raise DropError
-        if roll - faults.rate_drop_after < faults.rate_slow:
-            stub.hits["slow"] += 1
-            await asyncio.sleep(faults.slow)
+        await asyncio.sleep(faults.slow)
     return response
+
+
+def _roll(stub: Stub) -> str:
+    """One request's fault by the seeded roll ('' for none)."""
+    faults = stub.faults
+    roll = stub.rng.random()
+    for share, outcome in (
+        (faults.rate_429, "429"), (faults.rate_5xx, "5xx"), (faults.rate_drop, "drop"),
+        (faults.rate_drop_after, "drop_after"), (faults.rate_slow, "slow"),
+    ):  # fmt: skip
+        if roll < share:
+            return outcome
+        roll -= share
+    return ""
 
 
 def routes() -> dict[tuple[str, str], Handler]:

@@ -115,20 +115,6 @@ def test_run_refuses_to_send_with_a_broken_template(project: Path) -> None:
     assert not (project / "outbox").exists()
 
 
-def test_every_command_has_help_and_is_in_the_readme() -> None:
-    from click.testing import CliRunner
-
-    from digest.cli import cli
-
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    commands = {"preview", "run", "check", "collect", "feed", "subscribers import", "subscribers list",
-                "subscribers count", "subscribers add"}  # fmt: skip
-    for command in commands:
-        result = CliRunner().invoke(cli, [*command.split(), "--help"])
-        assert result.exit_code == 0 and "-c, --config" in result.output, command
-        assert f"digest {command}" in readme, command
-
-
 def test_feed_prints_every_item_ignoring_the_window(live_site: Path, tmp_path: Path) -> None:
     result = digest(tmp_path, "feed", str(live_site / "atom.xml"), "--json")
     assert result.returncode == 0, result.stderr

@@ -624,3 +624,40 @@ def test_collecting_the_demo_through_the_mirror_enriches_every_article(demo_site
         assert article.summary == expected["dek"]
         if expected.get("image"):
             assert article.image_url.startswith("https://")
+
+
+def _canonical_page(request: httpx.Request) -> httpx.Response:
+    """Every page says it is https://news.example/a, whatever address it was reached by."""
+    body = (
+        '<html><head><title>A</title><link rel="canonical" href="https://news.example/a"></head>'
+        "<body><article><h1>A</h1><p>The ferry resumed on Monday after a week of storms kept it in port, "
+        "and islanders queued at dawn for the first crossing.</p></article></body></html>"
+    )
+    return httpx.Response(200, text=body, headers={"content-type": "text/html"})
+
+
+def test_two_addresses_of_one_page_are_collected_once_by_the_pages_canonical_url(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.xml"
+    day = NOW - timedelta(days=1)
+    feed.write_bytes(
+        rss(("A", "https://news.example/a?id=1", day), ("A (AMP)", "https://news.example/amp/a", day))
+    )
+    found = run_collect([SourceConfig(url=str(feed), pages=True)], fetcher(_canonical_page))
+    assert [a.url for a in found.articles] == ["https://news.example/a"]
+    assert [s.reason.startswith("duplicate") for s in found.skipped] == [True]
+
+
+def test_a_page_whose_canonical_url_was_sent_before_stays_out(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(rss(("A", "https://news.example/a?id=1", NOW - timedelta(days=1))))
+    sources = [SourceConfig(url=str(feed), pages=True)]
+    found = asyncio.run(
+        collect(
+            sources,
+            fetcher(_canonical_page),
+            Window(NOW - timedelta(days=7), NOW),
+            sent={"https://news.example/a": "weekly-1"},
+        )
+    )
+    assert not found.articles
+    assert [s.reason for s in found.skipped] == ["already sent in issue weekly-1"]

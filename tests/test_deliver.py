@@ -15,9 +15,9 @@ from digest.config import ProviderConfig
 from digest.deliver import Audience, DeliveryReport, deliver
 from digest.errors import ProviderError
 from digest.links import Links
-from digest.models import RenderedIssue, SendResult, SubscriberStatus
+from digest.models import RenderedIssue, SubscriberStatus
 from digest.personalize import placeholder
-from digest.providers.base import Provider
+from digest.providers.base import Provider, SendOutcome
 from digest.providers.letter import Batch
 from digest.providers.outbox import OutboxProvider
 from digest.store import Store
@@ -107,7 +107,7 @@ class _UnsubscribingProvider(OutboxProvider):
         super().__init__(folder)
         self.store, self.victim, self.batches = store, victim, 0
 
-    async def send(self, batch: Batch) -> list[SendResult]:
+    async def send(self, batch: Batch) -> SendOutcome:
         self.batches += 1
         if self.batches == 1:
             self.store.subscribers.set_status(self.victim, SubscriberStatus.UNSUBSCRIBED, NOW)
@@ -130,7 +130,7 @@ class _FailingProvider(OutboxProvider):
 
     calls = 0
 
-    async def send(self, batch: Batch) -> list[SendResult]:
+    async def send(self, batch: Batch) -> SendOutcome:
         self.calls += 1
         if self.calls == 2:
             raise ProviderError("outbox", "refused the batch: 401 bad token")
@@ -149,12 +149,12 @@ def test_provider_error_stops_the_send_and_a_later_run_finishes_it(store: Store,
 
 
 def test_each_recipient_gets_the_links_own_mailto_and_url() -> None:
-    from digest.deliver import Personalizer
+    from digest.deliver import addressing
     from digest.store.ledger import Claimed
 
     rendered = RenderedIssue("weekly-2026-11-25", "weekly", "This week", HTML, TEXT)
     row = Claimed(42, "ana+news@example.org", "Ana", "weekly", True)
-    addressee = Personalizer(rendered, AUDIENCE, LINKS).addressee(row)
+    addressee = addressing(rendered, AUDIENCE, LINKS)(row)
     url = LINKS.unsubscribe_url("weekly", 42, "ana+news@example.org")
     mailto = LINKS.unsubscribe_mailto("weekly", 42, "ana+news@example.org")
     assert addressee.headers == (("List-Unsubscribe", f"<{url}>, <{mailto}>"),)

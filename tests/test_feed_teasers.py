@@ -12,8 +12,8 @@ from digest.collect.canonical import canonical_url
 from digest.collect.feeds import FeedReport, parse_feed, read_entries
 from digest.collect.fetch import Fetched
 from digest.config import TeaserConfig
+from digest.ledes import teaser
 from digest.models import Article
-from digest.summarize import teaser
 
 FEED_URL = "https://news.example/feed.xml"
 LEDE = "The first ferry in twenty years left the harbour on Tuesday, carrying trucks and their drivers."

@@ -11,7 +11,7 @@ import brotli
 import httpx
 import pytest
 from conftest import NOW
-from loopback import Loopback, serve, static
+from loopback import Handler, Loopback, serve, static
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
@@ -238,11 +238,35 @@ def test_pages_are_fetched_in_parallel_within_the_per_host_limit(server: Loopbac
         "<html><body><article><p>A story long enough to count as a paragraph of body text.</p>"
         "</article></body></html>"
     )
+    gate = Gate(server, limit=3, total=8)
     for i in range(8):
-        server.routes[f"/story/{i}"] = static(page, delay=0.2)
+        server.routes[f"/story/{i}"] = gate.handler(static(page))
     found = run([SourceConfig(url=server.url("/feed.xml"), pages=True)], FetchConfig(per_host=3))
     assert len(found.articles) == 8 and found.problems == ()
-    assert server.most_in_flight == 3
+    # Each page answers only once three are in flight (or none is left to come): three did overlap,
+    # whatever the timing, and the per-host limit kept it at three.
+    assert server.most_in_flight == 3 and not gate.timed_out
+
+
+class Gate:
+    """Holds each page's answer until ``limit`` pages are in flight, or every page has arrived."""
+
+    def __init__(self, server: Loopback, limit: int, total: int) -> None:
+        self.server, self.limit, self.total = server, limit, total
+        self.arrived = 0
+        self.timed_out = False
+
+    def handler(self, inner: Handler) -> Handler:
+        async def handle(request: Request) -> Response:
+            self.arrived += 1
+            for _ in range(2_000):  # a safety net against a hang, not a timing assumption: 20 s at most
+                if self.server.in_flight >= self.limit or self.arrived >= self.total:
+                    return await inner(request)
+                await asyncio.sleep(0.01)
+            self.timed_out = True
+            return await inner(request)
+
+        return handle
 
 
 def test_requests_name_the_project_in_the_user_agent(server: Loopback) -> None:

@@ -14,7 +14,7 @@ from conftest import NOW
 from digest.cli import cli
 from digest.store import Store
 from digest.store.subscribers import NewSubscriber
-from digest.subscribers import CsvReport, escape_cell, parse_csv
+from digest.subscriber_csv import CsvReport, escape_cell, parse_csv
 
 ROWS = 100_000
 
@@ -148,9 +148,9 @@ def test_escape_cell_only_touches_formula_starts() -> None:
     ]  # fmt: skip
 
 
-def test_the_list_and_server_commands_have_help_and_are_in_the_readme() -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    for command in ("subscribers export", "subscribers remove", "subscribers add", "serve"):
-        result = CliRunner().invoke(cli, [*command.split(), "--help"])
-        assert result.exit_code == 0 and "-c, --config" in result.output, command
-        assert f"| `digest {command}" in readme, command
+def test_a_duplicate_row_without_a_name_keeps_the_earlier_rows_name() -> None:
+    report = parse_csv("email,name,city\nana@example.org,Ana,Lyon\nANA@example.org,,\n")
+    assert report.duplicates == 1
+    assert [(p.email, p.name, p.attributes) for p in report.rows] == [
+        ("ana@example.org", "Ana", {"city": "Lyon"})
+    ]

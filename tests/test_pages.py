@@ -10,8 +10,8 @@ from digest.collect import merge_page
 from digest.collect.extract import block_text, decode_html, parse_html
 from digest.collect.pages import PageInfo, article_from_page, extract_page
 from digest.config import TeaserConfig
+from digest.ledes import teaser
 from digest.models import Article
-from digest.summarize import teaser
 
 URL = "https://news.example/world/story.html"
 LEDE = (

@@ -1,38 +1,119 @@
-"""Per-recipient placeholders and the signed unsubscribe tokens."""
+"""Per-recipient values filled into a rendered issue, and the signed unsubscribe tokens."""
 
 from __future__ import annotations
 
 import base64
+import shutil
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
+from conftest import NOW, ROOT
 
-from digest.models import Recipient
-from digest.personalize import FIELDS, RecipientPlaceholders, Template, placeholder, recipient_values
-from digest.tokens import make_token, read_token, verify_token
+from digest.config import NewsletterConfig, ThemeConfig
+from digest.models import RenderedIssue
+from digest.personalize import Template, placeholder
+from digest.render import render
+from digest.sample import sample_issue
+from digest.tokens import (
+    CLOCK_SKEW,
+    make_confirm_token,
+    make_token,
+    read_confirm_token,
+    read_token,
+    verify_confirm_token,
+    verify_token,
+)
 
-VALUES = {
+NEWSLETTER = NewsletterConfig.model_validate(
+    {
+        "title": "The Meridian Weekly",
+        "from": "The Meridian <newsletter@example.org>",
+        "list": "weekly",
+        "postal_address": "1 Example Street, Springfield",
+        "sources": [{"url": "https://example.org/feed.xml"}],
+    }
+)
+ADA = {
     "email": "ada@example.org",
     "name": "Ada",
-    "unsubscribe_url": "https://news.example.org/u/abc",
-    "web_url": "https://news.example.org/issues/weekly-2026-11-25",
+    "unsubscribe_url": "https://news.example.org/u/ada-token",
+    "web_url": "https://news.example.org/archive/weekly-2026-11-25/",
+}
+BO = {
+    **ADA,
+    "email": "bo@example.com",
+    "name": "Bo",
+    "unsubscribe_url": "https://news.example.org/u/bo-token",
 }
 SECRET = "s3cret-for-tests"
 
-# --------------------------------------------------------------------------- placeholders
+# --------------------------------------------------------------------------- a recipient's issue
 
 
-def test_each_field_has_a_distinct_placeholder_that_templates_see_as_recipient() -> None:
-    markers = {field: placeholder(field) for field in FIELDS}
+@pytest.fixture
+def rendered(tmp_path: Path) -> RenderedIssue:
+    """The sample issue rendered once, from templates that also greet the reader by name."""
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", folder)
+    masthead = folder / "partials" / "masthead.mjml.j2"
+    masthead.write_text(
+        masthead.read_text().replace("View in browser", "Dear {{ recipient.name }}: view online")
+    )
+    text = folder / "digest.txt.j2"
+    text.write_text("Dear {{ recipient.name }},\n" + text.read_text())
+    return render(sample_issue("weekly", NEWSLETTER, NOW), NEWSLETTER, ThemeConfig(), folder)
 
-    assert len(set(markers.values())) == len(FIELDS)
-    for field, marker in markers.items():
-        assert getattr(RecipientPlaceholders, field) == marker
-        assert field in marker
+
+def fill(rendered: RenderedIssue, values: dict[str, str]) -> tuple[str, str]:
+    """One recipient's HTML and text, as every send path fills them."""
+    return Template(rendered.html, escape=True).fill(values), Template(rendered.text, escape=False).fill(
+        values
+    )
 
 
-def test_unknown_placeholder_field_is_refused() -> None:
-    with pytest.raises(KeyError):
-        placeholder("password")
+def test_each_recipient_gets_their_own_values_in_html_and_text(rendered: RenderedIssue) -> None:
+    html, text = fill(rendered, ADA)
+    assert f'href="{ADA["unsubscribe_url"]}"' in html and f"Unsubscribe: {ADA['unsubscribe_url']}" in text
+    assert f'href="{ADA["web_url"]}"' in html and f"View in browser: {ADA['web_url']}" in text
+    assert "subscribed with ada@example.org." in html and "subscribed with ada@example.org." in text
+    assert "Dear Ada: view online" in html and text.startswith("Dear Ada,")
+    assert "%%digest:" not in html + text
+    other_html, other_text = fill(rendered, BO)
+    assert "ada" not in other_html.lower() + other_text.lower()
+    assert 'href="https://news.example.org/u/bo-token"' in other_html and "Dear Bo" in other_text
+
+
+def test_a_recipients_name_is_escaped_in_html_and_kept_as_it_is_in_text(rendered: RenderedIssue) -> None:
+    html, text = fill(rendered, {**ADA, "name": '<b>Tom</b> & "Jerry"'})
+    assert "Dear &lt;b&gt;Tom&lt;/b&gt; &amp; &quot;Jerry&quot;: view online" in html and "<b>Tom" not in html
+    assert text.startswith('Dear <b>Tom</b> & "Jerry",')
+
+
+def test_an_unsubscribe_url_with_a_query_stays_one_attribute(rendered: RenderedIssue) -> None:
+    html, _ = fill(rendered, {**ADA, "unsubscribe_url": 'https://news.example.org/u/t?a=1&b="x"'})
+    assert 'href="https://news.example.org/u/t?a=1&amp;b=&quot;x&quot;"' in html
+
+
+def test_feed_text_cannot_forge_a_placeholder(tmp_path: Path) -> None:
+    issue = sample_issue("weekly", NEWSLETTER, NOW)
+    first = issue.sections[0].teasers[0]
+    forged = replace(
+        first, title=f"Win {placeholder('unsubscribe_url')}", paragraphs=(f"Mail {placeholder('email')}.",)
+    )  # plain text, as a feed gives it
+    issue = replace(issue, sections=(replace(issue.sections[0], teasers=(forged,)),))
+    html, text = fill(render(issue, NEWSLETTER, ThemeConfig(), ROOT / "templates"), ADA)
+    plain_html, plain_text = fill(
+        render(sample_issue("weekly", NEWSLETTER, NOW), NEWSLETTER, ThemeConfig(), ROOT / "templates"), ADA
+    )
+    for value in (ADA["unsubscribe_url"], ADA["email"]):  # only where the template itself put them
+        assert html.count(value) == plain_html.count(value)
+        assert text.count(value) == plain_text.count(value)
+    assert "Win https://" not in text and "Win %%digest" in text  # the title still reads as written
+
+
+# --------------------------------------------------------------------------- the Template
 
 
 def test_template_lists_the_fields_it_uses() -> None:
@@ -43,33 +124,14 @@ def test_template_lists_the_fields_it_uses() -> None:
     assert Template("no placeholders here", escape=True).fields == frozenset()
 
 
-def test_fill_puts_each_recipients_values_in_place() -> None:
-    document = f"To {placeholder('email')} ({placeholder('name')}) — {placeholder('web_url')}"
-    template = Template(document, escape=False)
-
-    assert template.fill(VALUES) == f"To ada@example.org (Ada) — {VALUES['web_url']}"
-    other = {**VALUES, "email": "bob@example.org", "name": "Bob"}
-    assert template.fill(other) == f"To bob@example.org (Bob) — {VALUES['web_url']}"
-
-
-def test_html_template_escapes_values_and_text_template_does_not() -> None:
-    document = f'<p title="{placeholder("name")}">Hello {placeholder("name")}</p>'
-    values = {**VALUES, "name": '<b>Tom</b> & "Jerry" O\'Neil'}
-
-    html = Template(document, escape=True).fill(values)
-    text = Template(document, escape=False).fill(values)
-
-    assert "<b>" not in html
-    assert html == (
-        '<p title="&lt;b&gt;Tom&lt;/b&gt; &amp; &quot;Jerry&quot; O&#x27;Neil">'
-        "Hello &lt;b&gt;Tom&lt;/b&gt; &amp; &quot;Jerry&quot; O&#x27;Neil</p>"
-    )
-    assert text == f'<p title="{values["name"]}">Hello {values["name"]}</p>'
+def test_unknown_placeholder_field_is_refused() -> None:
+    with pytest.raises(KeyError):
+        placeholder("password")
 
 
 def test_a_value_that_looks_like_a_placeholder_is_not_filled_again() -> None:
     template = Template(f"{placeholder('name')} / {placeholder('email')}", escape=False)
-    values = {**VALUES, "name": placeholder("email")}
+    values = {**ADA, "name": placeholder("email")}
 
     assert template.fill(values) == f"{placeholder('email')} / ada@example.org"
 
@@ -77,7 +139,7 @@ def test_a_value_that_looks_like_a_placeholder_is_not_filled_again() -> None:
 def test_text_that_only_resembles_a_placeholder_is_left_alone() -> None:
     document = "50%% off %%digest:password%% %%digest:name"
 
-    assert Template(document, escape=True).fill(VALUES) == document
+    assert Template(document, escape=True).fill(ADA) == document
 
 
 def test_fill_without_a_needed_value_raises_key_error() -> None:
@@ -90,21 +152,9 @@ def test_fill_without_a_needed_value_raises_key_error() -> None:
 def test_filling_does_not_change_the_template() -> None:
     template = Template(f"Hi {placeholder('name')}", escape=True)
 
-    template.fill(VALUES)
+    template.fill(ADA)
 
-    assert template.fill({**VALUES, "name": "Bob"}) == "Hi Bob"
-
-
-def test_recipient_values_cover_every_field() -> None:
-    recipient = Recipient(7, "ada@example.org", "Ada", "https://news.example.org/u/tok")
-
-    values = recipient_values(recipient, "https://news.example.org/issues/1")
-
-    assert set(values) == set(FIELDS)
-    assert values["unsubscribe_url"] == "https://news.example.org/u/tok"
-    assert values["web_url"] == "https://news.example.org/issues/1"
-    document = "".join(placeholder(f) for f in FIELDS)
-    assert Template(document, escape=True).fill(values)
+    assert template.fill({**ADA, "name": "Bob"}) == "Hi Bob"
 
 
 # --------------------------------------------------------------------------- tokens
@@ -192,3 +242,43 @@ def test_token_with_odd_characters_does_not_verify_and_does_not_crash(tail: str)
 
     assert not verify_token(SECRET, token + tail, "ada@example.org")
     assert not verify_token(SECRET, token[:-1] + tail, "ada@example.org")
+
+
+def test_token_with_its_list_swapped_in_the_body_does_not_verify() -> None:
+    token = make_token(SECRET, "weekly", 42, "ada@example.org")
+    body = base64.urlsafe_b64encode(b"42:daily").rstrip(b"=").decode()
+    forged = body + "." + token.split(".")[1]
+
+    assert read_token(forged) == (42, "daily")
+    assert not verify_token(SECRET, forged, "ada@example.org")
+
+
+# --------------------------------------------------------------------------- confirm tokens
+
+WEEK = timedelta(days=7)
+
+
+@pytest.mark.parametrize(
+    ("issued", "valid"),
+    [
+        (NOW - WEEK, True),
+        (NOW - WEEK - timedelta(seconds=1), False),
+        (NOW + CLOCK_SKEW, True),
+        (NOW + CLOCK_SKEW + timedelta(seconds=1), False),
+    ],
+    ids=["a-week-old", "over-a-week-old", "skew-ahead", "from-the-future"],
+)
+def test_a_confirm_token_is_valid_for_its_age_and_a_little_clock_skew(issued: datetime, valid: bool) -> None:
+    token = make_confirm_token(SECRET, "weekly", 42, "ada@example.org", issued)
+
+    assert verify_confirm_token(SECRET, token, "ada@example.org", NOW, WEEK) is valid
+
+
+def test_a_confirm_token_with_a_newer_time_swapped_in_does_not_verify() -> None:
+    old = NOW - WEEK - timedelta(days=1)
+    token = make_confirm_token(SECRET, "weekly", 42, "ada@example.org", old)
+    body = base64.urlsafe_b64encode(f"42:{int(NOW.timestamp())}:weekly".encode()).rstrip(b"=").decode()
+    forged = body + "." + token.split(".")[1]
+
+    assert read_confirm_token(forged) == (42, "weekly", NOW)
+    assert not verify_confirm_token(SECRET, forged, "ada@example.org", NOW, WEEK)

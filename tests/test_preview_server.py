@@ -22,8 +22,8 @@ from digest.collect.fetch import Fetcher
 from digest.config import load_config
 from digest.drafts import render_draft
 from digest.models import Collection
+from digest.web.live import mirrored_files, rebuilder, watched_paths
 from digest.web.preview import create_app
-from digest.web.serve import mirrored_files, rebuilder, watched_paths
 
 VALUES = {
     "email": "reader@example.org",

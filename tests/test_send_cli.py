@@ -76,15 +76,3 @@ def test_a_second_sender_of_an_issue_is_told_who_holds_it(tmp_path: Path, live_s
     assert result.returncode == 1
     assert "is being sent by another process ('elsewhere:4242:abcd')" in result.stderr
     assert "--wait" in result.stderr
-
-
-def test_send_and_issues_have_help_and_are_in_the_readme() -> None:
-    from click.testing import CliRunner
-
-    from digest.cli import cli
-
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    for command in ("send", "issues"):
-        result = CliRunner().invoke(cli, [command, "--help"])
-        assert result.exit_code == 0 and "-c, --config" in result.output, command
-        assert f"digest {command}" in readme, command

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 
+import pytest
 from conftest import NOW
 
+from digest.errors import StoreError
 from digest.models import DeliveryStatus, RenderedIssue, SendResult, SubscriberStatus
-from digest.store import Store
+from digest.store import Store, open_store
 from digest.store.feedback import Feedback, FeedbackKind
 from digest.store.subscribers import NewSubscriber
 
@@ -94,19 +97,25 @@ def test_ledger_claims_batches_in_flight_and_records_results(store: Store) -> No
     assert len(first) == 3
     assert store.ledger.counts("weekly-2026-11-25") == {"in_flight": 3, "pending": 2}
     results = [SendResult(first[0].subscriber_id, True, "id-0"), SendResult(first[1].subscriber_id, False)]
-    store.ledger.finish("weekly-2026-11-25", results, NOW)
+    store.ledger.record("weekly-2026-11-25", results, NOW)
     second = store.ledger.claim("weekly-2026-11-25", 10, NOW + timedelta(seconds=1))
     assert {r.subscriber_id for r in second}.isdisjoint({r.subscriber_id for r in first})
     assert len(second) == 2
 
 
-def test_ledger_requeues_rows_left_in_flight_after_a_crash(store: Store) -> None:
-    store.subscribers.upsert(_people(2), "weekly", "test", NOW)
+def test_ledger_lists_rows_left_in_flight_after_a_crash_by_batch(store: Store) -> None:
+    store.subscribers.upsert(_people(3), "weekly", "test", NOW)
     store.issues.create(_issue(), "2026-11-25", "weekly", [], NOW)
     store.ledger.enqueue("weekly-2026-11-25", "weekly", NOW)
-    store.ledger.claim("weekly-2026-11-25", 2, NOW)
-    assert store.ledger.requeue_in_flight("weekly-2026-11-25", NOW) == 2
-    assert store.ledger.counts("weekly-2026-11-25") == {DeliveryStatus.PENDING.value: 2}
+    first = store.ledger.claim("weekly-2026-11-25", 2, NOW, "batch-a")
+    store.ledger.claim("weekly-2026-11-25", 1, NOW, "batch-b")
+    found = {
+        group.batch_key: [r.subscriber_id for r in group.rows]
+        for group in store.ledger.in_flight("weekly-2026-11-25")
+    }
+    assert found["batch-a"] == [r.subscriber_id for r in first] and len(found["batch-b"]) == 1
+    store.ledger.release("weekly-2026-11-25", found["batch-a"], NOW)
+    assert store.ledger.counts("weekly-2026-11-25") == {DeliveryStatus.PENDING.value: 2, "in_flight": 1}
 
 
 def test_generated_secret_is_made_once_and_kept(store: Store) -> None:
@@ -155,3 +164,31 @@ def test_feedback_is_applied_once_per_provider_event(store: Store) -> None:
     complaint = Feedback("sendgrid", "b-1", FeedbackKind.COMPLAINT, "person0@example.org")
     assert store.feedback.apply(complaint, NOW, soft_bounce_limit=2)  # same id, another provider
     assert store.subscribers.count_by_status() == {"complained": 2}
+
+
+def test_a_postgresql_url_without_its_driver_says_which_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # None in sys.modules makes `import psycopg` fail as it does where the extra is not installed.
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    with pytest.raises(StoreError) as raised:
+        open_store("postgresql+psycopg://digest:pw@db.example/news")
+    assert str(raised.value) == (
+        "Store 'postgresql+psycopg://digest:***@db.example/news' needs the PostgreSQL driver 'psycopg', "
+        "which is not installed\nHint: pip install 'digest-mailer[postgres]'"
+    )
+
+
+@pytest.mark.parametrize("status", [SubscriberStatus.BOUNCED, SubscriberStatus.COMPLAINED])
+def test_import_never_reactivates_a_bounced_or_complained_address_unless_asked(
+    store: Store, status: SubscriberStatus
+) -> None:
+    ana = [NewSubscriber("ana@example.org", "Ana")]
+    store.subscribers.upsert(ana, "weekly", "import:a.csv", NOW)
+    person = store.subscribers.find("weekly", "ana@example.org")
+    assert person is not None
+    store.subscribers.set_status(person.id, status, NOW)
+    counts = store.subscribers.upsert(ana, "weekly", "import:b.csv", NOW)
+    assert counts.kept_out == 1 and store.subscribers.get(person.id).status == status  # type: ignore[union-attr]
+    store.subscribers.upsert(ana, "weekly", "import:b.csv", NOW, resubscribe=True)
+    assert store.subscribers.get(person.id).status == SubscriberStatus.ACTIVE  # type: ignore[union-attr]

@@ -19,7 +19,7 @@ from chromium import launch
 from conftest import NOW, ROOT
 
 from digest.config import load_config
-from digest.deliver import Audience, Personalizer
+from digest.deliver import Audience, addressing, letter_for
 from digest.links import Links
 from digest.models import SubscriberStatus
 from digest.render import render
@@ -107,11 +107,9 @@ def _email_for(project: Path, store: Store, email: str) -> str:
     person = store.subscribers.find(newsletter.list_name, email)
     assert person is not None
     links = Links(config.server.public_url, SECRET, newsletter.sender)
-    personalizer = Personalizer(
-        rendered, Audience(newsletter.list_name, newsletter.sender, newsletter.title), links
-    )
+    audience = Audience(newsletter.list_name, newsletter.sender, newsletter.title)
     row = Claimed(person.id, person.email, person.name, person.list, True)
-    return personalizer.letter.message(personalizer.addressee(row)).html
+    return letter_for(rendered, audience).message(addressing(rendered, audience, links)(row)).html
 
 
 def test_a_reader_unsubscribes_from_the_email_footer_in_a_browser(project: Path, server: str) -> None:

@@ -22,9 +22,8 @@ from websupport import Harness, harness, subscribe
 from digest.config import load_config
 from digest.errors import ConfigError
 from digest.models import SubscriberStatus
+from digest.providers.ses.sns import string_to_sign
 from digest.store import Store
-from digest.web.sns import string_to_sign
-from digest.web.webhooks import WebhookSecrets
 
 STAMP = str(int(NOW.timestamp()))
 STALE = str(int((NOW - timedelta(hours=1)).timestamp()))
@@ -59,7 +58,12 @@ def _certificate() -> bytes:
 
 
 CERT = _certificate()
-SECRETS = WebhookSecrets("hook:s3cret", _ec_public(EC_KEY), MAILGUN_KEY, SVIX_SECRET)
+SECRETS = {
+    "POSTMARK_WEBHOOK_AUTH": "hook:s3cret",
+    "SENDGRID_WEBHOOK_KEY": _ec_public(EC_KEY),
+    "MAILGUN_WEBHOOK_KEY": MAILGUN_KEY,
+    "RESEND_WEBHOOK_SECRET": SVIX_SECRET,
+}
 
 
 class AwsStub:

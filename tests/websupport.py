@@ -12,14 +12,14 @@ import httpx
 from conftest import NOW
 from starlette.applications import Starlette
 
+from digest.config import WebhooksConfig
 from digest.models import Subscriber
 from digest.store import Store
 from digest.store.subscribers import NewSubscriber
 from digest.web.app import create_app
 from digest.web.public import PublicSite
 from digest.web.ratelimit import RateLimiter
-from digest.web.sns import SnsVerifier
-from digest.web.webhooks import Webhooks, WebhookSecrets
+from digest.web.webhooks import Webhooks
 
 SECRET = "test-secret-0123456789"
 PUBLIC = "https://news.example.org"
@@ -78,7 +78,7 @@ class Harness:
 def harness(
     store: Store,
     *,
-    secrets: WebhookSecrets | None = None,
+    secrets: Mapping[str, str] | None = None,
     sns_handler: Callable[[httpx.Request], httpx.Response] | None = None,
     topics: tuple[str, ...] = (),
     limit: int = 5,
@@ -99,10 +99,9 @@ def harness(
     )
     handler = sns_handler or (lambda request: httpx.Response(404))
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    sns = SnsVerifier(client, topics, timedelta(seconds=900))
-    hooks = Webhooks(
-        store, secrets or WebhookSecrets(), sns, clock, timedelta(seconds=900), soft_bounce_limit=3
-    )
+    # ``secrets``: the environment the webhooks read their secrets from (by [server.webhooks] names).
+    settings = WebhooksConfig(ses_topics=list(topics), max_age=900)
+    hooks = Webhooks(store, settings, secrets or {}, client, clock, soft_bounce_limit=3)
     return Harness(store, create_app(site, hooks), site, outbox, clock)
 
 

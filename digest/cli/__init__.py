@@ -1,28 +1,122 @@
-"""The digest command line: each command is a thin call into one stage or the weekly job."""
+"""The digest command line: each command parses, calls the service layer and prints.
+
+Commands are imported when they run, not at start: `digest --help` lists them from COMMANDS
+without importing a single stage (a test checks that the help here matches each command's own).
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from digest import __version__
-from digest.cli.common import err
+from digest.cli.common import err, global_options, group_config_option, settings
 from digest.errors import DigestError
 
-_verbose = False
+# name → (module under digest.cli, attribute, the command's one-line help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "approve": ("schedule", "approve", 'Approve an issue that waits for an editor (approval = "required").'),
+    "archive": ("archive", "archive", "The public archive of sent issues."),
+    "check": (
+        "issue",
+        "check",
+        "Validate schedule.toml and render every newsletter's templates with a sample issue.",
+    ),
+    "collect": (
+        "collecting",
+        "collect",
+        "Show what the next issue would contain, and why other items were left out (sends nothing).",
+    ),
+    "draft": (
+        "issue",
+        "draft",
+        "Write the next issue's picks to drafts/<newsletter>/<date>.toml for editors to change.",
+    ),
+    "feed": (
+        "collecting",
+        "feed",
+        "Parse one feed (URL or path) and print its items, ignoring any window; exit 1 when broken.",
+    ),
+    "init": (
+        "init",
+        "init",
+        "Start a new publication in FOLDER: schedule.toml, templates/, subscribers/ and a sample feed.",
+    ),
+    "issues": ("send", "issues", "List the latest issues with their deliveries counted per state."),
+    "next": ("timing", "next_", "Print the next runs of every newsletter, in its local time and in UTC."),
+    "preview": (
+        "issue",
+        "preview",
+        "Build the next issue and write preview.html and preview.txt, or serve it live (sends nothing).",
+    ),
+    "run": ("send", "run", "Run the weekly job now: collect, summarize, render and send to the list."),
+    "schedule": (
+        "schedule",
+        "schedule",
+        "Run the scheduler in the foreground: each newsletter goes out at its send_at, once per slot.",
+    ),
+    "send": (
+        "send",
+        "send",
+        "Send an issue: today's (like run), a stopped one (--resume), to one address, or as a dry run.",
+    ),
+    "serve": (
+        "serve",
+        "serve",
+        "Serve unsubscribe, subscribe and confirm pages and the provider webhooks until Ctrl-C.",
+    ),
+    "subscribers": (
+        "subscribers",
+        "subscribers",
+        "Import, export, add, remove, list and count subscribers.",
+    ),
+    "teaser": (
+        "teaser",
+        "teaser",
+        "Print the teaser for one page (file or URL): lede, image, credit, section, what was dropped.",
+    ),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported only when one of them runs (or its help is asked for)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, from the table."""
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import the command's module and return it."""
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(f"digest.cli.{module}"), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of `digest --help`, from the table: nothing is imported for it."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, _shortened(line, limit)) for name, (_, _, line) in sorted(COMMANDS.items())]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="digest")
-@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks and more detail.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary line.")
-@click.pass_context
-def cli(ctx: click.Context, verbose: bool, quiet: bool) -> None:
+@group_config_option
+@global_options
+def cli() -> None:
     """Build your publication's newsletter digest from its feeds and send it safely."""
-    global _verbose
-    _verbose = verbose
-    ctx.obj = {"quiet": quiet}
+
+
+def _shortened(line: str, limit: int) -> str:
+    """A help line cut at a word to fit the terminal, as click shortens its own."""
+    if len(line) <= limit:
+        return line
+    return line[: line.rfind(" ", 0, limit - 3)].rstrip(" ,:;") + "..."
 
 
 def main() -> None:
@@ -36,12 +130,15 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except DigestError as exc:
-        if _verbose:
+        if _verbose():
             raise
         err.print(f"Error: {exc}", style="bold red")
         sys.exit(1)
 
 
-from digest.cli import archive, init, issue, schedule, send, serve, subscribers, teaser  # noqa: E402  (registers the commands on the group)
+def _verbose() -> bool:
+    context = click.get_current_context(silent=True)
+    return bool(context and settings(context)["verbose"]) or "-v" in sys.argv or "--verbose" in sys.argv
 
-__all__ = ["archive", "cli", "init", "issue", "main", "schedule", "send", "serve", "subscribers", "teaser"]
+
+__all__ = ["COMMANDS", "cli", "main"]

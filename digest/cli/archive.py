@@ -7,12 +7,11 @@ from pathlib import Path
 import click
 
 from digest.archive import build_archive
-from digest.cli import cli
 from digest.cli.common import config_option, out, store_for
 from digest.config import load_config
 
 
-@cli.group()
+@click.group()
 def archive() -> None:
     """The public archive of sent issues."""
 

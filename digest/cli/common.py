@@ -1,45 +1,82 @@
-"""What every command shares: consoles, the -c option, the clock, stores and fetchers made here."""
+"""What every command shares: the consoles, the global options (before or after the command), JSON.
+
+Kept light on purpose: `digest --help` imports this module and click only, so nothing heavy is
+imported here at module level (config, store and the stages are imported by the commands that use them).
+"""
 
 from __future__ import annotations
 
-import asyncio
-import os
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
 
-from digest.collect import Reader
-from digest.collect.fetch import FeedCache, Fetcher, http_client
-from digest.config import DEFAULT_CONFIG, Config, FetchConfig, MirrorConfig
-from digest.errors import ConfigError
-from digest.store import Store, open_store
+if TYPE_CHECKING:
+    from digest.config import Config
+    from digest.service import Runtime
+    from digest.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
-T = TypeVar("T")
+DEFAULT_CONFIG = "schedule.toml"  # digest.config.DEFAULT_CONFIG says the same (a test checks)
 out = Console(highlight=False, markup=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+_KEY = "digest"
 
 
-def now_utc() -> datetime:
-    """The real clock (only the CLI and the scheduler read it)."""
-    return datetime.now(UTC)
+def settings(ctx: click.Context | None = None) -> dict[str, Any]:
+    """The global options as given before or after the command: config, verbose, quiet."""
+    root = (ctx or click.get_current_context()).find_root()
+    found: dict[str, Any] = root.meta.setdefault(_KEY, {"config": None, "verbose": False, "quiet": False})
+    return found
+
+
+def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+        if value:
+            settings(ctx)[name] = value
+            if name == "quiet":
+                out.quiet = True  # -q: only errors (stderr) and summary lines (`summary`) are printed
+        return value
+
+    return callback
+
+
+def global_options(func: F) -> F:
+    """-v and -q, accepted before the command (on the group) and after it (on each command)."""
+    func = click.option(
+        "-q", "--quiet", is_flag=True, expose_value=False, callback=_remember("quiet"),
+        help="Print only errors and the summary line.",
+    )(func)  # fmt: skip
+    return click.option(
+        "-v", "--verbose", is_flag=True, expose_value=False, callback=_remember("verbose"),
+        help="Show tracebacks and more detail.",
+    )(func)  # fmt: skip
+
+
+def _config_path(ctx: click.Context, _param: click.Parameter, value: str | None) -> str:
+    chosen = value or settings(ctx)["config"] or DEFAULT_CONFIG
+    settings(ctx)["config"] = chosen
+    return str(chosen)
 
 
 def config_option(func: F) -> F:
-    """-c/--config, shared by every command."""
+    """-c/--config (default ./schedule.toml), and the global -v/-q, on a command."""
+    func = global_options(func)
     return click.option(
-        "-c",
-        "--config",
-        "config_path",
-        default=DEFAULT_CONFIG,
-        show_default=True,
-        type=click.Path(dir_okay=False),
-        help="The schedule.toml to use.",
-    )(func)
+        "-c", "--config", "config_path", default=None, callback=_config_path, is_eager=False,
+        type=click.Path(dir_okay=False), help=f"The schedule.toml to use (default: {DEFAULT_CONFIG}).",
+    )(func)  # fmt: skip
+
+
+def group_config_option(func: F) -> F:
+    """-c/--config on the group: a default for the command after it."""
+    return click.option(
+        "-c", "--config", "config_path", default=None, expose_value=False, callback=_remember("config"),
+        type=click.Path(dir_okay=False), help=f"The schedule.toml to use (default: {DEFAULT_CONFIG}).",
+    )(func)  # fmt: skip
 
 
 def json_option(func: F) -> F:
@@ -47,9 +84,36 @@ def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(func)
 
 
+def quiet() -> bool:
+    """Whether -q was given (before or after the command)."""
+    return bool(settings()["quiet"])
+
+
+def summary(line: str) -> None:
+    """A run's summary line: printed even with -q."""
+    click.echo(line)
+
+
+def report_problems(problems: Iterable[object]) -> None:
+    """Warn about sources that failed; the run went on without them (not with -q)."""
+    if quiet():
+        return
+    for problem in problems:
+        err.print(f"warning: {problem}", style="yellow")
+
+
+def now_utc() -> datetime:
+    """The real clock."""
+    from digest.service.runtime import now_utc as clock
+
+    return clock()
+
+
 @contextmanager
 def store_for(config: Config) -> Iterator[Store]:
-    """The configured store, closed afterwards."""
+    """The configured store, closed afterwards (for commands that need nothing else)."""
+    from digest.store import open_store
+
     store = open_store(config.store.url)
     try:
         yield store
@@ -57,48 +121,10 @@ def store_for(config: Config) -> Iterator[Store]:
         store.close()
 
 
-def fetching(config: Config, store: Store | None, work: Callable[[Reader], Awaitable[T]]) -> T:
-    """Run async work with the config's fetch settings, mirrors and feed cache; pages parse in a pool."""
-    from digest.collect.pool import PagePool
+@contextmanager
+def runtime_for(config_path: str) -> Iterator[Runtime]:
+    """The service's runtime on the config: store, clock and collaborators."""
+    from digest.service import Runtime
 
-    mirrors = [s.mirror for n in config.newsletters.values() for s in n.sources if s.mirror]
-    with PagePool() as pages:
-        return fetch_with(
-            config.fetch, mirrors, store.feeds if store else None, lambda f: work(Reader(f, pages))
-        )
-
-
-def fetch_with(
-    settings: FetchConfig,
-    mirrors: Sequence[MirrorConfig],
-    cache: FeedCache | None,
-    work: Callable[[Fetcher], Awaitable[T]],
-) -> T:
-    """Run async work with a Fetcher on one shared HTTP client (made, used and closed in one loop)."""
-
-    async def main() -> T:
-        async with http_client(settings) as client:
-            return await work(Fetcher(client, mirrors, settings, cache))
-
-    return asyncio.run(main())
-
-
-def signing_secret(config: Config, store: Store) -> str:
-    """The unsubscribe-token secret: from the named environment variable, never from the file."""
-    secret = os.environ.get(config.server.secret_env, "")
-    if secret:
-        return secret
-    if config.provider.name == "outbox":
-        # The outbox never reaches a real inbox, so a secret kept in the store is good enough.
-        return store.generated_secret()
-    raise ConfigError(
-        config.path,
-        [f"server.secret_env: environment variable {config.server.secret_env} is not set"],
-        f"export {config.server.secret_env}=$(python -c 'import secrets; print(secrets.token_urlsafe(32))')",
-    )
-
-
-def report_problems(problems: Iterable[object]) -> None:
-    """Warn about sources that failed; the run went on without them."""
-    for problem in problems:
-        err.print(f"warning: {problem}", style="yellow")
+    with Runtime.open(config_path) as runtime:
+        yield runtime

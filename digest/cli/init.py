@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from digest.cli import cli
-from digest.cli.common import now_utc, out
+from digest.cli.common import global_options, now_utc, out
 from digest.starter import scaffold
 
 
-@cli.command()
+@click.command()
+@global_options
 @click.argument("folder", type=click.Path(file_okay=False), default=".")
 @click.option("--title", default="The Weekly", show_default=True, help="The newsletter's title.")
 def init(folder: str, title: str) -> None:

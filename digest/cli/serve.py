@@ -12,22 +12,21 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.staticfiles import StaticFiles
 
-from digest.cli import cli
-from digest.cli.common import config_option, fetching, now_utc, out, signing_secret, store_for
-from digest.cli.send import provider_client
+from digest.cli.common import config_option, now_utc, out, store_for
 from digest.config import Config, load_config
 from digest.providers import Provider, create_provider
+from digest.service import Runtime
+from digest.service.runtime import provider_client, signing_secret
 from digest.store import Store
 from digest.web.app import create_app
+from digest.web.live import StoppingServer, listen
 from digest.web.mailer import Newsletter, provider_sender
 from digest.web.public import PublicSite
 from digest.web.ratelimit import RateLimiter
-from digest.web.serve import StoppingServer, listen
-from digest.web.sns import SnsVerifier
-from digest.web.webhooks import Webhooks, WebhookSecrets
+from digest.web.webhooks import Webhooks, webhook_status
 
 
-@cli.command()
+@click.command()
 @config_option
 @click.option(
     "--port", type=click.IntRange(0, 65535), help="Port ([server] port by default; 0: any free one)."
@@ -54,7 +53,7 @@ def serve(config_path: str, port: int | None, archive_dir: str | None, preview_n
         app = create_app(
             site, hooks, archive=archive, fallback=fallback, cleanup=[provider.aclose, client.aclose]
         )
-        for line in _status(config):
+        for line in _status(config, hooks):
             out.print(line)
         stop = fallback.state.live.stop if fallback is not None else None
         run(app, config.server.host, config.server.port if port is None else port, out.print, stop)
@@ -80,61 +79,33 @@ def public_site(config: Config, store: Store, provider: Provider) -> PublicSite:
 
 
 def webhooks(config: Config, store: Store, client: httpx.AsyncClient) -> Webhooks:
-    """The webhook side, each secret read from the environment variable the config names."""
-    names = config.server.webhooks
-    secrets = WebhookSecrets(
-        postmark_auth=os.environ.get(names.postmark_auth_env, ""),
-        sendgrid_key=os.environ.get(names.sendgrid_key_env, ""),
-        mailgun_key=os.environ.get(names.mailgun_key_env, ""),
-        resend_secret=os.environ.get(names.resend_secret_env, ""),
-    )
-    max_age = timedelta(seconds=names.max_age)
+    """The webhook side: the registry's providers, each secret read from the variable the config names."""
     return Webhooks(
-        store=store,
-        secrets=secrets,
-        sns=SnsVerifier(client, names.ses_topics, max_age),
-        clock=now_utc,
-        max_age=max_age,
-        soft_bounce_limit=config.server.soft_bounce_limit,
+        store, config.server.webhooks, os.environ, client, now_utc, config.server.soft_bounce_limit
     )
 
 
-def _status(config: Config) -> list[str]:
-    """Which webhooks will accept events, and which refuse everything for want of a secret."""
-    names = config.server.webhooks
-    envs = {
-        "postmark": names.postmark_auth_env,
-        "sendgrid": names.sendgrid_key_env,
-        "mailgun": names.mailgun_key_env,
-        "resend": names.resend_secret_env,
-    }
-    lines = [
-        f"  /webhooks/{p}: " + ("on" if os.environ.get(env) else f"off (set {env})")
-        for p, env in envs.items()
-    ]
-    ses = (
-        f"on for {len(names.ses_topics)} topic(s)"
-        if names.ses_topics
-        else "off (list server.webhooks.ses_topics)"
-    )
+def _status(config: Config, hooks: Webhooks) -> list[str]:
+    """Where the public pages are, and which webhooks accept events."""
     return [
         f"Public pages at {config.server.public_url}/u/..., /subscribe, /confirm/...",
-        *lines,
-        f"  /webhooks/ses: {ses}",
+        *webhook_status(hooks),
     ]
 
 
 def _preview(config: Config, name: str, store: Store) -> Starlette:
     """The live preview app for one newsletter (for editors: serve it on a private address only)."""
     from digest import job
+    from digest.service.issues import preview_values
+    from digest.web.live import mirrored_files, rebuilder, watched_paths
     from digest.web.preview import create_app as preview_app
-    from digest.web.serve import mirrored_files, rebuilder, watched_paths
 
     name, _ = config.newsletter(name)
-    now = now_utc()
-    prepared = fetching(config, store, lambda f: job.preview(config, name, f, store, now))
-    values = {"email": "reader@example.org", "name": "Reader", "web_url": "#", "unsubscribe_url": "#"}
-    rebuild = rebuilder(config.path, name, prepared.collection, values, now)
+    runtime = Runtime(config, store)
+    now = runtime.clock()
+    prepared = runtime.fetching(lambda f: job.preview(config, name, f, store, now))
+    issue_id = prepared.rendered.issue_id if prepared.rendered else job.issue_slot(config, name, now)[0]
+    rebuild = rebuilder(config.path, name, prepared.collection, preview_values(runtime, name, issue_id), now)
     return preview_app(rebuild, watched_paths(config, name), mirrored_files(config))
 
 

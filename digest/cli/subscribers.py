@@ -8,16 +8,15 @@ from pathlib import Path
 
 import click
 
-from digest.cli import cli
 from digest.cli.common import config_option, err, json_option, now_utc, out, store_for
 from digest.config import Config, load_config
 from digest.errors import DigestError
 from digest.models import SubscriberStatus
 from digest.store.subscribers import NewSubscriber
-from digest.subscribers import normalize_email, read_csv, write_csv
+from digest.subscriber_csv import normalize_email, read_csv, write_csv
 
 
-@cli.group()
+@click.group()
 def subscribers() -> None:
     """Import, export, add, remove, list and count subscribers."""
 

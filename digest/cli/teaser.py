@@ -10,17 +10,17 @@ from urllib.parse import urlsplit
 
 import click
 
-from digest.cli import cli
-from digest.cli.common import config_option, fetch_with, json_option, out
+from digest.cli.common import config_option, json_option, out
 from digest.collect.fetch import Fetched
 from digest.collect.pages import article_from_page, extract_page
 from digest.config import FetchConfig, SectionsConfig, TeaserConfig, load_config
 from digest.errors import DigestError
+from digest.ledes import teaser as write_teaser
 from digest.models import Teaser
-from digest.summarize import teaser as write_teaser
+from digest.service.runtime import fetch_with
 
 
-@cli.command()
+@click.command()
 @config_option
 @click.argument("page")
 @click.option("--url", "page_url", help="The page's public URL, when PAGE is a local file.")

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Protocol
 
 from digest.collect.canonical import canonical_url
-from digest.collect.feeds import FeedReport, read_entries
+from digest.collect.feeds import FeedReport
 from digest.collect.fetch import Fetcher
 from digest.collect.filters import rejected_by
 from digest.collect.pages import PageInfo, extract_page
@@ -17,7 +17,7 @@ from digest.config import SourceConfig
 from digest.errors import SourceError
 from digest.models import Article, Collection, Problem, Skipped
 
-__all__ = ["Extractor", "Reader", "SeenLog", "Window", "collect", "inline", "read_feed", "reading"]
+__all__ = ["Extractor", "Reader", "SeenLog", "Window", "collect", "inline", "read_source", "reading"]
 
 Extractor = Callable[[bytes, str], Awaitable[PageInfo]]
 
@@ -73,7 +73,7 @@ async def collect(
     extract: Extractor = inline,
 ) -> Collection:
     """Gather the new articles published inside ``window`` from every source, newest first."""
-    read = await asyncio.gather(*(read_feed(s, fetcher, window.end) for s in sources))
+    read = await asyncio.gather(*(read_source(s, fetcher, window.end) for s in sources))
     problems = [p for _, p in read if p]
     picker = _Picker(window, sent or {}, seen, window.end)
     picker.skipped.extend(skipped for report, _ in read for skipped in report.skipped)
@@ -93,13 +93,14 @@ async def collect(
     return Collection(tuple(articles), tuple(problems), window.start, window.end, tuple(picker.skipped))
 
 
-async def read_feed(
+async def read_source(
     source: SourceConfig, fetcher: Fetcher, now: datetime
 ) -> tuple[FeedReport, Problem | None]:
-    """Read one feed, with the entries it had to skip; a failure becomes a Problem, never an exception."""
+    """Read one source by its kind, with the entries it had to skip; a failure becomes a Problem."""
+    from digest.collect.sources import source_for
+
     try:
-        fetched = await fetcher.feed(source.url)
-        return read_entries(fetched, source.url, now), None
+        return await source_for(source.type)(source, fetcher, now), None
     except SourceError as exc:
         return FeedReport(()), Problem(source.url, exc.reason)
 
@@ -188,6 +189,7 @@ def merge_page(article: Article, page: PageInfo) -> Article:
     return replace(
         article,
         url=canonical_url(page.canonical) if page.canonical else article.url,
+        title=page.title if article.title == article.url and page.title else article.title,
         section=page.section or article.section,
         author=page.author or article.author,
         # An empty extraction (paywall, odd markup) falls back to the feed's own content.

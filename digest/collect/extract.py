@@ -191,7 +191,7 @@ def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement) -> tup
     """Put back the <p> siblings that trafilatura skipped between two paragraphs it kept.
 
     It drops a paragraph now and then (one that opens with a link, say); between two body paragraphs
-    of the same parent there is only body text, or furniture that summarize still recognises.
+    of the same parent there is only body text, or furniture that the ledes stage still recognises.
     """
     nodes: dict[str, lxml.html.HtmlElement] = {}
     for node in doc.iter("p"):

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
-from digest.config.base import DEFAULT_CONFIG, DEFAULT_TEMPLATES, PROVIDERS, _Model
+from digest.config.base import DEFAULT_CONFIG, DEFAULT_TEMPLATES, _Model
 from digest.config.locate import describe_errors, key_path, locate_key
 from digest.config.newsletter import (
     FetchConfig,
@@ -26,7 +26,6 @@ from digest.errors import ConfigError
 __all__ = [
     "DEFAULT_CONFIG",
     "DEFAULT_TEMPLATES",
-    "PROVIDERS",
     "Config",
     "FetchConfig",
     "LintConfig",

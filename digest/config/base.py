@@ -13,7 +13,6 @@ from pydantic import (
 
 DEFAULT_CONFIG = "schedule.toml"
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-PROVIDERS = ("outbox", "postmark", "sendgrid", "mailgun", "resend", "ses", "smtp")
 
 
 class _Model(BaseModel):

@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from digest.config.base import _is_url, _Model, _resolve_path
-from digest.schedule import Schedule, parse_duration, parse_schedule
+from digest.slots import Schedule, parse_duration, parse_schedule
 
 
 class MirrorConfig(_Model):
@@ -37,9 +37,10 @@ class MirrorConfig(_Model):
 
 
 class SourceConfig(_Model):
-    """One feed (RSS, Atom or JSON Feed) by URL or path."""
+    """One source by URL or path: a feed (RSS, Atom or JSON Feed) unless ``type`` names another kind."""
 
     url: str
+    type: str = "feed"
     pages: bool = False
     mirror: MirrorConfig | None = None
     section: str = ""
@@ -56,6 +57,16 @@ class SourceConfig(_Model):
                     f"'{rule}' is not a filter; write 'category:NAME' or 'url:PATTERN' (* matches anything)"
                 )
         return rules
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        from digest.collect.sources import source_kinds  # the registry: built in, plug-ins, registered
+
+        kinds = source_kinds()
+        if value not in kinds:
+            raise ValueError(f"'{value}' is not a kind of source; installed: {', '.join(kinds)}")
+        return value
 
     @field_validator("url")
     @classmethod

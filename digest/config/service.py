@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    BaseModel,
+    ConfigDict,
     Field,
+    PrivateAttr,
+    ValidationError,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     field_validator,
+    model_validator,
 )
+from pydantic_core import InitErrorDetails
 
 from digest.config.base import _is_url, _Model, _resolve_path
 
@@ -34,13 +41,18 @@ class ProviderConfig(_Model):
     """Which email provider sends the issue, and how: the API key is named by environment variable.
 
     Unset limits (batch_size, concurrency, requests_per_s, messages_per_s) take the provider's
-    documented defaults; a rate of 0 means no limit.
+    documented defaults; a rate of 0 means no limit. Keys of one provider only (Postmark's
+    message_stream, SES's region, …) are validated by that provider's own options model
+    (``options``): the name decides which keys are known.
     """
 
-    name: Literal["outbox", "postmark", "sendgrid", "mailgun", "resend", "ses", "smtp"] = "outbox"
+    model_config = ConfigDict(extra="allow")
+    _options: BaseModel | None = PrivateAttr(None)
+
+    name: str = "outbox"
     api_key_env: str = ""
     base_url: str = ""
-    outbox_dir: str = "outbox"
+    outbox_dir: str = "outbox"  # the outbox provider's folder, and where --dry-run writes
     batch_size: Annotated[int, Field(ge=1, le=1000)] | None = None
     concurrency: Annotated[int, Field(ge=1, le=64)] | None = None
     requests_per_s: Annotated[float, Field(ge=0)] | None = None
@@ -55,12 +67,48 @@ class ProviderConfig(_Model):
     error_window: Annotated[int, Field(ge=10)] = 1000
     lock_ttl: Annotated[float, Field(ge=1, le=3600)] = 60.0
     reconcile_delay: Annotated[float, Field(ge=0, le=600)] = 5.0
-    message_stream: str = "broadcast"
-    domain: str = ""
-    region: str = "us-east-1"
-    access_key_env: str = "AWS_ACCESS_KEY_ID"
 
     _paths = field_validator("outbox_dir")(_resolve_path)
+
+    @field_validator("name")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        from digest.providers.registry import available
+
+        if value not in available():
+            raise ValueError(
+                f"'{value}' is not a provider of this installation; use one of: {', '.join(available())}"
+            )
+        return value
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _provider_options(cls, data: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+        """Validate the keys of the named provider with its own options model, errors at their keys."""
+        from digest.providers.registry import plugin
+
+        config = handler(data)
+        if not isinstance(config, ProviderConfig):
+            return config
+        model = plugin(config.name).options
+        try:
+            config._options = model.model_validate(config.model_extra or {}, context=info.context)
+        except ValidationError as exc:
+            details = [
+                InitErrorDetails(type=e["type"], loc=e["loc"], input=e["input"], ctx=e.get("ctx", {}))
+                for e in exc.errors()
+            ]
+            raise ValidationError.from_exception_data(cls.__name__, details) from None
+        return config
+
+    @property
+    def options(self) -> BaseModel:
+        """The named provider's own keys, validated by its options model."""
+        if self._options is None:
+            from digest.providers.registry import plugin
+
+            self._options = plugin(self.name).options()
+        return self._options
 
 
 class WebhooksConfig(_Model):

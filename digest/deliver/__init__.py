@@ -18,10 +18,12 @@ from datetime import datetime
 from digest.config import ProviderConfig
 from digest.deliver.engine import Engine, Plan, Progress
 from digest.deliver.lock import SendLockedError, send_lock
+from digest.deliver.thread import ledger_thread
 from digest.errors import DigestError
 from digest.links import Links
 from digest.mime import sender_domain
 from digest.models import DeliveryStatus, RenderedIssue
+from digest.personalize import Personalizer
 from digest.providers.base import Provider
 from digest.providers.letter import Addressee, Letter
 from digest.providers.pace import Sleep
@@ -33,9 +35,9 @@ __all__ = [
     "Audience",
     "Clock",
     "DeliveryReport",
-    "Personalizer",
     "Progress",
     "SendLockedError",
+    "addressing",
     "deliver",
     "letter_for",
 ]
@@ -70,24 +72,15 @@ class DeliveryReport:
         return self.sent + self.failed
 
 
-class Personalizer:
-    """Makes the issue's shared Letter once, and each recipient's values and headers from a row."""
+def addressing(rendered: RenderedIssue, audience: Audience, links: Links) -> Callable[[Claimed], Addressee]:
+    """Each ledger row's addressee: their values and List-Unsubscribe header, made by the one Personalizer."""
+    personalizer = Personalizer(links, rendered.issue_id, audience.list_name)
 
-    def __init__(self, rendered: RenderedIssue, audience: Audience, links: Links) -> None:
-        self._links = links
-        self._web_url = links.web_url(rendered.issue_id)
-        # The mailto carries the URL's token (Links.unsubscribe_mailto's form): one HMAC per recipient.
-        self._mailto = f"mailto:unsubscribe@{sender_domain(links.sender)}?subject=unsubscribe%20"
-        self.letter = letter_for(rendered, audience)
+    def addressee(row: Claimed) -> Addressee:
+        personal = personalizer.subscriber(row.subscriber_id, row.email, row.name, row.list_name)
+        return Addressee(row.subscriber_id, row.email, row.name, personal.values, personal.headers)
 
-    def addressee(self, row: Claimed) -> Addressee:
-        """One recipient's placeholder values and List-Unsubscribe header."""
-        url = self._links.unsubscribe_url(row.list_name, row.subscriber_id, row.email)
-        mailto = self._mailto + url.rpartition("/")[2]
-        values = {"email": row.email, "name": row.name, "unsubscribe_url": url, "web_url": self._web_url}
-        return Addressee(
-            row.subscriber_id, row.email, row.name, values, (("List-Unsubscribe", f"<{url}>, <{mailto}>"),)
-        )
+    return addressee
 
 
 def letter_for(rendered: RenderedIssue, audience: Audience) -> Letter:
@@ -113,6 +106,7 @@ async def deliver(
     progress: Progress | None = None,
     wait: float = 0.0,
     sleep: Sleep = asyncio.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> DeliveryReport:
     """Send the issue to every active subscriber of the list who has not had it yet.
 
@@ -123,22 +117,33 @@ async def deliver(
     started = time.monotonic()
     settings = settings or ProviderConfig()
     issue_id = rendered.issue_id
-    before = store.ledger.counts(issue_id)
-    personalizer = Personalizer(rendered, audience, links)
     plan = Plan.of(settings, provider.limits)
-    engine = Engine(
-        personalizer.letter, personalizer.addressee, store.ledger, provider, clock, plan, progress, sleep
-    )
     lost = DigestError(
         f"Lost the send lock of '{issue_id}' to another process",
         "another `digest` took the issue over after this one stopped answering; it finishes the send",
     )
-    async with send_lock(store.ledger, issue_id, clock, settings.lock_ttl, wait, lambda: engine.halt(lost)):
-        await engine.run(audience.list_name)
-    after = store.ledger.counts(issue_id)
-    left = after.get(DeliveryStatus.PENDING.value, 0) + after.get(DeliveryStatus.IN_FLIGHT.value, 0)
-    if not left:
-        store.issues.mark_sent(issue_id, clock())
+    with ledger_thread() as db:
+        before = await db(store.ledger.counts, issue_id)
+        letter, addressee = letter_for(rendered, audience), addressing(rendered, audience, links)
+        engine = Engine(
+            letter, addressee, store.ledger, provider, clock, plan, db, progress, sleep, monotonic,
+        )  # fmt: skip
+        async with send_lock(
+            store.ledger, db, issue_id, clock, settings.lock_ttl, wait, lambda: engine.halt(lost)
+        ):
+            await engine.run(audience.list_name)
+        after = await db(store.ledger.counts, issue_id)
+        left = after.get(DeliveryStatus.PENDING.value, 0) + after.get(DeliveryStatus.IN_FLIGHT.value, 0)
+        if not left:
+            await db(store.issues.mark_sent, issue_id, clock())
+
+    return _report(issue_id, before, after, engine, time.monotonic() - started)
+
+
+def _report(
+    issue_id: str, before: dict[str, int], after: dict[str, int], engine: Engine, seconds: float
+) -> DeliveryReport:
+    """What the send did: the ledger's counts after it, less those before it."""
 
     def grown(status: DeliveryStatus) -> int:
         return after.get(status.value, 0) - before.get(status.value, 0)
@@ -149,8 +154,8 @@ async def deliver(
         failed=grown(DeliveryStatus.FAILED),
         suppressed=grown(DeliveryStatus.SUPPRESSED),
         already_sent=before.get(DeliveryStatus.SENT.value, 0),
-        seconds=time.monotonic() - started,
+        seconds=seconds,
         reconciled=engine.reconciled,
         uncertain=engine.given_up,
-        remaining=left,
+        remaining=after.get(DeliveryStatus.PENDING.value, 0) + after.get(DeliveryStatus.IN_FLIGHT.value, 0),
     )

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Protocol
 
 from digest.config import ProviderConfig
+from digest.deliver.thread import LedgerThread
 from digest.errors import DigestError, ProviderError
 from digest.models import SendResult
-from digest.providers.base import Limits, Provider, TransientError
+from digest.providers.base import Limits, Provider, SendOutcome, TransientError
 from digest.providers.letter import Addressee, Batch, Letter
 from digest.providers.pace import ErrorBudget, Pacer, Sleep, backoff
-from digest.store.ledger import Claimed, Ledger, Tally
-
-T = TypeVar("T")
+from digest.store.ledger import Claimed, InFlight, Ledger, Tally
 
 
 class Progress(Protocol):
@@ -64,9 +63,10 @@ class Plan:
 
 
 class Engine:
-    """One send of one issue (the caller holds the issue's lock)."""
+    """One send of one issue (the caller holds the issue's lock).
 
-    _db: ThreadPoolExecutor  # the ledger's own thread, for the length of run()
+    Every ledger call goes through ``db``, the ledger's own thread: never on the event loop.
+    """
 
     def __init__(
         self,
@@ -76,14 +76,16 @@ class Engine:
         provider: Provider,
         clock: Callable[[], datetime],
         plan: Plan,
+        db: LedgerThread,
         progress: Progress | None = None,
         sleep: Sleep = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._letter, self._addressee, self._ledger = letter, addressee, ledger
+        self._letter, self._addressee, self._ledger, self._db = letter, addressee, ledger, db
         self._provider, self._clock, self._plan, self._sleep = provider, clock, plan, sleep
         self._progress = progress
         self._settings = plan.config
-        self._pacer = Pacer(plan.requests_per_s, plan.messages_per_s, sleep=sleep)
+        self._pacer = Pacer(plan.requests_per_s, plan.messages_per_s, monotonic, sleep)
         self._budget = ErrorBudget(plan.config.error_budget, plan.config.error_window)
         self._error: BaseException | None = None
         self._uncertain = False
@@ -99,19 +101,10 @@ class Engine:
 
     async def run(self, list_name: str) -> None:
         """Settle what an earlier run left in flight, queue the list, send until nothing is left."""
-        # Claims and results go to the database on one thread of their own: they stay in order
-        # (no row is claimed twice) and the event loop keeps the requests in flight meanwhile.
-        with ThreadPoolExecutor(1, thread_name_prefix="digest-ledger") as self._db:
-            await self._run(list_name)
-
-    async def _ledger_call(self, call: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._db, call, *args)
-
-    async def _run(self, list_name: str) -> None:
         await self.reconcile()
-        self._ledger.enqueue(self._issue, list_name, self._clock())
+        await self._db(self._ledger.enqueue, self._issue, list_name, self._clock())
         if self._progress:
-            counts = self._ledger.counts(self._issue)
+            counts = await self._db(self._ledger.counts, self._issue)
             total = sum(counts.values())
             self._progress.start(total, total - counts.get("pending", 0) - counts.get("in_flight", 0))
         while True:
@@ -142,7 +135,7 @@ class Engine:
     async def _claim(self) -> Batch | None:
         now = self._clock()
         key = uuid.uuid4().hex
-        rows = await self._ledger_call(self._claim_rows, now, key)
+        rows = await self._db(self._claim_rows, now, key)
         if not rows:
             return None
         self._advance(sum(not r.active for r in rows))
@@ -155,25 +148,28 @@ class Engine:
             self._ledger.suppress(self._issue, gone, now)
         return rows
 
+    async def _release(self, ids: Sequence[int]) -> None:
+        await self._db(self._ledger.release, self._issue, ids, self._clock())
+
     async def _deliver(self, batch: Batch, *, paced: bool = False) -> None:
         """Send one batch, retrying what is worth retrying, and record the answer."""
         for attempt in itertools.count(1):
             if self._error:  # stopping: the batch was not sent, it waits for the next run
-                self._ledger.release(self._issue, _ids(batch), self._clock())
+                await self._release(_ids(batch))
                 return
             if attempt > 1 or not paced:
                 await self._pacer.wait(len(batch))
             try:
-                results = await self._provider.send(batch)
+                outcome = await self._provider.send(batch)
             except TransientError as exc:
                 if await self._again(batch, exc, attempt):
                     continue
                 return
-            except DigestError as exc:  # refused outright (bad key, unverified sender): nothing sent
-                self._ledger.release(self._issue, _ids(batch), self._clock())
+            except DigestError as exc:  # the whole request refused (bad key, unverified sender): nothing sent
+                await self._release(_ids(batch))
                 self.halt(exc)
                 return
-            await self._record(results)
+            await self._record(batch, outcome)
             return
 
     async def _again(self, batch: Batch, exc: TransientError, attempt: int) -> bool:
@@ -183,32 +179,40 @@ class Engine:
             self._uncertain = True  # rows stay in flight; the provider's log says what it took
             return False
         if exc.uncertain and self._provider.reconcile == "none" and self._settings.on_uncertain == "skip":
-            self._give_up(batch, exc.reason)
+            await self._give_up(batch, exc.reason)
             return False
         why = self._budget.exhausted()
         if attempt > self._settings.max_retries or why:
-            self._ledger.release(self._issue, _ids(batch), self._clock())
+            await self._release(_ids(batch))
             self.halt(self._paused(why or f"one batch failed {attempt} times in a row", exc.reason))
             return False
         cfg = self._settings
         await self._sleep(backoff(attempt, cfg.backoff, cfg.backoff_max, exc.retry_after))
         return True
 
-    async def _record(self, results: list[SendResult]) -> None:
+    async def _record(self, batch: Batch, outcome: SendOutcome) -> None:
+        """Record what the provider answered; a message it gave no answer for was not sent."""
         self._budget.request(True)
-        record = self._ledger.record
-        tally: Tally = await self._ledger_call(
-            record, self._issue, results, self._clock(), self._settings.max_attempts
-        )
-        error = next((r.error for r in results if not r.accepted), "")
+        answered = {r.subscriber_id for r in outcome.results}
+        unanswered = [i for i in _ids(batch) if i not in answered]
+        tally = await self._db(self._record_rows, list(outcome.results), unanswered)
+        error = next((r.error for r in outcome.results if not r.accepted), "")
         self._budget.messages(tally.sent, tally.failed + tally.retry, error)
         self._advance(tally.sent + tally.failed)
-        if why := self._budget.exhausted():
+        if outcome.stop is not None:  # the account cannot send: what it accepted is recorded, stop now
+            self.halt(outcome.stop)
+        elif why := self._budget.exhausted():
             self.halt(self._paused(why, self._budget.last_error))
 
-    def _give_up(self, batch: Batch, reason: str) -> None:
+    def _record_rows(self, results: list[SendResult], unanswered: list[int]) -> Tally:
+        now = self._clock()
+        tally = self._ledger.record(self._issue, results, now, self._settings.max_attempts)
+        self._ledger.release(self._issue, unanswered, now)
+        return tally
+
+    async def _give_up(self, batch: Batch, reason: str) -> None:
         error = f"uncertain: {reason}; not sent again (on_uncertain = skip)"
-        self._ledger.give_up(self._issue, _ids(batch), self._clock(), error)
+        await self._db(self._ledger.give_up, self._issue, _ids(batch), self._clock(), error)
         self.given_up += len(batch)
         self._advance(len(batch))
 
@@ -226,7 +230,8 @@ class Engine:
 
     async def reconcile(self) -> None:
         """Settle every batch left in flight, by an earlier run or by an uncertain answer in this one."""
-        for group in self._ledger.in_flight(self._issue):
+        groups: list[InFlight] = await self._db(lambda: list(self._ledger.in_flight(self._issue)))
+        for group in groups:
             rows = tuple(self._addressee(r) for r in group.rows)
             batch = Batch(group.batch_key, self._letter, rows, group.claimed_at)
             kind = self._provider.reconcile if group.batch_key else "none"
@@ -236,18 +241,16 @@ class Engine:
                     raise self._error
                 continue
             found = await self._lookup(batch) if kind == "search" else None
-            self._settle(batch, found)
+            await self._settle(batch, found)
 
-    def _settle(self, batch: Batch, found: dict[int, str] | None) -> None:
-        now = self._clock()
+    async def _settle(self, batch: Batch, found: dict[int, str] | None) -> None:
         if found is None and self._settings.on_uncertain == "skip":
-            self._give_up(batch, "in flight when an earlier send stopped")
+            await self._give_up(batch, "in flight when an earlier send stopped")
             return
         found = found or {}
-        if found:
-            self._ledger.record(self._issue, [SendResult(i, True, m) for i, m in found.items()], now)
-            self.reconciled += len(found)
-        self._ledger.release(self._issue, [i for i in _ids(batch) if i not in found], now)
+        accepted = [SendResult(i, True, m) for i, m in found.items()]
+        await self._db(self._record_rows, accepted, [i for i in _ids(batch) if i not in found])
+        self.reconciled += len(found)
 
     async def _lookup(self, batch: Batch) -> dict[int, str] | None:
         for attempt in itertools.count(1):

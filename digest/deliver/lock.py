@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from datetime import datetime
 
+from digest.deliver.thread import LedgerThread
 from digest.errors import DigestError
 from digest.store.ledger import Ledger
 
@@ -46,16 +47,20 @@ def is_stale(owner: str) -> bool:
 @asynccontextmanager
 async def send_lock(
     ledger: Ledger,
+    db: LedgerThread,
     issue_id: str,
     clock: Callable[[], datetime],
     ttl: float,
     wait: float,
     on_lost: Callable[[], None],
 ) -> AsyncIterator[str]:
-    """Hold the issue's send lock for the block; wait up to ``wait`` seconds for another sender."""
+    """Hold the issue's send lock for the block; wait up to ``wait`` seconds for another sender.
+
+    The lock, its heartbeat and its release are store calls: they run on the ledger's thread ``db``.
+    """
     owner = owner_id()
     deadline = time.monotonic() + wait
-    while (holder := ledger.lock(issue_id, owner, clock(), ttl, is_stale)) is not None:
+    while (holder := await db(ledger.lock, issue_id, owner, clock(), ttl, is_stale)) is not None:
         left = deadline - time.monotonic()
         if left <= 0:
             who, until = holder
@@ -66,18 +71,19 @@ async def send_lock(
                 "a sender that died expires after provider.lock_ttl seconds",
             )
         await asyncio.sleep(min(1.0, ttl / 4, left))
-    beat = asyncio.create_task(_heartbeat(ledger, issue_id, owner, clock, ttl, on_lost))
+    beat = asyncio.create_task(_heartbeat(ledger, db, issue_id, owner, clock, ttl, on_lost))
     try:
         yield owner
     finally:
         beat.cancel()
         with suppress(asyncio.CancelledError):
             await beat
-        ledger.unlock(issue_id, owner)
+        await db(ledger.unlock, issue_id, owner)
 
 
 async def _heartbeat(
     ledger: Ledger,
+    db: LedgerThread,
     issue_id: str,
     owner: str,
     clock: Callable[[], datetime],
@@ -86,6 +92,6 @@ async def _heartbeat(
 ) -> None:
     while True:
         await asyncio.sleep(ttl / 3)
-        if not ledger.renew(issue_id, owner, clock(), ttl):
+        if not await db(ledger.renew, issue_id, owner, clock(), ttl):
             on_lost()
             return

@@ -1,12 +1,10 @@
-"""Email providers behind one small protocol; importing this package registers the built-in ones."""
+"""Email providers behind one small protocol, found by the registry: one package per provider.
 
-from digest.providers import mailgun as mailgun
-from digest.providers import outbox as outbox
-from digest.providers import postmark as postmark
-from digest.providers import resend as resend
-from digest.providers import sendgrid as sendgrid
-from digest.providers import ses as ses
-from digest.providers import smtp as smtp
-from digest.providers.base import Provider, available, create_provider, register
+A provider package (``digest/providers/<name>/``, or a third party's, by entry point) exposes a
+``Plugin``: its sender, the model of its own [provider] keys and its webhook. See ``registry``.
+"""
 
-__all__ = ["Provider", "available", "create_provider", "register"]
+from digest.providers.base import Provider, SendOutcome
+from digest.providers.registry import Plugin, available, create_provider, plugin, register
+
+__all__ = ["Plugin", "Provider", "SendOutcome", "available", "create_provider", "plugin", "register"]

@@ -1,24 +1,31 @@
 """What every provider is: a name, its limits, send a batch, say what it accepted, close.
 
-Provider.send(batch)      → one SendResult per addressee; raises TransientError (retry the batch)
-                             or ProviderError (stop the whole send: bad key, unverified sender)
+Provider.send(batch)      → a SendOutcome: one SendResult per message the provider answered for (a
+                             message without one was not sent), and a stop reason when the account
+                             refused part of the batch after accepting the rest; raises TransientError
+                             (retry the batch) or ProviderError (the whole request was refused: nothing sent)
 Provider.accepted(batch)  → subscriber id → message id of those the provider has a record of,
                              or None when it keeps no log that can be searched
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
-import httpx
+from pydantic import BaseModel
 
-from digest.config import ProviderConfig
-from digest.errors import ConfigError, ProviderError
+from digest.errors import ProviderError
 from digest.models import SendResult
 from digest.providers.letter import Batch
+
+if TYPE_CHECKING:
+    import httpx
+
+    from digest.config import ProviderConfig
+
+OptionsT = TypeVar("OptionsT", bound=BaseModel)
 
 Reconcile = Literal["idempotent", "search", "none"]
 
@@ -31,6 +38,20 @@ class Limits:
     requests_per_s: float | None = None
     messages_per_s: float | None = None
     concurrency: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class SendOutcome:
+    """What a provider said about one batch.
+
+    ``results`` holds a result for each message the provider answered for; a message without one was
+    not sent and goes back to pending. ``stop`` is set when the account or sender cannot send at all
+    (a bad token, a suspended account) even though earlier messages of the same answer were accepted:
+    those are recorded, and the whole send stops with this error.
+    """
+
+    results: tuple[SendResult, ...]
+    stop: ProviderError | None = None
 
 
 class TransientError(Exception):
@@ -57,8 +78,8 @@ class Provider(Protocol):
     # the [provider] on_uncertain policy decides (re-send: at-least-once; skip: at-most-once).
     reconcile: Reconcile
 
-    async def send(self, batch: Batch) -> list[SendResult]:
-        """Send one batch; raise TransientError to retry it, ProviderError when the whole send must stop."""
+    async def send(self, batch: Batch) -> SendOutcome:
+        """Send one batch; raise TransientError to retry it, ProviderError when nothing of it was sent."""
         ...
 
     async def accepted(self, batch: Batch) -> dict[int, str] | None:
@@ -95,46 +116,14 @@ class Context:
         """The environment variable that holds the key, for hints."""
         return self.config.api_key_env or default_env
 
-
-Factory = Callable[[Context], Provider]
-_REGISTRY: dict[str, Factory] = {}
-
-
-def register(name: str) -> Callable[[Factory], Factory]:
-    """Register a provider factory under a name; a second provider with the same name is refused."""
-
-    def decorate(factory: Factory) -> Factory:
-        if name in _REGISTRY:
-            raise ValueError(f"provider '{name}' is already registered")
-        _REGISTRY[name] = factory
-        return factory
-
-    return decorate
+    def options(self, kind: type[OptionsT]) -> OptionsT:
+        """The provider's own [provider] keys, as its options model ``kind`` validated them."""
+        options = self.config.options
+        return options if isinstance(options, kind) else kind()
 
 
-def available() -> list[str]:
-    """Names of the providers this installation can send through."""
-    return sorted(_REGISTRY)
-
-
-def create_provider(
-    config: ProviderConfig,
-    config_path: str = "schedule.toml",
-    *,
-    client: httpx.AsyncClient | None = None,
-    environ: Mapping[str, str] | None = None,
-) -> Provider:
-    """Build the configured provider on the shared client (a provider without one makes its own)."""
-    factory = _REGISTRY.get(config.name)
-    if factory is None:
-        raise ConfigError(
-            config_path,
-            [f"provider.name: '{config.name}' is not available in this version"],
-            f"use one of: {', '.join(available())}",
-        )
-    return factory(Context(config, client, os.environ if environ is None else environ))
-
-
-def all_results(batch: Batch, accepted: bool, message_id: str = "", error: str = "") -> list[SendResult]:
+def all_results(batch: Batch, accepted: bool, message_id: str = "", error: str = "") -> SendOutcome:
     """The same outcome for every addressee of a batch (providers that answer per request)."""
-    return [SendResult(a.subscriber_id, accepted, message_id, error) for a in batch.addressees]
+    return SendOutcome(
+        tuple(SendResult(a.subscriber_id, accepted, message_id, error) for a in batch.addressees)
+    )

@@ -11,9 +11,11 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from digest import models
 from digest.errors import TemplateError
+from digest.personalize import Marker, neutralized
 
 
 def environment(templates: Path | Sequence[Path]) -> jinja2.Environment:
@@ -36,9 +38,21 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_disarmed,
     )
     env.filters["credited"] = credited
     return env
+
+
+def _disarmed(value: Any) -> Any:
+    """Every value a template prints: a feed's or editor's text can never carry a recipient placeholder.
+
+    Only the markers the template asked for (``recipient.*``) and markup the template made itself pass
+    as they are; plain text is disarmed (personalize.neutralized).
+    """
+    if isinstance(value, Marker | Markup) or not isinstance(value, str):
+        return value
+    return neutralized(value)
 
 
 # A page's own wording before the name ("Photo:", "Top image credit:"), replaced by the label.

@@ -38,12 +38,6 @@ class Store:
         self.collections = CollectionRepository(engine)
         self.feedback = FeedbackRepository(engine)
 
-    def setting(self, key: str, default: str | None = None) -> str | None:
-        """Read a stored setting."""
-        with self.engine.connect() as conn:
-            value = conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
-        return value if value is not None else default
-
     def generated_secret(self, key: str = "generated_secret") -> str:
         """A random secret kept in the store, made on first use (for the embedded default only)."""
         with self.engine.begin() as conn:
@@ -71,7 +65,9 @@ def open_store(url: str, *, create: bool = True) -> Store:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     try:
         engine = create_engine(parsed, **_engine_options(parsed.get_backend_name()))
-    except (ArgumentError, ImportError) as exc:
+    except ImportError as exc:
+        raise _missing_driver(parsed, exc) from None
+    except ArgumentError as exc:
         raise _unopenable(parsed, exc) from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -91,6 +87,17 @@ def _unopenable(url: URL, exc: BaseException) -> StoreError:
     return StoreError(
         f"Store '{url.render_as_string(hide_password=True)}' cannot be opened: {exc}",
         "check store.url and that the database server is running",
+    )
+
+
+def _missing_driver(url: URL, exc: ImportError) -> StoreError:
+    if url.get_backend_name() != "postgresql":
+        return _unopenable(url, exc)
+    # psycopg is an extra: a SQLite user should not need a PostgreSQL client library.
+    return StoreError(
+        f"Store '{url.render_as_string(hide_password=True)}' needs the PostgreSQL driver "
+        f"'{url.get_driver_name()}', which is not installed",
+        "pip install 'digest-mailer[postgres]'",
     )
 
 

@@ -62,7 +62,6 @@ class Tally:
     sent: int = 0
     failed: int = 0
     retry: int = 0
-    bounced: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +161,7 @@ class Ledger:
                 )
             retried = self._retry_or_fail(conn, issue_id, passing, now, max_attempts)
         failed = len(permanent) + len(passing) - retried
-        return Tally(len(sent), failed, retried, len(permanent))
+        return Tally(len(sent), failed, retried)
 
     @staticmethod
     def _retry_or_fail(
@@ -183,10 +182,6 @@ class Ledger:
         )
         return int(conn.execute(query).scalar_one())
 
-    def finish(self, issue_id: str, results: Sequence[SendResult], now: datetime) -> None:
-        """Record what the provider said about each message of a batch (a refusal is final)."""
-        self.record(issue_id, results, now, max_attempts=1)
-
     def release(self, issue_id: str, subscriber_ids: Sequence[int], now: datetime) -> None:
         """Rows the provider did not take go back to pending, for this run or the next."""
         self._set(issue_id, subscriber_ids, now, status=PENDING)
@@ -203,15 +198,6 @@ class Ledger:
         if subscriber_ids:
             with self._engine.begin() as conn:
                 conn.execute(_where_ids(issue_id, subscriber_ids).values(**values, updated_at=now))
-
-    def requeue_in_flight(self, issue_id: str, now: datetime) -> int:
-        """Every row left in flight goes back to pending (at-least-once, without asking anyone)."""
-        with self._engine.begin() as conn:
-            return conn.execute(
-                update(deliveries)
-                .where(deliveries.c.issue_id == issue_id, deliveries.c.status == IN_FLIGHT)
-                .values(status=PENDING, updated_at=now)
-            ).rowcount
 
     def counts(self, issue_id: str) -> dict[str, int]:
         """Rows per status for one issue."""

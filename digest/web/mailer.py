@@ -51,7 +51,10 @@ def provider_sender(
         values = {name: "" for name in FIELDS} | {"email": person.email, "name": person.name}
         addressee = Addressee(person.id, person.email, person.name, values)
         key = f"confirm-{person.id}-{clock():%Y%m%d%H%M%S}"
-        results = await provider.send(Batch(key, letter, (addressee,)))
+        outcome = await provider.send(Batch(key, letter, (addressee,)))
+        if outcome.stop is not None:
+            raise outcome.stop
+        results = outcome.results
         refused = [r for r in results if not r.accepted]
         if refused or not results:
             reason = refused[0].error if refused else "no result"

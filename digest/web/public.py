@@ -22,7 +22,7 @@ from starlette.routing import Route
 from digest.models import Subscriber, SubscriberStatus
 from digest.store import Store
 from digest.store.subscribers import NewSubscriber
-from digest.subscribers import normalize_email
+from digest.subscriber_csv import normalize_email
 from digest.tokens import (
     make_confirm_token,
     read_confirm_token,

@@ -3,9 +3,13 @@
 `send_at` is either day names and a 24-hour time ("fri 09:00", "mon,thu 07:30", "mon-fri 06:00",
 "daily 08:00") or a 5-field cron string with its standard meaning: 0 and 7 are Sunday, and when both
 day-of-month and day-of-week are restricted a day matching either one fires. Times are wall-clock times
-in the newsletter's IANA zone: a time that does not exist on a spring-forward day fires at the first
-moment after the gap (the day is never skipped), and a time that happens twice on a fall-back day fires
-once, at its first occurrence. APScheduler only ever sees the exact UTC instants computed here.
+in the newsletter's IANA zone. A time that does not exist on a spring-forward day fires at the first
+moment after the gap — `sun 02:00`, `02:30` and `02:59` in New York all fire at 03:00 EDT on that day —
+which is what cron users expect: Vixie cron and cronie run the jobs whose time was skipped by a forward
+change as soon as the clock has jumped, so the day is never skipped and the send is as close as it can
+be to the time asked for (never an hour later, as 02:30 read with the winter offset would be). A time
+that happens twice on a fall-back day fires once, at its first occurrence. APScheduler only ever sees
+the exact UTC instants computed here.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from zoneinfo import ZoneInfo
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SIMPLE = re.compile(r"^\s*(?P<days>[a-z,\-]+)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})\s*$", re.IGNORECASE)
 _SEARCH_DAYS = 366 * 8  # enough for "29 feb" on a given weekday
+_SECOND = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +82,26 @@ class Schedule:
 
 
 def wall_time(day: date, clock: time, zone: ZoneInfo) -> datetime:
-    """The UTC instant of a local wall-clock time: after a spring-forward gap, first of a repeat."""
-    # fold=0 takes the first of two repeated times; a time inside a spring-forward gap is read with
-    # the offset from before the gap, which puts the instant just past the gap: the day is kept.
-    return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
+    """The UTC instant of a local wall-clock time: the end of a spring-forward gap, first of a repeat."""
+    local = datetime.combine(day, clock, tzinfo=zone)  # fold=0: the first of two repeated times
+    instant = local.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None):
+        return instant
+    # Inside a gap fold=0 reads the time with the offset from before it and fold=1 with the one after:
+    # the two instants lie on either side of the change, and the change itself is the first moment after.
+    return _change_between(local.replace(fold=1).astimezone(UTC), instant, zone)
+
+
+def _change_between(before: datetime, after: datetime, zone: ZoneInfo) -> datetime:
+    """The first instant (to the second) whose UTC offset differs from ``before``'s."""
+    offset = before.astimezone(zone).utcoffset()
+    while after - before > _SECOND:
+        middle = before + (after - before) // _SECOND // 2 * _SECOND
+        if middle.astimezone(zone).utcoffset() == offset:
+            before = middle
+        else:
+            after = middle
+    return after
 
 
 def parse_schedule(text: str, zone: str) -> Schedule:

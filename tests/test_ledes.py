@@ -1,4 +1,4 @@
-"""Summarize: boilerplate out, the article's own lede in, cut only at real sentence ends."""
+"""The ledes stage: boilerplate out, the article's own lede in, cut only at real sentence ends."""
 
 from __future__ import annotations
 
@@ -15,19 +15,19 @@ from conftest import NOW, ROOT
 from digest.collect import Window, collect
 from digest.collect.fetch import Fetcher
 from digest.config import MirrorConfig, SourceConfig, TeaserConfig
-from digest.models import Article
-from digest.summarize import (
+from digest.ledes import (
     ELLIPSIS,
     boilerplate_reason,
     count_words,
     cut_at_sentence,
     join_datelines,
+    ledes,
     pick_lede,
     sentence_ends,
-    summarize,
     teaser,
     to_sentence_end,
 )
+from digest.models import Article
 
 SETTINGS = TeaserConfig()
 DEMO_ARTICLES = {
@@ -264,7 +264,7 @@ def test_site_boilerplate_repeated_across_articles_is_dropped() -> None:
         for n in range(4)
     ]
 
-    teasers = summarize(articles, TeaserConfig(min_words=100, max_words=200))
+    teasers = ledes(articles, TeaserConfig(min_words=100, max_words=200))
 
     for result in teasers:
         assert site not in result.paragraphs
@@ -279,7 +279,7 @@ def test_paragraph_on_only_one_page_is_not_site_boilerplate() -> None:
         article(unique if n == 0 else sentence(15), url=f"https://news.example/{n}") for n in range(5)
     ]
 
-    assert summarize(articles, SETTINGS)[0].paragraphs == (unique,)
+    assert ledes(articles, SETTINGS)[0].paragraphs == (unique,)
 
 
 # --------------------------------------------------------------------------- word budget
@@ -484,7 +484,7 @@ def demo_teasers(demo_site: Path):
     collection = asyncio.run(collect([source], Fetcher(client, [mirror]), window))
     assert collection.problems == ()
     assert len(collection.articles) == 14
-    return collection.articles, summarize(collection.articles, SETTINGS)
+    return collection.articles, ledes(collection.articles, SETTINGS)
 
 
 def test_demo_teasers_are_within_the_word_budget(demo_teasers) -> None:

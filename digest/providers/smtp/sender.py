@@ -17,7 +17,7 @@ import aiosmtplib
 from digest.errors import ProviderError
 from digest.mime import build_mime, envelope_sender, serialize
 from digest.models import SendResult
-from digest.providers.base import Context, Limits, Reconcile, TransientError, register
+from digest.providers.base import Context, Limits, Reconcile, SendOutcome, TransientError
 from digest.providers.letter import Batch
 
 PASSWORD_ENV = "SMTP_PASSWORD"
@@ -49,8 +49,11 @@ class SmtpProvider:
         self._idle: list[aiosmtplib.SMTP] = []
         self._fatal: ProviderError | None = None
 
-    async def send(self, batch: Batch) -> list[SendResult]:
-        """Send each message of the batch over one connection; per-recipient refusals are per row."""
+    async def send(self, batch: Batch) -> SendOutcome:
+        """Send each message of the batch over one connection; per-recipient refusals are per row.
+
+        A broken connection or a refused sender ends the batch early: the messages not tried have no
+        result and go back to pending; a refused sender also stops the send."""
         if self._fatal:
             raise self._fatal
         smtp = await self._connection()
@@ -67,7 +70,7 @@ class SmtpProvider:
                 )  # fmt: skip
                 if not results:
                     raise self._fatal from None
-                break
+                return SendOutcome(tuple(results), self._fatal)
             except (
                 aiosmtplib.SMTPRecipientsRefused,
                 aiosmtplib.SMTPDataError,
@@ -86,12 +89,7 @@ class SmtpProvider:
             results.append(SendResult(message.subscriber_id, True, str(mime["Message-ID"])))
         else:
             self._idle.append(smtp)
-        done = {r.subscriber_id for r in results}
-        # A broken connection or a refused sender ends the batch early: the rest are tried again.
-        rest = [a for a in batch.addressees if a.subscriber_id not in done]
-        return results + [
-            SendResult(a.subscriber_id, False, error="not sent: connection ended") for a in rest
-        ]
+        return SendOutcome(tuple(results))
 
     async def accepted(self, batch: Batch) -> None:
         """An SMTP server cannot be asked what it accepted."""
@@ -132,8 +130,3 @@ def _refusal(exc: Exception) -> tuple[int, str]:
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         return exc.code, exc.message
     return 451, str(exc)
-
-
-@register("smtp")
-def _factory(context: Context) -> SmtpProvider:
-    return SmtpProvider(context)

@@ -11,7 +11,7 @@ from pathlib import Path
 from digest.errors import ProviderError
 from digest.mime import build_mime, serialize
 from digest.models import OutgoingMessage, SendResult
-from digest.providers.base import Context, Limits, Reconcile, register
+from digest.providers.base import Limits, Reconcile, SendOutcome
 from digest.providers.letter import Batch
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9@._+-]")
@@ -29,9 +29,17 @@ class OutboxProvider:
         self.folder = folder
         self._clock = clock
 
-    async def send(self, batch: Batch) -> list[SendResult]:
-        """Write every message of the batch; a folder that cannot be written stops the send."""
-        return [self.write(message) for message in batch.messages()]
+    async def send(self, batch: Batch) -> SendOutcome:
+        """Write every message of the batch; a folder that cannot be written stops the send.
+
+        The files written before the failure were delivered: they are reported as sent."""
+        results: list[SendResult] = []
+        for message in batch.messages():
+            try:
+                results.append(self.write(message))
+            except ProviderError as exc:
+                return SendOutcome(tuple(results), exc)
+        return SendOutcome(tuple(results))
 
     async def accepted(self, batch: Batch) -> dict[int, str]:
         """The addressees whose .eml file is already there."""
@@ -69,8 +77,3 @@ class OutboxProvider:
 
     async def aclose(self) -> None:
         """Nothing to release."""
-
-
-@register("outbox")
-def _factory(context: Context) -> OutboxProvider:
-    return OutboxProvider(Path(context.config.outbox_dir))

@@ -1,4 +1,4 @@
-"""Summarize stage: each article's own lede, boilerplate-free, cut only at sentence ends."""
+"""Ledes stage: each article's own lede, boilerplate-free, cut only at sentence ends (the teasers)."""
 
 from __future__ import annotations
 
@@ -134,7 +134,7 @@ _PAIRS = (
 _MIN_FRAGMENT_WORDS = 8
 
 
-def summarize(articles: Sequence[Article], settings: TeaserConfig) -> list[Teaser]:
+def ledes(articles: Sequence[Article], settings: TeaserConfig) -> list[Teaser]:
     """Write a "keep reading" teaser for each article, learning site boilerplate from all of them."""
     repeated = _repeated_paragraphs(articles)
     return [teaser(article, settings, repeated) for article in articles]

@@ -1,4 +1,4 @@
-"""What `digest preview --serve` wires around the app: the rebuild, personal values, uvicorn."""
+"""The live preview around its app: rebuild on save, personal values filled in, and uvicorn for any app."""
 
 from __future__ import annotations
 
@@ -12,12 +12,10 @@ import uvicorn
 from starlette.applications import Starlette
 
 from digest import job
-from digest.config import DEFAULT_TEMPLATES, Config, MirrorConfig, NewsletterConfig, load_config
+from digest.config import DEFAULT_TEMPLATES, Config, MirrorConfig, load_config
 from digest.errors import DigestError
-from digest.links import Links
-from digest.models import Collection, Recipient
-from digest.personalize import Template, recipient_values
-from digest.store import Store
+from digest.models import Collection
+from digest.personalize import Template
 from digest.web.preview import Preview, Rebuild, create_app
 
 
@@ -85,24 +83,6 @@ def served_images(config: Config, html: str) -> str:
 
 def _mirrors(config: Config) -> list[MirrorConfig]:
     return [s.mirror for n in config.newsletters.values() for s in n.sources if s.mirror]
-
-
-def subscriber_values(
-    store: Store, newsletter: NewsletterConfig, links: Links, email: str, issue_id: str
-) -> dict[str, str]:
-    """The personal values (name, address, links) as this subscriber of the newsletter would see them."""
-    wanted = email.strip().casefold()
-    people = store.subscribers.stream(newsletter.list_name)
-    found = next((s for s in people if s.email.casefold() == wanted), None)
-    if found is None:
-        raise DigestError(
-            f"Subscriber '{email}' is not on list '{newsletter.list_name}'",
-            f"see who is with `digest subscribers list --list {newsletter.list_name}`, or leave out --as",
-        )
-    recipient = Recipient(
-        found.id, found.email, found.name, links.unsubscribe_url(found.list, found.id, found.email)
-    )
-    return recipient_values(recipient, links.web_url(issue_id))
 
 
 def serve(app: Starlette, host: str, port: int, ready: Callable[[str], None]) -> None:

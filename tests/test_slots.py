@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from digest.schedule import parse_duration, parse_schedule
+from digest.slots import parse_duration, parse_schedule
 
 YEAR = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -45,6 +46,37 @@ def test_a_time_inside_the_spring_forward_gap_fires_just_after_it() -> None:
     local = [f.astimezone(schedule.zone) for f in fires]
     assert [t.date().isoformat() for t in local] == ["2026-08-30", "2026-09-06", "2026-09-13"]
     assert (local[1].hour, local[1].minute) == (1, 0)
+
+
+@pytest.mark.parametrize("clock", ["02:00", "02:30", "02:59"])
+def test_a_time_in_new_yorks_gap_fires_when_the_gap_ends_as_cron_does(clock: str) -> None:
+    # New York moves its clocks from 02:00 to 03:00 on Sunday 8 March 2026.
+    schedule = parse_schedule(f"sun {clock}", "America/New_York")
+    fires = schedule.upcoming(datetime(2026, 3, 1, 12, tzinfo=UTC), 3)
+    local = [f.astimezone(schedule.zone).isoformat() for f in fires]
+    assert local == [
+        "2026-03-08T03:00:00-04:00",
+        f"2026-03-15T{clock}:00-04:00",
+        f"2026-03-22T{clock}:00-04:00",
+    ]
+
+
+def test_the_minute_before_the_gap_keeps_its_own_time() -> None:
+    fires = parse_schedule("sun 01:59", "America/New_York").upcoming(datetime(2026, 3, 8, tzinfo=UTC), 1)
+    assert fires == [datetime(2026, 3, 8, 6, 59, tzinfo=UTC)]
+
+
+def test_several_times_in_the_gap_fire_once_when_it_ends() -> None:
+    schedule = parse_schedule("*/20 2 * * *", "America/New_York")
+    fires = schedule.upcoming(datetime(2026, 3, 7, 12, tzinfo=UTC), 4)
+    local = [f.astimezone(schedule.zone).strftime("%d %H:%M") for f in fires]
+    assert local == ["08 03:00", "09 02:00", "09 02:20", "09 02:40"]
+
+
+def test_a_half_hour_gap_ends_at_its_own_time() -> None:
+    # Lord Howe Island moves its clocks from 02:00 to 02:30 on Sunday 4 October 2026.
+    fires = parse_schedule("sun 02:15", "Australia/Lord_Howe").upcoming(datetime(2026, 10, 1, tzinfo=UTC), 1)
+    assert fires[0].astimezone(ZoneInfo("Australia/Lord_Howe")).isoformat() == "2026-10-04T02:30:00+11:00"
 
 
 def test_a_repeated_time_on_fall_back_fires_once() -> None:

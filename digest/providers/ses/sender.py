@@ -1,4 +1,4 @@
-"""Amazon SES v2: POST /v2/email/outbound-bulk-emails (≤ 50 entries), SigV4-signed, template-based.
+"""Amazon SES v2's sender: POST /v2/email/outbound-bulk-emails (≤ 50 entries), SigV4-signed, template-based.
 
 The issue is the inline template (``{{h_name}}``-style tags where the placeholders were); each
 entry carries its recipient's values as ReplacementTemplateData and their List-Unsubscribe as a
@@ -16,10 +16,11 @@ import orjson
 
 from digest.errors import ProviderError
 from digest.models import SendResult
-from digest.providers.base import Context, Limits, Reconcile, register
+from digest.providers.base import Context, Limits, Reconcile, SendOutcome
 from digest.providers.http import ApiProvider, body_json, check, request
 from digest.providers.letter import Addressee, Batch, marker_values
-from digest.providers.sigv4 import sign
+from digest.providers.ses.options import SesOptions
+from digest.providers.ses.sigv4 import sign
 
 SECRET_ENV = "AWS_SECRET_ACCESS_KEY"
 MARKER = "{{{{{part}_{field}}}}}"
@@ -36,23 +37,23 @@ class SesProvider(ApiProvider):
 
     def __init__(self, context: Context, clock: Any = lambda: datetime.now(UTC)) -> None:
         super().__init__(context)
-        config = context.config
-        self._region = config.region
-        self._url = (config.base_url or f"https://email.{config.region}.amazonaws.com").rstrip("/")
+        config, options = context.config, context.options(SesOptions)
+        self._region = options.region
+        self._url = (config.base_url or f"https://email.{options.region}.amazonaws.com").rstrip("/")
         self._url += "/v2/email/outbound-bulk-emails"
         self._secret = context.secret(SECRET_ENV)
-        self._key_id = context.environ.get(config.access_key_env, "")
+        self._key_id = context.environ.get(options.access_key_env, "")
         self._token = context.environ.get("AWS_SESSION_TOKEN", "")
-        self._env = f"{config.access_key_env} and {context.env_name(SECRET_ENV)}"
+        self._env = f"{options.access_key_env} and {context.env_name(SECRET_ENV)}"
         self._clock = clock
         if not self._key_id:
             raise ProviderError(
                 self.name,
-                f"needs an access key id: environment variable {config.access_key_env} is not set",
-                f"export {config.access_key_env}=AKIA… (with {context.env_name(SECRET_ENV)})",
+                f"needs an access key id: environment variable {options.access_key_env} is not set",
+                f"export {options.access_key_env}=AKIA… (with {context.env_name(SECRET_ENV)})",
             )
 
-    async def send(self, batch: Batch) -> list[SendResult]:
+    async def send(self, batch: Batch) -> SendOutcome:
         """POST the signed batch; SES answers each entry with its own status."""
         body = orjson.dumps(self._payload(batch))
         headers = sign(
@@ -79,24 +80,36 @@ class SesProvider(ApiProvider):
         entries = answer.get("BulkEmailEntryResults", []) if isinstance(answer, dict) else []
         if len(entries) != len(batch):
             raise ProviderError(self.name, "answered the batch with something other than one result each")
-        return [self._result(a, e, batch) for a, e in zip(batch.addressees, entries, strict=True)]
+        return self._outcome(batch, entries)
 
     async def accepted(self, batch: Batch) -> None:
         """SES keeps no searchable log of sends: this provider cannot tell."""
         return None
 
-    def _result(self, addressee: Addressee, entry: dict[str, Any], batch: Batch) -> SendResult:
-        status = str(entry.get("Status", ""))
-        if status == "SUCCESS":
-            return SendResult(addressee.subscriber_id, True, str(entry.get("MessageId", "")))
-        if status not in PERMANENT and status not in PASSING:
-            raise ProviderError(
-                self.name,
-                f"refused '{addressee.email}': {status} {entry.get('Error', '')}".rstrip(),
-                f"check the sender '{batch.letter.sender}' and the account in SES ({self._region})",
-            )
-        error = f"SES {status}: {entry.get('Error', '')}".rstrip(": ")
-        return SendResult(addressee.subscriber_id, False, error=error, permanent=status in PERMANENT)
+    def _outcome(self, batch: Batch, entries: list[dict[str, Any]]) -> SendOutcome:
+        """One result per entry; an account-level status (a suspended account, an unverified MAIL FROM)
+        leaves its entry unsent and stops the send, after the accepted entries are recorded."""
+        results: list[SendResult] = []
+        stop: ProviderError | None = None
+        for addressee, entry in zip(batch.addressees, entries, strict=True):
+            status = str(entry.get("Status", ""))
+            if status == "SUCCESS":
+                results.append(SendResult(addressee.subscriber_id, True, str(entry.get("MessageId", ""))))
+            elif status in PERMANENT or status in PASSING:
+                error = f"SES {status}: {entry.get('Error', '')}".rstrip(": ")
+                results.append(
+                    SendResult(addressee.subscriber_id, False, error=error, permanent=status in PERMANENT)
+                )
+            else:
+                stop = stop or self._refused(addressee, entry, batch)
+        return SendOutcome(tuple(results), stop)
+
+    def _refused(self, addressee: Addressee, entry: dict[str, Any], batch: Batch) -> ProviderError:
+        return ProviderError(
+            self.name,
+            f"refused '{addressee.email}': {entry.get('Status', '')} {entry.get('Error', '')}".rstrip(),
+            f"check the sender '{batch.letter.sender}' and the account in SES ({self._region})",
+        )
 
     def _payload(self, batch: Batch) -> dict[str, Any]:
         letter = batch.letter
@@ -132,8 +145,3 @@ def _entry(addressee: Addressee, fields: frozenset[str], key: str) -> dict[str, 
 
 def _tag(value: str) -> str:
     return "".join(c if c.isascii() and (c.isalnum() or c in "_-.@") else "_" for c in value)[:256]
-
-
-@register("ses")
-def _factory(context: Context) -> SesProvider:
-    return SesProvider(context)

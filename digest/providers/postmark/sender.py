@@ -1,4 +1,4 @@
-"""Postmark: POST /email/batch (≤ 500 messages, a per-message ErrorCode in a 200 answer).
+"""Postmark's sender: POST /email/batch (≤ 500 messages, a per-message ErrorCode in a 200 answer).
 
 Every message carries the issue as its Tag and the batch key as Metadata, so after a crash the
 outbound-message search (GET /messages/outbound?tag=…&metadata_digest_batch=…) tells which
@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from digest.errors import ProviderError
 from digest.models import SendResult
-from digest.providers.base import Context, Limits, Reconcile, register
+from digest.providers.base import Context, Limits, Reconcile, SendOutcome
 from digest.providers.http import ApiProvider, auth_hint, body_json, body_length, check, drain, request
-from digest.providers.letter import Addressee, Batch, JsonBodies
+from digest.providers.jsonbatch import JsonBatchWriter
+from digest.providers.letter import Addressee, Batch
+from digest.providers.postmark.options import PostmarkOptions
 
 BASE_URL = "https://api.postmarkapp.com"
 TOKEN_ENV = "POSTMARK_TOKEN"
@@ -32,7 +32,6 @@ ACCOUNT = {
     1235: "the message stream does not exist",
 }
 PAGE = 500
-RUN = 16  # messages joined into one write of the request body
 
 
 class PostmarkProvider(ApiProvider):
@@ -46,27 +45,27 @@ class PostmarkProvider(ApiProvider):
         super().__init__(context)
         self._env = context.env_name(TOKEN_ENV)
         self._base = (context.config.base_url or BASE_URL).rstrip("/")
-        self._stream = context.config.message_stream
-        self._bodies: JsonBodies | None = None
+        self._stream = context.options(PostmarkOptions).message_stream
+        self._writer = JsonBatchWriter("HtmlBody", "TextBody")
         self._headers = {
             "X-Postmark-Server-Token": context.secret(TOKEN_ENV),
             "Accept": "application/json",
             "Content-Type": "application/json",
         }
 
-    async def send(self, batch: Batch) -> list[SendResult]:
+    async def send(self, batch: Batch) -> SendOutcome:
         """POST the batch; map each answer (in request order) to its addressee."""
         runs = self._payload(batch)
         headers = {**self._headers, "Content-Length": str(body_length(runs))}
         url = f"{self._base}/email/batch"
         response = await request(self.client, "POST", url, content=drain(runs), headers=headers)
         answer = body_json(response)
-        if response.status_code >= 300:
-            self._refused(response.status_code, answer, batch)
+        if response.status_code >= 300 and (refused := self._refused(response.status_code, answer, batch)):
+            raise refused
         check(response, self.name, _detail(answer), auth_hint(self.name, self._env))
         if not isinstance(answer, list) or len(answer) != len(batch):
             raise ProviderError(self.name, "answered the batch with something other than one result each")
-        return [self._result(a, item, batch) for a, item in zip(batch.addressees, answer, strict=True)]
+        return self._outcome(batch, answer)
 
     async def accepted(self, batch: Batch) -> dict[int, str]:
         """Ask the outbound-message search which messages of this batch Postmark has."""
@@ -97,60 +96,50 @@ class PostmarkProvider(ApiProvider):
 
     def _payload(self, batch: Batch) -> list[list[bytes]]:
         """The batch as JSON, in runs of pieces around the bodies encoded once per issue (http.drain)."""
-        if self._bodies is None or self._bodies.letter is not batch.letter:
-            self._bodies = JsonBodies(batch.letter)
-        bodies, letter = self._bodies, batch.letter
-        shared = orjson.dumps(
-            {
-                "From": letter.sender,
-                "Subject": letter.subject,
-                "Tag": letter.issue_id,
-                "MessageStream": self._stream,
-            }
-        )[:-1]
-        runs: list[list[bytes]] = []
-        out: list[bytes] = [b"["]
-        for index, addressee in enumerate(batch.addressees):
+        letter = batch.letter
+        shared = {
+            "From": letter.sender,
+            "Subject": letter.subject,
+            "Tag": letter.issue_id,
+            "MessageStream": self._stream,
+        }
+
+        def tail(addressee: Addressee) -> dict[str, Any]:
             headers = [{"Name": n, "Value": v} for n, v in addressee.headers + letter.headers]
             metadata = {"digest_batch": batch.key, "digest_subscriber": str(addressee.subscriber_id)}
-            out += [
-                b"," if index else b"",
-                shared,
-                b',"To":',
-                orjson.dumps(addressee.display),
-                b',"HtmlBody":"',
-            ]
-            bodies.html.extend(out, addressee.values)
-            out.append(b'","TextBody":"')
-            bodies.text.extend(out, addressee.values)
-            out += [b'","Headers":', orjson.dumps(headers), b',"Metadata":', orjson.dumps(metadata), b"}"]
-            if index % RUN == RUN - 1:
-                runs.append(out)
-                out = []
-        out.append(b"]")
-        runs.append(out)
-        return runs
+            return {"Headers": headers, "Metadata": metadata}
 
-    def _result(self, addressee: Addressee, item: Any, batch: Batch) -> SendResult:
-        code = int(item.get("ErrorCode", -1)) if isinstance(item, dict) else -1
-        if code == 0:
-            return SendResult(addressee.subscriber_id, True, str(item.get("MessageID", "")))
-        if code in ACCOUNT:
-            self._refused(422, item, batch)
-        error = f"Postmark {code}: {_detail(item)}"
-        return SendResult(addressee.subscriber_id, False, error=error, permanent=code in PERMANENT)
+        return self._writer.runs(batch, shared, lambda a: {"To": a.display}, tail)
 
-    def _refused(self, status: int, answer: Any, batch: Batch) -> None:
-        """Stop the send for an account-level refusal, with a hint that says what to fix."""
+    def _outcome(self, batch: Batch, answer: list[Any]) -> SendOutcome:
+        """One result per answered message; an account-level code leaves its message unsent and stops
+        the send, while the messages Postmark accepted in the same answer are still recorded."""
+        results: list[SendResult] = []
+        stop: ProviderError | None = None
+        for addressee, item in zip(batch.addressees, answer, strict=True):
+            code = int(item.get("ErrorCode", -1)) if isinstance(item, dict) else -1
+            if code in ACCOUNT:
+                stop = stop or self._refused(422, item, batch)
+            elif code == 0:
+                results.append(SendResult(addressee.subscriber_id, True, str(item.get("MessageID", ""))))
+            else:
+                error = f"Postmark {code}: {_detail(item)}"
+                results.append(
+                    SendResult(addressee.subscriber_id, False, error=error, permanent=code in PERMANENT)
+                )
+        return SendOutcome(tuple(results), stop)
+
+    def _refused(self, status: int, answer: Any, batch: Batch) -> ProviderError | None:
+        """The error that stops the send for an account-level refusal, with a hint that says what to fix."""
         code = answer.get("ErrorCode") if isinstance(answer, dict) else None
         if status == 401 or code == 10:
             hint = f"set {self._env} to the Server API token from Postmark (Servers → API Tokens)"
         elif code in ACCOUNT:
             hint = f"check the sender '{batch.letter.sender}' and the account in Postmark"
         else:
-            return
+            return None
         why = ACCOUNT.get(code or 10, "")
-        raise ProviderError(self.name, f"refused the batch: {status} {_detail(answer)} ({why})", hint)
+        return ProviderError(self.name, f"refused the batch: {status} {_detail(answer)} ({why})", hint)
 
 
 def _detail(answer: Any) -> str:
@@ -163,8 +152,3 @@ def _recipients(message: dict[str, Any]) -> list[str]:
     addresses = [str(r) for r in message.get("Recipients", [])]
     addresses += [str(t.get("Email", "")) for t in message.get("To", []) if isinstance(t, dict)]
     return [a.lower() for a in addresses if a]
-
-
-@register("postmark")
-def _factory(context: Context) -> PostmarkProvider:
-    return PostmarkProvider(context)

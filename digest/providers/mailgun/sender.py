@@ -1,4 +1,4 @@
-"""Mailgun: POST /v3/{domain}/messages with recipient-variables (≤ 1000 recipients per request).
+"""Mailgun's sender: POST /v3/{domain}/messages with recipient-variables (≤ 1000 recipients per request).
 
 With recipient-variables, Mailgun sends each address a message of its own (without them, every
 recipient would see all the others), filling ``%recipient.x%`` from that address's variables: the
@@ -16,10 +16,10 @@ import orjson
 
 from digest.errors import ProviderError
 from digest.mime import sender_domain
-from digest.models import SendResult
-from digest.providers.base import Context, Limits, Reconcile, all_results, register
+from digest.providers.base import Context, Limits, Reconcile, SendOutcome, all_results
 from digest.providers.http import ApiProvider, auth_hint, body_json, check, request
 from digest.providers.letter import Batch, marker_values
+from digest.providers.mailgun.options import MailgunOptions
 
 BASE_URL = "https://api.mailgun.net"
 KEY_ENV = "MAILGUN_API_KEY"
@@ -40,13 +40,13 @@ class MailgunProvider(ApiProvider):
         super().__init__(context)
         self._env = context.env_name(KEY_ENV)
         self._base = (context.config.base_url or BASE_URL).rstrip("/")
-        self._domain = context.config.domain
+        self._domain = context.options(MailgunOptions).domain
         self._auth = ("api", context.secret(KEY_ENV))
 
     def _url(self, batch: Batch, path: str) -> str:
         return f"{self._base}/v3/{self._domain or sender_domain(batch.letter.sender)}/{path}"
 
-    async def send(self, batch: Batch) -> list[SendResult]:
+    async def send(self, batch: Batch) -> SendOutcome:
         """POST the batch as a form; Mailgun queues it whole or refuses it whole."""
         data = self._form(batch)
         response = await request(
@@ -118,8 +118,3 @@ def _detail(answer: Any, response: Any) -> str:
     if isinstance(answer, dict):
         return str(answer.get("message", ""))
     return str(response.text)[:200]
-
-
-@register("mailgun")
-def _factory(context: Context) -> MailgunProvider:
-    return MailgunProvider(context)

@@ -1,4 +1,4 @@
-"""SendGrid: POST /v3/mail/send, one personalization per recipient (≤ 1000), 202 when accepted.
+"""SendGrid's sender: POST /v3/mail/send, one personalization per recipient (≤ 1000), 202 when accepted.
 
 The bodies go once per request with substitution tags where the placeholders were; each
 personalization carries its recipient's values (HTML-escaped for the HTML part) and their own
@@ -12,8 +12,7 @@ from typing import Any
 
 import orjson
 
-from digest.models import SendResult
-from digest.providers.base import Context, Limits, Reconcile, all_results, register
+from digest.providers.base import Context, Limits, Reconcile, SendOutcome, all_results
 from digest.providers.http import ApiProvider, auth_hint, body_json, check, request
 from digest.providers.letter import Addressee, Batch, Letter, marker_values
 
@@ -38,7 +37,7 @@ class SendGridProvider(ApiProvider):
             "Content-Type": "application/json",
         }
 
-    async def send(self, batch: Batch) -> list[SendResult]:
+    async def send(self, batch: Batch) -> SendOutcome:
         """POST the batch; 202 means SendGrid took every personalization."""
         url = f"{self._base}/v3/mail/send"
         content = orjson.dumps(self._payload(batch))
@@ -96,8 +95,3 @@ def _detail(answer: Any) -> str:
         field = f" ({first.get('field')})" if first.get("field") else ""
         return f"{first.get('message', '')}{field}"
     return ""
-
-
-@register("sendgrid")
-def _factory(context: Context) -> SendGridProvider:
-    return SendGridProvider(context)

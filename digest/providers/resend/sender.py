@@ -1,4 +1,4 @@
-"""Resend: POST /emails/batch (≤ 100 emails, all or none), an Idempotency-Key on every batch.
+"""Resend's sender: POST /emails/batch (≤ 100 emails, all or none), an Idempotency-Key on every batch.
 
 The key is the issue and the ledger's batch key, so a batch whose answer was lost (a timeout, a
 crash) is sent again under the same key with the same body and Resend drops the repeat: exactly
@@ -10,17 +10,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import orjson
-
 from digest.errors import ProviderError
 from digest.models import SendResult
-from digest.providers.base import Context, Limits, Reconcile, TransientError, register
+from digest.providers.base import Context, Limits, Reconcile, SendOutcome, TransientError
 from digest.providers.http import ApiProvider, auth_hint, body_json, body_length, check, drain, request
-from digest.providers.letter import Batch, JsonBodies
+from digest.providers.jsonbatch import JsonBatchWriter
+from digest.providers.letter import Batch
 
 BASE_URL = "https://api.resend.com"
 KEY_ENV = "RESEND_API_KEY"
-RUN = 16  # messages joined into one write of the request body
 _TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -36,9 +34,9 @@ class ResendProvider(ApiProvider):
         self._env = context.env_name(KEY_ENV)
         self._base = (context.config.base_url or BASE_URL).rstrip("/")
         self._auth = f"Bearer {context.secret(KEY_ENV)}"
-        self._bodies: JsonBodies | None = None
+        self._writer = JsonBatchWriter("html", "text")
 
-    async def send(self, batch: Batch) -> list[SendResult]:
+    async def send(self, batch: Batch) -> SendOutcome:
         """POST the batch under its idempotency key; Resend accepts all of it or none."""
         runs = self._payload(batch)
         headers = {
@@ -55,45 +53,28 @@ class ResendProvider(ApiProvider):
         ids = [str(item.get("id", "")) for item in answer.get("data", [])] if isinstance(answer, dict) else []
         if len(ids) != len(batch):
             raise ProviderError(self.name, "answered the batch with something other than one id each")
-        return [SendResult(a.subscriber_id, True, i) for a, i in zip(batch.addressees, ids, strict=True)]
+        return SendOutcome(
+            tuple(SendResult(a.subscriber_id, True, i) for a, i in zip(batch.addressees, ids, strict=True))
+        )
 
     async def accepted(self, batch: Batch) -> None:
         """Resend needs no search: a repeat under the same key is dropped."""
         return None
 
     def _payload(self, batch: Batch) -> list[list[bytes]]:
-        if self._bodies is None or self._bodies.letter is not batch.letter:
-            self._bodies = JsonBodies(batch.letter)
-        bodies, letter = self._bodies, batch.letter
+        letter = batch.letter
         tag = _TAG_UNSAFE.sub("_", letter.issue_id)[:256]
-        shared = orjson.dumps(
-            {
-                "from": letter.sender,
-                "subject": letter.subject,
-                "tags": [{"name": "digest_issue", "value": tag}],
-            }
-        )[:-1]
-        runs: list[list[bytes]] = []
-        out: list[bytes] = [b"["]
-        for index, addressee in enumerate(batch.addressees):
-            headers = dict(addressee.headers + letter.headers)
-            out += [
-                b"," if index else b"",
-                shared,
-                b',"to":',
-                orjson.dumps([addressee.display]),
-                b',"html":"',
-            ]
-            bodies.html.extend(out, addressee.values)
-            out.append(b'","text":"')
-            bodies.text.extend(out, addressee.values)
-            out += [b'","headers":', orjson.dumps(headers), b"}"]
-            if index % RUN == RUN - 1:
-                runs.append(out)
-                out = []
-        out.append(b"]")
-        runs.append(out)
-        return runs
+        shared = {
+            "from": letter.sender,
+            "subject": letter.subject,
+            "tags": [{"name": "digest_issue", "value": tag}],
+        }
+        return self._writer.runs(
+            batch,
+            shared,
+            lambda a: {"to": [a.display]},
+            lambda a: {"headers": dict(a.headers + letter.headers)},
+        )
 
     def _refused(self, status: int, answer: Any, batch: Batch) -> None:
         name = answer.get("name", "") if isinstance(answer, dict) else ""
@@ -112,8 +93,3 @@ def _detail(answer: Any) -> str:
     if isinstance(answer, dict):
         return f"{answer.get('name', '')}: {answer.get('message', '')}".strip(": ")
     return ""
-
-
-@register("resend")
-def _factory(context: Context) -> ResendProvider:
-    return ResendProvider(context)

@@ -1,0 +1,120 @@
+"""Commands that read sources without sending: collect (the next issue's articles), feed (one feed)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from digest.cli.common import config_option, json_option, out, report_problems, runtime_for
+
+if TYPE_CHECKING:
+    from digest.collect.feeds import FeedReport
+    from digest.collect.fetch import Fetcher
+    from digest.models import Article
+
+
+@click.command("collect")
+@config_option
+@click.argument("newsletter", required=False)
+@json_option
+def collect(config_path: str, newsletter: str | None, as_json: bool) -> None:
+    """Show what the next issue would contain, and why other items were left out (sends nothing)."""
+    from digest.service import issues
+
+    with runtime_for(config_path) as runtime:
+        name, _ = runtime.config.newsletter(newsletter)
+        found = issues.collect(runtime, name)
+    if as_json:
+        click.echo(json.dumps({
+            "newsletter": name,
+            "window": {"start": _iso(found.window_start), "end": _iso(found.window_end)},
+            "articles": [article_json(a) for a in found.articles],
+            "skipped": [asdict(s) for s in found.skipped],
+            "problems": [asdict(p) for p in found.problems],
+        }, indent=2))  # fmt: skip
+        return
+    out.print(f"Window {_iso(found.window_start)} → {_iso(found.window_end)}: {len(found.articles)} articles")
+    for article in found.articles:
+        out.print(f"  {article.published:%Y-%m-%d %H:%M}  {article.section or '-':<12} {article.title}")
+        out.print(f"      {article.url}")
+    if found.skipped:
+        out.print(f"Left out ({len(found.skipped)}):")
+        for skipped in found.skipped:
+            out.print(f"  {skipped.title}: {skipped.reason}")
+    report_problems(found.problems)
+
+
+@click.command()
+@config_option
+@click.argument("location")
+@click.option("--mirror", nargs=2, metavar="URL DIR", help="Read URLs under URL from folder DIR.")
+@json_option
+def feed(config_path: str, location: str, mirror: tuple[str, str] | None, as_json: bool) -> None:
+    """Parse one feed (URL or path) and print its items, ignoring any window; exit 1 when broken.
+
+    Works without a config file; when one is there, its [fetch] limits and mirrors apply.
+    """
+    from pydantic import ValidationError
+
+    from digest.config import FetchConfig, SourceConfig, load_config
+    from digest.errors import DigestError
+    from digest.service.runtime import fetch_with, mirrors
+
+    given: dict[str, Any] = {"url": location}
+    if mirror:
+        given["mirror"] = {"url": mirror[0], "dir": mirror[1]}
+    try:
+        source = SourceConfig.model_validate(given, context={"base_dir": Path.cwd()})
+    except ValidationError as exc:
+        raise DigestError(f"Feed '{location}': {exc.errors()[0]['msg']}") from None
+    settings, mirrored = FetchConfig(), [source.mirror] if source.mirror else []
+    if Path(config_path).exists():
+        config = load_config(config_path)
+        settings, mirrored = config.fetch, mirrored + mirrors(config)
+    report = fetch_with(settings, mirrored, None, lambda f: _read_one_feed(source.url, f))
+    if as_json:
+        items = [article_json(a) for a in report.articles]
+        click.echo(json.dumps({"items": items, "skipped": [asdict(s) for s in report.skipped]}, indent=2))
+        return
+    for article in report.articles:
+        when = f"{article.published:%Y-%m-%d %H:%M}" if article.dated else "(no date)       "
+        out.print(f"{when}  {article.section or '-':<12} {article.title}\n      {article.url}")
+    click.echo(f"{len(report.articles)} items in {location}")
+    if report.skipped:
+        out.print(f"Skipped {len(report.skipped)} entries:")
+        for skipped in report.skipped:
+            out.print(f"  {skipped.title or '(no title)'}: {skipped.reason}")
+
+
+async def _read_one_feed(location: str, fetcher: Fetcher) -> FeedReport:
+    """The feed's items and the entries it had to skip; a broken feed is an error with a hint."""
+    from digest.collect.feeds import read_entries
+    from digest.errors import SourceError
+    from digest.service import now_utc
+
+    try:
+        return read_entries(await fetcher.feed(location), location, now_utc())
+    except SourceError as exc:
+        raise SourceError(exc.source, exc.reason, "check the address, or open it in a browser") from None
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    """An article as a script wants it."""
+    return {
+        "title": article.title,
+        "url": article.url,
+        "published": article.published.isoformat() if article.dated else None,
+        "section": article.section,
+        "categories": list(article.categories),
+        "author": article.author,
+        "image": article.image_url,
+        "summary": article.summary,
+    }
+
+
+def _iso(moment: Any) -> str:
+    return moment.isoformat(timespec="seconds") if moment else ""

@@ -1,0 +1,90 @@
+"""What a provider's webhook is: a verifier and reader of the provider's feedback requests.
+
+Each provider package with a webhook gives the registry a factory ``HookSetup → Webhook``; the web
+app serves it at ``/webhooks/<name>``. ``read`` authenticates the request the provider's way (a
+missing, wrong or stale signature raises ``WebhookAuthError``: 401), then reads its body as
+``Feedback`` events (a body it cannot read raises ValueError: 400). Events keep the provider's own
+ids, so a provider's retry or a replay changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
+
+from digest.store.feedback import Feedback, FeedbackKind
+
+if TYPE_CHECKING:
+    import httpx
+
+    from digest.config import WebhooksConfig
+
+
+class WebhookAuthError(Exception):
+    """A webhook request is not authentic (missing, wrong or stale signature)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HookSetup:
+    """What a webhook is built from: [server.webhooks], the environment, an HTTP client, the clock."""
+
+    settings: WebhooksConfig
+    environ: Mapping[str, str]
+    client: httpx.AsyncClient
+    clock: Callable[[], datetime]
+
+    @property
+    def max_age(self) -> timedelta:
+        """How long a signed timestamp stays valid."""
+        return timedelta(seconds=self.settings.max_age)
+
+    def secret(self, env: str) -> str:
+        """The secret held by the environment variable ``env`` ('' when unset: refuse everything)."""
+        return self.environ.get(env, "") if env else ""
+
+
+class Webhook(Protocol):
+    """One provider's feedback endpoint."""
+
+    async def read(self, headers: Mapping[str, str], body: bytes) -> list[Feedback] | None:
+        """The events of an authentic request (None: none); raise WebhookAuthError or ValueError."""
+        ...
+
+    def status(self) -> str:
+        """'on', or 'off (why)' when it refuses everything for want of a secret (for `digest serve`)."""
+        ...
+
+
+def check_fresh(stamp: str, now: datetime, max_age: timedelta) -> None:
+    """A signed Unix timestamp must be recent (a captured request cannot be replayed later)."""
+    try:
+        age = now.timestamp() - int(stamp)
+    except ValueError:
+        raise WebhookAuthError(f"timestamp '{stamp[:40]}' is not a number") from None
+    if abs(age) > max_age.total_seconds():
+        raise WebhookAuthError(f"timestamp is {age:.0f} s old, more than {max_age.total_seconds():.0f} s")
+
+
+def parse_json(body: bytes) -> Any:
+    """The body as JSON; ValueError (400) when it is not."""
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError("the body is not JSON") from None
+
+
+def feedback(provider: str, event_id: str, kind: FeedbackKind | None, email: Any) -> list[Feedback]:
+    """One event about one address, or none when it is not about the list or names no address."""
+    if kind is None or not isinstance(email, str) or "@" not in email:
+        return []
+    address = email.strip().lower()
+    # One provider event may name several addresses: each gets its own idempotency key.
+    return [Feedback(provider, f"{event_id}:{address}", kind, address)]
+
+
+def env_status(env: str, environ: Mapping[str, str]) -> str:
+    """'on' when the variable holding the webhook's secret is set, else what to set."""
+    return "on" if environ.get(env) else f"off (set {env})"

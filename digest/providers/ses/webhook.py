@@ -1,0 +1,65 @@
+"""SES's webhook: bounces and complaints in SNS notifications, for the topics the operator listed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from digest.providers.hooks import HookSetup, feedback, parse_json
+from digest.providers.ses.sns import SnsVerifier
+from digest.store.feedback import Feedback, FeedbackKind
+
+log = logging.getLogger("digest.web")
+BOUNCE_TYPES = {"Permanent": FeedbackKind.HARD_BOUNCE, "Transient": FeedbackKind.SOFT_BOUNCE}
+
+
+class SesWebhook:
+    """SNS messages: verified, subscriptions confirmed, notifications read."""
+
+    def __init__(self, setup: HookSetup) -> None:
+        topics = setup.settings.ses_topics
+        self._sns = SnsVerifier(setup.client, topics, setup.max_age)
+        self._clock: Callable[[], datetime] = setup.clock
+        self._status = f"on for {len(topics)} topic(s)" if topics else "off (list server.webhooks.ses_topics)"
+
+    async def read(self, headers: Mapping[str, str], body: bytes) -> list[Feedback] | None:
+        """The notification's events; a subscription confirmation is confirmed and has none."""
+        message = await self._sns.verify(body, self._clock())
+        kind = message.get("Type")
+        if kind == "SubscriptionConfirmation":
+            try:
+                await self._sns.confirm_subscription(message)
+            except httpx.HTTPError as exc:
+                raise ValueError(f"the subscription could not be confirmed: {exc}") from None
+            log.info("Subscribed to SNS topic '%s'", message.get("TopicArn"))
+            return None
+        if kind != "Notification":
+            return None
+        return events(parse_json(str(message.get("Message", "")).encode()), str(message.get("MessageId")))
+
+    def status(self) -> str:
+        """On when topics are listed."""
+        return self._status
+
+
+def events(message: Any, message_id: str) -> list[Feedback]:
+    """An SES notification (or event-publishing record) carried in an SNS message."""
+    if not isinstance(message, dict):
+        return []
+    name = message.get("notificationType") or message.get("eventType")
+    if name == "Bounce" and isinstance(message.get("bounce"), dict):
+        kind = BOUNCE_TYPES.get(str(message["bounce"].get("bounceType")))
+        people = message["bounce"].get("bouncedRecipients")
+    elif name == "Complaint" and isinstance(message.get("complaint"), dict):
+        kind, people = FeedbackKind.COMPLAINT, message["complaint"].get("complainedRecipients")
+    else:
+        return []
+    return [e for p in _dicts(people) for e in feedback("ses", message_id, kind, p.get("emailAddress"))]
+
+
+def _dicts(value: Any) -> Iterator[dict[str, Any]]:
+    return (item for item in (value if isinstance(value, list) else []) if isinstance(item, dict))

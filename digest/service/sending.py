@@ -1,0 +1,198 @@
+"""Sending: the weekly run, finishing a stopped issue, a test to one address, a dry run; one report shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from digest import job
+from digest.deliver import Audience, DeliveryReport, Progress, deliver, letter_for
+from digest.errors import DigestError
+from digest.models import RenderedIssue
+from digest.personalize import Personalizer
+from digest.providers.letter import Addressee, Batch
+from digest.service.runtime import Runtime
+
+if TYPE_CHECKING:
+    from digest.providers.base import Provider
+
+
+@dataclass(frozen=True, slots=True)
+class TestReport:
+    """A test message to one address, outside the ledger."""
+
+    issue_id: str
+    to: str
+    accepted: bool
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DryRunReport:
+    """Every subscriber's message written to a folder; nothing sent, the ledger untouched."""
+
+    issue_id: str
+    written: int
+    folder: Path
+
+
+def audience(runtime: Runtime, name: str, list_name: str | None = None) -> Audience:
+    """Who a newsletter's issue goes to, under which name."""
+    newsletter = runtime.config.newsletters[name]
+    return Audience(list_name or newsletter.list_name, newsletter.sender, newsletter.title)
+
+
+def run(
+    runtime: Runtime,
+    name: str,
+    *,
+    progress: Progress | None = None,
+    wait: float = 0.0,
+    slot_time: datetime | None = None,
+) -> job.RunReport:
+    """The weekly job: build the slot's issue (today's by default) and send it to whoever has not had it."""
+    from digest.providers import create_provider
+
+    config, store = runtime.config, runtime.store
+    create_provider(config.provider, config.path)  # a missing key stops the run before collecting
+    links = runtime.links(name)
+
+    async def work(reader: object) -> job.RunReport:
+        async with runtime.provider() as provider:
+            return await job.run(
+                config, name, reader, store, provider, links, runtime.clock,  # type: ignore[arg-type]
+                progress=progress, wait=wait, slot_time=slot_time,
+            )  # fmt: skip
+
+    return runtime.fetching(work)
+
+
+def resume(
+    runtime: Runtime, issue_id: str, *, progress: Progress | None = None, wait: float = 0.0
+) -> job.RunReport:
+    """Finish a stored issue whose send stopped (a crash, a kill, a pause), without collecting anything."""
+    stored = runtime.store.issues.get(issue_id)
+    if stored is None:
+        raise DigestError(
+            f"Issue '{issue_id}' is not in the store", "`digest issues` lists the stored issues"
+        )
+    name, _ = runtime.config.newsletter(
+        stored.newsletter if stored.newsletter in runtime.config.newsletters else None
+    )
+    links = runtime.links(name)
+    who = audience(runtime, name, stored.list_name)
+
+    async def send(provider: Provider) -> DeliveryReport:
+        return await deliver(
+            stored.rendered(), who, runtime.store, provider, links, runtime.clock, runtime.config.provider,
+            progress=progress, wait=wait,
+        )  # fmt: skip
+
+    report = runtime.with_provider(send)
+    return job.RunReport(stored.newsletter, issue_id, job.outcome(report), report)
+
+
+def todays_issue(runtime: Runtime, name: str) -> tuple[RenderedIssue, str]:
+    """The issue subscribers get today: the stored one, else built now from the last collect (and a note)."""
+    config, store, now = runtime.config, runtime.store, runtime.clock()
+    stored = store.issues.get(job.issue_slot(config, name, now)[0])
+    if stored is not None:
+        return stored.rendered(), ""
+    prepared = runtime.fetching(lambda reader: job.preview(config, name, reader, store, now))
+    if prepared.rendered is None:
+        raise DigestError(f"Newsletter '{name}': {prepared.note}", "check the sources with `digest collect`")
+    return prepared.rendered, prepared.note
+
+
+def send_test(runtime: Runtime, name: str, address: str, rendered: RenderedIssue) -> TestReport:
+    """Send the issue to one address, outside the ledger, with "[Test]" before the subject."""
+    from digest.subscriber_csv import normalize_email
+
+    try:
+        address = normalize_email(address)
+    except ValueError as exc:
+        raise DigestError(f"Test address '{address}' is not an email address", str(exc)) from None
+    who = audience(runtime, name)
+    letter = letter_for(rendered, who)
+    letter = replace(letter, subject=f"[Test] {letter.subject}")
+    personal = Personalizer(runtime.links(name), rendered.issue_id, who.list_name).test(address)
+    addressee = Addressee(0, address, "", personal.values, personal.headers)
+    batch = Batch(f"test-{runtime.clock():%Y%m%d%H%M%S}", letter, (addressee,))
+
+    async def send(provider: Provider) -> TestReport:
+        outcome = await provider.send(batch)
+        if outcome.stop is not None and not outcome.results:
+            raise outcome.stop
+        result = outcome.results[0]
+        return TestReport(rendered.issue_id, address, result.accepted, result.error)
+
+    return runtime.with_provider(send)
+
+
+def dry_run(
+    runtime: Runtime, name: str, rendered: RenderedIssue, progress: Progress | None = None
+) -> DryRunReport:
+    """Write every active subscriber's message under <outbox_dir>/dry-run/<issue>/; send nothing."""
+    from digest.providers.outbox import OutboxProvider
+
+    who = audience(runtime, name)
+    personalizer = Personalizer(runtime.links(name), rendered.issue_id, who.list_name)
+    letter = letter_for(rendered, who)
+    folder = Path(runtime.config.provider.outbox_dir) / "dry-run"
+    outbox = OutboxProvider(folder, runtime.clock)
+    people = runtime.store.subscribers
+    if progress is not None:
+        progress.start(people.count_by_status(who.list_name).get("active", 0), 0)
+    written = 0
+    for person in people.stream(who.list_name, "active"):
+        personal = personalizer.subscriber(person.id, person.email, person.name)
+        outbox.write(
+            letter.message(Addressee(person.id, person.email, person.name, personal.values, personal.headers))
+        )
+        written += 1
+        if progress is not None and written % 100 == 0:
+            progress.advance(100)
+    if progress is not None:
+        progress.advance(written % 100)
+    return DryRunReport(rendered.issue_id, written, folder / rendered.issue_id)
+
+
+def report_json(report: job.RunReport) -> dict[str, Any]:
+    """The one JSON shape of `digest run --json` and `digest send --json`."""
+    delivery = report.delivery
+    figures = ("sent", "failed", "suppressed", "already_sent", "reconciled", "uncertain", "remaining")
+    data: dict[str, Any] = {
+        "newsletter": report.newsletter,
+        "issue": report.issue_id,
+        "outcome": report.outcome,
+    }
+    data.update({name: getattr(delivery, name) if delivery else 0 for name in figures})
+    data["skipped"] = data.pop("suppressed")
+    data["seconds"] = round(delivery.seconds, 3) if delivery else 0.0
+    data["problems"] = [str(p) for p in report.problems]
+    return data
+
+
+def summary_line(report: job.RunReport, outbox: str | None) -> str:
+    """The one line every run ends with, e.g. `Sent 99,994 of 100,000 (6 failed, 0 skipped) in 14.2 s`."""
+    delivery = report.delivery
+    if delivery is None or delivery.attempted + delivery.suppressed == 0:
+        return f"Sent 0 messages for {report.issue_id}: {report.outcome}"
+    total = delivery.attempted + delivery.suppressed
+    line = (
+        f"Sent {delivery.sent:,} of {total:,} ({delivery.failed:,} failed, {delivery.suppressed:,} skipped) "
+        f"in {delivery.seconds:.1f} s — issue {report.issue_id}"
+    )
+    if delivery.reconciled:
+        line += f"; {delivery.reconciled:,} found accepted by the provider after an interruption"
+    if delivery.uncertain:
+        line += f"; {delivery.uncertain:,} not sent again after an uncertain outcome (on_uncertain = skip)"
+    if delivery.remaining:
+        line += f"; {delivery.remaining:,} still to send (`digest send --resume {report.issue_id}`)"
+    if report.problems:
+        line += f"; {len(report.problems)} sources or pages could not be read (see warnings)"
+    if outbox:
+        line += f"\n  .eml files: {Path(outbox) / report.issue_id}"
+    return line

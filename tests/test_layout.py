@@ -80,3 +80,19 @@ def test_help_lists_the_commands_without_importing_any(monkeypatch: pytest.Monke
     result = CliRunner().invoke(cli, ["--help"])
 
     assert result.exit_code == 0 and all(name in result.output for name in COMMANDS)
+
+
+def test_reading_the_config_imports_no_stage(tmp_path: Path, demo_config: Path) -> None:
+    """`digest next` and `digest --help` stay fast: the config alone never pulls in a stage."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from digest.config import load_config; load_config(sys.argv[1]); "
+        "heavy = ('digest.collect', 'digest.render', 'digest.deliver', 'trafilatura', 'sqlalchemy'); "
+        "print(','.join(m for m in heavy if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe, str(demo_config)], capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""

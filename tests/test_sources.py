@@ -15,10 +15,10 @@ from digest.collect import Window, collect
 from digest.collect.feeds import FeedReport
 from digest.collect.fetch import Fetched, Fetcher
 from digest.collect.sitemap import read_sitemap
-from digest.collect.sources import register_source, source_kinds, unregister_source
 from digest.config import SourceConfig
 from digest.errors import SourceError
 from digest.models import Article
+from digest.sources import register_source, source_kinds, unregister_source
 
 SITEMAP_URL = "https://news.example/sitemap-news.xml"
 NEWS = f"""<?xml version="1.0" encoding="UTF-8"?>

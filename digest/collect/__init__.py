@@ -97,7 +97,7 @@ async def read_source(
     source: SourceConfig, fetcher: Fetcher, now: datetime
 ) -> tuple[FeedReport, Problem | None]:
     """Read one source by its kind, with the entries it had to skip; a failure becomes a Problem."""
-    from digest.collect.sources import source_for
+    from digest.sources import source_for
 
     try:
         return await source_for(source.type)(source, fetcher, now), None

@@ -61,7 +61,7 @@ class SourceConfig(_Model):
     @field_validator("type")
     @classmethod
     def _known_type(cls, value: str) -> str:
-        from digest.collect.sources import source_kinds  # the registry: built in, plug-ins, registered
+        from digest.sources import source_kinds  # the registry: built in, plug-ins, registered
 
         kinds = source_kinds()
         if value not in kinds:

@@ -13,14 +13,15 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from digest.collect.feeds import FeedReport, read_entries
-from digest.collect.fetch import Fetcher
-from digest.collect.sitemap import read_sitemap
-from digest.config import SourceConfig
+if TYPE_CHECKING:
+    from digest.collect.feeds import FeedReport
+    from digest.collect.fetch import Fetcher
+    from digest.config import SourceConfig
 
 GROUP = "digest.sources"
+# Kept light: the config checks ``type`` against source_kinds() without importing the collect stage.
 
 
 class Source(Protocol):
@@ -33,11 +34,15 @@ class Source(Protocol):
 
 async def feed_source(source: SourceConfig, fetcher: Fetcher, now: datetime) -> FeedReport:
     """An RSS, Atom or JSON Feed document."""
+    from digest.collect.feeds import read_entries
+
     return read_entries(await fetcher.feed(source.url), source.url, now)
 
 
 async def sitemap_source(source: SourceConfig, fetcher: Fetcher, now: datetime) -> FeedReport:
     """A sitemap.xml: each <url> an article, dated by its news:publication_date or lastmod."""
+    from digest.collect.sitemap import read_sitemap
+
     return read_sitemap(await fetcher.feed(source.url), source.url, now)
 
 

@@ -7,10 +7,10 @@ issues — laid out as the public URL expects: the email's "view in browser" lin
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 from urllib.parse import quote
-from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
 
 from digest.config import Config
 from digest.personalize import Template, public_values
@@ -34,47 +34,65 @@ def build_archive(config: Config, store: Store, out: Path) -> list[StoredIssue]:
     return sent
 
 
+_INDEX = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="alternate" type="application/atom+xml" href="feed.xml">
+<style>body{font-family:Georgia,serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
+.date{color:#666;margin-top:-.5rem}</style></head>
+<body><h1>{{ title }}</h1>
+{% for issue in issues %}<section><h2><a href="{{ issue.href }}">{{ issue.subject }}</a></h2>
+<p class="date">{{ issue.when }}</p><ul>
+{% for url, name in issue.articles %}<li><a href="{{ url }}">{{ name }}</a></li>
+{% endfor %}</ul></section>
+{% else %}<p>No issue has gone out yet.</p>
+{% endfor %}</body></html>
+"""
+_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><id>{{ base }}</id><title>{{ title }}</title>
+<link rel="self" href="{{ base }}feed.xml"/><updated>{{ newest }}</updated>
+{% for entry in entries %}<entry><id>{{ entry.link }}</id><title>{{ entry.subject }}</title>
+<link rel="alternate" href="{{ entry.link }}"/><updated>{{ entry.updated }}</updated>
+<summary>{{ entry.summary }}</summary></entry>
+{% endfor %}</feed>
+"""
+# Both are escaped as HTML, which is also right for XML text and attributes.
+_PAGES = jinja2.Environment(
+    loader=jinja2.DictLoader({"index.html": _INDEX, "feed.xml": _FEED}),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def _titles(config: Config) -> str:
+    return " · ".join(sorted({n.title for n in config.newsletters.values()}))
+
+
 def _index(config: Config, store: Store, issues: list[StoredIssue]) -> str:
-    items = []
-    for issue in issues:
-        articles = "".join(
-            f'<li><a href="{escape(url)}">{escape(title or url)}</a></li>'
-            for url, title in store.issues.articles(issue.id)
-        )
-        when = (issue.sent or issue.created).strftime("%d %B %Y")
-        items.append(
-            f'<section><h2><a href="{quote(issue.id)}/">{escape(issue.subject)}</a></h2>'
-            f"<p class='date'>{when}</p><ul>{articles}</ul></section>"
-        )
-    titles = sorted({n.title for n in config.newsletters.values()})
-    title = escape(" · ".join(titles)) + " — archive"
-    return (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<link rel="alternate" type="application/atom+xml" href="feed.xml">'
-        "<style>body{font-family:Georgia,serif;max-width:40rem;margin:2rem auto;padding:0 1rem;"
-        "line-height:1.5}"
-        ".date{color:#666;margin-top:-.5rem}</style></head>"
-        f"<body><h1>{title}</h1>{''.join(items) or '<p>No issue has gone out yet.</p>'}</body></html>"
-    )
+    listed = [
+        {
+            "href": f"{quote(issue.id)}/",
+            "subject": issue.subject,
+            "when": (issue.sent or issue.created).strftime("%d %B %Y"),
+            "articles": [(url, title or url) for url, title in store.issues.articles(issue.id)],
+        }
+        for issue in issues
+    ]
+    return _PAGES.get_template("index.html").render(title=f"{_titles(config)} — archive", issues=listed)
 
 
 def _atom(config: Config, base: str, issues: list[StoredIssue]) -> str:
     entries = []
     for issue in issues:
-        link = f"{base}{quote(issue.id)}/"
-        updated = (issue.sent or issue.created).isoformat()
         text = Template(issue.text, escape=False).fill(public_values(config.server.public_url, issue.id))
         entries.append(
-            f"<entry><id>{xml_escape(link)}</id><title>{xml_escape(issue.subject)}</title>"
-            f'<link rel="alternate" href="{xml_escape(link)}"/><updated>{updated}</updated>'
-            f"<summary>{xml_escape(text[:600])}</summary></entry>"
+            {
+                "link": f"{base}{quote(issue.id)}/",
+                "subject": issue.subject,
+                "updated": (issue.sent or issue.created).isoformat(),
+                "summary": text[:600],
+            }
         )
     newest = (issues[0].sent or issues[0].created).isoformat() if issues else "1970-01-01T00:00:00+00:00"
-    titles = " · ".join(sorted({n.title for n in config.newsletters.values()}))
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-        f"<id>{xml_escape(base)}</id><title>{xml_escape(titles)}</title>"
-        f'<link rel="self" href="{xml_escape(base)}feed.xml"/><updated>{newest}</updated>'
-        f"{''.join(entries)}</feed>"
+    return _PAGES.get_template("feed.xml").render(
+        base=base, title=_titles(config), newest=newest, entries=entries
     )

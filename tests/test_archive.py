@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 from pathlib import Path
 
 import feedparser
@@ -58,7 +59,7 @@ def test_archive_has_every_sent_issue_without_personal_values(
     assert f'href="https://news.example.org/archive/{issue_id}/"' in page  # "view in browser" points here
     index = (out / "index.html").read_text()
     titles = [title for _, title in store.issues.articles(issue_id)]
-    assert len(titles) >= 10 and all(t.replace("'", "&#x27;") in index for t in titles)
+    assert len(titles) >= 10 and all(t in html.unescape(index) for t in titles)
     feed = feedparser.parse((out / "feed.xml").read_bytes())
     assert not feed.bozo and [e.link for e in feed.entries] == [
         f"https://news.example.org/archive/{issue_id}/"

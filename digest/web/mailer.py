@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+
+import jinja2
 
 from digest.errors import ProviderError
 from digest.models import Subscriber
@@ -23,19 +24,25 @@ class Newsletter:
     title: str
 
 
+_HTML = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(
+    "<p>{{ greeting }}</p><p>please confirm that you want to receive <strong>{{ title }}</strong>:</p>"
+    '<p><a href="{{ url }}">Yes, subscribe me</a></p>'
+    "<p>If you did not ask for it, ignore this email: you will not hear from us again.</p>"
+)
+_TEXT = jinja2.Environment(
+    autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+).from_string(
+    "{{ greeting }}\n\nplease confirm that you want to receive {{ title }}:\n\n{{ url }}\n\n"
+    "If you did not ask for it, ignore this email: you will not hear from us again.\n"
+)
+
+
 def confirmation_letter(person: Subscriber, url: str, newsletter: Newsletter) -> Letter:
     """The email asking a new subscriber to confirm, with the link as its only call to action."""
     greeting = f"Hello {person.name}," if person.name else "Hello,"
-    text = (
-        f"{greeting}\n\nplease confirm that you want to receive {newsletter.title}:\n\n{url}\n\n"
-        "If you did not ask for it, ignore this email: you will not hear from us again.\n"
-    )
-    body = (
-        f"<p>{html.escape(greeting)}</p><p>please confirm that you want to receive "
-        f"<strong>{html.escape(newsletter.title)}</strong>:</p>"
-        f'<p><a href="{html.escape(url)}">Yes, subscribe me</a></p>'
-        "<p>If you did not ask for it, ignore this email: you will not hear from us again.</p>"
-    )
+    values = {"greeting": greeting, "title": newsletter.title, "url": url}
+    text = _TEXT.render(values)
+    body = _HTML.render(values)
     subject = f"Confirm your subscription to {newsletter.title}"
     return Letter(f"confirm-{person.list}", newsletter.sender, subject, body, text)
 

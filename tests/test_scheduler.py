@@ -10,8 +10,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
-from conftest import demo_builder, write_config
+from conftest import NOW, demo_builder, write_config
 from stub_provider import TOKEN, serve
 
 from digest.config import load_config
@@ -177,3 +178,24 @@ def test_two_schedulers_on_one_store_send_one_issue(tmp_path: Path) -> None:
         assert [i.id for i in store.issues.recent()] == [f"weekly-{now:%Y-%m-%d}"]
     finally:
         store.close()
+
+
+def test_scheduler_actions_outlive_a_crash_in_a_run_and_a_broken_config(
+    tmp_path: Path, demo_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digest.service import scheduling, sending
+
+    config = write_config(tmp_path, demo_site)
+
+    def explode(*_args: object, **_kwargs: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded while parsing a hostile feed")
+
+    monkeypatch.setattr(sending, "run", explode)
+    actions = scheduling.actions(config, lambda: NOW)
+
+    line = actions.send("weekly", NOW)
+    assert "failed: RecursionError: maximum recursion depth exceeded" in line
+
+    config.write_text("this is [not toml")  # an editor's half-saved file
+    assert actions.done("weekly", NOW) is False and actions.approved("weekly", NOW) is False
+    assert "failed" in actions.send("weekly", NOW) and "failed" in actions.draft("weekly", NOW)

@@ -6,6 +6,7 @@ line for the log, so that no config, template, provider or source error ends the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,8 @@ from digest.scheduler import Actions, SlotAction
 from digest.service import issues, sending
 from digest.service.runtime import Clock, Runtime, now_utc
 from digest.store import Store
+
+log = logging.getLogger("digest.scheduler")
 
 
 def actions(config_path: str | Path, clock: Clock = now_utc) -> Actions:
@@ -32,9 +35,26 @@ def actions(config_path: str | Path, clock: Clock = now_utc) -> Actions:
                 return True
             return runtime.store.issues.approved(name, job.issue_slot(runtime.config, name, slot)[1])
 
-    send = _guarded(config_path, clock, _send, "the issue of")
-    draft = _guarded(config_path, clock, _draft, "the draft of")
-    return Actions(send=send, draft=draft, done=done, approved=approved, clock=clock)
+    # A question the store cannot answer now is answered "not done, not approved": nothing is sent
+    # on a guess, and the scheduler lives on to ask again at the next slot.
+    return Actions(
+        send=_guarded(config_path, clock, _send, "the issue of"),
+        draft=_guarded(config_path, clock, _draft, "the draft of"),
+        done=_asked(done, "whether it was sent"),
+        approved=_asked(approved, "whether it was approved"),
+        clock=clock,
+    )
+
+
+def _asked(question: Callable[[str, datetime], bool], what: str) -> Callable[[str, datetime], bool]:
+    def ask(name: str, slot: datetime) -> bool:
+        try:
+            return question(name, slot)
+        except Exception:  # a broken config or store must not end the scheduler
+            log.exception(f"{name}: could not tell {what} ({slot:%Y-%m-%d %H:%M} UTC)")
+            return False
+
+    return ask
 
 
 def slot_sent(runtime: Runtime, name: str, slot: datetime) -> bool:
@@ -58,6 +78,11 @@ def _guarded(
                 return work(runtime, name, slot)
         except DigestError as exc:
             return f"{name}: {what} {slot:%Y-%m-%d %H:%M} UTC failed: {exc}"
+        except Exception as exc:  # the scheduler must outlive any input, or a bug, in one run
+            log.exception(f"{name}: {what} {slot:%Y-%m-%d %H:%M} UTC failed unexpectedly")
+            return (
+                f"{name}: {what} {slot:%Y-%m-%d %H:%M} UTC failed: {type(exc).__name__}: {exc} (see the log)"
+            )
 
     return act
 

@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import datetime
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from digest.config import NewsletterConfig
 from digest.drafts import Draft, apply_draft
@@ -15,6 +17,9 @@ from digest.ledes import sentence_ends
 from digest.models import Issue, Section, Teaser
 
 PREHEADER_CHARS = 110
+# The subject comes from the config, which more people may edit than may run code on the server:
+# the sandbox refuses attribute access to Python internals (__class__, __globals__, ...).
+_SUBJECTS = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
 
 
 def compose(
@@ -79,12 +84,19 @@ def preheader(teasers: Sequence[Teaser]) -> str:
 
 
 def render_subject(template: str, newsletter: NewsletterConfig, issue: Issue) -> str:
-    """Render the configured subject template (Jinja2, undefined names are errors)."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    """Render the configured subject template (Jinja2 in its sandbox, undefined names are errors)."""
     try:
-        subject = env.from_string(template).render(newsletter=newsletter, issue=issue)
+        subject = _SUBJECTS.from_string(template).render(newsletter=newsletter, issue=issue)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError("subject", None, f"syntax error: {exc.message}", template) from None
+    except SecurityError as exc:
+        raise TemplateError(
+            "subject",
+            None,
+            f"not allowed: {exc}",
+            template,
+            "a subject may use the values of newsletter.* and issue.*, not Python internals",
+        ) from None
     except (jinja2.UndefinedError, IndexError) as exc:
         raise TemplateError(
             "subject",

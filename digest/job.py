@@ -68,13 +68,15 @@ async def gather(
     config: Config, name: str, fetcher: Fetcher | Reader, store: Store | None, now: datetime
 ) -> Collection:
     """Collect the next issue's articles: new since the last issue, never sent before."""
-    sources = config.newsletters[name].sources
+    sources, limit = config.newsletters[name].sources, config.newsletters[name].max_articles
     window = issue_window(config, name, store, now)
     reader = reading(fetcher)
     if store is None:
-        return await collect(sources, reader.fetcher, window, extract=reader.extract)
+        return await collect(sources, reader.fetcher, window, extract=reader.extract, limit=limit)
     sent = store.issues.sent_articles(name)
-    found = await collect(sources, reader.fetcher, window, sent=sent, seen=store.seen, extract=reader.extract)
+    found = await collect(
+        sources, reader.fetcher, window, sent=sent, seen=store.seen, extract=reader.extract, limit=limit
+    )
     store.collections.save(name, found, now)
     return found
 
@@ -143,7 +145,10 @@ async def preview(
         return prepared
     window = Window(now - timedelta(days=config.newsletters[name].window_days), now)
     reader = reading(fetcher)
-    recent = await collect(config.newsletters[name].sources, reader.fetcher, window, extract=reader.extract)
+    recent = await collect(
+        config.newsletters[name].sources, reader.fetcher, window, extract=reader.extract,
+        limit=config.newsletters[name].max_articles,
+    )  # fmt: skip
     again = build(config, name, recent, now)
     note = f"{prepared.note}; previewing the last {config.newsletters[name].window_days} days instead"
     return replace(again, note=note if again.rendered else prepared.note)

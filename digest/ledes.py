@@ -142,9 +142,10 @@ def ledes(articles: Sequence[Article], settings: TeaserConfig) -> list[Teaser]:
 
 def teaser(article: Article, settings: TeaserConfig, repeated: frozenset[str] = frozenset()) -> Teaser:
     """Write one article's teaser: its first real paragraphs within the word budget."""
-    kept, dropped = _body_paragraphs(article, article.paragraphs, repeated)
+    budget = settings.max_words
+    kept, dropped = _body_paragraphs(article, article.paragraphs, repeated, budget)
     if not kept:  # nothing (or nothing but furniture) from the page or feed: the summary stands in
-        kept, from_summary = _body_paragraphs(article, _split_summary(article.summary), repeated)
+        kept, from_summary = _body_paragraphs(article, _split_summary(article.summary), repeated, budget)
         dropped += from_summary
     paragraphs, truncated = pick_lede(kept, settings.min_words, settings.max_words)
     return Teaser(
@@ -167,12 +168,23 @@ def _split_summary(summary: str) -> tuple[str, ...]:
 
 
 def _body_paragraphs(
-    article: Article, candidates: Sequence[str], repeated: frozenset[str]
+    article: Article, candidates: Sequence[str], repeated: frozenset[str], budget: int
 ) -> tuple[list[str], list[Problem]]:
+    """The paragraphs that are body text, and why the others are not, as far as the budget can reach.
+
+    Only what the teaser can use is looked at: each paragraph up to a length that holds ``budget``
+    words many times over, and paragraphs until ``budget`` words are kept (pick_lede takes whole
+    paragraphs in order, so nothing after that point can enter it), among the first _MAX_EXAMINED.
+    A 5 MB page costs its parse only.
+    """
     kept: list[str] = []
     dropped: list[Problem] = []
+    words = 0
     echoes = [t for t in (article.title, article.image_caption, article.image_credit) if t]
-    for text in join_datelines(candidates):
+    for whole in join_datelines(candidates[:_MAX_EXAMINED]):
+        if words >= budget:
+            break
+        text = _bounded(whole, budget)
         reason = boilerplate_reason(text)
         if reason is None and any(_echoes(text, echo) for echo in echoes):
             reason = "repeats the title or image caption"
@@ -185,7 +197,21 @@ def _body_paragraphs(
             dropped.append(Problem(text, reason))
         else:
             kept.append(sentences)
+            words += count_words(sentences)
     return kept, dropped
+
+
+_MAX_EXAMINED = 200  # paragraphs: a lede is never further down a page than this
+_CHARS_PER_WORD = 30  # far more than any language needs: a paragraph cut here still holds the budget
+
+
+def _bounded(text: str, budget: int) -> str:
+    """A paragraph no longer than the teaser could ever use, cut at a space."""
+    limit = max(budget * _CHARS_PER_WORD, 2_000)
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit]
 
 
 def join_datelines(paragraphs: Sequence[str]) -> list[str]:

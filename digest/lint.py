@@ -69,7 +69,7 @@ def _links_and_images(html: str) -> list[LintMessage]:
         doc = lxml.html.document_fromstring(html)
     except (ValueError, lxml.etree.ParserError):
         return []
-    found = []
+    found = _schemes(doc)
     no_alt = [img.get("src", "") for img in doc.iter("img") if not (img.get("alt") or "").strip()]
     found += [_warn(f"image without alt text: {src}") for src in no_alt[:MAX_LISTED]]
     sources = [img.get("src", "") for img in doc.iter("img")]
@@ -83,6 +83,37 @@ def _links_and_images(html: str) -> list[LintMessage]:
         _warn(f"relative link or image (use an absolute https URL): {u}") for u in relative[:MAX_LISTED]
     ]
     return found
+
+
+# Where an email's HTML names a URL that a reader's client may open or load.
+_URL_ATTRIBUTES = ("href", "src", "background", "action", "poster", "data")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def _schemes(doc: lxml.html.HtmlElement) -> list[LintMessage]:
+    """Any link or image whose scheme is not http(s) or mailto: javascript: and data: run or hide code."""
+    found = {
+        url
+        for element in doc.iter()
+        if isinstance(element.tag, str)
+        for attribute in _URL_ATTRIBUTES
+        if _unsafe(url := element.get(attribute) or "")
+    }
+    return [
+        LintMessage("error", f"link or image '{url[:80]}': only http, https and mailto URLs are allowed")
+        for url in sorted(found)[:MAX_LISTED]
+    ]
+
+
+def _unsafe(url: str) -> bool:
+    if not url or url.startswith(PLACEHOLDER_PREFIX):
+        return False
+    try:
+        # urlsplit drops the tabs, newlines and leading controls that browsers ignore in a scheme too.
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:  # malformed ("http://[::1"): no client should be handed it
+        return True
+    return bool(scheme) and scheme not in SAFE_SCHEMES
 
 
 def _is_webp(src: str) -> bool:

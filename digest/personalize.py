@@ -45,6 +45,30 @@ def neutralized(text: str) -> str:
     return _FORGED.sub("%%\\1\u200d:", text) if "%%" in text else text
 
 
+@dataclass(frozen=True, slots=True)
+class ProviderTags:
+    """A provider's own per-recipient substitution syntax, which feed text could spell out literally.
+
+    ``opener`` matches the one character that starts such a tag (a lookahead checks the rest), and
+    that character is broken wherever it occurs, so the provider fills in nothing but the tags made
+    from real placeholders afterwards. In HTML it becomes its character reference: the page reads and
+    links exactly the same, but the provider's plain string match no longer sees a tag. In plain text
+    a zero-width joiner follows it, as ``neutralized`` does for digest's own placeholders.
+    """
+
+    opener: re.Pattern[str]
+
+    def disarm(self, text: str, *, html: bool) -> str:
+        """``text`` with every tag opener broken (``html``: the text is HTML markup)."""
+        if html:
+            return self.opener.sub(lambda m: f"&#{ord(m.group())};", text)
+        return self.opener.sub(lambda m: f"{m.group()}\u200d", text)
+
+
+# Handlebars and mustache tags ({{x}}, {{{x}}}): SES templates, Postmark's {{{ pm:unsubscribe }}}.
+MUSTACHE_TAGS = ProviderTags(re.compile(r"\{(?=\{)"))
+
+
 class RecipientPlaceholders:
     """What templates see as ``recipient``: every attribute is a placeholder, filled in later."""
 

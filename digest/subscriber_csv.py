@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,9 @@ EXPORT_COLUMNS = ("email", "name", "status", "list", "source", *TIMES)
 RESERVED = frozenset(EXPORT_COLUMNS)
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NAME_CHARS = 200
+# Invisible characters that reorder or hide text: a display name must read as it is stored.
+BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,16 @@ def normalize_email(address: str) -> str:
     return result.normalized.lower()
 
 
+def clean_name(name: str) -> str:
+    """A display name on one line: control and bidi characters dropped, whitespace runs made one space."""
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in name
+        if ch.isspace() or (unicodedata.category(ch) not in ("Cc", "Cs") and ch not in BIDI_CONTROLS)
+    )
+    return " ".join(kept.split())[:NAME_CHARS]
+
+
 def read_csv(path: Path) -> CsvReport:
     """Read a subscriber CSV; a file that cannot be read at all raises SubscriberFileError."""
     try:
@@ -76,6 +90,10 @@ def parse_csv(text: str, name: str = "subscribers.csv") -> CsvReport:
         if not any(cell.strip() for cell in row):
             continue
         where = f"{name} line {number}"
+        if any("\x00" in cell for cell in row):
+            # PostgreSQL refuses NUL in text, and no address or name holds one: the row is damaged.
+            rejected.append(Problem(where, "the row contains a NUL byte (a damaged file?)"))
+            continue
         if layout.email >= len(row):
             rejected.append(Problem(where, "no email column in this row"))
             continue
@@ -84,7 +102,7 @@ def parse_csv(text: str, name: str = "subscribers.csv") -> CsvReport:
         except ValueError as exc:
             rejected.append(Problem(where, f"'{row[layout.email].strip()}' is not a valid address: {exc}"))
             continue
-        person = _cell(row, layout.name)
+        person = clean_name(_cell(row, layout.name))
         attributes = {key: value for i, key in layout.attributes if (value := _cell(row, i))}
         if email in found:
             duplicates += 1
@@ -98,7 +116,8 @@ def write_csv(records: Iterable[SubscriberRecord], out: TextIO, attribute_names:
     """Write subscribers as CSV (a header, then one row each); return how many rows were written."""
     names = sorted(set(attribute_names) - RESERVED)
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*EXPORT_COLUMNS, *names])
+    # Attribute names come from imported files: a header cell can carry a formula as well as any other.
+    writer.writerow([escape_cell(cell) for cell in [*EXPORT_COLUMNS, *names]])
     count = 0
     for row in _rows(records, names):
         writer.writerow([escape_cell(cell) for cell in row])
@@ -132,12 +151,13 @@ def _layout(rows: list[list[str]]) -> _Layout:
     """Where the email, the name and the attributes are, and the index of the first data row."""
     if not rows:
         return _Layout(0, None, 0, ())
-    header = [cell.strip().lower() for cell in rows[0]]
+    names = [cell.replace("\x00", "").strip() for cell in rows[0]]
+    header = [cell.lower() for cell in names]
     if any(cell in EMAIL_HEADERS for cell in header):
         email_col = next(i for i, cell in enumerate(header) if cell in EMAIL_HEADERS)
         name_col = next((i for i, cell in enumerate(header) if cell in NAME_HEADERS), None)
         others = [
-            (i, rows[0][i].strip())
+            (i, names[i])
             for i, cell in enumerate(header)
             if i not in (email_col, name_col) and cell and cell not in RESERVED
         ]

@@ -15,10 +15,33 @@ import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
 
+from digest.errors import ConfigError
+
 UNSUBSCRIBE = "u"
 CONFIRM = "c"
 # Confirm links are made and checked by different processes, whose clocks may differ a little.
 CLOCK_SKEW = timedelta(minutes=5)
+# HMAC-SHA256 keys shorter than its 32-byte output weaken every token: refuse them.
+MIN_SECRET_BYTES = 32
+
+
+def check_secret(secret: str, env: str = "DIGEST_SECRET", path: str = "schedule.toml") -> None:
+    """Refuse a signing secret shorter than 32 bytes (ConfigError naming the variable, with a hint)."""
+    size = len(secret.encode())
+    if size >= MIN_SECRET_BYTES:
+        return
+    raise ConfigError(
+        path,
+        [
+            f"server.secret_env: environment variable {env} holds a secret of {size} bytes: "
+            f"too short to sign tokens (at least {MIN_SECRET_BYTES})"
+        ],
+        f"export {env}=$(python -c 'import secrets; print(secrets.token_urlsafe(32))')",
+    )
+
+
+# Ids are database integers: a token naming a larger one is no token of ours (and would overflow).
+MAX_ID = 2**63 - 1
 
 
 def _b64(data: bytes) -> str:
@@ -51,9 +74,17 @@ def read_token(token: str) -> tuple[int, str] | None:
     try:
         body, _ = token.split(".", 1)
         subscriber, list_name = _unb64(body).decode().split(":", 1)
-        return int(subscriber), list_name
+        return _id(subscriber), list_name
     except (ValueError, UnicodeDecodeError, binascii.Error):
         return None
+
+
+def _id(text: str) -> int:
+    """A subscriber id as a token spells it; ValueError when it is none a database could hold."""
+    number = int(text)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(f"subscriber id '{text[:20]}' is out of range")
+    return number
 
 
 def verify_token(secret: str, token: str, email: str, purpose: str = UNSUBSCRIBE) -> bool:
@@ -78,7 +109,7 @@ def read_confirm_token(token: str) -> tuple[int, str, datetime] | None:
     try:
         body, _ = token.split(".", 1)
         subscriber, stamp, list_name = _unb64(body).decode().split(":", 2)
-        return int(subscriber), list_name, datetime.fromtimestamp(int(stamp), UTC)
+        return _id(subscriber), list_name, datetime.fromtimestamp(int(stamp), UTC)
     except (ValueError, UnicodeDecodeError, binascii.Error, OverflowError, OSError):
         return None
 

@@ -16,12 +16,20 @@ from types import ModuleType
 
 import pytest
 
+from digest.config import FetchConfig
 from digest.store import Store, open_store
 from digest.store.schema import metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 POSTGRES_URL = os.environ.get("DIGEST_TEST_POSTGRES_URL", "")
+# The test servers listen on loopback, which digest refuses to fetch from unless it is allowed.
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1"]
+
+
+def fetch_settings(**limits: object) -> FetchConfig:
+    """[fetch] settings that may fetch from the loopback test servers, with the limits given."""
+    return FetchConfig.model_validate({"allow_hosts": LOOPBACK_HOSTS, **limits})
 
 
 def demo_builder() -> ModuleType:

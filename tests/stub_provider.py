@@ -55,7 +55,8 @@ class Faults:
     latency: float = 0.0
     seed: int = 7
     # Deterministic faults: the Nth sending request (1-based) gets this outcome instead of a roll:
-    # "429", "5xx", "drop", "drop_after" or "slow".
+    # "429", "5xx", "drop", "drop_after", "slow" or "garbled" (the batch is taken, and the answer
+    # is a 200 whose body is not the API's JSON, as from a proxy in between).
     script: dict[int, str] = field(default_factory=dict)
 
 
@@ -92,6 +93,7 @@ class Stub:
     keep: bool = True  # keep every message (search, bodies); off for million-message benchmarks
     received: Counter[str] = field(default_factory=Counter)
     records: list[Record] = field(default_factory=list)
+    bodies: list[tuple[str, bytes]] = field(default_factory=list)  # (path, raw body) of every request
     hits: Counter[str] = field(default_factory=Counter)
     idempotency: dict[str, tuple[str, int, bytes]] = field(default_factory=dict)
     rng: random.Random = field(default_factory=random.Random)
@@ -167,10 +169,12 @@ async def faulty(
             return JSONResponse({"Message": "Internal server error", "ErrorCode": 500}, status_code=503)
         raise DropError
     response = await take(body)
-    if response.status_code < 300 and outcome in ("drop_after", "slow"):
+    if response.status_code < 300 and outcome in ("drop_after", "slow", "garbled"):
         stub.hits[outcome] += 1
         if outcome == "drop_after":
             raise DropError
+        if outcome == "garbled":
+            return Response("<html><body>upstream reset</body></html>", media_type="text/html")
         await asyncio.sleep(faults.slow)
     return response
 
@@ -232,7 +236,10 @@ class App:
         handler = self.find(request.method, path)
         if handler is None:
             return JSONResponse({"message": f"no route for {request.method} {path}"}, status_code=404)
-        return await handler(self.stub, request, await request.body())
+        body = await request.body()
+        if self.stub.keep:
+            self.stub.bodies.append((path, body))
+        return await handler(self.stub, request, body)
 
 
 @contextmanager

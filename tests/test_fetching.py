@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import brotli
 import httpx
 import pytest
-from conftest import NOW
+from conftest import NOW, fetch_settings
 from loopback import Handler, Loopback, serve, static
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
@@ -54,8 +54,9 @@ def run(
     """Collect with a real client, as the CLI does."""
 
     async def go() -> Collection:
-        async with http_client(settings or FetchConfig()) as client:
-            fetcher = Fetcher(client, (), settings, store.feeds if store else None)
+        limits = settings or fetch_settings()
+        async with http_client(limits) as client:
+            fetcher = Fetcher(client, (), limits, store.feeds if store else None)
             seen = store.seen if store else None
             return await collect(sources, fetcher, window, sent=sent, seen=seen)
 
@@ -92,7 +93,7 @@ def test_slow_feed_times_out_and_the_other_feed_still_counts(server: Loopback) -
     server.routes["/ok.xml"] = static(rss(("On time", "https://news.example/ok", DAY)))
     found = run(
         [SourceConfig(url=server.url("/slow.xml")), SourceConfig(url=server.url("/ok.xml"))],
-        FetchConfig(timeout=0.3),
+        fetch_settings(timeout=0.3),
     )
     assert [a.title for a in found.articles] == ["On time"]
     assert found.problems[0].source == server.url("/slow.xml")
@@ -111,7 +112,7 @@ def test_oversize_response_is_refused_with_or_without_a_length(server: Loopback)
 
     server.routes["/stream.xml"] = chunked
     for path in ("/big.xml", "/stream.xml"):
-        found = run([SourceConfig(url=server.url(path))], FetchConfig(max_bytes=8 * 1024))
+        found = run([SourceConfig(url=server.url(path))], fetch_settings(max_bytes=8 * 1024))
         assert "limit" in only_problem(found), path
 
 
@@ -120,7 +121,7 @@ def test_redirect_loop_is_reported(server: Loopback) -> None:
         return RedirectResponse(server.url("/loop.xml"), status_code=302)
 
     server.routes["/loop.xml"] = loop
-    found = run([SourceConfig(url=server.url("/loop.xml"))], FetchConfig(max_redirects=3))
+    found = run([SourceConfig(url=server.url("/loop.xml"))], fetch_settings(max_redirects=3))
     assert "redirects more than 3 times" in only_problem(found)
 
 
@@ -241,7 +242,7 @@ def test_pages_are_fetched_in_parallel_within_the_per_host_limit(server: Loopbac
     gate = Gate(server, limit=3, total=8)
     for i in range(8):
         server.routes[f"/story/{i}"] = gate.handler(static(page))
-    found = run([SourceConfig(url=server.url("/feed.xml"), pages=True)], FetchConfig(per_host=3))
+    found = run([SourceConfig(url=server.url("/feed.xml"), pages=True)], fetch_settings(per_host=3))
     assert len(found.articles) == 8 and found.problems == ()
     # Each page answers only once three are in flight (or none is left to come): three did overlap,
     # whatever the timing, and the per-host limit kept it at three.

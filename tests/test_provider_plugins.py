@@ -64,7 +64,10 @@ def test_digest_run_sends_through_a_provider_found_by_its_entry_point(
     (folder / "people.csv").write_text(
         "email,name\nana@example.org,Ana\nbo@example.com,Bo\ncy@example.net,Cy\n"
     )
-    env = {"PYTHONPATH": os.pathsep.join([str(acme), str(TESTS)]), "DIGEST_SECRET": "plugin-secret"}
+    env = {
+        "PYTHONPATH": os.pathsep.join([str(acme), str(TESTS)]),
+        "DIGEST_SECRET": "plugin-secret-0123456789abcdefghijklmn",
+    }
     assert digest(folder, "subscribers", "import", "people.csv", **env).returncode == 0
     run = digest(folder, "run", **env)
     assert run.returncode == 0, run.stderr

@@ -295,3 +295,19 @@ def test_an_h1_that_is_the_sites_name_is_not_the_headline() -> None:
         f"<header><h1>Daily Curio</h1></header><article><p>{LEDE}</p></article></body></html>"
     )
     assert extract_page(page, URL).title == "Ferries return to the strait_World"
+
+
+def test_only_what_the_budget_can_use_is_examined() -> None:
+    body = [LEDE, SECOND, LEDE]
+    result = teaser(article_of((*body, *["Share this article"] * 50_000)), TeaserConfig())
+
+    assert result.paragraphs[0] == LEDE
+    assert len(result.dropped) <= 200  # most of the 50,000 prompts were never looked at
+
+
+def test_a_huge_paragraph_is_cut_at_a_sentence_within_the_budget() -> None:
+    huge = "The ferry sailed on through the night. " * 200_000  # about 8 MB
+    result = teaser(article_of((huge,)), TeaserConfig())
+
+    assert result.truncated and result.paragraphs[0].endswith("…")
+    assert 40 <= len(result.paragraphs[0].split()) <= 121

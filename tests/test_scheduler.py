@@ -142,7 +142,12 @@ def test_two_schedulers_on_one_store_send_one_issue(tmp_path: Path) -> None:
     with serve() as stub:
         provider = f'name = "postmark"\napi_key_env = "POSTMARK_TOKEN"\nbase_url = "{stub.url("")}"\n'
         config_path.write_text(text.replace('name = "outbox"\n', provider))
-        env = {**os.environ, "POSTMARK_TOKEN": TOKEN, "DIGEST_SECRET": "s3cret", "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            "POSTMARK_TOKEN": TOKEN,
+            "DIGEST_SECRET": "s3cret-long-enough-for-a-signing-key",
+            "PYTHONUNBUFFERED": "1",
+        }
         if store_url.startswith("postgresql"):
             fresh = open_store(store_url)
             metadata.drop_all(fresh.engine)

@@ -44,7 +44,7 @@ def test_send_through_postmark_counts_each_state_and_resumes_to_nothing(
     with serve() as stub:
         table = f'[provider]\nname = "postmark"\nbase_url = "{stub.base}"'
         folder = project(tmp_path, live_site, table)
-        env = {"POSTMARK_TOKEN": TOKEN, "DIGEST_SECRET": "cli-secret"}
+        env = {"POSTMARK_TOKEN": TOKEN, "DIGEST_SECRET": "cli-secret-0123456789abcdefghijklmnop"}
         sent = digest(folder, "send", **env)
         assert sent.returncode == 0, sent.stderr
         assert "Sent 2 of 2 (0 failed, 0 skipped)" in sent.stdout
@@ -57,7 +57,7 @@ def test_send_through_postmark_counts_each_state_and_resumes_to_nothing(
 
 def test_a_missing_key_stops_before_anything_is_collected(tmp_path: Path, live_site: Path) -> None:
     folder = project(tmp_path, live_site, '[provider]\nname = "postmark"')
-    result = digest(folder, "run", POSTMARK_TOKEN="", DIGEST_SECRET="cli-secret")
+    result = digest(folder, "run", POSTMARK_TOKEN="", DIGEST_SECRET="cli-secret-0123456789abcdefghijklmnop")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert (
         "environment variable POSTMARK_TOKEN is not set" in result.stderr and "Hint: export" in result.stderr

@@ -28,7 +28,7 @@ from digest.store import Store, open_store
 from digest.store.ledger import Claimed
 from digest.store.subscribers import NewSubscriber
 
-SECRET = "browser-test-secret"
+SECRET = "browser-test-secret-long-enough-to-sign"
 
 
 def _free_port() -> int:

@@ -21,7 +21,7 @@ from websupport import Harness, harness, subscribe
 
 from digest.config import load_config
 from digest.errors import ConfigError
-from digest.models import SubscriberStatus
+from digest.models import RenderedIssue, SendResult, SubscriberStatus
 from digest.providers.ses.sns import string_to_sign
 from digest.store import Store
 
@@ -29,6 +29,7 @@ STAMP = str(int(NOW.timestamp()))
 STALE = str(int((NOW - timedelta(hours=1)).timestamp()))
 MAILGUN_KEY = "mailgun-signing-key"
 SVIX_SECRET = "whsec_" + base64.b64encode(b"resend-secret-bytes-0123456789ab").decode()
+MAILGUN_ID = "20261125120000.1.0123456789ABCDEF@mg.example.org"  # as events name it; a send says <...>
 TOPIC = "arn:aws:sns:us-east-1:123456789012:digest-feedback"
 CERT_URL = "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-test.pem"
 EC_KEY = ec.generate_private_key(ec.SECP256R1())
@@ -86,10 +87,22 @@ def aws() -> AwsStub:
     return AwsStub()
 
 
+def sent(store: Store, message_id: str = f"<{MAILGUN_ID}>", list_name: str = "weekly") -> None:
+    """An issue sent to the whole list in one batch, which the provider answered with ``message_id``."""
+    issue_id = f"{list_name}-2026-11-25"
+    store.issues.create(
+        RenderedIssue(issue_id, list_name, "S", "<p>h</p>", "t"), "2026-11-25", list_name, [], NOW
+    )
+    store.ledger.enqueue(issue_id, list_name, NOW)
+    rows = store.ledger.claim(issue_id, 1000, NOW, "batch-1")
+    store.ledger.record(issue_id, [SendResult(r.subscriber_id, True, message_id) for r in rows], NOW)
+
+
 @pytest.fixture
 def app(store: Store, aws: AwsStub) -> Harness:
     subscribe(store, "ada@example.org", "bo@example.org", "cy@example.org")
     subscribe(store, "ada@example.org", list_name="daily")
+    sent(store)
     return harness(store, secrets=SECRETS, sns_handler=aws, topics=(TOPIC,))
 
 
@@ -114,8 +127,12 @@ def sendgrid(
     return app.request("POST", "/webhooks/sendgrid", content=body, headers=headers)
 
 
-def mailgun(app: Harness, data: dict[str, Any], stamp: str = STAMP, key: str = MAILGUN_KEY) -> httpx.Response:
-    token = "a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0"
+def mailgun(
+    app: Harness, data: dict[str, Any], stamp: str = STAMP, key: str = MAILGUN_KEY, token: str = ""
+) -> httpx.Response:
+    data = {"message": {"headers": {"message-id": MAILGUN_ID}}, **data}
+    # Mailgun makes a new 50-character token for every request.
+    token = token or hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:50]
     signature = hmac.new(key.encode(), (stamp + token).encode(), hashlib.sha256).hexdigest()
     payload = {"signature": {"timestamp": stamp, "token": token, "signature": signature}, "event-data": data}
     return app.request("POST", "/webhooks/mailgun", json=payload)

@@ -21,7 +21,7 @@ from digest.web.public import PublicSite
 from digest.web.ratelimit import RateLimiter
 from digest.web.webhooks import Webhooks
 
-SECRET = "test-secret-0123456789"
+SECRET = "test-secret-0123456789-long-enough-to-sign"
 PUBLIC = "https://news.example.org"
 
 

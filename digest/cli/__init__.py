@@ -39,6 +39,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "feed",
         "Parse one feed (URL or path) and print its items, ignoring any window; exit 1 when broken.",
     ),
+    "inbound": (
+        "inbound",
+        "inbound",
+        "Unsubscribe the reader whose mailto: unsubscribe email is on stdin (exit 1 for a bad token).",
+    ),
     "init": (
         "init",
         "init",

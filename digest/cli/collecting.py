@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from digest.cli.common import config_option, json_option, out, report_problems, runtime_for
+from digest.cli.common import config_option, json_option, out, report_problems, runtime_for, summary
 
 if TYPE_CHECKING:
     from digest.collect.feeds import FeedReport
@@ -37,15 +38,14 @@ def collect(config_path: str, newsletter: str | None, as_json: bool) -> None:
             "problems": [asdict(p) for p in found.problems],
         }, indent=2))  # fmt: skip
         return
-    out.print(f"Window {_iso(found.window_start)} → {_iso(found.window_end)}: {len(found.articles)} articles")
+    summary(f"Window {_iso(found.window_start)} → {_iso(found.window_end)}: {len(found.articles)} articles")
     for article in found.articles:
-        out.print(f"  {article.published:%Y-%m-%d %H:%M}  {article.section or '-':<12} {article.title}")
-        out.print(f"      {article.url}")
+        out.print(f"  {article.published:%Y-%m-%d %H:%M}  {_line(article)}")
     if found.skipped:
         out.print(f"Left out ({len(found.skipped)}):")
         for skipped in found.skipped:
-            out.print(f"  {skipped.title}: {skipped.reason}")
-    report_problems(found.problems)
+            out.print(f"  {shown(skipped.title)}: {shown(skipped.reason)}")
+    report_problems(shown(str(problem)) for problem in found.problems)
 
 
 @click.command()
@@ -82,12 +82,12 @@ def feed(config_path: str, location: str, mirror: tuple[str, str] | None, as_jso
         return
     for article in report.articles:
         when = f"{article.published:%Y-%m-%d %H:%M}" if article.dated else "(no date)       "
-        out.print(f"{when}  {article.section or '-':<12} {article.title}\n      {article.url}")
+        out.print(f"{when}  {_line(article)}")
     click.echo(f"{len(report.articles)} items in {location}")
     if report.skipped:
         out.print(f"Skipped {len(report.skipped)} entries:")
         for skipped in report.skipped:
-            out.print(f"  {skipped.title or '(no title)'}: {skipped.reason}")
+            out.print(f"  {shown(skipped.title) or '(no title)'}: {shown(skipped.reason)}")
 
 
 async def _read_one_feed(location: str, fetcher: Fetcher) -> FeedReport:
@@ -114,6 +114,21 @@ def article_json(article: Article) -> dict[str, Any]:
         "image": article.image_url,
         "summary": article.summary,
     }
+
+
+# C0 and C1 control characters but tab and newline: a feed's ESC sequences must not reach the terminal
+# (they can retitle the window, hide lines or rewrite what was printed before).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """Text from a feed as it may be printed to a terminal: without control characters."""
+    return _CONTROLS.sub("", text)
+
+
+def _line(article: Article) -> str:
+    """An article's section and title and, below them, its address."""
+    return f"{shown(article.section or '-'):<12} {shown(article.title)}\n      {shown(article.url)}"
 
 
 def _iso(moment: Any) -> str:

@@ -144,8 +144,13 @@ def _outside_ledger(
         )
     else:
         written = sending.dry_run(runtime, name, rendered, progress)
-        data = {"issue": written.issue_id, "written": written.written, "folder": str(written.folder)}
+        data = {
+            "issue": written.issue_id, "written": written.written, "folder": str(written.folder),
+            "unwritable": written.unwritable,
+        }  # fmt: skip
         line = f"Dry run: wrote {written.written:,} messages of {written.issue_id} to {written.folder}"
+        if written.unwritable:
+            line += f" ({written.unwritable:,} addresses cannot be written: they would fail in the send too)"
     if as_json:
         click.echo(json.dumps(data))
     else:

@@ -13,7 +13,7 @@ from digest.config import Config, load_config
 from digest.errors import DigestError
 from digest.models import SubscriberStatus
 from digest.store.subscribers import NewSubscriber
-from digest.subscriber_csv import normalize_email, read_csv, write_csv
+from digest.subscriber_csv import clean_name, normalize_email, read_csv, write_csv
 
 
 @click.group()
@@ -70,7 +70,7 @@ def add(config_path: str, email: str, name: str, list_name: str | None, resubscr
     address = _address(email)
     with store_for(config) as store:
         counts = store.subscribers.upsert(
-            [NewSubscriber(address, name)],
+            [NewSubscriber(address, clean_name(name))],
             _list_name(config, list_name),
             "cli",
             now_utc(),

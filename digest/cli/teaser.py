@@ -28,11 +28,12 @@ from digest.service.runtime import fetch_with
 @json_option
 def teaser(config_path: str, page: str, page_url: str | None, newsletter: str | None, as_json: bool) -> None:
     """Print the teaser for one page (file or URL): lede, image, credit, section, what was dropped."""
-    settings, sections = TeaserConfig(), SectionsConfig()
+    settings, sections, fetching = TeaserConfig(), SectionsConfig(), FetchConfig()
     if Path(config_path).exists():
-        chosen = load_config(config_path).newsletter(newsletter)[1]
-        settings, sections = chosen.teaser, chosen.sections
-    fetched = _read(page)
+        config = load_config(config_path)
+        chosen = config.newsletter(newsletter)[1]
+        settings, sections, fetching = chosen.teaser, chosen.sections, config.fetch  # allow_hosts, limits
+    fetched = _read(page, fetching)
     url = page_url or (fetched.url if urlsplit(fetched.url).scheme in ("http", "https") else "")
     if not url:
         url = "https://example.invalid/" + Path(page).name
@@ -44,9 +45,9 @@ def teaser(config_path: str, page: str, page_url: str | None, newsletter: str | 
     _print(result)
 
 
-def _read(page: str) -> Fetched:
+def _read(page: str, settings: FetchConfig) -> Fetched:
     if urlsplit(page).scheme in ("http", "https"):
-        return fetch_with(FetchConfig(), (), None, lambda f: f.url(page))
+        return fetch_with(settings, (), None, lambda f: f.url(page))
     path = Path(page)
     try:
         return Fetched(path.resolve().as_uri(), path.read_bytes())

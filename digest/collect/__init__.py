@@ -3,46 +3,34 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Any, TypeVar
 
-from digest.collect.canonical import canonical_url
+from digest.collect.canonical import canonical_url, is_web_url
 from digest.collect.feeds import FeedReport
 from digest.collect.fetch import Fetcher
-from digest.collect.filters import rejected_by
 from digest.collect.pages import PageInfo, extract_page
-from digest.config import SourceConfig
+from digest.collect.picker import Picker, SeenLog, Window
+from digest.config import FetchConfig, SourceConfig
 from digest.errors import SourceError
-from digest.models import Article, Collection, Problem, Skipped
+from digest.models import Article, Collection, Problem
 
-__all__ = ["Extractor", "Reader", "SeenLog", "Window", "collect", "inline", "read_source", "reading"]
+__all__ = [
+    "Extractor", "Reader", "SeenLog", "Window", "collect", "inline", "read_source", "reading",
+]  # fmt: skip
 
 Extractor = Callable[[bytes, str], Awaitable[PageInfo]]
+T = TypeVar("T")
+Pair = tuple[SourceConfig, Article]
 
 # Pages downloaded and not yet parsed are held in memory: past this many, page downloads wait for
 # parsing to catch up. Above the fetcher's 32 requests in flight, so downloads alone never wait on it.
 PAGES_IN_HAND = 64
-
-
-class SeenLog(Protocol):
-    """Remembers when each URL was first seen, so undated items get a stable date."""
-
-    def first_seen(self, urls: Sequence[str], now: datetime) -> dict[str, datetime]:
-        """The first-seen time of each URL, recording ``now`` for new ones."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """The span an issue covers: after ``start``, up to and including ``end``."""
-
-    start: datetime
-    end: datetime
-
-    def __contains__(self, moment: datetime) -> bool:
-        return self.start < moment <= self.end
+# Pages read beyond the issue's max_articles: for articles whose page names a canonical URL already
+# taken, and for the editors, who may drop an article from the draft.
+PAGE_MARGIN = 5
 
 
 async def inline(body: bytes, url: str) -> PageInfo:
@@ -71,26 +59,97 @@ async def collect(
     sent: Mapping[str, str] | None = None,
     seen: SeenLog | None = None,
     extract: Extractor = inline,
+    limit: int | None = None,
 ) -> Collection:
-    """Gather the new articles published inside ``window`` from every source, newest first."""
-    read = await asyncio.gather(*(read_source(s, fetcher, window.end) for s in sources))
-    problems = [p for _, p in read if p]
-    picker = _Picker(window, sent or {}, seen, window.end)
-    picker.skipped.extend(skipped for report, _ in read for skipped in report.skipped)
-    found = [(s, list(report.articles)) for s, (report, _) in zip(sources, read, strict=True)]
-    candidates = [(s, a) for s, articles in found for a in picker.pick(s, articles)]
-    in_hand = asyncio.Semaphore(PAGES_IN_HAND)
-    enriched = await asyncio.gather(
-        *(_with_page(s, a, Reader(fetcher, extract), in_hand) for s, a in candidates)
+    """Gather the new articles published inside ``window``: higher-priority sources first, then newest.
+
+    Pages are read only for the articles that can enter the issue: the ``limit`` (its max_articles)
+    best, higher-priority sources first, and a few more. Whatever is not read by the ``[fetch]
+    deadline`` is reported, and the issue goes on with what arrived.
+    """
+    deadline = asyncio.get_running_loop().time() + _seconds(fetcher)
+    picker = Picker(window, sent or {}, seen, window.end)
+    reports, problems = await _read_sources(sources, fetcher, window.end, deadline)
+    picker.skipped.extend(skipped for report in reports for skipped in report.skipped)
+    ranked = sorted(
+        ((s, a) for s, report in zip(sources, reports, strict=True) for a in picker.pick(s, report.articles)),
+        key=_rank,
     )
-    articles = []
-    for (_, original), (article, problem) in zip(candidates, enriched, strict=True):
-        if problem:
-            problems.append(problem)
-        if picker.still_new(article, original.url):
-            articles.append(article)
-    articles.sort(key=lambda a: a.published, reverse=True)
-    return Collection(tuple(articles), tuple(problems), window.start, window.end, tuple(picker.skipped))
+    budget = limit + PAGE_MARGIN if limit else len(ranked)
+    kept, left = await _with_pages(ranked, budget, Reader(fetcher, extract), picker, deadline, problems)
+    for _, article in left:
+        picker.skip(article, f"the issue is full ({limit} articles); higher-priority and newer ones went in")
+    articles = tuple(article for _, article in sorted(kept, key=_rank))
+    return Collection(articles, tuple(problems), window.start, window.end, tuple(picker.skipped))
+
+
+def _rank(pair: Pair) -> tuple[int, float]:
+    """Higher-priority sources first, then the newest."""
+    return -pair[0].priority, -pair[1].published.timestamp()
+
+
+async def _read_sources(
+    sources: Sequence[SourceConfig], fetcher: Fetcher, now: datetime, deadline: float
+) -> tuple[list[FeedReport], list[Problem]]:
+    """Every source's report; one not read by the deadline is a Problem, and reports nothing."""
+    done = await _until(deadline, [read_source(s, fetcher, now) for s in sources])
+    reports, problems = [], []
+    for source, result in zip(sources, done, strict=True):
+        report, problem = result or (FeedReport(()), Problem(source.url, _late(fetcher, "not read")))
+        reports.append(report)
+        problems += [problem] if problem else []
+    return reports, problems
+
+
+def _seconds(fetcher: Fetcher) -> float:
+    """The run's collect deadline; a stand-in fetcher without settings gets the default one."""
+    settings = getattr(fetcher, "settings", None)
+    return settings.deadline if isinstance(settings, FetchConfig) else FetchConfig().deadline
+
+
+def _late(fetcher: Fetcher, what: str, after: str = " (raise [fetch] deadline to wait longer)") -> str:
+    return f"{what} within the collect deadline of {_seconds(fetcher):g} s{after}"
+
+
+async def _until(deadline: float, work: Sequence[Coroutine[Any, Any, T]]) -> list[T | None]:
+    """Each result, or None for work not done by the deadline (it is cancelled)."""
+    if not work:
+        return []
+    tasks = [asyncio.ensure_future(w) for w in work]
+    left = max(0.0, deadline - asyncio.get_running_loop().time())
+    _, pending = await asyncio.wait(tasks, timeout=left)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    return [None if task in pending else task.result() for task in tasks]
+
+
+async def _with_pages(
+    ranked: list[Pair], budget: int, reader: Reader, picker: Picker, deadline: float, problems: list[Problem]
+) -> tuple[list[Pair], list[Pair]]:
+    """The best ``budget`` articles with their pages read, and those left over.
+
+    In rounds: an article whose page names a canonical URL already taken frees its place for the next.
+    """
+    kept: list[Pair] = []
+    in_hand = asyncio.Semaphore(PAGES_IN_HAND)
+    while ranked and len(kept) < budget:
+        batch, ranked = ranked[: budget - len(kept)], ranked[budget - len(kept) :]
+        done = await _until(deadline, [_with_page(s, a, reader, in_hand) for s, a in batch])
+        for (source, original), result in zip(batch, done, strict=True):
+            article, problem = result or _unread(source, original, reader.fetcher)
+            problems += [problem] if problem else []
+            if picker.still_new(article, original.url):
+                kept.append((source, article))
+    return kept, ranked
+
+
+def _unread(source: SourceConfig, article: Article, fetcher: Fetcher) -> tuple[Article, Problem | None]:
+    """An article whose page the deadline cut off: the feed's own text."""
+    article = replace(article, section=source.section) if source.section else article
+    if not source.pages:
+        return article, None
+    return article, Problem(article.url, _late(fetcher, "page not read", ", using the feed's text"))
 
 
 async def read_source(
@@ -103,59 +162,8 @@ async def read_source(
         return await source_for(source.type)(source, fetcher, now), None
     except SourceError as exc:
         return FeedReport(()), Problem(source.url, exc.reason)
-
-
-class _Picker:
-    """Decides, item by item, what goes into the issue and records why the rest does not."""
-
-    def __init__(self, window: Window, sent: Mapping[str, str], seen: SeenLog | None, now: datetime) -> None:
-        self.window, self.sent, self.seen, self.now = window, sent, seen, now
-        self.taken: dict[str, str] = {}
-        self.skipped: list[Skipped] = []
-
-    def pick(self, source: SourceConfig, articles: list[Article]) -> list[Article]:
-        """The source's items that are new, inside the window and not filtered out."""
-        articles = self._dated(articles)
-        kept = []
-        for article in articles:
-            reason = rejected_by(source, article) or self._repeat(article) or self._outside(article)
-            if reason:
-                self.skipped.append(Skipped(article.url, article.title, reason))
-                continue
-            self.taken[article.url] = source.url
-            kept.append(article)
-        return kept
-
-    def still_new(self, article: Article, feed_url: str) -> bool:
-        """After the page named its canonical URL: not sent before and not a second copy."""
-        if article.url == feed_url:
-            return True
-        reason = self._repeat(article)
-        if reason:
-            self.skipped.append(Skipped(article.url, article.title, reason))
-            return False
-        self.taken[article.url] = article.source
-        return True
-
-    def _dated(self, articles: list[Article]) -> list[Article]:
-        undated = [a.url for a in articles if not a.dated]
-        if not undated or self.seen is None:
-            return articles
-        first = self.seen.first_seen(undated, self.now)
-        return [a if a.dated else replace(a, published=first.get(a.url, self.now)) for a in articles]
-
-    def _outside(self, article: Article) -> str | None:
-        if article.published in self.window:
-            return None
-        when = article.published.strftime("%Y-%m-%d %H:%M UTC")
-        return f"outside the window (published {when})"
-
-    def _repeat(self, article: Article) -> str | None:
-        if article.url in self.sent:
-            return f"already sent in issue {self.sent[article.url]}"
-        if article.url in self.taken:
-            return f"duplicate of the same article in {self.taken[article.url]}"
-        return None
+    except Exception as exc:  # the last line of defence: a parser's or a plug-in's bug costs one source
+        return FeedReport(()), Problem(source.url, f"cannot be read ({type(exc).__name__}: {exc})")
 
 
 async def _with_page(
@@ -176,28 +184,34 @@ async def _read_page(article: Article, reader: Reader) -> tuple[Article, Problem
         fetched = await reader.fetcher.url(article.url)
     except SourceError as exc:
         return article, Problem(article.url, f"page not read, using the feed's text: {exc.reason}")
+    except Exception as exc:  # the last line of defence: one page, not the issue
+        return article, Problem(article.url, f"page not read, using the feed's text: {_named(exc)}")
     try:
-        page = await reader.extract(fetched.body, fetched.url)
+        return merge_page(article, await reader.extract(fetched.body, fetched.url)), None
     except Exception as exc:  # a parser bug or a dead worker costs this article its page, not the issue
-        reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
-        return article, Problem(article.url, f"page not parsed, using the feed's text: {reason}")
-    return merge_page(article, page), None
+        return article, Problem(article.url, f"page not parsed, using the feed's text: {_named(exc)}")
+
+
+def _named(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}".rstrip(": ")
 
 
 def merge_page(article: Article, page: PageInfo) -> Article:
     """The page knows its own lede, image and credit better than the feed; keep the feed's date."""
+    image = page.image_url if is_web_url(page.image_url) else ""
     return replace(
         article,
-        url=canonical_url(page.canonical) if page.canonical else article.url,
+        # Only a web address replaces the feed's link: never javascript:, data: or a malformed one.
+        url=canonical_url(page.canonical) if is_web_url(page.canonical) else article.url,
         title=page.title if article.title == article.url and page.title else article.title,
         section=page.section or article.section,
         author=page.author or article.author,
         # An empty extraction (paywall, odd markup) falls back to the feed's own content.
         paragraphs=page.paragraphs or article.paragraphs,
         summary=article.summary or page.description,
-        image_url=page.image_url or article.image_url,
+        image_url=image or article.image_url,
         # The feed's own image keeps its own alt and credit when the page shows no image.
-        image_alt=page.image_alt if page.image_url else article.image_alt,
-        image_caption=page.image_caption if page.image_url else article.image_caption,
-        image_credit=page.image_credit if page.image_url else article.image_credit,
+        image_alt=page.image_alt if image else article.image_alt,
+        image_caption=page.image_caption if image else article.image_caption,
+        image_credit=page.image_credit if image else article.image_credit,
     )

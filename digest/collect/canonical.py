@@ -23,6 +23,8 @@ def canonical_url(url: str) -> str:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = parts.hostname or ""
+    if ":" in host:  # an IPv6 address keeps its brackets, or its port could not be told from it
+        host = f"[{host}]"
     port = parts.port
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
@@ -33,6 +35,16 @@ def canonical_url(url: str) -> str:
     ]
     path = parts.path.rstrip("/") if parts.path not in ("", "/") else ""
     return urlunsplit((scheme, host.lower(), path, urlencode(query), ""))
+
+
+def is_web_url(url: str) -> bool:
+    """An absolute, well-formed http(s) URL with a host: never javascript:, data:, file: or a bad port."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 -- raises ValueError on a port out of range
+    except ValueError:  # also a malformed IPv6 host ("http://[::1")
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def is_tracking_param(key: str) -> bool:

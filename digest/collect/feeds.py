@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import html
-import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +16,7 @@ from lxml import etree
 
 from digest.collect.canonical import canonical_url
 from digest.collect.fetch import Fetched
+from digest.collect.jsonfeed import read_json_feed
 from digest.collect.text import html_paragraphs, plain_text, squash
 from digest.errors import SourceError
 from digest.models import Article, Skipped
@@ -49,6 +48,7 @@ class _Feed:
     entries: list[Any]
     base: str  # what relative entry links resolve against ("" when nothing absolute is known)
     media: list[_Media]
+    skipped: tuple[Skipped, ...] = ()  # entries that could not even be read as entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +69,13 @@ def read_entries(fetched: Fetched, source: str, now: datetime) -> FeedReport:
     """The feed's entries as articles, and every entry left out with its reason."""
     feed = _json_feed(fetched, source) if fetched.body.lstrip()[:1] == b"{" else _xml_feed(fetched, source)
     articles: list[Article] = []
-    skipped: list[Skipped] = []
+    skipped: list[Skipped] = list(feed.skipped)
     for entry, media in zip(feed.entries, feed.media, strict=True):
-        found = _article(entry, feed.base, media, source, now)
+        try:
+            found = _article(entry, feed.base, media, source, now)
+        except Exception as exc:  # the last line of defence: an odd entry costs itself, not its feed
+            link = entry.get("link") if isinstance(entry, dict) else ""
+            found = Skipped(str(link or ""), "", f"the entry cannot be read ({type(exc).__name__}: {exc})")
         if isinstance(found, Article):
             articles.append(found)
         else:
@@ -122,44 +126,9 @@ def _is_web(url: str) -> bool:
 
 
 def _json_feed(fetched: Fetched, source: str) -> _Feed:
-    try:
-        data = json.loads(fetched.body)
-        items = data["items"]
-        entries = [_json_item(item) for item in items if isinstance(item, dict)]
-        own = [data.get("home_page_url"), data.get("feed_url")]
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise SourceError(source, f"is not a JSON Feed ({type(exc).__name__}: {exc})") from None
-    return _Feed(entries, _base(own, fetched.url), [_Media()] * len(entries))
-
-
-def _json_item(item: dict[str, Any]) -> dict[str, Any]:
-    """Map a JSON Feed item onto the keys feedparser gives, so one path handles both."""
-    published = item.get("date_published") or item.get("date_modified")
-    parsed = None
-    if published:
-        try:
-            parsed = datetime.fromisoformat(published).astimezone(UTC).timetuple()
-        except ValueError:
-            parsed = None
-    authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
-    text = str(item.get("content_text") or "")
-    content = item.get("content_html") or "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n"))
-    images = [item.get(key) for key in ("image", "banner_image") if isinstance(item.get(key), str)]
-    attachments = [a for a in item.get("attachments") or [] if isinstance(a, dict) and a.get("url")]
-    return {
-        "link": item.get("url") or item.get("external_url") or "",
-        "id": str(item.get("id", "")),
-        "title": item.get("title", ""),
-        "published_parsed": parsed,
-        "summary": item.get("summary") or item.get("content_html") or item.get("content_text", ""),
-        "content": [{"type": "text/html", "value": content}],
-        "tags": [{"term": str(tag)} for tag in item.get("tags") or []],
-        "author": (authors[0].get("name", "") if authors else ""),
-        "media_content": [{"url": url, "medium": "image"} for url in images],
-        "links": [
-            {"rel": "enclosure", "type": a.get("mime_type", ""), "href": a["url"]} for a in attachments
-        ],
-    }
+    feed = read_json_feed(fetched.body, source)
+    media = [_Media()] * len(feed.entries)
+    return _Feed(feed.entries, _base(feed.own, fetched.url), media, tuple(feed.skipped))
 
 
 def _article(entry: Any, base: str, media: _Media, source: str, now: datetime) -> Article | Skipped:

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from digest import __version__
+from digest.collect.guard import AddressPolicy, GuardedTransport, RefusedAddressError
 from digest.config import FetchConfig, MirrorConfig
 from digest.errors import SourceError
 
@@ -56,14 +57,17 @@ class FeedCache(Protocol):
 
 
 def http_client(settings: FetchConfig) -> httpx.AsyncClient:
-    """The one HTTP client a run uses (only the CLI, the scheduler and benchmarks call this)."""
+    """The one HTTP client a run uses (only the CLI, the scheduler and benchmarks call this).
+
+    It connects only to public addresses and the hosts ``allow_hosts`` names, on every redirect.
+    """
+    most = settings.concurrency
+    limits = httpx.Limits(max_connections=most, max_keepalive_connections=most)
     return httpx.AsyncClient(
+        transport=GuardedTransport(AddressPolicy.allowing(settings.allow_hosts), limits),
         timeout=httpx.Timeout(settings.timeout),
         follow_redirects=True,
         max_redirects=settings.max_redirects,
-        limits=httpx.Limits(
-            max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
-        ),
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate, br"},
     )
 
@@ -84,6 +88,11 @@ class Fetcher:
         self._cache = cache
         self._overall = asyncio.Semaphore(self._settings.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    @property
+    def settings(self) -> FetchConfig:
+        """The limits this fetcher works within (collect reads its deadline)."""
+        return self._settings
 
     async def feed(self, location: str) -> Fetched:
         """Fetch a configured feed (URL or local path), conditionally when it was seen before."""
@@ -126,13 +135,18 @@ class Fetcher:
             headers["If-Modified-Since"] = cached.last_modified
         async with self._overall, self._host_limit(url):
             try:
-                return await self._get(url, headers)
+                # httpx's timeout bounds each read; this bounds the whole request, so a server that
+                # dribbles a byte at a time cannot hold a fetch open past it.
+                async with asyncio.timeout(self._settings.timeout):
+                    return await self._get(url, headers)
             except httpx.TooManyRedirects:
                 raise SourceError(url, f"redirects more than {self._settings.max_redirects} times") from None
-            except httpx.TimeoutException:
+            except (httpx.TimeoutException, TimeoutError):
                 raise SourceError(
                     url, f"timed out after {self._settings.timeout:g} s", "check the URL, or try later"
                 ) from None
+            except RefusedAddressError as exc:
+                raise SourceError(url, f"refused to fetch '{exc.url or url}': {exc.reason}") from None
             except httpx.HTTPError as exc:
                 raise SourceError(url, f"cannot be fetched: {type(exc).__name__}: {exc}") from None
 

@@ -9,9 +9,9 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from digest.collect.canonical import canonical_url
+from digest.collect.canonical import canonical_url, is_web_url
 from digest.collect.extract import body_paragraphs, parse_html, strip_furniture
-from digest.collect.images import lead_image
+from digest.collect.images import LeadImage, lead_image
 from digest.collect.text import squash
 from digest.models import Article
 
@@ -43,7 +43,7 @@ def extract_page(html: bytes | str, url: str) -> PageInfo:
     doc = parse_html(html)
     if doc is None:
         return PageInfo()
-    image = lead_image(doc, url)
+    image = _lead_image(doc, url)
     info = PageInfo(
         canonical=_link(doc, "canonical", url),
         title=headline(doc, url),
@@ -59,6 +59,15 @@ def extract_page(html: bytes | str, url: str) -> PageInfo:
     return replace(info, paragraphs=body_paragraphs(doc, url))
 
 
+def _lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
+    """The lead image when its address is a well-formed web address; no image otherwise."""
+    try:
+        image = lead_image(doc, url)
+    except ValueError:  # an image address that cannot even be joined to the page's (a bad IPv6 host)
+        return LeadImage()
+    return image if is_web_url(image.url) else LeadImage()
+
+
 def _meta(doc: lxml.html.HtmlElement, name: str) -> str:
     """A meta tag's value by property or name; some saved pages keep it in ``value``, not ``content``."""
     for attr in ("property", "name"):
@@ -70,8 +79,13 @@ def _meta(doc: lxml.html.HtmlElement, name: str) -> str:
 
 
 def _link(doc: lxml.html.HtmlElement, rel: str, base: str) -> str:
+    """The page's link of a kind, when it is a well-formed web address (never javascript: or data:)."""
     for node in doc.xpath("//link[@rel=$rel][@href]", rel=rel):
-        return urljoin(base, str(node.get("href")).strip())
+        try:
+            url = urljoin(base, str(node.get("href")).strip())
+        except ValueError:  # a malformed IPv6 host
+            return ""
+        return url if is_web_url(url) else ""
     return ""
 
 

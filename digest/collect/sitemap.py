@@ -38,7 +38,10 @@ def read_sitemap(fetched: Fetched, source: str, now: datetime) -> FeedReport:
     articles: list[Article] = []
     skipped: list[Skipped] = []
     for entry in root.iterchildren("{*}url"):
-        found = _article(entry, fetched.url, source, now)
+        try:
+            found: Article | Skipped = _article(entry, fetched.url, source, now)
+        except ValueError as exc:  # a port out of range, a bad IPv6 host: this entry only
+            found = Skipped(_text(entry, "loc"), "", f"the address is malformed ({exc})")
         (articles if isinstance(found, Article) else skipped).append(found)  # type: ignore[arg-type]
     return FeedReport(tuple(articles), tuple(skipped))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import timedelta
 from email.utils import parseaddr
@@ -46,6 +47,8 @@ class SourceConfig(_Model):
     section: str = ""
     include: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+    max_items: Annotated[int, Field(ge=1)] | None = None  # keep only this source's N newest items
+    priority: int = 0  # when more is new than the issue holds, higher priorities go in first
 
     @field_validator("include", "exclude")
     @classmethod
@@ -87,6 +90,31 @@ class FetchConfig(_Model):
     timeout: Annotated[float, Field(gt=0, le=300)] = 20.0
     max_redirects: Annotated[int, Field(ge=0, le=20)] = 5
     max_bytes: Annotated[int, Field(ge=1024)] = 5 * 1024 * 1024
+    deadline: Annotated[float, Field(gt=0, le=3600)] = 120.0  # seconds for a whole run's fetching
+    # Hosts that may be fetched although they are not on the public internet (loopback, private,
+    # link-local …): exact host names, IP addresses, or networks such as "10.1.0.0/16".
+    allow_hosts: list[str] = Field(default_factory=list)
+
+    @field_validator("allow_hosts")
+    @classmethod
+    def _hosts(cls, hosts: list[str]) -> list[str]:
+        for host in hosts:
+            if not _is_host_or_network(host):
+                raise ValueError(
+                    f"'{host}' is not a host name, an IP address or a network such as '10.1.0.0/16'"
+                )
+        return [host.strip().lower().rstrip(".") for host in hosts]
+
+
+def _is_host_or_network(value: str) -> bool:
+    try:
+        ipaddress.ip_network(value.strip(), strict=False)
+    except ValueError:
+        return bool(_HOST_NAME.fullmatch(value.strip().rstrip(".")))
+    return True
+
+
+_HOST_NAME = re.compile(r"(?i)[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*")
 
 
 class LintConfig(_Model):

@@ -61,6 +61,8 @@ class ProviderConfig(_Model):
     max_retries: Annotated[int, Field(ge=0, le=100)] = 8
     backoff: Annotated[float, Field(ge=0, le=60)] = 0.5
     backoff_max: Annotated[float, Field(ge=0, le=3600)] = 30.0
+    # The longest wait a provider's Retry-After gets; a longer one is cut to this.
+    max_retry_after: Annotated[float, Field(ge=0, le=3600)] = 300.0
     max_attempts: Annotated[int, Field(ge=1, le=100)] = 3
     on_uncertain: Literal["resend", "skip"] = "resend"
     error_budget: Annotated[float, Field(gt=0, le=1)] = 0.25

@@ -123,7 +123,6 @@ async def deliver(
         "another `digest` took the issue over after this one stopped answering; it finishes the send",
     )
     with ledger_thread() as db:
-        before = await db(store.ledger.counts, issue_id)
         letter, addressee = letter_for(rendered, audience), addressing(rendered, audience, links)
         engine = Engine(
             letter, addressee, store.ledger, provider, clock, plan, db, progress, sleep, monotonic,
@@ -131,6 +130,8 @@ async def deliver(
         async with send_lock(
             store.ledger, db, issue_id, clock, settings.lock_ttl, wait, lambda: engine.halt(lost)
         ):
+            # Counted once the lock is ours: what a sender we waited for did is not this run's work.
+            before = await db(store.ledger.counts, issue_id)
             await engine.run(audience.list_name)
         after = await db(store.ledger.counts, issue_id)
         left = after.get(DeliveryStatus.PENDING.value, 0) + after.get(DeliveryStatus.IN_FLIGHT.value, 0)

@@ -22,7 +22,7 @@ from digest.errors import DigestError, ProviderError
 from digest.models import SendResult
 from digest.providers.base import Limits, Provider, SendOutcome, TransientError
 from digest.providers.letter import Addressee, Batch, Letter
-from digest.providers.pace import ErrorBudget, Pacer, Sleep, backoff
+from digest.providers.pace import ErrorBudget, Pacer, Sleep, backoff, capped, wait_weight
 from digest.store.ledger import Claimed, InFlight, Ledger, Tally
 
 
@@ -174,7 +174,9 @@ class Engine:
 
     async def _again(self, batch: Batch, exc: TransientError, attempt: int) -> bool:
         """After a failed attempt: True to retry (after a backoff), False when the batch is settled."""
-        self._budget.request(False, exc.reason)
+        cfg = self._settings
+        retry_after = capped(exc.retry_after, cfg.max_retry_after)
+        self._budget.request(False, exc.reason, wait_weight(retry_after, cfg.backoff_max))
         if exc.uncertain and self._provider.reconcile == "search":
             self._uncertain = True  # rows stay in flight; the provider's log says what it took
             return False
@@ -186,8 +188,7 @@ class Engine:
             await self._release(_ids(batch))
             self.halt(self._paused(why or f"one batch failed {attempt} times in a row", exc.reason))
             return False
-        cfg = self._settings
-        await self._sleep(backoff(attempt, cfg.backoff, cfg.backoff_max, exc.retry_after))
+        await self._sleep(backoff(attempt, cfg.backoff, cfg.backoff_max, retry_after))
         return True
 
     async def _record(self, batch: Batch, outcome: SendOutcome) -> None:
@@ -264,7 +265,8 @@ class Engine:
                         "nothing was sent twice; run the send again later to settle those rows",
                     ) from None
                 cfg = self._settings
-                await self._sleep(backoff(attempt, cfg.backoff, cfg.backoff_max, exc.retry_after))
+                retry_after = capped(exc.retry_after, cfg.max_retry_after)
+                await self._sleep(backoff(attempt, cfg.backoff, cfg.backoff_max, retry_after))
         raise AssertionError("unreachable")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel
 
@@ -120,6 +121,15 @@ class Context:
         """The provider's own [provider] keys, as its options model ``kind`` validated them."""
         options = self.config.options
         return options if isinstance(options, kind) else kind()
+
+
+def masked_url(url: str) -> str:
+    """A URL fit for an error message: a password in it is shown as ``***``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username or ''}:***@{parts.netloc.rpartition('@')[2]}"
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def all_results(batch: Batch, accepted: bool, message_id: str = "", error: str = "") -> SendOutcome:

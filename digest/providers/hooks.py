@@ -10,7 +10,7 @@ ids, so a provider's retry or a replay changes nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -27,14 +27,20 @@ class WebhookAuthError(Exception):
     """A webhook request is not authentic (missing, wrong or stale signature)."""
 
 
+TokenClaim = Callable[[str, str, bytes], Awaitable[bool]]
+"""(provider, token, body) → False when the token came before with another body (a replay)."""
+
+
 @dataclass(frozen=True, slots=True)
 class HookSetup:
-    """What a webhook is built from: [server.webhooks], the environment, an HTTP client, the clock."""
+    """What a webhook is built from: [server.webhooks], the environment, an HTTP client, the clock,
+    and a memory of the signature tokens already used (for signatures that do not cover the event)."""
 
     settings: WebhooksConfig
     environ: Mapping[str, str]
     client: httpx.AsyncClient
     clock: Callable[[], datetime]
+    claim_token: TokenClaim
 
     @property
     def max_age(self) -> timedelta:
@@ -76,13 +82,18 @@ def parse_json(body: bytes) -> Any:
         raise ValueError("the body is not JSON") from None
 
 
-def feedback(provider: str, event_id: str, kind: FeedbackKind | None, email: Any) -> list[Feedback]:
-    """One event about one address, or none when it is not about the list or names no address."""
+def feedback(
+    provider: str, event_id: str, kind: FeedbackKind | None, email: Any, message_id: str | None = None
+) -> list[Feedback]:
+    """One event about one address, or none when it is not about the list or names no address.
+
+    ``message_id``: the message the event is about, when the ledger must know it (see Feedback).
+    """
     if kind is None or not isinstance(email, str) or "@" not in email:
         return []
     address = email.strip().lower()
     # One provider event may name several addresses: each gets its own idempotency key.
-    return [Feedback(provider, f"{event_id}:{address}", kind, address)]
+    return [Feedback(provider, f"{event_id}:{address}", kind, address, message_id)]
 
 
 def env_status(env: str, environ: Mapping[str, str]) -> str:

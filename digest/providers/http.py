@@ -110,6 +110,24 @@ def body_json(response: httpx.Response) -> Any:
         return None
 
 
+def unreadable(response: httpx.Response, answer: Any, expected: int, found: int | None) -> TransientError:
+    """A success answer that does not say, message by message, what was taken: an uncertain outcome.
+
+    The provider may have taken the batch, so it is neither sent again blindly nor released as
+    pending: the engine settles it like a lost answer (the provider's log, its idempotency key, or
+    [provider] on_uncertain).
+    """
+    if answer is None:
+        what = "a body that is not JSON"
+    elif found is not None and found != expected:
+        what = f"{found} results"
+    else:
+        what = "JSON of another shape"
+    return TransientError(
+        f"answered {response.status_code} with {what} for a batch of {expected}", uncertain=True
+    )
+
+
 def retry_after(value: str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (delta seconds or an HTTP date); None if absent."""
     if not value:

@@ -16,7 +16,7 @@ from datetime import datetime
 import orjson
 
 from digest.models import OutgoingMessage
-from digest.personalize import FIELDS, Template
+from digest.personalize import FIELDS, ProviderTags, Template
 
 Headers = tuple[tuple[str, str], ...]
 _PLACEHOLDER = re.compile(r"%%digest:(" + "|".join(FIELDS) + r")%%")
@@ -53,10 +53,27 @@ class Letter:
     headers: Headers = ()
     _html: Template = field(init=False, repr=False, compare=False)
     _text: Template = field(init=False, repr=False, compare=False)
+    _disarmed: dict[ProviderTags, Letter] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_html", Template(self.html, escape=True))
         object.__setattr__(self, "_text", Template(self.text, escape=False))
+        object.__setattr__(self, "_disarmed", {})
+
+    def disarmed(self, tags: ProviderTags) -> Letter:
+        """This letter with a provider's own tag syntax broken in the subject and bodies (made once).
+
+        Only digest's placeholders, which ``tags`` never matches, stay live: a provider that
+        substitutes values itself then fills in nothing that feed text spelt out as its tag.
+        """
+        letter = self._disarmed.get(tags)
+        if letter is None:
+            letter = Letter(
+                self.issue_id, self.sender, tags.disarm(self.subject, html=False),
+                tags.disarm(self.html, html=True), tags.disarm(self.text, html=False), self.headers,
+            )  # fmt: skip
+            self._disarmed[tags] = letter
+        return letter
 
     def message(self, addressee: Addressee) -> OutgoingMessage:
         """The personalized message for one addressee (a placeholder fill, never a render)."""
@@ -146,6 +163,10 @@ class Batch:
 
     def __len__(self) -> int:
         return len(self.addressees)
+
+    def disarmed(self, tags: ProviderTags) -> Batch:
+        """The same batch with its letter's text safe from the provider's own tags (Letter.disarmed)."""
+        return Batch(self.key, self.letter.disarmed(tags), self.addressees, self.claimed_at)
 
     def messages(self) -> Iterator[OutgoingMessage]:
         """Each addressee's personalized message, made as it is consumed."""

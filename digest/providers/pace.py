@@ -77,6 +77,19 @@ def backoff(
     return delay
 
 
+def capped(retry_after: float | None, cap: float) -> float | None:
+    """A provider's Retry-After, never longer than ``cap`` seconds (a huge value must not hang a send)."""
+    return None if retry_after is None else min(retry_after, cap)
+
+
+def wait_weight(retry_after: float | None, unit: float) -> int:
+    """How many failed requests one failed attempt counts as: one, plus one per ``unit`` seconds of the
+    wait the provider asked for — a provider that keeps sending us away for long pauses the send sooner."""
+    if not retry_after or unit <= 0:
+        return 1
+    return 1 + int(retry_after // unit)
+
+
 class ErrorBudget:
     """Pauses a send that keeps failing: too many failed messages, or most recent requests failed.
 
@@ -95,9 +108,9 @@ class ErrorBudget:
         self._messages.extend([True] * ok + [False] * failed)
         self.last_error = error or self.last_error
 
-    def request(self, ok: bool, error: str = "") -> None:
-        """Record one request: answered, or failed in a way worth retrying."""
-        self._requests.append(ok)
+    def request(self, ok: bool, error: str = "", weight: int = 1) -> None:
+        """Record one request: answered, or failed in a way worth retrying (``weight`` times)."""
+        self._requests.extend([ok] * weight)
         self.last_error = error or self.last_error
 
     def exhausted(self) -> str:

@@ -19,6 +19,7 @@ from digest.config import Config, FetchConfig, MirrorConfig, ProviderConfig, loa
 from digest.errors import ConfigError
 from digest.links import Links
 from digest.store import Store, open_store
+from digest.tokens import check_secret
 
 if TYPE_CHECKING:
     import httpx
@@ -134,6 +135,7 @@ def signing_secret(config: Config, store: Store) -> str:
     """The unsubscribe-token secret: from the named environment variable, never from the file."""
     secret = os.environ.get(config.server.secret_env, "")
     if secret:
+        check_secret(secret, config.server.secret_env, config.path)
         return secret
     if config.provider.name == "outbox":
         # The outbox never reaches a real inbox, so a secret kept in the store is good enough.

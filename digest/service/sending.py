@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from digest import job
 from digest.deliver import Audience, DeliveryReport, Progress, deliver, letter_for
 from digest.errors import DigestError
+from digest.mime import AddressError
 from digest.models import RenderedIssue
 from digest.personalize import Personalizer
 from digest.providers.letter import Addressee, Batch
@@ -36,6 +37,7 @@ class DryRunReport:
     issue_id: str
     written: int
     folder: Path
+    unwritable: int = 0  # addresses no message can be written to (they would fail in the send too)
 
 
 def audience(runtime: Runtime, name: str, list_name: str | None = None) -> Audience:
@@ -145,18 +147,21 @@ def dry_run(
     people = runtime.store.subscribers
     if progress is not None:
         progress.start(people.count_by_status(who.list_name).get("active", 0), 0)
-    written = 0
+    written = unwritable = 0
     for person in people.stream(who.list_name, "active"):
         personal = personalizer.subscriber(person.id, person.email, person.name)
-        outbox.write(
-            letter.message(Addressee(person.id, person.email, person.name, personal.values, personal.headers))
-        )
+        addressee = Addressee(person.id, person.email, person.name, personal.values, personal.headers)
+        try:
+            outbox.write(letter.message(addressee))
+        except AddressError:  # one address an .eml cannot hold: the send would fail it alone too
+            unwritable += 1
+            continue
         written += 1
         if progress is not None and written % 100 == 0:
             progress.advance(100)
     if progress is not None:
         progress.advance(written % 100)
-    return DryRunReport(rendered.issue_id, written, folder / rendered.issue_id)
+    return DryRunReport(rendered.issue_id, written, folder / rendered.issue_id, unwritable)
 
 
 def report_json(report: job.RunReport) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -61,8 +62,11 @@ def open_store(url: str, *, create: bool = True) -> Store:
         raise StoreError(
             f"Store URL '{url}' is not a database URL", "see store.url in schedule.toml"
         ) from None
-    if parsed.get_backend_name() == "sqlite" and parsed.database:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and _on_disk(parsed):
+        try:
+            _private_file(Path(parsed.database))
+        except OSError as exc:
+            raise _unopenable(parsed, exc) from None
     try:
         engine = create_engine(parsed, **_engine_options(parsed.get_backend_name()))
     except ImportError as exc:
@@ -81,6 +85,31 @@ def open_store(url: str, *, create: bool = True) -> Store:
         engine.dispose()
         raise
     return Store(engine)
+
+
+def _on_disk(url: URL) -> bool:
+    """True for a SQLite database that is a plain file (not memory, not a file: URI)."""
+    return url.database != ":memory:" and not url.query.get("uri")
+
+
+def _private_file(path: Path) -> None:
+    """Create a new SQLite file 0600, in folders made 0700, before SQLAlchemy opens it.
+
+    It holds every subscriber and the generated signing secret. SQLite gives its -wal and -shm
+    files the database's own mode; an existing file keeps the mode its owner chose.
+    """
+    if path.exists():
+        return
+    missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)  # the umask may have taken bits mkdir's mode asked for
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: theirs is as good
+        return
+    os.fchmod(fd, 0o600)
+    os.close(fd)
 
 
 def _unopenable(url: URL, exc: BaseException) -> StoreError:

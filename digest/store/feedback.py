@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, update
+from sqlalchemy import Connection, Engine, delete, select, update
 
 from digest.models import SubscriberStatus
-from digest.store.schema import subscribers, webhook_events
+from digest.store.schema import deliveries, subscribers, webhook_events, webhook_tokens
 from digest.store.sql import insert_ignoring_duplicates
 
 # Only people still being mailed are moved: an unsubscribed address keeps its reason.
@@ -27,12 +27,17 @@ class FeedbackKind(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Feedback:
-    """One provider event about one address; ``event_id`` is the provider's own, for idempotency."""
+    """One provider event about one address; ``event_id`` is the provider's own, for idempotency.
+
+    ``message_id`` is set by providers whose signature does not cover the event (Mailgun): the
+    event is then applied only when the ledger holds that message, sent to that address.
+    """
 
     provider: str
     event_id: str
     kind: FeedbackKind
     email: str
+    message_id: str | None = None
 
 
 class FeedbackRepository:
@@ -60,6 +65,40 @@ class FeedbackRepository:
                 return False
             _change(conn, event.kind, email, now, soft_bounce_limit)
         return True
+
+    def claim_token(
+        self, provider: str, token: str, body_sha256: str, now: datetime, keep: timedelta
+    ) -> bool:
+        """Remember a webhook signature's token with its body; False when it came with another body.
+
+        The same body again is the provider retrying; another body under a used token is a captured
+        signature replayed. Tokens older than ``keep`` are forgotten: their timestamps are stale by then.
+        """
+        record = insert_ignoring_duplicates(self._engine, webhook_tokens).values(
+            provider=provider[:20], token=token, body_sha256=body_sha256, seen_at=now
+        )
+        seen = select(webhook_tokens.c.body_sha256).where(
+            webhook_tokens.c.provider == provider[:20], webhook_tokens.c.token == token
+        )
+        with self._engine.begin() as conn:
+            conn.execute(delete(webhook_tokens).where(webhook_tokens.c.seen_at < now - keep))
+            conn.execute(record)
+            return conn.execute(seen).scalar() == body_sha256
+
+    def sent_message(self, message_id: str, email: str) -> bool:
+        """Whether the ledger holds a message with this provider id sent to this address."""
+        bare = message_id.strip().strip("<>").strip()
+        if not bare:
+            return False
+        # Providers answer a send with "<id>" and name it "id" in their events: match either.
+        query = (
+            select(deliveries.c.issue_id)
+            .where(deliveries.c.message_id.in_([bare, f"<{bare}>"]))
+            .where(deliveries.c.email == email.strip().lower())
+            .limit(1)
+        )
+        with self._engine.connect() as conn:
+            return conn.execute(query).first() is not None
 
 
 def _change(conn: Connection, kind: FeedbackKind, email: str, now: datetime, limit: int) -> None:

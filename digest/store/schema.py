@@ -62,6 +62,18 @@ webhook_events = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
 )
 
+# Signature nonces a provider's webhook has used (Mailgun's token), with the SHA-256 of the body they
+# came with: the same body again is the provider's retry, another body is a forgery.
+webhook_tokens = Table(
+    "webhook_tokens",
+    metadata,
+    Column("provider", String(20), primary_key=True),
+    Column("token", String(200), primary_key=True),
+    Column("body_sha256", String(64), nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+    Index("ix_webhook_tokens_seen_at", "seen_at"),
+)
+
 issues = Table(
     "issues",
     metadata,
@@ -108,6 +120,8 @@ deliveries = Table(
     Column("claimed_at", DateTime(timezone=True)),
     Column("sent_at", DateTime(timezone=True)),
     Index("ix_deliveries_issue_status", "issue_id", "status", "subscriber_id"),
+    # A webhook event is applied only when it names a message digest sent (Mailgun signs no event).
+    Index("ix_deliveries_message_id", "message_id"),
 )
 
 # One sender per issue: the row names who sends and until when its lock holds without a heartbeat.

@@ -8,13 +8,18 @@ import jinja2
 from starlette.responses import HTMLResponse
 
 # The URL carries the token, so it must not leak through Referer, caches or search engines; the
-# pages need no script, and a form may post only back to this site.
+# pages need no script, a form may post only back to this site, and no other site may frame them (a
+# framed Unsubscribe button could be clicked by someone who did not mean to).
 HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
     "X-Robots-Tag": "noindex, nofollow",
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
 }
 
 _LAYOUT = """<!doctype html>

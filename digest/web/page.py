@@ -102,6 +102,8 @@ new EventSource("/events").onmessage = (event) => update(event.data);
 </html>
 """
 _TEMPLATE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(_PAGE)
+# The script holds no template syntax, so the page serves it exactly as written: its hash allows it.
+SCRIPT = _PAGE.split("<script>", 1)[1].split("</script>", 1)[0]
 
 
 def render_page(good: Preview | None, error: str, version: str, built: int, watching: Sequence[Path]) -> str:

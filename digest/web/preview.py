@@ -23,9 +23,26 @@ from starlette.staticfiles import StaticFiles
 from watchfiles import Change, DefaultFilter, awatch
 
 from digest.errors import DigestError
-from digest.web.page import render_page
+from digest.web.headers import ARCHIVE, BASE, SecurityHeaders, script_hash
+from digest.web.page import SCRIPT, render_page
 
-NO_STORE = {"Cache-Control": "no-store"}
+NO_STORE = {"Cache-Control": "no-store", **BASE}
+# The page: its own script (by hash) fetches itself and listens to /events; it frames /email.
+PAGE_HEADERS = NO_STORE | {
+    "Content-Security-Policy": (
+        f"default-src 'none'; script-src {script_hash(SCRIPT)}; connect-src 'self'; frame-src 'self'; "
+        "img-src 'self' https: data:; style-src 'unsafe-inline'; frame-ancestors 'none'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+}
+# The email, as the archive serves it, but framed by the page (whose script sizes the frame) and with
+# the mirrored images the preview serves itself.
+EMAIL_HEADERS = NO_STORE | {
+    "Content-Security-Policy": (
+        "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; "
+        "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+    )
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +125,12 @@ def create_app(
 
     async def page(request: Request) -> Response:
         html = render_page(live.good, live.error, live.tag, live.built, paths)
-        return HTMLResponse(html, headers=NO_STORE)
+        return HTMLResponse(html, headers=PAGE_HEADERS)
 
     async def email(request: Request) -> Response:
         if live.good is None:
             return PlainTextResponse("No successful build yet; see the error.", 503, headers=NO_STORE)
-        return HTMLResponse(live.good.html, headers=NO_STORE)
+        return HTMLResponse(live.good.html, headers=EMAIL_HEADERS)
 
     async def text(request: Request) -> Response:
         return PlainTextResponse(live.good.text if live.good else "", headers=NO_STORE)
@@ -143,7 +160,10 @@ def create_app(
         Route("/email", email),
         Route("/email.txt", text),
         Route("/events", events),
-        *(Mount(f"/files/{name}", StaticFiles(directory=folder)) for name, folder in (files or {}).items()),
+        *(
+            Mount(f"/files/{name}", SecurityHeaders(StaticFiles(directory=folder), ARCHIVE))
+            for name, folder in (files or {}).items()
+        ),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.live = live

@@ -3,7 +3,8 @@
 ``POST /u/TOKEN`` with ``List-Unsubscribe=One-Click`` unsubscribes at once and answers 200: the signed
 token is the only credential, so no cookie, login or redirect is involved. ``GET /u/TOKEN`` only shows
 a confirm button, because mail scanners follow links. ``POST /subscribe`` answers the same whatever
-the address's state, so that the form cannot be used to find out who is subscribed.
+the address's state, so that the form cannot be used to find out who is subscribed. Every form is read
+within FORM_LIMIT bytes; a store that cannot record a change answers 503 (see digest.web.app).
 """
 
 from __future__ import annotations
@@ -22,15 +23,11 @@ from starlette.routing import Route
 from digest.models import Subscriber, SubscriberStatus
 from digest.store import Store
 from digest.store.subscribers import NewSubscriber
-from digest.subscriber_csv import normalize_email
-from digest.tokens import (
-    make_confirm_token,
-    read_confirm_token,
-    read_token,
-    verify_confirm_token,
-    verify_token,
-)
+from digest.subscriber_csv import clean_name, normalize_email
+from digest.tokens import make_confirm_token, read_confirm_token, verify_confirm_token
+from digest.web.body import CLOSE, BodyTooLargeError, read_form
 from digest.web.html import message, page
+from digest.web.leave import MAX_TOKEN, token_holder, unsubscribe
 from digest.web.ratelimit import RateLimiter
 
 log = logging.getLogger("digest.web")
@@ -38,7 +35,6 @@ log = logging.getLogger("digest.web")
 ConfirmSender = Callable[[Subscriber, str], Awaitable[None]]
 """Sends the double opt-in email: called with the pending subscriber and their confirm URL."""
 
-MAX_TOKEN = 512  # longer than any token digest makes: refused before any work
 HONEYPOT = "website"  # a field people never see or fill in; bots fill in every field
 # A second confirmation email to the same address waits this long, whatever the IP addresses.
 RESEND_GAP = timedelta(minutes=10)
@@ -65,7 +61,7 @@ def public_routes(site: PublicSite) -> list[Route]:
     """The routes of the unsubscribe, subscribe and confirm pages."""
 
     async def unsubscribe_page(request: Request) -> Response:
-        person = await run_in_threadpool(_holder, site, request.path_params["token"])
+        person = await run_in_threadpool(token_holder, site.store, site.secret, request.path_params["token"])
         if person is None:
             return _invalid()
         title = site.lists.get(person.list, person.list)
@@ -73,14 +69,17 @@ def public_routes(site: PublicSite) -> list[Route]:
             return message("Unsubscribed", f"{person.email} no longer receives {title}.")
         return page("unsubscribe.html", title="Unsubscribe", newsletter=title, email=person.email)
 
-    async def unsubscribe(request: Request) -> Response:
-        form = await request.form()
+    async def one_click(request: Request) -> Response:
+        try:
+            form = await read_form(request)
+        except BodyTooLargeError:
+            return _too_large()
         if form.get("List-Unsubscribe") != "One-Click":
             return message("Not understood", "The request must say List-Unsubscribe=One-Click.", 400)
-        person = await run_in_threadpool(_holder, site, request.path_params["token"])
+        person = await run_in_threadpool(token_holder, site.store, site.secret, request.path_params["token"])
         if person is None:
             return _invalid()
-        await run_in_threadpool(site.store.subscribers.unsubscribe, person.id, site.clock())
+        await run_in_threadpool(unsubscribe, site.store, person, site.clock())
         title = site.lists.get(person.list, person.list)
         return message("Unsubscribed", f"{person.email} will receive no more of {title}.")
 
@@ -93,17 +92,23 @@ def public_routes(site: PublicSite) -> list[Route]:
             return message(
                 "Too many requests", "Please try again later.", 429, **{"Retry-After": f"{wait:.0f}"}
             )
-        form = await request.form()
+        try:
+            form = await read_form(request)
+        except BodyTooLargeError:
+            return _too_large()
         if str(form.get(HONEYPOT, "")):
             return _check_inbox()  # a bot: answer as if it worked, do nothing
         list_name = str(form.get("list") or next(iter(site.lists)))
         if list_name not in site.lists:
             return message("Unknown newsletter", f"There is no newsletter '{list_name}'.", 400)
+        if any("\x00" in str(value) for value in form.values()):
+            # PostgreSQL refuses NUL in text, and nobody types one: a robot or a broken client.
+            return message("Not understood", "The form holds a NUL byte: please type it again.", 400)
         try:
             email = normalize_email(str(form.get("email", "")))
         except ValueError as exc:
             return message("Not a valid address", f"Please check the address: {exc}", 400)
-        row = NewSubscriber(email, str(form.get("name", "")).strip()[:200])
+        row = NewSubscriber(email, clean_name(str(form.get("name", ""))))
         person = await run_in_threadpool(
             site.store.subscribers.add_pending, row, list_name, "web", site.clock()
         )
@@ -115,23 +120,11 @@ def public_routes(site: PublicSite) -> list[Route]:
 
     return [
         Route("/u/{token}", unsubscribe_page, methods=["GET"]),
-        Route("/u/{token}", unsubscribe, methods=["POST"]),
+        Route("/u/{token}", one_click, methods=["POST"]),
         Route("/subscribe", subscribe_form, methods=["GET"]),
         Route("/subscribe", subscribe, methods=["POST"]),
         Route("/confirm/{token}", confirm, methods=["GET"]),
     ]
-
-
-def _holder(site: PublicSite, token: str) -> Subscriber | None:
-    """The subscriber an unsubscribe token was made for, when it verifies against their address."""
-    named = read_token(token) if len(token) <= MAX_TOKEN else None
-    if named is None:
-        return None
-    subscriber_id, list_name = named
-    person = site.store.subscribers.get(subscriber_id)
-    if person is None or person.list != list_name or not verify_token(site.secret, token, person.email):
-        return None
-    return person
 
 
 def _confirm(site: PublicSite, token: str) -> Response:
@@ -154,11 +147,13 @@ async def _send_confirmation(site: PublicSite, person: Subscriber) -> None:
     if person.status not in CONFIRMABLE:
         return
     now = site.clock()
-    claimed = await run_in_threadpool(site.store.subscribers.claim_confirmation, person.id, now, RESEND_GAP)
-    if not claimed:
-        return
-    token = make_confirm_token(site.secret, person.list, person.id, person.email, now)
     try:
+        claimed = await run_in_threadpool(
+            site.store.subscribers.claim_confirmation, person.id, now, RESEND_GAP
+        )
+        if not claimed:
+            return
+        token = make_confirm_token(site.secret, person.list, person.id, person.email, now)
         await site.send_confirmation(person, f"{site.public_url}/confirm/{token}")
     except Exception:
         # The reader has had their answer already; the operator finds the reason in the log.
@@ -171,6 +166,10 @@ def _check_inbox(background: BackgroundTask | None = None) -> Response:
     )
     response.background = background
     return response
+
+
+def _too_large() -> Response:
+    return message("Too large", "The request is larger than this form could ever be.", 413, **CLOSE)
 
 
 def _invalid() -> Response:

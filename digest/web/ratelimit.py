@@ -27,14 +27,26 @@ class RateLimiter:
     def hit(self, key: str) -> float:
         """Count a hit; 0 when allowed, else the seconds until the key may try again."""
         now = self._clock()
-        hits = self._hits.setdefault(key, deque())
+        wait = self._wait(key, now)
+        if wait:
+            return wait
+        self._hits.setdefault(key, deque()).append(now)
+        if len(self._hits) > self._max_keys:
+            self._forget(now)
+        return 0.0
+
+    def blocked(self, key: str) -> float:
+        """Without counting a hit: 0 when the key may go on, else the seconds until it may."""
+        return self._wait(key, self._clock())
+
+    def _wait(self, key: str, now: float) -> float:
+        hits = self._hits.get(key)
+        if not hits:
+            return 0.0
         while hits and hits[0] <= now - self.window:
             hits.popleft()
         if len(hits) >= self.limit:
             return max(1.0, math.ceil(hits[0] + self.window - now))
-        hits.append(now)
-        if len(self._hits) > self._max_keys:
-            self._forget(now)
         return 0.0
 
     def _forget(self, now: float) -> None:

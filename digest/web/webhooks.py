@@ -2,15 +2,18 @@
 
 Each request is authenticated the provider's way (its package's ``webhook``) before its body is read
 as events: a missing, wrong or stale signature answers 401 and changes nothing. Events are applied
-once each (the store remembers their ids), so a provider's retry or a replay is harmless.
+once each (the store remembers their ids), so a provider's retry or a replay is harmless. The body is
+read within MAX_BODY as it arrives (413 past it), and a client address that keeps failing
+authentication is turned away for a while (429) so that credentials cannot be guessed at speed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import httpx
 from starlette.concurrency import run_in_threadpool
@@ -23,10 +26,18 @@ from digest.providers.hooks import HookSetup, Webhook, WebhookAuthError
 from digest.providers.registry import plugins
 from digest.store import Store
 from digest.store.feedback import Feedback
+from digest.web.body import CLOSE, BodyTooLargeError, read_body
+from digest.web.ratelimit import RateLimiter
 
 log = logging.getLogger("digest.web")
 
 MAX_BODY = 5 * 1024 * 1024  # SendGrid batches events; more than this is no webhook of theirs
+AUTH_FAILURES = 20  # failed authentications per client address ...
+AUTH_WINDOW = 600  # ... within this many seconds, before it is refused without a check
+
+
+def _failure_limiter() -> RateLimiter:
+    return RateLimiter(AUTH_FAILURES, AUTH_WINDOW)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +50,20 @@ class Webhooks:
     client: httpx.AsyncClient  # for what a webhook must fetch (SNS certificates)
     clock: Callable[[], datetime]
     soft_bounce_limit: int = 3
+    failures: RateLimiter = field(default_factory=_failure_limiter)  # failed authentications per IP
 
     def built(self) -> dict[str, Webhook]:
         """Provider name → its webhook, for every registered provider that has one."""
-        setup = HookSetup(self.settings, self.environ, self.client, self.clock)
+        setup = HookSetup(self.settings, self.environ, self.client, self.clock, self.claim_token)
         return {p.name: p.webhook(setup) for p in plugins() if p.webhook is not None}
+
+    async def claim_token(self, provider: str, token: str, body: bytes) -> bool:
+        """Remember a signature's token with its body; False when it came before with another body."""
+        # A timestamp passes from max_age in the past to max_age in the future: keep tokens that long.
+        keep = timedelta(seconds=2 * self.settings.max_age)
+        digest = hashlib.sha256(body).hexdigest()
+        claim = self.store.feedback.claim_token
+        return await run_in_threadpool(claim, provider, token, digest, self.clock(), keep)
 
 
 def webhook_routes(hooks: Webhooks) -> list[Route]:
@@ -61,16 +81,19 @@ def webhook_status(hooks: Webhooks) -> list[str]:
 
 def _endpoint(hooks: Webhooks, provider: str, hook: Webhook) -> Callable[[Request], Awaitable[Response]]:
     async def receive(request: Request) -> Response:
-        declared = request.headers.get("content-length", "0")
-        if not declared.isdigit() or int(declared) > MAX_BODY:
-            return JSONResponse({"error": "body too large or of unknown length"}, 413)
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return JSONResponse({"error": "body too large"}, 413)
+        client = request.client.host if request.client else "unknown"
+        wait = hooks.failures.blocked(client)
+        if wait:
+            return JSONResponse({"error": "too many failed attempts"}, 429, {"Retry-After": f"{wait:.0f}"})
+        try:
+            body = await read_body(request, MAX_BODY)
+        except BodyTooLargeError as exc:
+            return JSONResponse({"error": f"body too large: {exc}"}, 413, CLOSE)
         try:
             found = await hook.read(request.headers, body) or []
         except WebhookAuthError as exc:
-            log.warning("Webhook '%s' refused: %s", provider, exc)
+            hooks.failures.hit(client)
+            log.warning("Webhook '%s' refused a request from '%s': %s", provider, client, exc)
             return JSONResponse({"error": f"not authenticated: {exc}"}, 401)
         except ValueError as exc:
             return JSONResponse({"error": f"not understood: {exc}"}, 400)
@@ -82,4 +105,19 @@ def _endpoint(hooks: Webhooks, provider: str, hook: Webhook) -> Callable[[Reques
 
 def _apply(hooks: Webhooks, found: Sequence[Feedback]) -> int:
     now = hooks.clock()
-    return sum(hooks.store.feedback.apply(event, now, hooks.soft_bounce_limit) for event in found)
+    return sum(
+        hooks.store.feedback.apply(event, now, hooks.soft_bounce_limit)
+        for event in found
+        if _ours(hooks.store, event)
+    )
+
+
+def _ours(store: Store, event: Feedback) -> bool:
+    """An event that must name a message digest sent (see Feedback) is ignored when it does not."""
+    if event.message_id is None or store.feedback.sent_message(event.message_id, event.email):
+        return True
+    log.warning(
+        "Webhook event '%s' from '%s' ignored: message '%s' to '%s' is not one digest sent",
+        event.event_id, event.provider, event.message_id[:200], event.email,
+    )  # fmt: skip
+    return False

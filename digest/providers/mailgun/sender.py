@@ -9,6 +9,7 @@ addresses of a batch Mailgun accepted.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -16,6 +17,7 @@ import orjson
 
 from digest.errors import ProviderError
 from digest.mime import sender_domain
+from digest.personalize import ProviderTags
 from digest.providers.base import Context, Limits, Reconcile, SendOutcome, all_results
 from digest.providers.http import ApiProvider, auth_hint, body_json, check, request
 from digest.providers.letter import Batch, marker_values
@@ -24,6 +26,9 @@ from digest.providers.mailgun.options import MailgunOptions
 BASE_URL = "https://api.mailgun.net"
 KEY_ENV = "MAILGUN_API_KEY"
 MARKER = "%recipient.{part}_{field}%"
+# What Mailgun fills in per recipient: recipient variables, and its unsubscribe links when
+# unsubscribe tracking is on for the domain. Feed text spelling one out must stay text.
+TAGS = ProviderTags(re.compile(r"%(?=recipient|(?:tag_|mailing_list_)?unsubscribe_url%)", re.IGNORECASE))
 EVENTS_PAGE = 300
 # Events are looked up from a little before the batch was claimed (clocks differ).
 SKEW = 120.0
@@ -48,6 +53,7 @@ class MailgunProvider(ApiProvider):
 
     async def send(self, batch: Batch) -> SendOutcome:
         """POST the batch as a form; Mailgun queues it whole or refuses it whole."""
+        batch = batch.disarmed(TAGS)
         data = self._form(batch)
         response = await request(
             self.client, "POST", self._url(batch, "messages"), data=data, auth=self._auth

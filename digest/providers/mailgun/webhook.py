@@ -1,4 +1,9 @@
-"""Mailgun's webhook: HMAC-SHA256 of timestamp + token, keyed with the webhook signing key."""
+"""Mailgun's webhook: HMAC-SHA256 of timestamp + token, keyed with the webhook signing key.
+
+The signature does not cover the event, so a captured one could carry any event data: each token
+is accepted once (remembered while its timestamp can still pass), and each event must name a message
+digest sent to that address (the ledger's message id) before it changes anything.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,19 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from digest.providers.hooks import HookSetup, WebhookAuthError, check_fresh, env_status, feedback, parse_json
+from digest.providers.hooks import (
+    HookSetup,
+    TokenClaim,
+    WebhookAuthError,
+    check_fresh,
+    env_status,
+    feedback,
+    parse_json,
+)
 from digest.store.feedback import Feedback, FeedbackKind
 
 KINDS = {"complained": FeedbackKind.COMPLAINT, "unsubscribed": FeedbackKind.UNSUBSCRIBE}
+MAX_TOKEN = 200  # Mailgun's tokens are 50 characters; the store keeps up to this many
 
 
 class MailgunWebhook:
@@ -22,6 +36,7 @@ class MailgunWebhook:
         self._key, self._status = setup.secret(env), env_status(env, setup.environ)
         self._clock: Callable[[], datetime] = setup.clock
         self._max_age = setup.max_age
+        self._claim: TokenClaim = setup.claim_token
 
     async def read(self, headers: Mapping[str, str], body: bytes) -> list[Feedback]:
         """The request's event, once the signature in its body is checked."""
@@ -33,6 +48,8 @@ class MailgunWebhook:
         if not isinstance(signature, dict):
             raise WebhookAuthError("no signature in the body")
         check_mailgun(signature, self._key, self._clock(), self._max_age)
+        if not await self._claim("mailgun", str(signature["token"]), body):
+            raise WebhookAuthError("token already used with another body: a replayed signature")
         return events(payload)
 
     def status(self) -> str:
@@ -45,6 +62,8 @@ def check_mailgun(signature: Mapping[str, object], key: str, now: datetime, max_
     stamp, token, given = (str(signature.get(k, "")) for k in ("timestamp", "token", "signature"))
     if not key or not stamp or not token or not given:
         raise WebhookAuthError("signature, timestamp, token or key missing")
+    if len(token) > MAX_TOKEN:
+        raise WebhookAuthError(f"token is longer than {MAX_TOKEN} characters")
     check_fresh(stamp, now, max_age)
     expected = hmac.new(key.encode(), (stamp + token).encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected.encode(), given.encode()):
@@ -60,4 +79,12 @@ def events(payload: Any) -> list[Feedback]:
     kind = KINDS.get(str(name))
     if name == "failed":
         kind = FeedbackKind.HARD_BOUNCE if data.get("severity") == "permanent" else FeedbackKind.SOFT_BOUNCE
-    return feedback("mailgun", str(data.get("id")), kind, data.get("recipient"))
+    return feedback("mailgun", str(data.get("id")), kind, data.get("recipient"), _message_id(data))
+
+
+def _message_id(data: dict[str, Any]) -> str:
+    """The Message-Id the event is about ('' when it names none: such an event is never applied)."""
+    message = data.get("message")
+    headers = message.get("headers") if isinstance(message, dict) else None
+    found = headers.get("message-id") if isinstance(headers, dict) else None
+    return found if isinstance(found, str) else ""

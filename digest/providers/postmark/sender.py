@@ -11,8 +11,18 @@ from typing import Any
 
 from digest.errors import ProviderError
 from digest.models import SendResult
+from digest.personalize import MUSTACHE_TAGS
 from digest.providers.base import Context, Limits, Reconcile, SendOutcome
-from digest.providers.http import ApiProvider, auth_hint, body_json, body_length, check, drain, request
+from digest.providers.http import (
+    ApiProvider,
+    auth_hint,
+    body_json,
+    body_length,
+    check,
+    drain,
+    request,
+    unreadable,
+)
 from digest.providers.jsonbatch import JsonBatchWriter
 from digest.providers.letter import Addressee, Batch
 from digest.providers.postmark.options import PostmarkOptions
@@ -55,6 +65,8 @@ class PostmarkProvider(ApiProvider):
 
     async def send(self, batch: Batch) -> SendOutcome:
         """POST the batch; map each answer (in request order) to its addressee."""
+        # A broadcast stream fills in {{{ pm:unsubscribe }}}: feed text must not spell it out.
+        batch = batch.disarmed(MUSTACHE_TAGS)
         runs = self._payload(batch)
         headers = {**self._headers, "Content-Length": str(body_length(runs))}
         url = f"{self._base}/email/batch"
@@ -63,9 +75,10 @@ class PostmarkProvider(ApiProvider):
         if response.status_code >= 300 and (refused := self._refused(response.status_code, answer, batch)):
             raise refused
         check(response, self.name, _detail(answer), auth_hint(self.name, self._env))
-        if not isinstance(answer, list) or len(answer) != len(batch):
-            raise ProviderError(self.name, "answered the batch with something other than one result each")
-        return self._outcome(batch, answer)
+        items = _items(answer, len(batch))
+        if items is None:
+            raise unreadable(response, answer, len(batch), len(answer) if isinstance(answer, list) else None)
+        return self._outcome(batch, items)
 
     async def accepted(self, batch: Batch) -> dict[int, str]:
         """Ask the outbound-message search which messages of this batch Postmark has."""
@@ -111,13 +124,13 @@ class PostmarkProvider(ApiProvider):
 
         return self._writer.runs(batch, shared, lambda a: {"To": a.display}, tail)
 
-    def _outcome(self, batch: Batch, answer: list[Any]) -> SendOutcome:
+    def _outcome(self, batch: Batch, answer: list[dict[str, Any]]) -> SendOutcome:
         """One result per answered message; an account-level code leaves its message unsent and stops
         the send, while the messages Postmark accepted in the same answer are still recorded."""
         results: list[SendResult] = []
         stop: ProviderError | None = None
         for addressee, item in zip(batch.addressees, answer, strict=True):
-            code = int(item.get("ErrorCode", -1)) if isinstance(item, dict) else -1
+            code = int(item["ErrorCode"])
             if code in ACCOUNT:
                 stop = stop or self._refused(422, item, batch)
             elif code == 0:
@@ -140,6 +153,17 @@ class PostmarkProvider(ApiProvider):
             return None
         why = ACCOUNT.get(code or 10, "")
         return ProviderError(self.name, f"refused the batch: {status} {_detail(answer)} ({why})", hint)
+
+
+def _items(answer: Any, count: int) -> list[dict[str, Any]] | None:
+    """The answer's one result per message, each with a numeric ErrorCode; None when it is not that."""
+    if not isinstance(answer, list) or len(answer) != count:
+        return None
+    for item in answer:
+        code = item.get("ErrorCode") if isinstance(item, dict) else None
+        if isinstance(code, bool) or not isinstance(code, int | str) or not str(code).isdigit():
+            return None
+    return answer
 
 
 def _detail(answer: Any) -> str:

@@ -12,8 +12,18 @@ from typing import Any
 
 from digest.errors import ProviderError
 from digest.models import SendResult
+from digest.personalize import MUSTACHE_TAGS
 from digest.providers.base import Context, Limits, Reconcile, SendOutcome, TransientError
-from digest.providers.http import ApiProvider, auth_hint, body_json, body_length, check, drain, request
+from digest.providers.http import (
+    ApiProvider,
+    auth_hint,
+    body_json,
+    body_length,
+    check,
+    drain,
+    request,
+    unreadable,
+)
 from digest.providers.jsonbatch import JsonBatchWriter
 from digest.providers.letter import Batch
 
@@ -38,6 +48,8 @@ class ResendProvider(ApiProvider):
 
     async def send(self, batch: Batch) -> SendOutcome:
         """POST the batch under its idempotency key; Resend accepts all of it or none."""
+        # Resend fills {{{…}}} tags in its broadcasts: keep them text here too, should it ever do so.
+        batch = batch.disarmed(MUSTACHE_TAGS)
         runs = self._payload(batch)
         headers = {
             "Authorization": self._auth,
@@ -50,9 +62,10 @@ class ResendProvider(ApiProvider):
         answer = body_json(response)
         self._refused(response.status_code, answer, batch)
         check(response, self.name, _detail(answer), auth_hint(self.name, self._env))
-        ids = [str(item.get("id", "")) for item in answer.get("data", [])] if isinstance(answer, dict) else []
-        if len(ids) != len(batch):
-            raise ProviderError(self.name, "answered the batch with something other than one id each")
+        ids = _ids(answer, len(batch))
+        if ids is None:
+            data = answer.get("data") if isinstance(answer, dict) else None
+            raise unreadable(response, answer, len(batch), len(data) if isinstance(data, list) else None)
         return SendOutcome(
             tuple(SendResult(a.subscriber_id, True, i) for a, i in zip(batch.addressees, ids, strict=True))
         )
@@ -87,6 +100,15 @@ class ResendProvider(ApiProvider):
                 f"refused the batch: 403 {_detail(answer)}",
                 f"verify the domain of '{batch.letter.sender}' in Resend (Domains)",
             )
+
+
+def _ids(answer: Any, count: int) -> list[str] | None:
+    """One message id per email of the batch, in order; None when the answer is not that."""
+    data = answer.get("data") if isinstance(answer, dict) else None
+    if not isinstance(data, list) or len(data) != count:
+        return None
+    ids = [item.get("id") if isinstance(item, dict) else None for item in data]
+    return [str(i) for i in ids] if all(isinstance(i, str) and i for i in ids) else None
 
 
 def _detail(answer: Any) -> str:

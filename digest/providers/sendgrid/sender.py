@@ -8,10 +8,12 @@ answer was lost is settled by [provider] on_uncertain.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
 
+from digest.personalize import ProviderTags
 from digest.providers.base import Context, Limits, Reconcile, SendOutcome, all_results
 from digest.providers.http import ApiProvider, auth_hint, body_json, check, request
 from digest.providers.letter import Addressee, Batch, Letter, marker_values
@@ -19,6 +21,9 @@ from digest.providers.letter import Addressee, Batch, Letter, marker_values
 BASE_URL = "https://api.sendgrid.com"
 KEY_ENV = "SENDGRID_API_KEY"
 MARKER = "%%digest:{part}:{field}%%"
+# SendGrid substitutes any key it is given, in the subject and bodies: our keys' shape, and the
+# <%…%> tags of its unsubscribe groups, must stay text where feed text spells them out.
+TAGS = ProviderTags(re.compile(r"%(?=%digest:[ht]:)|<(?=%)", re.IGNORECASE))
 
 
 class SendGridProvider(ApiProvider):
@@ -40,6 +45,7 @@ class SendGridProvider(ApiProvider):
     async def send(self, batch: Batch) -> SendOutcome:
         """POST the batch; 202 means SendGrid took every personalization."""
         url = f"{self._base}/v3/mail/send"
+        batch = batch.disarmed(TAGS)
         content = orjson.dumps(self._payload(batch))
         response = await request(self.client, "POST", url, content=content, headers=self._headers)
         answer = body_json(response)

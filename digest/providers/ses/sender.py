@@ -16,8 +16,9 @@ import orjson
 
 from digest.errors import ProviderError
 from digest.models import SendResult
+from digest.personalize import MUSTACHE_TAGS
 from digest.providers.base import Context, Limits, Reconcile, SendOutcome
-from digest.providers.http import ApiProvider, body_json, check, request
+from digest.providers.http import ApiProvider, body_json, check, request, unreadable
 from digest.providers.letter import Addressee, Batch, marker_values
 from digest.providers.ses.options import SesOptions
 from digest.providers.ses.sigv4 import sign
@@ -55,6 +56,7 @@ class SesProvider(ApiProvider):
 
     async def send(self, batch: Batch) -> SendOutcome:
         """POST the signed batch; SES answers each entry with its own status."""
+        batch = batch.disarmed(MUSTACHE_TAGS)  # the issue is a template: only our tags may be live
         body = orjson.dumps(self._payload(batch))
         headers = sign(
             "POST", self._url, {"Content-Type": "application/json"}, body,
@@ -77,9 +79,13 @@ class SesProvider(ApiProvider):
             )
             raise ProviderError(self.name, f"refused the batch: {response.status_code} {detail}", hint)
         check(response, self.name, detail, "")
-        entries = answer.get("BulkEmailEntryResults", []) if isinstance(answer, dict) else []
-        if len(entries) != len(batch):
-            raise ProviderError(self.name, "answered the batch with something other than one result each")
+        entries = answer.get("BulkEmailEntryResults") if isinstance(answer, dict) else None
+        if not isinstance(entries, list) or len(entries) != len(batch):
+            raise unreadable(
+                response, answer, len(batch), len(entries) if isinstance(entries, list) else None
+            )
+        if not all(isinstance(e, dict) for e in entries):
+            raise unreadable(response, answer, len(batch), None)
         return self._outcome(batch, entries)
 
     async def accepted(self, batch: Batch) -> None:

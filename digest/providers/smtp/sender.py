@@ -9,15 +9,16 @@ ask, so a message whose answer was lost is settled by [provider] on_uncertain.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
 from digest.errors import ProviderError
-from digest.mime import build_mime, envelope_sender, serialize
-from digest.models import SendResult
-from digest.providers.base import Context, Limits, Reconcile, SendOutcome, TransientError
+from digest.mime import AddressError, build_mime, envelope_sender, needs_smtputf8, serialize, wire_address
+from digest.models import OutgoingMessage, SendResult
+from digest.providers.base import Context, Limits, Reconcile, SendOutcome, TransientError, masked_url
 from digest.providers.letter import Batch
 
 PASSWORD_ENV = "SMTP_PASSWORD"
@@ -34,10 +35,12 @@ class SmtpProvider:
     def __init__(self, context: Context, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         url = urlsplit(context.config.base_url or "smtp://localhost:25")
         if url.scheme not in ("smtp", "smtps") or not url.hostname:
+            shown = masked_url(context.config.base_url)  # a password in the URL never reaches a log
             raise ProviderError(
                 self.name,
-                f"cannot use base_url '{context.config.base_url}': not an smtp:// or smtps:// URL",
-                "write provider.base_url as smtp://user@host:587 or smtps://user@host:465",
+                f"cannot use base_url '{shown}': not an smtp:// or smtps:// URL",
+                "write provider.base_url as smtp://user@host:587 or smtps://user@host:465, and keep the "
+                f"password in {context.env_name(PASSWORD_ENV)}, not in the URL",
             )
         self._tls = url.scheme == "smtps"
         self._host, self._port = url.hostname, url.port or (465 if self._tls else 25)
@@ -53,16 +56,16 @@ class SmtpProvider:
         """Send each message of the batch over one connection; per-recipient refusals are per row.
 
         A broken connection or a refused sender ends the batch early: the messages not tried have no
-        result and go back to pending; a refused sender also stops the send."""
+        result and go back to pending; a refused sender also stops the send. An address this server
+        cannot take fails that recipient alone: one recipient never stalls a batch."""
         if self._fatal:
             raise self._fatal
+        sender = self._envelope(batch.letter.sender)
         smtp = await self._connection()
         results: list[SendResult] = []
         for message in batch.messages():
-            mime = build_mime(message, self._clock())
             try:
-                # Our own serialization: aiosmtplib's would fold List-Unsubscribe at 78 columns.
-                await smtp.sendmail(envelope_sender(message.sender), [message.to], serialize(mime, smtp=True))
+                results.append(await self._send_one(smtp, message, sender))
             except aiosmtplib.SMTPSenderRefused as exc:
                 self._fatal = ProviderError(
                     self.name, f"refused the sender '{message.sender}': {exc.code} {exc.message}",
@@ -71,25 +74,53 @@ class SmtpProvider:
                 if not results:
                     raise self._fatal from None
                 return SendOutcome(tuple(results), self._fatal)
-            except (
-                aiosmtplib.SMTPRecipientsRefused,
-                aiosmtplib.SMTPDataError,
-                aiosmtplib.SMTPResponseException,
-            ) as exc:
-                code, why = _refusal(exc)
-                error = f"SMTP {code}: {why}"
-                results.append(SendResult(message.subscriber_id, False, error=error, permanent=code >= 500))
-                continue
             except _BROKEN as exc:
                 if not results:  # the message in progress may have gone through: uncertain
                     raise TransientError(
                         f"lost the connection to '{self._host}': {exc}", uncertain=True
                     ) from None
                 break
-            results.append(SendResult(message.subscriber_id, True, str(mime["Message-ID"])))
         else:
             self._idle.append(smtp)
         return SendOutcome(tuple(results))
+
+    def _envelope(self, sender: str) -> str:
+        """The envelope sender; one that cannot be written stops the send (it is every message's)."""
+        try:
+            return envelope_sender(sender)
+        except AddressError as exc:
+            raise ProviderError(self.name, exc.message, "check the newsletter's from address") from None
+
+    async def _send_one(self, smtp: aiosmtplib.SMTP, message: OutgoingMessage, sender: str) -> SendResult:
+        """Send one message; a refusal, or an address this server cannot take, fails this row only."""
+        try:
+            to, mime = wire_address(message.to), build_mime(message, self._clock())
+            # Our own serialization: aiosmtplib's would fold List-Unsubscribe at 78 columns.
+            await smtp.sendmail(
+                sender, [to], serialize(mime, smtp=True),
+                mail_options=["SMTPUTF8"] if needs_smtputf8(to) else [],
+            )  # fmt: skip
+        except AddressError as exc:
+            return _failed(message, exc.message)
+        except aiosmtplib.SMTPNotSupported:
+            return _failed(
+                message, f"address '{message.to}' needs SMTPUTF8, which '{self._host}' does not offer"
+            )
+        except ValueError as exc:  # an address aiosmtplib will not put in a command (UnicodeEncodeError too)
+            await _reset(smtp)
+            return _failed(message, f"address '{message.to}' cannot be sent: {exc}")
+        except aiosmtplib.SMTPSenderRefused:
+            raise
+        except (
+            aiosmtplib.SMTPRecipientsRefused,
+            aiosmtplib.SMTPDataError,
+            aiosmtplib.SMTPResponseException,
+        ) as exc:
+            code, why = _refusal(exc)
+            return SendResult(
+                message.subscriber_id, False, error=f"SMTP {code}: {why}", permanent=code >= 500
+            )
+        return SendResult(message.subscriber_id, True, str(mime["Message-ID"]))
 
     async def accepted(self, batch: Batch) -> None:
         """An SMTP server cannot be asked what it accepted."""
@@ -121,6 +152,17 @@ class SmtpProvider:
                 await smtp.quit()
             except (aiosmtplib.SMTPException, OSError):
                 smtp.close()
+
+
+def _failed(message: OutgoingMessage, why: str) -> SendResult:
+    """This recipient failed for good: no later attempt to this server would go otherwise."""
+    return SendResult(message.subscriber_id, False, error=f"SMTP: {why}", permanent=True)
+
+
+async def _reset(smtp: aiosmtplib.SMTP) -> None:
+    """Drop a half-made envelope, so that the next message starts clean (a broken link shows then)."""
+    with suppress(aiosmtplib.SMTPException, OSError):
+        await smtp.rset()
 
 
 def _refusal(exc: Exception) -> tuple[int, str]:

@@ -1,0 +1,227 @@
+"""Hostile feed items and pages, served from loopback: each is left out or reported, the issue goes on."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from conftest import digest, fetch_settings
+from loopback import Loopback, serve, static
+from test_budget import NEWSLETTER, issue_of
+from test_fetching import DAY, WEEK, rss
+
+from digest.collect import collect
+from digest.collect.canonical import canonical_url
+from digest.collect.feeds import FeedReport
+from digest.collect.fetch import Fetcher, http_client
+from digest.config import SourceConfig
+from digest.lint import lint
+from digest.models import Article, Collection
+from digest.personalize import placeholder
+from digest.sources import register_source, unregister_source
+
+GOOD = {"id": "1", "url": "https://news.example/good", "title": "Good", "date_published": DAY.isoformat()}
+
+
+@pytest.fixture
+def server() -> Iterator[Loopback]:
+    with serve() as running:
+        yield running
+
+
+def run(*sources: SourceConfig) -> Collection:
+    settings = fetch_settings()
+
+    async def go() -> Collection:
+        async with http_client(settings) as client:
+            return await collect(list(sources), Fetcher(client, (), settings), WEEK)
+
+    return asyncio.run(go())
+
+
+def json_feed(*items: object) -> bytes:
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": items}).encode()
+
+
+def page(canonical: str = "", image: str = "") -> bytes:
+    head = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    head += f'<meta property="og:image" content="{image}">' if image else ""
+    text = "The page's own first paragraph, long enough to be the lede of a teaser. " * 3
+    body = f"<body><article><p>{text}</p></article></body>"
+    return f"<html><head><title>Page</title>{head}</head>{body}</html>".encode()
+
+
+# ------------------------------------------------------------------------------ one item, not all
+
+
+def test_a_link_with_a_port_out_of_range_is_skipped_and_the_rest_goes_on(server: Loopback) -> None:
+    server.routes["/feed.xml"] = static(
+        rss(("Bad port", "https://news.example:99999/x", DAY), ("Fine", "https://news.example/f", DAY))
+    )
+    found = run(SourceConfig(url=server.url("/feed.xml")))
+    assert [a.title for a in found.articles] == ["Fine"]
+    assert found.skipped[0].title == "Bad port" and "malformed" in found.skipped[0].reason
+
+
+def test_a_sitemap_entry_with_a_port_out_of_range_is_skipped_and_the_rest_goes_on(server: Loopback) -> None:
+    entries = "".join(
+        f"<url><loc>{loc}</loc><lastmod>{DAY.isoformat()}</lastmod></url>"
+        for loc in ("https://news.example:99999/x", "https://news.example/fine")
+    )
+    sitemap = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+    server.routes["/sitemap.xml"] = static(sitemap)
+    found = run(SourceConfig(url=server.url("/sitemap.xml"), type="sitemap"))
+    assert [a.url for a in found.articles] == ["https://news.example/fine"]
+    assert [s.url for s in found.skipped] == ["https://news.example:99999/x"]
+    assert found.skipped[0].reason.startswith("the address is malformed (Port out of range")
+
+
+def test_deeply_nested_xml_is_a_problem_of_its_feed_only(server: Loopback) -> None:
+    deep = "<div>" * 50_000 + "</div>" * 50_000
+    server.routes["/deep.xml"] = static(
+        f'<rss version="2.0"><channel><item><title>{deep}</title></item></channel></rss>'
+    )
+    server.routes["/feed.json"] = static(json_feed(GOOD))
+    found = run(SourceConfig(url=server.url("/deep.xml")), SourceConfig(url=server.url("/feed.json")))
+    assert [a.title for a in found.articles] == ["Good"]
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        ({"title": 5}, 'its "title" is a number (5), not a string'),
+        ({"tags": "europe"}, 'its "tags" is a string, not a list'),
+        ({"tags": [1, 2]}, 'its "tags" holds a number (1), not only strings'),
+        ({"authors": {"name": "Jo"}}, 'its "authors" is an object, not a list'),
+        ({"authors": ["Jo"]}, 'its "authors" holds a string, not only objects'),
+        ({"date_published": 1764000000}, 'its "date_published" is a number (1764000000), not a string'),
+        ({"url": ["https://news.example/x"]}, 'its "url" is a list, not a string'),
+        ({"attachments": [{"url": 7}]}, 'its "url" is a number (7), not a string'),
+    ],
+)
+def test_a_json_feed_field_of_the_wrong_type_costs_only_its_item(
+    server: Loopback, bad: dict[str, object], reason: str
+) -> None:
+    broken = {"id": "2", "url": "https://news.example/broken", "title": "Broken", **bad}
+    server.routes["/feed.json"] = static(json_feed(broken, GOOD))
+    found = run(SourceConfig(url=server.url("/feed.json")))
+    assert [a.title for a in found.articles] == ["Good"]
+    assert [s.reason for s in found.skipped] == [f"the item is malformed: {reason}"]
+    assert found.problems == ()
+
+
+def test_deeply_nested_json_is_a_problem_of_its_feed_only(server: Loopback) -> None:
+    server.routes["/deep.json"] = static(b'{"items": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}")
+    server.routes["/feed.json"] = static(json_feed(GOOD))
+    found = run(SourceConfig(url=server.url("/deep.json")), SourceConfig(url=server.url("/feed.json")))
+    assert [a.title for a in found.articles] == ["Good"]
+    assert [p.reason for p in found.problems] == ["is not a JSON Feed (its JSON is nested too deeply)"]
+
+
+@pytest.mark.parametrize(
+    "canonical",
+    [
+        "http://[::1",
+        "https://news.example:99999/x",
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+    ],
+)
+def test_a_page_whose_canonical_link_is_malformed_or_not_web_keeps_the_feed_link(
+    server: Loopback, canonical: str
+) -> None:
+    server.routes["/feed.xml"] = static(rss(("Story", server.url("/story"), DAY)))
+    server.routes["/story"] = static(page(canonical=canonical))
+    found = run(SourceConfig(url=server.url("/feed.xml"), pages=True))
+    assert [a.url for a in found.articles] == [server.url("/story")]
+    assert found.articles[0].paragraphs[0].startswith("The page's own first paragraph")
+    assert found.problems == ()
+
+
+@pytest.mark.parametrize(
+    "image", ["javascript:alert(1)", "data:image/svg+xml,<svg onload=alert(1)>", "http://[::1"]
+)
+def test_a_page_image_that_is_not_a_web_address_is_not_used(server: Loopback, image: str) -> None:
+    server.routes["/feed.xml"] = static(rss(("Story", server.url("/story"), DAY)))
+    server.routes["/story"] = static(page(image=image))
+    found = run(SourceConfig(url=server.url("/feed.xml"), pages=True))
+    assert [a.image_url for a in found.articles] == [""]
+
+
+def test_any_other_failure_of_a_source_is_a_problem_naming_the_exception() -> None:
+    @register_source("broken")
+    async def read(source: SourceConfig, fetcher: Fetcher, now: datetime) -> FeedReport:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    try:
+        found = run(SourceConfig(url="https://news.example/x", type="broken"))
+    finally:
+        unregister_source("broken")
+    assert [p.reason for p in found.problems] == [
+        "cannot be read (RecursionError: maximum recursion depth exceeded)"
+    ]
+
+
+def test_a_plug_in_item_that_is_not_a_web_address_or_has_a_naive_date_is_left_out() -> None:
+    @register_source("odd")
+    async def read(source: SourceConfig, fetcher: Fetcher, now: datetime) -> FeedReport:
+        naive = datetime(2026, 11, 24)
+        return FeedReport((
+            Article(url="javascript:alert(1)", title="Script", published=now, source=source.url),
+            Article(url="https://news.example/n", title="Naive", published=naive, source=source.url),
+            Article("https://news.example/ok", "Fine", DAY, source=source.url, image_url="data:x"),
+        ))  # fmt: skip
+
+    try:
+        found = run(SourceConfig(url="https://news.example/x", type="odd"))
+    finally:
+        unregister_source("odd")
+    assert [(a.title, a.image_url) for a in found.articles] == [("Fine", "")]
+    reasons = {s.title: s.reason for s in found.skipped}
+    assert reasons["Script"] == "no web address ('javascript:alert(1)' is not an http or https URL)"
+    assert reasons["Naive"].startswith("cannot be read (TypeError:")
+
+
+# ----------------------------------------------------------------------------- URLs and output
+
+
+def test_canonical_url_keeps_the_brackets_of_an_ipv6_host() -> None:
+    assert canonical_url("http://[::1]:18099/x/") == "http://[::1]:18099/x"
+    assert canonical_url("https://[2001:DB8::1]/a") == "https://[2001:db8::1]/a"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " java\tscript:alert(1)",
+        "data:text/html,x",
+        "vbscript:x",
+    ],
+)
+def test_lint_refuses_links_and_images_whose_scheme_is_not_http_or_mailto(url: str) -> None:
+    unsubscribe = placeholder("unsubscribe_url")
+    html = (
+        f'<html><body><a href="{url}">x</a><img src="{url}" alt="x"><a href="{unsubscribe}">unsubscribe</a>'
+        f'<a href="mailto:leave@example.org">mail</a><a href="https://news.example/">ok</a>'
+        f"<p>{NEWSLETTER.postal_address}</p></body></html>"
+    )
+    errors = [
+        m.message for m in lint(html, f"{unsubscribe} {NEWSLETTER.postal_address}", issue_of(1), NEWSLETTER)
+    ]
+    assert errors == [f"link or image '{url}': only http, https and mailto URLs are allowed"]
+
+
+def test_digest_feed_prints_no_control_characters_from_the_feed(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.json"
+    hostile = "Title\x1b]0;owned\x07\x1b[2J\u009b31m"
+    feed.write_bytes(json_feed({**GOOD, "title": hostile, "url": "https://news.example/\x1b[1m"}))
+    result = digest(tmp_path, "feed", str(feed))
+    assert result.returncode == 0, result.stderr
+    assert "Title]0;owned[2J31m" in result.stdout
+    assert not any(c in result.stdout for c in "\x1b\x07\u009b")

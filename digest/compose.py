@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import jinja2
@@ -11,15 +11,83 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from digest.config import NewsletterConfig
-from digest.drafts import Draft, apply_draft
+from digest.drafts import Applied, Draft, apply_draft
 from digest.errors import TemplateError
 from digest.ledes import sentence_ends
-from digest.models import Issue, Section, Teaser
+from digest.models import Fate, Issue, Placement, Section, Skipped, Teaser
 
 PREHEADER_CHARS = 110
 # The subject comes from the config, which more people may edit than may run code on the server:
 # the sandbox refuses attribute access to Python internals (__class__, __globals__, ...).
 _SUBJECTS = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Arrangement:
+    """Where each candidate goes: the issue's teasers in order, the listed, the carried, every fate."""
+
+    teasers: tuple[Teaser, ...]
+    listed: tuple[Teaser, ...]
+    carried: tuple[Teaser, ...]
+    placements: tuple[Placement, ...]
+
+
+def arrange(
+    newsletter: NewsletterConfig,
+    teasers: Sequence[Teaser],
+    draft: Draft | None = None,
+    skipped: Sequence[Skipped] = (),
+) -> Arrangement:
+    """Give every candidate (best first) and every skipped item one fate: nothing is left out unsaid.
+
+    The draft's articles (or the best) fill the issue up to max_articles; the others go by the
+    newsletter's overflow: "more" lists them, "carry" offers them next time, "drop" leaves them out.
+    """
+    applied = apply_draft(teasers, draft) if draft else Applied(tuple(teasers))
+    sections = newsletter.sections
+    chosen = [replace(t, section=sections.name_for(t.section, t.url)) for t in applied.chosen]
+    held = [replace(t, section=sections.name_for(t.section, t.url)) for t in applied.held]
+    limit = newsletter.max_articles
+    shown = group_sections(chosen[:limit], sections.order)
+    inside = tuple(t for s in shown for t in s.teasers)
+    over = (*chosen[limit:], *held)
+    state, reason = _overflow(newsletter, applied.held)
+    placements = [
+        _placed(t, Fate.ISSUE, "new since the draft" if t.url in applied.new else "") for t in inside
+    ]
+    placements += [_placed(t, state, reason(t)) for t in over]
+    placements += [_placed(t, Fate.DROPPED, "by the editor") for t in applied.dropped]
+    placements += [Placement(s.url, s.title, Fate.DROPPED, s.reason, s.source) for s in skipped]
+    return Arrangement(
+        inside,
+        over if state is Fate.LISTED else (),
+        over if state is Fate.CARRIED else (),
+        tuple(placements),
+    )
+
+
+def _overflow(newsletter: NewsletterConfig, held: Sequence[Teaser]) -> tuple[Fate, Callable[[Teaser], str]]:
+    """The state of the articles past max_articles (or held back by the draft), and its reason."""
+    held_urls = {t.url for t in held}
+    state, where = {
+        "more": (Fate.LISTED, 'in "More this week"'),
+        "carry": (Fate.CARRIED, "offered again next issue"),
+        "drop": (Fate.DROPPED, "the issue is full"),
+    }[newsletter.overflow]
+
+    def reason(teaser: Teaser) -> str:
+        why = (
+            "a candidate in the draft"
+            if teaser.url in held_urls
+            else f"over max_articles = {newsletter.max_articles}"
+        )
+        return f'{where} ({why}; overflow = "{newsletter.overflow}")'
+
+    return state, reason
+
+
+def _placed(teaser: Teaser, state: Fate, reason: str) -> Placement:
+    return Placement(teaser.url, teaser.title, state, reason, teaser.source)
 
 
 def compose(
@@ -29,21 +97,21 @@ def compose(
     issue_id: str,
     now: datetime,
     draft: Draft | None = None,
+    skipped: Sequence[Skipped] = (),
 ) -> Issue:
-    """Build the issue: the editors' draft applied, at most max_articles teasers, grouped by section."""
-    ordered = apply_draft(list(teasers), draft) if draft else list(teasers)
-    sections = newsletter.sections
-    picked = [replace(t, section=sections.name_for(t.section, t.url)) for t in ordered]
-    picked = picked[: newsletter.max_articles]
+    """Build the issue: the editors' draft applied, at most max_articles teasers, every article placed."""
+    arranged = arrange(newsletter, teasers, draft, skipped)
     issue = Issue(
         id=issue_id,
         newsletter=name,
         title=newsletter.title,
         subject="",
-        preheader=preheader(picked),
-        sections=group_sections(picked, sections.order),
+        preheader=preheader(arranged.teasers),
+        sections=group_sections(arranged.teasers, newsletter.sections.order),
         created=now,
         intro=newsletter.intro,
+        more=arranged.listed,
+        placements=arranged.placements,
     )
     if draft and draft.preheader is not None:
         issue = replace(issue, preheader=draft.preheader)

@@ -9,14 +9,16 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
+from digest.collect.canonical import canonical_url
 from digest.config import describe_errors
 from digest.errors import ConfigError
-from digest.models import Teaser
+from digest.models import Placement, Teaser
 
 PARAGRAPH_BREAK = "\n\n"
 LITERAL = "\x27" * 3  # TOML's multi-line literal string delimiter
@@ -36,7 +38,11 @@ class DraftArticle(BaseModel):
 
 
 class Draft(BaseModel):
-    """What editors changed for one issue; anything left out keeps its automatic value."""
+    """What editors changed for one issue; anything left out keeps its automatic value.
+
+    ``articles`` is the issue, in order; ``candidates`` are the other articles that could enter it:
+    moving a block from one to the other brings an article in or takes it out.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -44,6 +50,20 @@ class Draft(BaseModel):
     preheader: str | None = None
     intro: str | None = None
     articles: list[DraftArticle] = []
+    candidates: list[DraftArticle] = []
+    # Where the file is and the line of each entry's url, so an entry that matches nothing is named.
+    _path: str = PrivateAttr(default="draft")
+    _lines: dict[tuple[str, int], int] = PrivateAttr(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """The teasers as the draft arranges them: the issue's, the held candidates, the dropped ones."""
+
+    chosen: tuple[Teaser, ...]
+    held: tuple[Teaser, ...] = ()
+    dropped: tuple[Teaser, ...] = ()
+    new: frozenset[str] = frozenset()  # URLs the draft does not mention: published after it was written
 
 
 def draft_path(drafts_dir: str, newsletter: str, slot: str) -> Path:
@@ -58,24 +78,73 @@ def load_draft(path: Path) -> Draft | None:
     except FileNotFoundError:
         return None
     try:
-        return Draft.model_validate(tomllib.loads(text))
+        draft = Draft.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), [f"not valid TOML: {exc}"], "fix the draft or delete it") from None
     except ValidationError as exc:
         raise ConfigError(str(path), describe_errors(text, exc), "fix the draft or delete it") from None
+    draft._path, draft._lines = str(path), _url_lines(text)
+    return draft
 
 
-def apply_draft(teasers: list[Teaser], draft: Draft) -> list[Teaser]:
-    """The teasers in the draft's order, pinned first, dropped ones out, texts and titles replaced.
+def _url_lines(text: str) -> dict[tuple[str, int], int]:
+    """(table, index) → the line of that entry's url key, for [[articles]] and [[candidates]]."""
+    lines: dict[tuple[str, int], int] = {}
+    table, counts = "", {"articles": -1, "candidates": -1}
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.fullmatch(r"\s*\[\[\s*(\w+)\s*\]\]\s*(#.*)?", line)
+        if header:
+            table = header.group(1)
+            counts[table] = counts.get(table, -1) + 1
+        elif table in counts and re.match(r"\s*url\s*=", line):
+            lines[(table, counts[table])] = number
+    return lines
 
-    Articles the draft does not list (published after it was written) follow in their own order.
+
+def match_key(url: str) -> str:
+    """The address a draft entry is matched by: canonical, without www. and with either scheme."""
+    key = canonical_url(url)
+    scheme, _, rest = key.partition("://")
+    rest = rest.removeprefix("www.")
+    return rest if scheme in ("http", "https") else key
+
+
+def apply_draft(teasers: Sequence[Teaser], draft: Draft) -> Applied:
+    """The teasers as the draft arranges them: its articles (pinned first), then new ones, in the issue.
+
+    Candidates stay out of the issue, and dropping an article frees its place without bringing one
+    in: only the articles the draft does not mention (published after it was written) follow. An
+    entry that matches no article is a ConfigError naming its line.
     """
-    by_url = {t.url: t for t in teasers}
-    listed = [a for a in draft.articles if a.url in by_url and not a.drop]
+    by_key = {match_key(t.url): t for t in teasers}
+    _check_matches(draft, by_key)
+    listed = [a for a in draft.articles if not a.drop]
     ordered = [a for a in listed if a.pin] + [a for a in listed if not a.pin]
-    mentioned = {a.url for a in draft.articles}
-    result = [_edited(by_url[a.url], a) for a in ordered]
-    return result + [t for t in teasers if t.url not in mentioned]
+    mentioned = {match_key(a.url) for a in [*draft.articles, *draft.candidates]}
+    new = [t for t in teasers if match_key(t.url) not in mentioned]
+    return Applied(
+        chosen=tuple(_edited(by_key[match_key(a.url)], a) for a in ordered) + tuple(new),
+        held=tuple(_edited(by_key[match_key(a.url)], a) for a in draft.candidates if not a.drop),
+        dropped=tuple(by_key[match_key(a.url)] for a in [*draft.articles, *draft.candidates] if a.drop),
+        new=frozenset(t.url for t in new),
+    )
+
+
+def _check_matches(draft: Draft, by_key: dict[str, Teaser]) -> None:
+    """Every entry names an article of the issue: a mistyped or vanished address is not ignored."""
+    errors = []
+    for table in ("articles", "candidates"):
+        for index, entry in enumerate(getattr(draft, table)):
+            if match_key(entry.url) not in by_key:
+                line = draft._lines.get((table, index))
+                where = f"line {line}: " if line else ""
+                errors.append(f"{where}{table}[{index}]: '{entry.url}' matches no article of this issue")
+    if errors:
+        raise ConfigError(
+            draft._path,
+            errors,
+            "check the address against `digest collect`, or delete the entry (a dropped article stays out)",
+        )
 
 
 def _edited(teaser: Teaser, edit: DraftArticle) -> Teaser:
@@ -90,12 +159,23 @@ def _edited(teaser: Teaser, edit: DraftArticle) -> Teaser:
     return replace(teaser, **changes)  # type: ignore[arg-type]
 
 
-def render_draft(issue_id: str, subject: str, preheader: str, intro: str, teasers: list[Teaser]) -> str:
-    """The draft file for editors: every value written out, with a comment on what to change."""
+def render_draft(
+    issue_id: str,
+    subject: str,
+    preheader: str,
+    intro: str,
+    teasers: Sequence[Teaser],
+    candidates: Sequence[Placement] = (),
+    left_out: Sequence[Placement] = (),
+) -> str:
+    """The draft file for editors: every value written out, every candidate and every article left out."""
     lines = [
         f"# Draft of {issue_id}. Edit and save; `digest preview` shows the result and `digest run`",
         "# sends it. Reorder the [[articles]] blocks to reorder the issue; pin = true puts one first,",
         "# drop = true leaves it out; text holds the teaser (blank lines between paragraphs).",
+        "# A dropped article frees its place and brings nothing in: to fill it, change a",
+        "# [[candidates]] header below to [[articles]]. Articles are matched by address",
+        "# (www., a trailing slash and tracking parameters make no difference).",
         "# Delete a line to go back to the automatic value, or the file to start over.",
         "",
         "# The subject and preheader follow the lead article; uncomment a line to fix your own.",
@@ -104,17 +184,34 @@ def render_draft(issue_id: str, subject: str, preheader: str, intro: str, teaser
         f"intro = {_toml(intro)}",
     ]
     for teaser in teasers:
+        lines += ["", "[[articles]]", *_entry(teaser.url, teaser.title, teaser.section)]
         lines += [
-            "",
-            "[[articles]]",
-            f"url = {_toml(teaser.url)}",
-            f"title = {_toml(teaser.title)}",
-            f"section = {_toml(teaser.section)}",
             "pin = false",
             "drop = false",
             f"text = {_toml_block(PARAGRAPH_BREAK.join(teaser.paragraphs))}",
         ]
+    if candidates:
+        lines += ["", "# Candidates: not in the issue, each with where it goes now."]
+    for placement in candidates:
+        lines += ["", f"[[candidates]]  # {_comment(placement)}", *_entry(placement.url, placement.title)]
+    if left_out:
+        lines += ["", "# Left out when collecting (they cannot be brought in):"]
+        lines += [f"#   {_comment(p)}: {_one_line(p.title)} <{_one_line(p.url)}>" for p in left_out]
     return "\n".join(lines) + "\n"
+
+
+def _entry(url: str, title: str, section: str | None = None) -> list[str]:
+    shown = [f"url = {_toml(url)}", f"title = {_toml(title)}"]
+    return shown + ([f"section = {_toml(section)}"] if section is not None else [])
+
+
+def _comment(placement: Placement) -> str:
+    return _one_line(f"{placement.state.value}: {placement.reason}" if placement.reason else placement.state)
+
+
+def _one_line(text: str) -> str:
+    """Text from a feed as a comment may hold it: one line, whatever it contained."""
+    return " ".join(text.split())
 
 
 def _toml(value: str) -> str:

@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 from digest.collect import Reader, Window, collect, reading
 from digest.collect.fetch import Fetcher
-from digest.compose import compose
-from digest.config import Config
+from digest.compose import arrange, compose
+from digest.config import Config, TeaserConfig
 from digest.deliver import Audience, Clock, DeliveryReport, Progress, deliver
-from digest.drafts import draft_path, load_draft, render_draft
+from digest.drafts import Draft, draft_path, load_draft, render_draft
 from digest.errors import DigestError
 from digest.ledes import ledes
 from digest.links import Links
-from digest.models import Collection, Issue, Problem, RenderedIssue
+from digest.models import Collection, Fate, Issue, Placement, Problem, RenderedIssue, Teaser
 from digest.providers.base import Provider
 from digest.render import render
 from digest.store import Store
@@ -73,10 +73,11 @@ async def gather(
     reader = reading(fetcher)
     if store is None:
         return await collect(sources, reader.fetcher, window, extract=reader.extract, limit=limit)
-    sent = store.issues.sent_articles(name)
+    sent, carried = store.issues.sent_articles(name), store.issues.carried(name)
     found = await collect(
-        sources, reader.fetcher, window, sent=sent, seen=store.seen, extract=reader.extract, limit=limit
-    )
+        sources, reader.fetcher, window, sent=sent, seen=store.seen, extract=reader.extract, limit=limit,
+        carried=carried,
+    )  # fmt: skip
     store.collections.save(name, found, now)
     return found
 
@@ -92,15 +93,32 @@ def build(
 ) -> Prepared:
     """Summarize, compose (with the editors' draft of the slot, when there is one) and render."""
     newsletter = config.newsletters[name]
-    if not collection.articles and newsletter.skip_if_empty:
+    if not collection.candidates and newsletter.skip_if_empty:
         return Prepared(collection, note=nothing_new(collection))
     issue_id, slot = issue_slot(config, name, slot_time or now)
     path = draft_path(newsletter.drafts_dir, name, slot)
     draft = load_draft(path) if use_draft else None
-    teasers = ledes(collection.articles, newsletter.teaser)
-    issue = compose(name, newsletter, teasers, issue_id, now, draft)
+    teasers = sourced_ledes(collection, newsletter.teaser)
+    issue = compose(name, newsletter, teasers, issue_id, now, draft, collection.skipped)
     rendered = render(issue, newsletter, config.theme, config.template_dirs(name), config.lint)
     return Prepared(collection, issue, rendered, draft=str(path) if draft else "")
+
+
+def sourced_ledes(collection: Collection, settings: TeaserConfig) -> list[Teaser]:
+    """The teaser of every candidate, best first, each with the source it came from."""
+    articles = collection.candidates
+    return [replace(t, source=a.source) for a, t in zip(articles, ledes(articles, settings), strict=True)]
+
+
+def account(
+    config: Config, name: str, collection: Collection, now: datetime, *, slot_time: datetime | None = None
+) -> tuple[Placement, ...]:
+    """Every collected article's fate in the slot's issue (with its draft), without rendering it."""
+    newsletter = config.newsletters[name]
+    slot = issue_slot(config, name, slot_time or now)[1]
+    draft: Draft | None = load_draft(draft_path(newsletter.drafts_dir, name, slot))
+    teasers = sourced_ledes(collection, newsletter.teaser)
+    return arrange(newsletter, teasers, draft, collection.skipped).placements
 
 
 def write_draft(
@@ -115,8 +133,15 @@ def write_draft(
             f"Draft '{path}' already exists", "edit it, delete it, or pass --force to write it anew"
         )
     issue = prepared.issue
+    offered = {a.url for a in prepared.collection.candidates}
+    others = [p for p in issue.placements if p.state is not Fate.ISSUE]
+    candidates = [p for p in others if p.url in offered]
+    left_out = [p for p in others if p.url not in offered]
+    text = render_draft(
+        issue.id, issue.subject, issue.preheader, issue.intro, issue.teasers, candidates, left_out
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_draft(issue.id, issue.subject, issue.preheader, issue.intro, list(issue.teasers)))
+    path.write_text(text)
     return path
 
 
@@ -131,18 +156,18 @@ async def preview(
 ) -> Prepared:
     """The issue from the last collect (offline), or collected now when there is none or when asked.
 
-    When nothing is new, the last window_days are shown instead, for a look at the layout.
+    Its note says which collection it shows. When nothing is new, the last window_days are shown
+    instead, for a look at the layout.
     """
     cached = store.collections.last(name) if store and not fetch else None
     if cached is not None:
         collection, when = cached
         prepared = build(config, name, collection, now)
-        note = f"using the articles collected {when:%Y-%m-%d %H:%M} UTC (pass --fetch to collect anew)"
         if prepared.rendered is not None:
-            return replace(prepared, note=note)
+            return replace(prepared, note=shown_collection(collection, when))
     prepared = build(config, name, await gather(config, name, fetcher, store, now), now)
     if prepared.rendered is not None:
-        return prepared
+        return replace(prepared, note=shown_collection(prepared.collection, None))
     window = Window(now - timedelta(days=config.newsletters[name].window_days), now)
     reader = reading(fetcher)
     recent = await collect(
@@ -152,6 +177,17 @@ async def preview(
     again = build(config, name, recent, now)
     note = f"{prepared.note}; previewing the last {config.newsletters[name].window_days} days instead"
     return replace(again, note=note if again.rendered else prepared.note)
+
+
+def shown_collection(collection: Collection, when: datetime | None) -> str:
+    """Which collection a preview shows, and how to refresh it."""
+    count = len(collection.candidates)
+    if when is None:
+        return f"showing the articles collected just now ({count} articles)"
+    return (
+        f"showing the articles collected {when:%Y-%m-%d %H:%M} UTC ({count} articles);"
+        " pass --fetch to collect anew"
+    )
 
 
 def nothing_new(collection: Collection) -> str:
@@ -190,10 +226,12 @@ async def run(
         problems = prepared.problems
         if prepared.rendered is None or prepared.issue is None:
             return RunReport(name, issue_id, prepared.note, problems=problems)
-        teasers = prepared.issue.teasers
+        # The listed articles go out too (as links): they count as sent, and are never offered again.
+        sent = (*prepared.issue.teasers, *prepared.issue.more)
         window = (prepared.collection.window_start or now, prepared.collection.window_end or now)
-        urls, titles = [t.url for t in teasers], [t.title for t in teasers]
-        store.issues.create(prepared.rendered, slot, newsletter.list_name, urls, now, window, titles)
+        urls, titles = [t.url for t in sent], [t.title for t in sent]
+        carried = [p.url for p in prepared.issue.placed(Fate.CARRIED)]
+        store.issues.create(prepared.rendered, slot, newsletter.list_name, urls, now, window, titles, carried)
         stored = store.issues.get(issue_id)
     assert stored is not None  # created above, or by a concurrent run of the same slot
     report = await deliver(

@@ -48,6 +48,27 @@ class Skipped:
     url: str
     title: str
     reason: str
+    source: str = ""
+
+
+class Fate(enum.StrEnum):
+    """Where a collected article ends up in one issue."""
+
+    ISSUE = "issue"  # a teaser in the issue
+    LISTED = "listed"  # a link in the "More this week" list
+    CARRIED = "carried"  # offered again in the next issue
+    DROPPED = "dropped"  # left out, for the reason given
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """One article's fate in an issue, with the reason an editor reads (empty for a plain teaser)."""
+
+    url: str
+    title: str
+    state: Fate
+    reason: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +80,14 @@ class Collection:
     window_start: datetime | None = None
     window_end: datetime | None = None
     skipped: tuple[Skipped, ...] = ()
+    # Articles that can enter the issue but rank below the page budget: their pages were not read,
+    # and they are offered as links, carried over or dropped by the newsletter's overflow.
+    spare: tuple[Article, ...] = ()
+
+    @property
+    def candidates(self) -> tuple[Article, ...]:
+        """Every article that can enter the issue, best first: those with their pages read, then spare."""
+        return self.articles + self.spare
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +105,7 @@ class Teaser:
     image_credit: str = ""
     truncated: bool = False
     dropped: tuple[Problem, ...] = ()
+    source: str = ""  # the source it came from, for the counts per source
 
     @property
     def word_count(self) -> int:
@@ -104,11 +134,16 @@ class Issue:
     created: datetime
     intro: str = ""
     more: tuple[Teaser, ...] = ()  # overflow shown as a compact list of links
+    placements: tuple[Placement, ...] = ()  # every collected article's fate, in the issue's order
 
     @property
     def teasers(self) -> tuple[Teaser, ...]:
         """Every teaser of the issue in display order."""
         return tuple(t for s in self.sections for t in s.teasers)
+
+    def placed(self, state: Fate) -> tuple[Placement, ...]:
+        """The articles that ended in one state."""
+        return tuple(p for p in self.placements if p.state is state)
 
     @property
     def lead(self) -> Teaser:

@@ -140,9 +140,9 @@ def test_collect_explains_what_the_next_issue_leaves_out(project: Path) -> None:
     after = json.loads(digest(project, "collect", "--json").stdout)
     assert after["articles"] == []
     reasons = [s["reason"] for s in after["skipped"]]
-    assert sum(r.startswith("already sent in issue weekly-") for r in reasons) == len(before["articles"])
+    assert sum(r.startswith("already sent (issue weekly-") for r in reasons) == len(before["articles"])
     text = digest(project, "collect").stdout
-    assert "already sent in issue" in text
+    assert "already sent (issue" in text
 
 
 def test_check_strict_turns_warnings_into_errors(project: Path) -> None:
@@ -157,9 +157,10 @@ def test_check_strict_turns_warnings_into_errors(project: Path) -> None:
 def test_preview_reuses_the_last_collect_unless_asked_to_fetch(project: Path, live_site: Path) -> None:
     assert digest(project, "collect").returncode == 0
     cached = digest(project, "preview", "--out", "pv")
-    assert "using the articles collected" in cached.stderr
+    assert "showing the articles collected 2" in cached.stderr
+    assert "pass --fetch to collect anew" in cached.stderr
     fetched = digest(project, "preview", "--out", "pv", "--fetch")
-    assert fetched.returncode == 0 and "using the articles collected" not in fetched.stderr
+    assert fetched.returncode == 0 and "showing the articles collected just now" in fetched.stderr
 
 
 def test_teaser_prints_the_lede_with_image_credit_and_what_was_dropped(

@@ -660,4 +660,4 @@ def test_a_page_whose_canonical_url_was_sent_before_stays_out(tmp_path: Path) ->
         )
     )
     assert not found.articles
-    assert [s.reason for s in found.skipped] == ["already sent in issue weekly-1"]
+    assert [s.reason for s in found.skipped] == ["already sent (issue weekly-1)"]

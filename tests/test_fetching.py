@@ -191,7 +191,7 @@ def test_article_sent_in_an_earlier_issue_never_appears_again(server: Loopback, 
     )
     found = run([SourceConfig(url=server.url("/feed.xml"))], sent=sent)
     assert [a.title for a in found.articles] == ["New"]
-    assert found.skipped[0].reason == "already sent in issue weekly-2026-11-20"
+    assert found.skipped[0].reason == "already sent (issue weekly-2026-11-20)"
 
 
 def test_changed_guid_does_not_make_a_sent_article_new(server: Loopback, store: Store) -> None:

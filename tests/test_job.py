@@ -108,7 +108,8 @@ def test_preview_uses_the_last_collect_offline(tmp_path: Path, demo_site: Path, 
     # Without the mirror every read would fail: the preview must not read anything.
     offline = Fetcher(httpx.AsyncClient(transport=httpx.MockTransport(refuse)), [])
     prepared = asyncio.run(job.preview(config, "weekly", offline, store, NOW))
-    assert prepared.rendered is not None and "using the articles collected" in prepared.note
+    assert prepared.rendered is not None
+    assert "showing the articles collected 2026-11-25 12:00 UTC (11 articles)" in prepared.note
     assert len(prepared.collection.articles) == len(found.articles) == 11  # type: ignore[attr-defined]
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from digest.collect.feeds import FeedReport
     from digest.collect.fetch import Fetcher
     from digest.models import Article
+    from digest.service.issues import Accounting
 
 
 @click.command("collect")
@@ -28,23 +29,67 @@ def collect(config_path: str, newsletter: str | None, as_json: bool) -> None:
 
     with runtime_for(config_path) as runtime:
         name, _ = runtime.config.newsletter(newsletter)
-        found = issues.collect(runtime, name)
+        accounting = issues.collect(runtime, name)
     if as_json:
-        click.echo(json.dumps({
-            "newsletter": name,
-            "window": {"start": _iso(found.window_start), "end": _iso(found.window_end)},
-            "articles": [article_json(a) for a in found.articles],
-            "skipped": [asdict(s) for s in found.skipped],
-            "problems": [asdict(p) for p in found.problems],
-        }, indent=2))  # fmt: skip
+        click.echo(json.dumps(_collect_json(name, accounting), indent=2))
         return
-    summary(f"Window {_iso(found.window_start)} → {_iso(found.window_end)}: {len(found.articles)} articles")
-    for article in found.articles:
-        out.print(f"  {article.published:%Y-%m-%d %H:%M}  {_line(article)}")
-    if found.skipped:
-        out.print(f"Left out ({len(found.skipped)}):")
-        for skipped in found.skipped:
-            out.print(f"  {shown(skipped.title)}: {shown(skipped.reason)}")
+    _print_collect(accounting)
+
+
+def _collect_json(name: str, accounting: Accounting) -> dict[str, Any]:
+    from digest.models import Fate
+
+    found = accounting.collection
+    states = {p.url: p for p in accounting.placements}
+    return {
+        "newsletter": name,
+        "window": {"start": _iso(found.window_start), "end": _iso(found.window_end)},
+        "articles": [
+            {**article_json(a), "state": states[a.url].state.value, "reason": states[a.url].reason}
+            if a.url in states else article_json(a)
+            for a in found.candidates
+        ],
+        "placements": [{**asdict(p), "state": p.state.value} for p in accounting.placements],
+        "counts": {state.value: accounting.count(state) for state in Fate},
+        "sources": [
+            {"source": c.source, "items": c.items, **{s.value: n for s, n in c.states.items()}}
+            for c in accounting.sources
+        ],
+        "skipped": [asdict(s) for s in found.skipped],
+        "problems": [asdict(p) for p in found.problems],
+    }  # fmt: skip
+
+
+_HEADINGS = {
+    "issue": "In the issue",
+    "listed": 'Listed in "More this week"',
+    "carried": "Carried over to the next issue",
+    "dropped": "Dropped",
+}
+
+
+def _print_collect(accounting: Accounting) -> None:
+    from digest.models import Fate
+
+    found = accounting.collection
+    counts = ", ".join(f"{accounting.count(s)} {s.value}" for s in Fate)
+    window = f"Window {_iso(found.window_start)} → {_iso(found.window_end)}"
+    summary(f"{window}: {len(accounting.placements)} items: {counts}")
+    by_url = {a.url: a for a in found.candidates}
+    for state in Fate:
+        placed = [p for p in accounting.placements if p.state is state]
+        if placed:
+            out.print(f"{_HEADINGS[state.value]} ({len(placed)}):")
+        for placement in placed:
+            article = by_url.get(placement.url)
+            if article is not None and state is not Fate.DROPPED:
+                out.print(f"  {article.published:%Y-%m-%d %H:%M}  {_line(article)}")
+            else:
+                out.print(f"  {shown(placement.title) or shown(placement.url)}: {shown(placement.reason)}")
+    out.print("Per source (items: issue / listed / carried / dropped):")
+    for count in accounting.sources:
+        numbers = " / ".join(str(count.states[s]) for s in Fate)
+        out.print(f"  {shown(count.source)}: {count.items}: {numbers}")
     report_problems(shown(str(problem)) for problem in found.problems)
 
 

@@ -55,8 +55,10 @@ def preview(
         return
     folder = (Path(out_dir) if out_dir else config.base_dir / "preview").resolve()
     page = issues.write_preview(config, shown.rendered, shown.values, folder, "preview")
-    count = len(prepared.collection.articles)
-    click.echo(f"Preview of '{shown.rendered.subject}' ({count} articles):")
+    issue = prepared.issue
+    assert issue is not None  # there is a rendered issue
+    listed = f", {len(issue.more)} listed" if issue.more else ""
+    click.echo(f"Preview of '{shown.rendered.subject}' ({len(issue.teasers)} articles{listed}):")
     out.print(f"  HTML: {page}\n  text: {page.with_suffix('.txt')}")
     for warning in shown.rendered.warnings:
         err.print(f"warning: {warning}")

@@ -60,27 +60,32 @@ async def collect(
     seen: SeenLog | None = None,
     extract: Extractor = inline,
     limit: int | None = None,
+    carried: Mapping[str, str] | None = None,
 ) -> Collection:
     """Gather the new articles published inside ``window``: higher-priority sources first, then newest.
 
     Pages are read only for the articles that can enter the issue: the ``limit`` (its max_articles)
-    best, higher-priority sources first, and a few more. Whatever is not read by the ``[fetch]
-    deadline`` is reported, and the issue goes on with what arrived.
+    best, higher-priority sources first, and a few more; the others come back as ``spare``, with the
+    feed's text. Whatever is not read by the ``[fetch] deadline`` is reported, and the issue goes on
+    with what arrived. ``carried`` URLs (carried over from the last issue) count as inside the window.
     """
     deadline = asyncio.get_running_loop().time() + _seconds(fetcher)
-    picker = Picker(window, sent or {}, seen, window.end)
+    picker = Picker(window, sent or {}, seen, window.end, carried)
     reports, problems = await _read_sources(sources, fetcher, window.end, deadline)
-    picker.skipped.extend(skipped for report in reports for skipped in report.skipped)
+    picker.skipped.extend(
+        replace(skipped, source=skipped.source or source.url)
+        for source, report in zip(sources, reports, strict=True)
+        for skipped in report.skipped
+    )
     ranked = sorted(
         ((s, a) for s, report in zip(sources, reports, strict=True) for a in picker.pick(s, report.articles)),
         key=_rank,
     )
     budget = limit + PAGE_MARGIN if limit else len(ranked)
     kept, left = await _with_pages(ranked, budget, Reader(fetcher, extract), picker, deadline, problems)
-    for _, article in left:
-        picker.skip(article, f"the issue is full ({limit} articles); higher-priority and newer ones went in")
     articles = tuple(article for _, article in sorted(kept, key=_rank))
-    return Collection(articles, tuple(problems), window.start, window.end, tuple(picker.skipped))
+    spare = tuple(_unread(source, article, fetcher)[0] for source, article in left)
+    return Collection(articles, tuple(problems), window.start, window.end, tuple(picker.skipped), spare)
 
 
 def _rank(pair: Pair) -> tuple[int, float]:

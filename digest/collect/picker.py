@@ -35,8 +35,16 @@ class Window:
 class Picker:
     """Keeps the new items inside the window, once each, and says why each other one is left out."""
 
-    def __init__(self, window: Window, sent: Mapping[str, str], seen: SeenLog | None, now: datetime) -> None:
+    def __init__(
+        self,
+        window: Window,
+        sent: Mapping[str, str],
+        seen: SeenLog | None,
+        now: datetime,
+        carried: Mapping[str, str] | None = None,
+    ) -> None:
         self.window, self.sent, self.seen, self.now = window, sent, seen, now
+        self.carried = carried or {}
         self.taken: dict[str, str] = {}
         self.skipped: list[Skipped] = []
 
@@ -68,7 +76,7 @@ class Picker:
 
     def skip(self, article: Article, reason: str) -> None:
         """Leave an article out, saying why."""
-        self.skipped.append(Skipped(article.url, article.title, reason))
+        self.skipped.append(Skipped(article.url, article.title, reason, article.source))
 
     def _rejected(self, source: SourceConfig, article: Article) -> str | None:
         if not is_web_url(article.url):
@@ -93,14 +101,15 @@ class Picker:
         return [a if a.dated else replace(a, published=first.get(a.url, self.now)) for a in articles]
 
     def _outside(self, article: Article) -> str | None:
-        if article.published in self.window:
+        # A carried article keeps its original date: the issue it was carried from lets it back in.
+        if article.published in self.window or article.url in self.carried:
             return None
         when = article.published.strftime("%Y-%m-%d %H:%M UTC")
         return f"outside the window (published {when})"
 
     def _repeat(self, article: Article) -> str | None:
         if article.url in self.sent:
-            return f"already sent in issue {self.sent[article.url]}"
+            return f"already sent (issue {self.sent[article.url]})"
         if article.url in self.taken:
             return f"duplicate of the same article in {self.taken[article.url]}"
         return None

@@ -179,6 +179,9 @@ class NewsletterConfig(_Model):
     timezone: str = "UTC"
     window_days: Annotated[int, Field(ge=1, le=366)] = 7
     max_articles: Annotated[int, Field(ge=1, le=200)] = 15
+    # Past max_articles: "more" lists the rest as links, "carry" offers them in the next issue, "drop"
+    # leaves them out; each is reported, never silent.
+    overflow: Literal["more", "carry", "drop"] = "more"
     subject: str = "{{ newsletter.title }}: {{ issue.lead.title }}"
     intro: str = ""
     sources: Annotated[list[SourceConfig], Field(min_length=1)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from digest import job
 from digest.config import Config
 from digest.errors import DigestError
 from digest.links import Links
-from digest.models import Collection, RenderedIssue
+from digest.models import Collection, Fate, Placement, RenderedIssue
 from digest.personalize import Personalizer, Template
 from digest.service.runtime import Runtime, mirrors
 from digest.subscriber_csv import normalize_email
@@ -34,10 +35,45 @@ class DraftResult:
     preview: Path | None = None
 
 
-def collect(runtime: Runtime, name: str) -> Collection:
-    """What the next issue would contain, and why other items were left out."""
-    now = runtime.clock()
-    return runtime.fetching(lambda reader: job.gather(runtime.config, name, reader, runtime.store, now))
+@dataclass(frozen=True, slots=True)
+class SourceCount:
+    """What one source gave an issue: its items, and how many ended in each state."""
+
+    source: str
+    items: int
+    states: dict[Fate, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Accounting:
+    """What the next issue would contain: the collection, and every article's fate in the issue."""
+
+    collection: Collection
+    placements: tuple[Placement, ...]
+    sources: tuple[SourceCount, ...]
+
+    def count(self, state: Fate) -> int:
+        """How many articles ended in one state."""
+        return sum(1 for p in self.placements if p.state is state)
+
+
+def collect(runtime: Runtime, name: str) -> Accounting:
+    """What the next issue would contain (with the slot's draft), and where every other item went."""
+    now, config = runtime.clock(), runtime.config
+    found = runtime.fetching(lambda reader: job.gather(config, name, reader, runtime.store, now))
+    placements = job.account(config, name, found, now)
+    sources = [s.url for s in config.newsletters[name].sources]
+    return Accounting(found, placements, count_by_source(placements, sources))
+
+
+def count_by_source(placements: tuple[Placement, ...], sources: list[str]) -> tuple[SourceCount, ...]:
+    """Each source's items and states, in the config's order (then any other source named)."""
+    named = list(dict.fromkeys([*sources, *(p.source for p in placements)]))
+    counts = []
+    for source in named:
+        states = Counter(p.state for p in placements if p.source == source)
+        counts.append(SourceCount(source or "(unknown)", sum(states.values()), {f: states[f] for f in Fate}))
+    return tuple(counts)
 
 
 def preview(

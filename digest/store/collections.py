@@ -54,6 +54,7 @@ def loads(text: str) -> Collection:
         window_start=_time(data["window_start"]),
         window_end=_time(data["window_end"]),
         skipped=tuple(Skipped(**s) for s in data["skipped"]),
+        spare=tuple(_article(a) for a in data.get("spare", ())),
     )
 
 

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from digest.models import RenderedIssue
-from digest.store.schema import approvals, issue_articles, issues
+from digest.store.schema import approvals, carried_articles, issue_articles, issues
 from digest.store.sql import insert_ignoring_duplicates, utc
 
 
@@ -67,8 +67,13 @@ class IssueRepository:
         now: datetime,
         window: tuple[datetime, datetime] | None = None,
         titles: Sequence[str] = (),
+        carried: Sequence[str] = (),
     ) -> bool:
-        """Store a new issue and its articles; False when the slot already has an issue."""
+        """Store a new issue, its articles and those it carries over; False when the slot has an issue.
+
+        ``carried`` replaces what the newsletter's previous issue carried: an article carried and not
+        taken again is not offered a third time by accident, it is reported by the collect.
+        """
         with self._engine.begin() as conn:
             created = conn.execute(
                 insert_ignoring_duplicates(self._engine, issues)
@@ -97,7 +102,16 @@ class IssueRepository:
             ]  # fmt: skip
             if rows:
                 conn.execute(insert_ignoring_duplicates(self._engine, issue_articles), rows)
+            _carry(conn, rendered.newsletter, rendered.issue_id, carried, now)
         return True
+
+    def carried(self, newsletter: str) -> dict[str, str]:
+        """Canonical URL → issue id of each article the newsletter's latest issue carried over."""
+        query = select(carried_articles.c.url, carried_articles.c.issue_id).where(
+            carried_articles.c.newsletter == newsletter
+        )
+        with self._engine.connect() as conn:
+            return {url: issue_id for url, issue_id in conn.execute(query)}
 
     def for_slot(self, newsletter: str, slot: str) -> StoredIssue | None:
         """The issue of one slot, if it was made."""
@@ -161,3 +175,14 @@ class IssueRepository:
         query = select(func.max(issues.c.window_end)).where(issues.c.newsletter == newsletter)
         with self._engine.connect() as conn:
             return utc(conn.execute(query).scalar())
+
+
+def _carry(conn: Connection, newsletter: str, issue_id: str, urls: Sequence[str], now: datetime) -> None:
+    """Replace the newsletter's carried articles by this issue's."""
+    conn.execute(delete(carried_articles).where(carried_articles.c.newsletter == newsletter))
+    rows = [
+        {"newsletter": newsletter, "url": url, "issue_id": issue_id, "carried_at": now}
+        for url in dict.fromkeys(urls)
+    ]
+    if rows:
+        conn.execute(insert(carried_articles), rows)

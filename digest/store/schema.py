@@ -103,6 +103,17 @@ issue_articles = Table(
     UniqueConstraint("newsletter", "url", name="uq_issue_articles_newsletter_url"),
 )
 
+# Articles an issue carried over (overflow = "carry"): the next collect lets them in although they
+# were published before its window. Replaced by each new issue of the newsletter.
+carried_articles = Table(
+    "carried_articles",
+    metadata,
+    Column("newsletter", String(100), primary_key=True),
+    Column("url", String(2000), primary_key=True),
+    Column("issue_id", String(200), nullable=False),
+    Column("carried_at", DateTime(timezone=True), nullable=False),
+)
+
 deliveries = Table(
     "deliveries",
     metadata,

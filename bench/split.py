@@ -24,7 +24,8 @@ from typing import Any
 
 from digest.collect.pages import article_from_page, extract_page
 from digest.config import TeaserConfig
-from digest.ledes import cut_at_sentence, sentence_ends, teaser
+from digest.ledes import teaser
+from digest.sentences import cut_at_sentence, sentence_ends
 
 SENTENCE = (
     "Dr. A. B. Smith met Gen. X. at 5 p.m. in the U.S. on Jan. 3, i.e. before Mr. Jones Jr. and "

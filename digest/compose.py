@@ -13,7 +13,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from digest.config import NewsletterConfig
 from digest.drafts import Applied, Draft, apply_draft
 from digest.errors import TemplateError
-from digest.ledes import sentence_ends
+from digest.sentences import sentence_ends
 from digest.models import Fate, Issue, Placement, Section, Skipped, Teaser
 
 PREHEADER_CHARS = 110

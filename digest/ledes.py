@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from digest.config import TeaserConfig
 from digest.models import Article, Problem, Teaser
+from digest.sentences import (
+    FINAL_END,
+    cut_at_sentence,
+    to_sentence_end,
+    without_trailing_symbols,
+)
 from digest.words import count_words
-
-ELLIPSIS = "…"
 
 
 def _patterns(*pairs: tuple[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -97,40 +100,6 @@ _DATELINE = re.compile(
 )
 # Chinese, Japanese and Korean characters, each of which counts as a word.
 
-_ABBREVIATION_WORDS = (
-    "mr mrs ms dr prof st sr jr gen sen rep gov lt col sgt capt cmdr adm inc ltd co corp no vs etc "
-    "jan feb mar apr jun jul aug sep sept oct nov dec mt ft ave blvd dept est approx fig"
-)
-_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
-# AP-style state abbreviations, matched with their capital ("Calif.", "Ill.") so that "ill." still ends
-# a sentence; a dateline such as "SPRINGFIELD, Ill. (AP) — …" must not split after them.
-_STATE_WORDS = (
-    "Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo Mont "
-    "Neb Nev Okla Ore Pa Tenn Tex Vt Va Wash Wis Wyo"
-)
-_STATES = frozenset(_STATE_WORDS.split())
-# The place and agency that open an agency lede ("SPRINGFIELD, Ill. (AP) — "): no sentence ends inside.
-_DATELINE_HEAD = re.compile(
-    r"^(?:[A-ZÀ-Þ][\w'.\u2019-]*,?\s+){1,6}(?:\([^()]{1,30}\)\s*)?(?:[\u2014\u2013]|--?)\s"
-)
-_ABBREVIATION_REACH = 40  # how far back from a full stop an abbreviation can start
-_CLOSERS = "\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09"
-_OPENERS = "\"'\u201c\u2018\u00ab(\\["
-_FULL_WIDTH_ENDS = "\u3002\uff01\uff1f"  # ideographic full stop, exclamation and question marks
-# A full stop, question or exclamation mark or ellipsis, then space and what may open a sentence;
-# in Chinese and Japanese the full-width marks end a sentence with no space after them.
-_SENTENCE_END = re.compile(
-    rf"[.!?…][{_CLOSERS}]*(?=\s+[{_OPENERS}]*(\S))|[{_FULL_WIDTH_ENDS}][{_CLOSERS}]*(?=\S)"
-)
-_FINAL_END = re.compile(rf"[.!?…{_FULL_WIDTH_ENDS}][{_CLOSERS}]*$")
-_PAIRS = (
-    ("(", ")"),
-    ("\u201c", "\u201d"),
-    ("[", "]"),
-    ("\u00ab", "\u00bb"),
-    ("\u300c", "\u300d"),
-    ("\uff08", "\uff09"),
-)
 _MIN_FRAGMENT_WORDS = 8
 
 
@@ -236,31 +205,10 @@ def boilerplate_reason(text: str) -> str | None:
     if letters and all(c.isupper() for c in letters) and len(letters) > 1:
         return "all-caps label"
     if count_words(text) < _MIN_FRAGMENT_WORDS and (
-        text[:1].islower() or not _FINAL_END.search(without_trailing_symbols(text))
+        text[:1].islower() or not FINAL_END.search(without_trailing_symbols(text))
     ):
         return "short fragment"
     return None
-
-
-def to_sentence_end(text: str) -> str:
-    """The paragraph up to its last sentence end: a trailing ':', link or emoji goes; '' if none."""
-    text = without_trailing_symbols(text)
-    if _FINAL_END.search(text):
-        return text
-    ends = sentence_ends(text)
-    return text[: ends[-1]] if ends else ""
-
-
-def without_trailing_symbols(text: str) -> str:
-    """The text without the emoji, arrows or other symbols after its last word ("Hi everyone! 👋")."""
-    end = len(text)
-    while end and (text[end - 1].isspace() or unicodedata.category(text[end - 1]) in _SYMBOLS):
-        end -= 1
-    return text[:end]
-
-
-# Symbols, modifiers, variation selectors and joiners: what emoji sequences are made of.
-_SYMBOLS = frozenset({"So", "Sk", "Sm", "Mn", "Me", "Cf"})
 
 
 def _echoes(text: str, other: str) -> bool:
@@ -303,73 +251,3 @@ def pick_lede(paragraphs: Sequence[str], min_words: int, max_words: int) -> tupl
             return (cut,), cut != paragraph
         break
     return tuple(chosen), False
-
-
-def cut_at_sentence(text: str, max_words: int) -> str:
-    """The longest run of whole sentences within max_words (at least one sentence), plus '…'.
-
-    One pass with running word and bracket counts, so that a huge paragraph costs linear time.
-    """
-    best = first = unbalanced = None
-    words, previous = 0, 0
-    counts = Counter[str]()
-    for end in sentence_ends(text):
-        segment = text[previous:end]
-        words += count_words(segment)
-        counts.update(c for c in segment if c in _PAIR_CHARS)
-        previous = end
-        if words > max_words and (best is not None or unbalanced is not None):
-            break
-        if not _balanced_counts(counts):
-            unbalanced = end if words <= max_words else unbalanced
-        elif words <= max_words:
-            best = end
-        else:
-            first = end
-            break
-    # A quote that never closes leaves no balanced cut: a sentence end within budget beats the whole text.
-    cut = next((c for c in (best, first, unbalanced) if c is not None), None)
-    return f"{text[:cut]} {ELLIPSIS}" if cut is not None else text
-
-
-_PAIR_CHARS = frozenset("".join(a + b for a, b in _PAIRS) + '"')
-
-
-def _balanced_counts(counts: Counter[str]) -> bool:
-    return all(counts[a] == counts[b] for a, b in _PAIRS) and counts['"'] % 2 == 0
-
-
-def sentence_ends(text: str) -> list[int]:
-    """Offsets just after each sentence end that another sentence follows.
-
-    Abbreviations ("U.S.", "Dr.", "Jan."), initials and decimals are not sentence ends, and neither is
-    a full stop before anything but a capital letter, a digit or a letter of a script without case.
-    """
-    ends = []
-    head = _DATELINE_HEAD.match(text)
-    for match in _SENTENCE_END.finditer(text, head.end() if head else 0):
-        following = match.group(1)
-        if following and not (following.isdigit() or (following.isalpha() and not following.islower())):
-            continue
-        if text[match.start()] == "." and _is_abbreviation(text, match.start()):
-            continue
-        ends.append(match.end())
-    return ends
-
-
-def _is_abbreviation(text: str, dot: int) -> bool:
-    """Whether the word before this full stop is an abbreviation, initial or dotted short form.
-
-    It looks back a bounded distance, so that splitting a long text stays linear.
-    """
-    start = dot
-    while start > max(0, dot - _ABBREVIATION_REACH) and (
-        text[start - 1].isalnum() or text[start - 1] in "._"
-    ):
-        start -= 1
-    token = text[start:dot]
-    if not token:
-        return False
-    if "." in token:  # U.S., e.g., a.m.
-        return True
-    return token.lower() in _ABBREVIATIONS or token in _STATES or (len(token) == 1 and token.isupper())

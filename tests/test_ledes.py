@@ -15,19 +15,10 @@ from conftest import NOW, ROOT
 from digest.collect import Window, collect
 from digest.collect.fetch import Fetcher
 from digest.config import MirrorConfig, SourceConfig, TeaserConfig
-from digest.ledes import (
-    ELLIPSIS,
-    boilerplate_reason,
-    count_words,
-    cut_at_sentence,
-    join_datelines,
-    ledes,
-    pick_lede,
-    sentence_ends,
-    teaser,
-    to_sentence_end,
-)
+from digest.ledes import boilerplate_reason, join_datelines, ledes, pick_lede, teaser
 from digest.models import Article
+from digest.sentences import ELLIPSIS, cut_at_sentence, sentence_ends, to_sentence_end
+from digest.words import count_words
 
 SETTINGS = TeaserConfig()
 DEMO_ARTICLES = {

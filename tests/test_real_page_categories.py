@@ -17,8 +17,9 @@ from digest.collect import extract as extract_module
 from digest.collect.images import clean_credit, split_credit
 from digest.collect.pages import extract_page, without_site_name
 from digest.config import TeaserConfig
-from digest.ledes import boilerplate_reason, cut_at_sentence, sentence_ends, teaser, to_sentence_end
+from digest.ledes import boilerplate_reason, teaser
 from digest.models import Article
+from digest.sentences import cut_at_sentence, sentence_ends, to_sentence_end
 
 URL = "https://news.example/world/2026/story.html"
 DEK = "A crossing closed for a decade reopens, and both islands hope it lasts this time around."

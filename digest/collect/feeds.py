@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import calendar
-import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
-import lxml.html
-from lxml import etree
 
 from digest.collect.canonical import canonical_url
+from digest.collect.feed_media import Media, entry_content, is_web, lead_image, media_details
 from digest.collect.fetch import Fetched
 from digest.collect.jsonfeed import read_json_feed
 from digest.collect.text import html_paragraphs, plain_text, squash
 from digest.errors import SourceError
 from digest.models import Article, Skipped
-
-_MRSS = ("http://search.yahoo.com/mrss/", "http://search.yahoo.com/mrss")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,31 +29,11 @@ class FeedReport:
 
 
 @dataclass(frozen=True, slots=True)
-class _Media:
-    """What feedparser loses of an entry's Media RSS: which credit and description go with which image."""
-
-    credits: dict[str, str] = field(default_factory=dict)  # image URL → its media:credit
-    alts: dict[str, str] = field(default_factory=dict)  # image URL → its media:description or title
-    credit: str = ""  # the entry's own media:credit
-    alt: str = ""
-    descriptions: frozenset[str] = frozenset()  # feedparser files these under the entry's content
-
-
-@dataclass(frozen=True, slots=True)
 class _Feed:
     entries: list[Any]
     base: str  # what relative entry links resolve against ("" when nothing absolute is known)
-    media: list[_Media]
+    media: list[Media]
     skipped: tuple[Skipped, ...] = ()  # entries that could not even be read as entries
-
-
-@dataclass(frozen=True, slots=True)
-class _Image:
-    url: str
-    width: int  # declared, else read from the URL; 0 when unknown
-    thumbnail: bool
-    alt: str = ""
-    credit: str = ""
 
 
 def parse_feed(fetched: Fetched, source: str, now: datetime) -> list[Article]:
@@ -100,7 +76,7 @@ def _xml_feed(fetched: Fetched, source: str) -> _Feed:
     selves = [x.get("href") for x in parsed.feed.get("links", []) if x.get("rel") == "self"]
     own = [parsed.feed.get("link"), *selves]
     entries = list(parsed.entries)
-    return _Feed(entries, _base(own, fetched.url), _media_details(fetched.body, len(entries)))
+    return _Feed(entries, _base(own, fetched.url), media_details(fetched.body, len(entries)))
 
 
 def _is_xml_error(error: object) -> bool:
@@ -112,26 +88,21 @@ def _is_xml_error(error: object) -> bool:
 
 def _base(own_links: Sequence[Any], fetched_url: str) -> str:
     """The feed's own absolute address (alternate, else self), as feed readers resolve entry links."""
-    located = fetched_url if _is_web(fetched_url) else ""
+    located = fetched_url if is_web(fetched_url) else ""
     for link in own_links:
         absolute = urljoin(located, str(link).strip()) if link else ""
-        if _is_web(absolute):
+        if is_web(absolute):
             return absolute
     return located
 
 
-def _is_web(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
 def _json_feed(fetched: Fetched, source: str) -> _Feed:
     feed = read_json_feed(fetched.body, source)
-    media = [_Media()] * len(feed.entries)
+    media = [Media()] * len(feed.entries)
     return _Feed(feed.entries, _base(feed.own, fetched.url), media, tuple(feed.skipped))
 
 
-def _article(entry: Any, base: str, media: _Media, source: str, now: datetime) -> Article | Skipped:
+def _article(entry: Any, base: str, media: Media, source: str, now: datetime) -> Article | Skipped:
     title = squash(plain_text(entry.get("title", "")))
     link = str(entry.get("link") or "").strip()
     if not link:
@@ -140,10 +111,10 @@ def _article(entry: Any, base: str, media: _Media, source: str, now: datetime) -
         url = canonical_url(urljoin(base, link))
     except ValueError as exc:  # a malformed port or host
         return Skipped(link, title, f"the link is malformed ({exc})")
-    if not _is_web(url):
+    if not is_web(url):
         return Skipped(link, title, _unresolved(link, base))
     published = _published(entry)
-    image = _lead_image(entry, url, media)
+    image = lead_image(entry, url, media)
     return Article(
         url=url,
         title=title or url,
@@ -156,7 +127,7 @@ def _article(entry: Any, base: str, media: _Media, source: str, now: datetime) -
         author=squash(entry.get("author", "")),
         # Paragraphs stay apart by a blank line: the teaser falls back on them one by one.
         summary="\n\n".join(html_paragraphs(str(entry.get("summary", "")))),
-        paragraphs=html_paragraphs(_content(entry, media)),
+        paragraphs=html_paragraphs(entry_content(entry, media)),
         image_url=image.url if image else "",
         image_alt=image.alt if image else "",
         image_credit=image.credit if image else "",
@@ -170,16 +141,6 @@ def _unresolved(link: str, base: str) -> str:
     if not base:
         return f"the link '{link}' is relative and the feed names no absolute address of its own"
     return f"the link '{link}' does not resolve to a web address"
-
-
-def _content(entry: Any, media: _Media) -> str:
-    """The entry's full content (content:encoded, Atom content) when the feed carries it."""
-    for content in entry.get("content") or []:
-        value = content.get("value") if isinstance(content, dict) else None
-        # feedparser files an item's media:description under content too; that is an image's text.
-        if value and squash(plain_text(str(value))) not in media.descriptions:
-            return str(value)
-    return ""
 
 
 def _tags(entry: Any) -> tuple[str, ...]:
@@ -200,177 +161,3 @@ def _first_tag(entry: Any) -> str:
 
 
 # ----------------------------------------------------------------------------------------- images
-
-
-def _lead_image(entry: Any, page_url: str, media: _Media) -> _Image | None:
-    """The largest image the entry offers, preferring full images to thumbnails."""
-    images = [i for i in _offered_images(entry, page_url, media) if _is_web(i.url)]
-    if not images:
-        return None
-    full = [i for i in images if not i.thumbnail] or images
-    best = max(full, key=lambda i: i.width)  # max keeps the first of equals: the feed's own order
-    # A thumbnail wins only by a declared size: an image of unknown size is presumed the full one.
-    bigger = [i for i in images if i.thumbnail and best.width and i.width > best.width]
-    return max(bigger, key=lambda i: i.width) if bigger else best
-
-
-def _offered_images(entry: Any, page_url: str, media: _Media) -> Iterator[_Image]:
-    fallback_credit = media.credit or _feedparser_credit(entry)
-    for kind, items in (("content", entry.get("media_content")), ("thumbnail", entry.get("media_thumbnail"))):
-        for item in items or []:
-            raw = str(item.get("url") or "")
-            if raw and _is_image(item.get("medium"), item.get("type"), raw):
-                yield _image(
-                    urljoin(page_url, raw), item.get("width"), kind == "thumbnail",
-                    media.alts.get(raw, media.alt), media.credits.get(raw, fallback_credit),
-                )  # fmt: skip
-    for link in entry.get("links") or []:
-        is_image = str(link.get("type", "")).startswith("image/")
-        if link.get("rel") == "enclosure" and is_image and link.get("href"):
-            yield _image(urljoin(page_url, str(link["href"])), None, False, media.alt, fallback_credit)
-    first = _first_img(_content(entry, media) or str(entry.get("summary", "")), page_url)
-    if first:
-        yield first
-
-
-def _feedparser_credit(entry: Any) -> str:
-    credits = [c.get("content", "") for c in entry.get("media_credit") or [] if isinstance(c, dict)]
-    return squash(credits[0]) if credits else ""
-
-
-_NOT_IMAGE = re.compile(r"\.(?:mp3|mp4|m4a|m4v|mov|webm|ogg|ogv|wav|pdf|swf|flv)$", re.IGNORECASE)
-
-
-def _is_image(medium: object, kind: object, url: str) -> bool:
-    if medium and medium != "image":
-        return False
-    if kind and not str(kind).startswith("image/"):
-        return False
-    return not _NOT_IMAGE.search(urlsplit(url).path)
-
-
-def _image(url: str, declared: object, thumbnail: bool, alt: str = "", credit: str = "") -> _Image:
-    hinted, looks_small = size_hint(url)
-    return _Image(url, _int(declared) or hinted, thumbnail or looks_small, alt, credit)
-
-
-def _int(value: object) -> int:
-    match = re.match(r"\s*(\d{1,5})(?:px)?\s*$", str(value or ""))
-    return int(match.group(1)) if match else 0
-
-
-# Pixels and share buttons that are images too: feedburner's, WordPress's, 1x1 trackers.
-_PIXEL = re.compile(r"feeds\.feedburner\.com/~|/~(?:r|ff|a)/|pixel\.wp\.com|stats\.wordpress\.com", re.I)
-
-
-def _first_img(fragment: str, page_url: str) -> _Image | None:
-    """The first real <img> of the entry's HTML, at its largest srcset size when it has one."""
-    if "<img" not in fragment.lower():
-        return None
-    try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return None
-    for img in root.iter("img"):
-        src = str(img.get("src") or img.get("data-src") or "").strip()
-        if not src or _PIXEL.search(src) or _int(img.get("width")) == 1 or _int(img.get("height")) == 1:
-            continue
-        alt = squash(img.get("alt") or "")
-        wide, wide_url = _widest_source(img.get("srcset") or "")
-        if wide > _int(img.get("width")) and _is_web(urljoin(page_url, wide_url)):
-            return _image(urljoin(page_url, wide_url), wide, False, alt)
-        return _image(urljoin(page_url, src), img.get("width"), False, alt)
-    return None
-
-
-def _widest_source(srcset: str) -> tuple[int, str]:
-    """The widest candidate of a srcset ("a.jpg 480w, b.jpg 1024w")."""
-    found = [(int(w), u) for u, w in re.findall(r"(\S+)\s+(\d{1,5})w\b", srcset)]
-    return max(found, default=(0, ""))
-
-
-# Widths that image services and CMSs write into their URLs, most specific first.
-_SIZE_HINTS = tuple(
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        r"[?&](?:w|width|imwidth|resize|fit|sz)=(\d{2,5})\b",  # ?w=140, ?resize=1024,683 (Photon)
-        r"[-_](\d{2,5})x\d{2,5}\.\w{3,4}$",  # WordPress: photo-140x93.jpg
-        r"/(\d{2,5})x\d{2,5}/",  # /1024x683/
-        r"[/,]w_(\d{2,5})[,/]",  # Cloudinary: /w_1024/
-        r"/(\d{2,5})px-[^/]+$",  # Wikimedia: /thumb/…/220px-Name.jpg
-        r"_(\d{3,4})\.\w{3,4}$",  # Tumblr, Flickr-like: photo_1280.jpg
-        r"/(?:width|w)/(\d{2,5})/",  # /width/800/
-        r"/s(\d{2,4})(?:-c)?/|=[sw](\d{2,4})\b",  # Blogger, Google: /s1600/, /s72-c/, =s640, =w1200
-        r"/(?<!\d/)(\d{2,4})/(?!\d+/)",  # BBC: /news/976/cpsprodpb/… (not /2018/01/ dates)
-    )
-)
-_THUMBNAIL_HINT = re.compile(r"/thumbs?/|/thumbnails?/|[-_.]thumb(?:nail)?s?\b|/small/|/tiny/", re.I)
-
-
-def size_hint(url: str) -> tuple[int, bool]:
-    """The image width its URL declares (0 when none), and whether the URL names a thumbnail."""
-    width = 0
-    for pattern in _SIZE_HINTS:
-        match = pattern.search(url)
-        found = int(next((g for g in match.groups() if g), "0")) if match else 0
-        if 16 <= found <= 8000:
-            width = found
-            break
-    return width, bool(_THUMBNAIL_HINT.search(urlsplit(url).path))
-
-
-# ---------------------------------------------------------------------------------- Media RSS
-
-
-def _media_details(body: bytes, count: int) -> list[_Media]:
-    """Each entry's Media RSS credits and descriptions, read again with lxml (by document order)."""
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
-    try:
-        root = etree.fromstring(body, parser)
-    except etree.XMLSyntaxError:
-        root = None
-    items = [] if root is None else [e for e in root.iter() if _local(e) in ("item", "entry")]
-    if len(items) != count:  # recovered differently from feedparser: entries cannot be paired
-        return [_Media()] * count
-    return [_media_of(item) for item in items]
-
-
-def _local(element: Any) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
-
-
-def _media_children(element: Any, name: str) -> list[Any]:
-    return [child for child in element if _is_media(child, name)]
-
-
-def _media_text(element: Any, name: str) -> str:
-    found = _media_children(element, name)
-    return squash(plain_text(found[0].text or "")) if found else ""
-
-
-def _media_of(item: Any) -> _Media:
-    credits, alts = {}, {}
-    groups = [item, *_media_children(item, "group")]
-    for holder in groups:
-        for media in _media_children(holder, "content") + _media_children(holder, "thumbnail"):
-            url = str(media.get("url") or "")
-            credit, alt = (
-                _media_text(media, "credit") or _media_text(holder, "credit"),
-                _alt(media) or _alt(holder),
-            )
-            if credit:
-                credits[url] = credit
-            if alt:
-                alts[url] = alt
-    descriptions = {squash(plain_text(e.text or "")) for e in item.iter() if _is_media(e, "description")}
-    return _Media(credits, alts, _media_text(item, "credit"), _alt(item), frozenset(descriptions))
-
-
-def _alt(element: Any) -> str:
-    return _media_text(element, "description") or _media_text(element, "title")
-
-
-def _is_media(element: Any, name: str) -> bool:
-    return (
-        isinstance(element.tag, str) and etree.QName(element).namespace in _MRSS and _local(element) == name
-    )

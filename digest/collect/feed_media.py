@@ -1,0 +1,231 @@
+"""What a feed entry offers as its image: Media RSS, enclosures, the content's first <img>.
+
+feedparser flattens Media RSS and loses which media:credit and media:description belong to which
+image, so one small pass over the feed's XML recovers them; the widest image wins, by its declared
+width, else by the size its URL asks for, and a thumbnail only when it is declared wider.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from digest.collect.text import plain_text, squash
+
+_MRSS = ("http://search.yahoo.com/mrss/", "http://search.yahoo.com/mrss")
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """What feedparser loses of an entry's Media RSS: which credit and description go with which image."""
+
+    credits: dict[str, str] = field(default_factory=dict)  # image URL → its media:credit
+    alts: dict[str, str] = field(default_factory=dict)  # image URL → its media:description or title
+    credit: str = ""  # the entry's own media:credit
+    alt: str = ""
+    descriptions: frozenset[str] = frozenset()  # feedparser files these under the entry's content
+
+
+@dataclass(frozen=True, slots=True)
+class FeedImage:
+    url: str
+    width: int  # declared, else read from the URL; 0 when unknown
+    thumbnail: bool
+    alt: str = ""
+    credit: str = ""
+
+
+def lead_image(entry: Any, page_url: str, media: Media) -> FeedImage | None:
+    """The largest image the entry offers, preferring full images to thumbnails."""
+    images = [i for i in _offered_images(entry, page_url, media) if is_web(i.url)]
+    if not images:
+        return None
+    full = [i for i in images if not i.thumbnail] or images
+    best = max(full, key=lambda i: i.width)  # max keeps the first of equals: the feed's own order
+    # A thumbnail wins only by a declared size: an image of unknown size is presumed the full one.
+    bigger = [i for i in images if i.thumbnail and best.width and i.width > best.width]
+    return max(bigger, key=lambda i: i.width) if bigger else best
+
+
+def _offered_images(entry: Any, page_url: str, media: Media) -> Iterator[FeedImage]:
+    fallback_credit = media.credit or _feedparser_credit(entry)
+    for kind, items in (("content", entry.get("media_content")), ("thumbnail", entry.get("media_thumbnail"))):
+        for item in items or []:
+            raw = str(item.get("url") or "")
+            if raw and _is_image(item.get("medium"), item.get("type"), raw):
+                yield _image(
+                    urljoin(page_url, raw), item.get("width"), kind == "thumbnail",
+                    media.alts.get(raw, media.alt), media.credits.get(raw, fallback_credit),
+                )  # fmt: skip
+    for link in entry.get("links") or []:
+        is_image = str(link.get("type", "")).startswith("image/")
+        if link.get("rel") == "enclosure" and is_image and link.get("href"):
+            yield _image(urljoin(page_url, str(link["href"])), None, False, media.alt, fallback_credit)
+    first = _first_img(entry_content(entry, media) or str(entry.get("summary", "")), page_url)
+    if first:
+        yield first
+
+
+def _feedparser_credit(entry: Any) -> str:
+    credits = [c.get("content", "") for c in entry.get("media_credit") or [] if isinstance(c, dict)]
+    return squash(credits[0]) if credits else ""
+
+
+_NOT_IMAGE = re.compile(r"\.(?:mp3|mp4|m4a|m4v|mov|webm|ogg|ogv|wav|pdf|swf|flv)$", re.IGNORECASE)
+
+
+def _is_image(medium: object, kind: object, url: str) -> bool:
+    if medium and medium != "image":
+        return False
+    if kind and not str(kind).startswith("image/"):
+        return False
+    return not _NOT_IMAGE.search(urlsplit(url).path)
+
+
+def _image(url: str, declared: object, thumbnail: bool, alt: str = "", credit: str = "") -> FeedImage:
+    hinted, looks_small = size_hint(url)
+    return FeedImage(url, _int(declared) or hinted, thumbnail or looks_small, alt, credit)
+
+
+def _int(value: object) -> int:
+    match = re.match(r"\s*(\d{1,5})(?:px)?\s*$", str(value or ""))
+    return int(match.group(1)) if match else 0
+
+
+# Pixels and share buttons that are images too: feedburner's, WordPress's, 1x1 trackers.
+_PIXEL = re.compile(r"feeds\.feedburner\.com/~|/~(?:r|ff|a)/|pixel\.wp\.com|stats\.wordpress\.com", re.I)
+
+
+def _first_img(fragment: str, page_url: str) -> FeedImage | None:
+    """The first real <img> of the entry's HTML, at its largest srcset size when it has one."""
+    if "<img" not in fragment.lower():
+        return None
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+    for img in root.iter("img"):
+        src = str(img.get("src") or img.get("data-src") or "").strip()
+        if not src or _PIXEL.search(src) or _int(img.get("width")) == 1 or _int(img.get("height")) == 1:
+            continue
+        alt = squash(img.get("alt") or "")
+        wide, wide_url = _widest_source(img.get("srcset") or "")
+        if wide > _int(img.get("width")) and is_web(urljoin(page_url, wide_url)):
+            return _image(urljoin(page_url, wide_url), wide, False, alt)
+        return _image(urljoin(page_url, src), img.get("width"), False, alt)
+    return None
+
+
+def _widest_source(srcset: str) -> tuple[int, str]:
+    """The widest candidate of a srcset ("a.jpg 480w, b.jpg 1024w")."""
+    found = [(int(w), u) for u, w in re.findall(r"(\S+)\s+(\d{1,5})w\b", srcset)]
+    return max(found, default=(0, ""))
+
+
+# Widths that image services and CMSs write into their URLs, most specific first.
+_SIZE_HINTS = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"[?&](?:w|width|imwidth|resize|fit|sz)=(\d{2,5})\b",  # ?w=140, ?resize=1024,683 (Photon)
+        r"[-_](\d{2,5})x\d{2,5}\.\w{3,4}$",  # WordPress: photo-140x93.jpg
+        r"/(\d{2,5})x\d{2,5}/",  # /1024x683/
+        r"[/,]w_(\d{2,5})[,/]",  # Cloudinary: /w_1024/
+        r"/(\d{2,5})px-[^/]+$",  # Wikimedia: /thumb/…/220px-Name.jpg
+        r"_(\d{3,4})\.\w{3,4}$",  # Tumblr, Flickr-like: photo_1280.jpg
+        r"/(?:width|w)/(\d{2,5})/",  # /width/800/
+        r"/s(\d{2,4})(?:-c)?/|=[sw](\d{2,4})\b",  # Blogger, Google: /s1600/, /s72-c/, =s640, =w1200
+        r"/(?<!\d/)(\d{2,4})/(?!\d+/)",  # BBC: /news/976/cpsprodpb/… (not /2018/01/ dates)
+    )
+)
+_THUMBNAIL_HINT = re.compile(r"/thumbs?/|/thumbnails?/|[-_.]thumb(?:nail)?s?\b|/small/|/tiny/", re.I)
+
+
+def size_hint(url: str) -> tuple[int, bool]:
+    """The image width its URL declares (0 when none), and whether the URL names a thumbnail."""
+    width = 0
+    for pattern in _SIZE_HINTS:
+        match = pattern.search(url)
+        found = int(next((g for g in match.groups() if g), "0")) if match else 0
+        if 16 <= found <= 8000:
+            width = found
+            break
+    return width, bool(_THUMBNAIL_HINT.search(urlsplit(url).path))
+
+
+# ---------------------------------------------------------------------------------- Media RSS
+
+
+def media_details(body: bytes, count: int) -> list[Media]:
+    """Each entry's Media RSS credits and descriptions, read again with lxml (by document order)."""
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+    try:
+        root = etree.fromstring(body, parser)
+    except etree.XMLSyntaxError:
+        root = None
+    items = [] if root is None else [e for e in root.iter() if _local(e) in ("item", "entry")]
+    if len(items) != count:  # recovered differently from feedparser: entries cannot be paired
+        return [Media()] * count
+    return [_media_of(item) for item in items]
+
+
+def _local(element: Any) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _media_children(element: Any, name: str) -> list[Any]:
+    return [child for child in element if _is_media(child, name)]
+
+
+def _media_text(element: Any, name: str) -> str:
+    found = _media_children(element, name)
+    return squash(plain_text(found[0].text or "")) if found else ""
+
+
+def _media_of(item: Any) -> Media:
+    credits, alts = {}, {}
+    groups = [item, *_media_children(item, "group")]
+    for holder in groups:
+        for media in _media_children(holder, "content") + _media_children(holder, "thumbnail"):
+            url = str(media.get("url") or "")
+            credit, alt = (
+                _media_text(media, "credit") or _media_text(holder, "credit"),
+                _alt(media) or _alt(holder),
+            )
+            if credit:
+                credits[url] = credit
+            if alt:
+                alts[url] = alt
+    descriptions = {squash(plain_text(e.text or "")) for e in item.iter() if _is_media(e, "description")}
+    return Media(credits, alts, _media_text(item, "credit"), _alt(item), frozenset(descriptions))
+
+
+def _alt(element: Any) -> str:
+    return _media_text(element, "description") or _media_text(element, "title")
+
+
+def _is_media(element: Any, name: str) -> bool:
+    return (
+        isinstance(element.tag, str) and etree.QName(element).namespace in _MRSS and _local(element) == name
+    )
+
+
+def is_web(url: str) -> bool:
+    """A web address: http or https, with a host."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def entry_content(entry: Any, media: Media) -> str:
+    """The entry's full content (content:encoded, Atom content) when the feed carries it."""
+    for content in entry.get("content") or []:
+        value = content.get("value") if isinstance(content, dict) else None
+        # feedparser files an item's media:description under content too; that is an image's text.
+        if value and squash(plain_text(str(value))) not in media.descriptions:
+            return str(value)
+    return ""

@@ -1,0 +1,141 @@
+"""Sentences in any script: where they end, where a paragraph can be cut, what trails the last one.
+
+Abbreviations ("U.S.", "Dr.", "Calif."), initials, decimals and an agency dateline's place name are not
+sentence ends; Chinese and Japanese full-width marks are, with no space after them. Every function is
+linear in the text: an abbreviation is looked for a bounded distance back from each full stop.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from digest.words import count_words
+
+ELLIPSIS = "…"
+_ABBREVIATION_WORDS = (
+    "mr mrs ms dr prof st sr jr gen sen rep gov lt col sgt capt cmdr adm inc ltd co corp no vs etc "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mt ft ave blvd dept est approx fig"
+)
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+# AP-style state abbreviations, matched with their capital ("Calif.", "Ill.") so that "ill." still ends
+# a sentence; a dateline such as "SPRINGFIELD, Ill. (AP) — …" must not split after them.
+_STATE_WORDS = (
+    "Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo Mont "
+    "Neb Nev Okla Ore Pa Tenn Tex Vt Va Wash Wis Wyo"
+)
+_STATES = frozenset(_STATE_WORDS.split())
+# The place and agency that open an agency lede ("SPRINGFIELD, Ill. (AP) — "): no sentence ends inside.
+_DATELINE_HEAD = re.compile(
+    r"^(?:[A-ZÀ-Þ][\w'.\u2019-]*,?\s+){1,6}(?:\([^()]{1,30}\)\s*)?(?:[\u2014\u2013]|--?)\s"
+)
+_ABBREVIATION_REACH = 40  # how far back from a full stop an abbreviation can start
+_CLOSERS = "\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09"
+_OPENERS = "\"'\u201c\u2018\u00ab(\\["
+_FULL_WIDTH_ENDS = "\u3002\uff01\uff1f"  # ideographic full stop, exclamation and question marks
+# A full stop, question or exclamation mark or ellipsis, then space and what may open a sentence;
+# in Chinese and Japanese the full-width marks end a sentence with no space after them.
+_SENTENCE_END = re.compile(
+    rf"[.!?…][{_CLOSERS}]*(?=\s+[{_OPENERS}]*(\S))|[{_FULL_WIDTH_ENDS}][{_CLOSERS}]*(?=\S)"
+)
+FINAL_END = re.compile(rf"[.!?…{_FULL_WIDTH_ENDS}][{_CLOSERS}]*$")
+_PAIRS = (
+    ("(", ")"),
+    ("\u201c", "\u201d"),
+    ("[", "]"),
+    ("\u00ab", "\u00bb"),
+    ("\u300c", "\u300d"),
+    ("\uff08", "\uff09"),
+)
+
+
+def to_sentence_end(text: str) -> str:
+    """The paragraph up to its last sentence end: a trailing ':', link or emoji goes; '' if none."""
+    text = without_trailing_symbols(text)
+    if FINAL_END.search(text):
+        return text
+    ends = sentence_ends(text)
+    return text[: ends[-1]] if ends else ""
+
+
+def without_trailing_symbols(text: str) -> str:
+    """The text without the emoji, arrows or other symbols after its last word ("Hi everyone! 👋")."""
+    end = len(text)
+    while end and (text[end - 1].isspace() or unicodedata.category(text[end - 1]) in _SYMBOLS):
+        end -= 1
+    return text[:end]
+
+
+# Symbols, modifiers, variation selectors and joiners: what emoji sequences are made of.
+_SYMBOLS = frozenset({"So", "Sk", "Sm", "Mn", "Me", "Cf"})
+
+
+def cut_at_sentence(text: str, max_words: int) -> str:
+    """The longest run of whole sentences within max_words (at least one sentence), plus '…'.
+
+    One pass with running word and bracket counts, so that a huge paragraph costs linear time.
+    """
+    best = first = unbalanced = None
+    words, previous = 0, 0
+    counts = Counter[str]()
+    for end in sentence_ends(text):
+        segment = text[previous:end]
+        words += count_words(segment)
+        counts.update(c for c in segment if c in _PAIR_CHARS)
+        previous = end
+        if words > max_words and (best is not None or unbalanced is not None):
+            break
+        if not _balanced_counts(counts):
+            unbalanced = end if words <= max_words else unbalanced
+        elif words <= max_words:
+            best = end
+        else:
+            first = end
+            break
+    # A quote that never closes leaves no balanced cut: a sentence end within budget beats the whole text.
+    cut = next((c for c in (best, first, unbalanced) if c is not None), None)
+    return f"{text[:cut]} {ELLIPSIS}" if cut is not None else text
+
+
+_PAIR_CHARS = frozenset("".join(a + b for a, b in _PAIRS) + '"')
+
+
+def _balanced_counts(counts: Counter[str]) -> bool:
+    return all(counts[a] == counts[b] for a, b in _PAIRS) and counts['"'] % 2 == 0
+
+
+def sentence_ends(text: str) -> list[int]:
+    """Offsets just after each sentence end that another sentence follows.
+
+    Abbreviations ("U.S.", "Dr.", "Jan."), initials and decimals are not sentence ends, and neither is
+    a full stop before anything but a capital letter, a digit or a letter of a script without case.
+    """
+    ends = []
+    head = _DATELINE_HEAD.match(text)
+    for match in _SENTENCE_END.finditer(text, head.end() if head else 0):
+        following = match.group(1)
+        if following and not (following.isdigit() or (following.isalpha() and not following.islower())):
+            continue
+        if text[match.start()] == "." and _is_abbreviation(text, match.start()):
+            continue
+        ends.append(match.end())
+    return ends
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Whether the word before this full stop is an abbreviation, initial or dotted short form.
+
+    It looks back a bounded distance, so that splitting a long text stays linear.
+    """
+    start = dot
+    while start > max(0, dot - _ABBREVIATION_REACH) and (
+        text[start - 1].isalnum() or text[start - 1] in "._"
+    ):
+        start -= 1
+    token = text[start:dot]
+    if not token:
+        return False
+    if "." in token:  # U.S., e.g., a.m.
+        return True
+    return token.lower() in _ABBREVIATIONS or token in _STATES or (len(token) == 1 and token.isupper())

@@ -13,8 +13,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from digest.config import NewsletterConfig
 from digest.drafts import Applied, Draft, apply_draft
 from digest.errors import TemplateError
-from digest.sentences import sentence_ends
 from digest.models import Fate, Issue, Placement, Section, Skipped, Teaser
+from digest.sentences import sentence_ends
 
 PREHEADER_CHARS = 110
 # The subject comes from the config, which more people may edit than may run code on the server:
@@ -52,18 +52,24 @@ def arrange(
     inside = tuple(t for s in shown for t in s.teasers)
     over = (*chosen[limit:], *held)
     state, reason = _overflow(newsletter, applied.held)
+    why = dict(applied.reasons)
     placements = [
         _placed(t, Fate.ISSUE, "new since the draft" if t.url in applied.new else "") for t in inside
     ]
+    placements += [_placed(t, Fate.LISTED, 'in "More this week" (by the editor)') for t in applied.listed]
     placements += [_placed(t, state, reason(t)) for t in over]
-    placements += [_placed(t, Fate.DROPPED, "by the editor") for t in applied.dropped]
+    placements += [_placed(t, Fate.DROPPED, _by_editor(why.get(t.url, ""))) for t in applied.dropped]
     placements += [Placement(s.url, s.title, Fate.DROPPED, s.reason, s.source) for s in skipped]
     return Arrangement(
         inside,
-        over if state is Fate.LISTED else (),
+        applied.listed + (over if state is Fate.LISTED else ()),
         over if state is Fate.CARRIED else (),
         tuple(placements),
     )
+
+
+def _by_editor(reason: str) -> str:
+    return f"by the editor: {reason}" if reason else "by the editor"
 
 
 def _overflow(newsletter: NewsletterConfig, held: Sequence[Teaser]) -> tuple[Fate, Callable[[Teaser], str]]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, field_validator
 
 from digest.collect.canonical import canonical_url
 from digest.config import describe_errors
@@ -21,6 +21,7 @@ from digest.errors import ConfigError
 from digest.models import Placement, Teaser
 
 PARAGRAPH_BREAK = "\n\n"
+AUTOMATIC = "# The subject and preheader follow the lead article; uncomment a line to fix your own."
 LITERAL = "\x27" * 3  # TOML's multi-line literal string delimiter
 
 
@@ -34,7 +35,15 @@ class DraftArticle(BaseModel):
     section: str | None = None
     pin: bool = False
     drop: bool = False
+    reason: str | None = None  # why the editor dropped it, shown with the drop
+    more: bool = False  # a link in "More this week" instead of a teaser
     text: str | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _trimmed(cls, value: str | None) -> str | None:
+        # A multi-line string keeps the newline before its closing quotes: not part of the teaser.
+        return value.strip() if value is not None else None
 
 
 class Draft(BaseModel):
@@ -64,6 +73,8 @@ class Applied:
     held: tuple[Teaser, ...] = ()
     dropped: tuple[Teaser, ...] = ()
     new: frozenset[str] = frozenset()  # URLs the draft does not mention: published after it was written
+    listed: tuple[Teaser, ...] = ()  # moved to "More this week" by the editor (more = true)
+    reasons: tuple[tuple[str, str], ...] = ()  # (url, the editor's reason) of the dropped ones
 
 
 def draft_path(drafts_dir: str, newsletter: str, slot: str) -> Path:
@@ -118,15 +129,21 @@ def apply_draft(teasers: Sequence[Teaser], draft: Draft) -> Applied:
     """
     by_key = {match_key(t.url): t for t in teasers}
     _check_matches(draft, by_key)
-    listed = [a for a in draft.articles if not a.drop]
-    ordered = [a for a in listed if a.pin] + [a for a in listed if not a.pin]
-    mentioned = {match_key(a.url) for a in [*draft.articles, *draft.candidates]}
+    every = [*draft.articles, *draft.candidates]
+    kept = [a for a in draft.articles if not a.drop and not a.more]
+    ordered = [a for a in kept if a.pin] + [a for a in kept if not a.pin]
+    mentioned = {match_key(a.url) for a in every}
     new = [t for t in teasers if match_key(t.url) not in mentioned]
+    dropped = [a for a in every if a.drop]
     return Applied(
         chosen=tuple(_edited(by_key[match_key(a.url)], a) for a in ordered) + tuple(new),
-        held=tuple(_edited(by_key[match_key(a.url)], a) for a in draft.candidates if not a.drop),
-        dropped=tuple(by_key[match_key(a.url)] for a in [*draft.articles, *draft.candidates] if a.drop),
+        held=tuple(
+            _edited(by_key[match_key(a.url)], a) for a in draft.candidates if not a.drop and not a.more
+        ),
+        dropped=tuple(by_key[match_key(a.url)] for a in dropped),
         new=frozenset(t.url for t in new),
+        listed=tuple(_edited(by_key[match_key(a.url)], a) for a in every if a.more and not a.drop),
+        reasons=tuple((by_key[match_key(a.url)].url, a.reason) for a in dropped if a.reason),
     )
 
 
@@ -170,15 +187,8 @@ def render_draft(
 ) -> str:
     """The draft file for editors: every value written out, every candidate and every article left out."""
     lines = [
-        f"# Draft of {issue_id}. Edit and save; `digest preview` shows the result and `digest run`",
-        "# sends it. Reorder the [[articles]] blocks to reorder the issue; pin = true puts one first,",
-        "# drop = true leaves it out; text holds the teaser (blank lines between paragraphs).",
-        "# A dropped article frees its place and brings nothing in: to fill it, change a",
-        "# [[candidates]] header below to [[articles]]. Articles are matched by address",
-        "# (www., a trailing slash and tracking parameters make no difference).",
-        "# Delete a line to go back to the automatic value, or the file to start over.",
-        "",
-        "# The subject and preheader follow the lead article; uncomment a line to fix your own.",
+        *_header(issue_id),
+        AUTOMATIC,
         f"# subject = {_toml(subject)}",
         f"# preheader = {_toml(preheader)}",
         f"intro = {_toml(intro)}",
@@ -198,6 +208,59 @@ def render_draft(
         lines += ["", "# Left out when collecting (they cannot be brought in):"]
         lines += [f"#   {_comment(p)}: {_one_line(p.title)} <{_one_line(p.url)}>" for p in left_out]
     return "\n".join(lines) + "\n"
+
+
+def _header(issue_id: str) -> list[str]:
+    return [
+        f"# Draft of {issue_id}. Edit and save; `digest preview` shows the result and `digest run`",
+        "# sends it. Reorder the [[articles]] blocks to reorder the issue; pin = true puts one first,",
+        '# drop = true leaves it out (reason = "..." says why), more = true makes it a link in',
+        '# "More this week"; text holds the teaser (blank lines between paragraphs).',
+        "# A dropped article frees its place and brings nothing in: to fill it, change a",
+        "# [[candidates]] header below to [[articles]]. Articles are matched by address",
+        "# (www., a trailing slash and tracking parameters make no difference).",
+        "# Delete a line to go back to the automatic value, or the file to start over.",
+        "",
+    ]
+
+
+def dump_draft(
+    issue_id: str,
+    draft: Draft,
+    automatic: tuple[str, str] = ("", ""),
+    comments: dict[str, str] | None = None,
+    tail: Sequence[str] = (),
+) -> str:
+    """A draft written back as editors know it: what it sets, the automatic subject and preheader as
+    comments, each candidate's ``comments[url]`` beside its header, then ``tail`` (kept comments)."""
+    lines = [*_header(issue_id), AUTOMATIC]
+    for key, value in zip(("subject", "preheader"), automatic, strict=True):
+        chosen = getattr(draft, key)
+        lines.append(f"{key} = {_toml(chosen)}" if chosen is not None else f"# {key} = {_toml(value)}")
+    if draft.intro is not None:
+        lines.append(f"intro = {_toml(draft.intro)}")
+    for table in ("articles", "candidates"):
+        for entry in getattr(draft, table):
+            note = (comments or {}).get(entry.url, "")
+            lines += ["", f"[[{table}]]" + (f"  # {_one_line(note)}" if note else "")]
+            lines += _fields(entry)
+    return "\n".join([*lines, *(["", *tail] if tail else [])]) + "\n"
+
+
+def _fields(entry: DraftArticle) -> list[str]:
+    """One entry's keys: the address, what it changes, and its flags."""
+    lines = [f"url = {_toml(entry.url)}"]
+    lines += [
+        f"{k} = {_toml(getattr(entry, k))}" for k in ("title", "section") if getattr(entry, k) is not None
+    ]
+    lines += [f"pin = {str(entry.pin).lower()}", f"drop = {str(entry.drop).lower()}"]
+    if entry.reason is not None:
+        lines.append(f"reason = {_toml(entry.reason)}")
+    if entry.more:
+        lines.append("more = true")
+    if entry.text is not None:
+        lines.append(f"text = {_toml_block(entry.text)}")
+    return lines
 
 
 def _entry(url: str, title: str, section: str | None = None) -> list[str]:

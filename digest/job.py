@@ -90,8 +90,12 @@ def build(
     *,
     use_draft: bool = True,
     slot_time: datetime | None = None,
+    strict: bool = True,
 ) -> Prepared:
-    """Summarize, compose (with the editors' draft of the slot, when there is one) and render."""
+    """Summarize, compose (with the editors' draft of the slot, when there is one) and render.
+
+    ``strict``: an MJML mistake stops the render (a send); previews pass False to show it as a warning.
+    """
     newsletter = config.newsletters[name]
     if not collection.candidates and newsletter.skip_if_empty:
         return Prepared(collection, note=nothing_new(collection))
@@ -100,7 +104,7 @@ def build(
     draft = load_draft(path) if use_draft else None
     teasers = sourced_ledes(collection, newsletter.teaser)
     issue = compose(name, newsletter, teasers, issue_id, now, draft, collection.skipped)
-    rendered = render(issue, newsletter, config.theme, config.template_dirs(name), config.lint)
+    rendered = render(issue, newsletter, config.theme, config.template_dirs(name), config.lint, strict=strict)
     return Prepared(collection, issue, rendered, draft=str(path) if draft else "")
 
 
@@ -162,10 +166,10 @@ async def preview(
     cached = store.collections.last(name) if store and not fetch else None
     if cached is not None:
         collection, when = cached
-        prepared = build(config, name, collection, now)
+        prepared = build(config, name, collection, now, strict=False)
         if prepared.rendered is not None:
             return replace(prepared, note=shown_collection(collection, when))
-    prepared = build(config, name, await gather(config, name, fetcher, store, now), now)
+    prepared = build(config, name, await gather(config, name, fetcher, store, now), now, strict=False)
     if prepared.rendered is not None:
         return replace(prepared, note=shown_collection(prepared.collection, None))
     window = Window(now - timedelta(days=config.newsletters[name].window_days), now)
@@ -174,7 +178,7 @@ async def preview(
         config.newsletters[name].sources, reader.fetcher, window, extract=reader.extract,
         limit=config.newsletters[name].max_articles,
     )  # fmt: skip
-    again = build(config, name, recent, now)
+    again = build(config, name, recent, now, strict=False)
     note = f"{prepared.note}; previewing the last {config.newsletters[name].window_days} days instead"
     return replace(again, note=note if again.rendered else prepared.note)
 

@@ -161,6 +161,7 @@ class RenderedIssue:
     html: str
     text: str
     warnings: tuple[str, ...] = ()
+    reply_to: str = ""  # the newsletter's Reply-To, when it has one
 
 
 class SubscriberStatus(enum.StrEnum):

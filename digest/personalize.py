@@ -16,7 +16,7 @@ from urllib.parse import quote
 from digest.links import Links
 from digest.mime import sender_domain
 
-FIELDS = ("email", "name", "unsubscribe_url", "web_url")
+FIELDS = ("email", "name", "first_name", "unsubscribe_url", "web_url")
 _PLACEHOLDER = re.compile(r"%%digest:(" + "|".join(FIELDS) + r")%%")
 
 
@@ -74,6 +74,7 @@ class RecipientPlaceholders:
 
     email = placeholder("email")
     name = placeholder("name")
+    first_name = placeholder("first_name")
     unsubscribe_url = placeholder("unsubscribe_url")
     web_url = placeholder("web_url")
 
@@ -124,7 +125,8 @@ class Personalizer:
         """A subscriber's values: their address and name, their own signed unsubscribe link."""
         url = self._links.unsubscribe_url(list_name or self._list, subscriber_id, email)
         mailto = self._mailto + url.rpartition("/")[2]
-        values = {"email": email, "name": name, "unsubscribe_url": url, "web_url": self.web_url}
+        values = {"email": email, "name": name, "first_name": first_name(name), "unsubscribe_url": url,
+                  "web_url": self.web_url}  # fmt: skip
         return Personal(values, (("List-Unsubscribe", f"<{url}>, <{mailto}>"),))
 
     def test(self, address: str) -> Personal:
@@ -135,12 +137,19 @@ class Personalizer:
         """The preview's sample reader: a real-looking address and a link that unsubscribes nobody."""
         email, name = PREVIEW_READER
         return Personal(
-            {"email": email, "name": name, "unsubscribe_url": f"{self._links.public_url}/u/preview",
-             "web_url": self.web_url}
+            {"email": email, "name": name, "first_name": first_name(name),
+             "unsubscribe_url": f"{self._links.public_url}/u/preview", "web_url": self.web_url}
         )  # fmt: skip
 
 
 def public_values(public_url: str, issue_id: str) -> dict[str, str]:
     """The archive's values: nobody's address, nobody's unsubscribe token."""
     base = f"{public_url}/archive/"
-    return {"email": "you", "name": "", "unsubscribe_url": base, "web_url": f"{base}{quote(issue_id)}/"}
+    return {"email": "you", "name": "", "first_name": "", "unsubscribe_url": base,
+            "web_url": f"{base}{quote(issue_id)}/"}  # fmt: skip
+
+
+def first_name(name: str) -> str:
+    """The first word of a subscriber's name ("Ada Lovelace" → "Ada"); empty when there is no name."""
+    words = name.split()
+    return words[0] if words else ""

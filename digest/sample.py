@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from digest.compose import compose
@@ -10,7 +11,10 @@ from digest.models import Issue, Teaser
 
 
 def sample_issue(name: str, newsletter: NewsletterConfig, now: datetime) -> Issue:
-    """Two teasers in two sections, one with an image and credit and one without."""
+    """Two teasers in two sections, one with an image and credit and one without.
+
+    It has an editor's note and a listed article too, so that every default partial is rendered.
+    """
     teasers = [
         Teaser(
             url="https://example.org/articles/sample-one",
@@ -33,4 +37,7 @@ def sample_issue(name: str, newsletter: NewsletterConfig, now: datetime) -> Issu
             published=now,
         ),
     ]
-    return compose(name, newsletter, teasers, f"{name}-sample", now)
+    issue = compose(name, newsletter, teasers, f"{name}-sample", now)
+    listed = Teaser(url="https://example.org/articles/sample-three", title="A sample listed article",
+                    section="Sample section", paragraphs=(), published=now)  # fmt: skip
+    return replace(issue, intro=issue.intro or "A sample editor's note.", more=(*issue.more, listed))

@@ -105,6 +105,26 @@ def test_check_names_a_broken_template_line_without_a_traceback(project: Path) -
     assert digest(project, "-v", "check").stderr.count("Traceback") == 1
 
 
+def test_check_fails_on_a_misspelt_mjml_tag_and_says_what_was_meant(project: Path) -> None:
+    partial = project / "templates" / "partials" / "note.mjml.j2"
+    partial.write_text(partial.read_text().replace("mj-text", "mj-txt"))
+    result = digest(project, "check")
+    assert result.returncode == 1
+    assert "Template 'partials/note.mjml.j2' line 4: Unknown MJML tag '<mj-txt>'" in result.stderr
+    assert "did you mean mj-text?" in result.stderr
+
+
+def test_check_names_a_value_that_no_newsletter_defines(project: Path) -> None:
+    config = project / "schedule.toml"
+    config.write_text(config.read_text() + '\n[values]\npromo_line = "Read us daily"\n')
+    footer = project / "templates" / "partials" / "footer.mjml.j2"
+    footer.write_text(footer.read_text() + "<mj-raw>{{ values.promo_lin }}</mj-raw>\n")
+    result = digest(project, "check")
+    assert result.returncode == 1
+    assert "Template 'partials/footer.mjml.j2' line 12: Value 'values.promo_lin'" in result.stderr
+    assert "did you mean values.promo_line?" in result.stderr
+
+
 def test_run_refuses_to_send_with_a_broken_template(project: Path) -> None:
     digest(project, "subscribers", "import", "people.csv")
     footer = project / "templates" / "partials" / "footer.mjml.j2"

@@ -141,7 +141,7 @@ def _many(count: int, paragraphs: int = 3) -> Issue:
         )
         for i in range(count)
     ]
-    return replace(base, sections=group_sections(teasers))
+    return replace(base, sections=group_sections(teasers), more=())
 
 
 def test_clip_budget_shortens_an_issue_that_would_be_clipped(templates: Path) -> None:

@@ -29,6 +29,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "collect",
         "Show what the next issue would contain, and why other items were left out (sends nothing).",
     ),
+    "desk": (
+        "desk",
+        "desk",
+        "Run the next issue from the browser: order, pin, drop, edit, test and approve (Ctrl-C stops it).",
+    ),
     "draft": (
         "issue",
         "draft",

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import webbrowser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from digest.cli.common import config_option, err, out, report_problems, runtime_for
 from digest.service import issues
+
+if TYPE_CHECKING:
+    from digest.config import Config
 
 
 @click.command()
@@ -97,6 +101,7 @@ def check(config_path: str, strict: bool) -> None:
 
     config = load_config(config_path)
     create_provider(config.provider, config.path)
+    _check_values(config)
     warnings = 0
     for name, newsletter in config.newsletters.items():
         issue = sample_issue(name, newsletter, now_utc())
@@ -110,3 +115,21 @@ def check(config_path: str, strict: bool) -> None:
             f"Config '{config_path}': {warnings} warnings and --strict", "fix them, or drop --strict"
         )
     click.echo(f"Config '{config_path}' and templates are OK ({count} newsletters, {warnings} warnings).")
+
+
+def _check_values(config: Config) -> None:
+    """Stop when a template uses a ``values.*`` that no newsletter defines (most likely a typo)."""
+    from digest.errors import DigestError
+    from digest.render.values import undefined_values
+
+    defined = {key for newsletter in config.newsletters.values() for key in newsletter.values}
+    found: dict[str, None] = {}  # each problem once, in order, though newsletters share templates
+    for name in config.newsletters:
+        found.update((p.described(), None) for p in undefined_values(config.template_dirs(name), defined))
+    for line in found:
+        err.print(f"error: {line}")
+    if found:
+        raise DigestError(
+            f"Config '{config.path}': {len(found)} template lines use values no newsletter defines",
+            "define them in [values] or [newsletters.NAME.values], or test them with 'is defined'",
+        )

@@ -55,16 +55,13 @@ def approve(config_path: str, newsletter: str | None, slot: str | None) -> None:
     """Approve an issue that waits for an editor (approval = "required")."""
     from digest import job
     from digest.errors import DigestError
-    from digest.service.scheduling import slot_sent
+    from digest.service.scheduling import pending_slot
 
     with runtime_for(config_path) as runtime:
         config, now = runtime.config, runtime.clock()
         name, settings = config.newsletter(newsletter)
         if slot is None:
-            previous = settings.schedule.previous_before(now)
-            late = previous is not None and now - previous <= settings.lateness
-            pending = late and previous is not None and not slot_sent(runtime, name, previous)
-            chosen = previous if pending else settings.schedule.next_after(now)
+            chosen = pending_slot(runtime, name)
             if chosen is None:
                 raise DigestError(f"Newsletter '{name}' has no upcoming issue", "check send_at")
             slot = job.issue_slot(config, name, chosen)[1]

@@ -50,13 +50,19 @@ def serve(config_path: str, port: int | None, archive_dir: str | None, preview_n
         provider = create_provider(config.provider, config.path, client=client)
         site, hooks = public_site(config, store, provider), webhooks(config, store, client)
         archive = StaticFiles(directory=archive_dir, html=True) if archive_dir else None
+        desk = _desk(config, preview_name, store) if config.desk.enabled else None
         app = create_app(
-            site, hooks, archive=archive, fallback=fallback, cleanup=[provider.aclose, client.aclose]
+            site,
+            hooks,
+            archive=archive,
+            fallback=fallback,
+            cleanup=[provider.aclose, client.aclose],
+            desk=desk,
         )
-        for line in _status(config, hooks):
+        for line in _status(config, hooks) + (["The desk at /desk/ (login required)"] if desk else []):
             out.print(line)
-        stop = fallback.state.live.stop if fallback is not None else None
-        run(app, config.server.host, config.server.port if port is None else port, out.print, stop)
+        stops = [a.state.live.stop for a in (fallback, desk) if a is not None]
+        run(app, config.server.host, config.server.port if port is None else port, out.print, _all(stops))
     out.print("Server stopped.")
 
 
@@ -107,6 +113,32 @@ def _preview(config: Config, name: str, store: Store) -> Starlette:
     issue_id = prepared.rendered.issue_id if prepared.rendered else job.issue_slot(config, name, now)[0]
     rebuild = rebuilder(config.path, name, prepared.collection, preview_values(runtime, name, issue_id), now)
     return preview_app(rebuild, watched_paths(config, name), mirrored_files(config))
+
+
+def _desk(config: Config, name: str | None, store: Store) -> Starlette:
+    """The editors' desk at /desk: always behind its login, since `digest serve` faces the readers."""
+    from digest.cli.desk import desk_token
+    from digest.service.desk import Desk
+    from digest.service.issues import preview_values
+    from digest.web.desk import create_desk
+
+    token = desk_token(config.desk.token_env)
+    name, _ = config.newsletter(name)
+    desk = Desk.open(Runtime(config, store), name)
+    values = preview_values(desk.runtime, name, desk.view().issue_id)
+    return create_desk(desk, values, login=True, token=token)
+
+
+def _all(stops: list[Callable[[], None]]) -> Callable[[], None] | None:
+    """One stop for every live preview served (the fallback's, the desk's)."""
+    if not stops:
+        return None
+
+    def stop_all() -> None:
+        for stop in stops:
+            stop()
+
+    return stop_all
 
 
 def run(

@@ -6,9 +6,10 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, PrivateAttr, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from digest.config.base import DEFAULT_CONFIG, DEFAULT_TEMPLATES, _Model
+from digest.config.desk import DeskConfig
 from digest.config.locate import describe_errors, key_path, locate_key
 from digest.config.newsletter import (
     FetchConfig,
@@ -18,15 +19,16 @@ from digest.config.newsletter import (
     SectionsConfig,
     SourceConfig,
     TeaserConfig,
-    ThemeConfig,
 )
 from digest.config.service import ProviderConfig, ServerConfig, StoreConfig, WebhooksConfig
+from digest.config.theme import ThemeConfig, ThemeOverrides, Values, check_value_names
 from digest.errors import ConfigError
 
 __all__ = [
     "DEFAULT_CONFIG",
     "DEFAULT_TEMPLATES",
     "Config",
+    "DeskConfig",
     "FetchConfig",
     "LintConfig",
     "MirrorConfig",
@@ -38,6 +40,8 @@ __all__ = [
     "StoreConfig",
     "TeaserConfig",
     "ThemeConfig",
+    "ThemeOverrides",
+    "Values",
     "WebhooksConfig",
     "describe_errors",
     "key_path",
@@ -57,6 +61,10 @@ class Config(_Model):
     lint: LintConfig = LintConfig()
     newsletters: Annotated[dict[str, NewsletterConfig], Field(min_length=1)]
     theme: ThemeConfig = ThemeConfig()
+    values: Values = Field(default_factory=dict)  # shared by every newsletter; a newsletter's own win
+
+    _values = field_validator("values")(check_value_names)
+    desk: DeskConfig = DeskConfig()
 
     @model_validator(mode="before")
     @classmethod
@@ -65,6 +73,19 @@ class Config(_Model):
         if isinstance(data, dict):
             data = {"store": {}, "provider": {}, "server": {}, "fetch": {}, "lint": {}, "theme": {}, **data}
         return data
+
+    @model_validator(mode="after")
+    def _shared_values(self) -> Config:
+        """Each newsletter sees the shared [values] under its own (a newsletter's key wins)."""
+        if self.values:
+            for name, newsletter in self.newsletters.items():
+                merged = {**self.values, **newsletter.values}
+                self.newsletters[name] = newsletter.model_copy(update={"values": merged})
+        return self
+
+    def theme_for(self, name: str) -> ThemeConfig:
+        """A newsletter's theme: [theme] with its own [newsletters.NAME.theme] keys in place."""
+        return self.theme.merged(self.newsletters[name].theme)
 
     @property
     def path(self) -> str:

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from digest.config.base import _is_url, _Model, _resolve_path
+from digest.config.theme import ThemeOverrides, Values, check_value_names
 from digest.slots import Schedule, parse_duration, parse_schedule
 
 
@@ -193,6 +194,13 @@ class NewsletterConfig(_Model):
     draft_ahead: str = ""  # e.g. "24h": build the draft and a preview that long before the send
     approval: Literal["none", "required"] = "none"
     skip_if_empty: bool = True
+    reply_to: str = ""  # where replies go, when not to the sender
+    theme: ThemeOverrides = ThemeOverrides()  # this newsletter's changes to the shared [theme]
+    # Free values editors define for templates (values.sponsor_name); the top-level [values] fill in
+    # the keys a newsletter does not set (Config merges them).
+    values: Values = Field(default_factory=dict)
+
+    _values = field_validator("values")(check_value_names)
 
     _drafts = field_validator("drafts_dir", "templates")(_resolve_path)
 
@@ -219,9 +227,11 @@ class NewsletterConfig(_Model):
         """How late a send may still go out after downtime."""
         return parse_duration(self.max_lateness)
 
-    @field_validator("sender")
+    @field_validator("sender", "reply_to")
     @classmethod
-    def _address(cls, value: str) -> str:
+    def _address(cls, value: str, info: ValidationInfo) -> str:
+        if not value and info.field_name == "reply_to":
+            return value
         _, address = parseaddr(value)
         if "@" not in address:
             raise ValueError(f"'{value}' is not an address like 'Name <newsletter@example.org>'")
@@ -234,23 +244,4 @@ class NewsletterConfig(_Model):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder: OSError
             raise ValueError(f"'{value}' is not an IANA time zone such as 'Europe/Paris'") from None
-        return value
-
-
-class ThemeConfig(_Model):
-    """The look of the email that editors can change without touching MJML."""
-
-    brand_color: str = "#1d3557"
-    accent_color: str = "#e63946"
-    text_color: str = "#222222"
-    background_color: str = "#f4f1ea"
-    font_family: str = "Georgia, 'Times New Roman', serif"
-    logo_url: str = ""
-    width: Annotated[int, Field(ge=320, le=900)] = 600
-
-    @field_validator("brand_color", "accent_color", "text_color", "background_color")
-    @classmethod
-    def _hex(cls, value: str) -> str:
-        if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", value):
-            raise ValueError(f"'{value}' is not a colour like '#1d3557'")
         return value

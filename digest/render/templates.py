@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from collections.abc import Sequence
@@ -13,9 +12,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from digest import models
 from digest.errors import TemplateError
 from digest.personalize import Marker, neutralized
+from digest.render.blocks import open_block
+from digest.render.marks import SourceMarks
+from digest.render.names import explain_undefined
 
 
 def environment(templates: Path | Sequence[Path]) -> jinja2.Environment:
@@ -39,6 +40,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_disarmed,
+        extensions=[SourceMarks],
     )
     env.filters["credited"] = credited
     return env
@@ -81,9 +83,7 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        template = exc.name or name
-        line = source_line(env, template, exc.lineno)
-        raise TemplateError(template, exc.lineno, f"syntax error: {exc.message}", line) from None
+        raise _syntax_error(env, exc, name) from None
     except jinja2.TemplateNotFound as exc:
         folders = ", ".join(str(p) for p in search_path(env)) or "no folder"
         raise TemplateError(
@@ -92,8 +92,31 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
     except jinja2.UndefinedError as exc:
         template, lineno = _template_frame(exc.__traceback__, env) or (name, None)
         line = source_line(env, template, lineno)
-        reason, hint = _explain_undefined(str(exc.message or exc))
+        reason, hint = explain_undefined(str(exc.message or exc), context)
         raise TemplateError(template, lineno, reason, line, hint) from None
+
+
+def _syntax_error(env: jinja2.Environment, exc: jinja2.TemplateSyntaxError, name: str) -> TemplateError:
+    """A syntax error at its line; a block left open is named at the line that opened it."""
+    template = exc.name or name
+    message = exc.message or ""
+    opened = None
+    if message.startswith(("Unexpected end of template", "Encountered unknown tag 'end")):
+        opened = open_block(env, _source(env, template))
+    if opened is None:
+        shown = source_line(env, template, exc.lineno)
+        return TemplateError(template, exc.lineno, f"syntax error: {message}", shown)
+    block, line = opened
+    found = f"a wrong end tag at line {exc.lineno}"
+    if message.startswith("Unexpected"):
+        found = "the end of the file"
+    return TemplateError(
+        template,
+        line,
+        f"syntax error: '{{% {block} %}}' is never closed (Jinja found {found})",
+        source_line(env, template, line),
+        f"add {{% end{block} %}} where the block ends",
+    )
 
 
 def _template_frame(tb: TracebackType | None, env: jinja2.Environment) -> tuple[str, int] | None:
@@ -110,6 +133,13 @@ def _template_frame(tb: TracebackType | None, env: jinja2.Environment) -> tuple[
     return found
 
 
+def _source(env: jinja2.Environment, template: str) -> str:
+    try:
+        return env.loader.get_source(env, template)[0] if env.loader else ""
+    except jinja2.TemplateNotFound:
+        return ""
+
+
 def source_line(env: jinja2.Environment, template: str, lineno: int | None) -> str | None:
     """The text of one line of a template, to show beside an error."""
     if not lineno or env.loader is None:
@@ -120,20 +150,3 @@ def source_line(env: jinja2.Environment, template: str, lineno: int | None) -> s
         return None
     lines = source.splitlines()
     return lines[lineno - 1] if 0 < lineno <= len(lines) else None
-
-
-_NO_ATTRIBUTE = re.compile(r"'(?:[\w.]+\.)?(\w+) object' has no attribute '(\w+)'")
-
-
-def _explain_undefined(message: str) -> tuple[str, str | None]:
-    """Say which names a value does have when a template asks for one it lacks."""
-    match = _NO_ATTRIBUTE.search(message)
-    if not match:
-        return message, None
-    kind, attribute = match.groups()
-    model = getattr(models, kind, None)
-    if model is None or not dataclasses.is_dataclass(model):
-        return message, None
-    names = [f.name for f in dataclasses.fields(model)]
-    names += [n for n, v in vars(model).items() if isinstance(v, property)]
-    return f"a {kind} has no '{attribute}'", f"a {kind} has: {', '.join(names)}"

@@ -57,6 +57,16 @@ def _asked(question: Callable[[str, datetime], bool], what: str) -> Callable[[st
     return ask
 
 
+def pending_slot(runtime: Runtime, name: str) -> datetime | None:
+    """The slot an approval is for: a late one still within max_lateness and not sent, else the next."""
+    settings, now = runtime.config.newsletters[name], runtime.clock()
+    previous = settings.schedule.previous_before(now)
+    late = previous is not None and now - previous <= settings.lateness
+    if late and previous is not None and not slot_sent(runtime, name, previous):
+        return previous
+    return settings.schedule.next_after(now)
+
+
 def slot_sent(runtime: Runtime, name: str, slot: datetime) -> bool:
     """Whether the issue of a slot went out."""
     return _sent(runtime.store, name, job.issue_slot(runtime.config, name, slot)[1])

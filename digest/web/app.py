@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp
 
@@ -32,10 +32,12 @@ def create_app(
     archive: ASGIApp | None = None,
     fallback: Starlette | None = None,
     cleanup: Sequence[Callable[[], Awaitable[None]]] = (),
+    desk: Starlette | None = None,
 ) -> Starlette:
     """Unsubscribe, subscribe and confirm pages, webhooks and /healthz; ``archive`` is mounted at
     /archive when there is one; ``fallback`` (such as the live preview) answers every other path,
-    lifespan and all; ``cleanup`` runs on the server's loop when it stops (closing the clients)."""
+    lifespan and all; ``cleanup`` runs on the server's loop when it stops (closing the clients);
+    ``desk`` (the editors' desk, behind its login) is mounted at /desk."""
     routes: list[BaseRoute] = [
         *public_routes(site),
         *webhook_routes(hooks),
@@ -44,6 +46,9 @@ def create_app(
     if archive is not None:
         # Issues hold links and images from feeds: a strict CSP, and no redirect to the Host header.
         routes.append(Mount("/archive", app=SecurityHeaders(archive, ARCHIVE, relative_redirects=True)))
+    if desk is not None:
+        # Its links are relative to /desk/: the bare path goes there (no Host header involved).
+        routes += [Route("/desk", lambda _: RedirectResponse("/desk/", 308)), Mount("/desk", app=desk)]
     if fallback is not None:
         routes.append(Mount("/", app=fallback))
 
@@ -53,8 +58,9 @@ def create_app(
         async with AsyncExitStack() as stack:
             for close in cleanup:
                 stack.push_async_callback(close)
-            if fallback is not None:
-                await stack.enter_async_context(fallback.router.lifespan_context(fallback))
+            for mounted in (fallback, desk):
+                if mounted is not None:
+                    await stack.enter_async_context(mounted.router.lifespan_context(mounted))
             yield
 
     async def store_trouble(request: Request, exc: Exception) -> Response:

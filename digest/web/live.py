@@ -44,18 +44,28 @@ def serve_preview(
 
 
 def rebuilder(
-    config_path: str, name: str, collection: Collection, values: Mapping[str, str], now: datetime
+    config_path: str,
+    name: str,
+    collection: Collection,
+    values: Mapping[str, str],
+    now: datetime,
+    *,
+    files_url: str = "/files/",
 ) -> Rebuild:
-    """Re-read the config and re-render the articles collected once (feeds are not fetched again)."""
+    """Re-read the config and re-render the articles collected once (feeds are not fetched again).
+
+    ``files_url`` is where the app serves mirrored folders, relative to the email (the desk mounts
+    the preview under a path of its own).
+    """
 
     def rebuild() -> Preview:
         config = load_config(config_path)
         config.newsletter(name)  # a ConfigError when the newsletter was renamed meanwhile
-        prepared = job.build(config, name, collection, now)
+        prepared = job.build(config, name, collection, now, strict=False)
         if prepared.rendered is None or prepared.issue is None:
             raise DigestError(f"Newsletter '{name}': {prepared.note}")
         rendered = prepared.rendered
-        html = served_images(config, Template(rendered.html, escape=True).fill(values))
+        html = served_images(config, Template(rendered.html, escape=True).fill(values), files_url)
         text = Template(rendered.text, escape=False).fill(values)
         notes = (f"Using the editors' draft {prepared.draft}",) if prepared.draft else ()
         return Preview(rendered.subject, prepared.issue.preheader, html, text, rendered.warnings, notes)
@@ -74,10 +84,10 @@ def mirrored_files(config: Config) -> dict[str, Path]:
     return {str(n): Path(m.dir) for n, m in enumerate(_mirrors(config)) if Path(m.dir).is_dir()}
 
 
-def served_images(config: Config, html: str) -> str:
+def served_images(config: Config, html: str, files_url: str = "/files/") -> str:
     """Point mirrored images at the preview server's copy of their folder."""
     for n, mirror in enumerate(_mirrors(config)):
-        html = html.replace(f'src="{mirror.url}', f'src="/files/{n}/')
+        html = html.replace(f'src="{mirror.url}', f'src="{files_url}{n}/')
     return html
 
 

@@ -62,12 +62,25 @@ def issue_urls(desk: Desk) -> list[str]:
 
 def test_the_view_shows_every_article_with_its_state_and_the_schedule(desk: Desk) -> None:
     view = desk.view()
-    assert view.version == NO_FILE and view.issue_id == "weekly-2026-11-25"
+    # The desk works on the issue the scheduler sends next (Friday's), not on today's (Wednesday).
+    assert view.version == NO_FILE and view.issue_id == "weekly-2026-11-27"
     assert view.subject.startswith("The Meridian Weekly: ") and view.size > 10_000
     assert view.budget == 102 * 1024 and view.tests == ("editor@example.org",)
     issue = [a for a in view.articles if a.state is Fate.ISSUE]
     assert len(issue) >= 10 and all(a.lede and a.text == a.lede for a in issue)
     assert view.next_run.startswith("The scheduler sends the issue of 2026-11-27 at Fri 2026-11-27 09:00 EST")
+
+
+def test_the_desk_edits_the_draft_the_scheduled_send_reads(desk: Desk) -> None:
+    first = issue_urls(desk)[0]
+    act(desk, "drop", first, reason="not this week")
+
+    assert desk.path().name == "2026-11-27.toml"
+    friday = desk.slot(desk.config())
+    sent = job.build(
+        desk.config(), "weekly", desk.collection, NOW, slot_time=friday
+    )  # as the scheduler builds it
+    assert sent.issue is not None and first not in [t.url for t in sent.issue.teasers]
 
 
 def test_the_first_action_writes_the_draft_then_each_rewrites_it(desk: Desk) -> None:

@@ -10,7 +10,7 @@ import hashlib
 import os
 import threading
 from dataclasses import dataclass, replace
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 from digest import job
@@ -90,15 +90,25 @@ class Desk:
         """The config as it is now on disk (editors change the theme or the limits while working)."""
         return load_config(self.runtime.config.path)
 
+    def slot(self, config: Config) -> datetime:
+        """The instant of the issue the desk works on: the one the scheduler sends next.
+
+        That is a late slot not sent yet, else the next one (what `digest approve` approves); without
+        a schedule ahead, today's issue. Its draft is the file the scheduler's send reads.
+        """
+        upcoming = pending_slot(replace(self.runtime, config=config), self.name)
+        return upcoming or self.runtime.clock()
+
     def path(self, config: Config | None = None) -> Path:
-        """The draft of the day's issue."""
+        """The draft of the issue the desk works on."""
         config = config or self.config()
-        slot = job.issue_slot(config, self.name, self.runtime.clock())[1]
+        slot = job.issue_slot(config, self.name, self.slot(config))[1]
         return draft_path(config.newsletters[self.name].drafts_dir, self.name, slot)
 
     def prepared(self, config: Config) -> job.Prepared:
-        """The day's issue built from the collection and the draft; an error when nothing can be built."""
-        prepared = job.build(config, self.name, self.collection, self.runtime.clock(), strict=False)
+        """The desk's issue built from the collection and its draft; an error when nothing can be built."""
+        now, slot = self.runtime.clock(), self.slot(config)
+        prepared = job.build(config, self.name, self.collection, now, slot_time=slot, strict=False)
         if prepared.issue is None or prepared.rendered is None:
             raise DigestError(f"Newsletter '{self.name}': {prepared.note}", "collect again with --fetch")
         return prepared
@@ -184,7 +194,7 @@ class Desk:
     def _read(self, config: Config, path: Path) -> tuple[Draft, list[str]]:
         """The draft on disk (written from the issue first when there is none) and its closing comments."""
         if not path.exists():
-            job.write_draft(config, self.name, self.prepared(config), self.runtime.clock())
+            job.write_draft(config, self.name, self.prepared(config), self.slot(config))
         draft = load_draft(path)
         assert draft is not None
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -205,7 +215,7 @@ class Desk:
             self.name, newsletter, teasers, "", now,
             draft.model_copy(update={"subject": None, "preheader": None}),
         )  # fmt: skip
-        issue_id = job.issue_slot(config, self.name, now)[0]
+        issue_id = job.issue_slot(config, self.name, self.slot(config))[0]
         text = dump_draft(issue_id, draft, (automatic.subject, automatic.preheader), comments, tail)
         partial = path.with_name(f".{path.name}.desk")
         partial.write_text(text, encoding="utf-8")

@@ -37,8 +37,9 @@ def create_desk(
     """The desk of one newsletter; ``login``: ask for ``token`` first (anywhere but 127.0.0.1)."""
     config = desk.runtime.config
     rebuild = rebuilder(
-        config.path, desk.name, desk.collection, values, desk.runtime.clock(), files_url="files/"
-    )
+        config.path, desk.name, desk.collection, values, desk.runtime.clock(), files_url="files/",
+        slot=lambda: desk.slot(desk.config()),
+    )  # fmt: skip
     preview = preview_app(rebuild, watched_paths(config, desk.name), mirrored_files(config))
     live: LiveBuild = preview.state.live
     sessions = sessions or Sessions()

@@ -51,17 +51,19 @@ def rebuilder(
     now: datetime,
     *,
     files_url: str = "/files/",
+    slot: Callable[[], datetime] | None = None,
 ) -> Rebuild:
     """Re-read the config and re-render the articles collected once (feeds are not fetched again).
 
     ``files_url`` is where the app serves mirrored folders, relative to the email (the desk mounts
-    the preview under a path of its own).
+    the preview under a path of its own); ``slot`` names the issue shown, when not today's (the desk
+    shows the one the scheduler sends next, with that slot's draft).
     """
 
     def rebuild() -> Preview:
         config = load_config(config_path)
         config.newsletter(name)  # a ConfigError when the newsletter was renamed meanwhile
-        prepared = job.build(config, name, collection, now, strict=False)
+        prepared = job.build(config, name, collection, now, slot_time=slot() if slot else None, strict=False)
         if prepared.rendered is None or prepared.issue is None:
             raise DigestError(f"Newsletter '{name}': {prepared.note}")
         rendered = prepared.rendered

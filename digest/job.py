@@ -105,7 +105,20 @@ def build(
     teasers = sourced_ledes(collection, newsletter.teaser)
     issue = compose(name, newsletter, teasers, issue_id, now, draft, collection.skipped)
     rendered = render(issue, newsletter, config.theme, config.template_dirs(name), config.lint, strict=strict)
+    issue = budget_listed(issue, rendered.listed, config.lint.max_kb)
     return Prepared(collection, issue, rendered, draft=str(path) if draft else "")
+
+
+def budget_listed(issue: Issue, urls: tuple[str, ...], max_kb: int) -> Issue:
+    """The issue's placements with the teasers the clip budget moved to the list of links marked listed."""
+    if not urls:
+        return issue
+    reason = f"in the list of links: the HTML would pass {max_kb} KB, where Gmail clips it"
+    placements = tuple(
+        replace(p, state=Fate.LISTED, reason=reason) if p.url in urls and p.state is Fate.ISSUE else p
+        for p in issue.placements
+    )
+    return replace(issue, placements=placements)
 
 
 def sourced_ledes(collection: Collection, settings: TeaserConfig) -> list[Teaser]:

@@ -162,6 +162,7 @@ class RenderedIssue:
     text: str
     warnings: tuple[str, ...] = ()
     reply_to: str = ""  # the newsletter's Reply-To, when it has one
+    listed: tuple[str, ...] = ()  # teasers the clip budget moved to the list of links (their URLs)
 
 
 class SubscriberStatus(enum.StrEnum):

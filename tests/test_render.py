@@ -158,6 +158,25 @@ def test_clip_budget_shortens_an_issue_that_would_be_clipped(templates: Path) ->
     for i in range(60):
         assert f"https://example.org/articles/{i}" in fitted.html
     assert fitted.html.index("Story number 0") < fitted.html.index("Story number 1")
+    # The render names the articles it moved, so that their placement can say so (job.budget_listed).
+    assert fitted.listed and "https://example.org/articles/0" not in fitted.listed
+    assert set(fitted.listed) <= {f"https://example.org/articles/{i}" for i in range(60)}
+
+
+def test_articles_the_clip_budget_moved_are_placed_as_listed_with_the_reason() -> None:
+    from digest.job import budget_listed
+    from digest.models import Fate, Placement
+
+    issue = replace(
+        _many(3),
+        placements=tuple(
+            Placement(f"https://example.org/articles/{i}", f"Story number {i}", Fate.ISSUE) for i in range(3)
+        ),
+    )
+    placed = budget_listed(issue, ("https://example.org/articles/2",), 102).placements
+
+    assert [p.state for p in placed] == [Fate.ISSUE, Fate.ISSUE, Fate.LISTED]
+    assert "Gmail clips" in placed[2].reason
 
 
 def test_clip_budget_first_shortens_the_last_teasers(templates: Path) -> None:

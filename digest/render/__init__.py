@@ -60,6 +60,7 @@ def render(
     html = compile_mjml(unmarked(mjml_source), HTML_TEMPLATE, search_path(env))
     notes = [m.described() for m in mistakes]
     max_bytes = limits.max_kb * 1024
+    shown = [t.url for t in issue.teasers]
     if limits.clip_budget and _size(html) > max_bytes:
         before = _size(html)
         issue, note = fit(issue, lambda i: _size(_html(env, i, newsletter, theme)), max_bytes)
@@ -78,6 +79,7 @@ def render(
         text=text,
         warnings=tuple(notes + [p.message for p in problems]),
         reply_to=newsletter.reply_to,
+        listed=tuple(url for url in shown if url not in {t.url for t in issue.teasers}),
     )
 
 

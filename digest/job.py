@@ -76,7 +76,7 @@ async def gather(
     sent, carried = store.issues.sent_articles(name), store.issues.carried(name)
     found = await collect(
         sources, reader.fetcher, window, sent=sent, seen=store.seen, extract=reader.extract, limit=limit,
-        carried=carried,
+        carried=carried, held=store.issues.carried_articles(name),
     )  # fmt: skip
     store.collections.save(name, found, now)
     return found
@@ -247,7 +247,9 @@ async def run(
         sent = (*prepared.issue.teasers, *prepared.issue.more)
         window = (prepared.collection.window_start or now, prepared.collection.window_end or now)
         urls, titles = [t.url for t in sent], [t.title for t in sent]
-        carried = [p.url for p in prepared.issue.placed(Fate.CARRIED)]
+        carried_urls = {p.url for p in prepared.issue.placed(Fate.CARRIED)}
+        found = (*prepared.collection.articles, *prepared.collection.spare)
+        carried = [a for a in found if a.url in carried_urls]
         store.issues.create(prepared.rendered, slot, newsletter.list_name, urls, now, window, titles, carried)
         stored = store.issues.get(issue_id)
     assert stored is not None  # created above, or by a concurrent run of the same slot

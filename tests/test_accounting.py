@@ -140,6 +140,23 @@ def test_carried_articles_are_offered_next_week_and_sent_once(tmp_path: Path) ->
     assert all(url in text for url in wire[2:])
 
 
+def test_carried_articles_come_back_even_when_their_feed_has_moved_on(tmp_path: Path) -> None:
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    config, _own, wire = _project(tmp_path, now, 'overflow = "carry"')
+    _run(config, now)
+    later = now + timedelta(days=7)
+    # A week on, the busy feed lists only this week's stories: none of the 38 it carried over.
+    fresh = _rss(tmp_path / "wire.xml", "https://wire.example/latest/", 5, later - timedelta(minutes=5))
+
+    with Runtime.open(config, clock=lambda: later) as runtime:
+        offered = issues.collect(runtime, "weekly")
+
+    states = {p.url: p.state.value for p in offered.placements}
+    assert set(wire[2:]) <= set(states)  # every carried article is accounted for again
+    assert all(states[url] in ("issue", "carried") for url in wire[2:])
+    assert set(fresh) <= set(states)
+
+
 # ------------------------------------------------------------------------------------- drafts
 
 NEWSLETTER = NewsletterConfig.model_validate(

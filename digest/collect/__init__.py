@@ -61,17 +61,20 @@ async def collect(
     extract: Extractor = inline,
     limit: int | None = None,
     carried: Mapping[str, str] | None = None,
+    held: Sequence[Article] = (),
 ) -> Collection:
     """Gather the new articles published inside ``window``: higher-priority sources first, then newest.
 
     Pages are read only for the articles that can enter the issue: the ``limit`` (its max_articles)
     best, higher-priority sources first, and a few more; the others come back as ``spare``, with the
     feed's text. Whatever is not read by the ``[fetch] deadline`` is reported, and the issue goes on
-    with what arrived. ``carried`` URLs (carried over from the last issue) count as inside the window.
+    with what arrived. ``carried`` URLs (carried over from the last issue) count as inside the window;
+    ``held`` are those articles as stored, offered again when their feed no longer lists them.
     """
     deadline = asyncio.get_running_loop().time() + _seconds(fetcher)
     picker = Picker(window, sent or {}, seen, window.end, carried)
     reports, problems = await _read_sources(sources, fetcher, window.end, deadline)
+    reports = _with_held(sources, reports, held, picker)
     picker.skipped.extend(
         replace(skipped, source=skipped.source or source.url)
         for source, report in zip(sources, reports, strict=True)
@@ -86,6 +89,33 @@ async def collect(
     articles = tuple(article for _, article in sorted(kept, key=_rank))
     spare = tuple(_unread(source, article, fetcher)[0] for source, article in left)
     return Collection(articles, tuple(problems), window.start, window.end, tuple(picker.skipped), spare)
+
+
+def _with_held(
+    sources: Sequence[SourceConfig], reports: list[FeedReport], held: Sequence[Article], picker: Picker
+) -> list[FeedReport]:
+    """Each source's report with the carried articles its feed no longer lists put back.
+
+    A busy feed moves on within days: an article carried over must not be lost because it did. One
+    whose source is gone from the config is left out, with that reason.
+    """
+    listed = {a.url for report in reports for a in report.articles}
+    extra: dict[str, list[Article]] = {}
+    for article in held:
+        if article.url in listed:
+            continue
+        if any(s.url == article.source for s in sources):
+            extra.setdefault(article.source, []).append(article)
+        else:
+            picker.skip(
+                article, f"carried over, but its source '{article.source}' is no longer in the config"
+            )
+    return [
+        replace(report, articles=(*report.articles, *extra.get(source.url, ())))
+        if source.url in extra
+        else report
+        for source, report in zip(sources, reports, strict=True)
+    ]
 
 
 def _rank(pair: Pair) -> tuple[int, float]:

@@ -58,6 +58,16 @@ def loads(text: str) -> Collection:
     )
 
 
+def article_json(article: Article) -> str:
+    """One article as JSON (as a collection stores it)."""
+    return json.dumps(asdict(article), default=_encode)
+
+
+def article_from_json(text: str) -> Article:
+    """One article back from JSON."""
+    return _article(json.loads(text))
+
+
 def _article(data: dict[str, Any]) -> Article:
     values = {f.name: data[f.name] for f in fields(Article) if f.name in data}
     values["published"] = _time(values["published"])

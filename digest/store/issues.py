@@ -8,7 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from digest.models import RenderedIssue
+from digest.models import Article, RenderedIssue
+from digest.store.collections import article_from_json, article_json
 from digest.store.schema import approvals, carried_articles, issue_articles, issues
 from digest.store.sql import insert_ignoring_duplicates, utc
 
@@ -67,7 +68,7 @@ class IssueRepository:
         now: datetime,
         window: tuple[datetime, datetime] | None = None,
         titles: Sequence[str] = (),
-        carried: Sequence[str] = (),
+        carried: Sequence[Article] = (),
     ) -> bool:
         """Store a new issue, its articles and those it carries over; False when the slot has an issue.
 
@@ -104,6 +105,14 @@ class IssueRepository:
                 conn.execute(insert_ignoring_duplicates(self._engine, issue_articles), rows)
             _carry(conn, rendered.newsletter, rendered.issue_id, carried, now)
         return True
+
+    def carried_articles(self, newsletter: str) -> list[Article]:
+        """The articles the newsletter's latest issue carried over, as their feeds gave them."""
+        query = select(carried_articles.c.article).where(
+            carried_articles.c.newsletter == newsletter, carried_articles.c.article.is_not(None)
+        )
+        with self._engine.connect() as conn:
+            return [article_from_json(text) for (text,) in conn.execute(query)]
 
     def carried(self, newsletter: str) -> dict[str, str]:
         """Canonical URL → issue id of each article the newsletter's latest issue carried over."""
@@ -177,12 +186,21 @@ class IssueRepository:
             return utc(conn.execute(query).scalar())
 
 
-def _carry(conn: Connection, newsletter: str, issue_id: str, urls: Sequence[str], now: datetime) -> None:
-    """Replace the newsletter's carried articles by this issue's."""
+def _carry(
+    conn: Connection, newsletter: str, issue_id: str, articles: Sequence[Article], now: datetime
+) -> None:
+    """Replace the newsletter's carried articles by this issue's (each kept whole, as its feed gave it)."""
     conn.execute(delete(carried_articles).where(carried_articles.c.newsletter == newsletter))
+    unique = {a.url: a for a in articles}
     rows = [
-        {"newsletter": newsletter, "url": url, "issue_id": issue_id, "carried_at": now}
-        for url in dict.fromkeys(urls)
+        {
+            "newsletter": newsletter,
+            "url": url,
+            "issue_id": issue_id,
+            "carried_at": now,
+            "article": article_json(a),
+        }
+        for url, a in unique.items()
     ]
     if rows:
         conn.execute(insert(carried_articles), rows)

@@ -112,6 +112,8 @@ carried_articles = Table(
     Column("url", String(2000), primary_key=True),
     Column("issue_id", String(200), nullable=False),
     Column("carried_at", DateTime(timezone=True), nullable=False),
+    # The article as its feed gave it (JSON): offered again even when the feed has moved on.
+    Column("article", Text, nullable=True),
 )
 
 deliveries = Table(

@@ -28,6 +28,7 @@ def upgrade() -> None:
             sa.Column("url", sa.String(2000), primary_key=True),
             sa.Column("issue_id", sa.String(200), nullable=False),
             sa.Column("carried_at", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("article", sa.Text, nullable=True),
         )
 
 

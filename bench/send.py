@@ -13,8 +13,12 @@ after ``--latency`` (20 ms). Three ways to send the same list, in one run:
 With ``--million`` the digest send is repeated for 1,000,000 subscribers in another subprocess, to
 show that memory stays flat as the list grows. The issue is a real 10-article digest (MJML
 compiled once; about 38 KB of HTML and text per message).
+
+The digest send is also repeated, in the same run, with templates that greet each reader by their
+first name and an attribute with a default (half the list has a city), to the same list:
+``personalized_msgs_per_s`` beside ``msgs_per_s``, and whether it is within 10%.
 Budgets: ≤ 20 s and ≤ 200 MB for 100,000; ≥ 10x the SDK way; within 1.5x of the
-floor; peak RSS at 1,000,000 within 1.3x of the 100,000 run.
+floor; peak RSS at 1,000,000 within 1.3x of the 100,000 run; personalized ≥ 0.9x plain.
 
     python bench/send.py [--recipients 100000] [--latency 0.02] [--million] [--json]
 """
@@ -44,11 +48,33 @@ NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 ISSUE = "weekly-2026-11-25"
 SENDER = "The Meridian <newsletter@example.org>"
 TOKEN = "stub-token"
-BUDGETS = {"wall_s": 20.0, "peak_rss_mb": 200.0, "speedup_vs_sdk": 10.0, "ratio_to_floor": 1.5, "rss_1m": 1.3}
+BUDGETS = {
+    "wall_s": 20.0, "peak_rss_mb": 200.0, "speedup_vs_sdk": 10.0, "ratio_to_floor": 1.5, "rss_1m": 1.3,
+    "personalized_ratio": 0.9,
+}  # fmt: skip
+GREETING = 'Hello {{ recipient.first_name }} in {{ recipient.attributes.city | default("your town") }}!'
 
 
-def rendered_issue() -> Any:
-    """A 10-article issue rendered the way `digest run` renders it (bench/render.py's sample)."""
+def greeting_templates(folder: Path, defaults: Any) -> Path:
+    """A folder whose layout and text part open with the greeting; the partials stay the defaults'."""
+    import re
+
+    from digest.render import HTML_TEMPLATE, TEXT_TEMPLATE
+
+    found = [
+        next(Path(d) / n for d in defaults if (Path(d) / n).is_file()) for n in (HTML_TEMPLATE, TEXT_TEMPLATE)
+    ]
+    layout, text = (path.read_text(encoding="utf-8") for path in found)
+    block = f"<mj-section><mj-column><mj-text>{GREETING}</mj-text></mj-column></mj-section>"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / HTML_TEMPLATE).write_text(re.sub(r"(<mj-body[^>]*>)", rf"\1{block}", layout, count=1))
+    (folder / TEXT_TEMPLATE).write_text(f"{GREETING}\n{text}")
+    return folder
+
+
+def rendered_issue(personal: Path | None = None) -> Any:
+    """A 10-article issue rendered the way `digest run` renders it (bench/render.py's sample);
+    with ``personal``, a folder of greeting templates (greeting_templates) goes first."""
     spec = importlib.util.spec_from_file_location("bench_render", ROOT / "bench" / "render.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -60,11 +86,15 @@ def rendered_issue() -> Any:
     from digest.render import render
 
     issue = replace(module.make_issue(10), id=ISSUE)
-    return render(issue, module.NEWSLETTER, ThemeConfig(), module.TEMPLATES, LintConfig())
+    folders = tuple(module.TEMPLATES)
+    if personal is not None:
+        folders = (greeting_templates(personal, folders), *folders)
+    return render(issue, module.NEWSLETTER, ThemeConfig(), folders, LintConfig())
 
 
-def build_store(path: Path, count: int) -> None:
-    """A SQLite store with ``count`` active subscribers and the issue (bulk insert: set-up only)."""
+def build_store(path: Path, count: int, personal: Path | None = None) -> None:
+    """A SQLite store with ``count`` active subscribers (every other one with a city) and the issue,
+    plain or with the greeting templates of ``personal`` (bulk insert: set-up only)."""
     from sqlalchemy import insert
 
     from digest.store import open_store
@@ -76,11 +106,12 @@ def build_store(path: Path, count: int) -> None:
         for start in range(0, count, chunk):
             rows = [
                 {"list": "weekly", "email": f"reader{i}@example.org", "name": f"Reader {i}",
-                 "status": "active", "source": "bench", "created_at": NOW, "updated_at": NOW}
+                 "status": "active", "source": "bench", "created_at": NOW, "updated_at": NOW,
+                 "attributes": {"city": f"City {i % 100}"} if i % 2 else {}}
                 for i in range(start, min(count, start + chunk))
             ]  # fmt: skip
             conn.execute(insert(subscribers), rows)
-    store.issues.create(rendered_issue(), "2026-11-25", "weekly", [], NOW)
+    store.issues.create(rendered_issue(personal), "2026-11-25", "weekly", [], NOW)
     store.close()
 
 
@@ -112,10 +143,11 @@ def child(db: Path, base: str) -> dict[str, Any]:
     return {"sent": report.sent, "wall_s": wall, "peak_rss_mb": peak}
 
 
-def measured(count: int, base: str, folder: Path) -> dict[str, Any]:
-    """Build a store of ``count`` subscribers, then send it from a subprocess."""
-    db = folder / f"bench-{count}.sqlite3"
-    build_store(db, count)
+def measured(count: int, base: str, folder: Path, *, personal: bool = False) -> dict[str, Any]:
+    """Build a store of ``count`` subscribers, then send it from a subprocess (``personal``: the
+    issue greets each reader by first name and city)."""
+    db = folder / f"bench-{count}{'-personal' if personal else ''}.sqlite3"
+    build_store(db, count, folder / "greeting-templates" if personal else None)
     command = [sys.executable, __file__, "--child", str(db), "--base", base]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode:
@@ -201,6 +233,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         after = stub.stats()
         assert after["received"] - before["received"] == args.recipients == ours["sent"], (before, after)
         assert after["duplicates"] == 0
+        personal = measured(args.recipients, stub.base, Path(folder), personal=True)
+        assert stub.stats()["received"] - after["received"] == args.recipients == personal["sent"]
         big = measured(1_000_000, stub.base, Path(folder)) if args.million else None
         sdk = sdk_way(args.recipients, stub.base) if not args.no_sdk else None
         floor_s = floor(args.recipients, stub.base, concurrency)
@@ -208,6 +242,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "recipients": args.recipients,
         "wall_s": round(ours["wall_s"], 2),
         "msgs_per_s": round(args.recipients / ours["wall_s"]),
+        "personalized_msgs_per_s": round(args.recipients / personal["wall_s"]),
+        "personalized_ratio": round(ours["wall_s"] / personal["wall_s"], 3),
+        "personalized_within_10pct": ours["wall_s"] / personal["wall_s"] >= BUDGETS["personalized_ratio"],
         "peak_rss_mb": round(ours["peak_rss_mb"], 1),
         "sdk_wall_s": round(sdk, 2) if sdk else None,
         "floor_wall_s": round(floor_s, 2),

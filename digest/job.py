@@ -234,7 +234,7 @@ async def run(
     now = clock()
     newsletter = config.newsletters[name]
     issue_id, slot = issue_slot(config, name, slot_time or now)
-    audience = Audience(newsletter.list_name, newsletter.sender, newsletter.title)
+    audience = Audience(newsletter.list_name, newsletter.sender, newsletter.title, newsletter.reply_to)
     stored = store.issues.get(issue_id)
     problems: tuple[Problem, ...] = ()
     if stored is None:

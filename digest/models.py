@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
+from typing import Any
 
 from digest.words import count_words
 
@@ -175,6 +178,16 @@ class SubscriberStatus(enum.StrEnum):
     COMPLAINED = "complained"
 
 
+NO_ATTRIBUTES: Mapping[str, str] = MappingProxyType({})
+
+
+def text_attributes(stored: Any) -> Mapping[str, str]:
+    """A subscriber's attributes as the store's JSON column holds them, every value as text."""
+    if not stored:
+        return NO_ATTRIBUTES
+    return {str(key): "" if value is None else str(value) for key, value in dict(stored).items()}
+
+
 @dataclass(frozen=True, slots=True)
 class Subscriber:
     """A person on a list."""
@@ -184,6 +197,8 @@ class Subscriber:
     list: str
     name: str = ""
     status: SubscriberStatus = SubscriberStatus.ACTIVE
+    # Their CSV columns (city, plan, …) for templates' recipient.attributes; not part of who they are.
+    attributes: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 class DeliveryStatus(enum.StrEnum):

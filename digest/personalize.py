@@ -7,17 +7,25 @@ archive's public copy, which carries nobody's address and nobody's unsubscribe t
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from digest.links import Links
 from digest.mime import sender_domain
+from digest.models import NO_ATTRIBUTES
 
 FIELDS = ("email", "name", "first_name", "unsubscribe_url", "web_url")
-_PLACEHOLDER = re.compile(r"%%digest:(" + "|".join(FIELDS) + r")%%")
+ATTRIBUTE = "attr:"  # a subscriber attribute's placeholder: %%digest:attr:NAME%% or …|FALLBACK%%
+# A name or fallback is percent-encoded (urllib quote, nothing safe), so a placeholder holds only
+# letters, digits, _.~- and %XX: HTML, JSON and MJML leave it as it is, and "%%" never occurs inside.
+_ENCODED = r"(?:[A-Za-z0-9_.~-]|%[0-9A-F]{2})"
+PLACEHOLDER_FIELD = r"(?:" + "|".join(FIELDS) + r"|" + ATTRIBUTE + _ENCODED + r"+)(?:\|" + _ENCODED + r"*)?"
+_PLACEHOLDER = re.compile(r"%%digest:(" + PLACEHOLDER_FIELD + r")%%")
 
 
 class Marker(str):
@@ -25,12 +33,52 @@ class Marker(str):
 
     __slots__ = ()
 
+    def or_else(self, fallback: str) -> Marker:
+        """This placeholder, filled with ``fallback`` where the recipient has no value for it."""
+        field = self[len("%%digest:") : -2].partition("|")[0]
+        return Marker(f"%%digest:{field}|{quote(fallback, safe='')}%%")
+
 
 def placeholder(field: str) -> Marker:
     """The marker a template emits where a recipient's value goes."""
     if field not in FIELDS:
         raise KeyError(field)
     return Marker(f"%%digest:{field}%%")
+
+
+def attribute_placeholder(name: str) -> Marker:
+    """The marker for one of the subscriber's own attributes (a CSV column), empty when they have none."""
+    return Marker(f"%%digest:{ATTRIBUTE}{quote(name, safe='')}%%")
+
+
+@functools.lru_cache(maxsize=1024)  # a letter has a few distinct placeholders, met once per recipient
+def lookup(field: str) -> tuple[str, str | None]:
+    """A placeholder field's key in a recipient's values, and its fallback (None: the value must exist).
+
+    An attribute's key is ``attr:`` and its plain name; it falls back to "" when no default was given.
+    """
+    name, bar, fallback = field.partition("|")
+    if name.startswith(ATTRIBUTE):
+        return ATTRIBUTE + unquote(name[len(ATTRIBUTE) :]), unquote(fallback)
+    return name, unquote(fallback) if bar else None
+
+
+def value_of(values: Mapping[str, str], field: str) -> str:
+    """A recipient's value for one placeholder field: theirs, else its fallback."""
+    key, fallback = lookup(field)
+    if fallback is None:
+        return values[key]
+    return values.get(key) or fallback
+
+
+def provider_key(field: str) -> str:
+    """A name for the field that every provider's substitution syntax takes (letters, digits, _).
+
+    A plain field keeps its name; an attribute or a fallback gets a short digest of the whole field.
+    """
+    if field in FIELDS:
+        return field
+    return "v_" + hashlib.blake2s(field.encode(), digest_size=8).hexdigest()
 
 
 _FORGED = re.compile(r"%%(digest):", re.IGNORECASE)
@@ -69,6 +117,20 @@ class ProviderTags:
 MUSTACHE_TAGS = ProviderTags(re.compile(r"\{(?=\{)"))
 
 
+class RecipientAttributes:
+    """What templates see as ``recipient.attributes``: any name is that attribute's placeholder."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Marker:
+        if name.startswith("_"):  # Python's and Jinja's own probes are not attributes
+            raise AttributeError(name)
+        return attribute_placeholder(name)
+
+    def __getitem__(self, name: str) -> Marker:
+        return attribute_placeholder(str(name))
+
+
 class RecipientPlaceholders:
     """What templates see as ``recipient``: every attribute is a placeholder, filled in later."""
 
@@ -77,6 +139,7 @@ class RecipientPlaceholders:
     first_name = placeholder("first_name")
     unsubscribe_url = placeholder("unsubscribe_url")
     web_url = placeholder("web_url")
+    attributes = RecipientAttributes()  # the subscriber's CSV columns (recipient.attributes.city)
 
 
 class Template:
@@ -95,7 +158,7 @@ class Template:
         """Substitute each placeholder (HTML-escaped where the document is HTML)."""
         parts = self._parts[:]
         for index in range(1, len(parts), 2):
-            value = values[parts[index]]
+            value = value_of(values, parts[index])
             parts[index] = html.escape(value, quote=True) if self._escape else value
         return "".join(parts)
 
@@ -121,12 +184,19 @@ class Personalizer:
         # The mailto carries the URL's token (Links.unsubscribe_mailto's form): one HMAC per recipient.
         self._mailto = f"mailto:unsubscribe@{sender_domain(links.sender)}?subject=unsubscribe%20"
 
-    def subscriber(self, subscriber_id: int, email: str, name: str, list_name: str = "") -> Personal:
-        """A subscriber's values: their address and name, their own signed unsubscribe link."""
+    def subscriber(
+        self, subscriber_id: int, email: str, name: str, list_name: str = "",
+        attributes: Mapping[str, str] = NO_ATTRIBUTES,
+    ) -> Personal:  # fmt: skip
+        """A subscriber's values: their address and name, their own signed unsubscribe link, their
+        attributes (an attribute ``first_name`` wins over the one derived from the name)."""
         url = self._links.unsubscribe_url(list_name or self._list, subscriber_id, email)
         mailto = self._mailto + url.rpartition("/")[2]
-        values = {"email": email, "name": name, "first_name": first_name(name), "unsubscribe_url": url,
+        given = attributes.get("first_name") or first_name(name)
+        values = {"email": email, "name": name, "first_name": given, "unsubscribe_url": url,
                   "web_url": self.web_url}  # fmt: skip
+        for key, value in attributes.items():
+            values[ATTRIBUTE + key] = value
         return Personal(values, (("List-Unsubscribe", f"<{url}>, <{mailto}>"),))
 
     def test(self, address: str) -> Personal:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import timedelta
+from email import message_from_bytes
+from email.policy import default
 from pathlib import Path
 
 import httpx
@@ -131,3 +134,39 @@ def test_an_empty_issue_goes_out_only_when_skip_if_empty_is_off(
     stored = store.issues.get(sent.issue_id)
     assert stored is not None and stored.subject == "The Meridian Weekly"
     assert "Nothing new was published" in stored.html and "Nothing new was published" in stored.text
+
+
+def test_a_template_fills_each_recipients_attributes_and_the_reply_to_in_the_outbox(
+    tmp_path: Path, demo_site: Path, store: Store
+) -> None:
+    schedule = write_config(tmp_path, demo_site)
+    text = schedule.read_text(encoding="utf-8")
+    schedule.write_text(text.replace("timezone =", 'reply_to = "desk@example.org"\ntimezone =', 1))
+    greeting = 'Hello {{ recipient.first_name }} from {{ recipient.attributes.city | default("your town") }}!'
+    layout = tmp_path / "templates" / "digest.mjml.j2"
+    block = f"<mj-section><mj-column><mj-text>{greeting}</mj-text></mj-column></mj-section>"
+    source = layout.read_text(encoding="utf-8")
+    layout.write_text(re.sub(r"(<mj-body[^>]*>)", rf"\1{block}", source, count=1), encoding="utf-8")
+    plain = tmp_path / "templates" / "digest.txt.j2"
+    plain.write_text(f"{greeting}\n" + plain.read_text(encoding="utf-8"), encoding="utf-8")
+    people = [
+        NewSubscriber("ana@example.org", "Ana Lima", {"city": "Porto & Braga", "first_name": "Annie"}),
+        NewSubscriber("bo@example.com", "Bo Berg"),
+    ]
+    store.subscribers.upsert(people, "weekly", "test", NOW)
+
+    report = run_at(load_config(schedule), store, tmp_path / "outbox", NOW)
+
+    assert report.delivery is not None and report.delivery.sent == 2
+    found = [message_from_bytes(p.read_bytes(), policy=default) for p in (tmp_path / "outbox").rglob("*.eml")]
+    messages = {m["To"]: m for m in found}
+    for address, words in (
+        ("ana@example.org", "Annie from Porto & Braga"),
+        ("bo@example.com", "Bo from your town"),
+    ):
+        message = messages[address]
+        html = message.get_body(("html",)).get_content()
+        text = message.get_body(("plain",)).get_content()
+        assert text.startswith(f"Hello {words}!")
+        assert f"Hello {words.replace('&', '&amp;')}!" in html
+        assert message["Reply-To"] == "desk@example.org"

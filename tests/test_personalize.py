@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import shutil
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -12,9 +13,11 @@ import pytest
 from conftest import NOW, ROOT
 
 from digest.config import NewsletterConfig, ThemeConfig
+from digest.links import Links
 from digest.models import RenderedIssue
-from digest.personalize import Template, placeholder
+from digest.personalize import Personalizer, RecipientPlaceholders, Template, neutralized, placeholder
 from digest.render import render
+from digest.render.templates import environment, render_template
 from digest.sample import sample_issue
 from digest.tokens import (
     CLOCK_SKEW,
@@ -155,6 +158,42 @@ def test_filling_does_not_change_the_template() -> None:
     template.fill(ADA)
 
     assert template.fill({**ADA, "name": "Bob"}) == "Hi Bob"
+
+
+def test_an_attributes_fallback_travels_in_its_placeholder_and_fills_a_missing_value() -> None:
+    marker = RecipientPlaceholders.attributes.city.or_else('a "b" | c %%digest:email%%')
+    assert re.fullmatch(r"%%digest:attr:city\|(?:[A-Za-z0-9_.~-]|%[0-9A-F]{2})+%%", marker)
+    template = Template(f"<p>{marker}</p>", escape=True)
+
+    assert template.fill(ADA) == "<p>a &quot;b&quot; | c %%digest:email%%</p>"
+    assert template.fill({**ADA, "attr:city": "Porto"}) == "<p>Porto</p>"
+    assert Template(str(RecipientPlaceholders.attributes["home town"]), escape=False).fill(ADA) == ""
+
+
+def test_feed_text_cannot_forge_an_attribute_placeholder() -> None:
+    forged = neutralized(f"{RecipientPlaceholders.attributes.city} {placeholder('email')}|x%%")
+
+    assert Template(forged, escape=False).fill({**ADA, "attr:city": "Porto"}) == forged
+
+
+def test_default_carries_its_fallback_into_a_recipients_placeholder(tmp_path: Path) -> None:
+    (tmp_path / "t.txt.j2").write_text(
+        '{{ recipient.first_name | default("reader") }}, {{ recipient.attributes.city | d("town") }}, '
+        '{{ missing | default("plain") }}'
+    )
+    document = render_template(environment(tmp_path), "t.txt.j2", {"recipient": RecipientPlaceholders()})
+    template = Template(document, escape=False)
+
+    assert template.fill({**ADA, "first_name": ""}) == "reader, town, plain"
+    assert template.fill({**ADA, "first_name": "Ada", "attr:city": "Porto"}) == "Ada, Porto, plain"
+
+
+def test_an_attribute_first_name_wins_over_the_one_taken_from_the_name() -> None:
+    personalizer = Personalizer(Links("https://news.example.org", SECRET, "n@example.org"), "w-1", "weekly")
+
+    assert personalizer.subscriber(1, "a@example.org", "Ada Lovelace").values["first_name"] == "Ada"
+    given = personalizer.subscriber(1, "a@example.org", "Ada Lovelace", "", {"first_name": "Countess"})
+    assert given.values["first_name"] == "Countess" and given.values["attr:first_name"] == "Countess"
 
 
 # --------------------------------------------------------------------------- tokens

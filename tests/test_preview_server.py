@@ -93,6 +93,8 @@ def test_page_shows_subject_preheader_lint_and_both_widths(
     assert 'id="desktop"' in page.text and 'width="375"' in page.text and 'src="/email?build=1"' in page.text
     assert "Build failed" not in page.text
     assert "THE MERIDIAN WEEKLY" in page.text  # the text part
+    # The dark frame: its color-scheme makes the email's prefers-color-scheme: dark apply, no script.
+    assert '<iframe id="dark" class="dark"' in page.text and "iframe.dark { color-scheme: dark;" in page.text
 
 
 def test_email_endpoint_serves_the_filled_in_html_with_local_images(client: TestClient) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx
+import orjson
 import pytest
 from stub_apis import SES_KEY_ID, SES_SECRET
 from stub_provider import TOKEN, Faults, Stub, serve
@@ -17,7 +18,7 @@ from digest.deliver import Audience, addressing, letter_for
 from digest.errors import ProviderError
 from digest.links import Links
 from digest.models import RenderedIssue, SendResult
-from digest.personalize import placeholder
+from digest.personalize import RecipientPlaceholders, placeholder
 from digest.providers import available, create_provider, register
 from digest.providers.base import Provider, TransientError
 from digest.providers.letter import Batch
@@ -44,11 +45,18 @@ KEY_ENV = {
 }  # fmt: skip
 
 
-def make_batch(key: str = "batch-1", people: list[tuple[int, str, str]] = PEOPLE) -> Batch:
+def make_batch(
+    key: str = "batch-1",
+    people: list[tuple[int, str, str]] = PEOPLE,
+    reply_to: str = "",
+    bodies: tuple[str, str] = (HTML, TEXT),
+    attributes: dict[int, dict[str, str]] | None = None,
+) -> Batch:
     """A batch of ``people`` for a small issue, personalized as the deliver stage does it."""
-    rendered = RenderedIssue("weekly-2026-11-25", "weekly", "This week", HTML, TEXT)
+    rendered = RenderedIssue("weekly-2026-11-25", "weekly", "This week", *bodies, reply_to=reply_to)
     addressee = addressing(rendered, AUDIENCE, LINKS)
-    rows = [Claimed(i, email, name, "weekly", True) for i, email, name in people]
+    found = attributes or {}
+    rows = [Claimed(i, email, name, "weekly", True, found.get(i, {})) for i, email, name in people]
     return Batch(key, letter_for(rendered, AUDIENCE), tuple(addressee(r) for r in rows))
 
 
@@ -99,6 +107,78 @@ def test_each_recipient_gets_their_own_links_and_escaped_name(name: str) -> None
         assert record.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert record.headers["List-Id"] == "The Meridian Weekly <weekly.example.org>"
         assert record.headers["X-Digest-Issue"] == "weekly-2026-11-25"
+
+
+REPLY_TO = "The Desk <desk@example.org>"
+
+
+def _reply_to(name: str, body: bytes) -> list[Any]:
+    """The reply-to of every message in one request body, in the provider's own field (None: none)."""
+    if name == "mailgun":
+        from urllib.parse import parse_qs
+
+        return [parse_qs(body.decode()).get("h:Reply-To", [None])[0]]
+    answer = orjson.loads(body)
+    if name in ("postmark", "resend"):
+        return [m.get({"postmark": "ReplyTo", "resend": "reply_to"}[name]) for m in answer]
+    if name == "sendgrid":
+        assert "Reply-To" not in answer["headers"]  # SendGrid refuses it there
+        return [answer.get("reply_to")]
+    return [answer.get("ReplyToAddresses")]
+
+
+NATIVE_REPLY_TO: dict[str, Any] = {
+    "postmark": REPLY_TO, "resend": REPLY_TO, "mailgun": REPLY_TO, "ses": [REPLY_TO],
+    "sendgrid": {"email": "desk@example.org", "name": "The Desk"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", API_PROVIDERS)
+@pytest.mark.parametrize("reply_to", [REPLY_TO, ""])
+def test_the_reply_to_goes_in_the_providers_own_field_and_only_when_set(name: str, reply_to: str) -> None:
+    with serve() as stub:
+        send(name, stub, make_batch(reply_to=reply_to))
+    sent = [body for _, body in stub.bodies if body]  # the one sending request (a GET has no body)
+    assert len(sent) == 1
+    expected = NATIVE_REPLY_TO[name] if reply_to else None
+    found = _reply_to(name, sent[0])
+    assert found and all(value == expected for value in found)
+
+
+CITY = RecipientPlaceholders.attributes.city.or_else('nowhere "&" %%digest:email%%')
+GREETING = f"{placeholder('first_name')} of {CITY} ({RecipientPlaceholders.attributes['plan']})"
+
+
+@pytest.mark.parametrize("name", [*API_PROVIDERS, "outbox"])
+def test_attributes_and_their_fallbacks_are_filled_per_recipient(name: str, tmp_path: Any) -> None:
+    attributes = {1: {"city": "Porto <&>", "plan": "paid"}, 2: {"first_name": "Bobby"}}
+    batch = make_batch(bodies=(f"<p>{GREETING}</p>", f"{GREETING}\n"), attributes=attributes)
+    expected = {
+        "ana@example.org": "Ana of Porto <&> (paid)",
+        "bo@example.com": 'Bobby of nowhere "&" %%digest:email%% ()',
+        "cy@example.net": 'Cy, of nowhere "&" %%digest:email%% ()',
+    }
+    if name == "outbox":
+        import email
+        from email.policy import default
+
+        from digest.providers.outbox.sender import OutboxProvider
+
+        asyncio.run(OutboxProvider(tmp_path).send(batch))
+        found = [email.message_from_bytes(p.read_bytes(), policy=default) for p in tmp_path.rglob("*.eml")]
+        parts = [(m.get_body(("html",)), m.get_body(("plain",))) for m in found]
+        bodies = {
+            m["To"].addresses[0].addr_spec: (h.get_content(), t.get_content())
+            for m, (h, t) in zip(found, parts, strict=True)
+        }
+    else:
+        with serve() as stub:
+            send(name, stub, batch)
+        bodies = {r.recipient: (r.html, r.body) for r in stub.records}
+    assert len(bodies) == 3
+    for address, words in expected.items():
+        assert bodies[address][0].strip() == f"<p>{html.escape(words)}</p>"
+        assert bodies[address][1].strip() == words
 
 
 @pytest.mark.parametrize("name", ["postmark", "resend", "sendgrid", "mailgun"])
@@ -282,3 +362,37 @@ def test_smtp_with_a_wrong_password_stops_with_a_hint_naming_the_variable() -> N
     finally:
         controller.stop()
     assert all(r.accepted for r in sent.results) and len(sent.results) == 3
+
+
+def _smtp_messages(batch: Batch) -> list[Any]:
+    """The messages an SMTP server receives for ``batch``, parsed."""
+    import email
+    from email.policy import default
+
+    from aiosmtpd.controller import Controller
+
+    box = _Mailbox(refuse="")
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        with_provider("smtp", f"smtp://127.0.0.1:{controller.port}", lambda p: p.send(batch), {})
+    finally:
+        controller.stop()
+    return [email.message_from_bytes(raw, policy=default) for _, raw in box.messages]
+
+
+@pytest.mark.parametrize("reply_to", [REPLY_TO, ""])
+def test_smtp_and_the_outbox_write_the_reply_to_header_only_when_set(reply_to: str, tmp_path: Any) -> None:
+    import email
+    from email.policy import default
+
+    from digest.providers.outbox.sender import OutboxProvider
+
+    batch = make_batch(people=PEOPLE[:1], reply_to=reply_to)
+    outbox = OutboxProvider(tmp_path)
+    asyncio.run(outbox.send(batch))
+    written = [email.message_from_bytes(p.read_bytes(), policy=default) for p in tmp_path.rglob("*.eml")]
+    messages = _smtp_messages(batch) + written
+    assert len(messages) == 2
+    for message in messages:
+        assert message.get_all("Reply-To") == ([REPLY_TO] if reply_to else None)

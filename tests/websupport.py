@@ -12,7 +12,7 @@ import httpx
 from conftest import NOW
 from starlette.applications import Starlette
 
-from digest.config import WebhooksConfig
+from digest.config import ThemeConfig, WebhooksConfig
 from digest.models import Subscriber
 from digest.store import Store
 from digest.store.subscribers import NewSubscriber
@@ -83,6 +83,7 @@ def harness(
     topics: tuple[str, ...] = (),
     limit: int = 5,
     lists: Mapping[str, str] | None = None,
+    themes: Mapping[str, ThemeConfig] | None = None,
 ) -> Harness:
     """The app on ``store`` with a fake sender and a fixed clock; SNS fetches go to ``sns_handler``."""
     clock, outbox = Clock(), Outbox()
@@ -96,6 +97,7 @@ def harness(
         clock,
         limiter,
         timedelta(days=7),
+        themes or {},
     )
     handler = sns_handler or (lambda request: httpx.Response(404))
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))

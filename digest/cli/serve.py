@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.staticfiles import StaticFiles
 
 from digest.cli.common import config_option, now_utc, out, store_for
-from digest.config import Config, load_config
+from digest.config import Config, ThemeConfig, load_config
 from digest.providers import Provider, create_provider
 from digest.service import Runtime
 from digest.service.runtime import provider_client, signing_secret
@@ -69,8 +69,11 @@ def serve(config_path: str, port: int | None, archive_dir: str | None, preview_n
 def public_site(config: Config, store: Store, provider: Provider) -> PublicSite:
     """The reader-facing side, its confirmation emails sent through the configured provider."""
     newsletters: dict[str, Newsletter] = {}
-    for settings in config.newsletters.values():
+    themes: dict[str, ThemeConfig] = {}
+    for name, settings in config.newsletters.items():
         newsletters.setdefault(settings.list_name, Newsletter(settings.sender, settings.title))
+        # A list that several newsletters share wears the first one's theme, as it takes its title.
+        themes.setdefault(settings.list_name, config.theme_for(name))
     server = config.server
     return PublicSite(
         store=store,
@@ -81,6 +84,7 @@ def public_site(config: Config, store: Store, provider: Provider) -> PublicSite:
         clock=now_utc,
         limiter=RateLimiter(server.subscribe_limit, server.subscribe_window),
         confirm_max_age=timedelta(days=server.confirm_days),
+        themes=themes,
     )
 
 

@@ -28,6 +28,7 @@ def _hex(value: str | None) -> str | None:
     return value
 
 
+_NOT_IN_A_FONT = re.compile(r"[^\w \-,'\"]")
 _COLOURS = ("brand_color", "accent_color", "text_color", "background_color")
 
 
@@ -43,6 +44,15 @@ class ThemeConfig(_Model):
     width: Annotated[int, Field(ge=320, le=900)] = 600
 
     _colours = field_validator(*_COLOURS)(_hex)
+
+    def css_font(self) -> str:
+        """font_family as it can go into a style sheet of a web page.
+
+        HTML escapes are not decoded inside <style>, so the value is written as it is: anything but
+        names, quotes and commas (a brace, a semicolon, a "<") could end the rule or the element, and
+        is dropped.
+        """
+        return _NOT_IN_A_FONT.sub("", self.font_family) or "serif"
 
     def merged(self, overrides: ThemeOverrides) -> ThemeConfig:
         """This theme with a newsletter's own values in place of the shared ones."""

@@ -50,6 +50,7 @@ class Audience:
     list_name: str
     sender: str
     title: str
+    reply_to: str = ""  # the newsletter's as configured now, like the sender (a stored issue has none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,9 @@ def addressing(rendered: RenderedIssue, audience: Audience, links: Links) -> Cal
     personalizer = Personalizer(links, rendered.issue_id, audience.list_name)
 
     def addressee(row: Claimed) -> Addressee:
-        personal = personalizer.subscriber(row.subscriber_id, row.email, row.name, row.list_name)
+        personal = personalizer.subscriber(
+            row.subscriber_id, row.email, row.name, row.list_name, row.attributes
+        )
         return Addressee(row.subscriber_id, row.email, row.name, personal.values, personal.headers)
 
     return addressee
@@ -91,7 +94,10 @@ def letter_for(rendered: RenderedIssue, audience: Audience) -> Letter:
         ("List-Id", list_id),
         ("X-Digest-Issue", rendered.issue_id),
     )
-    return Letter(rendered.issue_id, audience.sender, rendered.subject, rendered.html, rendered.text, headers)
+    return Letter(
+        rendered.issue_id, audience.sender, rendered.subject, rendered.html, rendered.text, headers,
+        audience.reply_to or rendered.reply_to,
+    )  # fmt: skip
 
 
 async def deliver(

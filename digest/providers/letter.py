@@ -16,10 +16,10 @@ from datetime import datetime
 import orjson
 
 from digest.models import OutgoingMessage
-from digest.personalize import FIELDS, ProviderTags, Template
+from digest.personalize import PLACEHOLDER_FIELD, ProviderTags, Template, provider_key, value_of
 
 Headers = tuple[tuple[str, str], ...]
-_PLACEHOLDER = re.compile(r"%%digest:(" + "|".join(FIELDS) + r")%%")
+_PLACEHOLDER = re.compile(r"%%digest:(" + PLACEHOLDER_FIELD + r")%%")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,7 @@ class Letter:
     html: str
     text: str
     headers: Headers = ()
+    reply_to: str = ""  # the newsletter's Reply-To; each provider sends it its own way
     _html: Template = field(init=False, repr=False, compare=False)
     _text: Template = field(init=False, repr=False, compare=False)
     _disarmed: dict[ProviderTags, Letter] = field(init=False, repr=False, compare=False)
@@ -71,6 +72,7 @@ class Letter:
             letter = Letter(
                 self.issue_id, self.sender, tags.disarm(self.subject, html=False),
                 tags.disarm(self.html, html=True), tags.disarm(self.text, html=False), self.headers,
+                self.reply_to,
             )  # fmt: skip
             self._disarmed[tags] = letter
         return letter
@@ -85,8 +87,12 @@ class Letter:
             subject=self.subject,
             html=self._html.fill(addressee.values),
             text=self._text.fill(addressee.values),
-            headers=addressee.headers + self.headers,
+            headers=addressee.headers + self.headers + self.reply_header(),
         )
+
+    def reply_header(self) -> Headers:
+        """The Reply-To header for a MIME message (SMTP, outbox); none when the newsletter sets none."""
+        return (("Reply-To", self.reply_to),) if self.reply_to else ()
 
     def fields(self) -> frozenset[str]:
         """The placeholder names either body uses."""
@@ -96,14 +102,15 @@ class Letter:
         """The (html, text) bodies with each placeholder rewritten by ``marker.format(part, field)``.
 
         ``part`` is ``h`` in the HTML body and ``t`` in the text, so a provider that substitutes
-        values itself can be given HTML-escaped values for one and raw values for the other.
+        values itself can be given HTML-escaped values for one and raw values for the other;
+        ``field`` is the placeholder's provider_key, a name every provider's tag syntax takes.
         """
-        html_body = _PLACEHOLDER.sub(lambda m: marker.format(part="h", field=m.group(1)), self.html)
-        text_body = _PLACEHOLDER.sub(lambda m: marker.format(part="t", field=m.group(1)), self.text)
+        html_body = _PLACEHOLDER.sub(lambda m: marker.format(part="h", field=provider_key(m[1])), self.html)
+        text_body = _PLACEHOLDER.sub(lambda m: marker.format(part="t", field=provider_key(m[1])), self.text)
         return html_body, text_body
 
 
-_PLACEHOLDER_BYTES = re.compile(rb"%%digest:(" + "|".join(FIELDS).encode() + rb")%%")
+_PLACEHOLDER_BYTES = re.compile(rb"%%digest:(" + PLACEHOLDER_FIELD.encode() + rb")%%")
 
 
 class JsonTemplate:
@@ -118,11 +125,12 @@ class JsonTemplate:
     def __init__(self, document: str, *, escape: bool) -> None:
         self._parts = _PLACEHOLDER_BYTES.split(orjson.dumps(document)[1:-1])
         self._fields = [p.decode() for p in self._parts[1::2]]
+        self._distinct = frozenset(self._fields)
         self._escape = escape
 
     def extend(self, out: list[bytes], values: Mapping[str, str]) -> None:
         """Append the filled body's pieces to ``out`` (join them once, for many recipients)."""
-        encoded = {name: self._encode(values[name]) for name in set(self._fields)}
+        encoded = {name: self._encode(value_of(values, name)) for name in self._distinct}
         parts = self._parts
         out.append(parts[0])
         for index, name in enumerate(self._fields):
@@ -143,12 +151,14 @@ class JsonBodies:
 
 
 def marker_values(addressee: Addressee, fields: frozenset[str]) -> dict[tuple[str, str], str]:
-    """(part, field) → value for ``Letter.with_markers``: HTML-escaped for ``h``, raw for ``t``."""
+    """(part, key) → value for ``Letter.with_markers``: HTML-escaped for ``h``, raw for ``t``.
+
+    ``key`` is each field's provider_key, as the markers name it."""
     values: dict[tuple[str, str], str] = {}
     for name in fields:
-        raw = addressee.values[name]
-        values["h", name] = html.escape(raw, quote=True)
-        values["t", name] = raw
+        raw, key = value_of(addressee.values, name), provider_key(name)
+        values["h", key] = html.escape(raw, quote=True)
+        values["t", key] = raw
     return values
 
 

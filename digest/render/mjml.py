@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import mjml
 
 from digest.errors import TemplateError
+from digest.render.personal import carried, restored
 
 if TYPE_CHECKING:
     from mjml import IncludeLoader
@@ -18,11 +19,18 @@ _POSITION = re.compile(r"at position (\d+):(\d+)")
 
 
 def compile_mjml(source: str, template: str, folders: Sequence[Path] = ()) -> str:
-    """Compile MJML to HTML; an error names the template file and line when it can be found."""
+    """Compile MJML to HTML; an error names the template file and line when it can be found.
+
+    Comments are dropped, except the marks around the personal lines (render.personal), which the
+    archive needs to find them.
+    """
     try:
-        return str(mjml.mjml2html(source, disable_comments=True, include_loader=include_loader(folders)))
+        html = str(
+            mjml.mjml2html(carried(source), disable_comments=True, include_loader=include_loader(folders))
+        )
     except ValueError as exc:
         raise _located(str(exc), source, template, folders) from None
+    return restored(html)
 
 
 def include_loader(folders: Sequence[Path]) -> IncludeLoader:

@@ -43,7 +43,19 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         extensions=[SourceMarks],
     )
     env.filters["credited"] = credited
+    env.filters["default"] = env.filters["d"] = personal_default
     return env
+
+
+def personal_default(value: Any, default_value: Any = "", boolean: bool = False) -> Any:
+    """Jinja's ``default``; on a recipient placeholder, the fallback travels inside it.
+
+    A placeholder is always defined when the template renders (the values come later, per
+    recipient), so the fallback is carried to the fill: a recipient without the value gets it.
+    """
+    if isinstance(value, Marker):
+        return value.or_else(str(default_value))
+    return jinja2.filters.do_default(value, default_value, boolean)
 
 
 def _disarmed(value: Any) -> Any:

@@ -102,7 +102,7 @@ def preview_values(runtime: Runtime, name: str, issue_id: str, as_email: str | N
             f"Subscriber '{as_email}' is not on list '{newsletter.list_name}'",
             f"see who is with `digest subscribers list --list {newsletter.list_name}`, or leave out --as",
         )
-    return personalizer.subscriber(found.id, found.email, found.name).values
+    return personalizer.subscriber(found.id, found.email, found.name, "", found.attributes).values
 
 
 def _unsigned_links(runtime: Runtime, name: str) -> Links:

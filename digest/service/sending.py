@@ -43,7 +43,9 @@ class DryRunReport:
 def audience(runtime: Runtime, name: str, list_name: str | None = None) -> Audience:
     """Who a newsletter's issue goes to, under which name."""
     newsletter = runtime.config.newsletters[name]
-    return Audience(list_name or newsletter.list_name, newsletter.sender, newsletter.title)
+    return Audience(
+        list_name or newsletter.list_name, newsletter.sender, newsletter.title, newsletter.reply_to
+    )
 
 
 def run(
@@ -149,7 +151,7 @@ def dry_run(
         progress.start(people.count_by_status(who.list_name).get("active", 0), 0)
     written = unwritable = 0
     for person in people.stream(who.list_name, "active"):
-        personal = personalizer.subscriber(person.id, person.email, person.name)
+        personal = personalizer.subscriber(person.id, person.email, person.name, "", person.attributes)
         addressee = Addressee(person.id, person.email, person.name, personal.values, personal.headers)
         try:
             outbox.write(letter.message(addressee))

@@ -7,8 +7,8 @@ suppressed; a row found in flight after a crash is reconciled by the deliver sta
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,7 +27,7 @@ from sqlalchemy import (
     update,
 )
 
-from digest.models import DeliveryStatus, SendResult, SubscriberStatus
+from digest.models import DeliveryStatus, SendResult, SubscriberStatus, text_attributes
 from digest.store.schema import deliveries, issues, send_locks, subscribers
 from digest.store.sql import insert_ignoring_duplicates, utc
 
@@ -44,6 +44,8 @@ class Claimed:
     name: str
     list_name: str
     active: bool
+    # The subscriber's CSV attributes, read with the row: a batch's lookup is the claim's own query.
+    attributes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +291,7 @@ def _rows(issue_id: str, status: str) -> Select[Any]:
     return (
         select(
             deliveries.c.subscriber_id, subscribers.c.email, subscribers.c.name, subscribers.c.list,
-            subscribers.c.status,
+            subscribers.c.status, subscribers.c.attributes,
         )
         .join(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
         .where(deliveries.c.issue_id == issue_id, deliveries.c.status == status)
@@ -298,8 +300,9 @@ def _rows(issue_id: str, status: str) -> Select[Any]:
 
 def _claimed(row: Row[Any]) -> Claimed:
     return Claimed(
-        row.subscriber_id, row.email, row.name, row.list, row.status == SubscriberStatus.ACTIVE.value
-    )
+        row.subscriber_id, row.email, row.name, row.list, row.status == SubscriberStatus.ACTIVE.value,
+        text_attributes(row.attributes),
+    )  # fmt: skip
 
 
 def _where_ids(issue_id: str, subscriber_ids: Sequence[int]) -> Update:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.sql import Select
 
-from digest.models import Subscriber, SubscriberStatus
+from digest.models import Subscriber, SubscriberStatus, text_attributes
 from digest.store import imports
 from digest.store.imports import STICKY, ImportCounts, NewSubscriber
 from digest.store.schema import subscribers
@@ -179,7 +179,9 @@ class SubscriberRepository:
 
 
 def _subscriber(row: Any) -> Subscriber:
-    return Subscriber(row.id, row.email, row.list, row.name, SubscriberStatus(row.status))
+    return Subscriber(
+        row.id, row.email, row.list, row.name, SubscriberStatus(row.status), text_attributes(row.attributes)
+    )
 
 
 def _status(status: SubscriberStatus, now: datetime) -> dict[str, Any]:

@@ -1,11 +1,18 @@
-"""The small public pages (unsubscribe, subscribe, confirm): one layout, autoescaped, no scripts."""
+"""The small public pages (unsubscribe, subscribe, confirm): one layout, autoescaped, no scripts.
+
+They wear the newsletter's theme (its brand colour, background, text colour and font), so a reader who
+clicks Unsubscribe lands on a page that looks like the email they came from.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from starlette.responses import HTMLResponse
+
+from digest.config import ThemeConfig
 
 # The URL carries the token, so it must not leak through Referer, caches or search engines; the
 # pages need no script, a form may post only back to this site, and no other site may frame them (a
@@ -27,9 +34,13 @@ _LAYOUT = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ title }}</title>
 <style>
- body { font: 17px/1.5 Georgia, serif; background: #f4f1ea; color: #222; margin: 0; }
- main { max-width: 34rem; margin: 10vh auto; background: #fff; padding: 2rem; border-radius: 6px; }
- button { font: inherit; padding: .5rem 1.25rem; background: #1d3557; color: #fff; border: 0;
+ body { font: 17px/1.5 {{ font }}; background: {{ theme.background_color }}; color: {{ theme.text_color }};
+        margin: 0; }
+ main { max-width: 34rem; margin: 10vh auto; background: #fff; padding: 2rem; border-radius: 6px;
+        border-top: 6px solid {{ theme.brand_color }}; }
+ h1 { color: {{ theme.brand_color }}; }
+ a { color: {{ theme.brand_color }}; }
+ button { font: inherit; padding: .5rem 1.25rem; background: {{ theme.brand_color }}; color: #fff; border: 0;
           border-radius: 4px; cursor: pointer; }
  input { font: inherit; padding: .4rem; width: 100%; box-sizing: border-box; margin: .2rem 0 1rem; }
  .trap { position: absolute; left: -10000px; }
@@ -67,14 +78,19 @@ _env = jinja2.Environment(
 )
 
 
-def page(template: str, status: int = 200, **values: Any) -> HTMLResponse:
-    """A rendered page with the headers every public page carries."""
-    html = _env.get_template(template).render(**values)
+def page(template: str, status: int = 200, theme: ThemeConfig | None = None, **values: Any) -> HTMLResponse:
+    """A rendered page with the headers every public page carries, in ``theme`` (default: [theme]'s
+    defaults)."""
+    theme = theme or ThemeConfig()
+    html = _env.get_template(template).render(theme=theme, font=Markup(theme.css_font()), **values)
     return HTMLResponse(html, status_code=status, headers=HEADERS)
 
 
-def message(title: str, text: str, status: int = 200, **headers: str) -> HTMLResponse:
-    """A page that only says something."""
-    response = page("message.html", status, title=title, message=text)
+def message(
+    title: str, text: str, status: int = 200, theme: ThemeConfig | None = None, /, **headers: str
+) -> HTMLResponse:
+    """A page that only says something, in ``theme``, with extra ``headers`` (positional-only
+    arguments, so that no header name can collide with them)."""
+    response = page("message.html", status, theme=theme, title=title, message=text)
     response.headers.update(headers)
     return response

@@ -1,4 +1,5 @@
-"""The live preview page: the email at desktop and mobile widths, its text part, subject and lint."""
+"""The live preview page: the email at desktop and mobile widths and in dark mode, its text part, subject
+and lint."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ _PAGE = """<!doctype html>
   figure { margin: 0; }
   figcaption { font-size: 12px; color: #57606a; margin: 8px 0 4px; }
   iframe { border: 0; background: #fff; box-shadow: 0 1px 4px #0003; height: 800px; display: block; }
+  /* The framed email's prefers-color-scheme follows its iframe's color-scheme: dark mode, no script. */
+  iframe.dark { color-scheme: dark; background: #121212; }
   pre.text { background: #fff; padding: 16px; white-space: pre-wrap; max-width: 72ch; }
 </style>
 </head>
@@ -62,10 +65,11 @@ _PAGE = """<!doctype html>
   {% elif good %}<p>No warnings.</p>{% endif %}
 </section>
 <div class="frames">
-  {% for id, label, width in frames %}
+  {% for id, label, width, scheme in frames %}
   <figure>
     <figcaption>{{ label }} ({{ width }} px) · <a href="/email" target="_blank">open</a></figcaption>
-    <iframe id="{{ id }}" title="{{ label }}" width="{{ width }}" src="/email?build={{ built }}"></iframe>
+    <iframe id="{{ id }}" class="{{ scheme }}" title="{{ label }}" width="{{ width }}"
+            src="/email?build={{ built }}"></iframe>
   </figure>
   {% endfor %}
 </div>
@@ -108,7 +112,11 @@ SCRIPT = _PAGE.split("<script>", 1)[1].split("</script>", 1)[0]
 
 def render_page(good: Preview | None, error: str, version: str, built: int, watching: Sequence[Path]) -> str:
     """The page for the current state: the last good build, the current error, what is watched."""
-    frames = [("desktop", "Desktop", DESKTOP_WIDTH), ("mobile", "Mobile", MOBILE_WIDTH)]
+    frames = [
+        ("desktop", "Desktop", DESKTOP_WIDTH, "light"),
+        ("mobile", "Mobile", MOBILE_WIDTH, "light"),
+        ("dark", "Dark mode (Apple Mail, Outlook.com)", DESKTOP_WIDTH, "dark"),
+    ]
     return _TEMPLATE.render(
         good=good,
         error=error,

@@ -116,7 +116,7 @@ class MailgunProvider(ApiProvider):
             "v:digest_batch": batch.key,
             "v:digest_issue": letter.issue_id,
         }
-        form.update({f"h:{name}": value for name, value in letter.headers})
+        form.update({f"h:{name}": value for name, value in letter.headers + letter.reply_header()})
         return form
 
 

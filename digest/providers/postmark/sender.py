@@ -115,6 +115,7 @@ class PostmarkProvider(ApiProvider):
             "Subject": letter.subject,
             "Tag": letter.issue_id,
             "MessageStream": self._stream,
+            **({"ReplyTo": letter.reply_to} if letter.reply_to else {}),
         }
 
         def tail(addressee: Addressee) -> dict[str, Any]:

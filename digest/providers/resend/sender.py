@@ -81,6 +81,7 @@ class ResendProvider(ApiProvider):
             "from": letter.sender,
             "subject": letter.subject,
             "tags": [{"name": "digest_issue", "value": tag}],
+            **({"reply_to": letter.reply_to} if letter.reply_to else {}),
         }
         return self._writer.runs(
             batch,

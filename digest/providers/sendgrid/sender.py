@@ -16,7 +16,7 @@ import orjson
 from digest.personalize import ProviderTags
 from digest.providers.base import Context, Limits, Reconcile, SendOutcome, all_results
 from digest.providers.http import ApiProvider, auth_hint, body_json, check, request
-from digest.providers.letter import Addressee, Batch, Letter, marker_values
+from digest.providers.letter import Addressee, Batch, marker_values
 
 BASE_URL = "https://api.sendgrid.com"
 KEY_ENV = "SENDGRID_API_KEY"
@@ -63,9 +63,12 @@ class SendGridProvider(ApiProvider):
         letter = batch.letter
         html_body, text_body = letter.with_markers(MARKER)
         fields = letter.fields()
+        # SendGrid refuses Reply-To among the headers: it goes in its own object.
+        reply_to = {"reply_to": _address(letter.reply_to)} if letter.reply_to else {}
         return {
             "personalizations": [_personalization(a, fields) for a in batch.addressees],
-            "from": _sender(letter),
+            "from": _address(letter.sender),
+            **reply_to,
             "subject": letter.subject,
             "content": [
                 {"type": "text/plain", "value": text_body},
@@ -88,10 +91,11 @@ def _personalization(addressee: Addressee, fields: frozenset[str]) -> dict[str, 
     }
 
 
-def _sender(letter: Letter) -> dict[str, str]:
+def _address(mailbox: str) -> dict[str, str]:
+    """A 'Name <address>' as SendGrid's {email, name} object."""
     from email.utils import parseaddr
 
-    name, address = parseaddr(letter.sender)
+    name, address = parseaddr(mailbox)
     return {"email": address, **({"name": name} if name else {})}
 
 

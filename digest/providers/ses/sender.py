@@ -124,6 +124,7 @@ class SesProvider(ApiProvider):
         template = {"Subject": letter.subject, "Html": html_body, "Text": text_body}
         return {
             "FromEmailAddress": letter.sender,
+            **({"ReplyToAddresses": [letter.reply_to]} if letter.reply_to else {}),
             "DefaultContent": {
                 "Template": {
                     "TemplateContent": template,

@@ -234,7 +234,10 @@ async def run(
     now = clock()
     newsletter = config.newsletters[name]
     issue_id, slot = issue_slot(config, name, slot_time or now)
-    audience = Audience(newsletter.list_name, newsletter.sender, newsletter.title, newsletter.reply_to)
+    audience = Audience(
+        newsletter.list_name, newsletter.sender, newsletter.title, newsletter.reply_to,
+        newsletter.audience_segment,
+    )  # fmt: skip
     stored = store.issues.get(issue_id)
     problems: tuple[Problem, ...] = ()
     if stored is None:

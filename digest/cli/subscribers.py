@@ -12,6 +12,8 @@ from digest.cli.common import config_option, err, json_option, now_utc, out, sto
 from digest.config import Config, load_config
 from digest.errors import DigestError
 from digest.models import SubscriberStatus
+from digest.segments import Segment, SegmentError, parse_segment
+from digest.store.segments import segment_condition
 from digest.store.subscribers import NewSubscriber
 from digest.subscriber_csv import clean_name, normalize_email, read_csv, write_csv
 
@@ -23,6 +25,13 @@ def subscribers() -> None:
 
 def _list_name(config: Config, list_name: str | None) -> str:
     return list_name or config.newsletter(None)[1].list_name
+
+
+def _segment(text: str) -> Segment:
+    try:
+        return parse_segment(text)
+    except SegmentError as exc:
+        raise click.BadParameter(str(exc), param_hint="--segment") from None
 
 
 def _address(email: str) -> str:
@@ -145,12 +154,16 @@ def list_(config_path: str, list_name: str | None, status: str | None, as_json: 
 @subscribers.command("count")
 @config_option
 @click.option("--list", "list_name", help="Only this list.")
+@click.option(
+    "--segment", "segment", help="Only this segment, e.g. \"attributes.country = 'DE'\" (see `segment`)."
+)
 @json_option
-def count(config_path: str, list_name: str | None, as_json: bool) -> None:
-    """Count subscribers by status."""
+def count(config_path: str, list_name: str | None, segment: str | None, as_json: bool) -> None:
+    """Count subscribers by status (of a list, of a segment)."""
     config = load_config(config_path)
+    where = None if segment is None else segment_condition(_segment(segment))
     with store_for(config) as store:
-        counts = store.subscribers.count_by_status(list_name)
+        counts = store.subscribers.count_by_status(list_name, where)
     if as_json:
         click.echo(json.dumps(counts))
         return

@@ -19,6 +19,7 @@ from pydantic import (
 
 from digest.config.base import _is_url, _Model, _resolve_path
 from digest.config.theme import ThemeOverrides, Values, check_value_names
+from digest.segments import Segment, segment_of
 from digest.slots import Schedule, parse_duration, parse_schedule
 
 
@@ -199,8 +200,22 @@ class NewsletterConfig(_Model):
     # Free values editors define for templates (values.sponsor_name); the top-level [values] fill in
     # the keys a newsletter does not set (Config merges them).
     values: Values = Field(default_factory=dict)
+    # Part of the list only: an expression over attributes, or tags (any of them); see digest.segments.
+    segment: str | list[str] | None = None
 
     _values = field_validator("values")(check_value_names)
+
+    @field_validator("segment")
+    @classmethod
+    def _segment(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if value is not None:
+            segment_of(value)  # raises SegmentError (a ValueError) saying where and what was expected
+        return value
+
+    @property
+    def audience_segment(self) -> Segment | None:
+        """The parsed segment the newsletter goes to, None for the whole list."""
+        return None if self.segment is None else segment_of(self.segment)
 
     _drafts = field_validator("drafts_dir", "templates")(_resolve_path)
 

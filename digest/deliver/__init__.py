@@ -27,8 +27,10 @@ from digest.personalize import Personalizer
 from digest.providers.base import Provider
 from digest.providers.letter import Addressee, Letter
 from digest.providers.pace import Sleep
+from digest.segments import Segment
 from digest.store import Store
 from digest.store.ledger import Claimed
+from digest.store.segments import segment_condition
 
 Clock = Callable[[], datetime]
 __all__ = [
@@ -51,6 +53,7 @@ class Audience:
     sender: str
     title: str
     reply_to: str = ""  # the newsletter's as configured now, like the sender (a stored issue has none)
+    segment: Segment | None = None  # only this part of the list (None: every active subscriber)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +117,7 @@ async def deliver(
     sleep: Sleep = asyncio.sleep,
     monotonic: Callable[[], float] = time.monotonic,
 ) -> DeliveryReport:
-    """Send the issue to every active subscriber of the list who has not had it yet.
+    """Send the issue to every active subscriber of the list (or of its segment) who has not had it yet.
 
     Raises SendLockedError when another process is sending the issue (after ``wait`` seconds),
     and ProviderError when the provider refuses the account or the send keeps failing: rows not
@@ -138,7 +141,8 @@ async def deliver(
         ):
             # Counted once the lock is ours: what a sender we waited for did is not this run's work.
             before = await db(store.ledger.counts, issue_id)
-            await engine.run(audience.list_name)
+            where = None if audience.segment is None else segment_condition(audience.segment)
+            await engine.run(audience.list_name, where)
         after = await db(store.ledger.counts, issue_id)
         left = after.get(DeliveryStatus.PENDING.value, 0) + after.get(DeliveryStatus.IN_FLIGHT.value, 0)
         if not left:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from sqlalchemy import ColumnElement
+
 from digest.config import ProviderConfig
 from digest.deliver.thread import LedgerThread
 from digest.errors import DigestError, ProviderError
@@ -99,10 +101,11 @@ class Engine:
         """Stop taking new batches; the first error is what the send ends with."""
         self._error = self._error or error
 
-    async def run(self, list_name: str) -> None:
-        """Settle what an earlier run left in flight, queue the list, send until nothing is left."""
+    async def run(self, list_name: str, where: ColumnElement[bool] | None = None) -> None:
+        """Settle what an earlier run left in flight, queue the list (``where``: its segment), send
+        until nothing is left."""
         await self.reconcile()
-        await self._db(self._ledger.enqueue, self._issue, list_name, self._clock())
+        await self._db(self._ledger.enqueue, self._issue, list_name, self._clock(), where)
         if self._progress:
             counts = await self._db(self._ledger.counts, self._issue)
             total = sum(counts.values())

@@ -15,6 +15,7 @@ from digest.models import RenderedIssue
 from digest.personalize import Personalizer
 from digest.providers.letter import Addressee, Batch
 from digest.service.runtime import Runtime
+from digest.store.segments import segment_condition
 
 if TYPE_CHECKING:
     from digest.providers.base import Provider
@@ -44,8 +45,9 @@ def audience(runtime: Runtime, name: str, list_name: str | None = None) -> Audie
     """Who a newsletter's issue goes to, under which name."""
     newsletter = runtime.config.newsletters[name]
     return Audience(
-        list_name or newsletter.list_name, newsletter.sender, newsletter.title, newsletter.reply_to
-    )
+        list_name or newsletter.list_name, newsletter.sender, newsletter.title, newsletter.reply_to,
+        newsletter.audience_segment,
+    )  # fmt: skip
 
 
 def run(
@@ -138,7 +140,7 @@ def send_test(runtime: Runtime, name: str, address: str, rendered: RenderedIssue
 def dry_run(
     runtime: Runtime, name: str, rendered: RenderedIssue, progress: Progress | None = None
 ) -> DryRunReport:
-    """Write every active subscriber's message under <outbox_dir>/dry-run/<issue>/; send nothing."""
+    """Write each active subscriber's message (of the segment, if any) under <outbox_dir>/dry-run/<issue>/."""
     from digest.providers.outbox import OutboxProvider
 
     who = audience(runtime, name)
@@ -147,10 +149,11 @@ def dry_run(
     folder = Path(runtime.config.provider.outbox_dir) / "dry-run"
     outbox = OutboxProvider(folder, runtime.clock)
     people = runtime.store.subscribers
+    where = None if who.segment is None else segment_condition(who.segment)
     if progress is not None:
-        progress.start(people.count_by_status(who.list_name).get("active", 0), 0)
+        progress.start(people.count_by_status(who.list_name, where).get("active", 0), 0)
     written = unwritable = 0
-    for person in people.stream(who.list_name, "active"):
+    for person in people.stream(who.list_name, "active", where=where):
         personal = personalizer.subscriber(person.id, person.email, person.name, "", person.attributes)
         addressee = Addressee(person.id, person.email, person.name, personal.values, personal.headers)
         try:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Engine,
     Row,
@@ -85,13 +86,20 @@ class Ledger:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def enqueue(self, issue_id: str, list_name: str, now: datetime) -> int:
-        """Add a pending row for every active subscriber of the list not yet in the ledger."""
+    def enqueue(
+        self, issue_id: str, list_name: str, now: datetime, where: ColumnElement[bool] | None = None
+    ) -> int:
+        """Add a pending row for every active subscriber of the list not yet in the ledger.
+
+        ``where`` narrows them to a segment (a condition on the subscribers table).
+        """
         active = subscribers.c.status == SubscriberStatus.ACTIVE.value
         values = (literal(PENDING), literal(0), literal(""), literal(""), literal(now), literal(""))
         source = select(literal(issue_id), subscribers.c.id, subscribers.c.email, *values).where(
             subscribers.c.list == list_name, active
         )
+        if where is not None:
+            source = source.where(where)
         columns = ["issue_id", "subscriber_id", "email", "status", "attempts", "message_id", "error"]
         statement = (
             insert_ignoring_duplicates(self._engine, deliveries)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, func, or_, select, update
 from sqlalchemy.sql import Select
 
 from digest.models import Subscriber, SubscriberStatus, text_attributes
@@ -85,26 +85,35 @@ class SubscriberRepository:
         with self._engine.connect() as conn:
             return utc(conn.execute(query).scalar())
 
-    def count_by_status(self, list_name: str | None = None) -> dict[str, int]:
-        """Number of subscribers per status (optionally on one list)."""
+    def count_by_status(
+        self, list_name: str | None = None, where: ColumnElement[bool] | None = None
+    ) -> dict[str, int]:
+        """Number of subscribers per status (optionally on one list, or in a segment: ``where``)."""
         query = select(subscribers.c.status, func.count()).group_by(subscribers.c.status)
         if list_name:
             query = query.where(subscribers.c.list == list_name)
+        if where is not None:
+            query = query.where(where)
         with self._engine.connect() as conn:
             return {str(status): int(count) for status, count in conn.execute(query)}
 
     def stream(
-        self, list_name: str | None = None, status: str | None = None, batch: int = 1000
+        self,
+        list_name: str | None = None,
+        status: str | None = None,
+        batch: int = 1000,
+        where: ColumnElement[bool] | None = None,
     ) -> Iterator[Subscriber]:
-        """Every matching subscriber, read in keyset-paginated batches so memory stays flat."""
-        for row in self._rows(list_name, status, batch):
+        """Every matching subscriber (``where``: of a segment), read in keyset-paginated batches so
+        memory stays flat."""
+        for row in self._rows(list_name, status, batch, where):
             yield _subscriber(row)
 
     def records(
         self, list_name: str | None = None, status: str | None = None, batch: int = 1000
     ) -> Iterator[SubscriberRecord]:
         """Like ``stream``, with source, attributes and the time of each change."""
-        for row in self._rows(list_name, status, batch):
+        for row in self._rows(list_name, status, batch, None):
             times = {name: utc(row._mapping[name]) for name in ("created_at", *STAMPS.values())}
             yield SubscriberRecord(_subscriber(row), row.source, dict(row.attributes or {}), times)
 
@@ -160,7 +169,9 @@ class SubscriberRepository:
             row = conn.execute(query).first()
         return None if row is None else _subscriber(row)
 
-    def _rows(self, list_name: str | None, status: str | None, batch: int) -> Iterator[Any]:
+    def _rows(
+        self, list_name: str | None, status: str | None, batch: int, where: ColumnElement[bool] | None
+    ) -> Iterator[Any]:
         after = 0
         while True:
             query = (
@@ -170,6 +181,8 @@ class SubscriberRepository:
                 query = query.where(subscribers.c.list == list_name)
             if status:
                 query = query.where(subscribers.c.status == status)
+            if where is not None:
+                query = query.where(where)
             with self._engine.connect() as conn:
                 rows = conn.execute(query).all()
             yield from rows

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import click
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.staticfiles import StaticFiles
 
@@ -19,7 +18,7 @@ from digest.service import Runtime
 from digest.service.runtime import provider_client, signing_secret
 from digest.store import Store
 from digest.web.app import create_app
-from digest.web.live import StoppingServer, listen
+from digest.web.live import serve as serve_app
 from digest.web.mailer import Newsletter, provider_sender
 from digest.web.public import PublicSite
 from digest.web.ratelimit import RateLimiter
@@ -149,17 +148,11 @@ def run(
     app: Starlette, host: str, port: int, say: Callable[[str], None], stop: Callable[[], None] | None = None
 ) -> None:
     """Serve the app until Ctrl-C; ``stop`` ends long-lived responses first (the preview's streams)."""
-    sock = listen(host, port)
-    config = uvicorn.Config(
-        app, log_config=None, log_level="warning", access_log=False, ws="none", lifespan="on"
+    serve_app(
+        app,
+        host,
+        port,
+        lambda url: say(f"Serving on {url} (Ctrl-C stops it)"),
+        stop or (lambda: None),
+        "Server",
     )
-    server = StoppingServer(config, stop)
-    say(
-        f"Serving on http://{f'[{host}]' if ':' in host else host}:{sock.getsockname()[1]}/ (Ctrl-C stops it)"
-    )
-    try:
-        server.run(sockets=[sock])
-    except KeyboardInterrupt:
-        pass  # uvicorn has shut down cleanly, then raised the Ctrl-C again for its caller
-    finally:
-        sock.close()

@@ -94,6 +94,16 @@ def parse_html(html: bytes | str) -> lxml.html.HtmlElement | None:
         return None
 
 
+def meta_content(doc: lxml.html.HtmlElement, name: str) -> str:
+    """A meta tag's value by property or name; some saved pages keep it in ``value``, not ``content``."""
+    for attr in ("property", "name"):
+        for node in doc.xpath(f"//meta[@{attr}=$name]", name=name):
+            content = squash(node.get("content") or node.get("value") or "")
+            if content:
+                return content
+    return ""
+
+
 def strip_furniture(doc: lxml.html.HtmlElement) -> None:
     """Remove, in place, what a reader does not see or does not read as the article."""
     for node in doc.xpath("//script | //style | //noscript | //template | //svg"):

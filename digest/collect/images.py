@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
+from digest.collect.extract import meta_content
 from digest.collect.text import squash
 
 
@@ -102,7 +103,7 @@ def split_credit(caption: str) -> tuple[str, str]:
 
 def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
     for name in ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"):
-        value = _meta(doc, name)
+        value = meta_content(doc, name)
         if value and _usable(urljoin(url, value), _NOT_DECLARED):
             return urljoin(url, value)
     for image in _json_ld_images(doc):
@@ -254,15 +255,6 @@ def _beside_image(node: lxml.html.HtmlElement) -> bool:
 def _text_of_class(node: lxml.html.HtmlElement, name: str) -> str:
     found = node.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), $c)]", c=f" {name} ")
     return squash(found[0].text_content()) if found else ""
-
-
-def _meta(doc: lxml.html.HtmlElement, name: str) -> str:
-    for attr in ("property", "name"):
-        for node in doc.xpath(f"//meta[@{attr}=$name]", name=name):
-            content = squash(node.get("content") or node.get("value") or "")
-            if content:
-                return content
-    return ""
 
 
 # --- JSON-LD --------------------------------------------------------------------------------------

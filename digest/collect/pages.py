@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from digest.collect.canonical import canonical_url, is_web_url
-from digest.collect.extract import body_paragraphs, parse_html, strip_furniture
+from digest.collect.extract import body_paragraphs, meta_content, parse_html, strip_furniture
 from digest.collect.images import LeadImage, lead_image
 from digest.collect.text import squash
 from digest.models import Article
@@ -47,13 +47,13 @@ def extract_page(html: bytes | str, url: str) -> PageInfo:
     info = PageInfo(
         canonical=_link(doc, "canonical", url),
         title=headline(doc, url),
-        author=_meta(doc, "author"),
-        section=_meta(doc, "article:section"),
+        author=meta_content(doc, "author"),
+        section=meta_content(doc, "article:section"),
         image_url=image.url,
         image_alt=image.alt,
         image_caption=image.caption,
         image_credit=image.credit,
-        description=_meta(doc, "og:description") or _meta(doc, "description"),
+        description=meta_content(doc, "og:description") or meta_content(doc, "description"),
     )
     strip_furniture(doc)  # after the image, caption and credit were read from the full page
     return replace(info, paragraphs=body_paragraphs(doc, url))
@@ -66,16 +66,6 @@ def _lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
     except ValueError:  # an image address that cannot even be joined to the page's (a bad IPv6 host)
         return LeadImage()
     return image if is_web_url(image.url) else LeadImage()
-
-
-def _meta(doc: lxml.html.HtmlElement, name: str) -> str:
-    """A meta tag's value by property or name; some saved pages keep it in ``value``, not ``content``."""
-    for attr in ("property", "name"):
-        for node in doc.xpath(f"//meta[@{attr}=$name]", name=name):
-            content = squash(node.get("content") or node.get("value") or "")
-            if content:
-                return content
-    return ""
 
 
 def _link(doc: lxml.html.HtmlElement, rel: str, base: str) -> str:
@@ -91,8 +81,8 @@ def _link(doc: lxml.html.HtmlElement, rel: str, base: str) -> str:
 
 def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     """The article's headline: the page's <h1> when the title holds it, else the title without the site."""
-    declared = _meta(doc, "og:title") or squash(doc.findtext(".//title") or "")
-    heading, site = _first_heading(doc), _meta(doc, "og:site_name")
+    declared = meta_content(doc, "og:title") or squash(doc.findtext(".//title") or "")
+    heading, site = _first_heading(doc), meta_content(doc, "og:site_name")
     parts = _TITLE_SEPARATORS.split(declared)
     if heading and len(parts) > 1 and _fold(heading) == _fold(parts[-1]):
         heading, site = "", site or heading  # the <h1> is the site's name in its logo

@@ -97,14 +97,25 @@ def _mirrors(config: Config) -> list[MirrorConfig]:
     return [s.mirror for n in config.newsletters.values() for s in n.sources if s.mirror]
 
 
-def serve(app: Starlette, host: str, port: int, ready: Callable[[str], None]) -> None:
-    """Serve the app until Ctrl-C; `ready` gets the URL once the port is bound (port 0: any free one)."""
-    sock = listen(host, port, "Preview server")
+def serve(
+    app: Starlette,
+    host: str,
+    port: int,
+    ready: Callable[[str], None],
+    stop: Callable[[], None] | None = None,
+    what: str = "Preview server",
+) -> None:
+    """Serve the app until Ctrl-C; `ready` gets the URL once the port is bound (port 0: any free one).
+
+    ``stop`` ends long-lived responses first (event streams); by default the app's live preview's.
+    """
+    sock = listen(host, port, what)
     bound = sock.getsockname()[1]
     config = uvicorn.Config(
         app, log_config=None, log_level="warning", access_log=False, ws="none", lifespan="on"
     )
-    server = StoppingServer(config, app.state.live.stop)
+    live = getattr(app.state, "live", None)
+    server = StoppingServer(config, stop if stop is not None else live.stop if live else None)
     ready(f"http://{f'[{host}]' if ':' in host else host}:{bound}/")
     try:
         server.run(sockets=[sock])

@@ -48,6 +48,7 @@ def test_news_sitemap_entries_become_articles_with_title_date_and_image() -> Non
     assert first.published == NOW - timedelta(hours=5) and first.dated
     assert first.image_url == "https://news.example/img/ferry.jpg"
     assert about.published == datetime(2019, 1, 1, tzinfo=UTC) and about.title == about.url
+    assert about.image_url == ""  # no <image:loc>: no image, not the page's own address
     assert [s.reason for s in report.skipped] == ["no web address (its <loc> is not an http or https URL)"]
 
 

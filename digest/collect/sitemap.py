@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from digest.collect.canonical import canonical_url
+from digest.collect.feed_media import is_web
 from digest.collect.feeds import FeedReport
 from digest.collect.fetch import Fetched
 from digest.collect.text import plain_text, squash
@@ -60,8 +61,14 @@ def _article(entry: etree._Element, base: str, source: str, now: datetime) -> Ar
         published=published or now,
         dated=published is not None,
         source=source,
-        image_url=urljoin(url, image) if urlsplit(urljoin(url, image)).scheme in ("http", "https") else "",
+        image_url=_image(url, image),
     )
+
+
+def _image(page: str, image: str) -> str:
+    """The entry's image as an absolute web address; none when it gives none (never the page itself)."""
+    absolute = urljoin(page, image) if image else ""
+    return absolute if is_web(absolute) else ""
 
 
 def _text(entry: etree._Element, *path: str) -> str:

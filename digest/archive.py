@@ -68,11 +68,14 @@ def feed_html(config: Config, issue: StoredIssue) -> str:
 
 _INDEX = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <link rel="alternate" type="application/atom+xml" href="feed.xml">
 <style>body{font-family:{{ font }};max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5;
 background:{{ theme.background_color }};color:{{ theme.text_color }}}
 h1{color:{{ theme.brand_color }};border-bottom:4px solid {{ theme.brand_color }}}
-a{color:{{ theme.brand_color }}}.date{color:#666;margin-top:-.5rem}</style></head>
+a{color:{{ theme.brand_color }}}.date{color:#666;margin-top:-.5rem}
+@media (prefers-color-scheme:dark){body{background:#121212;color:#e8e6e3}.date{color:#a0a0a0}
+h1,a{color:color-mix(in srgb,{{ theme.brand_color }} 45%,#fff)}}</style></head>
 <body><h1>{{ title }}</h1>
 {% for issue in issues %}<section><h2><a href="{{ issue.href }}">{{ issue.subject }}</a></h2>
 <p class="date">{{ issue.when }}</p><ul>

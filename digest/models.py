@@ -7,9 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from digest.words import count_words
+
+if TYPE_CHECKING:  # variants builds on personalize, which builds on these models
+    from digest.variants import Variants
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +169,13 @@ class RenderedIssue:
     warnings: tuple[str, ...] = ()
     reply_to: str = ""  # the newsletter's Reply-To, when it has one
     listed: tuple[str, ...] = ()  # teasers the clip budget moved to the list of links (their URLs)
+    variants: Variants | None = None  # one copy per class of reader the template tests; html/text: the last
+
+    def documents(self, values: Mapping[str, str]) -> tuple[str, str]:
+        """The (html, text) with placeholders that a recipient with these values gets."""
+        if self.variants is None:
+            return self.html, self.text
+        return self.variants.select(values)
 
 
 class SubscriberStatus(enum.StrEnum):

@@ -79,3 +79,41 @@ brand_color = "#5b2a86"
     config = load_config(write_config(tmp_path, demo_site, extra=extra))
     site = public_site(config, store, create_provider(config.provider))
     assert site.theme("weekly").brand_color == "#0a7d5a"
+
+
+def _looks(html: str, scheme: str) -> dict[str, str]:
+    """The computed colours of a page in Chromium, with the reader's colour scheme set to ``scheme``."""
+    from chromium import launch
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(color_scheme=scheme)  # type: ignore[arg-type]
+            page.set_content(html)
+            return dict(
+                page.evaluate(
+                    """() => { const s = (q, p) => getComputedStyle(document.querySelector(q))[p];
+                    return {body: s('body', 'backgroundColor'), text: s('body', 'color'),
+                            heading: s('h1', 'color')}; }"""
+                )
+            )
+        finally:
+            browser.close()
+
+
+def test_public_pages_follow_the_readers_dark_setting_in_a_browser(
+    store: Store, tmp_path: Path, demo_site: Path
+) -> None:
+    from digest.archive import build_archive
+
+    subscribe_page = harness(store, themes={"weekly": GREEN}).request("GET", "/subscribe").text
+    config = load_config(write_config(tmp_path, demo_site))
+    build_archive(config, store, tmp_path / "archive")
+    index = (tmp_path / "archive" / "index.html").read_text(encoding="utf-8")
+    for html in (subscribe_page, index):
+        assert '<meta name="color-scheme" content="light dark">' in html
+        light, dark = _looks(html, "light"), _looks(html, "dark")
+        assert dark["body"] == "rgb(18, 18, 18)" and dark["text"] == "rgb(232, 230, 227)"
+        assert light["body"] != dark["body"] and light["heading"] != dark["heading"]
+    assert _looks(subscribe_page, "light")["body"] == "rgb(238, 246, 242)"  # GREEN's background

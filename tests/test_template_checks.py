@@ -158,3 +158,31 @@ def test_an_undefined_name_lists_the_names_at_its_level(
     assert (error.template, error.line) == ("partials/teaser.mjml.j2", 11)
     assert f"line 11: {reason}\n    <h2 style=" in str(error)
     assert error.hint is not None and names in error.hint
+
+
+def included(templates: Path, path: str, text: str | None) -> TemplateError:
+    """The error of the templates once the note mj-includes ``path`` (written first when ``text``)."""
+    if text is not None:
+        (templates / path).write_text(text)
+    broken(templates, "partials/note.mjml.j2", "<mj-section", f'<mj-include path="{path}" />\n<mj-section')
+    return failure(templates)
+
+
+def test_an_mj_included_file_is_checked_in_its_place_with_its_own_line(templates: Path) -> None:
+    promo = '<mj-section>\n  <mj-column>\n    <mj-buton href="https://example.org">Join</mj-buton>\n'
+    error = included(templates, "partials/promo.mjml", promo + "  </mj-column>\n</mj-section>\n")
+    assert error.template == "partials/promo.mjml" and error.line == 3
+    assert "did you mean mj-button?" in str(error)
+
+
+def test_an_mj_include_outside_the_template_folders_is_refused(templates: Path, tmp_path: Path) -> None:
+    (tmp_path / "secret.mjml").write_text("<mj-section></mj-section>")
+    error = included(templates, "../secret.mjml", None)
+    assert error.template == "partials/note.mjml.j2"
+    assert "not a file inside the template folders" in str(error)
+
+
+def test_a_tag_left_open_in_an_mj_included_file_is_named_there(templates: Path) -> None:
+    error = included(templates, "partials/promo.mjml", "<mj-section>\n  <mj-column>\n</mj-section>\n")
+    assert (error.template, error.line) == ("partials/promo.mjml", 2)
+    assert "mj-column" in str(error)

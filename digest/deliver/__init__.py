@@ -99,7 +99,7 @@ def letter_for(rendered: RenderedIssue, audience: Audience) -> Letter:
     )
     return Letter(
         rendered.issue_id, audience.sender, rendered.subject, rendered.html, rendered.text, headers,
-        audience.reply_to or rendered.reply_to,
+        audience.reply_to or rendered.reply_to, rendered.variants,
     )  # fmt: skip
 
 

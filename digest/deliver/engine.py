@@ -127,29 +127,47 @@ class Engine:
         try:
             while not self._error:
                 await self._pacer.wait(self._plan.batch_size)
-                batch = await self._claim()
-                if batch is None:
+                batches = await self._claim()
+                if batches is None:
                     return
-                if batch.addressees:
-                    await self._deliver(batch, paced=True)
+                for index, batch in enumerate(batches):
+                    if index:  # a claim split by variant: each further request is paced too
+                        await self._pacer.wait(len(batch))
+                    if batch.addressees:  # when stopping, _deliver hands the rows back
+                        await self._deliver(batch, paced=True)
         except Exception as exc:  # a bug, not a provider answer: stop cleanly, rows stay in flight
             self.halt(exc)
 
-    async def _claim(self) -> Batch | None:
+    async def _claim(self) -> list[Batch] | None:
+        """The next rows as batches, one per variant of the issue they get (one batch without variants)."""
         now = self._clock()
-        key = uuid.uuid4().hex
-        rows = await self._db(self._claim_rows, now, key)
+        claimed = await self._db(self._claim_rows, now)
+        if claimed is None:
+            return None
+        gone, groups = claimed
+        self._advance(gone)
+        return [Batch(key, letter, tuple(rows), now) for key, (letter, rows) in groups.items()]
+
+    def _claim_rows(self, now: datetime) -> tuple[int, dict[str, tuple[Letter, list[Addressee]]]] | None:
+        groups: dict[str, tuple[Letter, list[Addressee]]] = {}
+        keys: dict[int, str] = {}
+
+        def key_of(row: Claimed) -> str:
+            if not row.active:
+                return keys.setdefault(-1, uuid.uuid4().hex)
+            addressee = self._addressee(row)
+            index = self._letter.variant_key(addressee.values)
+            key = keys.setdefault(index, uuid.uuid4().hex)
+            groups.setdefault(key, (self._letter.variant(addressee.values), []))[1].append(addressee)
+            return key
+
+        rows = self._ledger.claim(self._issue, self._plan.batch_size, now, key_of=key_of)
         if not rows:
             return None
-        self._advance(sum(not r.active for r in rows))
-        return Batch(key, self._letter, tuple(self._addressee(r) for r in rows if r.active), now)
-
-    def _claim_rows(self, now: datetime, key: str) -> list[Claimed]:
-        rows = self._ledger.claim(self._issue, self._plan.batch_size, now, key)
         gone = [r.subscriber_id for r in rows if not r.active]
         if gone:  # unsubscribed after the send began: skipped from that moment
             self._ledger.suppress(self._issue, gone, now)
-        return rows
+        return len(gone), groups
 
     async def _release(self, ids: Sequence[int]) -> None:
         await self._db(self._ledger.release, self._issue, ids, self._clock())
@@ -237,7 +255,8 @@ class Engine:
         groups: list[InFlight] = await self._db(lambda: list(self._ledger.in_flight(self._issue)))
         for group in groups:
             rows = tuple(self._addressee(r) for r in group.rows)
-            batch = Batch(group.batch_key, self._letter, rows, group.claimed_at)
+            letter = self._letter.variant(rows[0].values) if rows else self._letter  # one per batch key
+            batch = Batch(group.batch_key, letter, rows, group.claimed_at)
             kind = self._provider.reconcile if group.batch_key else "none"
             if kind == "idempotent":
                 await self._deliver(batch)  # same key, same content: the provider drops a repeat

@@ -25,14 +25,14 @@ class JsonBatchWriter:
     def __init__(self, html_key: str, text_key: str) -> None:
         self._html = f',"{html_key}":"'.encode()
         self._text = f'","{text_key}":"'.encode()
-        self._bodies: JsonBodies | None = None
+        self._bodies: dict[int, JsonBodies] = {}  # per letter: a variant's batches alternate
 
     def runs(self, batch: Batch, shared: Mapping[str, Any], head: Fields, tail: Fields) -> list[list[bytes]]:
         """The batch as runs of pieces: ``shared`` fields, then each addressee's ``head`` fields, the
         bodies filled with their values, and their ``tail`` fields (objects: ``tail`` is not empty)."""
-        if self._bodies is None or self._bodies.letter is not batch.letter:
-            self._bodies = JsonBodies(batch.letter)
-        bodies = self._bodies
+        bodies = self._bodies.get(id(batch.letter))
+        if bodies is None or bodies.letter is not batch.letter:
+            bodies = self._bodies[id(batch.letter)] = JsonBodies(batch.letter)
         common = orjson.dumps(shared)[:-1]
         runs: list[list[bytes]] = []
         out: list[bytes] = [b"["]

@@ -10,13 +10,14 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import orjson
 
 from digest.models import OutgoingMessage
 from digest.personalize import PLACEHOLDER_FIELD, ProviderTags, Template, provider_key, value_of
+from digest.variants import Variants
 
 Headers = tuple[tuple[str, str], ...]
 _PLACEHOLDER = re.compile(r"%%digest:(" + PLACEHOLDER_FIELD + r")%%")
@@ -52,14 +53,37 @@ class Letter:
     text: str
     headers: Headers = ()
     reply_to: str = ""  # the newsletter's Reply-To; each provider sends it its own way
+    variants: Variants | None = None  # other copies for readers the template tells apart
     _html: Template = field(init=False, repr=False, compare=False)
     _text: Template = field(init=False, repr=False, compare=False)
     _disarmed: dict[ProviderTags, Letter] = field(init=False, repr=False, compare=False)
+
+    _variants: dict[int, Letter] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_html", Template(self.html, escape=True))
         object.__setattr__(self, "_text", Template(self.text, escape=False))
         object.__setattr__(self, "_disarmed", {})
+        object.__setattr__(self, "_variants", {})
+
+    def variant(self, values: Mapping[str, str]) -> Letter:
+        """The letter a recipient with these values gets: this one, or one of its variants (made once).
+
+        A variant's letter has no variants of its own: a batch of it is one document for everyone.
+        """
+        if self.variants is None:
+            return self
+        index = self.variants.index(values)
+        letter = self._variants.get(index)
+        if letter is None:
+            html_body, text_body = self.variants.documents[index]
+            letter = replace(self, html=html_body, text=text_body, variants=None)
+            self._variants[index] = letter
+        return letter
+
+    def variant_key(self, values: Mapping[str, str]) -> int:
+        """Which variant these values get (0 when the letter has none)."""
+        return 0 if self.variants is None else self.variants.index(values)
 
     def disarmed(self, tags: ProviderTags) -> Letter:
         """This letter with a provider's own tag syntax broken in the subject and bodies (made once).
@@ -69,16 +93,23 @@ class Letter:
         """
         letter = self._disarmed.get(tags)
         if letter is None:
+            variants = self.variants
+            if variants is not None:
+                docs = variants.documents
+                disarmed = tuple((tags.disarm(h, html=True), tags.disarm(t, html=False)) for h, t in docs)
+                variants = replace(variants, documents=disarmed)
             letter = Letter(
                 self.issue_id, self.sender, tags.disarm(self.subject, html=False),
                 tags.disarm(self.html, html=True), tags.disarm(self.text, html=False), self.headers,
-                self.reply_to,
+                self.reply_to, variants,
             )  # fmt: skip
             self._disarmed[tags] = letter
         return letter
 
     def message(self, addressee: Addressee) -> OutgoingMessage:
         """The personalized message for one addressee (a placeholder fill, never a render)."""
+        if self.variants is not None:
+            return self.variant(addressee.values).message(addressee)
         return OutgoingMessage(
             issue_id=self.issue_id,
             subscriber_id=addressee.subscriber_id,
@@ -105,6 +136,7 @@ class Letter:
         values itself can be given HTML-escaped values for one and raw values for the other;
         ``field`` is the placeholder's provider_key, a name every provider's tag syntax takes.
         """
+        _one_document(self)
         html_body = _PLACEHOLDER.sub(lambda m: marker.format(part="h", field=provider_key(m[1])), self.html)
         text_body = _PLACEHOLDER.sub(lambda m: marker.format(part="t", field=provider_key(m[1])), self.text)
         return html_body, text_body
@@ -145,9 +177,16 @@ class JsonBodies:
     """A letter's HTML and text as JsonTemplates, made once per issue by the JSON providers."""
 
     def __init__(self, letter: Letter) -> None:
+        _one_document(letter)
         self.letter = letter
         self.html = JsonTemplate(letter.html, escape=True)
         self.text = JsonTemplate(letter.text, escape=False)
+
+
+def _one_document(letter: Letter) -> None:
+    """A provider that is handed one document per batch must be handed one variant's letter."""
+    if letter.variants is not None:
+        raise ValueError("a letter with variants is sent one variant per batch (Letter.variant)")
 
 
 def marker_values(addressee: Addressee, fields: frozenset[str]) -> dict[tuple[str, str], str]:

@@ -14,10 +14,12 @@ from digest.lint import lint
 from digest.models import Issue, RenderedIssue
 from digest.personalize import RecipientPlaceholders
 from digest.render.budget import fit
+from digest.render.conditions import conditions
 from digest.render.marks import unmarked
-from digest.render.mjml import compile_mjml, line_and_column
+from digest.render.mjml import compile_mjml, include_loader, line_and_column
 from digest.render.templates import environment, render_template, search_path, source_line
 from digest.render.validate import Problem, check_mjml
+from digest.variants import MAX_VARIANTS, Condition, Key, VariantRecipient, Variants, combinations
 
 __all__ = [
     "HTML_TEMPLATE",
@@ -53,24 +55,29 @@ def render(
     limits = limits or LintConfig()
     theme = theme.merged(newsletter.theme)
     env = environment(templates)
-    mjml_source = _mjml(env, issue, newsletter, theme)
-    mistakes = check_mjml(mjml_source, HTML_TEMPLATE)
-    if any(m.fatal for m in mistakes) or (strict and mistakes):
-        raise _refusal(env, mistakes)
-    html = compile_mjml(unmarked(mjml_source), HTML_TEMPLATE, search_path(env))
+    tested = conditions(env, (HTML_TEMPLATE, TEXT_TEMPLATE))
+    keys = combinations(tested)
+    if len(keys) > MAX_VARIANTS:
+        raise _too_many(tested, len(keys))
+    base = VariantRecipient(tested, keys[-1])  # every tested field empty: the public copy's reader
+    html, mistakes = _checked(env, issue, newsletter, theme, base, strict=strict)
     notes = [m.described() for m in mistakes]
     max_bytes = limits.max_kb * 1024
     shown = [t.url for t in issue.teasers]
     if limits.clip_budget and _size(html) > max_bytes:
         before = _size(html)
-        issue, note = fit(issue, lambda i: _size(_html(env, i, newsletter, theme)), max_bytes)
-        html = _html(env, issue, newsletter, theme)
+        issue, note = fit(issue, lambda i: _size(_html(env, i, newsletter, theme, base)), max_bytes)
+        html = _html(env, issue, newsletter, theme, base)
         notes.append(f"the HTML was {before // 1024} KB, over {limits.max_kb} KB: {note}")
-    text = render_template(env, TEXT_TEMPLATE, template_context(issue, newsletter, theme))
+    text = render_template(env, TEXT_TEMPLATE, template_context(issue, newsletter, theme, base))
     problems = lint(html, text, issue, newsletter, limits)
     errors = [p.message for p in problems if p.level == "error"]
     if errors:
         raise TemplateError(HTML_TEMPLATE, None, "; ".join(errors), hint="fix the template and try again")
+    variants = None
+    if tested:
+        variants = _variants(env, issue, newsletter, theme, tested, keys, (html, text), strict=strict)
+        notes.append(variants.describe())
     return RenderedIssue(
         issue_id=issue.id,
         newsletter=issue.newsletter,
@@ -80,16 +87,58 @@ def render(
         warnings=tuple(notes + [p.message for p in problems]),
         reply_to=newsletter.reply_to,
         listed=tuple(url for url in shown if url not in {t.url for t in issue.teasers}),
+        variants=variants,
     )
 
 
-def _mjml(env: jinja2.Environment, issue: Issue, newsletter: NewsletterConfig, theme: ThemeConfig) -> str:
-    """The MJML the templates make, each tag marked with its template file and line."""
-    return render_template(env, HTML_TEMPLATE, template_context(issue, newsletter, theme))
+def _checked(
+    env: jinja2.Environment, issue: Issue, newsletter: NewsletterConfig, theme: ThemeConfig,
+    recipient: RecipientPlaceholders, *, strict: bool,
+) -> tuple[str, list[Problem]]:  # fmt: skip
+    """The compiled HTML of one variant, after its MJML is checked (a problem stops it when strict)."""
+    mjml_source = render_template(env, HTML_TEMPLATE, template_context(issue, newsletter, theme, recipient))
+    mistakes = check_mjml(mjml_source, HTML_TEMPLATE, include_loader(search_path(env)))
+    if any(m.fatal for m in mistakes) or (strict and mistakes):
+        raise _refusal(env, mistakes)
+    return compile_mjml(unmarked(mjml_source), HTML_TEMPLATE, search_path(env)), mistakes
 
 
-def _html(env: jinja2.Environment, issue: Issue, newsletter: NewsletterConfig, theme: ThemeConfig) -> str:
-    source = unmarked(_mjml(env, issue, newsletter, theme))
+def _variants(
+    env: jinja2.Environment, issue: Issue, newsletter: NewsletterConfig, theme: ThemeConfig,
+    tested: tuple[Condition, ...], keys: list[Key], base: tuple[str, str], *, strict: bool,
+) -> Variants:  # fmt: skip
+    """Every class combination compiled once; equal documents are kept once (the base is the last key)."""
+    documents: dict[tuple[str, str], int] = {}
+    chosen: list[tuple[Key, int]] = []
+    for key in keys:
+        if key == keys[-1]:
+            document = base
+        else:
+            recipient = VariantRecipient(tested, key)
+            html, _ = _checked(env, issue, newsletter, theme, recipient, strict=strict)
+            text = render_template(env, TEXT_TEMPLATE, template_context(issue, newsletter, theme, recipient))
+            document = (html, text)
+        chosen.append((key, documents.setdefault(document, len(documents))))
+    return Variants(tested, tuple(documents), tuple(chosen))
+
+
+def _too_many(tested: tuple[Condition, ...], count: int) -> TemplateError:
+    fields = "; ".join(f"{c.label}: {len(c.classes())} classes" for c in tested)
+    return TemplateError(
+        HTML_TEMPLATE,
+        None,
+        f"the template's tests on recipient fields make {count} variants of the issue, over {MAX_VARIANTS}",
+        hint=f"each string a field is compared with is one more class ({fields}); "
+        "compare with fewer strings, or make a segment and a newsletter per group",
+    )
+
+
+def _html(
+    env: jinja2.Environment, issue: Issue, newsletter: NewsletterConfig, theme: ThemeConfig,
+    recipient: RecipientPlaceholders,
+) -> str:  # fmt: skip
+    context = template_context(issue, newsletter, theme, recipient)
+    source = unmarked(render_template(env, HTML_TEMPLATE, context))
     return compile_mjml(source, HTML_TEMPLATE, search_path(env))
 
 
@@ -115,13 +164,16 @@ class TemplateValues(dict[str, Any]):
     __slots__ = ()  # a named type, so that an undefined value's error says 'values' has no 'x'
 
 
-def template_context(issue: Issue, newsletter: NewsletterConfig, theme: ThemeConfig) -> dict[str, Any]:
-    """The names a template can use."""
+def template_context(
+    issue: Issue, newsletter: NewsletterConfig, theme: ThemeConfig,
+    recipient: RecipientPlaceholders | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """The names a template can use (``recipient``: one variant's, by default every field a placeholder)."""
     return {
         "issue": issue,
         "newsletter": newsletter,
         "theme": theme,
-        "recipient": RecipientPlaceholders(),
+        "recipient": recipient or RecipientPlaceholders(),
         "values": TemplateValues(newsletter.values),
         "keep_reading": newsletter.teaser.keep_reading,
         "credit_label": newsletter.teaser.credit_label,

@@ -56,6 +56,7 @@ def attribute_names(value: Any) -> list[str]:
         names = list(kind.model_fields)
     elif dataclasses.is_dataclass(kind):
         names = [f.name for f in dataclasses.fields(kind)]
-    else:
-        names = [n for n, v in vars(kind).items() if not n.startswith("_") and not callable(v)]
+    else:  # a plain class and its bases (a variant's recipient is a kind of RecipientPlaceholders)
+        found = (item for klass in reversed(kind.__mro__[:-1]) for item in vars(klass).items())
+        names = list(dict.fromkeys(n for n, v in found if not n.startswith("_") and not callable(v)))
     return names + [n for n, v in vars(kind).items() if isinstance(v, property) and n not in names]

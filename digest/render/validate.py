@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from digest.render.marks import MARK, mark_before, parse_mark
+from digest.render.marks import MARK, mark_before, marked, parse_mark
 from digest.render.rules import Component, Rules, rules, value_problem
 
 _TOKEN = re.compile(
@@ -54,6 +55,8 @@ class _Walk:
     table: Rules = field(default_factory=rules)
     stack: list[_Open] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    include: Callable[[str], str] | None = None  # reads an mj-include'd file (mjml.include_loader)
+    depth: int = 0  # how many mj-includes deep this file is
 
     def report(
         self, where: tuple[str, int] | None, reason: str, hint: str | None = None, fatal: bool = False
@@ -62,10 +65,20 @@ class _Walk:
         self.problems.append(Problem(template, line, reason, hint, fatal))
 
 
-def check_mjml(text: str, template: str) -> list[Problem]:
-    """Every problem in marked MJML, in document order; ``template`` names it where no mark does."""
-    walk = _Walk(text, template)
-    position = 0
+def check_mjml(text: str, template: str, include: Callable[[str], str] | None = None) -> list[Problem]:
+    """Every problem in marked MJML, in document order; ``template`` names it where no mark does.
+
+    ``include`` reads the files that ``<mj-include path="…">`` names: each is checked too, in the
+    place it is included, its problems named by its own path and line.
+    """
+    walk = _Walk(text, template, include=include)
+    _scan(walk)
+    return walk.problems
+
+
+def _scan(walk: _Walk, floor: int = 0) -> None:
+    """Check every tag of ``walk.text``; tags left open above ``floor`` are reported as never closed."""
+    text, position = walk.text, 0
     while match := _TOKEN.search(text, position):
         position = match.end()
         if not match.group("tag"):
@@ -74,12 +87,36 @@ def check_mjml(text: str, template: str) -> list[Problem]:
             _close(walk, match)
         else:
             position = _open(walk, match)
-    for left in reversed(walk.stack):
+    for left in reversed(walk.stack[floor:]):
         walk.report(
             left.where, f"Tag '<{left.tag}>' is never closed", f"add </{left.tag}> where it ends", True
         )
         break  # the innermost one: the outer ones are usually its consequence
-    return walk.problems
+
+
+_MAX_INCLUDE_DEPTH = 8
+
+
+def _included(
+    walk: _Walk, attrs: dict[str, str], parent: _Open | None, where: tuple[str, int] | None
+) -> None:
+    """Check the MJML file an mj-include names, as a part of the document where it is included."""
+    path = attrs.get("path", "")
+    if walk.include is None or not path or attrs.get("type", "mjml") != "mjml":
+        return
+    if walk.depth >= _MAX_INCLUDE_DEPTH:
+        walk.report(where, f"mj-include '{path}' is nested more than {_MAX_INCLUDE_DEPTH} deep", None, True)
+        return
+    try:
+        source = walk.include(path)
+    except (ValueError, OSError) as exc:
+        walk.report(where, str(exc), "name a file inside the template folders, relative to them", True)
+        return
+    whole = source.lstrip().startswith("<mjml")  # a whole document: MJML takes its body's content
+    stack = [] if whole or parent is None else [parent]
+    inner = _Walk(marked(source, path), path, walk.table, stack, include=walk.include, depth=walk.depth + 1)
+    _scan(inner, floor=len(stack))
+    walk.problems.extend(inner.problems)
 
 
 def _open(walk: _Walk, match: re.Match[str]) -> int:
@@ -93,6 +130,8 @@ def _open(walk: _Walk, match: re.Match[str]) -> int:
     else:
         _check_parent(walk, component, parent, where)
         _check_attributes(walk, component, attrs, where, parent)
+        if tag == "mj-include":
+            _included(walk, attrs, parent, where)
     if match.group("end"):
         return match.end()
     if component is None or component.raw:

@@ -115,9 +115,10 @@ def write_preview(
 ) -> Path:
     """Write ``stem``.html and ``stem``.txt filled in with ``values``; mirrored images shown from disk."""
     folder.mkdir(parents=True, exist_ok=True)
-    html = local_images(config, Template(rendered.html, escape=True).fill(values))
+    html_doc, text_doc = rendered.documents(values)  # the variant this reader gets
+    html = local_images(config, Template(html_doc, escape=True).fill(values))
     (folder / f"{stem}.html").write_text(html, encoding="utf-8")
-    (folder / f"{stem}.txt").write_text(Template(rendered.text, escape=False).fill(values), encoding="utf-8")
+    (folder / f"{stem}.txt").write_text(Template(text_doc, escape=False).fill(values), encoding="utf-8")
     return folder / f"{stem}.html"
 
 

@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import orjson
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from digest.models import Article, RenderedIssue
 from digest.store.collections import article_from_json, article_json
 from digest.store.schema import approvals, carried_articles, issue_articles, issues
 from digest.store.sql import insert_ignoring_duplicates, utc
+from digest.variants import Variants
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +30,17 @@ class StoredIssue:
     status: str
     created: datetime
     sent: datetime | None
+    variants: Variants | None = None
 
     def rendered(self) -> RenderedIssue:
         """The stored issue as the deliver stage takes it."""
-        return RenderedIssue(self.id, self.newsletter, self.subject, self.html, self.text)
+        return RenderedIssue(
+            self.id, self.newsletter, self.subject, self.html, self.text, variants=self.variants
+        )
+
+
+def _variants_json(rendered: RenderedIssue) -> str | None:
+    return orjson.dumps(rendered.variants.to_json()).decode() if rendered.variants else None
 
 
 class IssueRepository:
@@ -57,6 +66,7 @@ class IssueRepository:
             row.status,
             utc(row.created_at) or datetime.min,
             utc(row.sent_at),
+            Variants.from_json(orjson.loads(row.variants)) if row.variants else None,
         )
 
     def create(
@@ -86,6 +96,7 @@ class IssueRepository:
                     subject=rendered.subject,
                     html=rendered.html,
                     text=rendered.text,
+                    variants=_variants_json(rendered),
                     status="sending",
                     window_start=window[0] if window else None,
                     window_end=window[1] if window else None,

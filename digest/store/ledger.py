@@ -110,22 +110,32 @@ class Ledger:
         with self._engine.begin() as conn:
             return sum(1 for _ in conn.execute(statement))
 
-    def claim(self, issue_id: str, limit: int, now: datetime, batch_key: str = "") -> list[Claimed]:
-        """Mark the next ``limit`` pending rows in flight under ``batch_key`` and return them."""
+    def claim(
+        self, issue_id: str, limit: int, now: datetime, batch_key: str = "",
+        key_of: Callable[[Claimed], str] | None = None,
+    ) -> list[Claimed]:  # fmt: skip
+        """Mark the next ``limit`` pending rows in flight under ``batch_key`` and return them.
+
+        ``key_of`` gives each row its own batch key instead (the rows of one variant of the issue
+        form one batch), in the same transaction: no row is ever in flight under another's key.
+        """
         query = _rows(issue_id, PENDING).order_by(deliveries.c.subscriber_id).limit(limit)
         with self._engine.begin() as conn:
-            rows = conn.execute(query).all()
-            if rows:
+            rows = [_claimed(r) for r in conn.execute(query).all()]
+            keys: dict[str, list[int]] = {}
+            for row in rows:
+                keys.setdefault(key_of(row) if key_of else batch_key, []).append(row.subscriber_id)
+            for key, ids in keys.items():
                 conn.execute(
-                    _where_ids(issue_id, [r.subscriber_id for r in rows]).values(
+                    _where_ids(issue_id, ids).values(
                         status=IN_FLIGHT,
                         attempts=deliveries.c.attempts + 1,
-                        batch_key=batch_key,
+                        batch_key=key,
                         claimed_at=now,
                         updated_at=now,
                     )
                 )
-        return [_claimed(r) for r in rows]
+        return rows
 
     def in_flight(self, issue_id: str) -> Iterator[InFlight]:
         """Rows left in flight, one request (batch key) at a time."""

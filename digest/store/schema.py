@@ -89,6 +89,7 @@ issues = Table(
     Column("window_end", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
+    Column("variants", Text),  # JSON of digest.variants.Variants, when the template tests recipients
     UniqueConstraint("newsletter", "slot", name="uq_issues_newsletter_slot"),
 )
 

@@ -32,6 +32,7 @@ HEADERS = {
 _LAYOUT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <title>{{ title }}</title>
 <style>
  body { font: 17px/1.5 {{ font }}; background: {{ theme.background_color }}; color: {{ theme.text_color }};
@@ -44,6 +45,13 @@ _LAYOUT = """<!doctype html>
           border-radius: 4px; cursor: pointer; }
  input { font: inherit; padding: .4rem; width: 100%; box-sizing: border-box; margin: .2rem 0 1rem; }
  .trap { position: absolute; left: -10000px; }
+ /* The reader's dark setting: dark surfaces, the brand colour lightened so it stays readable. */
+ @media (prefers-color-scheme: dark) {
+  body { background: #121212; color: #e8e6e3; }
+  main { background: #1e1e1e; }
+  h1, a { color: color-mix(in srgb, {{ theme.brand_color }} 45%, #fff); }
+  input, select { background: #2a2a2a; color: inherit; border: 1px solid #555; }
+ }
 </style></head>
 <body><main>
 <h1>{{ title }}</h1>

@@ -67,8 +67,9 @@ def rebuilder(
         if prepared.rendered is None or prepared.issue is None:
             raise DigestError(f"Newsletter '{name}': {prepared.note}")
         rendered = prepared.rendered
-        html = served_images(config, Template(rendered.html, escape=True).fill(values), files_url)
-        text = Template(rendered.text, escape=False).fill(values)
+        html_doc, text_doc = rendered.documents(values)  # the variant this reader gets
+        html = served_images(config, Template(html_doc, escape=True).fill(values), files_url)
+        text = Template(text_doc, escape=False).fill(values)
         notes = (f"Using the editors' draft {prepared.draft}",) if prepared.draft else ()
         return Preview(rendered.subject, prepared.issue.preheader, html, text, rendered.warnings, notes)
 

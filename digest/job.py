@@ -104,7 +104,10 @@ def build(
     draft = load_draft(path) if use_draft else None
     teasers = sourced_ledes(collection, newsletter.teaser)
     issue = compose(name, newsletter, teasers, issue_id, now, draft, collection.skipped)
-    rendered = render(issue, newsletter, config.theme, config.template_dirs(name), config.lint, strict=strict)
+    rendered = render(
+        issue, newsletter, config.theme, config.template_dirs(name), config.lint, strict=strict,
+        public_url=config.server.public_url,
+    )  # fmt: skip
     issue = budget_listed(issue, rendered.listed, config.lint.max_kb)
     return Prepared(collection, issue, rendered, draft=str(path) if draft else "")
 
@@ -253,7 +256,13 @@ async def run(
         carried_urls = {p.url for p in prepared.issue.placed(Fate.CARRIED)}
         found = (*prepared.collection.articles, *prepared.collection.spare)
         carried = [a for a in found if a.url in carried_urls]
-        store.issues.create(prepared.rendered, slot, newsletter.list_name, urls, now, window, titles, carried)
+        sections = [
+            *(s.title for s in prepared.issue.sections for _ in s.teasers),
+            *("",) * len(prepared.issue.more),
+        ]
+        store.issues.create(
+            prepared.rendered, slot, newsletter.list_name, urls, now, window, titles, carried, sections
+        )
         stored = store.issues.get(issue_id)
     assert stored is not None  # created above, or by a concurrent run of the same slot
     report = await deliver(

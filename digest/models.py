@@ -170,6 +170,7 @@ class RenderedIssue:
     reply_to: str = ""  # the newsletter's Reply-To, when it has one
     listed: tuple[str, ...] = ()  # teasers the clip budget moved to the list of links (their URLs)
     variants: Variants | None = None  # one copy per class of reader the template tests; html/text: the last
+    links: tuple[str, ...] = ()  # position → where each article link lands (UTM tags on), for the redirect
 
     def documents(self, values: Mapping[str, str]) -> tuple[str, str]:
         """The (html, text) with placeholders that a recipient with these values gets."""

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
+from digest.clicks import ANONYMOUS, click_values
 from digest.links import Links
 from digest.mime import sender_domain
 from digest.models import NO_ATTRIBUTES
@@ -24,7 +25,10 @@ ATTRIBUTE = "attr:"  # a subscriber attribute's placeholder: %%digest:attr:NAME%
 # A name or fallback is percent-encoded (urllib quote, nothing safe), so a placeholder holds only
 # letters, digits, _.~- and %XX: HTML, JSON and MJML leave it as it is, and "%%" never occurs inside.
 _ENCODED = r"(?:[A-Za-z0-9_.~-]|%[0-9A-F]{2})"
-PLACEHOLDER_FIELD = r"(?:" + "|".join(FIELDS) + r"|" + ATTRIBUTE + _ENCODED + r"+)(?:\|" + _ENCODED + r"*)?"
+# A click field (click:3, click:3a) is an article link's tracked URL; its fallback is the article itself.
+PLACEHOLDER_FIELD = (
+    r"(?:" + "|".join(FIELDS) + r"|" + ATTRIBUTE + _ENCODED + r"+|click:\d{1,4}a?)(?:\|" + _ENCODED + r"*)?"
+)
 _PLACEHOLDER = re.compile(r"%%digest:(" + PLACEHOLDER_FIELD + r")%%")
 
 
@@ -178,9 +182,16 @@ class Personal:
 class Personalizer:
     """Every recipient's values for one issue of one list, made the same way wherever they are needed."""
 
-    def __init__(self, links: Links, issue_id: str, list_name: str) -> None:
-        self._links, self._list = links, list_name
+    def __init__(
+        self, links: Links, issue_id: str, list_name: str, clicks: frozenset[str] = frozenset()
+    ) -> None:
+        """``clicks``: the click fields of the issue's documents (clicks.click_fields), filled with
+        each subscriber's tracked links; without them the links fall back to the articles."""
+        self._links, self._list, self._issue = links, list_name, issue_id
         self.web_url = links.web_url(issue_id)
+        anonymous = {f for f in clicks if f.endswith(ANONYMOUS)}
+        self._clicks = tuple(clicks - anonymous)
+        self._anonymous = click_values(links.secret, links.public_url, issue_id, anonymous, 0)
         # The mailto carries the URL's token (Links.unsubscribe_mailto's form): one HMAC per recipient.
         self._mailto = f"mailto:unsubscribe@{sender_domain(links.sender)}?subject=unsubscribe%20"
 
@@ -197,6 +208,12 @@ class Personalizer:
                   "web_url": self.web_url}  # fmt: skip
         for key, value in attributes.items():
             values[ATTRIBUTE + key] = value
+        if self._clicks or self._anonymous:
+            links = self._links
+            values.update(self._anonymous)
+            values.update(
+                click_values(links.secret, links.public_url, self._issue, self._clicks, subscriber_id)
+            )
         return Personal(values, (("List-Unsubscribe", f"<{url}>, <{mailto}>"),))
 
     def test(self, address: str) -> Personal:

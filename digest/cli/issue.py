@@ -105,7 +105,10 @@ def check(config_path: str, strict: bool) -> None:
     warnings = 0
     for name, newsletter in config.newsletters.items():
         issue = sample_issue(name, newsletter, now_utc())
-        rendered = render(issue, newsletter, config.theme, config.template_dirs(name), config.lint)
+        rendered = render(
+            issue, newsletter, config.theme, config.template_dirs(name), config.lint,
+            public_url=config.server.public_url,
+        )  # fmt: skip
         for warning in rendered.warnings:
             err.print(f"warning: newsletter '{name}': {warning}")
             warnings += 1

@@ -13,6 +13,7 @@ from digest.config.desk import DeskConfig
 from digest.config.locate import describe_errors, key_path, locate_key
 from digest.config.newsletter import (
     FetchConfig,
+    LinksConfig,
     LintConfig,
     MirrorConfig,
     NewsletterConfig,
@@ -30,6 +31,7 @@ __all__ = [
     "Config",
     "DeskConfig",
     "FetchConfig",
+    "LinksConfig",
     "LintConfig",
     "MirrorConfig",
     "NewsletterConfig",

@@ -170,6 +170,20 @@ class SectionsConfig(_Model):
         return self.default
 
 
+class LinksConfig(_Model):
+    """What the issue does to its article links: UTM tags, click tracking, and how long clicks are kept."""
+
+    utm: bool = False  # add utm_source, utm_medium and utm_campaign to every article link
+    utm_source: str = ""  # default: the newsletter's name
+    utm_medium: str = "email"
+    utm_campaign: str = ""  # default: the issue's id
+    track_clicks: bool = False  # article links go through {public_url}/c/TOKEN on digest serve
+    anonymous: bool = False  # a click records the issue and the article, never who clicked
+    retention_days: Annotated[int, Field(ge=0)] = 0  # raw events older than this are deleted (0: kept)
+    # A click this soon after its message was delivered is a security scanner, not a reader.
+    machine_seconds: Annotated[int, Field(ge=0, le=3600)] = 30
+
+
 class NewsletterConfig(_Model):
     """One newsletter: who it is from, which list gets it, its sources and its schedule."""
 
@@ -202,6 +216,7 @@ class NewsletterConfig(_Model):
     values: Values = Field(default_factory=dict)
     # Part of the list only: an expression over attributes, or tags (any of them); see digest.segments.
     segment: str | list[str] | None = None
+    links: LinksConfig = LinksConfig()  # [newsletters.NAME.links]: UTM tags and click tracking
 
     _values = field_validator("values")(check_value_names)
 

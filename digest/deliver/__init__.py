@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from digest.clicks import click_fields
 from digest.config import ProviderConfig
 from digest.deliver.engine import Engine, Plan, Progress
 from digest.deliver.lock import SendLockedError, send_lock
@@ -42,6 +43,7 @@ __all__ = [
     "addressing",
     "deliver",
     "letter_for",
+    "personalizer_for",
 ]
 
 
@@ -76,9 +78,17 @@ class DeliveryReport:
         return self.sent + self.failed
 
 
+def personalizer_for(rendered: RenderedIssue, links: Links, list_name: str) -> Personalizer:
+    """The issue's Personalizer for its subscribers: their links, and their tracked article links."""
+    documents = [rendered.html, rendered.text]
+    for pair in rendered.variants.documents if rendered.variants else ():
+        documents.extend(pair)
+    return Personalizer(links, rendered.issue_id, list_name, click_fields(documents))
+
+
 def addressing(rendered: RenderedIssue, audience: Audience, links: Links) -> Callable[[Claimed], Addressee]:
     """Each ledger row's addressee: their values and List-Unsubscribe header, made by the one Personalizer."""
-    personalizer = Personalizer(links, rendered.issue_id, audience.list_name)
+    personalizer = personalizer_for(rendered, links, audience.list_name)
 
     def addressee(row: Claimed) -> Addressee:
         personal = personalizer.subscriber(

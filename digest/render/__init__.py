@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from digest.clicks import LinkPlan
 from digest.config import LintConfig, NewsletterConfig, ThemeConfig
 from digest.errors import TemplateError
 from digest.lint import lint
@@ -45,12 +47,14 @@ def render(
     limits: LintConfig | None = None,
     *,
     strict: bool = True,
+    public_url: str = "https://news.example.org",
 ) -> RenderedIssue:
     """Render an issue to HTML and text with recipient placeholders left in; fit and lint the result.
 
     The MJML is checked first (tags, attributes, values, parents): a problem stops the render when
     ``strict`` (before a send, in `digest check`), else it becomes a warning (the preview). A tag that
-    is never closed always stops it.
+    is never closed always stops it. Article links get the newsletter's UTM tags and click tracking
+    (clicks.LinkPlan); the size checks count a tracked link at its full length under ``public_url``.
     """
     limits = limits or LintConfig()
     theme = theme.merged(newsletter.theme)
@@ -64,20 +68,30 @@ def render(
     notes = [m.described() for m in mistakes]
     max_bytes = limits.max_kb * 1024
     shown = [t.url for t in issue.teasers]
-    if limits.clip_budget and _size(html) > max_bytes:
-        before = _size(html)
-        issue, note = fit(issue, lambda i: _size(_html(env, i, newsletter, theme, base)), max_bytes)
+
+    def sent_size(candidate: Issue, document: str) -> int:
+        """The HTML's size as sent: article links rewritten, a tracked one at its full length."""
+        plan = _plan(candidate, newsletter)
+        return _size(plan.measured(plan.html(document), public_url, candidate.id))
+
+    if limits.clip_budget and sent_size(issue, html) > max_bytes:
+        before = sent_size(issue, html)
+        issue, note = fit(issue, lambda i: sent_size(i, _html(env, i, newsletter, theme, base)), max_bytes)
         html = _html(env, issue, newsletter, theme, base)
         notes.append(f"the HTML was {before // 1024} KB, over {limits.max_kb} KB: {note}")
+    plan = _plan(issue, newsletter)
     text = render_template(env, TEXT_TEMPLATE, template_context(issue, newsletter, theme, base))
-    problems = lint(html, text, issue, newsletter, limits)
-    errors = [p.message for p in problems if p.level == "error"]
-    if errors:
-        raise TemplateError(HTML_TEMPLATE, None, "; ".join(errors), hint="fix the template and try again")
     variants = None
     if tested:
         variants = _variants(env, issue, newsletter, theme, tested, keys, (html, text), strict=strict)
+        linked = tuple((plan.html(h), plan.text(t)) for h, t in variants.documents)
+        variants = replace(variants, documents=linked)
         notes.append(variants.describe())
+    html, text = plan.html(html), plan.text(text)
+    problems = lint(plan.measured(html, public_url, issue.id), text, issue, newsletter, limits)
+    errors = [p.message for p in problems if p.level == "error"]
+    if errors:
+        raise TemplateError(HTML_TEMPLATE, None, "; ".join(errors), hint="fix the template and try again")
     return RenderedIssue(
         issue_id=issue.id,
         newsletter=issue.newsletter,
@@ -88,7 +102,14 @@ def render(
         reply_to=newsletter.reply_to,
         listed=tuple(url for url in shown if url not in {t.url for t in issue.teasers}),
         variants=variants,
+        links=plan.targets,
     )
+
+
+def _plan(issue: Issue, newsletter: NewsletterConfig) -> LinkPlan:
+    """What the issue's article links become, in the order the store numbers them (teasers, then more)."""
+    urls = [t.url for t in (*issue.teasers, *issue.more)]
+    return LinkPlan.of(urls, newsletter.links, issue.newsletter, issue.id)
 
 
 def _checked(
@@ -111,7 +132,7 @@ def _variants(
     documents: dict[tuple[str, str], int] = {}
     chosen: list[tuple[Key, int]] = []
     for key in keys:
-        if key == keys[-1]:
+        if key == keys[-1]:  # the base, already compiled (its links are rewritten with the others)
             document = base
         else:
             recipient = VariantRecipient(tested, key)

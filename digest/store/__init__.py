@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from digest.errors import StoreError
 from digest.store import migrations
 from digest.store.collections import CollectionRepository
+from digest.store.events import EventRepository
 from digest.store.feedback import FeedbackRepository
 from digest.store.feeds import FeedCacheRepository, SeenRepository
 from digest.store.issues import IssueRepository
@@ -38,6 +39,7 @@ class Store:
         self.seen = SeenRepository(engine)
         self.collections = CollectionRepository(engine)
         self.feedback = FeedbackRepository(engine)
+        self.events = EventRepository(engine)
 
     def generated_secret(self, key: str = "generated_secret") -> str:
         """A random secret kept in the store, made on first use (for the embedded default only)."""

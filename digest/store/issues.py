@@ -39,6 +39,10 @@ class StoredIssue:
         )
 
 
+def _at(values: Sequence[str], position: int) -> str | None:
+    return values[position] if position < len(values) else None
+
+
 def _variants_json(rendered: RenderedIssue) -> str | None:
     return orjson.dumps(rendered.variants.to_json()).decode() if rendered.variants else None
 
@@ -79,6 +83,7 @@ class IssueRepository:
         window: tuple[datetime, datetime] | None = None,
         titles: Sequence[str] = (),
         carried: Sequence[Article] = (),
+        sections: Sequence[str] = (),
     ) -> bool:
         """Store a new issue, its articles and those it carries over; False when the slot has an issue.
 
@@ -109,7 +114,8 @@ class IssueRepository:
             named = list(titles) + [""] * (len(article_urls) - len(titles))
             rows = [
                 {"issue_id": rendered.issue_id, "newsletter": rendered.newsletter, "url": url,
-                 "title": title, "position": position}
+                 "title": title, "position": position, "section": _at(sections, position),
+                 "target": _at(rendered.links, position)}
                 for position, (url, title) in enumerate(zip(article_urls, named, strict=False))
             ]  # fmt: skip
             if rows:

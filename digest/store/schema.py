@@ -101,6 +101,9 @@ issue_articles = Table(
     Column("url", Text, nullable=False),
     Column("title", Text, nullable=False, default=""),
     Column("position", Integer, nullable=False),
+    # Where a tracked click on this article lands (the URL with UTM tags): the redirect goes only here.
+    Column("target", Text),
+    Column("section", Text),
     UniqueConstraint("newsletter", "url", name="uq_issue_articles_newsletter_url"),
 )
 
@@ -188,4 +191,47 @@ settings = Table(
     metadata,
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# What readers did with an issue: clicks recorded by digest serve, and the opens and clicks the
+# providers' webhooks report. ``event_key`` de-duplicates a provider's event (its own id); a click on
+# a digest link has none. ``subscriber_id`` is empty for an anonymous newsletter's clicks.
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("issue_id", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),  # click | open
+    Column("position", Integer),  # the article's position in the issue (issue_articles.position)
+    Column("subscriber_id", Integer),
+    Column("source", String(40), nullable=False),  # digest | postmark | sendgrid | …
+    Column("event_key", String(300), unique=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("user_agent", String(300), nullable=False, default=""),
+    Column("machine", String(40), nullable=False, default=""),  # what the provider says it was, if anything
+    # One issue's events are one index range: a report reads them in a single scan, in time order.
+    Index("ix_events_issue_kind_at", "issue_id", "kind", "at"),
+    # A subscriber's export and erasure (GDPR) find theirs without a scan.
+    Index("ix_events_subscriber", "subscriber_id"),
+)
+
+# What is left of raw events once retention_days has deleted them: counts per issue and article.
+event_totals = Table(
+    "event_totals",
+    metadata,
+    Column("issue_id", String(200), primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("position", Integer, primary_key=True),  # -1: not about one article (an open)
+    Column("machine", String(40), primary_key=True),  # "" for people; else why it was a machine
+    Column("total", Integer, nullable=False),
+    Column("uniques", Integer, nullable=False),
+)
+
+# Addresses erased at their owner's request (subscribers remove --forget): only a hash is kept, so
+# that no import brings them back by mistake.
+forgotten = Table(
+    "forgotten",
+    metadata,
+    Column("email_hash", String(64), primary_key=True),
+    Column("forgotten_at", DateTime(timezone=True), nullable=False),
 )

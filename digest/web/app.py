@@ -17,6 +17,7 @@ from starlette.types import ASGIApp
 
 from digest.store import Store
 from digest.store.health import RETRY_AFTER, StoreUnavailableError, check, unavailable
+from digest.web.clicks import click_routes
 from digest.web.headers import ARCHIVE, BASE, SecurityHeaders
 from digest.web.html import message
 from digest.web.public import PublicSite, public_routes
@@ -40,6 +41,7 @@ def create_app(
     ``desk`` (the editors' desk, behind its login) is mounted at /desk."""
     routes: list[BaseRoute] = [
         *public_routes(site),
+        *click_routes(site),
         *webhook_routes(hooks),
         Route("/healthz", _health(site.store)),
     ]

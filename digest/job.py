@@ -19,6 +19,7 @@ from digest.links import Links
 from digest.models import Collection, Fate, Issue, Placement, Problem, RenderedIssue, Teaser
 from digest.providers.base import Provider
 from digest.render import render
+from digest.report import expire_events
 from digest.store import Store
 
 
@@ -276,6 +277,7 @@ async def run(
         progress=progress,
         wait=wait,
     )
+    expire_events(store, name, newsletter.links, clock())  # retention_days, at each run
     return RunReport(name, issue_id, outcome(report), report, problems)
 
 

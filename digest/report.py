@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from digest.config import LinksConfig
 from digest.store import Store
 from digest.store.events import Article, EventRow, Total
 
@@ -216,8 +217,10 @@ def issue_report(store: Store, issue_id: str, machine_seconds: int) -> IssueRepo
     _add_totals(tallies, opens, totals)
     delivered = counts.get("sent", 0)
     lines = tuple(_article_line(a, tallies.get(a.position, _Tally()), delivered) for a in articles)
-    human_clicks = [(r, why) for r, why in zip(rows, reasons, strict=True) if r.kind == "click"]
-    people = {_who(r, i) for i, (r, why) in enumerate(human_clicks) if not why}
+    # A click counts when it is on one of the issue's articles: a provider that tracks links too
+    # reports other links (unsubscribe, archive) and, beside digest's own, the same click again.
+    on_articles = [(r, why) for r, why in zip(rows, reasons, strict=True) if r.kind == "click"]
+    people = {_who(r, i) for i, (r, why) in enumerate(on_articles) if not why and r.position is not None}
     machine_reasons: dict[str, int] = defaultdict(int)
     for row, why in zip(rows, reasons, strict=True):
         if why and row.kind == "click":
@@ -314,7 +317,7 @@ def _by_day(rows: Sequence[EventRow], reasons: Sequence[str], start: datetime | 
     if start is None:
         return tuple(days)
     for row, why in zip(rows, reasons, strict=True):
-        if row.kind == "click" and not why:
+        if row.kind == "click" and not why and row.position is not None:
             day = (row.at - start) // timedelta(days=1)
             if 0 <= day < DAYS:
                 days[day] += 1
@@ -346,13 +349,29 @@ def trend(store: Store, newsletter: str, last: int, machine_seconds: int) -> lis
     return lines
 
 
+def expire_events(store: Store, newsletter: str, settings: LinksConfig, now: datetime) -> int:
+    """Apply the newsletter's retention_days: its raw events older than that become totals."""
+    if not settings.retention_days:
+        return 0
+    before = now - timedelta(days=settings.retention_days)
+    gone = 0
+    for issue_id in store.events.issues_with_events_before(before):
+        if store.events.newsletter_of(issue_id) == newsletter:
+            gone += retention(store, issue_id, before, settings.machine_seconds)
+    return gone
+
+
 def retention(store: Store, issue_id: str, before: datetime, machine_seconds: int) -> int:
-    """Fold an issue's events older than ``before`` into its totals and delete them; how many went."""
-    rows = [r for r in store.events.of_issue(issue_id) if r.at < before]
+    """Fold an issue's events older than ``before`` into its totals and delete them; how many went.
+
+    The events are classified with all of the issue's events in view (the every-link rule needs
+    them), so a total counts people and machines as the report did before.
+    """
+    every = store.events.of_issue(issue_id)
+    rows = [r for r in every if r.at < before]  # in time order: the first len(rows) of every
     if not rows:
         return 0
-    articles = len(store.events.articles(issue_id))
-    reasons = classify(store.events.of_issue(issue_id), articles, machine_seconds)[: len(rows)]
+    reasons = classify(every, len(store.events.articles(issue_id)), machine_seconds)[: len(rows)]
     groups: dict[tuple[str, int | None, str], _Tally] = defaultdict(_Tally)
     for index, (row, why) in enumerate(zip(rows, reasons, strict=True)):
         tally = groups[row.kind, row.position if row.kind == "click" else None, why]

@@ -6,17 +6,13 @@ The email is the sample issue rendered and personalized as digest.deliver does; 
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from chromium import launch
-from conftest import NOW, ROOT
+from conftest import NOW
+from websupport import free_port, serving
 
 from digest.config import load_config
 from digest.deliver import Audience, addressing, letter_for
@@ -31,16 +27,10 @@ from digest.store.subscribers import NewSubscriber
 SECRET = "browser-test-secret-long-enough-to-sign"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A publication whose public pages are served on a free port of 127.0.0.1."""
-    port = _free_port()
+    port = free_port()
     (tmp_path / "schedule.toml").write_text(f"""
 [store]
 url = "sqlite:///subscribers/digest.sqlite3"
@@ -65,36 +55,8 @@ url = "feed.xml"
 @pytest.fixture
 def server(project: Path) -> Iterator[str]:
     """`digest serve` running on the configured port; its base URL."""
-    config = load_config(project / "schedule.toml")
-    env = {**os.environ, "DIGEST_SECRET": SECRET, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "digest", "serve", "-c", str(project / "schedule.toml")],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        _wait_for(config.server.host, config.server.port, process)
-        yield config.server.public_url
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        if process.stdout:
-            process.stdout.close()
-
-
-def _wait_for(host: str, port: int, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"digest serve exited: {process.stdout.read() if process.stdout else ''}")
-        try:
-            socket.create_connection((host, port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"digest serve did not listen on {host}:{port}")
+    with serving(project / "schedule.toml", SECRET) as url:
+        yield url
 
 
 def _email_for(project: Path, store: Store, email: str) -> str:

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import NOW
+from conftest import NOW, ROOT
 from starlette.applications import Starlette
 
-from digest.config import ThemeConfig, WebhooksConfig
+from digest.config import ThemeConfig, WebhooksConfig, load_config
 from digest.models import Subscriber
 from digest.store import Store
 from digest.store.subscribers import NewSubscriber
@@ -111,3 +118,42 @@ def subscribe(store: Store, *emails: str, list_name: str = "weekly") -> list[Sub
     """Active subscribers added by import."""
     store.subscribers.upsert([NewSubscriber(e) for e in emails], list_name, "test", NOW)
     return [s for s in store.subscribers.stream(list_name) if s.email in emails]
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serving(config_path: Path, secret: str) -> Iterator[str]:
+    """`digest serve` run as a user runs it, on the config's host and port; its public URL."""
+    config = load_config(config_path)
+    env = {**os.environ, "DIGEST_SECRET": secret, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "digest", "serve", "-c", str(config_path)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        _listening(config.server.host, config.server.port, process)
+        yield config.server.public_url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        if process.stdout:
+            process.stdout.close()
+
+
+def _listening(host: str, port: int, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"digest serve exited: {process.stdout.read() if process.stdout else ''}")
+        try:
+            socket.create_connection((host, port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"digest serve did not listen on {host}:{port}")

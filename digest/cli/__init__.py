@@ -61,6 +61,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "preview",
         "Build the next issue and write preview.html and preview.txt, or serve it live (sends nothing).",
     ),
+    "report": (
+        "report",
+        "report",
+        "Show how an issue did (deliveries, reactions, opens, clicks per article), or a newsletter's trend.",
+    ),
     "run": ("send", "run", "Run the weekly job now: collect, summarize, render and send to the list."),
     "schedule": (
         "schedule",

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+import orjson
 
 from digest.cli.common import config_option, err, json_option, now_utc, out, store_for
 from digest.config import Config, load_config
@@ -63,7 +64,8 @@ def import_(config_path: str, file: str, list_name: str | None, resubscribe: boo
     out.print(
         f"Imported {file}: {counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged, "
         f"{counts.kept_out} kept unsubscribed, {len(report.rejected)} rejected, "
-        f"{report.duplicates} duplicates merged."
+        f"{report.duplicates} duplicates merged"
+        + (f", {counts.forgotten} erased on request and not imported." if counts.forgotten else ".")
     )
 
 
@@ -85,6 +87,11 @@ def add(config_path: str, email: str, name: str, list_name: str | None, resubscr
             now_utc(),
             resubscribe=resubscribe,
         )
+    if counts.forgotten:
+        raise DigestError(
+            f"{address} was erased at its owner's request and is not added again",
+            "they can subscribe again themselves through the subscribe form",
+        )
     if counts.kept_out:
         err.print(
             f"{address} stays off the list (it unsubscribed, bounced or complained); see --resubscribe."
@@ -97,11 +104,24 @@ def add(config_path: str, email: str, name: str, list_name: str | None, resubscr
 @config_option
 @click.argument("email")
 @click.option("--list", "list_name", help="The list (default: the first newsletter's).")
-def remove(config_path: str, email: str, list_name: str | None) -> None:
+@click.option(
+    "--forget", is_flag=True,
+    help="Erase the address from every list with its deliveries and events (right to erasure).",
+)  # fmt: skip
+def remove(config_path: str, email: str, list_name: str | None, forget: bool) -> None:
     """Unsubscribe one address (kept as unsubscribed, so no import brings it back)."""
     config = load_config(config_path)
     address, name = _address(email), _list_name(config, list_name)
     with store_for(config) as store:
+        if forget:
+            gone = store.privacy.forget(address, now_utc())
+            if not gone["subscriptions"]:
+                raise DigestError(f"Subscriber '{address}' is on no list", "nothing was erased")
+            counted = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in gone.items())
+            out.print(
+                f"Erased {address}: {counted}. Only a hash of the address is kept: no import adds it again."
+            )
+            return
         found = store.subscribers.find(name, address)
         if found is None:
             raise DigestError(
@@ -116,11 +136,22 @@ def remove(config_path: str, email: str, list_name: str | None) -> None:
 @config_option
 @click.option("--list", "list_name", help="Only this list.")
 @click.option("--status", type=click.Choice([s.value for s in SubscriberStatus]), help="Only this status.")
+@click.option(
+    "--email", help="One person's data as JSON: subscriptions, deliveries, clicks and opens (access request)."
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default: stdout).")
-def export(config_path: str, list_name: str | None, status: str | None, output: str | None) -> None:
+def export(
+    config_path: str, list_name: str | None, status: str | None, email: str | None, output: str | None
+) -> None:
     """Export subscribers as CSV (attributes as extra columns; formulas escaped for spreadsheets)."""
     config = load_config(config_path)
     with store_for(config) as store:
+        if email is not None:
+            data = store.privacy.export(_address(email))
+            if not data["subscriptions"]:
+                raise DigestError(f"Subscriber '{_address(email)}' is on no list", "check the address")
+            _write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n", output)
+            return
         names = {key for record in store.subscribers.records(list_name, status) for key in record.attributes}
         records = store.subscribers.records(list_name, status)
         if output is None:
@@ -129,6 +160,15 @@ def export(config_path: str, list_name: str | None, status: str | None, output: 
         with open(output, "w", encoding="utf-8", newline="") as file:
             count = write_csv(records, file, names)
     err.print(f"Exported {count} subscribers to {output}.")
+
+
+def _write(text: str, output: str | None) -> None:
+    """Text to a file, or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    Path(output).write_text(text, encoding="utf-8")
+    err.print(f"Exported to {output}.")
 
 
 @subscribers.command("list")

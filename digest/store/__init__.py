@@ -20,6 +20,7 @@ from digest.store.feedback import FeedbackRepository
 from digest.store.feeds import FeedCacheRepository, SeenRepository
 from digest.store.issues import IssueRepository
 from digest.store.ledger import Ledger
+from digest.store.privacy import PrivacyRepository
 from digest.store.schema import settings
 from digest.store.sql import insert_ignoring_duplicates
 from digest.store.subscribers import SubscriberRepository
@@ -40,6 +41,7 @@ class Store:
         self.collections = CollectionRepository(engine)
         self.feedback = FeedbackRepository(engine)
         self.events = EventRepository(engine)
+        self.privacy = PrivacyRepository(engine)
 
     def generated_secret(self, key: str = "generated_secret") -> str:
         """A random secret kept in the store, made on first use (for the embedded default only)."""

@@ -7,7 +7,7 @@ after delivery can be told apart from a reader's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -169,7 +169,9 @@ class EventRepository:
                 if found is None:
                     names = dict(zip(("issue_id", "kind", "position", "machine"), key, strict=True))
                     conn.execute(
-                        event_totals.insert().values(names, total=total.total, uniques=total.uniques)
+                        event_totals.insert().values(
+                            {**names, "total": total.total, "uniques": total.uniques}
+                        )
                     )
                 else:
                     grown = {"total": event_totals.c.total + total.total,
@@ -188,37 +190,6 @@ class EventRepository:
         """The newsletter an issue belongs to."""
         with self._engine.connect() as conn:
             return conn.execute(select(issues.c.newsletter).where(issues.c.id == issue_id)).scalar()
-
-    def of_subscribers(self, subscriber_ids: Sequence[int]) -> list[dict[str, object]]:
-        """Every event naming these subscribers (their data export)."""
-        if not subscriber_ids:
-            return []
-        query = (
-            select(
-                events.c.issue_id,
-                events.c.kind,
-                events.c.position,
-                events.c.at,
-                events.c.source,
-                events.c.user_agent,
-            )
-            .where(events.c.subscriber_id.in_(list(subscriber_ids)))
-            .order_by(events.c.at)
-        )
-        with self._engine.connect() as conn:
-            return [
-                {"issue": r.issue_id, "kind": r.kind, "article": r.position,
-                 "at": (utc(r.at) or r.at).isoformat(), "source": r.source, "user_agent": r.user_agent}
-                for r in conn.execute(query)
-            ]  # fmt: skip
-
-    def erase(self, subscriber_ids: Sequence[int]) -> int:
-        """Delete every event naming these subscribers (erasure on request); how many were deleted."""
-        if not subscriber_ids:
-            return 0
-        with self._engine.begin() as conn:
-            gone = conn.execute(delete(events).where(events.c.subscriber_id.in_(list(subscriber_ids))))
-        return int(gone.rowcount or 0)
 
     def window(self, issue_id: str) -> tuple[datetime | None, datetime | None]:
         """When the issue's first message went out, and when the newsletter's next issue was made."""

@@ -1,10 +1,15 @@
-"""Provider feedback (bounces, complaints, unsubscribes) applied to the list once per event."""
+"""Provider feedback (bounces, complaints, unsubscribes) applied to the list once per event.
+
+Providers also report engagement (opens and clicks) through the same webhooks: ``Engagement`` is
+read beside ``Feedback`` and recorded as a reader event (store.events), never applied to the list.
+"""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeAlias
 
 from sqlalchemy import Connection, Engine, delete, select, update
 
@@ -38,6 +43,40 @@ class Feedback:
     kind: FeedbackKind
     email: str
     message_id: str | None = None
+
+
+class EngagementKind(enum.StrEnum):
+    """What a reader did with a message, as the provider saw it (the events table's kinds)."""
+
+    OPEN = "open"
+    CLICK = "click"
+
+
+@dataclass(frozen=True, slots=True)
+class Engagement:
+    """One open or click a provider reported; ``event_id`` is the provider's own, for idempotency.
+
+    The message it is about is found by ``message_id`` (the provider's id, as the ledger keeps it),
+    else by ``issue_id`` (the tag the message carried) with the address. A provider whose signature
+    does not cover the event (Mailgun) gives no ``issue_id``: only a message the ledger holds counts.
+    ``at`` is the provider's time of the event (None: not given), ``machine`` what the provider says
+    the reader was when it flags a machine ("apple privacy", "provider"; "" for a person).
+    """
+
+    provider: str
+    event_id: str
+    kind: EngagementKind
+    email: str
+    message_id: str = ""
+    issue_id: str = ""
+    at: datetime | None = None
+    url: str = ""
+    user_agent: str = ""
+    machine: str = ""
+
+
+ProviderEvent: TypeAlias = Feedback | Engagement
+"""What a provider's webhook reads: feedback about an address, or a reader's open or click."""
 
 
 class FeedbackRepository:

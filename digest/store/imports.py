@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 
 from digest.models import SubscriberStatus
+from digest.store.privacy import forgotten_among
 from digest.store.schema import lists, subscribers
 from digest.store.sql import insert_ignoring_duplicates
 
@@ -59,6 +60,7 @@ class ImportCounts:
     updated: int = 0
     unchanged: int = 0
     kept_out: int = 0
+    forgotten: int = 0  # addresses erased at their owner's request: never imported again
 
     def __add__(self, other: ImportCounts) -> ImportCounts:
         return ImportCounts(
@@ -66,6 +68,7 @@ class ImportCounts:
             self.updated + other.updated,
             self.unchanged + other.unchanged,
             self.kept_out + other.kept_out,
+            self.forgotten + other.forgotten,
         )
 
 
@@ -101,10 +104,15 @@ class _Import:
 
 
 def _chunk(engine: Engine, conn: Connection, chunk: Sequence[NewSubscriber], job: _Import) -> ImportCounts:
+    erased = forgotten_among(conn, [r.email for r in chunk])
+    if erased:
+        chunk = [r for r in chunk if r.email not in erased]
+        if not chunk:
+            return ImportCounts(forgotten=len(erased))
     added = _insert_new(engine, conn, chunk, job)
     rest = [r for r in chunk if r.email not in added]
     if not rest:
-        return ImportCounts(added=len(added))
+        return ImportCounts(added=len(added), forgotten=len(erased))
     existing = {row.email: row for row in _existing(engine, conn, [r.email for r in rest], job.list_name)}
     profiles, activations, kept_out, unchanged = [], [], 0, 0
     for row in rest:
@@ -122,7 +130,7 @@ def _chunk(engine: Engine, conn: Connection, chunk: Sequence[NewSubscriber], job
     _write_profiles(engine, conn, profiles, job.now)
     _activate(conn, activations, job.now)
     updated = len({p["_id"] for p in profiles} | set(activations))
-    return ImportCounts(len(added), updated, unchanged, kept_out)
+    return ImportCounts(len(added), updated, unchanged, kept_out, len(erased))
 
 
 def _insert_new(engine: Engine, conn: Connection, chunk: Sequence[NewSubscriber], job: _Import) -> set[str]:

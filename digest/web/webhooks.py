@@ -2,7 +2,9 @@
 
 Each request is authenticated the provider's way (its package's ``webhook``) before its body is read
 as events: a missing, wrong or stale signature answers 401 and changes nothing. Events are applied
-once each (the store remembers their ids), so a provider's retry or a replay is harmless. The body is
+once each (the store remembers their ids), so a provider's retry or a replay is harmless. Feedback
+(bounces, complaints, unsubscribes) changes the list; engagement (opens, clicks) is recorded as a
+reader event of the issue whose message it names, and only when digest sent that message. The body is
 read within MAX_BODY as it arrives (413 past it), and a client address that keeps failing
 authentication is turned away for a while (429) so that credentials cannot be guessed at speed.
 """
@@ -25,7 +27,8 @@ from digest.config import WebhooksConfig
 from digest.providers.hooks import HookSetup, Webhook, WebhookAuthError
 from digest.providers.registry import plugins
 from digest.store import Store
-from digest.store.feedback import Feedback
+from digest.store.events import NewEvent
+from digest.store.feedback import Engagement, EngagementKind, Feedback, ProviderEvent
 from digest.web.body import CLOSE, BodyTooLargeError, read_body
 from digest.web.ratelimit import RateLimiter
 
@@ -34,6 +37,10 @@ log = logging.getLogger("digest.web")
 MAX_BODY = 5 * 1024 * 1024  # SendGrid batches events; more than this is no webhook of theirs
 AUTH_FAILURES = 20  # failed authentications per client address ...
 AUTH_WINDOW = 600  # ... within this many seconds, before it is refused without a check
+# A provider's event time is kept when it is this close to ours: its clock may run a little ahead,
+# and it retries a webhook for hours (SendGrid for up to three days). Past that, our clock is taken.
+AHEAD = timedelta(minutes=5)
+BEHIND = timedelta(days=7)
 
 
 def _failure_limiter() -> RateLimiter:
@@ -103,13 +110,54 @@ def _endpoint(hooks: Webhooks, provider: str, hook: Webhook) -> Callable[[Reques
     return receive
 
 
-def _apply(hooks: Webhooks, found: Sequence[Feedback]) -> int:
+def _apply(hooks: Webhooks, found: Sequence[ProviderEvent]) -> int:
     now = hooks.clock()
-    return sum(
-        hooks.store.feedback.apply(event, now, hooks.soft_bounce_limit)
-        for event in found
-        if _ours(hooks.store, event)
-    )
+    applied = 0
+    for event in found:
+        if isinstance(event, Engagement):
+            applied += _record(hooks.store, event, now)
+        elif _ours(hooks.store, event):
+            applied += hooks.store.feedback.apply(event, now, hooks.soft_bounce_limit)
+    return applied
+
+
+def _record(store: Store, event: Engagement, now: datetime) -> bool:
+    """Record an open or click as an event of the issue digest sent in that message; False when digest
+    sent no such message (the provider also serves other senders) or the event was recorded before."""
+    found = _locate(store, event)
+    if found is None:
+        log.info(
+            "Webhook %s '%s' from '%s' ignored: no message digest sent to '%s' matches it",
+            event.kind.value, event.event_id, event.provider, event.email,
+        )  # fmt: skip
+        return False
+    issue_id, subscriber_id = found
+    # A link that is none of the issue's articles (the archive, unsubscribe) counts for no article.
+    position = store.events.position_of(issue_id, event.url) if event.kind == EngagementKind.CLICK else None
+    return store.events.record(
+        NewEvent(
+            issue_id, event.kind.value, _when(event.at, now), source=event.provider, position=position,
+            subscriber_id=subscriber_id, event_key=f"{event.provider}:{event.event_id}",
+            user_agent=event.user_agent, machine=event.machine,
+        )
+    )  # fmt: skip
+
+
+def _locate(store: Store, event: Engagement) -> tuple[str, int] | None:
+    """(issue, subscriber) of the message an event names: by the provider's message id, else by the
+    issue the message was tagged with (only providers whose signature covers the event give one)."""
+    bare = event.message_id.strip("<> ")
+    # Providers answer a send with "<id>" and name it "id" in their events: match either.
+    for message_id in (bare, f"<{bare}>") if bare else ():
+        found = store.events.locate(event.email, message_id=message_id)
+        if found is not None:
+            return found
+    return store.events.locate(event.email, issue_id=event.issue_id) if event.issue_id else None
+
+
+def _when(at: datetime | None, now: datetime) -> datetime:
+    """The provider's time of the event when it is plausible, else the time it reached us."""
+    return at if at is not None and now - BEHIND <= at <= now + AHEAD else now
 
 
 def _ours(store: Store, event: Feedback) -> bool:

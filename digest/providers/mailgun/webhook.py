@@ -2,14 +2,15 @@
 
 The signature does not cover the event, so a captured one could carry any event data: each token
 is accepted once (remembered while its timestamp can still pass), and each event must name a message
-digest sent to that address (the ledger's message id) before it changes anything.
+digest sent to that address (the ledger's message id) before it changes anything. For the same
+reason an open or click is matched by its message id only, never by the issue its user-variables name.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,13 +19,17 @@ from digest.providers.hooks import (
     TokenClaim,
     WebhookAuthError,
     check_fresh,
+    engagement,
     env_status,
+    event_time,
     feedback,
+    nested,
     parse_json,
 )
-from digest.store.feedback import Feedback, FeedbackKind
+from digest.store.feedback import Engagement, EngagementKind, FeedbackKind, ProviderEvent
 
 KINDS = {"complained": FeedbackKind.COMPLAINT, "unsubscribed": FeedbackKind.UNSUBSCRIBE}
+ENGAGEMENTS = {"opened": EngagementKind.OPEN, "clicked": EngagementKind.CLICK}
 MAX_TOKEN = 200  # Mailgun's tokens are 50 characters; the store keeps up to this many
 
 
@@ -38,7 +43,7 @@ class MailgunWebhook:
         self._max_age = setup.max_age
         self._claim: TokenClaim = setup.claim_token
 
-    async def read(self, headers: Mapping[str, str], body: bytes) -> list[Feedback]:
+    async def read(self, headers: Mapping[str, str], body: bytes) -> Sequence[ProviderEvent]:
         """The request's event, once the signature in its body is checked."""
         try:
             payload = parse_json(body)
@@ -70,16 +75,30 @@ def check_mailgun(signature: Mapping[str, object], key: str, now: datetime, max_
         raise WebhookAuthError("wrong signature")
 
 
-def events(payload: Any) -> list[Feedback]:
-    """A webhook's event-data: failed (permanent or temporary), complained, unsubscribed."""
+def events(payload: Any) -> Sequence[ProviderEvent]:
+    """A webhook's event-data: failed (permanent or temporary), complained, unsubscribed, opened, clicked."""
     data = payload.get("event-data") if isinstance(payload, dict) else None
     if not isinstance(data, dict):
         return []
     name = data.get("event")
+    if name in ENGAGEMENTS:
+        return _engagement(data, ENGAGEMENTS[name])
     kind = KINDS.get(str(name))
     if name == "failed":
         kind = FeedbackKind.HARD_BOUNCE if data.get("severity") == "permanent" else FeedbackKind.SOFT_BOUNCE
     return feedback("mailgun", str(data.get("id")), kind, data.get("recipient"), _message_id(data))
+
+
+def _engagement(data: dict[str, Any], kind: EngagementKind) -> list[Engagement]:
+    """An opened or clicked event: id, recipient, timestamp, url, client-info, message.headers.message-id."""
+    # client-info.bot is Mailgun's bot detection: "apple" (Mail Privacy Protection), "gmail", "generic".
+    bot = nested(data, "client-info", "bot")
+    machine = ("apple privacy" if bot == "apple" else "provider") if isinstance(bot, str) and bot else ""
+    return engagement(
+        "mailgun", data.get("id"), kind, data.get("recipient"), message_id=_message_id(data),
+        at=event_time(data.get("timestamp")), url=data.get("url"),
+        user_agent=nested(data, "client-info", "user-agent"), machine=machine,
+    )  # fmt: skip
 
 
 def _message_id(data: dict[str, Any]) -> str:

@@ -1,4 +1,8 @@
-"""Resend's webhook: Svix signatures (HMAC-SHA256 of "id.timestamp.body", base64, "v1," prefixed)."""
+"""Resend's webhook: Svix signatures (HMAC-SHA256 of "id.timestamp.body", base64, "v1," prefixed).
+
+The Svix message id (svix-id) is the event's id. Bounces and complaints are feedback; email.opened and
+email.clicked are engagement, about the email data.email_id names (the id the send was answered with).
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,29 @@ import base64
 import binascii
 import hashlib
 import hmac
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from digest.providers.hooks import HookSetup, WebhookAuthError, check_fresh, env_status, feedback, parse_json
-from digest.store.feedback import Feedback, FeedbackKind
+from digest.providers.hooks import (
+    HookSetup,
+    WebhookAuthError,
+    check_fresh,
+    engagement,
+    env_status,
+    event_time,
+    feedback,
+    nested,
+    parse_json,
+)
+from digest.store.feedback import Engagement, EngagementKind, FeedbackKind, ProviderEvent
 
 BOUNCE_TYPES = {"Permanent": FeedbackKind.HARD_BOUNCE, "Transient": FeedbackKind.SOFT_BOUNCE}
+ENGAGEMENTS = {"email.opened": EngagementKind.OPEN, "email.clicked": EngagementKind.CLICK}
 
 
 class ResendWebhook:
-    """email.bounced and email.complained events, signed with the webhook's whsec_ secret."""
+    """email.bounced, email.complained, email.opened and email.clicked events, signed with a whsec_ secret."""
 
     def __init__(self, setup: HookSetup) -> None:
         env = setup.settings.resend_secret_env
@@ -25,7 +40,7 @@ class ResendWebhook:
         self._clock: Callable[[], datetime] = setup.clock
         self._max_age = setup.max_age
 
-    async def read(self, headers: Mapping[str, str], body: bytes) -> list[Feedback]:
+    async def read(self, headers: Mapping[str, str], body: bytes) -> Sequence[ProviderEvent]:
         """The request's events, once its Svix signature is checked."""
         message_id = check_svix(headers, body, self._secret, self._clock(), self._max_age)
         return events(parse_json(body), message_id)
@@ -58,14 +73,35 @@ def check_svix(
     raise WebhookAuthError("wrong signature")
 
 
-def events(payload: Any, message_id: str) -> list[Feedback]:
-    """A Resend webhook: email.bounced (Permanent or Transient) or email.complained."""
+def events(payload: Any, message_id: str) -> Sequence[ProviderEvent]:
+    """A Resend webhook: email.bounced (Permanent or Transient), email.complained, email.opened or
+    email.clicked."""
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), dict):
         return []
     data, name = payload["data"], payload.get("type")
+    if name in ENGAGEMENTS:
+        return _engagement(payload, ENGAGEMENTS[name], message_id)
     kind = FeedbackKind.COMPLAINT if name == "email.complained" else None
     if name == "email.bounced":
         bounce = data.get("bounce") if isinstance(data.get("bounce"), dict) else {}
         kind = BOUNCE_TYPES.get(str(bounce.get("type")))
     recipients = data.get("to") if isinstance(data.get("to"), list) else [data.get("to")]
     return [e for to in recipients for e in feedback("resend", message_id, kind, to)]
+
+
+def _engagement(payload: dict[str, Any], kind: EngagementKind, event_id: str) -> list[Engagement]:
+    """An open or click: data.email_id, data.to, data.tags.digest_issue, data.click (link, userAgent,
+    timestamp), created_at (when the event was made: the open's time, which has no timestamp of its own)."""
+    data = payload["data"]
+    click = data.get("click") if isinstance(data.get("click"), dict) else {}
+    when = event_time(click.get("timestamp")) or event_time(payload.get("created_at"))
+    recipients = data.get("to") if isinstance(data.get("to"), list) else [data.get("to")]
+    # digest sends each email to one address; should one name several, they share the event's id.
+    found: list[Engagement] = []
+    for to in recipients:
+        found += engagement(
+            "resend", event_id, kind, to, message_id=data.get("email_id"),
+            issue_id=nested(data, "tags", "digest_issue"), at=when, url=click.get("link"),
+            user_agent=click.get("userAgent"),
+        )  # fmt: skip
+    return found

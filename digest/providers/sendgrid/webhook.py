@@ -1,10 +1,15 @@
-"""SendGrid's signed event webhook: ECDSA P-256 (SHA-256) over the timestamp header + the raw body."""
+"""SendGrid's signed event webhook: ECDSA P-256 (SHA-256) over the timestamp header + the raw body.
+
+A batch mixes feedback (bounce, spamreport, unsubscribes) with engagement (open, click): the latter
+name their message by sg_message_id, whose first part is the X-Message-Id the send was answered
+with, and carry the issue as the custom argument digest_issue.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,14 +18,24 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_der_public_key, load_pem_public_key
 
-from digest.providers.hooks import HookSetup, WebhookAuthError, check_fresh, env_status, feedback, parse_json
-from digest.store.feedback import Feedback, FeedbackKind
+from digest.providers.hooks import (
+    HookSetup,
+    WebhookAuthError,
+    check_fresh,
+    engagement,
+    env_status,
+    event_time,
+    feedback,
+    parse_json,
+)
+from digest.store.feedback import Engagement, EngagementKind, FeedbackKind, ProviderEvent
 
 KINDS = {
     "spamreport": FeedbackKind.COMPLAINT,
     "unsubscribe": FeedbackKind.UNSUBSCRIBE,
     "group_unsubscribe": FeedbackKind.UNSUBSCRIBE,
 }
+ENGAGEMENTS = {"open": EngagementKind.OPEN, "click": EngagementKind.CLICK}
 
 
 class SendGridWebhook:
@@ -32,7 +47,7 @@ class SendGridWebhook:
         self._clock: Callable[[], datetime] = setup.clock
         self._max_age = setup.max_age
 
-    async def read(self, headers: Mapping[str, str], body: bytes) -> list[Feedback]:
+    async def read(self, headers: Mapping[str, str], body: bytes) -> Sequence[ProviderEvent]:
         """The request's events, once its signature is checked."""
         check_sendgrid(headers, body, self._key, self._clock(), self._max_age)
         return events(parse_json(body))
@@ -69,15 +84,32 @@ def _ec_key(text: str) -> ec.EllipticCurvePublicKey:
     return key
 
 
-def events(payload: Any) -> list[Feedback]:
+def events(payload: Any) -> list[ProviderEvent]:
     """SendGrid's event webhook: a JSON array of events."""
-    found = []
+    found: list[ProviderEvent] = []
     for event in payload if isinstance(payload, list) else []:
         if not isinstance(event, dict):
             continue
         name = event.get("event")
+        if name in ENGAGEMENTS:
+            found += _engagement(event, ENGAGEMENTS[name])
+            continue
         kind = KINDS.get(str(name))
         if name == "bounce":  # "blocked" is a refusal of this message, not of the address
             kind = FeedbackKind.SOFT_BOUNCE if event.get("type") == "blocked" else FeedbackKind.HARD_BOUNCE
         found += feedback("sendgrid", str(event.get("sg_event_id")), kind, event.get("email"))
     return found
+
+
+def _engagement(event: dict[str, Any], kind: EngagementKind) -> list[Engagement]:
+    """An open or click: email, sg_event_id, sg_message_id, digest_issue, timestamp, url, useragent."""
+    message = event.get("sg_message_id")
+    # "<X-Message-Id>.recvd-…" or ".filter…": the send was answered with the part before the dot.
+    message = message.partition(".")[0] if isinstance(message, str) else ""
+    # sg_machine_open is SendGrid's Apple Mail Privacy Protection indicator.
+    machine = "apple privacy" if event.get("sg_machine_open") is True else ""
+    return engagement(
+        "sendgrid", event.get("sg_event_id"), kind, event.get("email"), message_id=message,
+        issue_id=event.get("digest_issue"), at=event_time(event.get("timestamp")), url=event.get("url"),
+        user_agent=event.get("useragent"), machine=machine,
+    )  # fmt: skip

@@ -9,6 +9,7 @@ Only one process migrates at a time: a PostgreSQL advisory lock, or a lock on th
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -120,15 +121,22 @@ def _exclusive(engine: Engine) -> Iterator[Connection]:
 
 @contextlib.contextmanager
 def _file_lock(database: str | None) -> Iterator[None]:
-    # flock and SQLite's own (fcntl) locks are independent on Linux: this one only orders migrations.
+    """Order migrations between processes with a lock on a file beside the database, never on it.
+
+    SQLite's own locks are POSIX advisory locks, which Linux drops for the whole process when any
+    descriptor of the file is closed: opening and closing the database file here would silently
+    take the locks of this process's open SQLite connections, and another process's writes would
+    then corrupt what they read ("database disk image is malformed").
+    """
     if not database or database == ":memory:":
         yield
         return
     import fcntl
 
-    with open(database, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    lock = Path(f"{database}.migrating")
+    descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the flock; the file stays for the next migration

@@ -171,6 +171,7 @@ class RenderedIssue:
     listed: tuple[str, ...] = ()  # teasers the clip budget moved to the list of links (their URLs)
     variants: Variants | None = None  # one copy per class of reader the template tests; html/text: the last
     links: tuple[str, ...] = ()  # position → where each article link lands (UTM tags on), for the redirect
+    notes: tuple[str, ...] = ()  # what the render did that is no problem (the variants it compiled)
 
     def documents(self, values: Mapping[str, str]) -> tuple[str, str]:
         """The (html, text) with placeholders that a recipient with these values gets."""

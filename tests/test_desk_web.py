@@ -146,3 +146,23 @@ def test_digest_desk_bound_to_127_0_0_2_asks_for_a_login(tmp_path: Path, live_si
     finally:
         server.send_signal(signal.SIGINT)
         server.communicate(timeout=10)
+
+
+def test_the_desk_shows_the_newsletters_reports_behind_its_login(desk: Desk) -> None:
+    store = desk.runtime.store
+    from digest.models import RenderedIssue
+
+    rendered = RenderedIssue("weekly-2026-11-18", "weekly", "Last week", "h", "t")
+    store.issues.create(rendered, "2026-11-18", "weekly", ["https://meridian.example/a"], NOW, titles=["A"])
+    store.issues.mark_sent("weekly-2026-11-18", NOW)
+    with TestClient(create_desk(desk, VALUES, login=True, token=TOKEN)) as client:
+        assert client.get("/reports", follow_redirects=False).status_code == 303  # the login first
+        assert client.get("/reports/weekly-2026-11-18", follow_redirects=False).status_code == 303
+    with TestClient(create_desk(desk, VALUES, login=False)) as client:
+        assert 'href="reports"' in client.get("/").text
+        trend = client.get("/reports")
+        assert trend.status_code == 200 and "weekly-2026-11-18" in trend.text and "<script" not in trend.text
+        assert "default-src 'none'" in trend.headers["content-security-policy"]
+        issue = client.get("/reports/weekly-2026-11-18")
+        assert issue.status_code == 200 and "Last week" in issue.text and "chart-articles" in issue.text
+        assert client.get("/reports/another-2026-11-18").status_code == 404

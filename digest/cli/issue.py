@@ -66,6 +66,8 @@ def preview(
     out.print(f"  HTML: {page}\n  text: {page.with_suffix('.txt')}")
     for warning in shown.rendered.warnings:
         err.print(f"warning: {warning}")
+    for note in shown.rendered.notes:
+        err.print(f"note: {note}")
     if open_browser:
         webbrowser.open(page.as_uri())
 
@@ -112,6 +114,8 @@ def check(config_path: str, strict: bool) -> None:
         for warning in rendered.warnings:
             err.print(f"warning: newsletter '{name}': {warning}")
             warnings += 1
+        for note in rendered.notes:
+            err.print(f"note: newsletter '{name}': {note}")
     count = len(config.newsletters)
     if strict and warnings:
         raise DigestError(

@@ -8,9 +8,9 @@ import click
 import orjson
 
 from digest.cli.common import config_option, json_option, out, store_for
-from digest.config import Config, LinksConfig, load_config
-from digest.errors import DigestError
-from digest.report import IssueReport, TrendLine, issue_report, trend
+from digest.config import load_config
+from digest.report import IssueReport, TrendLine
+from digest.service.reports import reports
 
 
 @click.command()
@@ -35,37 +35,22 @@ def report(
     """Show how an issue did (deliveries, reactions, opens, clicks per article), or a newsletter's trend."""
     config = load_config(config_path)
     with store_for(config) as store:
-        found: IssueReport | None = None
-        if issue_id:
-            name = store.events.newsletter_of(issue_id) or ""
-            found = issue_report(store, issue_id, _links(config, name).machine_seconds) if name else None
-            if found is None:
-                raise DigestError(
-                    f"Issue '{issue_id}' is not in the store", "see the issues with `digest issues`"
-                )
-        else:
-            name = config.newsletter(newsletter)[0]
-        lines = trend(store, name, last, _links(config, name).machine_seconds)
+        found = reports(config, store, issue_id, newsletter, last)
     if html_out:
-        from digest.report_page import report_html
-
-        title = found.subject if found else f"{name}: the last {len(lines)} issues"
-        Path(html_out).write_text(report_html(found, lines, title=title), encoding="utf-8")
+        Path(html_out).write_text(found.html(), encoding="utf-8")
     if as_json:
-        data = found.to_json() if found else {"newsletter": name, "issues": [_trend_json(t) for t in lines]}
+        data = (
+            found.issue.to_json()
+            if found.issue
+            else {"newsletter": found.newsletter, "issues": [_trend_json(t) for t in found.trend]}
+        )
         out.print(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
-    elif found:
-        _print_issue(found)
+    elif found.issue:
+        _print_issue(found.issue)
     else:
-        _print_trend(name, lines)
+        _print_trend(found.newsletter, found.trend)
     if html_out:
         out.print(f"Report page written to {Path(html_out).resolve()}")
-
-
-def _links(config: Config, name: str | None) -> LinksConfig:
-    """The newsletter's [links] settings (the defaults for a newsletter no longer configured)."""
-    settings = config.newsletters.get(name or "")
-    return settings.links if settings else LinksConfig()
 
 
 def _trend_json(line: TrendLine) -> dict[str, object]:
@@ -114,7 +99,7 @@ def _print_issue(found: IssueReport) -> None:
     out.print("clicks on each of the first 7 days: " + " ".join(str(n) for n in found.by_day))
 
 
-def _print_trend(name: str, lines: list[TrendLine]) -> None:
+def _print_trend(name: str, lines: tuple[TrendLine, ...]) -> None:
     if not lines:
         out.print(f"Newsletter '{name}' has sent no issue yet.")
         return

@@ -86,7 +86,6 @@ def render(
         variants = _variants(env, issue, newsletter, theme, tested, keys, (html, text), strict=strict)
         linked = tuple((plan.html(h), plan.text(t)) for h, t in variants.documents)
         variants = replace(variants, documents=linked)
-        notes.append(variants.describe())
     html, text = plan.html(html), plan.text(text)
     problems = lint(plan.measured(html, public_url, issue.id), text, issue, newsletter, limits)
     errors = [p.message for p in problems if p.level == "error"]
@@ -103,6 +102,7 @@ def render(
         listed=tuple(url for url in shown if url not in {t.url for t in issue.teasers}),
         variants=variants,
         links=plan.targets,
+        notes=(variants.describe(),) if variants else (),
     )
 
 

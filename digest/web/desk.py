@@ -21,6 +21,7 @@ from starlette.routing import Mount, Route
 from digest.errors import DigestError
 from digest.service.desk import Desk, DeskView
 from digest.service.draft_edits import Action
+from digest.service.reports import report_page
 from digest.web.desk_access import LoginGate, Sessions, csrf_ok, token_matches
 from digest.web.desk_page import HEADERS, render_desk, render_login
 from digest.web.live import mirrored_files, rebuilder, watched_paths
@@ -29,6 +30,9 @@ from digest.web.preview import create_app as preview_app
 from digest.web.ratelimit import RateLimiter
 
 FIELDS = ("url", "title", "text", "section", "reason", "subject", "preheader", "intro")
+# The report page runs no script and loads nothing: its own policy says so, and so does ours.
+REPORT_HEADERS = HEADERS | {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                            "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"}  # fmt: skip
 
 
 def create_desk(
@@ -57,6 +61,8 @@ def create_desk(
         Route("/test", pages.test, methods=["POST"]),
         Route("/approve", pages.approve, methods=["POST"]),
         Route("/login", pages.login, methods=["GET", "POST"]),
+        Route("/reports", pages.reports),
+        Route("/reports/{issue}", pages.reports),
         Mount("/preview", preview),
     ]
     app = Starlette(
@@ -75,6 +81,14 @@ class DeskPages:
         self, desk: Desk, live: LiveBuild, sessions: Sessions, token: str, limiter: RateLimiter
     ) -> None:
         self.desk, self.live, self.sessions, self.token, self.limiter = desk, live, sessions, token, limiter
+
+    async def reports(self, request: Request) -> Response:
+        """The report page `digest report --html` writes: an issue's, or the newsletter's trend."""
+        issue_id = request.path_params.get("issue")
+        html = await run_in_threadpool(report_page, self.desk.runtime, self.desk.name, issue_id)
+        if html is None:
+            return PlainTextResponse("No such issue of this newsletter.", 404, headers=HEADERS)
+        return HTMLResponse(html, headers=REPORT_HEADERS)
 
     async def page(self, request: Request) -> Response:
         """The desk as the draft file is now; the last action's message, once."""

@@ -70,7 +70,8 @@ def rebuilder(
         html_doc, text_doc = rendered.documents(values)  # the variant this reader gets
         html = served_images(config, Template(html_doc, escape=True).fill(values), files_url)
         text = Template(text_doc, escape=False).fill(values)
-        notes = (f"Using the editors' draft {prepared.draft}",) if prepared.draft else ()
+        drafted = (f"Using the editors' draft {prepared.draft}",) if prepared.draft else ()
+        notes = (*drafted, *rendered.notes)
         return Preview(rendered.subject, prepared.issue.preheader, html, text, rendered.warnings, notes)
 
     return rebuild

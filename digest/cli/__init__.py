@@ -82,6 +82,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "serve",
         "Serve unsubscribe, subscribe and confirm pages and the provider webhooks until Ctrl-C.",
     ),
+    "service": (
+        "service",
+        "service",
+        "Run digest as a service: systemd units for the scheduler and the server.",
+    ),
+    "status": (
+        "status",
+        "status",
+        "Show the scheduler's heartbeat and each newsletter's state; exit 0 healthy, 1 degraded, 2 down.",
+    ),
     "subscribers": (
         "subscribers",
         "subscribers",

@@ -27,6 +27,7 @@ from digest.web.webhooks import Webhooks, webhook_status
 
 @click.command()
 @config_option
+@click.option("--host", help="Address to listen on ([server] host by default; 0.0.0.0 in a container).")
 @click.option(
     "--port", type=click.IntRange(0, 65535), help="Port ([server] port by default; 0: any free one)."
 )
@@ -39,7 +40,9 @@ from digest.web.webhooks import Webhooks, webhook_status
 @click.option(
     "--preview", "preview_name", metavar="NEWSLETTER", help="Also serve this newsletter's live preview."
 )
-def serve(config_path: str, port: int | None, archive_dir: str | None, preview_name: str | None) -> None:
+def serve(
+    config_path: str, host: str | None, port: int | None, archive_dir: str | None, preview_name: str | None
+) -> None:
     """Serve unsubscribe, subscribe and confirm pages and the provider webhooks until Ctrl-C."""
     config = load_config(config_path)
     with store_for(config) as store:
@@ -61,7 +64,8 @@ def serve(config_path: str, port: int | None, archive_dir: str | None, preview_n
         for line in _status(config, hooks) + (["The desk at /desk/ (login required)"] if desk else []):
             out.print(line)
         stops = [a.state.live.stop for a in (fallback, desk) if a is not None]
-        run(app, config.server.host, config.server.port if port is None else port, out.print, _all(stops))
+        address = config.server.host if host is None else host
+        run(app, address, config.server.port if port is None else port, out.print, _all(stops))
     out.print("Server stopped.")
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from digest.config.alerts import AlertsConfig, SchedulerConfig
 from digest.config.base import DEFAULT_CONFIG, DEFAULT_TEMPLATES, _Model
 from digest.config.desk import DeskConfig
 from digest.config.locate import describe_errors, key_path, locate_key
@@ -28,6 +29,7 @@ from digest.errors import ConfigError
 __all__ = [
     "DEFAULT_CONFIG",
     "DEFAULT_TEMPLATES",
+    "AlertsConfig",
     "Config",
     "DeskConfig",
     "FetchConfig",
@@ -36,6 +38,7 @@ __all__ = [
     "MirrorConfig",
     "NewsletterConfig",
     "ProviderConfig",
+    "SchedulerConfig",
     "SectionsConfig",
     "ServerConfig",
     "SourceConfig",
@@ -67,6 +70,8 @@ class Config(_Model):
 
     _values = field_validator("values")(check_value_names)
     desk: DeskConfig = DeskConfig()
+    alerts: AlertsConfig = AlertsConfig()
+    scheduler: SchedulerConfig = SchedulerConfig()
 
     @model_validator(mode="before")
     @classmethod

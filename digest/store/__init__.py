@@ -24,6 +24,7 @@ from digest.store.privacy import PrivacyRepository
 from digest.store.schema import settings
 from digest.store.sql import insert_ignoring_duplicates
 from digest.store.subscribers import SubscriberRepository
+from digest.store.watch import WatchRepository
 
 __all__ = ["Store", "open_store"]
 
@@ -42,6 +43,7 @@ class Store:
         self.feedback = FeedbackRepository(engine)
         self.events = EventRepository(engine)
         self.privacy = PrivacyRepository(engine)
+        self.watch = WatchRepository(engine)
 
     def generated_secret(self, key: str = "generated_secret") -> str:
         """A random secret kept in the store, made on first use (for the embedded default only)."""

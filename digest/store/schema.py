@@ -235,3 +235,45 @@ forgotten = Table(
     Column("email_hash", String(64), primary_key=True),
     Column("forgotten_at", DateTime(timezone=True), nullable=False),
 )
+
+# Each running scheduler's heartbeat, written every [scheduler] heartbeat_seconds: `digest status`
+# says "down" when the newest is older than [alerts] scheduler_down_minutes.
+heartbeats = Table(
+    "heartbeats",
+    metadata,
+    Column("owner", String(200), primary_key=True),  # host:pid
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("beat_at", DateTime(timezone=True), nullable=False),
+)
+
+# What became of each slot of each newsletter: sent (on time or late), skipped and why, failed, paused.
+slot_outcomes = Table(
+    "slot_outcomes",
+    metadata,
+    Column("newsletter", String(100), primary_key=True),
+    Column("slot", String(40), primary_key=True),
+    Column("outcome", String(20), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("late_seconds", Integer, nullable=False, default=0),
+)
+
+# A source's consecutive failures, for the "source broken for N issues" alert and `digest status`.
+source_health = Table(
+    "source_health",
+    metadata,
+    Column("newsletter", String(100), primary_key=True),
+    Column("source", String(2000), primary_key=True),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("last_ok_at", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Alerts already sent, by key (the trigger, the newsletter, the slot): never the same one twice.
+alerts_sent = Table(
+    "alerts_sent",
+    metadata,
+    Column("key", String(300), primary_key=True),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+)

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp
 
-from digest.store import Store
+from digest.store import Store, migrations
 from digest.store.health import RETRY_AFTER, StoreUnavailableError, check, unavailable
 from digest.web.clicks import click_routes
 from digest.web.headers import ARCHIVE, BASE, SecurityHeaders
@@ -44,6 +44,7 @@ def create_app(
         *click_routes(site),
         *webhook_routes(hooks),
         Route("/healthz", _health(site.store)),
+        Route("/readyz", _ready(site.store)),
     ]
     if archive is not None:
         # Issues hold links and images from feeds: a strict CSP, and no redirect to the Host header.
@@ -90,6 +91,21 @@ def _health(store: Store) -> Callable[[Request], Awaitable[Response]]:
         return PlainTextResponse("ok")
 
     return health
+
+
+def _ready(store: Store) -> Callable[[Request], Awaitable[Response]]:
+    async def ready(_: Request) -> Response:
+        """200 'ready' when the store answers with the schema this digest expects, else 503."""
+        try:
+            await run_in_threadpool(check, store.engine)
+            current = await run_in_threadpool(migrations.at_head, store.engine)
+        except (StoreUnavailableError, SQLAlchemyError):
+            current = False
+        if not current:
+            return PlainTextResponse("not ready", 503, {"Retry-After": str(RETRY_AFTER)})
+        return PlainTextResponse("ready")
+
+    return ready
 
 
 def _unavailable(request: Request, store: Store, exc: Exception) -> Response:

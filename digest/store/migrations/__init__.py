@@ -94,6 +94,11 @@ def _shape(conn: Connection) -> Shape:
     }
 
 
+def at_head(engine: Engine) -> bool:
+    """Whether the store's schema is the newest (a digest of this version can use it as it is)."""
+    return _at_head(engine)
+
+
 def _at_head(engine: Engine) -> bool:
     with engine.connect() as conn:
         found = inspect(conn)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,8 @@ from digest.providers.base import Provider
 from digest.render import render
 from digest.report import expire_events
 from digest.store import Store
+
+log = logging.getLogger("digest.job")
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +267,8 @@ async def run(
         store.issues.create(
             prepared.rendered, slot, newsletter.list_name, urls, now, window, titles, carried, sections
         )
+        fields = {"event": "built", "newsletter": name, "issue": issue_id, "articles": len(sent)}
+        log.info(f"{name}: built {issue_id} ({len(sent)} articles)", extra=fields)
         stored = store.issues.get(issue_id)
     assert stored is not None  # created above, or by a concurrent run of the same slot
     report = await deliver(

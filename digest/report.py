@@ -11,6 +11,7 @@ counted apart and never in the rates.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import defaultdict
@@ -51,11 +52,16 @@ def machine_reason(row: EventRow, machine_seconds: int) -> str:
         return APPLE if "apple" in row.machine.lower() else PROVIDER
     if row.kind == "open":
         return APPLE if row.user_agent.strip() == APPLE_PROXY_AGENT else ""
-    if row.user_agent and SCANNERS.search(row.user_agent):
+    if row.user_agent and _scanner(row.user_agent):
         return SCANNER
     if row.sent_at is not None and row.at - row.sent_at < timedelta(seconds=machine_seconds):
         return TOO_SOON
     return ""
+
+
+@functools.lru_cache(maxsize=4096)  # an issue's readers share a few hundred user agents
+def _scanner(agent: str) -> bool:
+    return SCANNERS.search(agent) is not None
 
 
 def classify(rows: Sequence[EventRow], articles: int, machine_seconds: int) -> list[str]:

@@ -225,3 +225,37 @@ def test_port_without_serve_is_a_usage_error() -> None:
 
     result = CliRunner().invoke(cli, ["preview", "--port", "0"])
     assert result.exit_code == 2 and "--port is for --serve" in result.output
+
+
+def test_the_servers_socket_lets_asyncio_turn_nagle_off() -> None:
+    # asyncio sets TCP_NODELAY on accepted connections only when the listening socket names
+    # IPPROTO_TCP; without it each answer's body waited ~40 ms for the client's delayed ACK.
+    import asyncio
+    import socket
+
+    from digest.web.live import listen
+
+    sock = listen("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+
+        async def accepted_nodelay() -> int:
+            seen: list[int] = []
+
+            async def handle(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+                seen.append(
+                    writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+                )
+                writer.close()
+
+            server = await asyncio.start_server(handle, sock=sock)
+            _, writer = await asyncio.open_connection(*sock.getsockname()[:2])
+            while not seen:
+                await asyncio.sleep(0.01)
+            writer.close()
+            server.close()
+            return seen[0]
+
+        assert asyncio.run(accepted_nodelay()) != 0
+    finally:
+        sock.close()

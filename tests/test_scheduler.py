@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -16,7 +17,7 @@ from conftest import NOW, demo_builder, write_config
 from stub_provider import TOKEN, serve
 
 from digest.config import load_config
-from digest.scheduler import Actions, SlotTrigger, add_jobs, catch_up, start_up
+from digest.scheduler import Actions, Event, SlotTrigger, add_jobs, catch_up, start_up
 from digest.slots import parse_schedule
 from digest.store import open_store
 from digest.store.schema import metadata
@@ -50,10 +51,11 @@ def test_trigger_hands_apscheduler_the_exact_instants() -> None:
 
 def _actions(log: list[str], now: datetime, *, approved: bool = True) -> Actions:
     return Actions(
-        send=lambda name, slot: log.append(f"send {name} {slot:%Y-%m-%d}") or "sent",  # type: ignore[func-returns-value]
-        draft=lambda name, slot: log.append(f"draft {name} {slot:%Y-%m-%d}") or "drafted",  # type: ignore[func-returns-value]
+        send=lambda name, slot: log.append(f"send {name} {slot:%Y-%m-%d}") or Event("sent"),  # type: ignore[func-returns-value]
+        draft=lambda name, slot: log.append(f"draft {name} {slot:%Y-%m-%d}") or Event("drafted"),  # type: ignore[func-returns-value]
         done=lambda name, slot: False,
         approved=lambda name, slot: approved,
+        first=lambda name, slot: False,
         clock=lambda: now,
     )
 
@@ -70,7 +72,8 @@ def test_jobs_have_stable_ids_grace_and_one_instance(tmp_path: Path, demo_site: 
     add_jobs(scheduler, config, _actions([], SLOT))
     add_jobs(scheduler, config, _actions([], SLOT))  # replace_existing: no duplicates
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"send:weekly", "draft:weekly", "held:weekly"}
+    assert set(jobs) == {"send:weekly", "draft:weekly", "held:weekly", "heartbeat"}
+    assert jobs["heartbeat"].trigger.interval.total_seconds() == config.scheduler.heartbeat_seconds == 60
     send = jobs["send:weekly"]
     assert (send.misfire_grace_time, send.max_instances, send.coalesce) == (7200, 1, True)
 
@@ -80,12 +83,12 @@ def test_start_up_holds_an_unapproved_late_issue(tmp_path: Path, demo_site: Path
     config_path.write_text(config_path.read_text().replace('send_at = "fri 09:00"\n', ""))  # default
     config = load_config(config_path)
     log: list[str] = []
-    lines = start_up(config, _actions(log, SLOT + timedelta(minutes=30), approved=False))
-    assert log == [] and "waits for `digest approve`" in lines[0]
-    lines = start_up(config, _actions(log, SLOT + timedelta(minutes=30)))
+    events = start_up(config, _actions(log, SLOT + timedelta(minutes=30), approved=False))
+    assert log == [] and "waits for `digest approve`" in events[0].message
+    events = start_up(config, _actions(log, SLOT + timedelta(minutes=30)))
     assert log == ["send weekly 2026-11-27"]
-    lines = start_up(config, _actions(log, SLOT + timedelta(days=3)))
-    assert "skipped" in lines[0] and log == ["send weekly 2026-11-27"]
+    events = start_up(config, _actions(log, SLOT + timedelta(days=3)))
+    assert "skipped" in events[0].message and log == ["send weekly 2026-11-27"]
 
 
 def _wait_for(condition: object, seconds: float = 60) -> None:
@@ -94,12 +97,13 @@ def _wait_for(condition: object, seconds: float = 60) -> None:
         time.sleep(0.2)
 
 
-def _schedule_run(folder: Path, until: object) -> str:
-    """Run `digest schedule` until a condition holds, stop it with SIGTERM, return what it logged."""
+def _schedule_run(folder: Path, until: object, args: tuple[str, ...] = ("schedule",)) -> str:
+    """Run `digest schedule` (``args``: with options) until a condition holds, stop it with SIGTERM,
+    return what it logged."""
     log = folder / "schedule.log"
     with log.open("w") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "digest", "schedule"], cwd=folder, stdout=sink, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "digest", *args], cwd=folder, stdout=sink, stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )  # fmt: skip
         _wait_for(lambda: until(log.read_text()))  # type: ignore[operator]
@@ -198,9 +202,12 @@ def test_scheduler_actions_outlive_a_crash_in_a_run_and_a_broken_config(
     monkeypatch.setattr(sending, "run", explode)
     actions = scheduling.actions(config, lambda: NOW)
 
-    line = actions.send("weekly", NOW)
-    assert "failed: RecursionError: maximum recursion depth exceeded" in line
+    event = actions.send("weekly", NOW)
+    assert "failed: RecursionError: maximum recursion depth exceeded" in event.message
+    assert event.level == logging.ERROR
 
     config.write_text("this is [not toml")  # an editor's half-saved file
     assert actions.done("weekly", NOW) is False and actions.approved("weekly", NOW) is False
-    assert "failed" in actions.send("weekly", NOW) and "failed" in actions.draft("weekly", NOW)
+    assert (
+        "failed" in actions.send("weekly", NOW).message and "failed" in actions.draft("weekly", NOW).message
+    )

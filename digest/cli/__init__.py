@@ -75,7 +75,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "send": (
         "send",
         "send",
-        "Send an issue: today's (like run), a stopped one (--resume), to one address, or as a dry run.",
+        "Send an issue: today's (like run), a stopped one (--resume), to test addresses, or as a dry run.",
     ),
     "serve": (
         "serve",

@@ -8,7 +8,7 @@ from types import FrameType
 
 import click
 
-from digest.cli.common import config_option, err, runtime_for, summary
+from digest.cli.common import config_option, configure_logging, err, runtime_for, summary
 
 log = logging.getLogger("digest.scheduler")
 
@@ -20,27 +20,36 @@ def schedule(config_path: str) -> None:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     from digest.config import load_config
-    from digest.scheduler import add_jobs, start_up
+    from digest.scheduler import add_jobs, emit, next_issue, start_up
     from digest.service import now_utc
     from digest.service.scheduling import actions as scheduler_actions
+    from digest.service.scheduling import audience_warnings
 
+    # The scheduler's own events at INFO (it runs unattended: its log is all anyone sees of it);
+    # the libraries' chatter (migrations, "Added job", HTTP requests) only with -v.
+    configure_logging(logging.INFO)
     config = load_config(config_path)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     actions = scheduler_actions(config_path)
-    for line in start_up(config, actions):
-        log.info(line)
+    for event in audience_warnings(config_path):
+        emit(event)
     scheduler = BlockingScheduler(timezone="UTC")
     add_jobs(scheduler, config, actions)
-    for name, newsletter in config.newsletters.items():
-        upcoming = newsletter.schedule.next_after(now_utc())
-        when = upcoming.astimezone(newsletter.schedule.zone).isoformat() if upcoming else "never"
-        log.info(f"{name}: next issue {when}")
+
+    def begin() -> None:
+        # In the scheduler's pool, beside the heartbeat: a late issue sent now does not make the
+        # scheduler look down to `digest status`. "next issue" closes the start-up in the log.
+        start_up(config, actions)  # logs each event as it happens
+        for name, newsletter in config.newsletters.items():
+            emit(next_issue(name, newsletter.schedule, now_utc()))
+
+    actions.tick()  # the first heartbeat, before anything else can take long
+    scheduler.add_job(begin, id="start-up")
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        # shutdown(wait=True): a send in progress finishes its batch and records it first.
-        log.info(f"stopping on signal {signum}; letting the running send finish")
-        scheduler.shutdown(wait=True)
+        log.info(f"stopping on signal {signum}; letting the running send finish", extra={"event": "stop"})
+        if not scheduler.running:  # a signal before the scheduler started: nothing runs yet
+            raise SystemExit(0)
+        scheduler.shutdown(wait=True)  # a send in progress finishes its batch and records it first
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)

@@ -20,9 +20,11 @@ from digest.cli.common import (
     runtime_for,
     summary,
 )
+from digest.errors import DigestError
 
 if TYPE_CHECKING:
     from digest import job
+    from digest.models import RenderedIssue
     from digest.service import Runtime
 
 
@@ -79,7 +81,10 @@ def run(config_path: str, newsletter: str | None, as_json: bool) -> None:
 @config_option
 @click.argument("newsletter", required=False)
 @click.option("--resume", "resume_id", metavar="ISSUE", help="Finish sending a stored issue (no collecting).")
-@click.option("--test", "test_address", metavar="ADDRESS", help="Send the issue to this one address only.")
+@click.option(
+    "--test", "test_addresses", metavar="ADDRESS", multiple=True,
+    help="Send the issue to this address only (repeat the option for several).",
+)  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Write every subscriber's message to the outbox; send nothing.")
 @click.option("--wait", is_flag=True, help="Wait for another process sending the same issue to finish.")
 @json_option
@@ -87,20 +92,24 @@ def send(
     config_path: str,
     newsletter: str | None,
     resume_id: str | None,
-    test_address: str | None,
+    test_addresses: tuple[str, ...],
     dry_run: bool,
     wait: bool,
     as_json: bool,
 ) -> None:
-    """Send an issue: today's (like run), a stopped one (--resume), to one address, or as a dry run."""
+    """Send an issue: today's (like run), a stopped one (--resume), to test addresses, or as a dry run."""
     from digest.service import sending
 
-    if sum(map(bool, (resume_id, test_address, dry_run))) > 1:
+    if sum(map(bool, (resume_id, test_addresses, dry_run))) > 1:
         raise click.UsageError("--resume, --test and --dry-run do not go together")
+    addresses = sending.check_test_addresses(test_addresses)  # all checked before anything is built
     with runtime_for(config_path) as runtime, progress_for(quiet() or as_json) as progress:
         name, _ = runtime.config.newsletter(newsletter if not resume_id else None)
-        if test_address or dry_run:
-            _outside_ledger(runtime, name, test_address, as_json, progress)
+        if addresses:
+            _tests(runtime, name, addresses, as_json)
+            return
+        if dry_run:
+            _dry_run(runtime, name, as_json, progress)
             return
         if resume_id:
             report = sending.resume(runtime, resume_id, progress=progress, wait=3600.0 if wait else 0.0)
@@ -110,53 +119,70 @@ def send(
 
 
 def _print_report(runtime: Runtime, report: job.RunReport, as_json: bool) -> None:
+    """The run's summary (or JSON); then, when it did not do its work, its error (exit 1)."""
     from digest.service import sending
 
     if as_json:
         click.echo(json.dumps(sending.report_json(report)))
+    else:
+        report_problems(report.problems)
+        provider = runtime.config.provider
+        summary(sending.summary_line(report, provider.outbox_dir if provider.name == "outbox" else None))
+    problem = sending.shortfall(report)
+    if problem is not None:
+        raise problem
+
+
+def _tests(runtime: Runtime, name: str, addresses: tuple[str, ...], as_json: bool) -> None:
+    """--test: the issue as the list would get it, to each address, without touching the ledger."""
+    from digest.service import sending
+
+    rendered = _todays_issue(runtime, name)
+    tests = sending.send_tests(runtime, name, addresses, rendered)
+    if as_json:
+        found = [{"to": t.to, "accepted": t.accepted, "error": t.error} for t in tests]
+        click.echo(json.dumps({"issue": rendered.issue_id, "tests": found}))
+    else:
+        for test in tests:
+            summary(
+                f"Sent a test of {test.issue_id} to {test.to}"
+                if test.accepted
+                else f"Test of {test.issue_id} to {test.to} not sent: {test.error}"
+            )
+    refused = [t.to for t in tests if not t.accepted]
+    if refused:
+        raise DigestError(
+            f"The provider refused the test to {', '.join(refused)}",
+            "the reason is on its line above; check the address and the provider's account",
+        )
+
+
+def _dry_run(runtime: Runtime, name: str, as_json: bool, progress: ProgressBar | None) -> None:
+    """--dry-run: every subscriber's message written to the outbox, the ledger untouched."""
+    from digest.service import sending
+
+    sending.require_audience(runtime, name, sending.audience(runtime, name))  # before anything is built
+    rendered = _todays_issue(runtime, name)
+    written = sending.dry_run(runtime, name, rendered, progress)
+    if as_json:
+        click.echo(json.dumps({
+            "issue": written.issue_id, "written": written.written, "folder": str(written.folder),
+            "unwritable": written.unwritable,
+        }))  # fmt: skip
         return
-    report_problems(report.problems)
-    provider = runtime.config.provider
-    summary(sending.summary_line(report, provider.outbox_dir if provider.name == "outbox" else None))
+    line = f"Dry run: wrote {written.written:,} messages of {written.issue_id} to {written.folder}"
+    if written.unwritable:
+        line += f" ({written.unwritable:,} addresses cannot be written: they would fail in the send too)"
+    summary(line)
 
 
-def _outside_ledger(
-    runtime: Runtime, name: str, address: str | None, as_json: bool, progress: ProgressBar | None
-) -> None:
-    """--test and --dry-run: the issue as the list would get it, without touching the ledger."""
+def _todays_issue(runtime: Runtime, name: str) -> RenderedIssue:
     from digest.service import sending
 
     rendered, note = sending.todays_issue(runtime, name)
     if note:
         err.print(f"note: {note}")
-    if address:
-        test = sending.send_test(runtime, name, address, rendered)
-        data: dict[str, Any] = {
-            "issue": test.issue_id,
-            "to": test.to,
-            "accepted": test.accepted,
-            "error": test.error,
-        }
-        line = (
-            f"Sent a test of {test.issue_id} to {test.to}"
-            if test.accepted
-            else f"Test not sent: {test.error}"
-        )
-    else:
-        written = sending.dry_run(runtime, name, rendered, progress)
-        data = {
-            "issue": written.issue_id, "written": written.written, "folder": str(written.folder),
-            "unwritable": written.unwritable,
-        }  # fmt: skip
-        line = f"Dry run: wrote {written.written:,} messages of {written.issue_id} to {written.folder}"
-        if written.unwritable:
-            line += f" ({written.unwritable:,} addresses cannot be written: they would fail in the send too)"
-    if as_json:
-        click.echo(json.dumps(data))
-    else:
-        summary(line)
-    if address and not data["accepted"]:
-        raise SystemExit(1)
+    return rendered
 
 
 @click.command()

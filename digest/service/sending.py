@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import and_, func, select
+
 from digest import job
 from digest.deliver import Audience, DeliveryReport, Progress, deliver, letter_for
 from digest.errors import DigestError
 from digest.mime import AddressError
-from digest.models import RenderedIssue
+from digest.models import RenderedIssue, SubscriberStatus
 from digest.personalize import Personalizer
 from digest.providers.letter import Addressee, Batch
 from digest.service.runtime import Runtime
+from digest.store import Store
+from digest.store.schema import lists, subscribers
 from digest.store.segments import segment_condition
 
 if TYPE_CHECKING:
     from digest.providers.base import Provider
+
+ACTIVE = SubscriberStatus.ACTIVE.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +58,52 @@ def audience(runtime: Runtime, name: str, list_name: str | None = None) -> Audie
     )  # fmt: skip
 
 
+def require_audience(runtime: Runtime, name: str, who: Audience) -> None:
+    """Refuse a send that would reach nobody: no active subscriber on the list, or none in its segment.
+
+    Checked before an issue is stored, so that the slot can still go out once the list is fixed.
+    """
+    people, config_file = runtime.store.subscribers, Path(runtime.config.path).name
+    active = people.count_by_status(who.list_name).get(ACTIVE, 0)
+    if not active:
+        raise DigestError(
+            f"Newsletter '{name}': list '{who.list_name}' has no active subscribers; "
+            f"{lists_in_store(runtime.store)}",
+            f"import subscribers with `digest subscribers import FILE.csv --list {who.list_name}`, "
+            f"or fix `list =` under [newsletters.{name}] in {config_file}",
+        )
+    if who.segment is None:
+        return
+    where = segment_condition(who.segment)
+    if not people.count_by_status(who.list_name, where).get(ACTIVE, 0):
+        segment = runtime.config.newsletters[name].segment
+        shown = f'"{segment}"' if isinstance(segment, str) else "tags " + ", ".join(segment or ())
+        raise DigestError(
+            f"Newsletter '{name}': segment {shown} matches none of the {active:,} active subscribers "
+            f"of list '{who.list_name}'",
+            f"fix `segment =` under [newsletters.{name}] in {config_file}; "
+            f"`digest subscribers count --list {who.list_name} --segment EXPR` counts a segment",
+        )
+
+
+def lists_in_store(store: Store, shown: int = 10) -> str:
+    """The store's lists with their active subscribers, in words: `lists in the store: daily (120 active)`."""
+    # One grouped query; it belongs with the subscriber queries in digest.store once that is free to change.
+    active = and_(subscribers.c.list == lists.c.name, subscribers.c.status == ACTIVE)
+    query = (
+        select(lists.c.name, func.count(subscribers.c.id))
+        .select_from(lists.outerjoin(subscribers, active))
+        .group_by(lists.c.name)
+        .order_by(lists.c.name)
+    )
+    with store.engine.connect() as conn:
+        found = [f"{name} ({count:,} active)" for name, count in conn.execute(query)]
+    if not found:
+        return "the store has no lists yet"
+    more = f" and {len(found) - shown:,} more" if len(found) > shown else ""
+    return "lists in the store: " + ", ".join(found[:shown]) + more
+
+
 def run(
     runtime: Runtime,
     name: str,
@@ -63,6 +117,9 @@ def run(
 
     config, store = runtime.config, runtime.store
     create_provider(config.provider, config.path)  # a missing key stops the run before collecting
+    issue_id = job.issue_slot(config, name, slot_time or runtime.clock())[0]
+    if not store.ledger.counts(issue_id):  # a first run of the slot: is there anyone to send it to?
+        require_audience(runtime, name, audience(runtime, name))
     links = runtime.links(name)
 
     async def work(reader: object) -> job.RunReport:
@@ -89,6 +146,8 @@ def resume(
     )
     links = runtime.links(name)
     who = audience(runtime, name, stored.list_name)
+    if not runtime.store.ledger.counts(issue_id):
+        require_audience(runtime, name, who)
 
     async def send(provider: Provider) -> DeliveryReport:
         return await deliver(
@@ -112,27 +171,58 @@ def todays_issue(runtime: Runtime, name: str) -> tuple[RenderedIssue, str]:
     return prepared.rendered, prepared.note
 
 
-def send_test(runtime: Runtime, name: str, address: str, rendered: RenderedIssue) -> TestReport:
-    """Send the issue to one address, outside the ledger, with "[Test]" before the subject."""
+def check_test_addresses(addresses: Sequence[str]) -> tuple[str, ...]:
+    """Every test address normalized; DigestError naming each invalid one (then nothing may be sent)."""
     from digest.subscriber_csv import normalize_email
 
-    try:
-        address = normalize_email(address)
-    except ValueError as exc:
-        raise DigestError(f"Test address '{address}' is not an email address", str(exc)) from None
+    checked, invalid = [], []
+    for address in addresses:
+        try:
+            checked.append(normalize_email(address))
+        except ValueError as exc:
+            invalid.append((address, str(exc)))
+    if len(invalid) == 1:
+        [(address, why)] = invalid
+        raise DigestError(f"Test address '{address}' is not an email address", f"{why} Nothing was sent.")
+    if invalid:
+        named = "; ".join(f"'{address}' ({why})" for address, why in invalid)
+        raise DigestError(
+            f"Test addresses are not email addresses: {named}", "correct them; nothing was sent"
+        )
+    return tuple(dict.fromkeys(checked))  # each address once, in the order given
+
+
+def send_test(runtime: Runtime, name: str, address: str, rendered: RenderedIssue) -> TestReport:
+    """Send the issue to one address, outside the ledger, with "[Test]" before the subject."""
+    return send_tests(runtime, name, [address], rendered)[0]
+
+
+def send_tests(
+    runtime: Runtime, name: str, addresses: Sequence[str], rendered: RenderedIssue
+) -> tuple[TestReport, ...]:
+    """Send the issue to each address, outside the ledger, with "[Test]" before the subject.
+
+    Every address is checked before anything is sent; the provider's answer is reported per address.
+    """
+    checked = check_test_addresses(addresses)
     who = audience(runtime, name)
     letter = letter_for(rendered, who)
     letter = replace(letter, subject=f"[Test] {letter.subject}")
-    personal = Personalizer(runtime.links(name), rendered.issue_id, who.list_name).test(address)
-    addressee = Addressee(0, address, "", personal.values, personal.headers)
-    batch = Batch(f"test-{runtime.clock():%Y%m%d%H%M%S}", letter, (addressee,))
+    personalizer = Personalizer(runtime.links(name), rendered.issue_id, who.list_name)
 
-    async def send(provider: Provider) -> TestReport:
-        outcome = await provider.send(batch)
-        if outcome.stop is not None and not outcome.results:
-            raise outcome.stop
-        result = outcome.results[0]
-        return TestReport(rendered.issue_id, address, result.accepted, result.error)
+    async def send(provider: Provider) -> tuple[TestReport, ...]:
+        reports = []
+        for address in checked:
+            personal = personalizer.test(address)
+            addressee = Addressee(0, address, "", personal.values, personal.headers)
+            # A key of its own per message: a provider that drops repeated keys (Resend) sends each.
+            batch = Batch(f"test-{runtime.clock():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}", letter, (addressee,))
+            outcome = await provider.send(batch)
+            if outcome.stop is not None and not outcome.results:
+                raise outcome.stop
+            result = outcome.results[0]
+            reports.append(TestReport(rendered.issue_id, address, result.accepted, result.error))
+        return tuple(reports)
 
     return runtime.with_provider(send)
 
@@ -144,6 +234,7 @@ def dry_run(
     from digest.providers.outbox import OutboxProvider
 
     who = audience(runtime, name)
+    require_audience(runtime, name, who)  # a dry run tells what the send would do: it would stop here
     personalizer = Personalizer(runtime.links(name), rendered.issue_id, who.list_name)
     letter = letter_for(rendered, who)
     folder = Path(runtime.config.provider.outbox_dir) / "dry-run"
@@ -167,6 +258,30 @@ def dry_run(
     if progress is not None:
         progress.advance(written % 100)
     return DryRunReport(rendered.issue_id, written, folder / rendered.issue_id, unwritable)
+
+
+def shortfall(report: job.RunReport) -> DigestError | None:
+    """Why a run that reached the send did not do its work (None when it did): it went to nobody, the
+    provider accepted none of its messages, or recipients are left (the send stopped)."""
+    delivery, issue = report.delivery, report.issue_id
+    if delivery is None:
+        return None  # nothing new: the issue was not built, by design (skip_if_empty)
+    if delivery.remaining:
+        return DigestError(
+            f"Issue '{issue}': {delivery.remaining:,} recipients still to send",
+            f"`digest send --resume {issue}` continues where it stopped",
+        )
+    if delivery.attempted and not delivery.sent:
+        return DigestError(
+            f"Issue '{issue}': the provider accepted none of its {delivery.attempted:,} messages",
+            "check the sender address and the provider's account; `digest issues` counts the failures",
+        )
+    if not (delivery.attempted or delivery.suppressed or delivery.already_sent):
+        return DigestError(
+            f"Issue '{issue}' went to nobody: no active subscriber on its list",
+            "import subscribers with `digest subscribers import FILE.csv`, or fix `list =` in the config",
+        )
+    return None
 
 
 def report_json(report: job.RunReport) -> dict[str, Any]:

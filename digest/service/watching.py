@@ -72,7 +72,8 @@ def _classify(
     late: timedelta,
 ) -> tuple[str, list[Alert]]:
     if error or report is None:
-        paused = "pause" in error.lower()
+        left = report is not None and report.delivery is not None and report.delivery.remaining
+        paused = "pause" in error.lower() or bool(left)
         return ("paused" if paused else "failed"), [
             Alert(
                 f"send-failed:{name}:{key}",
@@ -188,29 +189,33 @@ def finish_stalled(runtime: Runtime, name: str) -> list[Alert]:
     if slot is None or now - slot > settings.lateness:
         return []
     stored = runtime.store.issues.for_slot(name, _slot(runtime, name, slot))
-    if stored is None or stored.status == "sent":
-        return []
+    if stored is None or stored.status == "sent" or runtime.store.ledger.lock_holder(stored.id) is None:
+        return []  # a send that ended (paused, failed) gave its lock up: only an interrupted one holds it
     counts = runtime.store.ledger.counts(stored.id)
     if not counts.get("pending") and not counts.get("in_flight"):
         return []
+    holder = runtime.store.ledger.lock_holder(stored.id) or "another process"
     try:
         report = sending.resume(runtime, stored.id)
     except SendLockedError:
         return []
     except DigestError as exc:
         return after_send(runtime, name, slot, None, str(exc))
-    log.info(f"{name}: resumed {stored.id} left half-sent: {sending.summary_line(report, None)}")
+    line = sending.summary_line(report, None)
+    log.info(f"{name}: resumed {stored.id}, left half-sent by {holder}: {line}")
     alerts = after_send(runtime, name, slot, report)
+    key, when = _slot(runtime, name, slot), _local(runtime, name, slot)
     runtime.store.watch.record(
-        SlotOutcome(
-            name,
-            _slot(runtime, name, slot),
-            "resumed",
-            f"finished after its sender stopped: {sending.summary_line(report, None)}",
-            runtime.clock(),
-        )
+        SlotOutcome(name, key, "resumed", f"{line}; its first sender ({holder}) stopped", runtime.clock())
     )
-    return alerts
+    resumed = Alert(
+        f"resumed:{name}:{key}",
+        f"{name}: the {when} issue was finished by another scheduler",
+        f"its sender ({holder}) stopped half-way (killed, or its machine went down)",
+        f"this scheduler ({OWNER}) finished the send: {line}; nobody got it twice",
+        "find out why the first scheduler stopped (`digest status`, its log); restart it",
+    )
+    return [resumed, *alerts]
 
 
 # Status ------------------------------------------------------------------------------------------

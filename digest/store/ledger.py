@@ -285,6 +285,11 @@ class Ledger:
             ).rowcount
         return None if taken == 1 else (held.owner, until)
 
+    def lock_holder(self, issue_id: str) -> str | None:
+        """Who holds (or last held, if it died holding it) the issue's send lock; None when it is free."""
+        with self._engine.connect() as conn:
+            return conn.execute(select(send_locks.c.owner).where(send_locks.c.issue_id == issue_id)).scalar()
+
     def renew(self, issue_id: str, owner: str, now: datetime, ttl: float) -> bool:
         """Extend our lock (the heartbeat); False when someone else has taken it over."""
         with self._engine.begin() as conn:

@@ -178,7 +178,7 @@ def _article_chart(report: IssueReport) -> Chart:
         y_title="",
         x_ticks=_axis(ticks, _counts(ticks), across),
         y_ticks=tuple(
-            Tick(y + ROW / 2, _clip(f"{a.position}. {a.title}")) for y, a in zip(rows, articles, strict=True)
+            Tick(y + ROW / 2, _clip(f"{a.position + 1}. {a.title}")) for y, a in zip(rows, articles, strict=True)
         ),
         grid="x",
         bars=bars,
@@ -493,7 +493,7 @@ rate.{% if report.kept_totals %} Some counts come from totals kept after their r
 <th class="n">Clicks</th><th class="n">Rate</th><th class="n">Machine clicks</th></tr></thead>
 <tbody>
 {% for a in report.articles %}{% set href = link(a.url) %}
-<tr><td class="n">{{ a.position }}</td>
+<tr><td class="n">{{ a.position + 1 }}</td>
 <td class="title">{% if href %}<a href="{{ href }}" rel="noopener noreferrer">{{ plain(a.title) }}</a>\
 {% else %}\
 {{ plain(a.title) }}{% if a.url != a.title %}<span class="url">{{ a.url }}</span>{% endif %}{% endif %}\

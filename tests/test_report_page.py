@@ -69,7 +69,7 @@ class Tags(HTMLParser):
 
 def article(position: int, title: str, people: int, *, url: str = "", section: str = "News") -> ArticleLine:
     return ArticleLine(
-        position=position,
+        position=position - 1,  # numbered from 1 here, as the page shows them; the store counts from 0
         title=title,
         url=url or f"https://news.example.org/{position}",
         section=section,
@@ -246,7 +246,7 @@ def test_all_zero_report_draws_finite_numbers() -> None:
     zero = issue(
         delivered=0, failed=0, bounced=0, complained=0, unsubscribed=0, people_opened=0, opens=0,
         apple_opens=0, machine_opens=0, people_clicked=0, clicks=0, machine_clicks=0, machine_reasons={},
-        articles=(ArticleLine(1, "One", "https://a.example/", "", 0, 0, 0, 0.0), article(2, "Two", 0)),
+        articles=(ArticleLine(0, "One", "https://a.example/", "", 0, 0, 0, 0.0), article(2, "Two", 0)),
         sections=(SectionLine("More", 0, 0, 0.0),), by_day=(0,) * 7, sent_at=None,
     )  # fmt: skip
     flat = [TrendLine("w-1", "One", SENT, 0, 0, 0.0, 0, 0), TrendLine("w-2", "Two", SENT, 0, 0, 0.0, 0, 0)]

@@ -100,8 +100,13 @@ def webhooks(config: Config, store: Store, client: httpx.AsyncClient) -> Webhook
 
 def _status(config: Config, hooks: Webhooks) -> list[str]:
     """Where the public pages are, and which webhooks accept events."""
+    tracked = [name for name, n in config.newsletters.items() if n.links.track_clicks]
+    clicks = (
+        [f"Click redirects at {config.server.public_url}/c/... ({', '.join(tracked)})"] if tracked else []
+    )
     return [
         f"Public pages at {config.server.public_url}/u/..., /subscribe, /confirm/...",
+        *clicks,
         *webhook_status(hooks),
     ]
 

@@ -44,7 +44,7 @@ def _print(found: object, sent: list[str]) -> None:
         age = int((found.checked_at - beat.beat_at).total_seconds())
         out.print(f"{state}: scheduler {found.scheduler}, last heartbeat {age} s ago ({beat.owner})")
     for n in found.newsletters:
-        upcoming = n.next_slot.isoformat() if n.next_slot else "none"
+        upcoming = f"{n.next_slot:%a %Y-%m-%d %H:%M} UTC" if n.next_slot else "none"
         last = (
             f"{n.last.slot} {n.last.outcome}" + (f" ({n.last.detail})" if n.last.detail else "")
             if n.last

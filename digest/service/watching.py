@@ -324,7 +324,7 @@ def current_status(runtime: Runtime) -> Status:
 
 def _newsletter_status(runtime: Runtime, name: str, now: datetime) -> NewsletterStatus:
     settings, store = runtime.config.newsletters[name], runtime.store
-    recent = tuple(store.watch.outcomes(name, 5))
+    recent = tuple(store.watch.outcomes(name, 5)) or _manual(runtime, name)
     upcoming = settings.schedule.next_after(now)
     missing = None
     hours = timedelta(hours=runtime.config.alerts.approval_hours)
@@ -351,6 +351,18 @@ def _newsletter_status(runtime: Runtime, name: str, now: datetime) -> Newsletter
         tuple(unfinished),
         rates,
         last_issue,
+    )
+
+
+def _manual(runtime: Runtime, name: str) -> tuple[SlotOutcome, ...]:
+    """The newsletter's latest issue when no scheduler recorded an outcome (sent by `digest run`)."""
+    found = runtime.store.issues.recent(name, limit=1)
+    if not found:
+        return ()
+    issue = found[0]
+    state = "sent" if issue.status == "sent" else "unfinished"
+    return (
+        SlotOutcome(name, issue.slot, state, "by a command, not the scheduler", issue.sent or issue.created),
     )
 
 

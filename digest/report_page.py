@@ -178,7 +178,8 @@ def _article_chart(report: IssueReport) -> Chart:
         y_title="",
         x_ticks=_axis(ticks, _counts(ticks), across),
         y_ticks=tuple(
-            Tick(y + ROW / 2, _clip(f"{a.position + 1}. {a.title}")) for y, a in zip(rows, articles, strict=True)
+            Tick(y + ROW / 2, _clip(f"{a.position + 1}. {a.title}"))
+            for y, a in zip(rows, articles, strict=True)
         ),
         grid="x",
         bars=bars,

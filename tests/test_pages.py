@@ -255,3 +255,34 @@ def test_paragraph_that_trafilatura_skips_between_two_it_kept_is_put_back(
     monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *args, **kwargs: Kept())
 
     assert paragraphs_of(body(LEDE, SECOND, THIRD)) == (LEDE, SECOND, THIRD)
+
+
+def _headline(head: str, body_html: str, url: str = "https://www.example-news.com/2026/story") -> str:
+    doc = parse_html(f"<html><head>{head}</head><body>{body_html}</body></html>".encode())
+    assert doc is not None
+    from digest.collect.pages import headline
+
+    return headline(doc, url)
+
+
+def test_the_headline_is_the_one_the_page_shows_when_it_is_about_what_its_titles_say() -> None:
+    social = '<meta property="og:title" content="It has been a rough few months for the ferry company">'
+    shown = "<article><h1>What's the Hold-Up at the Ferry Company?</h1><p>Text.</p></article>"
+    plain = "<title>What's the Hold-Up at the Ferry Company? | Example News</title>"
+    assert _headline(social + plain, shown) == "What's the Hold-Up at the Ferry Company?"
+    # sharing most of its words with one of the titles is enough: the headline was edited, not the meta
+    meta = '<meta property="og:title" content="Zsa Zsa Gabor home is for sale in Palm Springs, a paradise">'
+    meta += "<title>Zsa Zsa Gabor's Palm Springs home is for sale - see inside</title>"
+    shown = "<h1>Take a tour inside Zsa Zsa Gabor's former Palm Springs retreat - it's for sale!</h1>"
+    assert _headline(meta, shown).startswith("Take a tour inside")
+
+
+def test_a_logo_a_blog_name_or_a_related_story_is_never_the_headline() -> None:
+    social = '<meta property="og:title" content="One Day You Will Meet Someone Who Will Change Your Life">'
+    title = "<title>One Day You Will Meet Someone Who Will Change Your Life | Example News</title>"
+    related = "<article><h1>14 Texts To Send To Someone Who Ghosted You</h1></article>"
+    assert _headline(social + title, related) == "One Day You Will Meet Someone Who Will Change Your Life"
+    logo = "<header><h1>Example News</h1></header>"
+    assert _headline(title, logo) == "One Day You Will Meet Someone Who Will Change Your Life"
+    blog = "<title>Autumn leaves at the camp (2) @ Steven's Home :: Blogs ::</title>"
+    assert _headline(blog, "<h1>Steven's Home</h1>", "https://steven.blogs.example/").startswith("Autumn")

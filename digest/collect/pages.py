@@ -80,15 +80,58 @@ def _link(doc: lxml.html.HtmlElement, rel: str, base: str) -> str:
 
 
 def headline(doc: lxml.html.HtmlElement, url: str) -> str:
-    """The article's headline: the page's <h1> when the title holds it, else the title without the site."""
-    declared = meta_content(doc, "og:title") or squash(doc.findtext(".//title") or "")
-    heading, site = _first_heading(doc), meta_content(doc, "og:site_name")
-    parts = _TITLE_SEPARATORS.split(declared)
-    if heading and len(parts) > 1 and _fold(heading) == _fold(parts[-1]):
-        heading, site = "", site or heading  # the <h1> is the site's name in its logo
-    if heading and _fold(heading) != _fold(declared) and _fold(heading) in _fold(declared):
-        return heading
-    return without_site_name(declared, site, url) or heading
+    """The article's headline: the page's own <h1> when it is about what its titles say, else the title.
+
+    og:title and <title> are often written for search and sharing ("It's been a rough few months for
+    Elon Musk's SpaceX"), while the page shows its reader another headline ("What's the Hold-Up at
+    SpaceX?"): the teaser keeps the one the reader sees on arriving. An <h1> counts as the headline
+    when it is one of the titles, lies inside one, or shares most of its words with one — never when
+    it is the site's name (a logo) — so a section heading or a promo <h1> is never taken.
+    """
+    social = meta_content(doc, "og:title")
+    plain = squash(doc.findtext(".//title") or "")
+    declared = social or plain
+    site = meta_content(doc, "og:site_name")
+    names = _site_names(site, url)
+    titles = [t for t in (social, plain) if t]
+    for heading in _headings(doc):
+        if _is_site(heading, names, declared):
+            site = site or heading  # the <h1> is the site's name in its logo
+            continue
+        if any(_about(heading, title) for title in titles):
+            return heading
+    return without_site_name(declared, site, url) or next(iter(_headings(doc)), "")
+
+
+def _site_names(site: str, url: str) -> set[str]:
+    """The site's name folded, and its host's telling labels ("salon" of www.salon.com)."""
+    host = urlsplit(url).hostname or ""
+    labels = {label for label in host.split(".") if label not in _HOST_NOISE and len(label) > 2}
+    return {_fold(site)} - {""} | labels
+
+
+def _is_site(heading: str, names: set[str], title: str) -> bool:
+    """Whether an <h1> names the site: its name, a host label (give or take a word), the title's last part."""
+    folded = _fold(heading)
+    if any(n and n in folded and len(folded) <= len(n) + 4 for n in names):
+        return True
+    parts = _TITLE_SEPARATORS.split(title)
+    return len(parts) > 1 and folded == _fold(parts[-1])
+
+
+def _about(heading: str, title: str) -> bool:
+    """Whether an <h1> is the headline a title gives: most of it, or sharing most of its words."""
+    folded, whole = _fold(heading), _fold(title)
+    if folded in whole and len(folded) * 5 >= len(whole) * 2:  # a blog's name inside is no headline
+        return True
+    ours, theirs = _words(heading), _words(title)
+    shared = ours & theirs
+    return len(shared) >= 3 and len(shared) >= len(ours) / 2
+
+
+def _words(text: str) -> set[str]:
+    # Words of four letters or more: "you", "who", "the" are shared by headlines about anything.
+    return {w for w in re.findall(r"\w+", text.casefold()) if len(w) > 3}
 
 
 def without_site_name(title: str, site: str, url: str) -> str:
@@ -114,13 +157,15 @@ def _rejoin(title: str, parts: list[str]) -> str:
     return squash(title[start:stop]) if 0 <= start < stop else squash(" ".join(parts))
 
 
-def _first_heading(doc: lxml.html.HtmlElement) -> str:
+def _headings(doc: lxml.html.HtmlElement) -> list[str]:
+    """The page's <h1> texts, those of its article (or main part) first, each once."""
+    found: dict[str, None] = {}
     for query in ("//article//h1", "//main//h1", "//h1"):
         for node in doc.xpath(query):
             text = squash(node.text_content())
             if len(text) > 3:
-                return text
-    return ""
+                found.setdefault(text, None)
+    return list(found)
 
 
 def _fold(text: str) -> str:

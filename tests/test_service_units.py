@@ -26,7 +26,6 @@ NAMES = ("digest-scheduler.service", "digest-server.service")
 HARDENING = {
     "NoNewPrivileges": "yes",
     "ProtectSystem": "strict",
-    "PrivateTmp": "yes",
     "PrivateDevices": "yes",
     "ProtectKernelTunables": "yes",
     "ProtectKernelModules": "yes",
@@ -204,6 +203,13 @@ def test_a_folder_under_home_leaves_protect_home_off() -> None:
     assert "ProtectHome" not in settings(text) and "ProtectHome= is left off" in text
     assert settings(text)["ProtectSystem"] == ["strict"]
     assert settings(unit_file(elsewhere, UNITS[0]))["ProtectHome"] == ["read-only"]
+    assert settings(unit_file(elsewhere, UNITS[0]))["PrivateTmp"] == ["yes"]
+    # Under /tmp, PrivateTmp= would give the service an empty /tmp without its folder.
+    scratch = dataclasses.replace(
+        deployment, config=Path("/tmp/news/schedule.toml"), writes=(Path("/tmp/news"),)
+    )
+    assert "PrivateTmp" not in settings(unit_file(scratch, UNITS[0]))
+    assert "PrivateTmp= is left off" in unit_file(scratch, UNITS[0])
 
 
 def test_out_writes_both_files_as_printed(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 DEFAULT_ENV_FILE = "/etc/digest/digest.env"
 UNIT_DIR = "/etc/systemd/system"
 HOMES = (PurePath("/home"), PurePath("/root"))
+TEMPS = (PurePath("/tmp"), PurePath("/var/tmp"))
 # Words that ExecStart= and ReadWritePaths= take as they are; any other word is quoted.
 _PLAIN = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
 _USER = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\$?|[0-9]+")
@@ -82,6 +83,11 @@ class Deployment:
     def protect_home(self) -> bool:
         """Whether ProtectHome= fits: nothing digest works in lies under /home or /root."""
         return not any(path.is_relative_to(home) for path in (self.folder, *self.writes) for home in HOMES)
+
+    @property
+    def private_tmp(self) -> bool:
+        """Whether PrivateTmp= fits: nothing digest works in lies under /tmp or /var/tmp."""
+        return not any(path.is_relative_to(tmp) for path in (self.folder, *self.writes) for tmp in TEMPS)
 
 
 @click.group()
@@ -209,6 +215,10 @@ def _hardening(d: Deployment) -> list[str]:
         "# ProtectHome= is left off: digest's folders are under /home or /root, which ProtectHome",
         "# would hide or freeze. ProtectSystem=strict still keeps all but ReadWritePaths= read-only.",
     ]  # fmt: skip
+    tmp = ["PrivateTmp=yes"] if d.private_tmp else [
+        "# PrivateTmp= is left off: digest's folders are under /tmp, which it would replace with an",
+        "# empty one. A publication belongs somewhere that lasts, such as /srv/digest.",
+    ]  # fmt: skip
     return [
         "# Hardening: the whole system is read-only but the folders digest writes: the config's folder",
         "# (preview/ and, by default, the SQLite store, outbox/ and drafts/) and any set elsewhere.",
@@ -217,7 +227,7 @@ def _hardening(d: Deployment) -> list[str]:
         "ProtectSystem=strict",
         f"ReadWritePaths={' '.join(_word(str(path)) for path in d.writes)}",
         *home,
-        "PrivateTmp=yes",
+        *tmp,
         "PrivateDevices=yes",
         "ProtectKernelTunables=yes",
         "ProtectKernelModules=yes",

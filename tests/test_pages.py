@@ -286,3 +286,15 @@ def test_a_logo_a_blog_name_or_a_related_story_is_never_the_headline() -> None:
     assert _headline(title, logo) == "One Day You Will Meet Someone Who Will Change Your Life"
     blog = "<title>Autumn leaves at the camp (2) @ Steven's Home :: Blogs ::</title>"
     assert _headline(blog, "<h1>Steven's Home</h1>", "https://steven.blogs.example/").startswith("Autumn")
+
+
+def test_a_link_named_like_furniture_inside_a_sentence_keeps_its_words() -> None:
+    # A news site marks company names in its text <a class="meta-org">: the link is the sentence's word.
+    found = paragraphs_of(
+        "<p class='story-body-text'><a href='/topic/kessan-ferries' class='meta-org'>Kessan Ferries</a>'s "
+        "sale to <a href='/topic/harbour-co' class='meta-org'>Harbour Co</a> is a complicated affair, "
+        "showing how different acquisition structures can change how the island's shareholders fare.</p>"
+        + body(SECOND, THIRD)
+    )
+
+    assert found[0].startswith("Kessan Ferries's sale to Harbour Co is a complicated affair")

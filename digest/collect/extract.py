@@ -50,6 +50,15 @@ _BLOCKS = frozenset(_BLOCK_TAGS.split())
 # Not <p>: an image inside a paragraph is decoration, and the paragraph is still the text.
 _BOXES = frozenset(["div", "span", "a", "section", "td"])
 _IMAGE_BOX_WORDS = 40
+# Phrasing elements: inside a paragraph they are words of its sentences ("<a class="meta-org">Yahoo</a>'s
+# sale"), so a furniture-sounding name never removes them there; only being hidden does (or shown only
+# on hover: a tooltip's or popup's text is not read in the sentence).
+_INLINE_TAGS = "a abbr b cite code em font i mark q s small span strong sub sup time u"
+_INLINE = frozenset(_INLINE_TAGS.split())
+_HIDDEN_NAMES = re.compile(
+    r"sr-only|visually-?hidden|screen-reader|offscreen|tooltip|popup|popover|(?:^|[\s_-])(?:hidden|hide)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
 # A class that would take most of the page's paragraph text with it is a misreading of the markup
 # (a modal that holds the article, a "subscriber-content" wrapper, aria-hidden behind an overlay).
 _MAX_SHARE = 0.4
@@ -120,6 +129,9 @@ def _removable(node: lxml.html.HtmlElement, total: int) -> bool:
     """Furniture for sure: by tag or place, by a name that holds little of the text, or a dek's length."""
     if _is_furniture(node):
         return True
+    if node.tag in _INLINE and any(a.tag == "p" for a in node.iterancestors()):
+        names = f"{node.get('class', '')} {node.get('id', '')}"
+        return node.get("aria-hidden") == "true" or bool(_HIDDEN_NAMES.search(names))
     if _named_furniture(node) and _paragraph_chars(node) <= _MAX_SHARE * total:
         return True
     return _named_dek(node) and count_words(node.text_content()) <= _DEK_MAX_WORDS

@@ -298,3 +298,24 @@ def test_a_link_named_like_furniture_inside_a_sentence_keeps_its_words() -> None
     )
 
     assert found[0].startswith("Kessan Ferries's sale to Harbour Co is a complicated affair")
+
+
+def test_trafilaturas_recall_mode_is_asked_only_when_its_balanced_mode_finds_less_than_a_teaser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    promo = "A promo box beside the article, in a highlights section of other stories, read as its body."
+
+    def extraction(*_args: object, favor_recall: bool = False, **_kwargs: object) -> object:
+        class Found:
+            texts = (promo,) if favor_recall else balanced
+            body = extract_module.lxml.html.fromstring(
+                "<div>" + "".join(f"<p>{t}</p>" for t in texts) + "</div>"
+            )
+
+        return Found()
+
+    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", extraction)
+    balanced: tuple[str, ...] = (LEDE, SECOND)
+    assert paragraphs_of(body(LEDE, SECOND))[:2] == (LEDE, SECOND)
+    balanced = ("Too short.",)
+    assert paragraphs_of(body(LEDE, SECOND))[0] == promo

@@ -196,17 +196,24 @@ def _drop(node: lxml.html.HtmlElement) -> None:
 
 def body_paragraphs(doc: lxml.html.HtmlElement, url: str) -> tuple[str, ...]:
     """The article's paragraphs from a cleaned page, from the first extractor that finds any."""
-    document = trafilatura.bare_extraction(
-        copy.deepcopy(doc), url=url, include_comments=False, include_tables=False, favor_recall=True
-    )
-    body = getattr(document, "body", None)
-    found = _with_gaps_filled(_paragraph_texts(body.iter("p")), doc) if body is not None else ()
+    found = _extracted(doc, url, recall=False)
+    if sum(count_words(p) for p in found) < _RECALL_BELOW_WORDS:
+        found = _extracted(doc, url, recall=True) or found
     # baseline() comes last: it gives a whole <article> as one block, but reads JSON-LD articleBody.
     return (
         found
         or walk_paragraphs(doc)
         or _paragraph_texts(trafilatura.baseline(copy.deepcopy(doc))[0].iter("p"))
     )
+
+
+def _extracted(doc: lxml.html.HtmlElement, url: str, *, recall: bool) -> tuple[str, ...]:
+    """trafilatura's paragraphs of the cleaned page (``recall``: its favor_recall mode), gaps filled."""
+    document = trafilatura.bare_extraction(
+        copy.deepcopy(doc), url=url, include_comments=False, include_tables=False, favor_recall=recall
+    )
+    body = getattr(document, "body", None)
+    return _with_gaps_filled(_paragraph_texts(body.iter("p")), doc) if body is not None else ()
 
 
 def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement) -> tuple[str, ...]:
@@ -247,6 +254,9 @@ def _skipped_before(first: lxml.html.HtmlElement | None) -> list[str]:
     return run
 
 
+# trafilatura's balanced mode picks the article's own block more surely (its recall mode can settle on
+# a promo box beside it); recall is asked for only when the balanced mode finds less than a teaser.
+_RECALL_BELOW_WORDS = 50
 _RESTORABLE = re.compile("[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\\]]*$")
 _RESTORE_MIN_WORDS = 15
 

@@ -9,8 +9,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, select
-
 from digest import job
 from digest.deliver import Audience, DeliveryReport, Progress, deliver, letter_for
 from digest.errors import DigestError
@@ -20,7 +18,6 @@ from digest.personalize import Personalizer
 from digest.providers.letter import Addressee, Batch
 from digest.service.runtime import Runtime
 from digest.store import Store
-from digest.store.schema import lists, subscribers
 from digest.store.segments import segment_condition
 
 if TYPE_CHECKING:
@@ -88,16 +85,7 @@ def require_audience(runtime: Runtime, name: str, who: Audience) -> None:
 
 def lists_in_store(store: Store, shown: int = 10) -> str:
     """The store's lists with their active subscribers, in words: `lists in the store: daily (120 active)`."""
-    # One grouped query; it belongs with the subscriber queries in digest.store once that is free to change.
-    active = and_(subscribers.c.list == lists.c.name, subscribers.c.status == ACTIVE)
-    query = (
-        select(lists.c.name, func.count(subscribers.c.id))
-        .select_from(lists.outerjoin(subscribers, active))
-        .group_by(lists.c.name)
-        .order_by(lists.c.name)
-    )
-    with store.engine.connect() as conn:
-        found = [f"{name} ({count:,} active)" for name, count in conn.execute(query)]
+    found = [f"{name} ({count:,} active)" for name, count in store.subscribers.lists_active()]
     if not found:
         return "the store has no lists yet"
     more = f" and {len(found) - shown:,} more" if len(found) > shown else ""

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, and_, func, or_, select, update
 from sqlalchemy.sql import Select
 
 from digest.models import Subscriber, SubscriberStatus, text_attributes
 from digest.store import imports
 from digest.store.imports import STICKY, ImportCounts, NewSubscriber
-from digest.store.schema import subscribers
+from digest.store.schema import lists, subscribers
 from digest.store.sql import insert_ignoring_duplicates, utc
 
 __all__ = ["STICKY", "ImportCounts", "NewSubscriber", "SubscriberRecord", "SubscriberRepository"]
@@ -84,6 +84,19 @@ class SubscriberRepository:
         query = select(subscribers.c[column]).where(subscribers.c.id == subscriber_id)
         with self._engine.connect() as conn:
             return utc(conn.execute(query).scalar())
+
+    def lists_active(self) -> list[tuple[str, int]]:
+        """Every list the store knows, with its active subscribers, by name (one grouped query)."""
+        active = subscribers.c.status == SubscriberStatus.ACTIVE.value
+        joined = and_(subscribers.c.list == lists.c.name, active)
+        query = (
+            select(lists.c.name, func.count(subscribers.c.id))
+            .select_from(lists.outerjoin(subscribers, joined))
+            .group_by(lists.c.name)
+            .order_by(lists.c.name)
+        )
+        with self._engine.connect() as conn:
+            return [(str(name), int(count)) for name, count in conn.execute(query)]
 
     def count_by_status(
         self, list_name: str | None = None, where: ColumnElement[bool] | None = None

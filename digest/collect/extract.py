@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import functools
 import re
 from collections.abc import Iterable
 
@@ -118,50 +119,78 @@ def strip_furniture(doc: lxml.html.HtmlElement) -> None:
     for node in doc.xpath("//script | //style | //noscript | //template | //svg"):
         _drop(node)
     total = _paragraph_chars(doc)
+    # Which elements hold an image: asked of every box, so found once (a drop only makes it stale
+    # towards "has one", and _is_image_box checks again before it removes anything).
+    imaged = {a for img in doc.iter("img") for a in img.iterancestors()}
     for node in list(doc.iter()):
         if node.getparent() is None or not isinstance(node.tag, str):
             continue
-        if _removable(node, total):
+        if _removable(node, total, imaged):
             _drop(node)
 
 
-def _removable(node: lxml.html.HtmlElement, total: int) -> bool:
+def _removable(node: lxml.html.HtmlElement, total: int, imaged: set[lxml.html.HtmlElement]) -> bool:
     """Furniture for sure: by tag or place, by a name that holds little of the text, or a dek's length."""
-    if _is_furniture(node):
+    if _is_furniture(node) or (node in imaged and _is_image_box(node)):
         return True
+    names = _names(node)
     if node.tag in _INLINE and any(a.tag == "p" for a in node.iterancestors()):
-        names = f"{node.get('class', '')} {node.get('id', '')}"
-        return node.get("aria-hidden") == "true" or bool(_HIDDEN_NAMES.search(names))
-    if _named_furniture(node) and _paragraph_chars(node) <= _MAX_SHARE * total:
+        return node.get("aria-hidden") == "true" or _hidden_name(names)
+    if _named_furniture(node, names) and _paragraph_chars(node) <= _MAX_SHARE * total:
         return True
-    return _named_dek(node) and count_words(node.text_content()) <= _DEK_MAX_WORDS
+    return _named_dek(node, names) and count_words(node.text_content()) <= _DEK_MAX_WORDS
+
+
+def _names(node: lxml.html.HtmlElement) -> str:
+    return f"{node.get('class', '')} {node.get('id', '')}".strip()
+
+
+# A page repeats a few hundred class names over thousands of elements: each is matched once.
+@functools.lru_cache(maxsize=4096)
+def _furniture_name(names: str) -> bool:
+    return bool(_FURNITURE.search(names))
+
+
+@functools.lru_cache(maxsize=4096)
+def _hidden_name(names: str) -> bool:
+    return bool(_HIDDEN_NAMES.search(names))
+
+
+@functools.lru_cache(maxsize=4096)
+def _dek_name(names: str) -> bool:
+    return bool(_DEK_CLASS.search(names))
+
+
+@functools.lru_cache(maxsize=4096)
+def _dek_mark(data: str) -> bool:
+    return bool(_DEK_MARK.search(data))
 
 
 def _is_furniture(node: lxml.html.HtmlElement) -> bool:
     """Hidden, or furniture by its tag or place: figures, navigation, a dek in the headline's header."""
     if node.tag in _FURNITURE_TAGS or node.get("hidden") is not None:
         return True
-    if _HIDDEN_STYLE.search(node.get("style", "")):
+    style = node.get("style")
+    if style and _HIDDEN_STYLE.search(style):
         return True
-    return (node.tag == "p" and _in_article_header(node)) or _is_image_box(node)
+    return node.tag == "p" and _in_article_header(node)
 
 
-def _named_furniture(node: lxml.html.HtmlElement) -> bool:
+def _named_furniture(node: lxml.html.HtmlElement, names: str) -> bool:
     """Furniture by class, id, a data- attribute or aria-hidden: marks some sites also put on the article."""
     if node.tag in ("html", "body", "main", "article"):
         return False
     if node.get("aria-hidden") == "true":
         return True
-    names = f"{node.get('class', '')} {node.get('id', '')}".strip()
-    return bool(names) and bool(_FURNITURE.search(names))
+    return bool(names) and _furniture_name(names)
 
 
-def _named_dek(node: lxml.html.HtmlElement) -> bool:
+def _named_dek(node: lxml.html.HtmlElement, names: str) -> bool:
     """Named as a dek, standfirst or summary by class, id, a data- attribute or itemprop."""
     if node.tag in ("html", "body", "main", "article"):
         return False
-    names = f"{node.get('class', '')} {node.get('id', '')}"
-    return bool(_DEK_CLASS.search(names) or _DEK_MARK.search(_data_names(node)))
+    data = _data_names(node)
+    return (bool(names) and _dek_name(names)) or (bool(data) and _dek_mark(data))
 
 
 def _data_names(node: lxml.html.HtmlElement) -> str:

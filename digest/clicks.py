@@ -13,7 +13,6 @@ position of that issue, so no token can send a reader anywhere else (no open red
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import hmac
@@ -26,6 +25,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from markupsafe import escape
 
+from digest.tokens import MAX_ID, b64, unb64
+
 if TYPE_CHECKING:  # the config package imports the providers, which build on personalize and this
     from digest.config import LinksConfig
 
@@ -34,7 +35,6 @@ ANONYMOUS = "a"  # the suffix of an anonymous click field: click:3a
 TOKEN_MAC_BYTES = 8
 TOKEN_MAX_CHARS = 26  # base64url of two 9-byte varints and the MAC, the longest a token gets
 _FIELD = re.compile(r"click:(\d{1,4})(a?)")
-MAX_ID = 2**63 - 1
 
 
 def utm_url(url: str, source: str, medium: str, campaign: str) -> str:
@@ -82,7 +82,7 @@ def click_token(secret: str, issue_id: str, position: int, subscriber_id: int | 
     """The token of one article link of one issue, for one subscriber (None: anonymous)."""
     body = _varint(position) + _varint(0 if subscriber_id is None else subscriber_id + 1)
     raw = body + _mac(secret.encode(), issue_id, body)
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+    return b64(raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,7 @@ def read_click_token(secret: str, issue_id: str, token: str) -> Click | None:
     if not token or len(token) > TOKEN_MAX_CHARS or not token.isascii():
         return None
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        raw = unb64(token)
         position, at = _unvarint(raw, 0)
         subscriber, at = _unvarint(raw, at)
     except (ValueError, binascii.Error):

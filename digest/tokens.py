@@ -44,11 +44,13 @@ def check_secret(secret: str, env: str = "DIGEST_SECRET", path: str = "schedule.
 MAX_ID = 2**63 - 1
 
 
-def _b64(data: bytes) -> str:
+def b64(data: bytes) -> str:
+    """URL-safe base64 without padding: how every token of ours is spelled."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def _unb64(text: str) -> bytes:
+def unb64(text: str) -> bytes:
+    """The bytes of an unpadded URL-safe base64 text (binascii.Error when it is not one)."""
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
@@ -58,14 +60,14 @@ def _signature(
     message = f"{purpose}\x00{list_name}\x00{subscriber_id}\x00{email.lower()}".encode()
     if extra:
         message += f"\x00{extra}".encode()
-    return _b64(hmac.new(secret.encode(), message, hashlib.sha256).digest()[:18])
+    return b64(hmac.new(secret.encode(), message, hashlib.sha256).digest()[:18])
 
 
 def make_token(
     secret: str, list_name: str, subscriber_id: int, email: str, purpose: str = UNSUBSCRIBE
 ) -> str:
     """A URL-safe token naming the subscriber and list, signed with HMAC-SHA256."""
-    body = _b64(f"{subscriber_id}:{list_name}".encode())
+    body = b64(f"{subscriber_id}:{list_name}".encode())
     return f"{body}.{_signature(secret, purpose, list_name, subscriber_id, email)}"
 
 
@@ -73,7 +75,7 @@ def read_token(token: str) -> tuple[int, str] | None:
     """The (subscriber_id, list) a token names, unverified; None when it is malformed."""
     try:
         body, _ = token.split(".", 1)
-        subscriber, list_name = _unb64(body).decode().split(":", 1)
+        subscriber, list_name = unb64(body).decode().split(":", 1)
         return _id(subscriber), list_name
     except (ValueError, UnicodeDecodeError, binascii.Error):
         return None
@@ -100,7 +102,7 @@ def verify_token(secret: str, token: str, email: str, purpose: str = UNSUBSCRIBE
 def make_confirm_token(secret: str, list_name: str, subscriber_id: int, email: str, issued: datetime) -> str:
     """A double opt-in token: like an unsubscribe token, plus the time it was issued (it expires)."""
     stamp = str(int(issued.timestamp()))
-    body = _b64(f"{subscriber_id}:{stamp}:{list_name}".encode())
+    body = b64(f"{subscriber_id}:{stamp}:{list_name}".encode())
     return f"{body}.{_signature(secret, CONFIRM, list_name, subscriber_id, email, stamp)}"
 
 
@@ -108,7 +110,7 @@ def read_confirm_token(token: str) -> tuple[int, str, datetime] | None:
     """The (subscriber_id, list, issued) a confirm token names, unverified; None when malformed."""
     try:
         body, _ = token.split(".", 1)
-        subscriber, stamp, list_name = _unb64(body).decode().split(":", 2)
+        subscriber, stamp, list_name = unb64(body).decode().split(":", 2)
         return _id(subscriber), list_name, datetime.fromtimestamp(int(stamp), UTC)
     except (ValueError, UnicodeDecodeError, binascii.Error, OverflowError, OSError):
         return None

@@ -22,7 +22,6 @@ from digest import job
 from digest.alerts import Alert, AlertChannels, raise_alerts
 from digest.deliver.lock import SendLockedError
 from digest.errors import DigestError
-from digest.report import issue_report
 from digest.service import sending
 from digest.service.runtime import Runtime
 from digest.store.watch import Beat, SlotOutcome, SourceHealth
@@ -189,12 +188,14 @@ def finish_stalled(runtime: Runtime, name: str) -> list[Alert]:
     if slot is None or now - slot > settings.lateness:
         return []
     stored = runtime.store.issues.for_slot(name, _slot(runtime, name, slot))
-    if stored is None or stored.status == "sent" or runtime.store.ledger.lock_holder(stored.id) is None:
+    if stored is None or stored.status == "sent":
+        return []
+    holder = runtime.store.ledger.lock_holder(stored.id)
+    if holder is None:
         return []  # a send that ended (paused, failed) gave its lock up: only an interrupted one holds it
     counts = runtime.store.ledger.counts(stored.id)
     if not counts.get("pending") and not counts.get("in_flight"):
         return []
-    holder = runtime.store.ledger.lock_holder(stored.id) or "another process"
     try:
         report = sending.resume(runtime, stored.id)
     except SendLockedError:
@@ -367,17 +368,24 @@ def _manual(runtime: Runtime, name: str) -> tuple[SlotOutcome, ...]:
 
 
 def _rates(runtime: Runtime, name: str) -> tuple[dict[str, float], str]:
-    """The bounce and complaint rates of the newsletter's last sent issue."""
-    recent = runtime.store.events.recent(name, 1)
+    """The bounce and complaint rates of the newsletter's last sent issue.
+
+    Counted as `digest report` counts them, but without reading the issue's clicks and opens: the
+    heartbeat asks every minute.
+    """
+    store = runtime.store
+    recent = store.events.recent(name, 1)
     if not recent:
         return {}, ""
     issue_id = recent[0][0]
-    report = issue_report(runtime.store, issue_id, runtime.config.newsletters[name].links.machine_seconds)
-    if report is None or not report.delivered:
+    delivered = store.ledger.counts(issue_id).get("sent", 0)
+    start, end = store.events.window(issue_id)
+    if not delivered or start is None:
         return {}, issue_id
+    reactions = store.events.reactions(issue_id, start, end)
     return {
-        "bounce": report.bounced / report.delivered,
-        "complaint": report.complained / report.delivered,
+        "bounce": reactions["bounced"] / delivered,
+        "complaint": reactions["complained"] / delivered,
     }, issue_id
 
 

@@ -24,6 +24,7 @@ from digest.deliver.lock import SendLockedError
 from digest.errors import DigestError
 from digest.service import sending
 from digest.service.runtime import Runtime
+from digest.store.ledger import IssueDeliveries
 from digest.store.watch import Beat, SlotOutcome, SourceHealth
 
 log = logging.getLogger("digest.scheduler")
@@ -318,12 +319,15 @@ def _outcome_json(o: SlotOutcome) -> dict[str, Any]:
 def current_status(runtime: Runtime) -> Status:
     """The scheduler's heartbeat and every newsletter's state, as the store holds them now."""
     now, store = runtime.clock(), runtime.store
-    rows = tuple(_newsletter_status(runtime, name, now) for name in runtime.config.newsletters)
+    latest = store.ledger.issues(limit=20)  # every newsletter's unfinished sends are among these
+    rows = tuple(_newsletter_status(runtime, name, now, latest) for name in runtime.config.newsletters)
     down = timedelta(minutes=runtime.config.alerts.scheduler_down_minutes)
     return Status(now, store.watch.last_beat(), down, rows)
 
 
-def _newsletter_status(runtime: Runtime, name: str, now: datetime) -> NewsletterStatus:
+def _newsletter_status(
+    runtime: Runtime, name: str, now: datetime, latest: Sequence[IssueDeliveries]
+) -> NewsletterStatus:
     settings, store = runtime.config.newsletters[name], runtime.store
     recent = tuple(store.watch.outcomes(name, 5)) or _manual(runtime, name)
     upcoming = settings.schedule.next_after(now)
@@ -335,7 +339,7 @@ def _newsletter_status(runtime: Runtime, name: str, now: datetime) -> Newsletter
             missing = slot
     active = store.subscribers.count_by_status(settings.list_name).get("active", 0)
     unfinished = []
-    for delivery in store.ledger.issues(limit=20):
+    for delivery in latest:
         left = delivery.counts.get("pending", 0) + delivery.counts.get("in_flight", 0)
         if delivery.newsletter == name and left:
             unfinished.append((delivery.issue_id, left))

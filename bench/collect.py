@@ -185,6 +185,7 @@ def with_pool(urls: list[str], threads: bool = False) -> int:
     """
     start = (lambda: ThreadPoolExecutor(cpus())) if threads else process_pool
     with PagePool(start) as pool:
+        pool.warm()  # as Runtime.fetching does when a source reads pages
         return asyncio.run(with_digest(urls, pool))
 
 

@@ -81,7 +81,9 @@ BOILERPLATE = [
         r"^\(?(?:photo|image|bild|foto|crédit)s?\s*:",
         r"©",
         r"^(?:advertisement|sponsored|supported by|anzeige|publicité)\b",
-        r"\b(?:subscribe|sign up|signup|newsletter|in your inbox)\b",
+        r"\b(?:subscribe|sign up|signup|in your inbox)\b",
+        # A short line naming a newsletter is a prompt; prose that mentions one in passing is not.
+        r"^(?=.{0,160}$).*\bnewsletters?\b",
         r"^share\b|\bshare (?:this|on)\b|^(?:tweet|email|print)$",
         r"\bcookies?\b",
         r"^(?:related|read more|see also|more from|more on|recommended|also read)\b",
@@ -92,7 +94,8 @@ BOILERPLATE = [
         r"\b\d+\s*(?:-|\s)?min(?:ute)?s? read\b",
         r"^(?:continue|keep) reading\b|\bclick here\b",
         r"all rights reserved|for your personal, non-commercial use|terms of (?:use|service)",
-        r"\b(?:listen to this article|watch the video|play video)\b",
+        # A player's label, not prose that says "as you'll see if you watch the video".
+        r"^(?=.{0,120}$).*\b(?:listen to this article|watch the video|play video)\b",
         r"\bcomments?\b.{0,80}\b(?:moderat|approv)",
     )
 ]

@@ -29,7 +29,11 @@ Figures, as fractions of the pages of a group that have the gold in question:
 * image       - the lead image is the gold's: same URL once canonical, or the same file name;
 * credit      - a credit was found, of the pages whose lead figure carries one (see has_credit);
 * boilerplate - some paragraph matches teaser_sets.BOILERPLATE (lower is better);
-* sentence_end - every paragraph ends with . ! ? … (CJK full-width too), perhaps with closers;
+* sentence_end - of the teasers written, those whose every paragraph ends with . ! ? … (CJK
+  full-width too), perhaps with closers;
+* empty       - no teaser at all: nothing on the page (nor in its description) reads as a full
+  sentence (a non-article page, or one without sentence punctuation); counted apart, as a lede miss
+  where there is a lede gold;
 * in_budget   - min_words <= words <= max_words, or one paragraph cut at a sentence end, or all
   of a short article.
 
@@ -276,7 +280,8 @@ def _checks(extractor: str) -> dict[str, tuple[Callable[[Scored], bool], Callabl
         "image": (lambda s: s.page.image is not None, lambda s: same_image(t(s).image, s.page.image or "")),
         "credit": (lambda s: s.has_credit, lambda s: bool(t(s).credit)),
         "boilerplate": (every, lambda s: any(boilerplate(p) for p in t(s).paragraphs)),
-        "sentence_end": (every, lambda s: ends_well(t(s).paragraphs)),
+        "sentence_end": (lambda s: bool(t(s).paragraphs), lambda s: ends_well(t(s).paragraphs)),
+        "empty": (every, lambda s: not t(s).paragraphs),
         "in_budget": (every, lambda s: in_budget(t(s), s.page.body_words)),
     }
 
@@ -380,6 +385,7 @@ def print_table(figures: dict[str, dict[str, dict[str, Any]]]) -> None:
         "credit",
         "boilerplate",
         "sentence_end",
+        "empty",
         "in_budget",
     )
     print(f"{'group':<16} {'extractor':<11} {'pages':>5} " + " ".join(f"{c[:11]:>11}" for c in columns))

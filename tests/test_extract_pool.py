@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
 
@@ -121,6 +121,23 @@ def test_process_pool_returns_page_info_and_survives_a_worker_that_dies() -> Non
 
     assert before == after == extract_page(PAGE, "https://news.example/after")
     assert before.section == "World"
+
+
+def test_a_warmed_pool_has_its_workers_before_the_first_page_and_parses_with_them() -> None:
+    async def main(pool: PagePool) -> PageInfo:
+        return await pool(PAGE, "https://news.example/first")
+
+    with PagePool(lambda: process_pool(2)) as pool:
+        pool.warm()
+        executor = pool._executor
+        assert isinstance(executor, ProcessPoolExecutor)
+        executor.submit(os.getpid).result(timeout=DEADLOCK_GUARD)  # the warm-up tasks ran before it
+        started = set(executor._processes)
+        assert len(started) == 2  # both workers forked before any page arrived
+        info = asyncio.run(main(pool))
+        assert pool._executor is executor and set(executor._processes) == started  # no new worker
+
+    assert info == extract_page(PAGE, "https://news.example/first")
 
 
 def test_page_downloads_wait_while_too_many_pages_wait_to_be_parsed(monkeypatch: pytest.MonkeyPatch) -> None:

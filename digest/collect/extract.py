@@ -122,11 +122,17 @@ def strip_furniture(doc: lxml.html.HtmlElement) -> None:
     # Which elements hold an image: asked of every box, so found once (a drop only makes it stale
     # towards "has one", and _is_image_box checks again before it removes anything).
     imaged = {a for img in doc.iter("img") for a in img.iterancestors()}
-    for node in list(doc.iter()):
-        if node.getparent() is None or not isinstance(node.tag, str):
+    # Depth first, in document order, never looking inside what was removed: a page's navigation,
+    # footer and asides hold most of its elements, and none of them can matter once they are gone.
+    stack = list(reversed(doc))
+    while stack:
+        node = stack.pop()
+        if not isinstance(node.tag, str):
             continue
         if _removable(node, total, imaged):
             _drop(node)
+        else:
+            stack.extend(reversed(node))
 
 
 def _removable(node: lxml.html.HtmlElement, total: int, imaged: set[lxml.html.HtmlElement]) -> bool:

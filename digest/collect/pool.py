@@ -73,6 +73,16 @@ class PagePool:
                 self._executor = None
             raise
 
+    def warm(self) -> None:
+        """Start the workers now, so that they are ready by the time the first page has downloaded.
+
+        A fork server has to import the parser before it forks a worker (about half a second here):
+        begun at the start of a run, that happens while the feeds are still on their way.
+        """
+        executor = self._executor or self._begin()
+        for _ in range(cpus()):
+            executor.submit(os.getpid)
+
     def _begin(self) -> Executor:
         self._executor = self._start()
         return self._executor

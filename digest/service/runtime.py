@@ -70,6 +70,8 @@ class Runtime:
         from digest.collect.pool import PagePool
 
         with PagePool() as pages:
+            if any(s.pages for n in self.config.newsletters.values() for s in n.sources):
+                pages.warm()
             return fetch_with(
                 self.config.fetch, mirrors(self.config), self.store.feeds, lambda f: work(Reader(f, pages))
             )

@@ -13,6 +13,7 @@ Two independent sets, each read from a folder given on the command line:
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import re
@@ -48,8 +49,12 @@ class GoldPage:
 
 
 def squash(text: str) -> str:
-    """Fold white space, curly quotes and dashes, so that typography does not count as a miss."""
-    text = text.replace("\xa0", " ").replace("\u200b", "").translate(QUOTES)
+    """Fold white space, curly quotes and dashes, so that typography does not count as a miss.
+
+    A character reference left in the text ("&#151;", "&percnt;": a page that escaped it twice) reads
+    as its character, in the gold as in the teasers.
+    """
+    text = html.unescape(text).replace("\xa0", " ").replace("\u200b", "").translate(QUOTES)
     return re.sub(r"\s+", " ", text).strip()
 
 

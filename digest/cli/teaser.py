@@ -50,9 +50,16 @@ def _read(page: str, settings: FetchConfig) -> Fetched:
         return fetch_with(settings, (), None, lambda f: f.url(page))
     path = Path(page)
     try:
-        return Fetched(path.resolve().as_uri(), path.read_bytes())
+        with path.open("rb") as file:
+            body = file.read(settings.max_bytes + 1)  # a bounded read: the file may be a device or a pipe
     except OSError as exc:
         raise DigestError(f"Page '{page}' cannot be read: {exc.strerror}") from None
+    if len(body) > settings.max_bytes:
+        raise DigestError(
+            f"Page '{page}' is larger than the {settings.max_bytes // 1024} KB limit",
+            hint="raise [fetch] max_bytes to read it",
+        )
+    return Fetched(path.resolve().as_uri(), body)
 
 
 def teaser_json(result: Teaser) -> dict[str, Any]:

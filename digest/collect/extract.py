@@ -7,16 +7,26 @@ fall back further (the feed's content, then the meta description) when all three
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import copy
 import functools
+import itertools
 import re
 from collections.abc import Iterable
 
 import lxml.html
 import trafilatura
-from lxml.etree import ParserError
+from lxml import etree
 
+from digest.collect.bounds import (
+    MAX_PARAGRAPHS,
+    MAX_TEXT_ELEMENTS,
+    bounded_paragraphs,
+    bounded_tree,
+    cut_after,
+    shown_text,
+)
 from digest.collect.text import squash
 from digest.words import count_words
 
@@ -24,6 +34,19 @@ _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Browsers read these labels as the wider charset (WHATWG Encoding), and so do we.
 _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "iso-8859-1": "cp1252", "latin1": "cp1252"}
+# The charsets browsers decode (WHATWG Encoding), by Python's codec name. Any other declared label is
+# not followed: UTF-7, unicode_escape or punycode would turn the page's plain text into markup no
+# browser sees ("+ADw-script+AD4-"), and UTF-16 in a <meta> is read as UTF-8, as browsers read it.
+_BROWSER_CHARSETS = frozenset(
+    codecs.lookup(label).name
+    for label in (
+        "utf-8 ascii cp866 koi8-r koi8-u mac-roman mac-cyrillic cp874 tis-620 gbk gb2312 gb18030 big5 "
+        "big5hkscs euc-jp iso2022-jp shift-jis cp932 euc-kr cp949 "
+        + " ".join(f"cp{n}" for n in range(1250, 1259))
+        + " "
+        + " ".join(f"iso8859-{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16))
+    ).split()
+)
 
 # class/id words that name page furniture rather than the author's text. Short words must stand
 # alone as a token ("ad", "share") so that "header" or "shared-content" are not caught.
@@ -76,31 +99,53 @@ def decode_html(raw: bytes | str) -> str:
     ):
         if raw.startswith(bom):
             return raw.decode(encoding, errors="replace").lstrip("\ufeff")
-    for encoding in (_declared_charset(raw), "utf-8"):
+    for encoding in (_utf16_without_bom(raw), _declared_charset(raw), "utf-8"):
         if encoding:
             try:
                 return raw.decode(encoding)
-            except (UnicodeDecodeError, LookupError):
+            except UnicodeError:
                 continue
     return raw.decode("cp1252", errors="replace")
 
 
 def _declared_charset(raw: bytes) -> str:
+    """The page's declared charset when browsers decode it, else "" (the caller tries UTF-8)."""
     match = _DECLARED_CHARSET.search(raw[:4096])
     if not match:
         return ""
     label = match.group(1).decode("ascii", errors="ignore").lower()
-    return _CHARSET_ALIASES.get(label, label)
+    try:
+        name = codecs.lookup(_CHARSET_ALIASES.get(label, label)).name
+    except LookupError:
+        return ""
+    return name if name in _BROWSER_CHARSETS else ""
+
+
+def _utf16_without_bom(raw: bytes) -> str:
+    """UTF-16 told by its first bytes, for a page without a BOM: its markup is ASCII, a NUL beside each."""
+    head = raw[:512]
+    if len(head) < 64:
+        return ""
+    half = len(head) // 2
+    even, odd = head[0::2].count(0) / half, head[1::2].count(0) / half
+    if odd > 0.4 and even < 0.05:
+        return "utf-16-le"
+    return "utf-16-be" if even > 0.4 and odd < 0.05 else ""
 
 
 def parse_html(html: bytes | str) -> lxml.html.HtmlElement | None:
-    """The page's document tree, or None when it is empty or not HTML."""
-    text = _XML_DECLARATION.sub("", decode_html(html))
+    """The page's document tree, or None when it is empty or not HTML.
+
+    Bounded whatever the page holds: its first MAX_ELEMENTS elements are read, each with its first
+    MAX_ATTRIBUTES attributes, class and id names up to MAX_NAME_CHARS in all, and characters that no
+    reader sees are left out.
+    """
+    text = _XML_DECLARATION.sub("", shown_text(decode_html(html)))
     if not text.strip():
         return None
     try:
-        return lxml.html.document_fromstring(text)
-    except (ParserError, ValueError):
+        return bounded_tree(text)
+    except (etree.LxmlError, ValueError):
         return None
 
 
@@ -230,12 +275,16 @@ def _drop(node: lxml.html.HtmlElement) -> None:
 
 
 def body_paragraphs(doc: lxml.html.HtmlElement, url: str) -> tuple[str, ...]:
-    """The article's paragraphs from a cleaned page, from the first extractor that finds any."""
+    """The article's paragraphs from a cleaned page, from the first extractor that finds any.
+
+    The extractors read the page's first MAX_TEXT_ELEMENTS elements only (the rest are removed).
+    """
+    cut_after(doc, MAX_TEXT_ELEMENTS)
     found = _extracted(doc, url, recall=False)
     if sum(count_words(p) for p in found) < _RECALL_BELOW_WORDS:
         found = _extracted(doc, url, recall=True) or found
     # baseline() comes last: it gives a whole <article> as one block, but reads JSON-LD articleBody.
-    return (
+    return bounded_paragraphs(
         found
         or walk_paragraphs(doc)
         or _paragraph_texts(trafilatura.baseline(copy.deepcopy(doc))[0].iter("p"))
@@ -248,7 +297,9 @@ def _extracted(doc: lxml.html.HtmlElement, url: str, *, recall: bool) -> tuple[s
         copy.deepcopy(doc), url=url, include_comments=False, include_tables=False, favor_recall=recall
     )
     body = getattr(document, "body", None)
-    return _with_gaps_filled(_paragraph_texts(body.iter("p")), doc) if body is not None else ()
+    if body is None:
+        return ()
+    return _with_gaps_filled(_paragraph_texts(itertools.islice(body.iter("p"), MAX_PARAGRAPHS)), doc)
 
 
 def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement) -> tuple[str, ...]:
@@ -256,19 +307,30 @@ def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement) -> tup
 
     It drops a paragraph now and then (one that opens with a link, say); between two body paragraphs
     of the same parent there is only body text, or furniture that the ledes stage still recognises.
+    A text found twice ("I would prefer not to.") is the next <p> that reads so: walks only go
+    forward, so the gaps are each walked once and no paragraph comes back a second time.
     """
-    nodes: dict[str, lxml.html.HtmlElement] = {}
-    for node in doc.iter("p"):
-        nodes.setdefault(block_text(node), node)
-    filled: list[str] = _skipped_before(nodes.get(found[0])) if found else []
-    previous = None
+    nodes = list(doc.iter("p"))
+    places: dict[str, list[int]] = {}
+    for index, node in enumerate(nodes):
+        places.setdefault(block_text(node), []).append(index)
+    first = places.get(found[0]) if found else None
+    filled: list[str] = _skipped_before(nodes[first[0]]) if first else []
+    previous, last = None, -1
     for text in found:
-        node = nodes.get(text)
+        place = _next_place(places.get(text, []), last)
+        node = nodes[place] if place is not None else None
         if node is not None and previous is not None and node.getparent() is previous.getparent():
             filled += _paragraph_texts(_between(previous, node))
         filled.append(text)
-        previous = node
+        previous, last = node, last if place is None else place
     return tuple(filled)
+
+
+def _next_place(places: list[int], after: int) -> int | None:
+    """The first of a text's places (in document order) after ``after``, if any."""
+    found = bisect.bisect_right(places, after)
+    return places[found] if found < len(places) else None
 
 
 def _skipped_before(first: lxml.html.HtmlElement | None) -> list[str]:
@@ -285,8 +347,8 @@ def _skipped_before(first: lxml.html.HtmlElement | None) -> list[str]:
         text = block_text(sibling) if sibling.tag == "p" else ""
         if not _RESTORABLE.search(text) or len(text.split()) < _RESTORE_MIN_WORDS:
             break
-        run.insert(0, text)
-    return run
+        run.append(text)
+    return run[::-1]
 
 
 # trafilatura's balanced mode picks the article's own block more surely (its recall mode can settle on
@@ -311,7 +373,7 @@ def walk_paragraphs(doc: lxml.html.HtmlElement) -> tuple[str, ...]:
     scope = doc.xpath("//article") or doc.xpath("//main")
     if not scope:
         return ()
-    return _paragraph_texts(p for p in scope[0].iter("p") if not any(a.tag == "p" for a in p.iterancestors()))
+    return _paragraph_texts(scope[0].xpath(".//p[not(ancestor::p)]"))  # in C: a page may nest deep
 
 
 def _paragraph_texts(nodes: Iterable[lxml.html.HtmlElement]) -> tuple[str, ...]:

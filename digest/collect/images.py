@@ -9,6 +9,7 @@ JSON-LD ImageObject), else from the caption's own words ("Photograph: …", "(Ge
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
+from digest.collect.canonical import is_page_link
 from digest.collect.extract import meta_content
 from digest.collect.text import squash
 
@@ -60,6 +62,9 @@ _AGENCY_CREDIT = re.compile(
     rf"(?:\((?P<paren>[^()]*(?:{_AGENCIES})[^()]*)\)|(?P<bare>(?:[A-Z][\w.'\u2019-]*\s){{0,4}}[\w.'\u2019-]*"
     rf"\s?/\s?(?:[A-Z][\w.'\u2019-]*\s?){{1,4}}|(?:{_AGENCIES})(?:/[^.]{{2,60}})?))\s*\.?$"
 )
+# A credit is a line at a caption's end: only this much of the end is searched (the patterns try each
+# position, and from each can run to the end of a long word, so a whole caption costs its length squared).
+_CREDIT_TAIL = 1_000
 _CREDIT_LABEL = re.compile(
     r"(?i)^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|photo(?:graph)?s?|"
     r"pictures?|images?|illustrations?|foto|bild)\s*(?::|by\b)\s*|^credits?\b\s*:?\s*"
@@ -93,8 +98,10 @@ def clean_credit(text: str) -> str:
 def split_credit(caption: str) -> tuple[str, str]:
     """A caption's own words and the credit at its end ("Paris at dusk. Photograph: Jo Doe/Reuters")."""
     caption = squash(caption)
+    # A search from a position still sees what lies before it (its ^ and lookbehinds do).
+    start = max(0, len(caption) - _CREDIT_TAIL)
     for pattern in (_LABELLED_CREDIT, _AGENCY_CREDIT):
-        match = pattern.search(caption)
+        match = pattern.search(caption, start)
         if match:
             credit = next(g for g in match.groups() if g) if pattern is _AGENCY_CREDIT else match["credit"]
             return caption[: match.start()].strip(), clean_credit(credit)
@@ -103,13 +110,14 @@ def split_credit(caption: str) -> tuple[str, str]:
 
 def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
     for name in ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"):
-        value = meta_content(doc, name)
-        if value and _usable(urljoin(url, value), _NOT_DECLARED):
-            return urljoin(url, value)
+        value = _joined(url, meta_content(doc, name))
+        if value and _usable(value, url, _NOT_DECLARED):
+            return value
     for image in _json_ld_images(doc):
         src = image.get("url") or image.get("contentUrl") if isinstance(image, dict) else image
-        if isinstance(src, str) and _usable(urljoin(url, src), _NOT_DECLARED):
-            return urljoin(url, src)
+        value = _joined(url, src) if isinstance(src, str) else ""
+        if value and _usable(value, url, _NOT_DECLARED):
+            return value
     return ""
 
 
@@ -149,8 +157,8 @@ def _set_out(img: lxml.html.HtmlElement) -> bool:
 def _images_in_one(img: lxml.html.HtmlElement, url: str) -> Iterator[str]:
     src = image_source(img)
     if src and not _small(img) and not _NOT_A_PHOTO.search(img.get("class", "")):
-        absolute = urljoin(url, src)
-        if _usable(absolute):
+        absolute = _joined(url, src)
+        if absolute and _usable(absolute, url):
             yield absolute
 
 
@@ -168,8 +176,16 @@ def image_source(img: lxml.html.HtmlElement) -> str:
         value = (img.get(attr) or "").strip()
         if value and not value.startswith("data:"):
             return value
-    srcset = (img.get("data-srcset") or img.get("srcset") or "").strip()
-    return srcset.split(",")[0].split()[0] if srcset else ""
+    srcset = img.get("data-srcset") or img.get("srcset") or ""
+    return next((words[0] for words in (c.split() for c in srcset.split(",")) if words), "")  # ", a.jpg"
+
+
+def _joined(page: str, address: str) -> str:
+    """An image's address made absolute; "" for none, or one that cannot be (a malformed IPv6 host)."""
+    try:
+        return urljoin(page, address) if address else ""
+    except ValueError:  # the next candidate may be the article's picture
+        return ""
 
 
 def _small(img: lxml.html.HtmlElement) -> bool:
@@ -180,11 +196,11 @@ def _small(img: lxml.html.HtmlElement) -> bool:
     return False
 
 
-def _usable(url: str, refused: re.Pattern[str] = _NOT_A_PHOTO) -> bool:
-    """A web address of a picture, not a logo, icon, tracker, pixel or thumbnail-sized request."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+def _usable(url: str, page: str, refused: re.Pattern[str] = _NOT_A_PHOTO) -> bool:
+    """An address the page may name (is_page_link) of a picture, not a logo, icon, tracker or pixel."""
+    if not is_page_link(url, page):
         return False
+    parts = urlsplit(url)
     if any(int(side) < _MIN_SIDE for side in _URL_SIDE.findall(url) if int(side) > 0):
         return False
     return not (refused.search(parts.path) or _TRACKERS.search(url))
@@ -233,22 +249,26 @@ _CREDIT_TEXT = re.compile(
     re.IGNORECASE,
 )
 _IMAGE_BOX = re.compile(r"caption|figure|photo|image|media|gallery", re.IGNORECASE)
+_MAX_CREDIT_LINE = 2_000  # characters, white space included: a credit is a line, not a paragraph
 
 
 def _credit_lines(doc: lxml.html.HtmlElement) -> Iterator[str]:
     """Lines in the article that read as a credit, or are marked as one right beside an image."""
     for node in doc.xpath("//article//*[contains(@class, 'credit')] | //article//p"):
-        text = squash(node.text_content())
+        text = node.text_content()
+        if len(text) > _MAX_CREDIT_LINE:  # nested credit boxes would each fold the whole article
+            continue
+        text = squash(text)
         if _CREDIT_TEXT.match(text) or ("credit" in (node.get("class") or "") and _beside_image(node)):
             yield text
 
 
 def _beside_image(node: lxml.html.HtmlElement) -> bool:
     """In a caption or an image's box, or right after the image (ad widgets have "credits" too)."""
-    before, parent = node.getprevious(), node.getparent()
+    before = node.getprevious()
     if before is not None and (before.tag == "img" or before.find(".//img") is not None):
         return True
-    boxes = [parent, *node.iterancestors()][:3] if parent is not None else []
+    boxes = list(itertools.islice(node.iterancestors(), 2))  # not all of them: a page nests deep
     return any(box.find("img") is not None or _IMAGE_BOX.search(box.get("class", "")) for box in boxes)
 
 

@@ -9,7 +9,8 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from digest.collect.canonical import canonical_url, is_web_url
+from digest.collect.bounds import cut_at_space
+from digest.collect.canonical import canonical_url, escaped_url, is_page_link, same_site
 from digest.collect.extract import body_paragraphs, meta_content, parse_html, strip_furniture
 from digest.collect.images import LeadImage, lead_image
 from digest.collect.text import squash
@@ -20,6 +21,14 @@ _TITLE_SEPARATORS = re.compile(
     r"\s+[|\-\u2013\u2014:\u00b7]{1,2}\s+|\s*[\uff5c|_]\s*|(?<=[^\x00-\x7f]):|(?<=\w):\s+"
 )
 _HOST_NOISE = frozenset(["www", "com", "co", "net", "org", "news", "html", "jp", "uk", "de", "fr", "info"])
+# Characters a page's line of text may have, several times the longest real ones (a title of 144, an
+# alt text of 336, a description of 1,188): a longer one is cut at a space, with an ellipsis.
+MAX_TITLE = 1_000
+MAX_NAME = 500  # an author, section, site name or image credit
+MAX_CAPTION = 2_000  # an image's alt text or caption
+MAX_DESCRIPTION = 5_000
+# <h1> elements compared with the titles: a page has one or two, and each costs a pass over the titles.
+_MAX_HEADINGS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,37 +54,55 @@ def extract_page(html: bytes | str, url: str) -> PageInfo:
         return PageInfo()
     image = _lead_image(doc, url)
     info = PageInfo(
-        canonical=_link(doc, "canonical", url),
+        canonical=_canonical(doc, url),
         title=headline(doc, url),
-        author=meta_content(doc, "author"),
-        section=meta_content(doc, "article:section"),
+        author=clipped(meta_content(doc, "author"), MAX_NAME),
+        section=clipped(meta_content(doc, "article:section"), MAX_NAME),
         image_url=image.url,
-        image_alt=image.alt,
-        image_caption=image.caption,
-        image_credit=image.credit,
-        description=meta_content(doc, "og:description") or meta_content(doc, "description"),
+        image_alt=clipped(image.alt, MAX_CAPTION),
+        image_caption=clipped(image.caption, MAX_CAPTION),
+        image_credit=clipped(image.credit, MAX_NAME),
+        description=clipped(
+            meta_content(doc, "og:description") or meta_content(doc, "description"), MAX_DESCRIPTION
+        ),
     )
     strip_furniture(doc)  # after the image, caption and credit were read from the full page
     return replace(info, paragraphs=body_paragraphs(doc, url))
 
 
+def clipped(text: str, limit: int) -> str:
+    """A line of the page's text, cut at a space with an ellipsis when it is longer than ``limit``."""
+    return text if len(text) <= limit else cut_at_space(text, limit - 1) + "\u2026"
+
+
 def _lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
-    """The lead image when its address is a well-formed web address; no image otherwise."""
+    """The lead image when its address is one the page may name (is_page_link); no image otherwise."""
     try:
         image = lead_image(doc, url)
     except ValueError:  # an image address that cannot even be joined to the page's (a bad IPv6 host)
         return LeadImage()
-    return image if is_web_url(image.url) else LeadImage()
+    image = replace(image, url=escaped_url(image.url))
+    return image if is_page_link(image.url, url) else LeadImage()
+
+
+def _canonical(doc: lxml.html.HtmlElement, url: str) -> str:
+    """The page's canonical link, when it is a web address on the page's own site.
+
+    The article is known by it: in the email's links, and in the ledger of what was sent. Another
+    site's address would let one page speak for an article it is not (and keep that one out later).
+    """
+    canonical = _link(doc, "canonical", url)
+    return canonical if canonical and same_site(canonical, url) else ""
 
 
 def _link(doc: lxml.html.HtmlElement, rel: str, base: str) -> str:
-    """The page's link of a kind, when it is a well-formed web address (never javascript: or data:)."""
+    """The page's link of a kind, when the page may name it (a web address: never javascript: or data:)."""
     for node in doc.xpath("//link[@rel=$rel][@href]", rel=rel):
         try:
-            url = urljoin(base, str(node.get("href")).strip())
+            url = escaped_url(urljoin(base, str(node.get("href")).strip()))
         except ValueError:  # a malformed IPv6 host
             return ""
-        return url if is_web_url(url) else ""
+        return url if is_page_link(url, base) else ""
     return ""
 
 
@@ -88,10 +115,10 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     when it is one of the titles, lies inside one, or shares most of its words with one — never when
     it is the site's name (a logo) — so a section heading or a promo <h1> is never taken.
     """
-    social = meta_content(doc, "og:title")
-    plain = squash(doc.findtext(".//title") or "")
+    social = clipped(meta_content(doc, "og:title"), MAX_TITLE)
+    plain = clipped(squash(doc.findtext(".//title") or ""), MAX_TITLE)
     declared = social or plain
-    site = meta_content(doc, "og:site_name")
+    site = clipped(meta_content(doc, "og:site_name"), MAX_NAME)
     names = _site_names(site, url)
     titles = [t for t in (social, plain) if t]
     for heading in _headings(doc):
@@ -162,9 +189,11 @@ def _headings(doc: lxml.html.HtmlElement) -> list[str]:
     found: dict[str, None] = {}
     for query in ("//article//h1", "//main//h1", "//h1"):
         for node in doc.xpath(query):
-            text = squash(node.text_content())
+            text = clipped(squash(node.text_content()), MAX_TITLE)
             if len(text) > 3:
                 found.setdefault(text, None)
+            if len(found) == _MAX_HEADINGS:
+                return list(found)
     return list(found)
 
 

@@ -16,7 +16,7 @@ from types import ModuleType
 
 import pytest
 
-from digest.config import FetchConfig
+from digest.config import FetchConfig, NewsletterConfig
 from digest.store import Store, open_store
 from digest.store.schema import metadata
 
@@ -24,6 +24,16 @@ ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 POSTGRES_URL = os.environ.get("DIGEST_TEST_POSTGRES_URL", "")
 # The test servers listen on loopback, which digest refuses to fetch from unless it is allowed.
+# The newsletter the render, personalization and hostile-page tests write their issues for.
+NEWSLETTER = NewsletterConfig.model_validate(
+    {
+        "title": "The Meridian Weekly",
+        "from": "The Meridian <newsletter@example.org>",
+        "list": "weekly",
+        "postal_address": "1 Example Street, Springfield",
+        "sources": [{"url": "https://example.org/feed.xml"}],
+    }
+)
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1"]
 
 

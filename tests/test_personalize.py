@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import NOW, ROOT
+from conftest import NEWSLETTER, NOW, ROOT
 
-from digest.config import NewsletterConfig, ThemeConfig
+from digest.config import ThemeConfig
 from digest.links import Links
 from digest.models import RenderedIssue
 from digest.personalize import Personalizer, RecipientPlaceholders, Template, neutralized, placeholder
@@ -29,15 +29,6 @@ from digest.tokens import (
     verify_token,
 )
 
-NEWSLETTER = NewsletterConfig.model_validate(
-    {
-        "title": "The Meridian Weekly",
-        "from": "The Meridian <newsletter@example.org>",
-        "list": "weekly",
-        "postal_address": "1 Example Street, Springfield",
-        "sources": [{"url": "https://example.org/feed.xml"}],
-    }
-)
 ADA = {
     "email": "ada@example.org",
     "name": "Ada",

@@ -7,25 +7,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import NOW, ROOT
+from conftest import NEWSLETTER, NOW, ROOT
 
 from digest.compose import group_sections
-from digest.config import DEFAULT_TEMPLATES, LintConfig, NewsletterConfig, ThemeConfig
+from digest.config import DEFAULT_TEMPLATES, LintConfig, ThemeConfig
 from digest.errors import TemplateError
 from digest.models import Issue, Teaser
 from digest.personalize import placeholder
 from digest.render import compile_mjml, line_and_column, render
 from digest.sample import sample_issue
-
-NEWSLETTER = NewsletterConfig.model_validate(
-    {
-        "title": "The Meridian Weekly",
-        "from": "The Meridian <newsletter@example.org>",
-        "list": "weekly",
-        "postal_address": "1 Example Street, Springfield",
-        "sources": [{"url": "https://example.org/feed.xml"}],
-    }
-)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
-from conftest import NOW, ROOT, digest
+from conftest import NEWSLETTER, NOW, ROOT, digest
 
 from digest.collect import bounds
 from digest.collect import extract as extract_module
@@ -24,7 +24,7 @@ from digest.collect.pages import (
     article_from_page,
     extract_page,
 )
-from digest.config import NewsletterConfig, TeaserConfig, ThemeConfig
+from digest.config import TeaserConfig, ThemeConfig
 from digest.ledes import teaser
 from digest.models import Teaser
 from digest.personalize import placeholder
@@ -37,15 +37,6 @@ LEDE = (
     "strait in eleven years, with two hundred passengers and a brass band on its upper deck."
 )
 PHOTO = "https://news.example/images/ferry.jpg"
-NEWSLETTER = NewsletterConfig.model_validate(
-    {
-        "title": "The Meridian Weekly",
-        "from": "The Meridian <newsletter@example.org>",
-        "list": "weekly",
-        "postal_address": "1 Example Street, Springfield",
-        "sources": [{"url": "https://example.org/feed.xml"}],
-    }
-)
 # What no field of a page may hold: controls, direction overrides and isolates, non-characters.
 UNSHOWN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"

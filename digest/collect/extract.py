@@ -186,7 +186,7 @@ def _removable(node: lxml.html.HtmlElement, total: int, imaged: set[lxml.html.Ht
         return True
     names = _names(node)
     if node.tag in _INLINE and any(a.tag == "p" for a in node.iterancestors()):
-        return node.get("aria-hidden") == "true" or _hidden_name(names)
+        return node.get("aria-hidden") == "true" or _found(_HIDDEN_NAMES, names)
     if _named_furniture(node, names) and _paragraph_chars(node) <= _MAX_SHARE * total:
         return True
     return _named_dek(node, names) and count_words(node.text_content()) <= _DEK_MAX_WORDS
@@ -196,25 +196,10 @@ def _names(node: lxml.html.HtmlElement) -> str:
     return f"{node.get('class', '')} {node.get('id', '')}".strip()
 
 
-# A page repeats a few hundred class names over thousands of elements: each is matched once.
-@functools.lru_cache(maxsize=4096)
-def _furniture_name(names: str) -> bool:
-    return bool(_FURNITURE.search(names))
-
-
-@functools.lru_cache(maxsize=4096)
-def _hidden_name(names: str) -> bool:
-    return bool(_HIDDEN_NAMES.search(names))
-
-
-@functools.lru_cache(maxsize=4096)
-def _dek_name(names: str) -> bool:
-    return bool(_DEK_CLASS.search(names))
-
-
-@functools.lru_cache(maxsize=4096)
-def _dek_mark(data: str) -> bool:
-    return bool(_DEK_MARK.search(data))
+# A page repeats a few hundred class names over thousands of elements: each is matched once a pattern.
+@functools.lru_cache(maxsize=16384)
+def _found(pattern: re.Pattern[str], names: str) -> bool:
+    return bool(pattern.search(names))
 
 
 def _is_furniture(node: lxml.html.HtmlElement) -> bool:
@@ -233,7 +218,7 @@ def _named_furniture(node: lxml.html.HtmlElement, names: str) -> bool:
         return False
     if node.get("aria-hidden") == "true":
         return True
-    return bool(names) and _furniture_name(names)
+    return bool(names) and _found(_FURNITURE, names)
 
 
 def _named_dek(node: lxml.html.HtmlElement, names: str) -> bool:
@@ -241,7 +226,7 @@ def _named_dek(node: lxml.html.HtmlElement, names: str) -> bool:
     if node.tag in ("html", "body", "main", "article"):
         return False
     data = _data_names(node)
-    return (bool(names) and _dek_name(names)) or (bool(data) and _dek_mark(data))
+    return (bool(names) and _found(_DEK_CLASS, names)) or (bool(data) and _found(_DEK_MARK, data))
 
 
 def _data_names(node: lxml.html.HtmlElement) -> str:

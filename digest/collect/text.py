@@ -11,6 +11,8 @@ import lxml.html
 import nh3
 from lxml.etree import ParserError
 
+from digest.collect.bounds import shown_text
+
 _SPACE = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 # Elements that end the paragraph before them and start a new one (HTML's block-level elements).
@@ -68,8 +70,12 @@ def html_paragraphs(fragment: str) -> tuple[str, ...]:
 
 
 def squash(text: str) -> str:
-    """Fold runs of white space (including non-breaking spaces) into single spaces."""
-    return _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
+    """Fold runs of white space (including non-breaking spaces) into single spaces.
+
+    The characters no reader sees go too (controls, direction overrides, lone surrogates): a feed's
+    text is as hostile as a page's, and one of them in a title stops the MJML compile of the issue.
+    """
+    return _SPACE.sub(" ", shown_text(text).replace("\xa0", " ")).strip()
 
 
 class _Paragrapher:

@@ -18,11 +18,13 @@ from digest.collect import collect
 from digest.collect.canonical import canonical_url
 from digest.collect.feeds import FeedReport
 from digest.collect.fetch import Fetcher, http_client
-from digest.config import SourceConfig
+from digest.config import SourceConfig, TeaserConfig
+from digest.ledes import teaser
 from digest.lint import lint
 from digest.models import Article, Collection
 from digest.personalize import placeholder
 from digest.sources import register_source, unregister_source
+from hostile.test_pages import UNSHOWN, rendered
 
 GOOD = {"id": "1", "url": "https://news.example/good", "title": "Good", "date_published": DAY.isoformat()}
 
@@ -215,6 +217,24 @@ def test_lint_refuses_links_and_images_whose_scheme_is_not_http_or_mailto(url: s
         m.message for m in lint(html, f"{unsubscribe} {NEWSLETTER.postal_address}", issue_of(1), NEWSLETTER)
     ]
     assert errors == [f"link or image '{url}': only http, https and mailto URLs are allowed"]
+
+
+def test_characters_no_reader_sees_in_a_feed_neither_reach_the_article_nor_stop_the_render(
+    server: Loopback,
+) -> None:
+    # A C0 control in any text of the issue stopped the MJML compile of the whole issue.
+    hostile = "A\x00B\x1b[2J\x07C\u009b31m\u202egnp.exe\u2066D\ufffeE\x0cF"
+    content = f"<p>{hostile} opens the story, and the second sentence ends it.</p><p>{hostile} next.</p>"
+    item = {**GOOD, "title": hostile, "summary": hostile, "content_html": content}
+    item["authors"] = [{"name": hostile}]
+    server.routes["/feed.json"] = static(json_feed(item))
+    (article,) = run(SourceConfig(url=server.url("/feed.json"), pages=False)).articles
+    texts = [article.title, article.author, article.summary, *article.paragraphs]
+    assert not any(UNSHOWN.search(text) for text in texts), texts
+    assert article.title == "AB[2JC31mgnp.exeDE F"  # a form feed is white space, the rest is left out
+    html, text = rendered(teaser(article, TeaserConfig()))
+    assert "AB[2JC31mgnp.exeDE F" in html and "AB[2JC31mgnp.exeDE F" in text
+    assert not UNSHOWN.search(html) and not UNSHOWN.search(text)
 
 
 def test_digest_feed_prints_no_control_characters_from_the_feed(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -50,6 +52,27 @@ def test_feed_text_is_escaped_in_html(templates: Path) -> None:
     assert "<script>" not in rendered.html
     assert "&lt;script&gt;" in rendered.html
     assert '<script>alert("x")</script> & more' in rendered.text
+
+
+@pytest.mark.parametrize(
+    "alt",
+    [
+        "Cafe\u0301 terrace at dusk",  # an accent written apart from its letter
+        # Hindi's vowel signs and virama
+        "\u0915\u094d\u0937\u0947\u0924\u094d\u0930 \u0915\u0940 \u0924\u0938\u094d\u0935\u0940\u0930",
+        "Fans \u2b07\ufe0f and a family \U0001f468\u200d\U0001f469\u200d\U0001f467",  # emoji joiners
+        "AC\\DC\tlive,\u00a0on\u2028stage",  # backslash, tab, no-break space, line separator
+    ],
+)
+def test_an_image_alt_text_reaches_the_email_as_written(templates: Path, alt: str) -> None:
+    # The MJML compiler wrote these characters in attributes as Rust escapes ("\u{200d}", "\\\\").
+    issue = sample_issue("weekly", NEWSLETTER, NOW)
+    teaser = replace(issue.sections[0].teasers[0], image_url="https://example.org/a.jpg", image_alt=alt)
+    issue = replace(issue, sections=(replace(issue.sections[0], teasers=(teaser,)),))
+    rendered = render(issue, NEWSLETTER, ThemeConfig(), templates)
+    alts = [html.unescape(a) for a in re.findall(r'<img[^>]* alt="([^"]*)"', rendered.html)]
+    assert alt in alts, alts
+    assert "\\u{" not in rendered.html
 
 
 def test_undefined_variable_names_the_template_file_and_line(templates: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,14 @@ if TYPE_CHECKING:
     from mjml import IncludeLoader
 
 _POSITION = re.compile(r"at position (\d+):(\d+)")
+_TAG = re.compile(r"<[A-Za-z][^<>]*>")
+_VALUE = re.compile(r"=\s*(?:\"[^\"]*\"|'[^']*')")
+_GARBLED = re.compile(r"[\\\t\n\r]|[^\x00-\x7f]")
+# The compiler writes these characters in an attribute value as Rust escapes ("\u{200d}", "\\"): the
+# backslash, tab and line ends, marks (an accent written apart, the emoji variation selector, Hindi's
+# vowel signs), format characters (the joiner of a family emoji, the soft hyphen) and every space but
+# the plain one. An alt text in any of those languages, or with such an emoji, reached readers garbled.
+_REWRITTEN = frozenset(["Mn", "Me", "Mc", "Cc", "Cf", "Co", "Cs", "Cn", "Zs", "Zl", "Zp"])
 
 
 def compile_mjml(source: str, template: str, folders: Sequence[Path] = ()) -> str:
@@ -24,13 +33,35 @@ def compile_mjml(source: str, template: str, folders: Sequence[Path] = ()) -> st
     Comments are dropped, except the marks around the personal lines (render.personal), which the
     archive needs to find them.
     """
+    sent = referenced(carried(source))
     try:
-        html = str(
-            mjml.mjml2html(carried(source), disable_comments=True, include_loader=include_loader(folders))
-        )
+        html = str(mjml.mjml2html(sent, disable_comments=True, include_loader=include_loader(folders)))
     except ValueError as exc:
-        raise _located(str(exc), source, template, folders) from None
+        raise _located(str(exc), source, sent, template, folders) from None
     return restored(html)
+
+
+def referenced(mjml_source: str) -> str:
+    """The MJML with the characters the compiler would garble in tags written as character references.
+
+    A reference is the same character to every HTML reader, and the compiler passes it through.
+    """
+    return _TAG.sub(_tag_referenced, mjml_source)
+
+
+def _tag_referenced(tag: re.Match[str]) -> str:
+    return _VALUE.sub(_value_referenced, tag.group())
+
+
+def _value_referenced(value: re.Match[str]) -> str:
+    return _GARBLED.sub(_reference, value.group())
+
+
+def _reference(char: re.Match[str]) -> str:
+    value = char.group()
+    if value.isascii() or unicodedata.category(value) in _REWRITTEN:
+        return f"&#x{ord(value):x};"
+    return value
 
 
 def include_loader(folders: Sequence[Path]) -> IncludeLoader:
@@ -41,17 +72,17 @@ def include_loader(folders: Sequence[Path]) -> IncludeLoader:
         for root in roots:
             candidate = (root / path).resolve()
             if root in candidate.parents and candidate.is_file():
-                return candidate.read_text(encoding="utf-8")
+                return referenced(candidate.read_text(encoding="utf-8"))
         raise ValueError(f"mj-include '{path}' is not a file inside the template folders")
 
     return load
 
 
-def _located(reason: str, source: str, template: str, folders: Sequence[Path]) -> TemplateError:
+def _located(reason: str, source: str, sent: str, template: str, folders: Sequence[Path]) -> TemplateError:
     match = _POSITION.search(reason)
     if not match:
         return TemplateError(template, None, f"MJML error: {reason}")
-    line, column = line_and_column(source, int(match.group(1)))
+    line, column = line_and_column(sent, int(match.group(1)))  # what was sent has the same lines
     offending = source.splitlines()[line - 1] if source else ""
     found = find_in_templates(offending, folders)
     if found:

@@ -149,6 +149,7 @@ def _body_paragraphs(
     kept: list[str] = []
     dropped: list[Problem] = []
     words = 0
+    lead_in = ""  # a paragraph that ends in a colon, waiting for what it introduces
     echoes = [t for t in (article.title, article.image_caption, article.image_credit) if t]
     for whole in join_datelines(candidates[:_MAX_EXAMINED]):
         if words >= budget:
@@ -160,16 +161,28 @@ def _body_paragraphs(
         if reason is None and _key(text) in repeated:
             reason = "repeats on other pages of the site"
         sentences = to_sentence_end(text) if reason is None else ""
+        if reason is None and not sentences and _LEAD_IN.search(text):
+            lead_in = text.rstrip()
+            continue
         if reason is None and not sentences:
             reason = "no full sentence"
+        if lead_in and reason:
+            dropped.append(Problem(lead_in, "introduces a paragraph that is not body text"))
         if reason:
             dropped.append(Problem(text, reason))
         else:
+            sentences = f"{lead_in} {sentences}" if lead_in else sentences
             kept.append(sentences)
             words += count_words(sentences)
+        lead_in = ""
+    if lead_in:
+        dropped.append(Problem(lead_in, "no full sentence"))
     return kept, dropped
 
 
+# A paragraph that introduces the next one ("…, the company said in a statement:"), a quote or a
+# list: no sentence of its own, and the lede all the same. It opens the next paragraph it introduces.
+_LEAD_IN = re.compile("\\w[\"'\u201d\u2019)]?\\s*[:\uff1a]$")
 _MAX_EXAMINED = 200  # paragraphs: a lede is never further down a page than this
 _CHARS_PER_WORD = 30  # far more than any language needs: a paragraph cut here still holds the budget
 

@@ -236,6 +236,29 @@ def test_paragraph_without_a_full_sentence_is_not_the_lede() -> None:
     assert result.dropped[0].reason == "no full sentence"
 
 
+def test_a_first_paragraph_that_ends_in_a_colon_opens_the_teaser_with_what_it_introduces() -> None:
+    # Dropped as "no full sentence", such a lede left the teaser starting at the quote it introduced.
+    lead_in = "After the vote, the ferry company issued a statement to the Courier:"
+    quote = "\u201cWe will resume the crossing on Tuesday, weather permitting; tickets stay valid.\u201d"
+    after = sentence(30)
+
+    result = teaser(article(lead_in, quote, after), SETTINGS)
+
+    assert result.paragraphs[0] == f"{lead_in} {quote}"
+    assert result.paragraphs[1] == after
+
+
+def test_a_colon_lead_in_goes_with_what_it_introduces_when_that_is_not_body_text() -> None:
+    lead_in = "Among the changes that the ferry company announced on Tuesday:"
+    body = sentence(30)
+
+    result = teaser(article(lead_in, "Topics: ferries, Kessan Strait, island politics", body), SETTINGS)
+    assert result.paragraphs == (body,)
+    assert result.dropped[0].reason == "introduces a paragraph that is not body text"
+    last = teaser(article(body, lead_in), TeaserConfig(min_words=200, max_words=300))  # never the last line
+    assert last.paragraphs == (body,)
+
+
 def test_summary_stands_in_when_every_paragraph_is_furniture() -> None:
     summary = "The first ferry in eleven years crossed the strait on Tuesday, to applause from both quays."
     item = article("Advertisement", "Share this article", summary=summary)

@@ -13,7 +13,8 @@ import copy
 import functools
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import lxml.html
 import trafilatura
@@ -86,6 +87,9 @@ _HIDDEN_NAMES = re.compile(
 # A class that would take most of the page's paragraph text with it is a misreading of the markup
 # (a modal that holds the article, a "subscriber-content" wrapper, aria-hidden behind an overlay).
 _MAX_SHARE = 0.4
+# More characters a word than any language's text has: a longer text is no dek or image box.
+_CHARS_PER_WORD = 30
+_WORD = re.compile(r"\S+")
 
 
 def decode_html(raw: bytes | str) -> str:
@@ -160,36 +164,87 @@ def meta_content(doc: lxml.html.HtmlElement, name: str) -> str:
 
 
 def strip_furniture(doc: lxml.html.HtmlElement) -> None:
-    """Remove, in place, what a reader does not see or does not read as the article."""
+    """Remove, in place, what a reader does not see or does not read as the article.
+
+    Each element is judged once, in document order, with what its ancestors say about it (inside a
+    paragraph, inside the headline's header) carried down, never walked up to: on a page nested
+    hundreds deep, a walk up from every element costs their product.
+    """
     for node in doc.xpath("//script | //style | //noscript | //template | //svg"):
         _drop(node)
-    total = _paragraph_chars(doc)
-    # Which elements hold an image: asked of every box, so found once (a drop only makes it stale
-    # towards "has one", and _is_image_box checks again before it removes anything).
-    imaged = {a for img in doc.iter("img") for a in img.iterancestors()}
+    page = _Page(doc)
     # Depth first, in document order, never looking inside what was removed: a page's navigation,
     # footer and asides hold most of its elements, and none of them can matter once they are gone.
-    stack = list(reversed(doc))
+    stack = [(child, _OUTSIDE) for child in reversed(doc)]
     while stack:
-        node = stack.pop()
+        node, place = stack.pop()
         if not isinstance(node.tag, str):
             continue
-        if _removable(node, total, imaged):
+        if _removable(node, place, page):
             _drop(node)
         else:
-            stack.extend(reversed(node))
+            inner = _inside(node, place) if node.tag in ("p", "header") else place
+            stack.extend((child, inner) for child in reversed(node))
 
 
-def _removable(node: lxml.html.HtmlElement, total: int, imaged: set[lxml.html.HtmlElement]) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where an element is: inside a <p>, inside a <header> that holds the headline."""
+
+    in_paragraph: bool = False
+    in_header: bool = False
+
+
+_OUTSIDE = _Place()
+
+
+def _inside(node: lxml.html.HtmlElement, place: _Place) -> _Place:
+    """Where the children of ``node`` are, ``node`` being at ``place``."""
+    if node.tag == "p" and not place.in_paragraph:
+        return _Place(in_paragraph=True, in_header=place.in_header)
+    if node.tag == "header" and not place.in_header and node.find(".//h1") is not None:
+        return _Place(in_paragraph=place.in_paragraph, in_header=True)
+    return place
+
+
+class _Page:
+    """What furniture is judged against: the page's paragraph text, and which elements hold images."""
+
+    def __init__(self, doc: lxml.html.HtmlElement) -> None:
+        self._chars: dict[lxml.html.HtmlElement, int] = {}
+        self.total = sum(len(p.text_content()) for p in doc.iter("p"))
+        # Asked of every box, so found once, each element once (a drop only makes it stale towards
+        # "has one", and _is_image_box checks again before it removes anything).
+        self.imaged: set[lxml.html.HtmlElement] = set()
+        for img in doc.iter("img"):
+            for ancestor in img.iterancestors():
+                if ancestor in self.imaged:
+                    break  # and so are all of its own ancestors
+                self.imaged.add(ancestor)
+
+    def paragraph_chars(self, node: lxml.html.HtmlElement) -> int:
+        """The characters of the <p> elements in ``node``, each element counted once for the page.
+
+        Asked before anything inside ``node`` is removed, so a count made for an ancestor holds.
+        """
+        known = self._chars.get(node)
+        if known is None:
+            own = len(node.text_content()) if node.tag == "p" else 0
+            known = own + sum(self.paragraph_chars(c) for c in node if isinstance(c.tag, str))
+            self._chars[node] = known
+        return known
+
+
+def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     """Furniture for sure: by tag or place, by a name that holds little of the text, or a dek's length."""
-    if _is_furniture(node) or (node in imaged and _is_image_box(node)):
+    if _is_furniture(node, place) or (node in page.imaged and _is_image_box(node)):
         return True
     names = _names(node)
-    if node.tag in _INLINE and any(a.tag == "p" for a in node.iterancestors()):
+    if node.tag in _INLINE and place.in_paragraph:
         return node.get("aria-hidden") == "true" or _found(_HIDDEN_NAMES, names)
-    if _named_furniture(node, names) and _paragraph_chars(node) <= _MAX_SHARE * total:
+    if _named_furniture(node, names) and page.paragraph_chars(node) <= _MAX_SHARE * page.total:
         return True
-    return _named_dek(node, names) and count_words(node.text_content()) <= _DEK_MAX_WORDS
+    return _named_dek(node, names) and _at_most(node, _DEK_MAX_WORDS, count_words)
 
 
 def _names(node: lxml.html.HtmlElement) -> str:
@@ -202,14 +257,15 @@ def _found(pattern: re.Pattern[str], names: str) -> bool:
     return bool(pattern.search(names))
 
 
-def _is_furniture(node: lxml.html.HtmlElement) -> bool:
+def _is_furniture(node: lxml.html.HtmlElement, place: _Place) -> bool:
     """Hidden, or furniture by its tag or place: figures, navigation, a dek in the headline's header."""
     if node.tag in _FURNITURE_TAGS or node.get("hidden") is not None:
         return True
     style = node.get("style")
     if style and _HIDDEN_STYLE.search(style):
         return True
-    return node.tag == "p" and _in_article_header(node)
+    # A paragraph in the <header> that holds the headline: a dek, byline or date, not the lede.
+    return node.tag == "p" and place.in_header
 
 
 def _named_furniture(node: lxml.html.HtmlElement, names: str) -> bool:
@@ -238,16 +294,30 @@ def _is_image_box(node: lxml.html.HtmlElement) -> bool:
     """An image with a line or two beside it and no paragraph of its own: a figure without the tag."""
     if node.tag not in _BOXES or node.find(".//img") is None or node.find(".//p") is not None:
         return False
-    return len(node.text_content().split()) < _IMAGE_BOX_WORDS
+    return _at_most(node, _IMAGE_BOX_WORDS - 1, lambda text: len(text.split()))
 
 
-def _in_article_header(node: lxml.html.HtmlElement) -> bool:
-    """A paragraph in the <header> that holds the headline: a dek, byline or date, not the lede."""
-    return any(a.tag == "header" and a.find(".//h1") is not None for a in node.iterancestors())
+def _at_most(node: lxml.html.HtmlElement, words: int, count: Callable[[str], int]) -> bool:
+    """Whether an element's text has at most this many words, reading no more of it than that takes.
 
-
-def _paragraph_chars(node: lxml.html.HtmlElement) -> int:
-    return sum(len(p.text_content()) for p in node.iter("p"))
+    A box or dek nested in hundreds of others is asked about once for each of them, so its text is
+    read word by word up to the limit, never whole. A word longer than _CHARS_PER_WORD characters a
+    word of the limit makes any text long.
+    """
+    found: list[str] = []  # the words, a word split between two elements' texts joined again
+    size = 0
+    glued = False  # whether the text so far ends inside a word
+    for chunk in node.itertext():
+        for match in _WORD.finditer(chunk):
+            if glued and match.start() == 0:
+                found[-1] += match.group()
+            else:
+                found.append(match.group())
+            size += match.end() - match.start()
+            if len(found) > words or size > words * _CHARS_PER_WORD:
+                return False
+        glued = (glued and not chunk) or (bool(chunk) and not chunk[-1].isspace())
+    return count(" ".join(found)) <= words
 
 
 def _drop(node: lxml.html.HtmlElement) -> None:

@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +30,7 @@ import httpx
 import orjson
 from loopback import free_socket, quiet_server, running
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
 TOKEN = "stub-token"
 Handler = Callable[["Stub", Request, bytes], Awaitable[Response]]
@@ -55,8 +55,9 @@ class Faults:
     latency: float = 0.0
     seed: int = 7
     # Deterministic faults: the Nth sending request (1-based) gets this outcome instead of a roll:
-    # "429", "5xx", "drop", "drop_after", "slow" or "garbled" (the batch is taken, and the answer
-    # is a 200 whose body is not the API's JSON, as from a proxy in between).
+    # "429", "5xx", "drop", "drop_after", "slow", "garbled" (the batch is taken, and the answer
+    # is a 200 whose body is not the API's JSON, as from a proxy in between) or "endless" (the
+    # answer is the API's JSON followed by more white space than any answer needs).
     script: dict[int, str] = field(default_factory=dict)
 
 
@@ -169,14 +170,26 @@ async def faulty(
             return JSONResponse({"Message": "Internal server error", "ErrorCode": 500}, status_code=503)
         raise DropError
     response = await take(body)
-    if response.status_code < 300 and outcome in ("drop_after", "slow", "garbled"):
+    if response.status_code < 300 and outcome in ("drop_after", "slow", "garbled", "endless"):
         stub.hits[outcome] += 1
         if outcome == "drop_after":
             raise DropError
         if outcome == "garbled":
             return Response("<html><body>upstream reset</body></html>", media_type="text/html")
+        if outcome == "endless":
+            return StreamingResponse(_endless(bytes(response.body)), media_type="application/json")
         await asyncio.sleep(faults.slow)
     return response
+
+
+async def _endless(answer: bytes) -> AsyncIterator[bytes]:
+    """A JSON answer, then white space (still valid JSON) past what a client may read of an answer."""
+    yield answer
+    for _ in range(ENDLESS_MB):
+        yield b" " * 1024 * 1024
+
+
+ENDLESS_MB = 6  # past MAX_ANSWER_BYTES
 
 
 def _roll(stub: Stub) -> str:

@@ -11,7 +11,7 @@ import httpx
 import orjson
 import pytest
 from stub_apis import SES_KEY_ID, SES_SECRET
-from stub_provider import TOKEN, Faults, Stub, serve
+from stub_provider import ENDLESS_MB, TOKEN, Faults, Stub, serve
 
 from digest.config import ProviderConfig
 from digest.deliver import Audience, addressing, letter_for
@@ -21,6 +21,7 @@ from digest.models import RenderedIssue, SendResult
 from digest.personalize import RecipientPlaceholders, placeholder
 from digest.providers import available, create_provider, register
 from digest.providers.base import Provider, TransientError
+from digest.providers.http import MAX_ANSWER_BYTES
 from digest.providers.letter import Batch
 from digest.store.ledger import Claimed
 
@@ -214,6 +215,16 @@ def test_a_dropped_connection_after_the_request_is_uncertain(name: str) -> None:
     with serve(Faults(rate_drop_after=1.0)) as stub, pytest.raises(TransientError) as raised:
         send(name, stub, make_batch())
     assert raised.value.uncertain and len(stub.records) == 3
+
+
+@pytest.mark.parametrize("name", API_PROVIDERS)
+def test_an_answer_longer_than_any_answer_is_not_read_on_and_its_batch_is_uncertain(name: str) -> None:
+    # The answer is the API's own JSON followed by megabytes of white space: whole, it still parses.
+    assert ENDLESS_MB * 1024 * 1024 > MAX_ANSWER_BYTES
+    with serve(Faults(script={1: "endless"})) as stub, pytest.raises(TransientError) as raised:
+        send(name, stub, make_batch())
+    assert raised.value.uncertain and len(stub.records) == 3
+    assert "answered 200 with more than 4096 KB" in str(raised.value)
 
 
 def test_an_unverified_sender_stops_sendgrid_mailgun_ses_and_resend() -> None:

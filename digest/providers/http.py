@@ -38,6 +38,11 @@ class ApiProvider:
             self._own = None
 
 
+# What a provider's answer is read up to. Its results take a few hundred bytes a message (a batch of
+# 500: about 150 KB); an answer without end would fill the memory of an unattended run.
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
+# Headers that describe the body as it came over the wire, not as it is kept once read.
+_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 # A gateway may time out after the service behind it took the batch: the outcome is unknown.
 _UNCERTAIN_STATUS = frozenset({502, 504})
 
@@ -53,11 +58,18 @@ async def request(
     headers: Mapping[str, str] | None = None,
     auth: httpx.Auth | tuple[str, str] | None = None,
 ) -> httpx.Response:
-    """Send one request; a failure to connect or to hear back becomes TransientError."""
+    """Send one request; a failure to connect or to hear back becomes TransientError.
+
+    The answer is read up to MAX_ANSWER_BYTES: what comes after is not read (a success whose results
+    are cut off no longer parses, and its batch is settled as an uncertain outcome).
+    """
     try:
-        return await client.request(
-            method, url, content=content, data=data, params=params, headers=headers, auth=auth
-        )
+        built = client.build_request(method, url, content=content, data=data, params=params, headers=headers)
+        response = await client.send(built, auth=auth, stream=True)
+        try:
+            return await _bounded(response)
+        finally:
+            await response.aclose()
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
         # Nothing left this machine: safe to retry.
         raise TransientError(f"cannot connect to '{_host(url)}': {_why(exc)}") from None
@@ -65,6 +77,31 @@ async def request(
         raise TransientError(f"no answer from '{_host(url)}' in time: {_why(exc)}", uncertain=True) from None
     except httpx.TransportError as exc:
         raise TransientError(f"connection to '{_host(url)}' dropped: {_why(exc)}", uncertain=True) from None
+
+
+async def _bounded(response: httpx.Response) -> httpx.Response:
+    """The answer with its body read, decoded, up to MAX_ANSWER_BYTES.
+
+    A success longer than that is not read on: its results cannot be known (a cut in white space
+    would still parse), so the batch's outcome is uncertain. A refusal keeps what was read of it.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        chunks.append(chunk[: MAX_ANSWER_BYTES - size])
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            if response.status_code < 300:
+                raise TransientError(
+                    f"answered {response.status_code} with more than {MAX_ANSWER_BYTES // 1024} KB, "
+                    "more than any answer to a batch holds",
+                    uncertain=True,
+                )
+            break
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _WIRE_HEADERS]
+    return httpx.Response(
+        response.status_code, headers=headers, content=b"".join(chunks), request=response.request
+    )
 
 
 async def drain(runs: list[list[bytes]]) -> AsyncIterator[bytes]:

@@ -155,6 +155,15 @@ def test_dek_and_byline_in_the_article_header_are_not_the_lede() -> None:
     assert paragraphs_of(header + body(LEDE, SECOND, THIRD))[0] == LEDE
 
 
+def test_a_paragraph_in_the_article_header_longer_than_any_dek_is_the_article_s_text() -> None:
+    # Some sites set the opening paragraph in the headline's <header>: past a dek's length it is body
+    # text, and removing it would start the teaser at the second paragraph.
+    opening = f"{LEDE} {SECOND} {THIRD}"
+    header = f"<header><h1>Ferries return</h1><p>{opening}</p><p>By Jane Doe</p></header>"
+
+    assert paragraphs_of(header + body(SECOND, THIRD, LEDE))[0] == opening
+
+
 def test_image_with_a_line_beside_it_is_a_caption_even_without_figure_markup() -> None:
     box = (
         "<div class='box-right'><img src='/a.jpg'><em>A new study looks at where ideas come from.</em></div>"

@@ -237,8 +237,12 @@ class _Page:
 
 def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     """Furniture for sure: by tag or place, by a name that holds little of the text, or a dek's length."""
-    if _is_furniture(node, place) or (node in page.imaged and _is_image_box(node)):
+    if _is_furniture(node) or (node in page.imaged and _is_image_box(node)):
         return True
+    # A paragraph in the <header> that holds the headline: a dek, byline or date, not the lede; but
+    # one longer than any dek is the article's text set in its header, and the extractor's to judge.
+    if node.tag == "p" and place.in_header:
+        return _at_most(node, _DEK_MAX_WORDS, count_words)
     names = _names(node)
     if node.tag in _INLINE and place.in_paragraph:
         return node.get("aria-hidden") == "true" or _found(_HIDDEN_NAMES, names)
@@ -257,15 +261,12 @@ def _found(pattern: re.Pattern[str], names: str) -> bool:
     return bool(pattern.search(names))
 
 
-def _is_furniture(node: lxml.html.HtmlElement, place: _Place) -> bool:
-    """Hidden, or furniture by its tag or place: figures, navigation, a dek in the headline's header."""
+def _is_furniture(node: lxml.html.HtmlElement) -> bool:
+    """Hidden, or furniture by its tag: figures, navigation, forms."""
     if node.tag in _FURNITURE_TAGS or node.get("hidden") is not None:
         return True
     style = node.get("style")
-    if style and _HIDDEN_STYLE.search(style):
-        return True
-    # A paragraph in the <header> that holds the headline: a dek, byline or date, not the lede.
-    return node.tag == "p" and place.in_header
+    return bool(style and _HIDDEN_STYLE.search(style))
 
 
 def _named_furniture(node: lxml.html.HtmlElement, names: str) -> bool:

@@ -60,6 +60,8 @@ _FURNITURE_TOKENS = "ad|ads|share|hidden|hide|print-only|timestamp|kicker|eyebro
 _FURNITURE = re.compile(
     rf"(?:{_FURNITURE_WORDS})|(?:^|[\s_-])(?:{_FURNITURE_TOKENS})(?:$|[\s_-])", re.IGNORECASE
 )
+# The page's own containers: a name on them ("article--has-ads", "body-video") never says furniture.
+_NEVER_NAMED = frozenset(["html", "body", "main", "article"])
 _FURNITURE_TAGS = ("figure", "figcaption", "picture", "aside", "nav", "footer", "form", "dialog", "button")
 # What data-gu-name="standfirst", data-qa="subheadline" or itemprop="description" say: the summary
 # line under a headline, named where the class names are hashed.
@@ -237,22 +239,24 @@ class _Page:
 
 def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     """Furniture for sure: by tag or place, by a name that holds little of the text, or a dek's length."""
-    if _is_furniture(node) or (node in page.imaged and _is_image_box(node)):
+    # Read once: the walk asks this of every element, and each look-up on one is a call into lxml.
+    attrs: dict[str, str] = dict(node.items()) if len(node.attrib) else {}
+    if _is_furniture(node.tag, attrs) or (node in page.imaged and _is_image_box(node)):
         return True
     # A paragraph in the <header> that holds the headline: a dek, byline or date, not the lede; but
     # one longer than any dek is the article's text set in its header, and the extractor's to judge.
     if node.tag == "p" and place.in_header:
         return _at_most(node, _DEK_MAX_WORDS, count_words)
-    names = _names(node)
+    if not attrs:
+        return False
+    names = f"{attrs.get('class', '')} {attrs.get('id', '')}".strip()
     if node.tag in _INLINE and place.in_paragraph:
-        return node.get("aria-hidden") == "true" or _found(_HIDDEN_NAMES, names)
-    if _named_furniture(node, names) and page.paragraph_chars(node) <= _MAX_SHARE * page.total:
+        return attrs.get("aria-hidden") == "true" or _found(_HIDDEN_NAMES, names)
+    if node.tag in _NEVER_NAMED:
+        return False
+    if _named_furniture(attrs, names) and page.paragraph_chars(node) <= _MAX_SHARE * page.total:
         return True
-    return _named_dek(node, names) and _at_most(node, _DEK_MAX_WORDS, count_words)
-
-
-def _names(node: lxml.html.HtmlElement) -> str:
-    return f"{node.get('class', '')} {node.get('id', '')}".strip()
+    return _named_dek(attrs, names) and _at_most(node, _DEK_MAX_WORDS, count_words)
 
 
 # A page repeats a few hundred class names over thousands of elements: each is matched once a pattern.
@@ -261,34 +265,28 @@ def _found(pattern: re.Pattern[str], names: str) -> bool:
     return bool(pattern.search(names))
 
 
-def _is_furniture(node: lxml.html.HtmlElement) -> bool:
+def _is_furniture(tag: str, attrs: dict[str, str]) -> bool:
     """Hidden, or furniture by its tag: figures, navigation, forms."""
-    if node.tag in _FURNITURE_TAGS or node.get("hidden") is not None:
+    if tag in _FURNITURE_TAGS or "hidden" in attrs:
         return True
-    style = node.get("style")
+    style = attrs.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
-def _named_furniture(node: lxml.html.HtmlElement, names: str) -> bool:
-    """Furniture by class, id, a data- attribute or aria-hidden: marks some sites also put on the article."""
-    if node.tag in ("html", "body", "main", "article"):
-        return False
-    if node.get("aria-hidden") == "true":
+def _named_furniture(attrs: dict[str, str], names: str) -> bool:
+    """Furniture by class, id or aria-hidden: marks some sites also put on the article."""
+    if attrs.get("aria-hidden") == "true":
         return True
     return bool(names) and _found(_FURNITURE, names)
 
 
-def _named_dek(node: lxml.html.HtmlElement, names: str) -> bool:
+def _named_dek(attrs: dict[str, str], names: str) -> bool:
     """Named as a dek, standfirst or summary by class, id, a data- attribute or itemprop."""
-    if node.tag in ("html", "body", "main", "article"):
-        return False
-    data = _data_names(node)
-    return (bool(names) and _found(_DEK_CLASS, names)) or (bool(data) and _found(_DEK_MARK, data))
-
-
-def _data_names(node: lxml.html.HtmlElement) -> str:
-    """data- attribute and itemprop values: where sites with hashed class names say what a block is."""
-    return " ".join(v for k, v in node.attrib.items() if k.startswith("data-") or k == "itemprop")
+    if names and _found(_DEK_CLASS, names):
+        return True
+    # data- attributes and itemprop: where sites with hashed class names say what a block is.
+    data = " ".join(v for k, v in attrs.items() if k.startswith("data-") or k == "itemprop")
+    return bool(data) and _found(_DEK_MARK, data)
 
 
 def _is_image_box(node: lxml.html.HtmlElement) -> bool:

@@ -57,7 +57,8 @@ class Faults:
     # Deterministic faults: the Nth sending request (1-based) gets this outcome instead of a roll:
     # "429", "5xx", "drop", "drop_after", "slow", "garbled" (the batch is taken, and the answer
     # is a 200 whose body is not the API's JSON, as from a proxy in between) or "endless" (the
-    # answer is the API's JSON followed by more white space than any answer needs).
+    # answer is the API's JSON followed by more white space than any answer needs) or "drip" (the
+    # same, a space at a time, each well within any read timeout, for DRIP_SECONDS in all).
     script: dict[int, str] = field(default_factory=dict)
 
 
@@ -170,7 +171,7 @@ async def faulty(
             return JSONResponse({"Message": "Internal server error", "ErrorCode": 500}, status_code=503)
         raise DropError
     response = await take(body)
-    if response.status_code < 300 and outcome in ("drop_after", "slow", "garbled", "endless"):
+    if response.status_code < 300 and outcome in ("drop_after", "slow", "garbled", "endless", "drip"):
         stub.hits[outcome] += 1
         if outcome == "drop_after":
             raise DropError
@@ -178,6 +179,8 @@ async def faulty(
             return Response("<html><body>upstream reset</body></html>", media_type="text/html")
         if outcome == "endless":
             return StreamingResponse(_endless(bytes(response.body)), media_type="application/json")
+        if outcome == "drip":
+            return StreamingResponse(_drip(bytes(response.body)), media_type="application/json")
         await asyncio.sleep(faults.slow)
     return response
 
@@ -190,6 +193,18 @@ async def _endless(answer: bytes) -> AsyncIterator[bytes]:
 
 
 ENDLESS_MB = 6  # past MAX_ANSWER_BYTES
+
+
+async def _drip(answer: bytes) -> AsyncIterator[bytes]:
+    """A JSON answer, then a space every DRIP_PAUSE seconds: never a read timeout, and slow in all."""
+    yield answer
+    for _ in range(round(DRIP_SECONDS / DRIP_PAUSE)):
+        await asyncio.sleep(DRIP_PAUSE)
+        yield b" "
+
+
+DRIP_SECONDS = 30.0
+DRIP_PAUSE = 0.05
 
 
 def _roll(stub: Stub) -> str:

@@ -11,7 +11,7 @@ import httpx
 import orjson
 import pytest
 from stub_apis import SES_KEY_ID, SES_SECRET
-from stub_provider import ENDLESS_MB, TOKEN, Faults, Stub, serve
+from stub_provider import DRIP_SECONDS, ENDLESS_MB, TOKEN, Faults, Stub, serve
 
 from digest.config import ProviderConfig
 from digest.deliver import Audience, addressing, letter_for
@@ -20,6 +20,7 @@ from digest.links import Links
 from digest.models import RenderedIssue, SendResult
 from digest.personalize import RecipientPlaceholders, placeholder
 from digest.providers import available, create_provider, register
+from digest.providers import http as http_module
 from digest.providers.base import Provider, TransientError
 from digest.providers.http import MAX_ANSWER_BYTES
 from digest.providers.letter import Batch
@@ -225,6 +226,20 @@ def test_an_answer_longer_than_any_answer_is_not_read_on_and_its_batch_is_uncert
         send(name, stub, make_batch())
     assert raised.value.uncertain and len(stub.records) == 3
     assert "answered 200 with more than 4096 KB" in str(raised.value)
+
+
+@pytest.mark.parametrize("name", API_PROVIDERS)
+def test_an_answer_that_trickles_in_is_given_up_on_and_its_batch_is_uncertain(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A space every 50 ms never trips the 2 s read timeout; only the exchange's deadline ends it,
+    # here 0.5 s (0.25 of those timeouts), long before the stub would stop after 30 s.
+    monkeypatch.setattr(http_module, "EXCHANGE_TIMEOUTS", 0.25)
+    with serve(Faults(script={1: "drip"})) as stub, pytest.raises(TransientError) as raised:
+        send(name, stub, make_batch())
+    assert raised.value.uncertain and len(stub.records) == 3
+    assert "took more than 0.5 s to answer in all" in str(raised.value)
+    assert DRIP_SECONDS > 10 * 0.5
 
 
 def test_an_unverified_sender_stops_sendgrid_mailgun_ses_and_resend() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import time
 from collections.abc import AsyncIterator, Mapping
@@ -43,6 +44,10 @@ class ApiProvider:
 MAX_ANSWER_BYTES = 4 * 1024 * 1024
 # Headers that describe the body as it came over the wire, not as it is kept once read.
 _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+# How long one exchange (the request sent, the answer read) may take, in the client's timeouts: those
+# bound each wait for the next bytes, not their sum, and a server that answers a byte at a time (a
+# broken proxy, a hostile endpoint) would otherwise hold an unattended run for days.
+EXCHANGE_TIMEOUTS = 4.0
 # A gateway may time out after the service behind it took the batch: the outcome is unknown.
 _UNCERTAIN_STATUS = frozenset({502, 504})
 
@@ -61,15 +66,27 @@ async def request(
     """Send one request; a failure to connect or to hear back becomes TransientError.
 
     The answer is read up to MAX_ANSWER_BYTES: what comes after is not read (a success whose results
-    are cut off no longer parses, and its batch is settled as an uncertain outcome).
+    are cut off no longer parses, and its batch is settled as an uncertain outcome). The whole
+    exchange takes at most EXCHANGE_TIMEOUTS times the client's longest timeout; one that runs out
+    of it is uncertain too, as the provider may have taken the batch.
     """
+    deadline = EXCHANGE_TIMEOUTS * _longest(client.timeout)
     try:
-        built = client.build_request(method, url, content=content, data=data, params=params, headers=headers)
-        response = await client.send(built, auth=auth, stream=True)
-        try:
-            return await _bounded(response)
-        finally:
-            await response.aclose()
+        async with asyncio.timeout(deadline):
+            built = client.build_request(
+                method, url, content=content, data=data, params=params, headers=headers
+            )
+            response = await client.send(built, auth=auth, stream=True)
+            try:
+                return await _bounded(response)
+            finally:
+                await response.aclose()
+    except TimeoutError:
+        raise TransientError(
+            f"'{_host(url)}' took more than {deadline:g} s to answer in all "
+            f"({EXCHANGE_TIMEOUTS:g} times the provider's timeout)",
+            uncertain=True,
+        ) from None
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
         # Nothing left this machine: safe to retry.
         raise TransientError(f"cannot connect to '{_host(url)}': {_why(exc)}") from None
@@ -77,6 +94,12 @@ async def request(
         raise TransientError(f"no answer from '{_host(url)}' in time: {_why(exc)}", uncertain=True) from None
     except httpx.TransportError as exc:
         raise TransientError(f"connection to '{_host(url)}' dropped: {_why(exc)}", uncertain=True) from None
+
+
+def _longest(timeout: httpx.Timeout) -> float:
+    """The longest of a client's timeouts (30 s when it has none)."""
+    phases = [t for t in (timeout.connect, timeout.read, timeout.write, timeout.pool) if t]
+    return max(phases, default=30.0)
 
 
 async def _bounded(response: httpx.Response) -> httpx.Response:

@@ -10,6 +10,7 @@ from difflib import SequenceMatcher
 from digest.config import TeaserConfig
 from digest.models import Article, Problem, Teaser
 from digest.sentences import (
+    ELLIPSIS,
     FINAL_END,
     cut_at_sentence,
     to_sentence_end,
@@ -166,7 +167,13 @@ def _body_paragraphs(
             continue
         if reason is None and not sentences:
             reason = "no full sentence"
-        if lead_in and reason:
+        if lead_in and reason and not kept and count_words(lead_in) >= _MIN_FRAGMENT_WORDS:
+            # The article opens by introducing code, a list or an embed: its opening words still
+            # start the teaser, the colon standing for what it introduced, rather than a line of
+            # the article's middle ("Can you spot the bug?").
+            kept.append(f"{lead_in[:-1].rstrip()} {ELLIPSIS}")
+            words += count_words(lead_in)
+        elif lead_in and reason:
             dropped.append(Problem(lead_in, "introduces a paragraph that is not body text"))
         if reason:
             dropped.append(Problem(text, reason))
@@ -182,7 +189,7 @@ def _body_paragraphs(
 
 # A paragraph that introduces the next one ("…, the company said in a statement:"), a quote or a
 # list: no sentence of its own, and the lede all the same. It opens the next paragraph it introduces.
-_LEAD_IN = re.compile("\\w[\"'\u201d\u2019)]?\\s*[:\uff1a]$")
+_LEAD_IN = re.compile("(?:\\w|\\(\\))[\"'\u201d\u2019)]?\\s*[:\uff1a]$")  # "…:", "… in syslog():"
 _MAX_EXAMINED = 200  # paragraphs: a lede is never further down a page than this
 _CHARS_PER_WORD = 30  # far more than any language needs: a paragraph cut here still holds the budget
 

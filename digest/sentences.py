@@ -136,6 +136,6 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     token = text[start:dot]
     if not token:
         return False
-    if "." in token:  # U.S., e.g., a.m.
-        return True
+    if "." in token:  # U.S., e.g., a.m.; but a version or a number ("mat2 0.13.4.") ends its sentence
+        return not token.replace(".", "").isdigit()
     return token.lower() in _ABBREVIATIONS or token in _STATES or (len(token) == 1 and token.isupper())

@@ -248,15 +248,46 @@ def test_a_first_paragraph_that_ends_in_a_colon_opens_the_teaser_with_what_it_in
     assert result.paragraphs[1] == after
 
 
-def test_a_colon_lead_in_goes_with_what_it_introduces_when_that_is_not_body_text() -> None:
-    lead_in = "Among the changes that the ferry company announced on Tuesday:"
+@pytest.mark.parametrize(
+    ("lead_in", "introduced"),
+    [
+        ("Today at the depot, I needed a script to list the ferries due for repair, and wrote:", "ls -l /f"),
+        ("The harbour office published a two-step timetable for the crossing in its app():", "08:00 · 12:00"),
+        ("Among the changes that the ferry company announced on Tuesday:", "Topics: ferries, Kessan Strait"),
+    ],
+)
+def test_an_opening_that_introduces_code_or_a_list_still_starts_the_teaser(
+    lead_in: str, introduced: str
+) -> None:
+    # Dropped with what it introduced, it left the teaser starting in the article's middle ("Can you
+    # spot the bug?"); the ellipsis stands for what it introduced.
     body = sentence(30)
 
-    result = teaser(article(lead_in, "Topics: ferries, Kessan Strait, island politics", body), SETTINGS)
-    assert result.paragraphs == (body,)
+    result = teaser(article(lead_in, introduced, body), SETTINGS)
+
+    assert result.paragraphs == (f"{lead_in[:-1].rstrip()} \u2026", body)
+
+
+def test_a_colon_lead_in_further_on_goes_with_what_it_introduces_when_that_is_not_body_text() -> None:
+    lead_in = "Among the changes that the ferry company announced on Tuesday:"
+    body, more = sentence(30), sentence(30, "Kilo")
+    wide = TeaserConfig(min_words=200, max_words=300)
+
+    result = teaser(article(body, lead_in, "Topics: ferries, Kessan Strait, island politics", more), wide)
+    assert result.paragraphs == (body, more)
     assert result.dropped[0].reason == "introduces a paragraph that is not body text"
-    last = teaser(article(body, lead_in), TeaserConfig(min_words=200, max_words=300))  # never the last line
+    last = teaser(article(body, lead_in), wide)  # never the last line
     assert last.paragraphs == (body,)
+    short = teaser(article("Here is the timetable:", "08:00 · 12:00", body), SETTINGS)  # no prose of its own
+    assert short.paragraphs == (body,)
+
+
+def test_a_version_number_or_a_figure_ends_its_sentence() -> None:
+    assert to_sentence_end("There is a new version of the ferry app: 2.13.4. It fixes the timetable:") == (
+        "There is a new version of the ferry app: 2.13.4."
+    )
+    assert to_sentence_end("Bookings grew by 3.5. The operator added a boat:") == "Bookings grew by 3.5."
+    assert to_sentence_end("Officials in the U.S. Treasury disagreed with the figure of 3.5 per cent:") == ""
 
 
 def test_summary_stands_in_when_every_paragraph_is_furniture() -> None:

@@ -27,7 +27,7 @@ from teaser_split import CHECK
 REAL_SITE_BYTES = 10_000
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 QUOTES = str.maketrans("\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a\u2013\u2014", '"""""\'\'\'--')
-HAS_SENTENCE_END = re.compile("[.!?\u2026\u3002\uff01\uff1f]")
+HAS_SENTENCE_END = re.compile("[.!?\u2026\u3002\uff01\uff1f\u06d4\u061f\u0964\u0965\u0589\u1362\u104b\u17d4]")
 DATELINE = re.compile("^[A-Z\u00c0-\u00dd][A-Z\u00c0-\u00dd .,'-]+(?:\\([^)]*\\))?\\s*[\u2014\u2013-]$")
 
 

@@ -72,7 +72,11 @@ from digest.ledes import pick_lede, teaser
 SETTINGS = TeaserConfig()
 MATCH_RATIO = 0.90
 ELLIPSIS = "…"
-ENDS = ".!?\u2026\u3002\uff01\uff1f"
+# Sentence ends in any script (Latin, CJK full-width, Urdu, Arabic, Devanagari, Armenian, Ethiopic, ...).
+ENDS = (
+    ".!?\u2026\u3002\uff01\uff1f"
+    "\u06d4\u061f\u0964\u0965\u0589\u055e\u055c\u1362\u1367\u1368\u104b\u17d4\u17d5"
+)
 CLOSERS = "\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09"
 SENTENCE_END = re.compile(f"(?:[{ENDS}][{CLOSERS}]*|\\s\u2026)$")
 EXTRACTORS = ("digest", "trafilatura", "first_p", "meta")

@@ -1,7 +1,8 @@
 """Sentences in any script: where they end, where a paragraph can be cut, what trails the last one.
 
 Abbreviations ("U.S.", "Dr.", "Calif."), initials, decimals and an agency dateline's place name are not
-sentence ends; Chinese and Japanese full-width marks are, with no space after them. Every function is
+sentence ends; Chinese and Japanese full-width marks are, with no space after them, and so are the
+full stops of Urdu, Hindi, Armenian, Ethiopic and other scripts. Every function is
 linear in the text: an abbreviation is looked for a bounded distance back from each full stop.
 """
 
@@ -34,12 +35,23 @@ _ABBREVIATION_REACH = 40  # how far back from a full stop an abbreviation can st
 _CLOSERS = "\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09"
 _OPENERS = "\"'\u201c\u2018\u00ab(\\["
 _FULL_WIDTH_ENDS = "\u3002\uff01\uff1f"  # ideographic full stop, exclamation and question marks
+# The sentence ends of other scripts, each written with a space after it as "." is: the Urdu full stop
+# and the Arabic question mark, the danda of Hindi, Bengali, Marathi, Nepali and Punjabi (and its
+# double), the Armenian full stop, question and exclamation marks, the Ethiopic, Burmese, Khmer,
+# Sinhala and Mongolian full stops, and the doubled marks (‼ ⁇ ⁈ ⁉). A teaser in Urdu or Hindi was
+# otherwise left with no sentence at all.
+_SCRIPT_ENDS = (
+    "\u06d4\u061f\u0964\u0965\u0589\u055e\u055c\u1362\u1367\u1368\u104b\u17d4\u17d5\u0df4\u1803"
+    "\u203c\u2047\u2048\u2049"
+)
+# Every mark that can end a sentence.
+END_MARKS = f".!?\u2026{_FULL_WIDTH_ENDS}{_SCRIPT_ENDS}"
 # A full stop, question or exclamation mark or ellipsis, then space and what may open a sentence;
 # in Chinese and Japanese the full-width marks end a sentence with no space after them.
 _SENTENCE_END = re.compile(
-    rf"[.!?…][{_CLOSERS}]*(?=\s+[{_OPENERS}]*(\S))|[{_FULL_WIDTH_ENDS}][{_CLOSERS}]*(?=\S)"
+    rf"[.!?…{_SCRIPT_ENDS}][{_CLOSERS}]*(?=\s+[{_OPENERS}]*(\S))|[{_FULL_WIDTH_ENDS}][{_CLOSERS}]*(?=\S)"
 )
-FINAL_END = re.compile(rf"[.!?…{_FULL_WIDTH_ENDS}][{_CLOSERS}]*$")
+FINAL_END = re.compile(rf"[{END_MARKS}][{_CLOSERS}]*$")
 _PAIRS = (
     ("(", ")"),
     ("\u201c", "\u201d"),

@@ -290,6 +290,46 @@ def test_a_version_number_or_a_figure_ends_its_sentence() -> None:
     assert to_sentence_end("Officials in the U.S. Treasury disagreed with the figure of 3.5 per cent:") == ""
 
 
+URDU_STOP, ARABIC_QUESTION, DANDA, ARMENIAN_STOP, ETHIOPIC_STOP = (
+    "\u06d4",
+    "\u061f",
+    "\u0964",
+    "\u0589",
+    "\u1362",
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            f"پاکستان کی پارلیمان نے ایک متفقہ قرارداد میں صدر کی تقریر کو مسترد کر دیا ہے{URDU_STOP}",
+            f"آخر کیا ہے{ARABIC_QUESTION}",
+        ),
+        (
+            f"नई नौका सेवा मंगलवार सुबह ग्यारह साल बाद पहली बार बंदरगाह पहुंची{DANDA}",
+            f"यात्रियों ने तालियां बजाईं{DANDA}",
+        ),
+        (
+            f"Լաստանավը երեքշաբթի առավոտյան տասնմեկ տարի անց անցավ նեղուցը{ARMENIAN_STOP}",
+            f"Ուղևորները ծափահարեցին{ARMENIAN_STOP}",
+        ),
+        (
+            f"መርከቧ ከአስራ አንድ ዓመታት በኋላ ለመጀመሪያ ጊዜ ማክሰኞ ጠዋት ወደቡ ደረሰች{ETHIOPIC_STOP}",
+            f"ተሳፋሪዎቹ አጨበጨቡ{ETHIOPIC_STOP}",
+        ),
+    ],
+    ids=["urdu", "hindi", "armenian", "ethiopic"],  # Bengali and Marathi share Hindi's danda
+)
+def test_sentences_end_where_their_script_ends_them(first: str, second: str) -> None:
+    # Without their own full stops these read as "no full sentence": a whole Urdu feed got no teasers.
+    paragraph = f"{first} {second}"
+
+    assert teaser(article(paragraph), TeaserConfig(min_words=5, max_words=80)).paragraphs == (paragraph,)
+    assert sentence_ends(f"{paragraph} {first}") == [len(first), len(paragraph)]
+    assert to_sentence_end(f"{paragraph} {second[:-1]}:") == paragraph
+
+
 def test_summary_stands_in_when_every_paragraph_is_furniture() -> None:
     summary = "The first ferry in eleven years crossed the strait on Tuesday, to applause from both quays."
     item = article("Advertisement", "Share this article", summary=summary)

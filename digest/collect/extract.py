@@ -29,6 +29,7 @@ from digest.collect.bounds import (
     shown_text,
 )
 from digest.collect.text import squash
+from digest.sentences import END_MARKS
 from digest.words import count_words
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
@@ -408,7 +409,7 @@ def _skipped_before(first: lxml.html.HtmlElement | None) -> list[str]:
 # trafilatura's balanced mode picks the article's own block more surely (its recall mode can settle on
 # a promo box beside it); recall is asked for only when the balanced mode finds less than a teaser.
 _RECALL_BELOW_WORDS = 50
-_RESTORABLE = re.compile("[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\\]]*$")
+_RESTORABLE = re.compile(f"[{END_MARKS}][\"'\u201d\u2019)\\]]*$")
 _RESTORE_MIN_WORDS = 15
 
 

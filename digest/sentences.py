@@ -2,7 +2,8 @@
 
 Abbreviations ("U.S.", "Dr.", "Calif."), initials, decimals and an agency dateline's place name are not
 sentence ends; Chinese and Japanese full-width marks are, with no space after them, and so are the
-full stops of Urdu, Hindi, Armenian, Ethiopic and other scripts. Every function is
+full stops of Urdu, Hindi, Armenian, Ethiopic and other scripts; Thai and Lao, which have none, end
+one at a space and at the paragraph's end. Every function is
 linear in the text: an abbreviation is looked for a bounded distance back from each full stop.
 """
 
@@ -46,12 +47,15 @@ _SCRIPT_ENDS = (
 )
 # Every mark that can end a sentence.
 END_MARKS = f".!?\u2026{_FULL_WIDTH_ENDS}{_SCRIPT_ENDS}"
+# Thai and Lao have no sentence marks: a space ends a sentence or a phrase, and so does a paragraph's end.
+_UNMARKED = "\u0e01-\u0e5b\u0e81-\u0edf"
 # A full stop, question or exclamation mark or ellipsis, then space and what may open a sentence;
 # in Chinese and Japanese the full-width marks end a sentence with no space after them.
 _SENTENCE_END = re.compile(
     rf"[.!?…{_SCRIPT_ENDS}][{_CLOSERS}]*(?=\s+[{_OPENERS}]*(\S))|[{_FULL_WIDTH_ENDS}][{_CLOSERS}]*(?=\S)"
+    rf"|(?<=[{_UNMARKED}])[{_CLOSERS}]*(?=\s+[{_OPENERS}]*[{_UNMARKED}])"
 )
-FINAL_END = re.compile(rf"[{END_MARKS}][{_CLOSERS}]*$")
+FINAL_END = re.compile(rf"[{END_MARKS}][{_CLOSERS}]*$|[{_UNMARKED}][{_CLOSERS}]*$")
 _PAIRS = (
     ("(", ")"),
     ("\u201c", "\u201d"),
@@ -72,15 +76,27 @@ def to_sentence_end(text: str) -> str:
 
 
 def without_trailing_symbols(text: str) -> str:
-    """The text without the emoji, arrows or other symbols after its last word ("Hi everyone! 👋")."""
+    """The text without the emoji, arrows or other symbols after its last word ("Hi everyone! 👋").
+
+    Marks, variation selectors and joiners go with the symbol they follow; after a letter they are
+    the letter's own (Thai and Hindi write vowels so: "พื้นที่" keeps its last two).
+    """
     end = len(text)
-    while end and (text[end - 1].isspace() or unicodedata.category(text[end - 1]) in _SYMBOLS):
-        end -= 1
+    while end:
+        base = end
+        while base and unicodedata.category(text[base - 1]) in _MARKS:
+            base -= 1
+        if base and (text[base - 1].isspace() or unicodedata.category(text[base - 1]) in _SYMBOLS):
+            end = base - 1
+        else:
+            break
     return text[:end]
 
 
-# Symbols, modifiers, variation selectors and joiners: what emoji sequences are made of.
-_SYMBOLS = frozenset({"So", "Sk", "Sm", "Mn", "Me", "Cf"})
+# What emoji sequences are made of: symbols and modifiers, and the marks, variation selectors and
+# joiners that follow them.
+_SYMBOLS = frozenset({"So", "Sk", "Sm"})
+_MARKS = frozenset({"Mn", "Me", "Cf"})
 
 
 def cut_at_sentence(text: str, max_words: int) -> str:

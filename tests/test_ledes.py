@@ -330,6 +330,22 @@ def test_sentences_end_where_their_script_ends_them(first: str, second: str) -> 
     assert to_sentence_end(f"{paragraph} {second[:-1]}:") == paragraph
 
 
+THAI_FIRST = "นายกรัฐมนตรีเดินทางไปเยือนจังหวัดเชียงใหม่เมื่อวันอังคารเพื่อติดตามสถานการณ์น้ำท่วม"  # 12 words
+THAI_REST = "ซึ่งส่งผลกระทบต่อประชาชนหลายพันครัวเรือนในพื้นที่"  # ends in two marks on its last letter
+THAI_SECOND = "เจ้าหน้าที่ระบุว่าระดับน้ำเริ่มลดลงแล้วในหลายอำเภอ แต่ยังคงต้องเฝ้าระวังต่อเนื่อง"
+
+
+def test_thai_without_sentence_marks_or_spaces_between_words_has_a_teaser() -> None:
+    # Thai ends a sentence or phrase with a space and has no full stop: it read as "short fragment"
+    # after "short fragment", and the teaser of a Thai article was empty.
+    first = f"{THAI_FIRST} {THAI_REST}"
+
+    assert teaser(article(first, THAI_SECOND), SETTINGS).paragraphs == (first, THAI_SECOND)
+    assert 10 <= count_words(THAI_FIRST) <= 16
+    assert cut_at_sentence(f"{first} {THAI_SECOND}", 20) == f"{THAI_FIRST} {ELLIPSIS}"
+    assert to_sentence_end(f"{first} \U0001f44b") == first  # a wave goes, the vowel marks stay
+
+
 def test_summary_stands_in_when_every_paragraph_is_furniture() -> None:
     summary = "The first ferry in eleven years crossed the strait on Tuesday, to applause from both quays."
     item = article("Advertisement", "Share this article", summary=summary)

@@ -18,7 +18,8 @@ from digest.words import count_words
 ELLIPSIS = "…"
 _ABBREVIATION_WORDS = (
     "mr mrs ms dr prof st sr jr gen sen rep gov lt col sgt capt cmdr adm inc ltd co corp no vs etc "
-    "jan feb mar apr jun jul aug sep sept oct nov dec mt ft ave blvd dept est approx fig"
+    "jan feb mar apr jun jul aug sep sept oct nov dec mt ft ave blvd dept est approx fig "
+    "mme mlle sra srta nr bzw vgl inkl evtl ggf ca"  # French, Spanish and German ones ("Nr. 5", "ca. 500")
 )
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 # AP-style state abbreviations, matched with their capital ("Calif.", "Ill.") so that "ill." still ends
@@ -34,7 +35,9 @@ _DATELINE_HEAD = re.compile(
 )
 _ABBREVIATION_REACH = 40  # how far back from a full stop an abbreviation can start
 _CLOSERS = "\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09"
-_OPENERS = "\"'\u201c\u2018\u00ab(\\["
+# What may open a sentence before its first letter: quotes in English, German (\u201e, \u00bb) and
+# French use, brackets, and Spanish's inverted question and exclamation marks.
+_OPENERS = "\"'\u201c\u2018\u00ab\u201e\u201a\u00bb\u2039\u203a\u00bf\u00a1(\\["
 _FULL_WIDTH_ENDS = "\u3002\uff01\uff1f"  # ideographic full stop, exclamation and question marks
 # The sentence ends of other scripts, each written with a space after it as "." is: the Urdu full stop
 # and the Arabic question mark, the danda of Hindi, Bengali, Marathi, Nepali and Punjabi (and its

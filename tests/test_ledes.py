@@ -442,6 +442,8 @@ def test_cut_keeps_at_least_one_sentence_even_if_it_is_long() -> None:
         ("The audit office put the deficit at 3.5 percent of output and warned it could rise.", "3."),
         ("Talks with the E.U. Commission in Brussels have dragged on for most of the year.", "E.U."),
         ("The ferry operator, Kessan Lines Inc. Said nothing about the fares charged for cars.", "Inc."),
+        ("Die Fähre der Linie Nr. 5 fährt seit Dienstag wieder zweimal am Tag über die Meerenge.", "Nr."),
+        ("Die Reederei zählte ca. 500 Fahrgäste auf der ersten Überfahrt seit elf Jahren.", "ca."),
     ],
 )
 def test_cut_never_falls_after_an_abbreviation_or_inside_a_decimal(tricky: str, after: str) -> None:
@@ -495,6 +497,8 @@ def test_cut_includes_a_closed_quotation_when_it_fits() -> None:
         ("The list ran on, e.g. ferries, trains and buses. It ended there.", 2),
         ("It ended... and then began again. Really.", 2),
         ("Первый абзац закончился. Второй начался.", 2),
+        ("El ferry volvió. \u00bfDurará? \u00a1Nadie lo sabe! Veremos.", 4),
+        ("Die Fähre kam an. \u201eEndlich\u201c, sagte er. \u00bbJa\u00ab, sagte sie.", 3),
         ("\u7b2c\u4e00\u53e5\u3002\u7b2c\u4e8c\u53e5\uff01\u7b2c\u4e09\u53e5\u3002", 3),
     ],
 )

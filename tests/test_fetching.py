@@ -167,6 +167,19 @@ def test_undated_item_counts_from_when_it_was_first_seen(server: Loopback, store
     assert "outside the window" in second.skipped[0].reason
 
 
+def test_item_dated_in_the_future_counts_from_when_it_was_first_seen(server: Loopback, store: Store) -> None:
+    # A feed that writes local time as UTC dates its newest items hours ahead: taken as written they
+    # fell outside this week's window and came a week late.
+    ahead = NOW + timedelta(hours=3)
+    server.routes["/feed.xml"] = static(rss(("Ahead", "https://news.example/ahead", ahead)))
+    source = [SourceConfig(url=server.url("/feed.xml"))]
+    first = run(source, store=store, window=Window(NOW - timedelta(days=7), NOW))
+    assert [(a.title, a.published) for a in first.articles] == [("Ahead", NOW)] and not first.skipped
+    # Seen again before its date comes, it keeps the date of its first sight.
+    again = run(source, store=store, window=Window(NOW - timedelta(days=7), NOW + timedelta(hours=1)))
+    assert [a.published for a in again.articles] == [NOW]
+
+
 def test_same_article_in_two_feeds_appears_once(server: Loopback) -> None:
     server.routes["/a.xml"] = static(rss(("Shared", "https://news.example/shared?utm_source=a", DAY)))
     server.routes["/b.xml"] = static(rss(("Shared", "https://NEWS.example/shared/", DAY)))

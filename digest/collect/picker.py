@@ -94,11 +94,16 @@ class Picker:
         return ordered[: source.max_items]
 
     def _dated(self, articles: list[Article]) -> list[Article]:
-        undated = [a.url for a in articles if not a.dated]
-        if not undated or self.seen is None:
+        """Articles without a date, or dated in the future, dated when they were first seen.
+
+        A date still to come is no publication date (a feed's wrong time zone, a typo): taken as
+        written, the item would wait outside every window until then, and come late or never.
+        """
+        undated = {a.url for a in articles if not a.dated or a.published > self.now}
+        if not undated:
             return articles
-        first = self.seen.first_seen(undated, self.now)
-        return [a if a.dated else replace(a, published=first.get(a.url, self.now)) for a in articles]
+        first = self.seen.first_seen(sorted(undated), self.now) if self.seen is not None else {}
+        return [replace(a, published=first.get(a.url, self.now)) if a.url in undated else a for a in articles]
 
     def _outside(self, article: Article) -> str | None:
         # A carried article keeps its original date: the issue it was carried from lets it back in.

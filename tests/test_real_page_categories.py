@@ -254,6 +254,9 @@ def test_credit_labels_are_left_to_the_template(labelled: str) -> None:
         ("The Example Times: Ferries return", "The Example Times", "Ferries return"),
         ("Ferries return \u2014 and stay", "", "Ferries return \u2014 and stay"),
         ("Left - Right - Centre", "", "Left - Right - Centre"),
+        ("BBC News - Ferries return", "", "Ferries return"),
+        # An article's own number that holds the host's name is no site name.
+        ("BBCN-2018-013542 - Ferry notice", "", "BBCN-2018-013542 - Ferry notice"),
     ],
 )
 def test_site_name_around_a_title_is_removed(title: str, site: str, expected: str) -> None:

@@ -161,6 +161,9 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", text.casefold()) if len(w) > 3}
 
 
+_NAME_SLACK = 4  # characters a site's name may have beyond a host label ("nytimes" in "NYTimes.com")
+
+
 def without_site_name(title: str, site: str, url: str) -> str:
     """A title without the site's name before or after it ("Headline | Site", "Site - Headline")."""
     parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
@@ -171,10 +174,18 @@ def without_site_name(title: str, site: str, url: str) -> str:
     names += [label for label in host.split(".") if label not in _HOST_NOISE and len(label) > 2]
     for end in (-1, 0):
         folded = _fold(parts[end])
-        if any(name and (name in folded or folded in name) for name in names):
+        # A name that opens a title stands alone there ("BBC News - Headline"); a first part that only
+        # holds it ("JVNDB-2018-013542 - JVN iPedia") is the article's own.
+        slack = len(folded) if end == -1 else _NAME_SLACK
+        if any(_names_site(folded, name, slack) for name in names):
             rest = parts[:-1] if end == -1 else parts[1:]
             return _rejoin(title, rest)
     return title
+
+
+def _names_site(part: str, name: str, slack: int) -> bool:
+    """Whether a folded part of a title is the site's name: the name with at most ``slack`` more, or in it."""
+    return bool(name) and ((name in part and len(part) <= len(name) + slack) or part in name)
 
 
 def _rejoin(title: str, parts: list[str]) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import NEWSLETTER, NOW, ROOT
 
@@ -17,6 +19,7 @@ from digest.errors import TemplateError
 from digest.models import Issue, Teaser
 from digest.personalize import placeholder
 from digest.render import compile_mjml, line_and_column, render
+from digest.render.templates import environment
 from digest.sample import sample_issue
 
 
@@ -261,3 +264,34 @@ def test_mj_include_reads_only_inside_the_template_folders(tmp_path: Path, templ
 def test_the_packaged_defaults_are_the_repository_templates() -> None:
     assert (ROOT / "templates").resolve() == DEFAULT_TEMPLATES
     assert (DEFAULT_TEMPLATES / "digest.mjml.j2").is_file()
+
+
+THAI = (
+    "นายกรัฐมนตรีเดินทางไปเยือนจังหวัดเชียงใหม่เมื่อวันอังคารเพื่อติดตามสถานการณ์น้ำท่วม ซึ่งส่งผลกระทบต่อประชาชนหลายพันครัวเรือนในพื้นที่"
+)
+
+
+def test_the_text_part_never_starts_a_line_with_a_vowel_sign_or_tone_mark() -> None:
+    # Thai is written without spaces between words, so its long runs are broken anywhere: a break
+    # before a mark left it alone at the start of the next line, drawn on a dotted circle.
+    env = environment(DEFAULT_TEMPLATES)
+    for width in range(8, 80):
+        lines = env.from_string("{{ text | wordwrap(width) }}").render(text=THAI, width=width).split("\n")
+
+        assert not [line for line in lines if line and unicodedata.category(line[0]).startswith("M")], width
+        assert "".join(lines).replace(" ", "") == THAI.replace(" ", "")
+
+
+def test_the_text_part_wraps_other_text_as_jinja_does() -> None:
+    env = environment(DEFAULT_TEMPLATES)
+    text = (
+        "Officials from both islands waved from the quay, and the well-known harbour master said "
+        "the service would run twice a week: https://ferries.example/timetable/2026/winter/crossings"
+        "/kessan-strait/weekly.html\n\n宇航员在太空中喝酒会怎么样\uff1f后果很严重\uff0c科学家说这会影响判断力和反应速度。"
+    )
+
+    for width in (20, 40, 72):
+        ours = env.from_string("{{ text | wordwrap(width) }}").render(text=text, width=width)
+        assert ours == jinja2.Environment().from_string("{{ text | wordwrap(width) }}").render(
+            text=text, width=width
+        )

@@ -17,6 +17,7 @@ from digest.personalize import Marker, neutralized
 from digest.render.blocks import open_block
 from digest.render.marks import SourceMarks
 from digest.render.names import explain_undefined
+from digest.render.wrapping import wordwrap
 
 
 def environment(templates: Path | Sequence[Path]) -> jinja2.Environment:
@@ -44,6 +45,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     )
     env.filters["credited"] = credited
     env.filters["default"] = env.filters["d"] = personal_default
+    env.filters["wordwrap"] = wordwrap
     return env
 
 

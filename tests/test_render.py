@@ -78,6 +78,26 @@ def test_an_image_alt_text_reaches_the_email_as_written(templates: Path, alt: st
     assert "\\u{" not in rendered.html
 
 
+def test_a_teaser_written_right_to_left_reads_and_aligns_from_the_right(templates: Path) -> None:
+    # In a left-to-right layout an Urdu paragraph kept the layout's direction: aligned left, and its
+    # question mark drawn at the wrong end.
+    urdu = "\u0622\u062e\u0631 \u0627\u0645\u0631\u06cc\u06a9\u06c1 \u06a9\u06cc\u0627 \u06c1\u06d2\u061f"
+    issue = sample_issue("weekly", NEWSLETTER, NOW)
+    english = issue.sections[0].teasers[0]
+    rtl = replace(english, title=urdu, paragraphs=(urdu, f"{urdu} (AP)"), url="https://example.org/ur")
+    issue = replace(issue, sections=(replace(issue.sections[0], teasers=(rtl, english)),))
+
+    rendered = render(issue, NEWSLETTER, ThemeConfig(), templates)
+
+    directed = re.findall(r'<(h2|p) dir="rtl" align="right"[^>]*>([^<]*)', rendered.html)
+    assert [(tag, html.unescape(text).strip()) for tag, text in directed] == [
+        ("h2", ""),  # the title is its link's text
+        ("p", urdu),
+        ("p", f"{urdu} (AP)"),
+    ]
+    assert rendered.html.count('dir="rtl"') == 3  # the English teaser keeps the layout's direction
+
+
 def test_undefined_variable_names_the_template_file_and_line(templates: Path) -> None:
     partial = templates / "partials" / "teaser.mjml.j2"
     lines = partial.read_text().splitlines()

@@ -156,7 +156,7 @@ def test_an_undefined_name_lists_the_names_at_its_level(
     broken(templates, "partials/teaser.mjml.j2", "{{ teaser.title }}</a>", f"{{{{ {expression} }}}}</a>")
     error = failure(templates)
     assert (error.template, error.line) == ("partials/teaser.mjml.j2", 11)
-    assert f"line 11: {reason}\n    <h2 style=" in str(error)
+    assert f"line 11: {reason}\n    <h2{{{{ teaser.title | dir }}}} style=" in str(error)
     assert error.hint is not None and names in error.hint
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -46,6 +47,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     env.filters["credited"] = credited
     env.filters["default"] = env.filters["d"] = personal_default
     env.filters["wordwrap"] = wordwrap
+    env.filters["dir"] = direction
     return env
 
 
@@ -82,6 +84,22 @@ def credited(credit: str, label: str) -> str:
     """The credit as its caption reads: ``Top image credit: Jane Doe``, or the name alone without a label."""
     name = _CREDIT_WORDING.sub("", credit.strip()) or credit.strip()
     return f"{label.strip()} {name}" if label.strip() else name
+
+
+def direction(text: str) -> Markup:
+    """`` dir="rtl" align="right"`` for text written right to left (Arabic, Urdu, Hebrew, Persian), else ''.
+
+    Put inside a tag (``<p{{ paragraph | dir }}>``): the paragraph reads and aligns from the right even
+    in a left-to-right layout, and its closing punctuation ("؟") stays at its end. The direction is the
+    first letter's, as HTML's dir="auto" decides it (which not every email client knows).
+    """
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return Markup(' dir="rtl" align="right"')
+        if kind == "L":
+            break
+    return Markup("")
 
 
 def search_path(env: jinja2.Environment) -> list[Path]:

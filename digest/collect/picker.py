@@ -99,7 +99,7 @@ class Picker:
         A date still to come is no publication date (a feed's wrong time zone, a typo): taken as
         written, the item would wait outside every window until then, and come late or never.
         """
-        undated = {a.url for a in articles if not a.dated or a.published > self.now}
+        undated = {a.url for a in articles if not a.dated or _ahead(a.published, self.now)}
         if not undated:
             return articles
         first = self.seen.first_seen(sorted(undated), self.now) if self.seen is not None else {}
@@ -118,6 +118,11 @@ class Picker:
         if article.url in self.taken:
             return f"duplicate of the same article in {self.taken[article.url]}"
         return None
+
+
+def _ahead(published: datetime, now: datetime) -> bool:
+    """Whether a date is still to come; a date without a time zone is not compared (it is refused later)."""
+    return published.tzinfo is not None and published > now
 
 
 def _web_image(article: Article) -> Article:

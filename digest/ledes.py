@@ -23,6 +23,11 @@ def _patterns(*pairs: tuple[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...
     return tuple((reason, re.compile(pattern)) for reason, pattern in pairs)
 
 
+# A sentence of eight words or more that ends after a word: prose, not a label that opens with the same
+# word ("Updated guidance from the CDC says …", "Credit card debt hit a record …").
+_SENTENCE = "(?=(?:\\S+\\s+){7,}\\S)(?s:.*[^\\W\\d_]{2}[.!?][\"'\u201d\u2019)]*$)"
+# A sentence's end after a word (not an initial, as in "Jo D."): what a credit or byline line lacks.
+_PROSE_END = "(?s:.*\\w\\w[.!?][\"'\u201d\u2019)]*$)"
 # Paragraphs that are page furniture, not the author's text. Each pattern names why it is dropped.
 # Several apply only to short paragraphs ((?=.{0,N}$)), because prose can use the same words.
 _BOILERPLATE = _patterns(
@@ -32,8 +37,9 @@ _BOILERPLATE = _patterns(
         r"(?i)^\(?(?:top |all |main |lead )?"
         r"(?:photo(?:graph)?|illustration|image|picture|video|bild|foto|graphic)s?\s*(?:credits?\s*)?(?:by\b|:)",
     ),
-    ("image credit", r"(?i)^credits?\b(?=.{0,150}$)"),
-    ("image credit", r"(?i)^\(?(?:getty images|ap photo|reuters|afp|epa)\b.{0,80}$"),
+    ("image credit", rf"(?i)^(?!{_SENTENCE})credits?\b(?=.{{0,150}}$)"),
+    # "Reuters/Jane Doe", "AP Photo/Evan Vucci, File": never a sentence ("Reuters has learned that …").
+    ("image credit", rf"(?i)^(?!{_PROSE_END})\(?(?:getty images|ap photo|reuters|afp|epa)\b.{{0,80}}$"),
     ("image credit", r"(?i)\((?:getty images|ap photo[^)]*|reuters|afp via getty images)\)$"),
     # "... on Tuesday. Photo: Jane Doe" or "(Source: Supplied)" at the end of a caption
     ("image credit", r"(?i)\b(?:photo|image|picture|credit|source|bild|foto)s?\s*:\s*[^.!?:]{2,60}\)?$"),
@@ -43,19 +49,32 @@ _BOILERPLATE = _patterns(
     ),
     # Chinese captions: "pictured:", "caption:", "image source"
     ("image credit", "^(?:\u56fe\u4e3a|\u56fe\u6ce8|\u56fe\u7247|\u56fe\uff1a|\uff08\u56fe|\\(\u56fe)"),
-    ("copyright notice", r"(?i)^(?:©|\(c\)\s|copyright\b)|all rights reserved|^(?=.{0,200}$).*©"),
+    ("copyright notice", r"(?i)all rights reserved"),
+    (
+        "copyright notice",
+        rf"(?i)^(?!{_SENTENCE})(?:©|\(c\)\s|copyright\b)|^(?!{_SENTENCE})(?=.{{0,200}}$).*©",
+    ),
     ("byline", r"^[Bb]y\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:,\s*[A-Z][\w ]{0,40})?$"),
     ("byline", r"(?i)^(?:(?:posted|written|reported|words|text|story)\s+)?by\s+[A-Z][^.!?]{0,80}$"),
     ("byline", r"^(?:[Pp]or|[Pp]ar|[Vv]on|[Dd]oor|[Aa]utor|[Aa]uthor)\s*:?\s+[A-Z][^.!?]{0,60}$"),
-    ("byline", r"^[^.!?]{0,60}\bby\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}$"),  # "Tuesday 15 May by Jo Doe"
+    # "Tuesday 15 May by Jo Doe", never a sentence ("The bill was signed by President Biden.")
+    ("byline", rf"^(?!{_PROSE_END})[^.!?]{{0,60}}\bby\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){{0,3}}$"),
+    # … unless it says who made the page, a sentence or not ("… is written and produced by Jo Doe.")
+    (
+        "byline",
+        r"^(?:[^.!?]{0,60}\b(?:written|produced|edited|reported|compiled|illustrated|photographed|designed"
+        r"|hosted|created|curated|maintained|translated|narrated|presented)"
+        r"|(?:[Pp]osted|[Pp]ublished|[Ss]ubmitted|[Ff]iled)\b[^.!?]{0,60})"  # "Posted on Tuesday … by"
+        r"\s+by\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}$",
+    ),
     (
         "byline",
         r"^[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3},\s+(?:AP|Associated Press|Reuters|AFP)\b[^.!?]{0,40}$",
     ),
     (
         "timestamp",
-        r"(?i)^(?:updated|published|posted|last updated|modified|aktualisiert|mis à jour|atualizado"
-        r"|actualizado)\b(?=.{0,100}$)",
+        rf"(?i)^(?!{_SENTENCE})(?:updated|published|posted|last updated|modified|aktualisiert|mis à jour"
+        r"|atualizado|actualizado)\b(?=.{0,100}$)",
     ),
     ("timestamp", r"(?i)^\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?(?=.{0,60}$)"),
     (
@@ -65,7 +84,11 @@ _BOILERPLATE = _patterns(
     ),
     (
         "subscribe prompt",
-        r"(?i)^(?=.{0,300}$).*\b(?:subscribe|sign up|sign-up|signup|in your inbox|register for free)\b",
+        # Addressed to the reader: a sentence that opens with the verb ("Sign up, it unlocks …",
+        # "… | Sign up"), or the inbox; not "Netflix will let users subscribe to a cheaper plan".
+        r"(?i)^(?=.{0,300}$)(?:.*(?:^|[.!?:|\u2013\u2014]\s*|\[)"
+        r"(?:subscribe|sign up|sign-up|signup|register)\b"
+        r"|.*\b(?:in your inbox|register for free|our newsletters?)\b)",
     ),
     ("share prompt", r"(?i)^(?:share(?: this\b| on\b| via\b|:|$)|follow us\b|tweet this\b)"),
     (

@@ -103,6 +103,14 @@ def article(*paragraphs: str, **fields: str) -> Article:
         ("Jane Doe, AP Writer", "byline"),
         ("Posted by Andrew Hayden, Software Engineer on Google Play", "byline"),
         ("Tuesday 15 October 2019 by Bradley M. Kuhn", "byline"),
+        ("The Courier is written and produced by Jane Doe.", "byline"),
+        ("The Courier's website is hosted by Example Hosting.", "byline"),
+        ("Reuters/Kevin Lamarque", "image credit"),
+        ("Posted on Tuesday 15 October 2019 at 09:11 by Jane M. Doe.", "byline"),
+        ("Last updated 3 hours ago.", "timestamp"),
+        ("Sign up for our newsletter to get the latest news delivered to your inbox.", "subscribe prompt"),
+        ("Not a member of the Courier yet? Sign up, it unlocks many features!", "subscribe prompt"),
+        ("Ferry strike ends after three days | Subscribe", "subscribe prompt"),
         ("Por Josh Max", "byline"),
         ("[What you need to know to start the day: Get New York Today in your inbox.]", "subscribe prompt"),
         ("This copy is for your personal, non-commercial use only.", "legal notice"),
@@ -142,6 +150,18 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "Photographers lined the quay as the ferry came in, and the crowd cheered the captain.",
         "Updates to the timetable, the operator said, would follow once the winter storms had passed.",
         "What do you see?",
+        # Short sentences that end with who did something: no byline, whatever they end with.
+        "The bill was signed by President Biden.",
+        "The ferry deal was approved by Congress.",
+        "Shares fell 5% after the announcement by CEO Jane Doe.",
+        "Reuters has learned that the ferry company plans to cut 500 jobs.",
+        # Sentences that open with a label's word, or use a prompt's verb about someone else.
+        "Updated guidance from the ministry says ferries may sail in winds up to force eight.",
+        "Credit card debt in the islands hit a record in the second quarter, the bank said.",
+        "Copyright lawsuits against the ferry company's app are piling up, and the courts are divided.",
+        "Posted on the company blog, the statement blamed a software update for the delays.",
+        "The operator will let passengers subscribe to a cheaper winter pass, it said on Wednesday.",
+        "Islanders can sign up for the new crossing until Friday, officials said.",
     ],
 )
 def test_real_paragraph_is_kept(text: str) -> None:

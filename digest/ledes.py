@@ -26,6 +26,8 @@ def _patterns(*pairs: tuple[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...
 # A sentence of eight words or more that ends after a word: prose, not a label that opens with the same
 # word ("Updated guidance from the CDC says …", "Credit card debt hit a record …").
 _SENTENCE = "(?=(?:\\S+\\s+){7,}\\S)(?s:.*[^\\W\\d_]{2}[.!?][\"'\u201d\u2019)]*$)"
+# The site speaking to its reader: what a cookie banner or an affiliate disclosure does, and news does not.
+_TO_READER = r"\b(?:we|we're|our|us|you|your|this (?:site|website|page))\b"
 # A sentence's end after a word (not an initial, as in "Jo D."): what a credit or byline line lacks.
 _PROSE_END = "(?s:.*\\w\\w[.!?][\"'\u201d\u2019)]*$)"
 # Paragraphs that are page furniture, not the author's text. Each pattern names why it is dropped.
@@ -79,8 +81,9 @@ _BOILERPLATE = _patterns(
     ("timestamp", r"(?i)^\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?(?=.{0,60}$)"),
     (
         "reading time",
-        r"(?i)\b\d+\s*(?:-|\s)?min(?:ute)?s?\.?\s+(?:read|de lecture|de leitura|de lectura|lesezeit)\b"
-        r"|^reading time\b",
+        rf"(?i)^(?!{_SENTENCE}).*\b\d+\s*(?:-|\s)?min(?:ute)?s?\.?\s+"
+        r"(?:read|de lecture|de leitura|de lectura|lesezeit)\b"
+        r"|^(?:reading time|lesezeit|temps de lecture|tiempo de lectura|tempo de leitura)\b",
     ),
     (
         "subscribe prompt",
@@ -103,17 +106,25 @@ _BOILERPLATE = _patterns(
         r"(?i)^(?:advertisement|advertising|sponsored(?: content)?|supported by|ad|anzeige|werbung"
         r"|publicité|publicidad)$",
     ),
-    ("cookie notice", r"(?i)\bcookies?\b.{0,120}\b(?:agree|consent|accept|experience)\b"),
-    # "Comments that are off-topic will not be approved by the moderator", "Comments are closed."
+    # The site speaking to its reader ("We use cookies to give you …"), not a story about cookies.
+    (
+        "cookie notice",
+        rf"(?i)^(?=.*{_TO_READER})(?=.{{0,600}}$).*\bcookies?\b.{{0,120}}\b(?:agree|consent|accept|experience)",
+    ),
+    # "Comments that are off-topic will not be approved by the moderator", "Comments are closed.";
+    # not "The senator's comments, later approved by the party, …".
     (
         "comment notice",
-        r"(?i)^(?=.{0,400}$).*\bcomments?\b.{0,200}\b(?:moderat\w*|approved|are closed|have been closed)\b",
+        r"(?i)^(?=.{0,400}$).*\bcomments?\b.{0,200}(?:\b(?:will|would) not be (?:approved|published)"
+        r"|\b(?:awaiting|subject to|pending) moderation|\b(?:are|is) (?:moderated|closed)|\bhave been closed"
+        r"|\bmoderators?\b)",
     ),
     (
         "legal notice",
-        r"(?i)for your personal,? non-commercial use|\b(?:may|might) (?:earn|receive) (?:a )?(?:small )?"
-        r"(?:commission|share of sales)|\baffiliate (?:links?|commission)\b"
-        r"|\bour (?:privacy|cookie|data protection) (?:policy|notice)\b",
+        r"(?i)for your personal,? non-commercial use"
+        r"|\bour (?:privacy|cookie|data protection) (?:policy|notice)\b"
+        rf"|^(?=.*{_TO_READER}).*(?:\b(?:may|might) (?:earn|receive) (?:a )?(?:small )?"
+        r"(?:commission|share of sales)|\baffiliate (?:links?|commission)\b)",
     ),
 )
 _DASHES = "\u2014\u2013-"

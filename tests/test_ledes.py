@@ -111,6 +111,16 @@ def article(*paragraphs: str, **fields: str) -> Article:
         ("Sign up for our newsletter to get the latest news delivered to your inbox.", "subscribe prompt"),
         ("Not a member of the Courier yet? Sign up, it unlocks many features!", "subscribe prompt"),
         ("Ferry strike ends after three days | Subscribe", "subscribe prompt"),
+        (
+            "This site uses cookies. By continuing to browse you are agreeing to our use of cookies.",
+            "cookie notice",
+        ),
+        ("Your comment is awaiting moderation.", "comment notice"),
+        (
+            "This post contains affiliate links, which means we may receive a small commission.",
+            "legal notice",
+        ),
+        ("Lesezeit: 4 Min.", "reading time"),
         ("Por Josh Max", "byline"),
         ("[What you need to know to start the day: Get New York Today in your inbox.]", "subscribe prompt"),
         ("This copy is for your personal, non-commercial use only.", "legal notice"),
@@ -162,6 +172,12 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "Posted on the company blog, the statement blamed a software update for the delays.",
         "The operator will let passengers subscribe to a cheaper winter pass, it said on Wednesday.",
         "Islanders can sign up for the new crossing until Friday, officials said.",
+        # Stories about cookies, comments, affiliate sales and reading: not the site's own notices.
+        "The EU will make websites ask before setting cookies, and users must consent to tracking.",
+        "The senator's comments, which were later approved by the party leadership, drew criticism.",
+        "The platform said its comments section would be moderated by volunteers from now on.",
+        "The retailer may earn a commission on some products, the disclosure says, which critics dislike.",
+        "A 5-minute read on the history of the strait is available from the museum's website.",
     ],
 )
 def test_real_paragraph_is_kept(text: str) -> None:

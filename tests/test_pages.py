@@ -164,6 +164,23 @@ def test_a_paragraph_in_the_article_header_longer_than_any_dek_is_the_article_s_
     assert paragraphs_of(header + body(SECOND, THIRD, LEDE))[0] == opening
 
 
+def test_a_form_that_wraps_the_whole_page_holds_the_article() -> None:
+    # ASP.NET pages put everything inside one <form>: removed as furniture, it took the article along.
+    signup = "<form class='signup'><p>The morning briefing, free every weekday at seven.</p></form>"
+    html = (
+        "<html><head><title>Ferries return</title></head><body><form id='aspnetForm' method='post'>"
+        f"<div id='content'><h1>Ferries return</h1>{body(LEDE, SECOND)}{signup}{body(THIRD)}</div>"
+        "</form></body></html>"
+    )
+    assert extract_page(html, URL).paragraphs[:3] == (LEDE, SECOND, THIRD)
+
+    doc = parse_html(html)
+    assert doc is not None
+    extract_module.strip_furniture(doc)
+    kept = doc.text_content()
+    assert LEDE in kept and "morning briefing" not in kept  # a form inside it is still furniture
+
+
 def test_image_with_a_line_beside_it_is_a_caption_even_without_figure_markup() -> None:
     box = (
         "<div class='box-right'><img src='/a.jpg'><em>A new study looks at where ideas come from.</em></div>"

@@ -242,7 +242,13 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     """Furniture for sure: by tag or place, by a name that holds little of the text, or a dek's length."""
     # Read once: the walk asks this of every element, and each look-up on one is a call into lxml.
     attrs: dict[str, str] = dict(node.items()) if len(node.attrib) else {}
-    if _is_furniture(node.tag, attrs) or (node in page.imaged and _is_image_box(node)):
+    if _is_hidden(attrs) or (node in page.imaged and _is_image_box(node)):
+        return True
+    # Figures, navigation, footers, forms … but a <form> that wraps the whole page (ASP.NET pages do)
+    # holds the article: like a furniture name, it never takes most of the page's text with it.
+    if node.tag == "form":
+        return page.paragraph_chars(node) <= _MAX_SHARE * page.total
+    if node.tag in _FURNITURE_TAGS:
         return True
     # A paragraph in the <header> that holds the headline: a dek, byline or date, not the lede; but
     # one longer than any dek is the article's text set in its header, and the extractor's to judge.
@@ -266,9 +272,9 @@ def _found(pattern: re.Pattern[str], names: str) -> bool:
     return bool(pattern.search(names))
 
 
-def _is_furniture(tag: str, attrs: dict[str, str]) -> bool:
-    """Hidden, or furniture by its tag: figures, navigation, forms."""
-    if tag in _FURNITURE_TAGS or "hidden" in attrs:
+def _is_hidden(attrs: dict[str, str]) -> bool:
+    """Hidden by the hidden attribute or an inline style."""
+    if "hidden" in attrs:
         return True
     style = attrs.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))

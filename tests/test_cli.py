@@ -202,3 +202,17 @@ def test_teaser_prints_the_lede_with_image_credit_and_what_was_dropped(
     assert all({"text", "reason"} <= set(d) for d in shown["dropped"])
     text = digest(tmp_path, "teaser", str(page), "--url", url)
     assert "ASIA" in text.stdout and "words" in text.stdout
+
+
+def test_library_warnings_that_digest_answers_itself_show_only_with_verbose(tmp_path: Path) -> None:
+    # trafilatura warns "discarding data" for a page it finds no article in; digest goes on to its
+    # own fallbacks, so the line is noise in an editor's terminal, and detail under -v.
+    page = tmp_path / "empty.html"
+    page.write_text(
+        "<html><head><title>T</title></head><body><footer><p>About us.</p></footer></body></html>"
+    )
+    quiet = digest(tmp_path, "teaser", str(page), "--url", "https://news.example/a")
+    loud = digest(tmp_path, "-v", "teaser", str(page), "--url", "https://news.example/a")
+    assert quiet.returncode == loud.returncode == 0, quiet.stderr
+    assert "discarding data" not in quiet.stderr
+    assert "discarding data" in loud.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -165,3 +166,20 @@ def test_page_downloads_wait_while_too_many_pages_wait_to_be_parsed(monkeypatch:
 
     assert len(found.articles) == len(parsed) == 6
     assert most_in_hand == 2
+
+
+def trafilatura_level() -> int:
+    """The level of trafilatura's logger, as a worker has it."""
+    return logging.getLogger("trafilatura").getEffectiveLevel()
+
+
+def test_a_worker_logs_as_the_command_that_started_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Workers come from a fork server, not from this process: without the command's levels,
+    # trafilatura's "discarding data" warnings went to stderr from every worker, -v or not.
+    quiet = logging.getLogger("trafilatura")
+    monkeypatch.setattr(quiet, "level", logging.ERROR)
+    with process_pool(1) as executor:
+        assert executor.submit(trafilatura_level).result(timeout=DEADLOCK_GUARD) == logging.ERROR
+    monkeypatch.setattr(quiet, "level", logging.DEBUG)
+    with process_pool(1) as executor:
+        assert executor.submit(trafilatura_level).result(timeout=DEADLOCK_GUARD) == logging.DEBUG

@@ -122,6 +122,9 @@ def _redacted(value: object) -> object:
 
 # Library loggers held at WARNING even with -v: SQLAlchemy's INFO is every statement with its values.
 _ALWAYS_QUIET = ("sqlalchemy",)
+# Library loggers whose warnings digest answers itself, shown only with -v: trafilatura's "discarding
+# data" for a page it finds no article in, when digest goes on to its own fallbacks.
+QUIET_UNLESS_VERBOSE = ("trafilatura", "htmldate", "courlan", "justext")
 
 
 def configure_logging(digest_level: int | None = None, *, ctx: click.Context | None = None) -> None:
@@ -135,7 +138,7 @@ def configure_logging(digest_level: int | None = None, *, ctx: click.Context | N
     state: dict[str, Any] | None = root_ctx.meta.get(_LOGGING)
     root, own = logging.getLogger(), logging.getLogger("digest")
     if state is None:  # the first call of this command: remember what to put back
-        loggers = (root, own, *(logging.getLogger(name) for name in _ALWAYS_QUIET))
+        loggers = (root, own, *(logging.getLogger(n) for n in (*_ALWAYS_QUIET, *QUIET_UNLESS_VERBOSE)))
         state = root_ctx.meta[_LOGGING] = {"handler": None, "level": logging.WARNING}
         before = [(logger, logger.level) for logger in loggers]
         root_ctx.call_on_close(lambda: _restore(state, before))
@@ -151,6 +154,8 @@ def configure_logging(digest_level: int | None = None, *, ctx: click.Context | N
     own.setLevel(min(state["level"], root.level))
     for name in _ALWAYS_QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
+    for name in QUIET_UNLESS_VERBOSE:
+        logging.getLogger(name).setLevel(logging.NOTSET if found["verbose"] else logging.ERROR)
 
 
 def _restore(state: dict[str, Any], before: list[tuple[logging.Logger, int]]) -> None:

@@ -11,6 +11,7 @@ run, and closes it; tests and one-off commands parse inline.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import signal
@@ -41,13 +42,27 @@ def process_pool(workers: int | None = None) -> ProcessPoolExecutor:
         server = multiprocessing.get_context("forkserver")
         server.set_forkserver_preload(["digest.collect.pages"])
         context = server
-    return ProcessPoolExecutor(workers or cpus(), mp_context=context, initializer=_ignore_interrupts)
+    return ProcessPoolExecutor(
+        workers or cpus(), mp_context=context, initializer=_worker_start, initargs=(_logger_levels(),)
+    )
 
 
-def _ignore_interrupts() -> None:
+def _logger_levels() -> dict[str, int]:
+    """The levels this process set on its loggers (the command's -v, the libraries kept quiet)."""
+    found = {"": logging.getLogger().level}
+    for name, logger in logging.root.manager.loggerDict.items():
+        if isinstance(logger, logging.Logger) and logger.level != logging.NOTSET:
+            found[name] = logger.level
+    return found
+
+
+def _worker_start(levels: dict[str, int]) -> None:
     # Ctrl-C reaches the whole process group: the main process decides what stops (a send finishes
     # first), so a worker must not die mid-page and break the pool under it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker logs as the command does: trafilatura's warnings only with -v, as in the main process.
+    for name, level in levels.items():
+        logging.getLogger(name or None).setLevel(level)
 
 
 class PagePool:

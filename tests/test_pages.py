@@ -243,6 +243,20 @@ def test_both_trafilatura_extractors_empty_fall_back_to_the_article_paragraphs(
     assert paragraphs_of(body(LEDE, SECOND, THIRD)) == (LEDE, SECOND, THIRD)
 
 
+def test_a_page_without_paragraph_elements_keeps_its_blocks_apart_and_its_headline_out() -> None:
+    # Text in <span>s: only trafilatura's baseline reads it, one block a line. Read as one paragraph,
+    # the headline opened the lede ("Ferries return The ferry left …").
+    spans = (
+        f"<section><span>{LEDE}</span><span>{SECOND}</span></section><section><span>{THIRD}</span></section>"
+    )
+    html = f"<html><body><main><h1>Ferries return</h1>{spans}</main></body></html>"
+
+    paragraphs = extract_page(html, URL).paragraphs
+
+    assert paragraphs == ("Ferries return", LEDE, SECOND, THIRD)
+    assert teaser(article_from_page(extract_page(html, URL), URL), TeaserConfig()).paragraphs[0] == LEDE
+
+
 def test_page_without_paragraphs_leaves_the_feed_content_in_place() -> None:
     feed_article = Article(
         url=URL, title="Ferries return", published=NOW, source="feed", paragraphs=(LEDE,), summary="Dek."

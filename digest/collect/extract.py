@@ -345,11 +345,7 @@ def body_paragraphs(doc: lxml.html.HtmlElement, url: str) -> tuple[str, ...]:
     if sum(count_words(p) for p in found) < _RECALL_BELOW_WORDS:
         found = _extracted(doc, url, recall=True) or found
     # baseline() comes last: it gives a whole <article> as one block, but reads JSON-LD articleBody.
-    return bounded_paragraphs(
-        found
-        or walk_paragraphs(doc)
-        or _paragraph_texts(trafilatura.baseline(copy.deepcopy(doc))[0].iter("p"))
-    )
+    return bounded_paragraphs(found or walk_paragraphs(doc) or _baseline_paragraphs(doc))
 
 
 def _extracted(doc: lxml.html.HtmlElement, url: str, *, recall: bool) -> tuple[str, ...]:
@@ -435,6 +431,19 @@ def walk_paragraphs(doc: lxml.html.HtmlElement) -> tuple[str, ...]:
     if not scope:
         return ()
     return _paragraph_texts(scope[0].xpath(".//p[not(ancestor::p)]"))  # in C: a page may nest deep
+
+
+def _baseline_paragraphs(doc: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """trafilatura's baseline: the text of the page's article (or its JSON-LD articleBody), a block a line.
+
+    Read as one paragraph, it glued the headline to the lede ("Ferries return The ferry left …").
+    """
+    body = trafilatura.baseline(copy.deepcopy(doc))[0]
+    lines = (squash(m.group()) for p in body.iter("p") for m in _LINE.finditer("".join(p.itertext())))
+    return tuple(itertools.islice((line for line in lines if line), MAX_PARAGRAPHS))
+
+
+_LINE = re.compile("[^\n]+")
 
 
 def _paragraph_texts(nodes: Iterable[lxml.html.HtmlElement]) -> tuple[str, ...]:

@@ -160,6 +160,22 @@ def test_logo_avatar_and_tracking_pixel_are_never_the_lead_image() -> None:
     assert info.image_alt == "The ferry at dawn"
 
 
+@pytest.mark.parametrize(
+    "img",
+    [
+        "<img src='/img/placeholder.gif' srcset='/img/ferry-400.jpg 400w, /img/ferry-1200.jpg 1200w'>",
+        "<img src='data:,' data-srcset='/img/ferry-400.jpg 400w, /img/ferry-1200.jpg 1200w'>",
+        "<img data-src='/img/ferry-1200.jpg' src='/img/spacer.gif'>",
+    ],
+    ids=["srcset", "data-srcset", "data-src"],
+)
+def test_a_lazy_loaded_figure_gives_the_picture_a_script_would_show(img: str) -> None:
+    # A stand-in in src ("placeholder.gif") left the page without a lead image although its srcset
+    # named the picture; the widest candidate is the one a large screen shows.
+    info = extract_page(html(f"<figure>{img}</figure><h1>Ferries return</h1><p>{LEDE}</p>"), URL)
+    assert info.image_url == "https://news.example/img/ferry-1200.jpg"
+
+
 def test_page_without_a_photo_has_no_lead_image() -> None:
     assert extract_page(html(f"<h1>Ferries return</h1><p>{LEDE}</p>"), URL).image_url == ""
 

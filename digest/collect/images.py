@@ -155,11 +155,14 @@ def _set_out(img: lxml.html.HtmlElement) -> bool:
 
 
 def _images_in_one(img: lxml.html.HtmlElement, url: str) -> Iterator[str]:
-    src = image_source(img)
-    if src and not _small(img) and not _NOT_A_PHOTO.search(img.get("class", "")):
+    if _small(img) or _NOT_A_PHOTO.search(img.get("class", "")):
+        return
+    # A stand-in in src ("placeholder.gif") until a script swaps in one of the srcset's pictures.
+    for src in image_sources(img):
         absolute = _joined(url, src)
         if absolute and _usable(absolute, url):
             yield absolute
+            return
 
 
 _WIDE = 300  # px: an image this wide is set out as a picture, not an inline icon
@@ -172,12 +175,29 @@ def _images_in(scope: lxml.html.HtmlElement, url: str) -> Iterator[str]:
 
 def image_source(img: lxml.html.HtmlElement) -> str:
     """An <img>'s real source, lazy-loading attributes first; the first candidate of a srcset."""
+    return next(image_sources(img), "")
+
+
+def image_sources(img: lxml.html.HtmlElement) -> Iterator[str]:
+    """An <img>'s sources in the order to try them: lazy-loading attributes, src, then its srcset's
+    candidates, the widest first (a srcset without widths in its order)."""
     for attr in ("data-src", "data-lazy-src", "data-original", "data-lazy", "src"):
         value = (img.get(attr) or "").strip()
         if value and not value.startswith("data:"):
-            return value
+            yield value
     srcset = img.get("data-srcset") or img.get("srcset") or ""
-    return next((words[0] for words in (c.split() for c in srcset.split(",")) if words), "")  # ", a.jpg"
+    candidates = [words for words in (c.split() for c in srcset.split(",", _MAX_CANDIDATES)) if words]
+    ordered = sorted(candidates, key=lambda words: -_width(words[1] if len(words) > 1 else ""))
+    yield from (words[0] for words in ordered if not words[0].startswith("data:"))  # ", a.jpg"
+
+
+_MAX_CANDIDATES = 50  # a srcset lists a handful; a page's thousands are not all read
+
+
+def _width(descriptor: str) -> int:
+    """The width a srcset descriptor names ("1200w"), 0 for a density ("2x") or none."""
+    digits = descriptor[:-1]
+    return int(digits) if descriptor.endswith("w") and digits.isdigit() and len(digits) < 9 else 0
 
 
 def _joined(page: str, address: str) -> str:

@@ -176,6 +176,12 @@ def test_a_lazy_loaded_figure_gives_the_picture_a_script_would_show(img: str) ->
     assert info.image_url == "https://news.example/img/ferry-1200.jpg"
 
 
+def test_an_amp_page_s_picture_is_its_lead_image() -> None:
+    amp = "<amp-img src='/img/ferry-1200.jpg' width='1200' height='800' layout='responsive' alt='The ferry'>"
+    info = extract_page(html(f"{amp}</amp-img><h1>Ferries return</h1><p>{LEDE}</p>"), URL)
+    assert (info.image_url, info.image_alt) == ("https://news.example/img/ferry-1200.jpg", "The ferry")
+
+
 def test_page_without_a_photo_has_no_lead_image() -> None:
     assert extract_page(html(f"<h1>Ferries return</h1><p>{LEDE}</p>"), URL).image_url == ""
 

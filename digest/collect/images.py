@@ -142,7 +142,7 @@ def _body_images(doc: lxml.html.HtmlElement, url: str) -> Iterator[str]:
     scope = doc.xpath("//article") or doc.xpath("//main")
     if not scope:
         return iter(())
-    boxed = [img for img in scope[0].xpath(f".//img[not({_CHROME})]") if _set_out(img)]
+    boxed = [img for img in scope[0].xpath(f"{_IMAGES}[not({_CHROME})]") if _set_out(img)]
     return (u for img in boxed for u in _images_in_one(img, url))
 
 
@@ -165,17 +165,14 @@ def _images_in_one(img: lxml.html.HtmlElement, url: str) -> Iterator[str]:
             return
 
 
+# Pictures: <img>, and AMP pages' <amp-img>.
+_IMAGES = ".//*[self::img or self::amp-img]"
 _WIDE = 300  # px: an image this wide is set out as a picture, not an inline icon
 
 
 def _images_in(scope: lxml.html.HtmlElement, url: str) -> Iterator[str]:
-    for img in scope.xpath(f".//img[not({_CHROME})]"):
+    for img in scope.xpath(f"{_IMAGES}[not({_CHROME})]"):
         yield from _images_in_one(img, url)
-
-
-def image_source(img: lxml.html.HtmlElement) -> str:
-    """An <img>'s real source, lazy-loading attributes first; the first candidate of a srcset."""
-    return next(image_sources(img), "")
 
 
 def image_sources(img: lxml.html.HtmlElement) -> Iterator[str]:
@@ -229,10 +226,10 @@ def _usable(url: str, page: str, refused: re.Pattern[str] = _NOT_A_PHOTO) -> boo
 def _alt_for(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, url: str) -> str:
     """The image's own alt: the <img> that shows it, else the lead figure's."""
     name = urlsplit(url).path.rsplit("/", 1)[-1]
-    for img in doc.iter("img"):
-        if name and name in image_source(img) and squash(img.get("alt", "")):
+    for img in doc.iter("img", "amp-img"):
+        if name and squash(img.get("alt", "")) and any(name in src for src in image_sources(img)):
             return squash(img.get("alt", ""))
-    images = figure.xpath(".//img") if figure is not None else []
+    images = figure.xpath(_IMAGES) if figure is not None else []
     return squash(images[0].get("alt", "")) if images else ""
 
 

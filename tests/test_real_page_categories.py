@@ -277,6 +277,9 @@ def test_credit_labels_are_left_to_the_template(labelled: str) -> None:
         ("Ferries return \u2014 and stay", "", "Ferries return \u2014 and stay"),
         ("Left - Right - Centre", "", "Left - Right - Centre"),
         ("BBC News - Ferries return", "", "Ferries return"),
+        ("Ferries return \u00ab The Example Times", "", "Ferries return"),  # WordPress's default
+        ("The Example Times \u00bb Ferries return", "The Example Times", "Ferries return"),
+        ("Ferries return \u2022 The Example Times", "The Example Times", "Ferries return"),
         # An article's own number that holds the host's name is no site name.
         ("BBCN-2018-013542 - Ferry notice", "", "BBCN-2018-013542 - Ferry notice"),
     ],

@@ -16,9 +16,12 @@ from digest.collect.images import LeadImage, lead_image
 from digest.collect.text import squash
 from digest.models import Article
 
-# Between a headline and the site's name in a <title>: " | ", " - ", " — ", a full-width bar, ":", "_".
+# Between a headline and the site's name in a <title>: " | ", " - ", " — ", a full-width bar, ":", "_",
+# " « " ("Headline « Blog"), " • ".
 _TITLE_SEPARATORS = re.compile(
-    r"\s+[|\-\u2013\u2014:\u00b7]{1,2}\s+|\s*[\uff5c|_]\s*|(?<=[^\x00-\x7f]):|(?<=\w):\s+"
+    # bars, dashes, colons, middle dots, and WordPress's guillemets, bullets and angle quotes
+    r"\s+[|\-\u2013\u2014:\u00b7\u00ab\u00bb\u2022\u2039\u203a]{1,2}\s+|\s*[\uff5c|_]\s*"
+    r"|(?<=[^\x00-\x7f]):|(?<=\w):\s+"
 )
 _HOST_NOISE = frozenset(["www", "com", "co", "net", "org", "news", "html", "jp", "uk", "de", "fr", "info"])
 # Characters a page's line of text may have, several times the longest real ones (a title of 144, an

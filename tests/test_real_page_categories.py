@@ -218,6 +218,10 @@ def test_og_image_is_the_lead_image_and_its_own_alt_is_kept() -> None:
             "Jo Harbour for The Example",
         ),
         ("Crowds on the quay at dawn.", "Crowds on the quay at dawn.", ""),
+        # A copyright sign names the credit too; the sign and its year are the template's to write.
+        ("Crowds on the quay \u00a9 Jo Harbour", "Crowds on the quay", "Jo Harbour"),
+        ("Crowds on the quay. \u00a9 2024, Jo Harbour/Agency", "Crowds on the quay.", "Jo Harbour/Agency"),
+        ("The \u00a9-sign on the quay", "The \u00a9-sign on the quay", ""),
     ],
 )
 def test_credit_is_told_apart_from_the_caption(caption: str, text: str, credit: str) -> None:

@@ -53,8 +53,10 @@ _CHROME = "ancestor::header or ancestor::nav or ancestor::footer or ancestor::as
 
 # "Photograph: Jane Doe/Agency", "Photo by Jane Doe", "Credit: …", "Image: …" at a caption's end.
 _LABELLED_CREDIT = re.compile(
-    r"(?i)(?:^|(?<=[\s.!?)\]]))\(?(?:top\s+)?(?:photo(?:graph)?|picture|image|illustration|credit|foto|bild)s?"
-    r"(?:\s+credit)?\s*(?::|by\b)\s*(?P<credit>[^:]{2,120}?)\)?\s*$"
+    r"(?i)(?:^|(?<=[\s.!?)\]]))\(?(?:(?:top\s+)?(?:photo(?:graph)?|picture|image|illustration|credit|foto|bild)s?"
+    r"(?:\s+credit)?\s*(?::|by\b)"
+    r"|(?:\u00a9|\(c\))\s*(?:(?:19|20)\d\d\b[,.]?)?)"  # "… © 2024 Jane Doe"
+    r"\s*(?P<credit>\w[^:\u00a9]{1,119}?)\)?\s*$"
 )
 # "(Getty Images)", "(AP Photo/Jane Doe)", "Jane Doe/Reuters", "AP Photo/Jane Doe" at the end.
 _AGENCIES = r"Getty Images|AP Photo|Associated Press|Reuters|AFP|EPA|Shutterstock|Alamy|Bloomberg|iStock"
@@ -90,9 +92,13 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
 
 
 def clean_credit(text: str) -> str:
-    """A credit without its label ("Photograph: ", "Credit ") or brackets: the template labels it."""
+    """A credit without its label ("Photograph: ", "Credit ", "© 2024") or brackets: the template's."""
     text = squash(text).strip("()[] ")
-    return _CREDIT_LABEL.sub("", text).strip("() ")
+    return _CREDIT_LABEL.sub("", _COPYRIGHT.sub("", text)).strip("() ")
+
+
+# "© 2024 Jane Doe", "(c) Jane Doe", "Copyright 2024 Jane Doe": the mark and its year are the template's.
+_COPYRIGHT = re.compile(r"(?i)^(?:\u00a9|\(c\)|copyright\b)\s*(?:(?:19|20)\d\d\b[,.]?\s*)?")
 
 
 def split_credit(caption: str) -> tuple[str, str]:

@@ -258,8 +258,11 @@ def boilerplate_reason(text: str) -> str | None:
     letters = [c for c in text if c.isalpha()]
     if letters and all(c.isupper() for c in letters) and len(letters) > 1:
         return "all-caps label"
+    # A short line that starts mid-sentence ("that said...") or never ends one; "iPhone sales fell."
+    # starts with a name written in lower case, and is a sentence.
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
     if count_words(text) < _MIN_FRAGMENT_WORDS and (
-        text[:1].islower() or not FINAL_END.search(without_trailing_symbols(text))
+        first.islower() or not FINAL_END.search(without_trailing_symbols(text))
     ):
         return "short fragment"
     return None

@@ -172,6 +172,7 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "Posted on the company blog, the statement blamed a software update for the delays.",
         "The operator will let passengers subscribe to a cheaper winter pass, it said on Wednesday.",
         "Islanders can sign up for the new crossing until Friday, officials said.",
+        "iPhone sales fell in March.",  # a short sentence that opens with a name in lower case
         # Stories about cookies, comments, affiliate sales and reading: not the site's own notices.
         "The EU will make websites ask before setting cookies, and users must consent to tracking.",
         "The senator's comments, which were later approved by the party leadership, drew criticism.",

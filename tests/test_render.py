@@ -315,3 +315,28 @@ def test_the_text_part_wraps_other_text_as_jinja_does() -> None:
         assert ours == jinja2.Environment().from_string("{{ text | wordwrap(width) }}").render(
             text=text, width=width
         )
+
+
+@pytest.mark.parametrize(
+    ("titles", "headed"),
+    [
+        (("More",), False),  # every teaser in the default section: the feed names none
+        (("Europe",), True),
+        (("Europe", "More"), True),
+    ],
+)
+def test_a_section_heading_is_shown_unless_the_whole_issue_is_the_default_section(
+    templates: Path, titles: tuple[str, ...], headed: bool
+) -> None:
+    issue = sample_issue("weekly", NEWSLETTER, NOW)
+    teaser = issue.sections[0].teasers[0]
+    sections = tuple(
+        replace(issue.sections[0], title=title, teasers=(replace(teaser, section=title),)) for title in titles
+    )
+    assert NEWSLETTER.sections.default == "More"
+
+    rendered = render(replace(issue, sections=sections), NEWSLETTER, ThemeConfig(), templates)
+
+    for title in titles:
+        assert (f"== {title.upper()} ==" in rendered.text) is headed
+        assert (f">{title.upper()}</" in rendered.html or f">{title.upper()} </" in rendered.html) is headed

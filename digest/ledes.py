@@ -13,6 +13,7 @@ from digest.sentences import (
     ELLIPSIS,
     FINAL_END,
     cut_at_sentence,
+    sentence_ends,
     to_sentence_end,
     without_trailing_symbols,
 )
@@ -154,7 +155,8 @@ def teaser(article: Article, settings: TeaserConfig, repeated: frozenset[str] = 
     paragraphs, truncated = pick_lede(kept, settings.min_words, settings.max_words)
     return Teaser(
         url=article.url,
-        title=article.title,
+        # An untitled item (a short post, a note) is called by its first words, as feed readers do.
+        title=article.title if article.title != article.url else _headline_from(paragraphs) or article.title,
         section=article.section,  # compose names the section (rename, URL rule, default)
         paragraphs=paragraphs,
         published=article.published,
@@ -165,6 +167,25 @@ def teaser(article: Article, settings: TeaserConfig, repeated: frozenset[str] = 
         truncated=truncated,
         dropped=tuple(dropped),
     )
+
+
+def _headline_from(paragraphs: Sequence[str]) -> str:
+    """The first sentence of a teaser, its first words when it is long: a headline for an untitled item."""
+    if not paragraphs:
+        return ""
+    text = paragraphs[0].removesuffix(ELLIPSIS).strip()
+    ends = sentence_ends(text)
+    first = text[: ends[0]] if ends else text
+    if count_words(first) <= _HEADLINE_WORDS:
+        return first
+    words = first.split()
+    if len(words) > 1:
+        return f"{' '.join(words[: _HEADLINE_WORDS - 2])} {ELLIPSIS}"
+    cut = _HEADLINE_WORDS * 2  # characters: Chinese and Japanese count a word a character
+    return first if len(first) <= cut else f"{first[:cut]}{ELLIPSIS}"
+
+
+_HEADLINE_WORDS = 12
 
 
 def _split_summary(summary: str) -> tuple[str, ...]:

@@ -55,7 +55,8 @@ _UNMARKED = "\u0e01-\u0e5b\u0e81-\u0edf"
 # A full stop, question or exclamation mark or ellipsis, then space and what may open a sentence;
 # in Chinese and Japanese the full-width marks end a sentence with no space after them.
 _SENTENCE_END = re.compile(
-    rf"[.!?…{_SCRIPT_ENDS}][{_CLOSERS}]*(?=\s+[{_OPENERS}]*(\S))|[{_FULL_WIDTH_ENDS}][{_CLOSERS}]*(?=\S)"
+    rf"[.!?…{_SCRIPT_ENDS}{_FULL_WIDTH_ENDS}][{_CLOSERS}]*(?=\s+[{_OPENERS}]*(\S))"
+    rf"|[{_FULL_WIDTH_ENDS}][{_CLOSERS}]*(?=\S)"
     rf"|(?<=[{_UNMARKED}])[{_CLOSERS}]*(?=\s+[{_OPENERS}]*[{_UNMARKED}])"
 )
 FINAL_END = re.compile(rf"[{END_MARKS}][{_CLOSERS}]*$|[{_UNMARKED}][{_CLOSERS}]*$")

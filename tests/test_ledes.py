@@ -383,6 +383,30 @@ def test_thai_without_sentence_marks_or_spaces_between_words_has_a_teaser() -> N
     assert to_sentence_end(f"{first} \U0001f44b") == first  # a wave goes, the vowel marks stay
 
 
+@pytest.mark.parametrize(
+    ("first", "headline"),
+    [
+        ("Just shipped the new ferry timetable app.", "Just shipped the new ferry timetable app."),
+        (
+            "The ferry left the harbour of Kessan City at dawn on Tuesday, the first crossing in years.",
+            "The ferry left the harbour of Kessan City at dawn \u2026",
+        ),
+        ("\u6e21\u8f6e\u6062\u590d\u4e86\u3002", "\u6e21\u8f6e\u6062\u590d\u4e86\u3002"),
+    ],
+)
+def test_an_untitled_item_is_called_by_its_first_words(first: str, headline: str) -> None:
+    # A feed item without a title (a short post) was headed by its own URL in the email.
+    url = "https://news.example/posts/1"
+    rest = sentence(30)
+
+    untitled = teaser(article(f"{first} {rest}", url=url, title=url), SETTINGS)
+    titled = teaser(article(f"{first} {rest}", url=url, title="Ferries return"), SETTINGS)
+
+    assert untitled.title == headline
+    assert titled.title == "Ferries return"
+    assert untitled.paragraphs == titled.paragraphs  # the lede is the lede all the same
+
+
 def test_summary_stands_in_when_every_paragraph_is_furniture() -> None:
     summary = "The first ferry in eleven years crossed the strait on Tuesday, to applause from both quays."
     item = article("Advertisement", "Share this article", summary=summary)

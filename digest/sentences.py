@@ -52,10 +52,10 @@ _SCRIPT_ENDS = (
 END_MARKS = f".!?\u2026{_FULL_WIDTH_ENDS}{_SCRIPT_ENDS}"
 # Thai and Lao have no sentence marks: a space ends a sentence or a phrase, and so does a paragraph's end.
 _UNMARKED = "\u0e01-\u0e5b\u0e81-\u0edf"
-# A full stop, question or exclamation mark or ellipsis, then space and what may open a sentence;
-# in Chinese and Japanese the full-width marks end a sentence with no space after them.
+# A sentence's end mark, then space and what may open a sentence; in Chinese and Japanese the
+# full-width marks end a sentence with no space after them too; in Thai and Lao a space ends one.
 _SENTENCE_END = re.compile(
-    rf"[.!?…{_SCRIPT_ENDS}{_FULL_WIDTH_ENDS}][{_CLOSERS}]*(?=\s+[{_OPENERS}]*(\S))"
+    rf"[{END_MARKS}][{_CLOSERS}]*(?=\s+[{_OPENERS}]*(\S))"
     rf"|[{_FULL_WIDTH_ENDS}][{_CLOSERS}]*(?=\S)"
     rf"|(?<=[{_UNMARKED}])[{_CLOSERS}]*(?=\s+[{_OPENERS}]*[{_UNMARKED}])"
 )

@@ -124,7 +124,7 @@ def _redacted(value: object) -> object:
 _ALWAYS_QUIET = ("sqlalchemy",)
 # Library loggers whose warnings digest answers itself, shown only with -v: trafilatura's "discarding
 # data" for a page it finds no article in, when digest goes on to its own fallbacks.
-QUIET_UNLESS_VERBOSE = ("trafilatura", "htmldate", "courlan", "justext")
+_QUIET_UNLESS_VERBOSE = ("trafilatura", "htmldate", "courlan", "justext")
 
 
 def configure_logging(digest_level: int | None = None, *, ctx: click.Context | None = None) -> None:
@@ -138,7 +138,7 @@ def configure_logging(digest_level: int | None = None, *, ctx: click.Context | N
     state: dict[str, Any] | None = root_ctx.meta.get(_LOGGING)
     root, own = logging.getLogger(), logging.getLogger("digest")
     if state is None:  # the first call of this command: remember what to put back
-        loggers = (root, own, *(logging.getLogger(n) for n in (*_ALWAYS_QUIET, *QUIET_UNLESS_VERBOSE)))
+        loggers = (root, own, *(logging.getLogger(n) for n in (*_ALWAYS_QUIET, *_QUIET_UNLESS_VERBOSE)))
         state = root_ctx.meta[_LOGGING] = {"handler": None, "level": logging.WARNING}
         before = [(logger, logger.level) for logger in loggers]
         root_ctx.call_on_close(lambda: _restore(state, before))
@@ -154,7 +154,7 @@ def configure_logging(digest_level: int | None = None, *, ctx: click.Context | N
     own.setLevel(min(state["level"], root.level))
     for name in _ALWAYS_QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
-    for name in QUIET_UNLESS_VERBOSE:
+    for name in _QUIET_UNLESS_VERBOSE:
         logging.getLogger(name).setLevel(logging.NOTSET if found["verbose"] else logging.ERROR)
 
 

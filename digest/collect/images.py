@@ -51,11 +51,13 @@ _TRACKERS = re.compile(
 _MIN_SIDE = 100  # px: smaller declared images are icons, avatars or pixels
 _CHROME = "ancestor::header or ancestor::nav or ancestor::footer or ancestor::aside"
 
+# The year after a copyright sign ("© 2024, Jane Doe"): the copyright's, not the credit's.
+_YEAR = r"(?:19|20)\d\d\b[,.]?"
 # "Photograph: Jane Doe/Agency", "Photo by Jane Doe", "Credit: …", "Image: …" at a caption's end.
 _LABELLED_CREDIT = re.compile(
     r"(?i)(?:^|(?<=[\s.!?)\]]))\(?(?:(?:top\s+)?(?:photo(?:graph)?|picture|image|illustration|credit|foto|bild)s?"
     r"(?:\s+credit)?\s*(?::|by\b)"
-    r"|(?:\u00a9|\(c\))\s*(?:(?:19|20)\d\d\b[,.]?)?)"  # "… © 2024 Jane Doe"
+    rf"|(?:\u00a9|\(c\))\s*(?:{_YEAR})?)"  # "… © 2024 Jane Doe"
     r"\s*(?P<credit>\w[^:\u00a9]{1,119}?)\)?\s*$"
 )
 # "(Getty Images)", "(AP Photo/Jane Doe)", "Jane Doe/Reuters", "AP Photo/Jane Doe" at the end.
@@ -98,7 +100,7 @@ def clean_credit(text: str) -> str:
 
 
 # "© 2024 Jane Doe", "(c) Jane Doe", "Copyright 2024 Jane Doe": the mark and its year are the template's.
-_COPYRIGHT = re.compile(r"(?i)^(?:\u00a9|\(c\)|copyright\b)\s*(?:(?:19|20)\d\d\b[,.]?\s*)?")
+_COPYRIGHT = re.compile(rf"(?i)^(?:\u00a9|\(c\)|copyright\b)\s*(?:{_YEAR}\s*)?")
 
 
 def split_credit(caption: str) -> tuple[str, str]:

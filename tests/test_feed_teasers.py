@@ -234,6 +234,19 @@ def test_media_group_credit_and_title_describe_its_images() -> None:
     assert (article.image_credit, article.image_alt) == ("Jo Harbour", "Harbour at night")
 
 
+def test_an_element_with_an_undeclared_prefix_costs_the_feed_nothing() -> None:
+    # A recovering XML parser keeps "Rdf:li" as a tag name that lxml's QName refuses: read naively,
+    # one such element stopped every item of its feed.
+    media = (
+        '<Rdf:li>odd</Rdf:li><media:content url="https://i.example/a.jpg">'
+        "<media:credit>Jo Harbour</media:credit></media:content>"
+    )
+
+    article = only(rss_item(f"<description>{LEDE}</description>{media}"))
+
+    assert (article.image_url, article.image_credit) == ("https://i.example/a.jpg", "Jo Harbour")
+
+
 def test_a_full_image_of_unknown_size_beats_a_small_thumbnail() -> None:
     media = (
         '<media:thumbnail url="https://i.example/small.jpg" width="150"/>'

@@ -175,7 +175,20 @@ def media_details(body: bytes, count: int) -> list[Media]:
 
 
 def _local(element: Any) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    return qualified_name(element)[1]
+
+
+def qualified_name(element: Any) -> tuple[str, str]:
+    """An element's namespace and local name ("", "" for a comment or processing instruction).
+
+    Read from the tag itself, not with etree.QName: a recovering parser keeps tag names that QName
+    refuses ("Rdf:li"), and one odd element must not cost the whole feed.
+    """
+    tag = element.tag
+    if not isinstance(tag, str):
+        return "", ""
+    namespace, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    return namespace, local
 
 
 def _media_children(element: Any, name: str) -> list[Any]:
@@ -210,9 +223,8 @@ def _alt(element: Any) -> str:
 
 
 def _is_media(element: Any, name: str) -> bool:
-    return (
-        isinstance(element.tag, str) and etree.QName(element).namespace in _MRSS and _local(element) == name
-    )
+    namespace, local = qualified_name(element)
+    return namespace in _MRSS and local == name
 
 
 def is_web(url: str) -> bool:

@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from digest.collect.canonical import canonical_url
-from digest.collect.feed_media import is_web
+from digest.collect.feed_media import is_web, qualified_name
 from digest.collect.feeds import FeedReport
 from digest.collect.fetch import Fetched
 from digest.collect.text import plain_text, squash
@@ -31,7 +31,7 @@ def read_sitemap(fetched: Fetched, source: str, now: datetime) -> FeedReport:
         root = etree.fromstring(fetched.body, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise SourceError(source, f"is not a sitemap (malformed XML: {exc})") from None
-    kind = etree.QName(root).localname
+    kind = qualified_name(root)[1]
     if kind == "sitemapindex":
         raise SourceError(source, "is a sitemap index", "add the sitemaps it lists as sources, one each")
     if kind != "urlset":

@@ -256,3 +256,52 @@ def test_a_message_refused_for_now_is_tried_again_then_failed_never_marked_sent(
     assert store.ledger.counts(ISSUE) == {"sent": 5, "failed": 1}
     assert [size for _, size in stub.batches] == [5, 2]  # the refused one came back once, with the 6th
     assert order[1] not in stub.received and stub.duplicates() == 0
+
+
+class _DropsOnce:
+    """An aiosmtpd handler that takes the message to ``drop`` and then hangs up before answering."""
+
+    def __init__(self, drop: str) -> None:
+        self.received: list[str] = []
+        self.drop = drop
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.received += envelope.rcpt_tos
+        if self.drop in envelope.rcpt_tos:
+            self.drop = ""
+            server.transport.close()  # the message is in, the "250" never goes out
+        return "250 Message accepted for delivery"
+
+
+@pytest.mark.parametrize(("policy", "sent", "failed", "twice"), [("resend", 6, 0, 1), ("skip", 5, 1, 0)])
+def test_an_smtp_connection_lost_mid_batch_settles_the_message_in_progress_by_the_policy(
+    store: Store, policy: str, sent: int, failed: int, twice: int
+) -> None:
+    from aiosmtpd.controller import Controller
+    from test_providers import _free_port
+
+    rendered, order = prepare(store, 6)
+    box = _DropsOnce(order[2])
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        settings = {"batch_size": 5, "concurrency": 1, "messages_per_s": 0, "on_uncertain": policy}
+        config = ProviderConfig.model_validate(
+            {"name": "smtp", "base_url": f"smtp://127.0.0.1:{controller.port}", **settings}
+        )
+
+        async def main() -> DeliveryReport:
+            provider = create_provider(config, client=httpx.AsyncClient(), environ={})
+            try:
+                return await deliver(rendered, AUDIENCE, store, provider, LINKS, lambda: NOW, config)
+            finally:
+                await provider.aclose()
+
+        report = asyncio.run(main())
+    finally:
+        controller.stop()
+    # The two before it were answered and count once; the one in progress reached the server.
+    assert (report.sent, report.uncertain) == (sent, failed)
+    assert Counter(box.received)[order[2]] == 1 + twice
+    assert sorted(set(box.received)) == sorted(order) and len(box.received) == 6 + twice
+    assert store.ledger.counts(ISSUE) == ({"sent": 6} if policy == "resend" else {"sent": 5, "failed": 1})

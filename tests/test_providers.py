@@ -390,6 +390,41 @@ def test_smtp_with_a_wrong_password_stops_with_a_hint_naming_the_variable() -> N
     assert all(r.accepted for r in sent.results) and len(sent.results) == 3
 
 
+class _SlowMailbox(_Mailbox):
+    """Answers each message's end after ``delay`` s: within aiosmtplib's timeout, not the exchange's."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__()
+        self.delay = delay
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        await asyncio.sleep(self.delay)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_an_smtp_message_whose_answer_outlasts_the_exchange_deadline_is_uncertain(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from aiosmtpd.controller import Controller
+
+    from digest.providers.smtp import sender
+
+    # Each answer of aiosmtplib may take the whole 2 s timeout, and one message takes four of them;
+    # the exchange's deadline (here 0.25 of the timeout: 0.5 s) bounds them all together.
+    monkeypatch.setattr(sender, "EXCHANGE_TIMEOUTS", 0.25)
+    box = _SlowMailbox(delay=1.5)
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        base = f"smtp://127.0.0.1:{controller.port}"
+        with pytest.raises(TransientError) as raised:
+            with_provider("smtp", base, lambda p: p.send(make_batch()), {})
+    finally:
+        controller.stop()
+    assert raised.value.uncertain
+    assert "no complete answer in 0.5 s (0.25 times the provider's timeout)" in str(raised.value)
+
+
 def _smtp_messages(batch: Batch) -> list[Any]:
     """The messages an SMTP server receives for ``batch``, parsed."""
     import email

@@ -217,6 +217,7 @@ class Engine:
         self._budget.request(True)
         answered = {r.subscriber_id for r in outcome.results}
         unanswered = [i for i in _ids(batch) if i not in answered]
+        unanswered = await self._doubted(unanswered, set(outcome.uncertain) - answered)
         tally = await self._db(self._record_rows, list(outcome.results), unanswered)
         error = next((r.error for r in outcome.results if not r.accepted), "")
         self._budget.messages(tally.sent, tally.failed + tally.retry, error)
@@ -225,6 +226,25 @@ class Engine:
             self.halt(outcome.stop)
         elif why := self._budget.exhausted():
             self.halt(self._paused(why, self._budget.last_error))
+
+    async def _doubted(self, unanswered: list[int], doubted: set[int]) -> list[int]:
+        """The unanswered rows to send again: those the provider may have taken are settled as uncertain.
+
+        A provider with a searchable log keeps them in flight for reconcile to look up; otherwise
+        on_uncertain = "skip" gives them up (at most once) and "resend" sends them again.
+        """
+        doubted &= set(unanswered)
+        searchable = self._provider.reconcile == "search"
+        if not doubted or (not searchable and self._settings.on_uncertain == "resend"):
+            return unanswered
+        if searchable:
+            self._uncertain = True  # rows stay in flight; the provider's log says what it took
+        else:
+            error = "uncertain: no answer came while it was being sent; not sent again (on_uncertain = skip)"
+            await self._db(self._ledger.give_up, self._issue, sorted(doubted), self._clock(), error)
+            self.given_up += len(doubted)
+            self._advance(len(doubted))
+        return [i for i in unanswered if i not in doubted]
 
     def _record_rows(self, results: list[SendResult], unanswered: list[int]) -> Tally:
         now = self._clock()

@@ -48,11 +48,14 @@ class SendOutcome:
     ``results`` holds a result for each message the provider answered for; a message without one was
     not sent and goes back to pending. ``stop`` is set when the account or sender cannot send at all
     (a bad token, a suspended account) even though earlier messages of the same answer were accepted:
-    those are recorded, and the whole send stops with this error.
+    those are recorded, and the whole send stops with this error. ``uncertain`` names the messages
+    (by subscriber id) that may have been accepted though no answer came (an SMTP connection lost
+    in the middle of one): they are settled like an uncertain batch, never simply sent again.
     """
 
     results: tuple[SendResult, ...]
     stop: ProviderError | None = None
+    uncertain: tuple[int, ...] = ()
 
 
 class TransientError(Exception):

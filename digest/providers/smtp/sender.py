@@ -8,6 +8,7 @@ ask, so a message whose answer was lost is settled by [provider] on_uncertain.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from digest.errors import ProviderError
 from digest.mime import AddressError, build_mime, envelope_sender, needs_smtputf8, serialize, wire_address
 from digest.models import OutgoingMessage, SendResult
 from digest.providers.base import Context, Limits, Reconcile, SendOutcome, TransientError, masked_url
+from digest.providers.http import EXCHANGE_TIMEOUTS
 from digest.providers.letter import Batch
 
 PASSWORD_ENV = "SMTP_PASSWORD"
@@ -48,6 +50,8 @@ class SmtpProvider:
         self._password = context.secret(PASSWORD_ENV, required=bool(self._user))
         self._env = context.env_name(PASSWORD_ENV)
         self._timeout = context.config.timeout
+        # aiosmtplib's timeout bounds each wait for the server's next bytes, not a whole exchange.
+        self._deadline = EXCHANGE_TIMEOUTS * self._timeout
         self._clock = clock
         self._idle: list[aiosmtplib.SMTP] = []
         self._fatal: ProviderError | None = None
@@ -75,13 +79,15 @@ class SmtpProvider:
                     raise self._fatal from None
                 return SendOutcome(tuple(results), self._fatal)
             except _BROKEN as exc:
+                smtp.close()
+                why = _lost(exc, self._deadline)
                 if not results:  # the message in progress may have gone through: uncertain
                     raise TransientError(
-                        f"lost the connection to '{self._host}': {exc}", uncertain=True
+                        f"lost the connection to '{self._host}': {why}", uncertain=True
                     ) from None
-                break
-        else:
-            self._idle.append(smtp)
+                # The ones before it were accepted; the one in progress may have been too.
+                return SendOutcome(tuple(results), uncertain=(message.subscriber_id,))
+        self._idle.append(smtp)
         return SendOutcome(tuple(results))
 
     def _envelope(self, sender: str) -> str:
@@ -96,10 +102,11 @@ class SmtpProvider:
         try:
             to, mime = wire_address(message.to), build_mime(message, self._clock())
             # Our own serialization: aiosmtplib's would fold List-Unsubscribe at 78 columns.
-            await smtp.sendmail(
-                sender, [to], serialize(mime, smtp=True),
-                mail_options=["SMTPUTF8"] if needs_smtputf8(to) else [],
-            )  # fmt: skip
+            async with asyncio.timeout(self._deadline):
+                await smtp.sendmail(
+                    sender, [to], serialize(mime, smtp=True),
+                    mail_options=["SMTPUTF8"] if needs_smtputf8(to) else [],
+                )  # fmt: skip
         except AddressError as exc:
             return _failed(message, exc.message)
         except aiosmtplib.SMTPNotSupported:
@@ -134,14 +141,17 @@ class SmtpProvider:
             username=self._user or None, password=self._password or None,
         )  # fmt: skip
         try:
-            await smtp.connect()
+            async with asyncio.timeout(self._deadline):
+                await smtp.connect()
         except aiosmtplib.SMTPAuthenticationError as exc:
             raise ProviderError(
                 self.name, f"refused the login of '{self._user}': {exc.code} {exc.message}",
                 f"set {self._env} to the password of '{self._user}' on {self._host}",
             ) from None  # fmt: skip
-        except (aiosmtplib.SMTPException, OSError) as exc:
-            raise TransientError(f"cannot connect to '{self._host}:{self._port}': {exc}") from None
+        except (aiosmtplib.SMTPException, OSError) as exc:  # TimeoutError too: nothing was sent yet
+            smtp.close()
+            why = _lost(exc, self._deadline)
+            raise TransientError(f"cannot connect to '{self._host}:{self._port}': {why}") from None
         return smtp
 
     async def aclose(self) -> None:
@@ -152,6 +162,13 @@ class SmtpProvider:
                 await smtp.quit()
             except (aiosmtplib.SMTPException, OSError):
                 smtp.close()
+
+
+def _lost(exc: Exception, deadline: float) -> str:
+    """Why a connection was given up, in words (a deadline that ran out says nothing by itself)."""
+    if type(exc) is TimeoutError:
+        return f"no complete answer in {deadline:g} s ({EXCHANGE_TIMEOUTS:g} times the provider's timeout)"
+    return str(exc)
 
 
 def _failed(message: OutgoingMessage, why: str) -> SendResult:

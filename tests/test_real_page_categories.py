@@ -176,6 +176,23 @@ def test_a_lazy_loaded_figure_gives_the_picture_a_script_would_show(img: str) ->
     assert info.image_url == "https://news.example/img/ferry-1200.jpg"
 
 
+@pytest.mark.parametrize(
+    "sources",
+    [
+        "<source srcset='/img/ferry-600.jpg 600w, /img/ferry-1200.jpg 1200w'>",
+        "<source type='image/webp' srcset='/img/ferry.webp 1600w'>"
+        "<source type='image/jpeg' srcset='/img/ferry-600.jpg 600w, /img/ferry-1200.jpg 1200w'>",
+    ],
+    ids=["source", "webp-first"],
+)
+def test_a_picture_whose_img_has_no_address_gives_its_sources_picture(sources: str) -> None:
+    # A responsive page may name its photo only in the <source>s of a <picture>: the widest, in a
+    # format every mail client shows (Outlook on Windows shows no WebP).
+    figure = f"<figure><picture>{sources}<img alt='The ferry'></picture></figure>"
+    info = extract_page(html(f"{figure}<h1>Ferries return</h1><p>{LEDE}</p>"), URL)
+    assert (info.image_url, info.image_alt) == ("https://news.example/img/ferry-1200.jpg", "The ferry")
+
+
 def test_an_amp_page_s_picture_is_its_lead_image() -> None:
     amp = "<amp-img src='/img/ferry-1200.jpg' width='1200' height='800' layout='responsive' alt='The ferry'>"
     info = extract_page(html(f"{amp}</amp-img><h1>Ferries return</h1><p>{LEDE}</p>"), URL)
@@ -199,6 +216,14 @@ def test_og_image_is_the_lead_image_and_its_own_alt_is_kept() -> None:
 
     assert info.image_url == "https://cdn.example/ferry-1200.jpg"
     assert info.image_alt == "The ferry"
+
+
+def test_og_images_https_address_is_taken_over_its_http_one() -> None:
+    head = (
+        "<meta property='og:image' content='http://cdn.example/ferry.jpg'>"
+        "<meta property='og:image:secure_url' content='https://cdn.example/ferry.jpg'>"
+    )
+    assert extract_page(html(f"<p>{LEDE}</p>", head), URL).image_url == "https://cdn.example/ferry.jpg"
 
 
 @pytest.mark.parametrize(

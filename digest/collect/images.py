@@ -117,7 +117,8 @@ def split_credit(caption: str) -> tuple[str, str]:
 
 
 def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
-    for name in ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"):
+    # The https address first: an http image is blocked or flagged by some mail clients.
+    for name in ("og:image:secure_url", "og:image", "og:image:url", "twitter:image", "twitter:image:src"):
         value = _joined(url, meta_content(doc, name))
         if value and _usable(value, url, _NOT_DECLARED):
             return value
@@ -185,12 +186,29 @@ def _images_in(scope: lxml.html.HtmlElement, url: str) -> Iterator[str]:
 
 def image_sources(img: lxml.html.HtmlElement) -> Iterator[str]:
     """An <img>'s sources in the order to try them: lazy-loading attributes, src, then its srcset's
-    candidates, the widest first (a srcset without widths in its order)."""
+    candidates, the widest first (a srcset without widths in its order), then those of the
+    <source> elements of its <picture> (which may be all a responsive page gives)."""
     for attr in ("data-src", "data-lazy-src", "data-original", "data-lazy", "src"):
         value = (img.get(attr) or "").strip()
         if value and not value.startswith("data:"):
             yield value
-    srcset = img.get("data-srcset") or img.get("srcset") or ""
+    yield from _candidates(img)
+    # libxml2 does not know <source> is empty and nests what follows it inside: look a few levels up.
+    near = zip(range(4), img.iterancestors(), strict=False)
+    picture = next((a for _, a in near if a.tag == "picture"), None)
+    if picture is not None:
+        # Formats some mail clients cannot show (WebP in Outlook on Windows) come last.
+        sources = sorted(picture.iter("source"), key=lambda s: s.get("type", "") in _NEWER_FORMATS)
+        for source in sources:
+            yield from _candidates(source)
+
+
+_NEWER_FORMATS = frozenset({"image/webp", "image/avif", "image/jxl"})
+
+
+def _candidates(element: lxml.html.HtmlElement) -> Iterator[str]:
+    """The addresses of an element's srcset, the widest first."""
+    srcset = element.get("data-srcset") or element.get("srcset") or ""
     candidates = [words for words in (c.split() for c in srcset.split(",", _MAX_CANDIDATES)) if words]
     ordered = sorted(candidates, key=lambda words: -_width(words[1] if len(words) > 1 else ""))
     yield from (words[0] for words in ordered if not words[0].startswith("data:"))  # ", a.jpg"

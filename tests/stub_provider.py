@@ -54,6 +54,9 @@ class Faults:
     rate_refuse: float = 0.0  # a message in a batch is refused and its address becomes inactive
     latency: float = 0.0
     seed: int = 7
+    # From the Nth sending request on, each waits until Stub.release is set and is then dropped untaken:
+    # a sender that is certainly mid-send, whatever the machine's speed (0: never).
+    hold_from: int = 0
     # Deterministic faults: the Nth sending request (1-based) gets this outcome instead of a roll:
     # "429", "5xx", "drop", "drop_after", "slow", "garbled" (the batch is taken, and the answer
     # is a 200 whose body is not the API's JSON, as from a proxy in between) or "endless" (the
@@ -100,6 +103,8 @@ class Stub:
     idempotency: dict[str, tuple[str, int, bytes]] = field(default_factory=dict)
     rng: random.Random = field(default_factory=random.Random)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    release: threading.Event = field(default_factory=threading.Event)
+    held: int = 0  # requests held by Faults.hold_from so far
 
     def url(self, path: str) -> str:
         """An absolute URL on this server."""
@@ -161,6 +166,10 @@ async def faulty(
     if faults.latency:
         await asyncio.sleep(faults.latency)
     stub.sends += 1
+    if faults.hold_from and stub.sends >= faults.hold_from and not stub.release.is_set():
+        stub.held += 1
+        await asyncio.to_thread(stub.release.wait)
+        raise DropError
     outcome = faults.script.get(stub.sends) or _roll(stub)
     if outcome in ("429", "5xx", "drop"):
         stub.hits[outcome] += 1
@@ -279,7 +288,10 @@ def serve(faults: Faults | None = None, **settings: Any) -> Iterator[Stub]:
         f"http://127.0.0.1:{sock.getsockname()[1]}", faults, rng=random.Random(faults.seed), **settings
     )
     with running(App(stub), sock, log_level="critical"):
-        yield stub
+        try:
+            yield stub
+        finally:
+            stub.release.set()  # a request still held must not keep the server from stopping
 
 
 def _run_in_process(sock: socket.socket, faults: Faults, settings: dict[str, Any]) -> None:

@@ -14,10 +14,11 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from conftest import demo_builder, digest, write_config
 from stub_provider import Faults, serve
 from test_scheduler import DUE_AT_ANY_TIME, TOKEN
@@ -31,6 +32,18 @@ READERS = 300
 SECRET = "failover-secret-long-enough-for-signing"
 
 
+@pytest.fixture
+def reaped() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Processes killed at the end of the test whatever happened: a scheduler left running would
+    go on working on the shared test database under the tests that follow."""
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+
+
 def _until(condition: Callable[[], bool], seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -38,14 +51,17 @@ def _until(condition: Callable[[], bool], seconds: float = 120) -> None:
         time.sleep(0.05)
 
 
-def test_a_scheduler_killed_mid_send_is_finished_by_the_other_and_reported(tmp_path: Path) -> None:
+def test_a_scheduler_killed_mid_send_is_finished_by_the_other_and_reported(
+    tmp_path: Path, reaped: list[subprocess.Popen[bytes]]
+) -> None:
     now = datetime.now(UTC)
     demo_builder().build(tmp_path / "site", now)
     store_url = os.environ.get("DIGEST_TEST_POSTGRES_URL") or f"sqlite:///{tmp_path / 'shared.sqlite3'}"
     config_path = write_config(tmp_path, tmp_path / "site", store_url=store_url)
     receiver = Receiver()
-    # Slow enough (one batch of 10 at a time, 50 ms each) that a kill lands mid-send.
-    with serve(Faults(latency=0.05)) as stub:
+    # One batch of 10 at a time; the 4th request is held until the first scheduler is dead: the kill
+    # lands mid-send however fast or slow the machine is.
+    with serve(Faults(hold_from=4)) as stub:
         provider = (
             f'name = "postmark"\napi_key_env = "POSTMARK_TOKEN"\nbase_url = "{stub.url("")}"\n'
             "batch_size = 10\nconcurrency = 1\n"
@@ -70,19 +86,22 @@ def test_a_scheduler_killed_mid_send_is_finished_by_the_other_and_reported(tmp_p
 
         def start(name: str) -> subprocess.Popen[bytes]:
             with logs[name].open("w") as sink:
-                return subprocess.Popen(
+                process = subprocess.Popen(
                     [sys.executable, "-m", "digest", "schedule"], cwd=tmp_path, env=env, stdout=sink,
                     stderr=subprocess.STDOUT,
                 )  # fmt: skip
+            reaped.append(process)
+            return process
 
         first = start("first")
-        _until(lambda: len(stub.received) >= 30)  # it is sending
+        _until(lambda: stub.held > 0)  # it is sending, and waits for an answer to its 4th batch
         second = start("second")
         _until(
             lambda: "elsewhere" in logs["second"].read_text() or "being sent" in logs["second"].read_text()
         )
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)  # reaped: its pid is gone, so its lock is seen as stale at once
+        stub.release.set()  # the held batch is dropped untaken; the second sends it
         killed_at = len(stub.received)
         assert killed_at < READERS, "the first scheduler finished before it was killed"
         _until(lambda: "resumed" in logs["second"].read_text())

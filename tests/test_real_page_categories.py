@@ -369,3 +369,21 @@ def test_a_huge_paragraph_is_cut_at_a_sentence_within_the_budget() -> None:
 
     assert result.truncated and result.paragraphs[0].endswith("…")
     assert 40 <= len(result.paragraphs[0].split()) <= 121
+
+
+ITEMS = (
+    "The ferry to the outer island runs twice a week again, from the old quay at the end of the harbour.",
+    "Tickets can be bought on board, and children under twelve travel for free until the spring.",
+    "The harbour master has asked drivers to leave the quay clear on sailing days.",
+)
+
+
+def test_an_article_that_is_all_lists_is_read_by_its_items() -> None:
+    # Release notes and list articles have no <p>: read whole, the page gave one block that opened
+    # with its own furniture ("Categories: News Ferries return Jo Doe December 18 …").
+    header = "<header><div class='categories'>Categories: <a href='/news/'>News</a></div>"
+    header += "<h1>Ferries return</h1><div class='entry-info'>Jo Doe, December 18, 2026</div></header>"
+    items = "".join(f"<li>{i}</li>" for i in ITEMS)
+    lists = "".join(f"<h3>Part {n}</h3><ul>{items}</ul>" for n in (1, 2))
+    info = extract_page(html(f"{header}<div class='entry-content'>{lists}</div>"), URL)
+    assert info.paragraphs[:3] == ITEMS

@@ -356,7 +356,10 @@ def _extracted(doc: lxml.html.HtmlElement, url: str, *, recall: bool) -> tuple[s
     body = getattr(document, "body", None)
     if body is None:
         return ()
-    return _with_gaps_filled(_paragraph_texts(itertools.islice(body.iter("p"), MAX_PARAGRAPHS)), doc)
+    found = _paragraph_texts(itertools.islice(body.iter("p"), MAX_PARAGRAPHS))
+    if not found:  # a body that is all lists (release notes, a list article): its items are its paragraphs
+        return _paragraph_texts(itertools.islice(body.xpath(".//item[not(ancestor::item)]"), MAX_PARAGRAPHS))
+    return _with_gaps_filled(found, doc)
 
 
 def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement) -> tuple[str, ...]:

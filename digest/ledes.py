@@ -38,7 +38,8 @@ _BOILERPLATE = _patterns(
     (
         "image credit",
         r"(?i)^\(?(?:top |all |main |lead )?"
-        r"(?:photo(?:graph)?|illustration|image|picture|video|bild|foto|graphic)s?\s*(?:credits?\s*)?(?:by\b|:)",
+        r"(?:photo(?:graph)?(?:[\s-]illustration)?|illustration|image|picture|video|bild|foto|graphic)s?"
+        r"\s*(?:credits?\s*)?(?:by\b|:)",
     ),
     ("image credit", rf"(?i)^(?!{_SENTENCE})credits?\b(?=.{{0,150}}$)"),
     # "Reuters/Jane Doe", "AP Photo/Evan Vucci, File": never a sentence ("Reuters has learned that …").
@@ -92,25 +93,33 @@ _BOILERPLATE = _patterns(
         # "… | Sign up"), or the inbox; not "Netflix will let users subscribe to a cheaper plan".
         r"(?i)^(?=.{0,300}$)(?:.*(?:^|[.!?:|\u2013\u2014]\s*|\[)"
         r"(?:subscribe|sign up|sign-up|signup|register)\b"
-        r"|.*\b(?:in your inbox|register for free|our newsletters?)\b)",
+        r"|.*\b(?:(?:in|to) your inbox|register for free|our newsletters?)\b)",
     ),
     ("share prompt", r"(?i)^(?:share(?: this\b| on\b| via\b|:|$)|follow us\b|tweet this\b)"),
     (
         "related links",
         r"(?i)^(?:related|read more|see also|more on this|recommended|also read|read also|more from|watch"
-        r"|listen|lire aussi|à lire aussi|a lire aussi|leia (?:mais|também)|lee también|mehr zum thema)"
-        r"\s*(?::|…|\.\.\.)",
+        r"|listen|lire aussi|à lire aussi|a lire aussi|à voir aussi|leia (?:mais|também)|veja também"
+        r"|lee también|mehr zum thema|lesen sie (?:auch|mehr)|leggi anche|lees ook|zie ook"
+        r"|czytaj (?:też|także|również)|läs (?:också|mer)|l[eæ]s også)"
+        r"\s*(?::|…|\.\.\.|\.?$)",
     ),
-    ("continue reading", r"(?i)^(?:continue|keep) reading\b|^click here\b|^read the (?:full|rest)\b"),
+    (
+        "continue reading",
+        r"(?i)^(?:continue|keep) reading\b|^click here\b|^read the (?:full|rest)\b"
+        r"|^(?=.{0,60}$)(?:you can )?read (?:more|it|the rest|the full \w+) here\b"
+        r"|^(?=.{0,80}$)(?:the )?(?:article|story|text) continues (?:below|after)\b",
+    ),
     (
         "advertisement",
-        r"(?i)^(?:advertisement|advertising|sponsored(?: content)?|supported by|ad|anzeige|werbung"
-        r"|publicité|publicidad)$",
+        r"(?i)^(?:advertisement|advertising|sponsored(?: content| post)?|supported by|ad|anzeige|werbung"
+        r"|publicité|publicidad|paid (?:post|content|partnership)|partner content)[.:]?$",
     ),
     # The site speaking to its reader ("We use cookies to give you …"), not a story about cookies.
     (
         "cookie notice",
-        rf"(?i)^(?=.*{_TO_READER})(?=.{{0,600}}$).*\bcookies?\b.{{0,120}}\b(?:agree|consent|accept|experience)",
+        rf"(?i)^(?=.*{_TO_READER})(?=.{{0,600}}$)(?:.*\bcookies?\b.{{0,120}}\b(?:agree|consent|accept|experience)"
+        r"|.*\b(?:agree|consent|accept)\b.{0,120}\bcookies?\b)",
     ),
     # "Comments that are off-topic will not be approved by the moderator", "Comments are closed.";
     # not "The senator's comments, later approved by the party, …".
@@ -126,6 +135,22 @@ _BOILERPLATE = _patterns(
         r"|\bour (?:privacy|cookie|data protection) (?:policy|notice)\b"
         rf"|^(?=.*{_TO_READER}).*(?:\b(?:may|might) (?:earn|receive) (?:a )?(?:small )?"
         r"(?:commission|share of sales)|\baffiliate (?:links?|commission)\b)",
+    ),
+    # What the site says about the page: never the story ("This is a developing story.").
+    (
+        "page notice",
+        r"(?i)^(?=.{0,200}$)(?:(?:please )?(?:enable|turn on|activate) javascript\b|loading\W*$"
+        r"|listen to this (?:article|story)\b"
+        r"|(?:download|get|install) (?:the|our) (?:[\w'\u2019-]+ ){0,3}app"
+        r"(?:\s+(?:for|on|to)\b[^.!?]{0,60})?[.!]?$"
+        r"|already a (?:subscriber|member)\b"
+        r"|you(?:'ve| have) reached (?:your|the) (?:\w+ )?(?:limit|maximum)\b"
+        r"|this (?:article|story|content) is (?:only )?(?:for|available to|reserved for)"
+        r" (?:subscribers|members)\b"
+        r"|(?:this is a )?(?:developing|breaking)(?: news)? story\b|this story (?:is developing|is breaking"
+        r"|will be updated|has been updated|may be updated)\b|breaking(?: news)?[.:!]?$"
+        r"|(?:topics?|tags?|filed under|categories|category|posted in|themen)\s*:"
+        r"|(?:read (?:this|it|the (?:story|article))? ?in|leer en|lire en|leia em|leggi in) [^\W\d_]+\.?$)",
     ),
 )
 _DASHES = "\u2014\u2013-"

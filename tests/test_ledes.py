@@ -82,7 +82,7 @@ def article(*paragraphs: str, **fields: str) -> Article:
         ),
         ("MOST READ", "all-caps label"),
         ("EUROPE", "all-caps label"),
-        ("Listen to this article", "short fragment"),
+        ("Listen to this article", "page notice"),
         ("Updated 3 hours ago", "timestamp"),
         ("Updated 1:39 am", "timestamp"),
         ("1:39 PM ET", "timestamp"),
@@ -129,6 +129,29 @@ def article(*paragraphs: str, **fields: str) -> Article:
         ("Lire aussi : Le retour des trains de nuit", "related links"),
         ("that said...", "short fragment"),
         ("LAURIE OAKES IS THE NINE NETWORK POLITICAL EDITOR", "all-caps label"),
+        # Notices of news sites that none of the shared pages shows: what the page says about itself.
+        ("Photo illustration by Jo Doe.", "image credit"),
+        ("Get the latest news delivered to your inbox.", "subscribe prompt"),
+        ("Mehr zum Thema.", "related links"),
+        ("Lesen Sie auch: Die Nachtzüge kehren zurück", "related links"),
+        ("You can read more here.", "continue reading"),
+        ("Article continues after this ad.", "continue reading"),
+        ("Sponsored content.", "advertisement"),
+        ("Paid post", "advertisement"),
+        ("By continuing to use this site you agree to our use of cookies.", "cookie notice"),
+        ("Please enable JavaScript to view the comments.", "page notice"),
+        ("Loading...", "page notice"),
+        ("Listen to this story. Enjoy more audio and podcasts on iOS or Android.", "page notice"),
+        ("Download the Meridian app.", "page notice"),
+        ("Already a subscriber? Log in.", "page notice"),
+        ("You have reached your limit of free articles.", "page notice"),
+        ("This is a developing story and will be updated.", "page notice"),
+        ("This story will be updated.", "page notice"),
+        ("Breaking news.", "page notice"),
+        ("Topics: Ferries, Islands.", "page notice"),
+        ("Filed under: Local news.", "page notice"),
+        ("Leer en español.", "page notice"),
+        ("Read in English.", "page notice"),
     ],
 )
 def test_boilerplate_paragraph_is_dropped_with_its_reason(text: str, reason: str) -> None:
@@ -179,6 +202,15 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "The platform said its comments section would be moderated by volunteers from now on.",
         "The retailer may earn a commission on some products, the disclosure says, which critics dislike.",
         "A 5-minute read on the history of the strait is available from the museum's website.",
+        # Sentences that use a notice's words about something else.
+        "Loading the ferry took four hours, because the crane on the quay broke down twice.",
+        "Listen to the islanders and you hear the same complaint: the crossing costs too much.",
+        "The story of the ferry is a developing one, the historian said, and it is far from finished.",
+        "Readers already subscribed to the print edition will get the app for free, the publisher said.",
+        "Get the app right, and passengers will never need a paper ticket again, the operator believes.",
+        "Breaking news of the strike reached the islands by radio before the morning ferry left.",
+        "Tags on the crates showed they had been loaded in Rotterdam three weeks earlier.",
+        "The cookie maker agreed to a merger on Tuesday, and shareholders will vote on it in May.",
     ],
 )
 def test_real_paragraph_is_kept(text: str) -> None:
@@ -266,7 +298,7 @@ def test_paragraph_without_a_full_sentence_is_not_the_lede() -> None:
     body = sentence(30)
 
     result = teaser(
-        article("Topics: ferries, Kessan Strait, island politics, Editor's Picks", body), SETTINGS
+        article("In this story: ferries, Kessan Strait, island politics, Editor's Picks", body), SETTINGS
     )
 
     assert result.paragraphs == (body,)

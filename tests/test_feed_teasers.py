@@ -138,6 +138,16 @@ def test_a_media_description_is_never_taken_for_the_article_text() -> None:
         '<p><a href="https://news.example/world/ferries">Click here to read the full story.</a></p>',
         "<p>Ferries was originally published in Harbour Notes on Medium, where people are continuing the "
         "conversation by highlighting and responding to this story.</p>",
+        # WordPress's line in its translations, its themes' footer, podcast and share prompts.
+        '<p>Der Beitrag <a href="/f">Fähren</a> erschien zuerst auf <a href="/">Beispiel</a>.</p>',
+        "<p>L\u2019article <a href='/f'>Ferries</a> est apparu en premier sur <a href='/'>Exemple</a>.</p>",
+        '<p>La entrada <a href="/f">Ferris</a> se publicó primero en <a href="/">Ejemplo</a>.</p>',
+        '<p>O post <a href="/f">Balsas</a> apareceu primeiro em <a href="/">Exemplo</a>.</p>',
+        "<p>L'articolo <a href='/f'>Traghetti</a> proviene da <a href='/'>Esempio</a>.</p>",
+        '<p>Het bericht <a href="/f">Veerboten</a> verscheen eerst op <a href="/">Voorbeeld</a>.</p>',
+        '<p>This entry was posted in <a href="/c">News</a>. Bookmark the <a href="/f">permalink</a>.</p>',
+        "<p>Listen on Apple Podcasts, Spotify or wherever you get your podcasts.</p>",
+        "<p>Enjoyed this? Share it with a friend.</p>",
     ],
 )
 def test_feed_tails_are_removed_and_the_body_kept(tail: str) -> None:
@@ -171,6 +181,8 @@ def test_a_cut_mark_or_read_more_link_ending_the_last_paragraph_is_removed(endin
         "Continue reading the harbour master's report and you find that the ferry was twice refused a "
         "licence by the port authority, once in 2019 and once last year, for reasons that remain unclear, "
         "and that the operator appealed both times.",
+        "The post office on the island first appeared on maps in 1820, long before the ferry did.",
+        "Islanders share it with visitors, the harbour master said of the quay, and always have.",
     ],
 )
 def test_body_prose_that_merely_mentions_reading_more_is_kept(body: str) -> None:

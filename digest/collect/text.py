@@ -166,11 +166,22 @@ _READ_ON = (
 )
 _TAIL_PARAGRAPHS = _patterns(
     rf"^(?:{_READ_ON})\b.{{0,160}}$",
-    r"^the post\b.{1,400}\b(?:appeared first|first appeared) on\b.{1,200}$",
+    # "... appeared first on Example News.": a site's name ends it (never "on maps in 1820, long ...").
+    r"^the (?:post|article|story)\b.{1,400}\b(?:appeared first|first appeared) on\s+[^,;!?]{1,120}$",
+    # The same line in WordPress's translations (de, fr, es, pt, it, nl).
+    r"^(?:der beitrag|l[\u2019']article|la entrada|o post|l[\u2019']articolo|het bericht)\b.{1,400}"
+    r"\b(?:erschien zuerst auf|est apparu en premier sur|se public[oó] primero en|apareceu primeiro em"
+    r"|sembra essere il primo su|proviene da|verscheen eerst op)\s+[^,;!?]{1,120}$",
+    r"^this entry was posted\b.{0,300}\bbookmark the permalink\b.{0,20}$",  # WordPress themes
+    r"^.{0,200}\bwherever you (?:get|listen to|find) (?:your )?podcasts\b.{0,100}$",
+    r"^(?:(?:like|liked|enjoy|enjoyed|love|loved) (?:this|it|what you (?:read|see))\b.{0,60})?"
+    r"share (?:it|this(?: post| article| story| newsletter)?) with\b.{0,80}$",
     r"^related(?: stories| articles| posts| links| reading| coverage| content)?\s*(?::|…|\.\.\.).{0,300}$",
+    # "This article was originally published on …", but not "The post office … first appeared on maps".
     r"^(?:this|the|a version of this) (?:article|post|story|piece|essay|entry|review|interview|column"
-    r"|report|blog post|item|episode|recipe|newsletter)\b.{0,80}\b(?:originally|first|previously)"
-    r"\s+(?:appeared|published|posted|ran)\s+(?:on|in|at)\b.{0,250}$",
+    r"|report|blog post|item|episode|recipe|newsletter)\s+(?:was\s+|has been\s+|is\s+)?"
+    r"(?:originally|first|previously)\s+(?:appeared|published|posted|ran)\s+(?:on|in|at)\b.{0,250}$",
+    r"^(?:this|the) (?:article|story|post|piece) (?:is|was) republished from\b.{0,250}$",  # The Conversation
     r"^(?:originally|first) (?:published|posted|appeared)\s+(?:on|in|at|by)\b.{0,250}$",
     r"^.{1,300}\bwas originally published in\b.{1,150}\bon medium\b.{0,200}$",
     r"^\[?\s*(?:…|\.{3})\s*\]?$",

@@ -198,12 +198,14 @@ def image_sources(img: lxml.html.HtmlElement) -> Iterator[str]:
     picture = next((a for _, a in near if a.tag == "picture"), None)
     if picture is not None:
         # Formats some mail clients cannot show (WebP in Outlook on Windows) come last.
-        sources = sorted(picture.iter("source"), key=lambda s: s.get("type", "") in _NEWER_FORMATS)
+        first = itertools.islice(picture.iter("source"), _MAX_SOURCES)  # a few formats, never thousands
+        sources = sorted(first, key=lambda s: s.get("type", "") in _NEWER_FORMATS)
         for source in sources:
             yield from _candidates(source)
 
 
 _NEWER_FORMATS = frozenset({"image/webp", "image/avif", "image/jxl"})
+_MAX_SOURCES = 12
 
 
 def _candidates(element: lxml.html.HtmlElement) -> Iterator[str]:

@@ -149,9 +149,9 @@ def test_page_downloads_wait_while_too_many_pages_wait_to_be_parsed(monkeypatch:
     fetcher = site(*(f"page-{n}" for n in range(6)))
     download = fetcher.url
 
-    async def counting_download(url: str):  # type: ignore[no-untyped-def]
+    async def counting_download(url: str, *, page: bool = False):  # type: ignore[no-untyped-def]
         requested.append(url)
-        return await download(url)
+        return await download(url, page=page)
 
     async def slow_parse(body: bytes, url: str) -> PageInfo:
         nonlocal most_in_hand

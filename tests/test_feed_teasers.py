@@ -403,7 +403,7 @@ def test_collect_lists_a_feed_entry_without_a_web_address_among_the_left_out() -
         async def feed(self, url: str) -> Fetched:
             return Fetched(url, body)
 
-        async def url(self, url: str) -> Fetched:  # pragma: no cover - no page is read
+        async def url(self, url: str, *, page: bool = False) -> Fetched:  # pragma: no cover - no page is read
             raise AssertionError(url)
 
     source = SourceConfig(url="https://news.example/feed.xml", pages=False)

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import click
 
 from digest.cli.common import config_option, json_option, out
+from digest.collect.extract import is_binary
 from digest.collect.fetch import Fetched
 from digest.collect.pages import article_from_page, extract_page
 from digest.config import FetchConfig, SectionsConfig, TeaserConfig, load_config
@@ -47,7 +48,7 @@ def teaser(config_path: str, page: str, page_url: str | None, newsletter: str | 
 
 def _read(page: str, settings: FetchConfig) -> Fetched:
     if urlsplit(page).scheme in ("http", "https"):
-        return fetch_with(settings, (), None, lambda f: f.url(page))
+        return fetch_with(settings, (), None, lambda f: f.url(page, page=True))
     path = Path(page)
     try:
         with path.open("rb") as file:
@@ -58,6 +59,12 @@ def _read(page: str, settings: FetchConfig) -> Fetched:
         raise DigestError(
             f"Page '{page}' is larger than the {settings.max_bytes // 1024} KB limit",
             hint="raise [fetch] max_bytes to read it",
+        )
+    if is_binary(body):
+        raise DigestError(
+            f"Page '{page}' is not a web page: its first bytes are those of a document or medium "
+            "(PDF, image, audio, video or archive)",
+            hint="give the HTML of the article's page, saved from a browser",
         )
     return Fetched(path.resolve().as_uri(), body)
 

@@ -216,7 +216,7 @@ async def _with_page(
 async def _read_page(article: Article, reader: Reader) -> tuple[Article, Problem | None]:
     """The article enriched by its page; a page that cannot be fetched or parsed leaves the feed's text."""
     try:
-        fetched = await reader.fetcher.url(article.url)
+        fetched = await reader.fetcher.url(article.url, page=True)
     except SourceError as exc:
         return article, Problem(article.url, f"page not read, using the feed's text: {exc.reason}")
     except Exception as exc:  # the last line of defence: one page, not the issue

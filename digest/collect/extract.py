@@ -140,6 +140,20 @@ def _utf16_without_bom(raw: bytes) -> str:
     return "utf-16-be" if even > 0.4 and odd < 0.05 else ""
 
 
+# How the files an article link may lead to instead of a page begin: PDF, PNG, JPEG, GIF, WebP/WAV/AVI
+# (RIFF), MP3 (ID3 or a bare frame), Ogg, FLAC, ZIP (and Office files), gzip left compressed.
+_BINARY_STARTS = (
+    b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"ID3", b"\xff\xfb", b"\xff\xf3", b"OggS",
+    b"fLaC", b"PK\x03\x04", b"\x1f\x8b",
+)  # fmt: skip
+
+
+def is_binary(raw: bytes) -> bool:
+    """Whether bytes are a document or a medium that is no web page (read as HTML, they give gibberish)."""
+    head = raw[:16]
+    return head.startswith(_BINARY_STARTS) or head[4:8] == b"ftyp"  # MP4, M4A, AVIF, HEIC
+
+
 def parse_html(html: bytes | str) -> lxml.html.HtmlElement | None:
     """The page's document tree, or None when it is empty or not HTML.
 
@@ -147,6 +161,8 @@ def parse_html(html: bytes | str) -> lxml.html.HtmlElement | None:
     MAX_ATTRIBUTES attributes, class and id names up to MAX_NAME_CHARS in all, and characters that no
     reader sees are left out.
     """
+    if isinstance(html, bytes) and is_binary(html):
+        return None
     text = _XML_DECLARATION.sub("", shown_text(decode_html(html)))
     if not text.strip():
         return None

@@ -108,14 +108,18 @@ class Fetcher:
             self._cache.put(CachedFeed(location, fetched.body, fetched.content_type, *validators))
         return fetched
 
-    async def url(self, url: str) -> Fetched:
-        """Fetch an http(s) URL, reading it from a mirror folder when one covers it."""
+    async def url(self, url: str, *, page: bool = False) -> Fetched:
+        """Fetch an http(s) URL, reading it from a mirror folder when one covers it.
+
+        ``page``: the URL should be a web page; a response the server declares to be something else
+        (a podcast's audio, a PDF report) is refused before its body is read.
+        """
         if urlsplit(url).scheme not in ("http", "https"):
             raise SourceError(url, "only http and https links are followed")
         mirror = self._mirrored(url)
         if mirror:
             return _read_mirrored(mirror, url, self._settings.max_bytes)
-        fetched, _ = await self._download(url, None)
+        fetched, _ = await self._download(url, None, page=page)
         return fetched
 
     def _mirrored(self, url: str) -> MirrorConfig | None:
@@ -127,7 +131,9 @@ class Fetcher:
             self._hosts[host] = asyncio.Semaphore(self._settings.per_host)
         return self._hosts[host]
 
-    async def _download(self, url: str, cached: CachedFeed | None) -> tuple[Fetched, tuple[str, str]]:
+    async def _download(
+        self, url: str, cached: CachedFeed | None, *, page: bool = False
+    ) -> tuple[Fetched, tuple[str, str]]:
         headers = {"User-Agent": USER_AGENT}
         if cached and cached.etag:
             headers["If-None-Match"] = cached.etag
@@ -138,7 +144,7 @@ class Fetcher:
                 # httpx's timeout bounds each read; this bounds the whole request, so a server that
                 # dribbles a byte at a time cannot hold a fetch open past it.
                 async with asyncio.timeout(self._settings.timeout):
-                    return await self._get(url, headers)
+                    return await self._get(url, headers, page)
             except httpx.TooManyRedirects:
                 raise SourceError(url, f"redirects more than {self._settings.max_redirects} times") from None
             except (httpx.TimeoutException, TimeoutError):
@@ -150,7 +156,7 @@ class Fetcher:
             except httpx.HTTPError as exc:
                 raise SourceError(url, f"cannot be fetched: {type(exc).__name__}: {exc}") from None
 
-    async def _get(self, url: str, headers: dict[str, str]) -> tuple[Fetched, tuple[str, str]]:
+    async def _get(self, url: str, headers: dict[str, str], page: bool) -> tuple[Fetched, tuple[str, str]]:
         async with self._client.stream("GET", url, headers=headers) as response:
             final = str(response.url)
             kind = response.headers.get("content-type", "")
@@ -158,9 +164,31 @@ class Fetcher:
                 return Fetched(final, b"", kind, not_modified=True), ("", "")
             if response.status_code >= 400:
                 raise SourceError(url, f"answered HTTP {response.status_code} {response.reason_phrase}")
+            if page and not_a_page(kind):
+                raise SourceError(url, f"is {not_a_page(kind)}, not a web page")
             body = await _read_capped(response, url, self._settings.max_bytes)
             validators = (response.headers.get("etag", ""), response.headers.get("last-modified", ""))
             return Fetched(final, body, kind), validators
+
+
+# Media types an article link may lead to that are no page (a podcast's episode, a report's PDF).
+_NOT_PAGES = {
+    "application/pdf": "a PDF document",
+    "application/zip": "a ZIP archive",
+    "application/octet-stream": "a download",
+    "application/msword": "a Word document",
+}
+_NOT_PAGE_FAMILIES = {"image": "an image", "audio": "audio", "video": "a video", "font": "a font"}
+
+
+def not_a_page(content_type: str) -> str:
+    """What a response of this declared type is when it is surely no web page ("" when it may be one)."""
+    kind = content_type.split(";", 1)[0].strip().lower()
+    family = kind.split("/", 1)[0]
+    named = _NOT_PAGES.get(kind) or _NOT_PAGE_FAMILIES.get(family)
+    if not named and kind.startswith("application/vnd."):
+        named = "an office document"
+    return f"{named} ({kind})" if named else ""
 
 
 async def _read_capped(response: httpx.Response, url: str, limit: int) -> bytes:

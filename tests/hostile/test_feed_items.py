@@ -154,6 +154,33 @@ def test_a_page_image_that_is_not_a_web_address_is_not_used(server: Loopback, im
     assert [a.image_url for a in found.articles] == [""]
 
 
+def _described(link: str, text: str) -> bytes:
+    item = f"<item><title>Report</title><link>{link}</link><description>{text}</description>"
+    item += f"<pubDate>{DAY.strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate></item>"
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{item}</channel></rss>'.encode()
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("application/pdf", "is a PDF document (application/pdf), not a web page"),
+        ("audio/mpeg", "is audio (audio/mpeg), not a web page"),
+        ("image/jpeg; charset=binary", "is an image (image/jpeg), not a web page"),
+    ],
+)
+def test_an_item_linking_to_a_file_that_is_no_page_keeps_its_feed_text(
+    server: Loopback, kind: str, said: str
+) -> None:
+    # A report's PDF or a podcast's audio, read as a page, gave gibberish that replaced the feed's text.
+    text = "The audit office published its report on the ferry contract on Tuesday, and it is damning."
+    server.routes["/feed.xml"] = static(_described(server.url("/report"), text))
+    server.routes["/report"] = static(bytes(range(256)) * 400, **{"content-type": kind})
+    found = run(SourceConfig(url=server.url("/feed.xml"), pages=True))
+    (article,) = found.articles
+    assert (article.paragraphs, article.summary) == ((), text)
+    assert [p.reason for p in found.problems] == [f"page not read, using the feed's text: {said}"]
+
+
 def test_any_other_failure_of_a_source_is_a_problem_naming_the_exception() -> None:
     @register_source("broken")
     async def read(source: SourceConfig, fetcher: Fetcher, now: datetime) -> FeedReport:

@@ -496,6 +496,27 @@ def test_a_hostile_page_never_stops_the_extraction(raw: bytes) -> None:
     assert written.url == canonical_url(URL)
 
 
+# A file that is no page, as an article link or a mirror may hand it over: its bytes, read as HTML,
+# gave a paragraph of gibberish that took the place of the feed's own text.
+NOT_PAGES = {
+    "pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 40,
+    "png": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40,
+    "jpeg": b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40,
+    "mp3": b"ID3\x04\x00" + bytes(range(256)) * 40,
+    "mp4": b"\x00\x00\x00\x20ftypisom" + bytes(range(256)) * 40,
+}
+
+
+@pytest.mark.parametrize("raw", NOT_PAGES.values(), ids=NOT_PAGES.keys())
+def test_a_file_that_is_no_page_gives_nothing_to_read(raw: bytes) -> None:
+    assert extract_page(raw, URL) == extract_page(b"", URL)
+
+
+def test_a_page_that_quotes_a_files_first_bytes_is_read() -> None:
+    raw = page(title="%PDF-1.7 explained").encode()  # only how the bytes begin tells a file
+    assert extract_page(raw, URL).paragraphs == (LEDE,)
+
+
 # ---------------------------------------------------------------------------------- digest teaser
 
 
@@ -513,3 +534,10 @@ def test_digest_teaser_refuses_a_file_over_the_size_limit(tmp_path: Path) -> Non
     result = digest(tmp_path, "teaser", "page.html")
     assert result.returncode == 1
     assert "Page 'page.html' is larger than the 5120 KB limit" in result.stderr
+
+
+def test_digest_teaser_says_a_file_that_is_no_page_is_none(tmp_path: Path) -> None:
+    (tmp_path / "report.pdf").write_bytes(NOT_PAGES["pdf"])
+    result = digest(tmp_path, "teaser", "report.pdf")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "Page 'report.pdf' is not a web page" in result.stderr and "Hint:" in result.stderr

@@ -170,4 +170,26 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return False
     if "." in token:  # U.S., e.g., a.m.; but a version or a number ("mat2 0.13.4.") ends its sentence
         return not token.replace(".", "").isdigit()
-    return token.lower() in _ABBREVIATIONS or token in _STATES or (len(token) == 1 and token.isupper())
+    if token.isdigit():
+        return len(token) <= 3 and _is_ordinal(text, start, dot)
+    # An initial ("Jo D."), or a letter of a spaced abbreviation ("z. B.", "u. a.", "n. 45").
+    return token.lower() in _ABBREVIATIONS or token in _STATES or len(token) == 1
+
+
+def _is_ordinal(text: str, start: int, dot: int) -> bool:
+    """Whether a number and its full stop are an ordinal, as German writes them ("am 3. Oktober").
+
+    After an article or preposition ("im 19. Jahrhundert", "zum 100. Geburtstag") or before a month;
+    a count that ends a sentence ("Der Zähler stand bei 3.") stays an end.
+    """
+    before = text[max(0, start - 8) : start].split()
+    after = text[dot + 1 : dot + 12].split()
+    return (bool(before) and before[-1].lower() in _ORDINAL_BEFORE) or (bool(after) and after[0] in _MONTHS)
+
+
+_ORDINAL_WORDS = "am im zum zur vom beim ins der die das dem den des ab bis seit jeden jedem jeder jede"
+_ORDINAL_BEFORE = frozenset(_ORDINAL_WORDS.split())
+_MONTH_WORDS = (
+    "Januar Jänner Februar Feber März April Mai Juni Juli August September Oktober November Dezember"
+)
+_MONTHS = frozenset(_MONTH_WORDS.split())

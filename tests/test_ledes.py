@@ -593,6 +593,14 @@ def test_cut_includes_a_closed_quotation_when_it_fits() -> None:
         ("El ferry volvió. \u00bfDurará? \u00a1Nadie lo sabe! Veremos.", 4),
         ("Die Fähre kam an. \u201eEndlich\u201c, sagte er. \u00bbJa\u00ab, sagte sie.", 3),
         ("\u7b2c\u4e00\u53e5\u3002\u7b2c\u4e8c\u53e5\uff01\u7b2c\u4e09\u53e5\u3002", 3),
+        # German ordinals and spaced abbreviations: a teaser once ended "Am 3. …" and "Das gilt z. …".
+        ("Am 3. Oktober 1990 wurde Deutschland wiedervereinigt. Danach kam der Alltag.", 2),
+        ("Die Fähre fährt ab dem 1. Januar wieder. Mehr folgt.", 2),
+        ("Im 19. Jahrhundert fuhren hier Dampfer. Heute fahren Fähren.", 2),
+        ("Das gilt z. B. für Fähren und u. a. für Busse. Der Rest folgt.", 2),
+        ("Il 1\u00b0 gennaio entra in vigore la legge n. 45, ha detto. Il resto segue.", 2),
+        ("Der Zähler stand am Ende bei 3. Dann kam die Fähre.", 2),  # a count ends its sentence
+        ("He scored 3. Then he left the pitch.", 2),
     ],
 )
 def test_sentence_splitter_hard_cases(text: str, sentences: int) -> None:

@@ -119,7 +119,10 @@ _BOILERPLATE = _patterns(
     (
         "cookie notice",
         rf"(?i)^(?=.*{_TO_READER})(?=.{{0,600}}$)(?:.*\bcookies?\b.{{0,120}}\b(?:agree|consent|accept|experience)"
-        r"|.*\b(?:agree|consent|accept)\b.{0,120}\bcookies?\b)",
+        r"|.*\b(?:agree|consent|accept)\b.{0,120}\bcookies?\b"
+        # "We use cookies and data to …", "This site uses cookies …": said of the site by the site.
+        r"|(?:we(?: and our (?:\w+ ){0,2}partners)?|this (?:site|website)|our (?:site|website)s?) "
+        r"(?:use|uses|store|set|place) cookies\b)",
     ),
     # "Comments that are off-topic will not be approved by the moderator", "Comments are closed.";
     # not "The senator's comments, later approved by the party, …".

@@ -139,6 +139,8 @@ def article(*paragraphs: str, **fields: str) -> Article:
         ("Sponsored content.", "advertisement"),
         ("Paid post", "advertisement"),
         ("By continuing to use this site you agree to our use of cookies.", "cookie notice"),
+        ("We use cookies and data to deliver and maintain our services.", "cookie notice"),
+        ("We and our partners use cookies to store and access information on your device.", "cookie notice"),
         ("Please enable JavaScript to view the comments.", "page notice"),
         ("Loading...", "page notice"),
         ("Listen to this story. Enjoy more audio and podcasts on iOS or Android.", "page notice"),
@@ -211,6 +213,7 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "Breaking news of the strike reached the islands by radio before the morning ferry left.",
         "Tags on the crates showed they had been loaded in Rotterdam three weeks earlier.",
         "The cookie maker agreed to a merger on Tuesday, and shareholders will vote on it in May.",
+        "The bakery's owner said we use cookies from a recipe that is a hundred years old.",
     ],
 )
 def test_real_paragraph_is_kept(text: str) -> None:

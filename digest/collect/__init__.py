@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from digest.collect.canonical import canonical_url, is_web_url
 from digest.collect.feeds import FeedReport
@@ -221,10 +222,20 @@ async def _read_page(article: Article, reader: Reader) -> tuple[Article, Problem
         return article, Problem(article.url, f"page not read, using the feed's text: {exc.reason}")
     except Exception as exc:  # the last line of defence: one page, not the issue
         return article, Problem(article.url, f"page not read, using the feed's text: {_named(exc)}")
+    if _is_consent_wall(fetched.url, article.url):
+        why = f"it led to a consent page ({urlsplit(fetched.url).hostname})"
+        return article, Problem(article.url, f"page not read, using the feed's text: {why}")
     try:
         return merge_page(article, await reader.extract(fetched.body, fetched.url)), None
     except Exception as exc:  # a parser bug or a dead worker costs this article its page, not the issue
         return article, Problem(article.url, f"page not parsed, using the feed's text: {_named(exc)}")
+
+
+def _is_consent_wall(url: str, link: str) -> bool:
+    """Whether a link's redirects ended on a cookie-consent page (consent.google.com, guce.yahoo.com):
+    what a reader in the EU is sent to first, and no part of the article."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host.startswith(("consent.", "guce.")) and host != (urlsplit(link).hostname or "").lower()
 
 
 def _named(exc: Exception) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from conftest import digest, fetch_settings
 from loopback import Loopback, serve, static
@@ -179,6 +180,50 @@ def test_an_item_linking_to_a_file_that_is_no_page_keeps_its_feed_text(
     (article,) = found.articles
     assert (article.paragraphs, article.summary) == ((), text)
     assert [p.reason for p in found.problems] == [f"page not read, using the feed's text: {said}"]
+
+
+def test_a_page_that_leads_to_a_cookie_consent_wall_keeps_its_feed_text() -> None:
+    # A server in the EU sends a reader (and digest) to consent.google.com or guce.yahoo.com first;
+    # read as the article, its "We use cookies and data to …" became the teaser.
+    text = "The audit office published its report on the ferry contract on Tuesday, and it is damning."
+    consent = "<html><body><h1>Before you continue</h1><p>We use cookies and data to run our services.</p>"
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "news.example" and request.url.path == "/feed.xml":
+            return httpx.Response(200, content=_described("https://news.example/report", text))
+        if request.url.host == "news.example":
+            return httpx.Response(302, headers={"location": "https://consent.example.com/?continue=report"})
+        return httpx.Response(200, content=consent.encode(), headers={"content-type": "text/html"})
+
+    async def go() -> Collection:
+        client = httpx.AsyncClient(transport=httpx.MockTransport(handle), follow_redirects=True)
+        async with client:
+            source = SourceConfig(url="https://news.example/feed.xml", pages=True)
+            return await collect([source], Fetcher(client, (), fetch_settings()), WEEK)
+
+    found = asyncio.run(go())
+    (article,) = found.articles
+    assert (article.paragraphs, article.summary) == ((), text)
+    reason = "page not read, using the feed's text: it led to a consent page (consent.example.com)"
+    assert [p.reason for p in found.problems] == [reason]
+
+
+def test_an_article_on_a_site_named_consent_is_read() -> None:
+    link = "https://consent.example.org/guides/report"
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/feed.xml":
+            return httpx.Response(200, content=_described(link, "The feed's own text of the guide."))
+        return httpx.Response(200, content=page(), headers={"content-type": "text/html"})
+
+    async def go() -> Collection:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as client:
+            source = SourceConfig(url="https://consent.example.org/feed.xml", pages=True)
+            return await collect([source], Fetcher(client, (), fetch_settings()), WEEK)
+
+    found = asyncio.run(go())
+    assert found.articles[0].paragraphs[0].startswith("The page's own first paragraph")
+    assert found.problems == ()
 
 
 def test_any_other_failure_of_a_source_is_a_problem_naming_the_exception() -> None:

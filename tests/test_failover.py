@@ -8,6 +8,7 @@ taken, lines the schedulers logged), never delays.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -39,9 +40,10 @@ def reaped() -> Iterator[list[subprocess.Popen[bytes]]]:
     started: list[subprocess.Popen[bytes]] = []
     yield started
     for process in started:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=30)
+        # Each runs in a session of its own: its extraction pool outlives a SIGKILL of the scheduler.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
 
 
 def _until(condition: Callable[[], bool], seconds: float = 120) -> None:
@@ -88,7 +90,7 @@ def test_a_scheduler_killed_mid_send_is_finished_by_the_other_and_reported(
             with logs[name].open("w") as sink:
                 process = subprocess.Popen(
                     [sys.executable, "-m", "digest", "schedule"], cwd=tmp_path, env=env, stdout=sink,
-                    stderr=subprocess.STDOUT,
+                    stderr=subprocess.STDOUT, start_new_session=True,
                 )  # fmt: skip
             reaped.append(process)
             return process

@@ -222,8 +222,8 @@ async def _read_page(article: Article, reader: Reader) -> tuple[Article, Problem
         return article, Problem(article.url, f"page not read, using the feed's text: {exc.reason}")
     except Exception as exc:  # the last line of defence: one page, not the issue
         return article, Problem(article.url, f"page not read, using the feed's text: {_named(exc)}")
-    if _is_consent_wall(fetched.url, article.url):
-        why = f"it led to a consent page ({urlsplit(fetched.url).hostname})"
+    if wall := _consent_wall(fetched.url, article.url):
+        why = f"it led to a consent page ({wall})"
         return article, Problem(article.url, f"page not read, using the feed's text: {why}")
     try:
         return merge_page(article, await reader.extract(fetched.body, fetched.url)), None
@@ -231,11 +231,12 @@ async def _read_page(article: Article, reader: Reader) -> tuple[Article, Problem
         return article, Problem(article.url, f"page not parsed, using the feed's text: {_named(exc)}")
 
 
-def _is_consent_wall(url: str, link: str) -> bool:
-    """Whether a link's redirects ended on a cookie-consent page (consent.google.com, guce.yahoo.com):
-    what a reader in the EU is sent to first, and no part of the article."""
+def _consent_wall(url: str, link: str) -> str:
+    """The host of the cookie-consent page a link's redirects ended on (consent.google.com,
+    guce.yahoo.com: where a reader in the EU is sent first, and no part of the article), else ""."""
     host = (urlsplit(url).hostname or "").lower()
-    return host.startswith(("consent.", "guce.")) and host != (urlsplit(link).hostname or "").lower()
+    walled = host.startswith(("consent.", "guce.")) and host != (urlsplit(link).hostname or "").lower()
+    return host if walled else ""
 
 
 def _named(exc: Exception) -> str:

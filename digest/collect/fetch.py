@@ -164,8 +164,8 @@ class Fetcher:
                 return Fetched(final, b"", kind, not_modified=True), ("", "")
             if response.status_code >= 400:
                 raise SourceError(url, f"answered HTTP {response.status_code} {response.reason_phrase}")
-            if page and not_a_page(kind):
-                raise SourceError(url, f"is {not_a_page(kind)}, not a web page")
+            if page and (other := not_a_page(kind)):
+                raise SourceError(url, f"is {other}, not a web page")
             body = await _read_capped(response, url, self._settings.max_bytes)
             validators = (response.headers.get("etag", ""), response.headers.get("last-modified", ""))
             return Fetched(final, body, kind), validators

@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 OptionsT = TypeVar("OptionsT", bound=BaseModel)
 
 Reconcile = Literal["idempotent", "search", "none"]
+# How long one exchange with a provider (a request and its answer, an SMTP message) may take, in the
+# provider's timeouts: a client's timeout bounds each wait for the next bytes, not their sum, and a
+# server that answers a byte at a time (a broken proxy, a hostile endpoint) would otherwise hold an
+# unattended run for days.
+EXCHANGE_TIMEOUTS = 4.0
 
 
 @dataclass(frozen=True, slots=True)

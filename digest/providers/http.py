@@ -12,7 +12,7 @@ import httpx
 import orjson
 
 from digest.errors import ProviderError
-from digest.providers.base import Context, TransientError
+from digest.providers.base import EXCHANGE_TIMEOUTS, Context, TransientError
 
 
 class ApiProvider:
@@ -44,10 +44,6 @@ class ApiProvider:
 MAX_ANSWER_BYTES = 4 * 1024 * 1024
 # Headers that describe the body as it came over the wire, not as it is kept once read.
 _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
-# How long one exchange (the request sent, the answer read) may take, in the client's timeouts: those
-# bound each wait for the next bytes, not their sum, and a server that answers a byte at a time (a
-# broken proxy, a hostile endpoint) would otherwise hold an unattended run for days.
-EXCHANGE_TIMEOUTS = 4.0
 # A gateway may time out after the service behind it took the batch: the outcome is unknown.
 _UNCERTAIN_STATUS = frozenset({502, 504})
 

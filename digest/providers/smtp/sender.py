@@ -19,8 +19,15 @@ import aiosmtplib
 from digest.errors import ProviderError
 from digest.mime import AddressError, build_mime, envelope_sender, needs_smtputf8, serialize, wire_address
 from digest.models import OutgoingMessage, SendResult
-from digest.providers.base import Context, Limits, Reconcile, SendOutcome, TransientError, masked_url
-from digest.providers.http import EXCHANGE_TIMEOUTS
+from digest.providers.base import (
+    EXCHANGE_TIMEOUTS,
+    Context,
+    Limits,
+    Reconcile,
+    SendOutcome,
+    TransientError,
+    masked_url,
+)
 from digest.providers.letter import Batch
 
 PASSWORD_ENV = "SMTP_PASSWORD"

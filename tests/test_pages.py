@@ -320,7 +320,8 @@ def test_the_headline_is_the_one_the_page_shows_when_it_is_about_what_its_titles
 def test_a_logo_a_blog_name_or_a_related_story_is_never_the_headline() -> None:
     social = '<meta property="og:title" content="One Day You Will Meet Someone Who Will Change Your Life">'
     title = "<title>One Day You Will Meet Someone Who Will Change Your Life | Example News</title>"
-    related = "<article><h1>14 Texts To Send To Someone Who Ghosted You</h1></article>"
+    # a related story's <h1> after the article's text (the page's own headline is no <h1>)
+    related = f"<article><p>{LEDE}</p><h1>14 Texts To Send To Someone Who Ghosted You</h1></article>"
     assert _headline(social + title, related) == "One Day You Will Meet Someone Who Will Change Your Life"
     logo = "<header><h1>Example News</h1></header>"
     assert _headline(title, logo) == "One Day You Will Meet Someone Who Will Change Your Life"

@@ -9,6 +9,7 @@ in JSON-LD, a headline with the site's name around it.
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 from test_pages import LEDE, SECOND
@@ -323,6 +324,45 @@ def test_headline_is_the_h1_when_the_title_holds_it() -> None:
     page = html(f"<h1>Ferries return to the strait after a decade</h1><p>{LEDE}</p>", head)
 
     assert extract_page(page, URL).title == "Ferries return to the strait after a decade"
+
+
+SEO_TITLE = "<meta property='og:title' content='Strait ferry service resumes in 2027 | Example'>"
+
+
+def test_the_pages_only_h1_is_the_headline_even_when_the_titles_word_it_otherwise() -> None:
+    # og:title is written for search; the <h1> is what the reader sees, and shares no words with it.
+    page = html(f"<h1>The Boats Are Back, and the Island Is Waiting</h1><p>{LEDE}</p>", SEO_TITLE)
+    assert extract_page(page, URL).title == "The Boats Are Back, and the Island Is Waiting"
+
+
+@pytest.mark.parametrize(
+    ("h1", "why"),
+    [
+        ("Harbour Notes", "too few words for a headline: a blog's or a section's name"),
+        ("<a href='/world/'>World News and Analysis Today</a>", "a link to a section's page"),
+    ],
+)
+def test_an_h1_that_names_something_else_gives_way_to_the_title(h1: str, why: str) -> None:
+    page = html(f"<header><h1>{h1}</h1></header><article><p>{LEDE}</p></article>", SEO_TITLE)
+    assert extract_page(page, URL).title == "Strait ferry service resumes in 2027", why
+
+
+def test_an_h1_that_is_one_part_of_the_title_names_what_the_article_is_in() -> None:
+    title = "Notes From The Bay: Strait ferry service resumes in 2027"
+    page = html(f"<h1>Notes From The Bay</h1><p>{LEDE}</p>", f"<meta property='og:title' content='{title}'>")
+    assert extract_page(page, URL).title == title
+
+
+def test_an_h1_linking_to_the_article_itself_is_still_the_headline() -> None:
+    h1 = f"<h1><a href='{urlsplit(URL).path}'>The Boats Are Back, and the Island Is Waiting</a></h1>"
+    page = html(f"{h1}<p>{LEDE}</p>", SEO_TITLE)
+    assert extract_page(page, URL).title == "The Boats Are Back, and the Island Is Waiting"
+
+
+def test_an_h1_about_the_title_that_links_elsewhere_is_a_promo_not_the_headline() -> None:
+    promo = "<h1><a href='/2026/ferry-timetable'>Strait ferry service resumes: the timetable</a></h1>"
+    page = html(f"<aside>{promo}</aside><p>{LEDE}</p>", SEO_TITLE)
+    assert extract_page(page, URL).title == "Strait ferry service resumes in 2027"
 
 
 def test_a_social_share_crop_declared_as_og_image_is_the_lead_image() -> None:

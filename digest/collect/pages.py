@@ -116,7 +116,9 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     Elon Musk's SpaceX"), while the page shows its reader another headline ("What's the Hold-Up at
     SpaceX?"): the teaser keeps the one the reader sees on arriving. An <h1> counts as the headline
     when it is one of the titles, lies inside one, or shares most of its words with one — never when
-    it is the site's name (a logo) — so a section heading or a promo <h1> is never taken.
+    it is the site's name (a logo) or a link to another page (a section, a promo). When no <h1> is
+    about the titles, the page's only other <h1> is still its headline if it reads like one
+    (_displayed).
     """
     social = clipped(meta_content(doc, "og:title"), MAX_TITLE)
     plain = clipped(squash(doc.findtext(".//title") or ""), MAX_TITLE)
@@ -124,13 +126,51 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     site = clipped(meta_content(doc, "og:site_name"), MAX_NAME)
     names = _site_names(site, url)
     titles = [t for t in (social, plain) if t]
-    for heading in _headings(doc):
-        if _is_site(heading, names, declared):
-            site = site or heading  # the <h1> is the site's name in its logo
+    others: list[_Heading] = []
+    headings = _headings(doc, url)
+    for heading in headings:
+        if _is_site(heading.text, names, declared):
+            site = site or heading.text  # the <h1> is the site's name in its logo
+        elif heading.elsewhere:
             continue
-        if any(_about(heading, title) for title in titles):
-            return heading
-    return without_site_name(declared, site, url) or next(iter(_headings(doc)), "")
+        elif any(_about(heading.text, title) for title in titles):
+            return heading.text
+        else:
+            others.append(heading)
+    if len(others) == 1 and _displayed(others[0], titles):
+        return others[0].text
+    return without_site_name(declared, site, url) or (headings[0].text if headings else "")
+
+
+# Words a headline shown on its own has at least: a lone <h1> of fewer is a section's or a blog's name
+# ("Minecraft News", "Allergies Health Center", "Silicon Exposed"), not what the article is called.
+_DISPLAY_WORDS = 4
+# Words of a <p> that is the article's text: a headline comes before it (a related story's comes after).
+_TEXT_WORDS = 25
+
+
+def _displayed(heading: _Heading, titles: list[str]) -> bool:
+    """Whether a page's only <h1> that is no title is its display headline (not a blog's or section's name).
+
+    It has the words of a headline; it is not one part of a title ("Silicon Exposed" of "Silicon
+    Exposed: Open Verilog flow …"), which would make it the name of what the title's other part is
+    in; and no paragraph of text comes before it, as one does before a related story's headline.
+    """
+    if len(heading.text.split()) < _DISPLAY_WORDS:
+        return False
+    folded = _fold(heading.text)
+    if any(folded == _fold(part) for title in titles for part in _TITLE_SEPARATORS.split(title)):
+        return False
+    return not any(len(p.text_content().split()) >= _TEXT_WORDS for p in heading.node.xpath("preceding::p"))
+
+
+def _own_paths(doc: lxml.html.HtmlElement, url: str) -> set[str]:
+    """The paths this page is known by: its address's and its canonical link's."""
+    paths = {urlsplit(url).path.rstrip("/")}
+    canonical = _link(doc, "canonical", url)
+    if canonical:
+        paths.add(urlsplit(canonical).path.rstrip("/"))
+    return paths
 
 
 def _site_names(site: str, url: str) -> set[str]:
@@ -198,17 +238,42 @@ def _rejoin(title: str, parts: list[str]) -> str:
     return squash(title[start:stop]) if 0 <= start < stop else squash(" ".join(parts))
 
 
-def _headings(doc: lxml.html.HtmlElement) -> list[str]:
-    """The page's <h1> texts, those of its article (or main part) first, each once."""
-    found: dict[str, None] = {}
+@dataclass(frozen=True, slots=True)
+class _Heading:
+    """One of a page's <h1>s: its text, where it is, and whether it is a link to another page."""
+
+    text: str
+    node: lxml.html.HtmlElement
+    elsewhere: bool  # a logo, a section's name or a promo for another article names that page
+
+
+def _headings(doc: lxml.html.HtmlElement, url: str) -> list[_Heading]:
+    """The page's <h1>s, those of its article (or main part) first, each text once."""
+    own = _own_paths(doc, url)
+    found: dict[str, _Heading] = {}
     for query in ("//article//h1", "//main//h1", "//h1"):
         for node in doc.xpath(query):
             text = clipped(squash(node.text_content()), MAX_TITLE)
-            if len(text) > 3:
-                found.setdefault(text, None)
+            if len(text) > 3 and text not in found:
+                found[text] = _Heading(text, node, _links_elsewhere(node, text, url, own))
             if len(found) == _MAX_HEADINGS:
-                return list(found)
-    return list(found)
+                return list(found.values())
+    return list(found.values())
+
+
+def _links_elsewhere(node: lxml.html.HtmlElement, text: str, url: str, own: set[str]) -> bool:
+    """Whether an <h1>'s whole text is a link to a page other than this one (known by the ``own`` paths)."""
+    folded = _fold(text)
+    for link in node.xpath(".//a[@href] | ancestor::a[@href]"):
+        if _fold(squash(link.text_content())) != folded:
+            continue
+        try:
+            path = urlsplit(urljoin(url, str(link.get("href")).strip())).path
+        except ValueError:  # a malformed IPv6 host: no page of this site
+            return True
+        if path.rstrip("/") not in own:
+            return True
+    return False
 
 
 def _fold(text: str) -> str:

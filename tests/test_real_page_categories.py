@@ -353,6 +353,13 @@ def test_an_h1_that_is_one_part_of_the_title_names_what_the_article_is_in() -> N
     assert extract_page(page, URL).title == title
 
 
+def test_an_h1_that_ends_the_title_is_the_headline_when_it_is_too_long_for_a_sites_name() -> None:
+    headline = "Ferries return to the strait after a decade away"
+    head = f"<meta property='og:title' content='World | {headline}'>"
+    page = html(f"<h1>{headline}</h1><p>{LEDE}</p>", head)
+    assert extract_page(page, URL).title == headline
+
+
 def test_an_h1_linking_to_the_article_itself_is_still_the_headline() -> None:
     h1 = f"<h1><a href='{urlsplit(URL).path}'>The Boats Are Back, and the Island Is Waiting</a></h1>"
     page = html(f"{h1}<p>{LEDE}</p>", SEO_TITLE)

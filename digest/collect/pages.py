@@ -185,8 +185,9 @@ def _is_site(heading: str, names: set[str], title: str) -> bool:
     folded = _fold(heading)
     if any(n and n in folded and len(folded) <= len(n) + 4 for n in names):
         return True
+    # The title's last part, unless it is too long for a name: "World | <headline>" ends with the headline.
     parts = _TITLE_SEPARATORS.split(title)
-    return len(parts) > 1 and folded == _fold(parts[-1])
+    return len(parts) > 1 and folded == _fold(parts[-1]) and len(heading.split()) <= _SITE_WORDS
 
 
 def _about(heading: str, title: str) -> bool:
@@ -204,6 +205,7 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", text.casefold()) if len(w) > 3}
 
 
+_SITE_WORDS = 6  # words of a site's name at most ("The New York Times en Español")
 _NAME_SLACK = 4  # characters a site's name may have beyond a host label ("nytimes" in "NYTimes.com")
 
 

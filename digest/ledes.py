@@ -178,8 +178,13 @@ def teaser(article: Article, settings: TeaserConfig, repeated: frozenset[str] = 
     budget = settings.max_words
     kept, dropped = _body_paragraphs(article, article.paragraphs, repeated, budget)
     if not kept:  # nothing (or nothing but furniture) from the page or feed: the summary stands in
-        kept, from_summary = _body_paragraphs(article, _split_summary(article.summary), repeated, budget)
+        summary = _split_summary(article.summary)
+        kept, from_summary = _body_paragraphs(article, summary, repeated, budget)
         dropped += from_summary
+        standfirst = "" if kept else _standfirst(article, summary, repeated, budget)
+        if standfirst:
+            kept = [standfirst]
+            dropped = [d for d in dropped if d.source != standfirst]
     paragraphs, truncated = pick_lede(kept, settings.min_words, settings.max_words)
     return Teaser(
         url=article.url,
@@ -195,6 +200,34 @@ def teaser(article: Article, settings: TeaserConfig, repeated: frozenset[str] = 
         truncated=truncated,
         dropped=tuple(dropped),
     )
+
+
+# A summary line of fewer words (between spaces: a site's slogan in Japanese has none) is a label or
+# a slogan, not what one article is about.
+_STANDFIRST_WORDS = 12
+# How a summary that was cut to a length ends: an ellipsis ("…", "[…]"), a comma, colon or dash, or
+# a word that never ends an English line ("… from mass retreats in America to").
+_CUT_END = re.compile(
+    "(?:\u2026|\\.\\.\\.|[,;:\u2013\u2014-])[\\]\\s]*$"
+    r"|\b(?i:the|a|an|and|or|but|of|to|in|on|for|with|at|by|from|that|which|who|is|are|was|were)$"
+)
+
+
+def _standfirst(article: Article, summary: Sequence[str], repeated: frozenset[str], budget: int) -> str:
+    """The summary's first paragraph when it is a standfirst, the item's whole summary line; else "".
+
+    Publishers write one line under a headline without a full stop ("Everything you need to know
+    about the inquiry, plus the latest news"), and many feeds carry nothing else: whole, as written,
+    it is the teaser rather than none. Never a cut one, a label, furniture, the title again, or a
+    line that starts mid-sentence.
+    """
+    text = summary[0].strip() if summary else ""
+    if not _STANDFIRST_WORDS <= len(text.split()) <= budget or _CUT_END.search(text) or text[0].islower():
+        return ""
+    if boilerplate_reason(text) is not None or _key(text) in repeated:
+        return ""
+    echoes = (article.title, article.image_caption, article.image_credit)
+    return "" if any(_echoes(text, echo) for echo in echoes if echo) else text
 
 
 def _headline_from(paragraphs: Sequence[str]) -> str:
@@ -335,7 +368,10 @@ def _repeated_paragraphs(articles: Sequence[Article]) -> frozenset[str]:
     """Paragraphs that appear on several pages of the issue are the site's, not an author's."""
     if len(articles) < 3:
         return frozenset()
-    counts = Counter(key for a in articles for key in {_key(p) for p in a.paragraphs})
+    # A summary counts too: a site's own description stands in for a page's when it has none.
+    counts = Counter(
+        key for a in articles for key in {_key(p) for p in (*a.paragraphs, *_split_summary(a.summary))}
+    )
     threshold = max(3, len(articles) // 4)
     return frozenset(key for key, count in counts.items() if count >= threshold)
 

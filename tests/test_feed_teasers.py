@@ -12,7 +12,7 @@ from digest.collect.canonical import canonical_url
 from digest.collect.feeds import FeedReport, parse_feed, read_entries
 from digest.collect.fetch import Fetched
 from digest.config import TeaserConfig
-from digest.ledes import teaser
+from digest.ledes import ledes, teaser
 from digest.models import Article
 
 FEED_URL = "https://news.example/feed.xml"
@@ -76,6 +76,62 @@ def test_description_paragraphs_stay_apart_in_the_summary_and_the_feed_only_teas
     assert article.summary == f"{LEDE}\n\n{SECOND}"
     assert feed_teaser(article) == (LEDE, SECOND)
     assert "weather permitting.The" not in " ".join(feed_teaser(article))
+
+
+STANDFIRST = (
+    "Everything you need to know about the ferry strike, the talks and the timetable, plus the latest news"
+)
+
+
+def test_a_standfirst_without_a_full_stop_is_the_feed_only_teaser_whole() -> None:
+    # Publishers write the line under a headline without one, and many feeds (podcasts) carry nothing else.
+    article = only(rss_item(cdata("description", f"<p>{STANDFIRST}</p>")))
+
+    assert feed_teaser(article) == (STANDFIRST,)
+
+
+@pytest.mark.parametrize(
+    ("summary", "why"),
+    [
+        ("Everything you need to know about the ferry strike", "too short: a label or a slogan"),
+        (f"{STANDFIRST} \u2014", "cut to a length, at a dash"),
+        (f"{STANDFIRST} and the", "cut to a length, at a word that never ends a line"),
+        (f"{STANDFIRST},", "cut to a length, at a comma"),
+        (f"everything you need to know {STANDFIRST}", "starts mid-sentence"),
+        ("Sign up to our newsletter to get everything you need to know about the ferry strike", "furniture"),
+    ],
+)
+def test_a_summary_line_that_is_no_standfirst_gives_no_teaser(summary: str, why: str) -> None:
+    # As a page's description gives it: a feed's own text has its cut marks made an ellipsis before.
+    article = Article(
+        url="https://news.example/1", title="Ferries", published=NOW, source="feed", summary=summary
+    )
+
+    assert feed_teaser(article) == (), why
+
+
+def test_only_the_summarys_first_line_can_be_its_standfirst() -> None:
+    # "Imagine if this was Bernie" / "Sign up …" / a shop's promotion: the promotion is no standfirst.
+    lines = ["Ferries at last", f"Visit the shop, where {STANDFIRST.lower()}"]
+    article = only(rss_item(cdata("description", "".join(f"<p>{line}</p>" for line in lines))))
+
+    assert feed_teaser(article) == ()
+
+
+def test_a_standfirst_the_site_gives_every_item_is_its_slogan() -> None:
+    items = [
+        Article(
+            url=f"https://news.example/{n}",
+            title=f"Ferry {n}",
+            published=NOW,
+            source="feed",
+            summary=STANDFIRST,
+        )
+        for n in range(4)
+    ]
+
+    assert [t.paragraphs for t in ledes(items, TeaserConfig())] == [()] * 4
+    assert teaser(items[0], TeaserConfig()).paragraphs == (STANDFIRST,)  # alone, it is the item's own
 
 
 def test_a_single_line_break_is_a_space_not_a_paragraph_or_a_glue() -> None:

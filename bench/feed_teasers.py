@@ -25,7 +25,10 @@ Figures, per feed file and in total:
   image enclosures, the first <img> of the content; the width declared in the feed, else read from the
   URL: ?w=, -WxH.jpg, /w_N/, Npx-, _N.jpg, /N/, Blogger's /sN/; 1x1 pixels and feedburner's
   share buttons are not images of the item), the fraction where digest's image has the largest
-  width offered; `image_missed` counts items that offer an image and got none.
+  width offered (the content's <img> read from the feed's own markup, with its srcset and data-src,
+  which feedparser's sanitizer drops); `image_missed` counts items that offer an image and got none.
+* no_teaser - items with text that got no teaser (nothing in them reads as a sentence or a
+  standfirst: version numbers, chat logs); reported, no target.
 
 Targets: 0 glued, 0 tails, largest = 1.0.
 """
@@ -103,6 +106,7 @@ class Tally:
     with_sizes: int = 0
     largest: int = 0
     image_missed: int = 0
+    no_teaser: int = 0
     examples: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
@@ -111,6 +115,7 @@ class Tally:
         self.with_sizes += other.with_sizes
         self.largest += other.largest
         self.image_missed += other.image_missed
+        self.no_teaser += other.no_teaser
         self.examples += other.examples
 
 
@@ -185,8 +190,17 @@ def offered_images(entry: Any, page_url: str) -> dict[str, int]:
     for value in [c.get("value", "") for c in entry.get("content") or []] + [entry.get("summary", "")]:
         img = next(iter(_images(value)), None)
         if img is not None:
-            url = urljoin(page_url, img.get("src", ""))
-            found.setdefault(url, width_of(url, img.get("width")))
+            src = next(
+                (v for v in (img.get("data-src"), img.get("src")) if v and not v.startswith("data:")), ""
+            )
+            if src:
+                url = urljoin(page_url, src)
+                found.setdefault(url, width_of(url, img.get("width")))
+            for candidate, width in re.findall(
+                r"(\S+)\s+(\d{1,5})w\b", img.get("srcset") or img.get("data-srcset") or ""
+            ):
+                url = urljoin(page_url, candidate)
+                found[url] = max(found.get(url, 0), int(width))
             break
     return {url: width for url, width in found.items() if url.startswith(("http://", "https://"))}
 
@@ -197,7 +211,7 @@ def _images(fragment: str) -> Iterator[Any]:
     for img in lxml.html.fragment_fromstring(fragment, create_parent="div").iter("img"):
         # 1x1 trackers and feedburner's share buttons (/~ff/) are not the item's images.
         pixel = str(img.get("width")) in ("0", "1") or re.search(r"/~(?:r|ff)/", img.get("src", ""))
-        if img.get("src") and not pixel:
+        if (img.get("src") or img.get("data-src") or img.get("srcset")) and not pixel:
             yield img
 
 
@@ -212,8 +226,14 @@ def evaluate_feed(path: Path, verbose: bool) -> Tally | None:
     except SourceError:
         return None
     tally = Tally(items=len(report.articles), skipped=len(report.skipped))
-    for entry, article in paired(feedparser.parse(body).entries, list(report.articles), tally):
-        score_item(entry, article, tally, verbose)
+    entries = feedparser.parse(body).entries
+    # The images offered are read from the markup as the feed wrote it: feedparser's sanitizer drops
+    # srcset and data-src, where WordPress feeds give their larger and lazy-loaded images.
+    unsanitized = dict(
+        zip(map(id, entries), feedparser.parse(body, sanitize_html=False).entries, strict=False)
+    )
+    for entry, article in paired(entries, list(report.articles), tally):
+        score_item(entry, unsanitized.get(id(entry), entry), article, tally, verbose)
     return tally
 
 
@@ -235,8 +255,8 @@ def paired(entries: list[Any], articles: list[Article], tally: Tally) -> Iterato
         tally.unpaired += len(articles)
 
 
-def score_item(entry: Any, article: Article, tally: Tally, verbose: bool) -> None:
-    """Add one item's glue, tails and image choice to the tally."""
+def score_item(entry: Any, raw: Any, article: Article, tally: Tally, verbose: bool) -> None:
+    """Add one item's glue, tails and image choice to the tally (``raw``: the entry unsanitized)."""
     written = teaser(article, SETTINGS).paragraphs
     summary = article.summary.split("\n\n") if article.summary else []
     parsed = [*article.paragraphs, *summary]
@@ -254,7 +274,11 @@ def score_item(entry: Any, article: Article, tally: Tally, verbose: bool) -> Non
             shown = written if name in ("glued", "tails") else parsed
             worst = [p for p in shown if has_tail([p]) or glued(p, joins)] or list(shown)
             tally.examples.append(f"{name}: {article.url}: {worst[0][-160:]!r}")
-    offered = offered_images(entry, article.url)
+    if not written and any(p.strip() for p in parsed):
+        tally.no_teaser += 1
+        if verbose:
+            tally.examples.append(f"no teaser: {article.url}: {parsed[0][:160]!r}")
+    offered = offered_images(raw, article.url)
     if offered and not article.image_url:
         tally.image_missed += 1
         tally.examples.append(f"image missed: {article.url}: {sorted(offered)[:2]}")

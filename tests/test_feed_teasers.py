@@ -134,6 +134,16 @@ def test_a_standfirst_the_site_gives_every_item_is_its_slogan() -> None:
     assert teaser(items[0], TeaserConfig()).paragraphs == (STANDFIRST,)  # alone, it is the item's own
 
 
+@pytest.mark.parametrize("embed", ["twitter-tweet", "instagram-media", "bluesky-embed"])
+def test_a_post_embedded_from_a_social_network_is_not_the_items_text(embed: str) -> None:
+    post = (
+        f'<blockquote class="{embed}"><p>Big news today! The ferry is back.</p>&mdash; Jo (@jo)</blockquote>'
+    )
+    article = only(rss_item(cdata("content:encoded", f"{post}<p>{LEDE}</p>")))
+
+    assert article.paragraphs == (LEDE,)
+
+
 def test_a_single_line_break_is_a_space_not_a_paragraph_or_a_glue() -> None:
     article = only(rss_item(cdata("description", "Across the strait<br>by night.")))
 
@@ -337,6 +347,68 @@ def test_the_first_content_image_competes_by_its_width_and_pixels_are_ignored() 
 
     assert article.image_url == "https://news.example/img/ferry.jpg"
     assert article.image_alt == "The ferry"
+
+
+WIDE = "https://news.example/wp-content/uploads/ferry-1200x800.jpg"
+NARROW = "https://news.example/wp-content/uploads/ferry-300x200.jpg"
+
+
+@pytest.mark.parametrize(
+    "img",
+    [
+        # WordPress writes the post's image at a small size, its larger ones in srcset
+        f'<img width="300" height="200" src="{NARROW}" srcset="{NARROW} 300w, {WIDE} 1200w">',
+        # a lazy-loading theme: a placeholder in src, the image in data-src and data-srcset
+        f'<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="{WIDE}">',
+        f'<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-srcset="{NARROW} 300w, {WIDE} 1200w">',
+    ],
+)
+def test_the_content_images_largest_and_lazy_loaded_sources_are_read_as_the_feed_wrote_them(img: str) -> None:
+    # feedparser's sanitizer drops srcset and data-src: the feed's own markup is read for them.
+    for item in (
+        cdata("content:encoded", f"{img}<p>{LEDE}</p>"),
+        cdata("description", f"{img}<p>{LEDE}</p>"),
+    ):
+        assert only(rss_item(item)).image_url == WIDE
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<figure><img src='{src}'><figcaption>The ferry at dawn. Photo: Jo Doe/Reuters</figcaption></figure>",
+        # WordPress's classic [caption] shortcode
+        "<div class='wp-caption'><img src='{src}'><p class='wp-caption-text'>The ferry at dawn. "
+        "Photo: Jo Doe/Reuters</p></div>",
+    ],
+)
+def test_the_content_images_caption_gives_its_alt_and_credit(html: str) -> None:
+    item = cdata("content:encoded", html.format(src=WIDE) + f"<p>{LEDE}</p>")
+    article = only(rss_item(item))
+
+    assert (article.image_url, article.image_alt, article.image_credit) == (
+        WIDE,
+        "The ferry at dawn.",
+        "Jo Doe/Reuters",
+    )
+
+
+def test_a_caption_of_another_image_is_not_the_first_ones() -> None:
+    second = f"<figure><img src='{NARROW}'><figcaption>A map</figcaption></figure>"
+    html = f"<p><img src='{WIDE}'></p><p>{LEDE}</p>{second}"
+    article = only(rss_item(cdata("content:encoded", html)))
+
+    assert (article.image_url, article.image_alt) == (WIDE, "")
+
+
+def test_an_atom_xhtml_contents_image_is_found() -> None:
+    body = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>News</title><entry><title>Ferries</title>'
+        '<link href="https://news.example/world/ferries"/><id>1</id><updated>2026-11-30T10:00:00Z</updated>'
+        f'<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>{LEDE}</p>'
+        f'<img src="{NARROW}" srcset="{WIDE} 1200w"/></div></content></entry></feed>'
+    ).encode()
+
+    assert only(body).image_url == WIDE
 
 
 @pytest.mark.parametrize("src", ["data:image/png;base64,AAAA", "javascript:alert(1)"])

@@ -105,6 +105,13 @@ def test_xml_declaration_and_bom_do_not_stop_parsing() -> None:
         "<section class='related-stories'><p>How the strait was closed eleven years ago.</p></section>",
         "<p class='dek'>The first crossing in eleven years was full, and it changes more than travel.</p>",
         "<div class='share-tools'><p>Send this story to a friend who would enjoy reading it.</p></div>",
+        # a post the article embeds: another author's words, as each network's embed code writes them
+        "<blockquote class='twitter-tweet'><p lang='en'>Big news today! The ferry is back.</p>&mdash; Jo "
+        "(@jo) <a href='https://twitter.com/jo/status/1'>November 30, 2026</a></blockquote>",
+        "<blockquote class='instagram-media'><div><p>A post shared by Jo (@jo) on the quay.</p></div>"
+        "</blockquote>",
+        "<blockquote class='tiktok-embed'><section><p>The ferry, filmed from the quay at dawn.</p></section>"
+        "</blockquote>",
     ],
 )
 def test_furniture_marked_up_as_such_never_reaches_the_paragraphs(furniture: str) -> None:

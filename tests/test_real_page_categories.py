@@ -248,6 +248,7 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ("Crowds on the quay \u00a9 Jo Harbour", "Crowds on the quay", "Jo Harbour"),
         ("Crowds on the quay. \u00a9 2024, Jo Harbour/Agency", "Crowds on the quay.", "Jo Harbour/Agency"),
         ("The \u00a9-sign on the quay", "The \u00a9-sign on the quay", ""),
+        ("Crowds on the quay. Image attribution: Jo Harbour", "Crowds on the quay.", "Jo Harbour"),
     ],
 )
 def test_credit_is_told_apart_from_the_caption(caption: str, text: str, credit: str) -> None:
@@ -289,7 +290,13 @@ def test_copyright_holder_in_json_ld_and_a_broken_block_beside_it() -> None:
 
 @pytest.mark.parametrize(
     "labelled",
-    ["Photograph: Jo Harbour", "Credit Jo Harbour", "Top image credit: Jo Harbour", "(Jo Harbour)"],
+    [
+        "Photograph: Jo Harbour",
+        "Credit Jo Harbour",
+        "Top image credit: Jo Harbour",
+        "(Jo Harbour)",
+        "Attribution: Jo Harbour",
+    ],
 )
 def test_credit_labels_are_left_to_the_template(labelled: str) -> None:
     assert clean_credit(labelled) == "Jo Harbour"

@@ -28,7 +28,7 @@ from digest.collect.bounds import (
     cut_after,
     shown_text,
 )
-from digest.collect.text import squash
+from digest.collect.text import SOCIAL_EMBEDS, squash
 from digest.sentences import END_MARKS
 from digest.words import count_words
 
@@ -59,7 +59,7 @@ _FURNITURE_WORDS = (
 )
 _FURNITURE_TOKENS = "ad|ads|share|hidden|hide|print-only|timestamp|kicker|eyebrow|meta|video|player"
 _FURNITURE = re.compile(
-    rf"(?:{_FURNITURE_WORDS})|(?:^|[\s_-])(?:{_FURNITURE_TOKENS})(?:$|[\s_-])", re.IGNORECASE
+    rf"(?:{_FURNITURE_WORDS})|(?:^|[\s_-])(?:{_FURNITURE_TOKENS})(?:$|[\s_-])|{SOCIAL_EMBEDS}", re.IGNORECASE
 )
 # The page's own containers: a name on them ("article--has-ads", "body-video") never says furniture.
 _NEVER_NAMED = frozenset(["html", "body", "main", "article"])

@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from digest.collect.images import split_credit
 from digest.collect.text import plain_text, squash
 
 _MRSS = ("http://search.yahoo.com/mrss/", "http://search.yahoo.com/mrss")
@@ -30,6 +31,9 @@ class Media:
     credit: str = ""  # the entry's own media:credit
     alt: str = ""
     descriptions: frozenset[str] = frozenset()  # feedparser files these under the entry's content
+    # The entry's content or description as the feed wrote it: feedparser's sanitizer drops srcset
+    # and data-src, which are where a WordPress feed's large and lazy-loaded images are.
+    content: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +71,8 @@ def _offered_images(entry: Any, page_url: str, media: Media) -> Iterator[FeedIma
         is_image = str(link.get("type", "")).startswith("image/")
         if link.get("rel") == "enclosure" and is_image and link.get("href"):
             yield _image(urljoin(page_url, str(link["href"])), None, False, media.alt, fallback_credit)
-    first = _first_img(entry_content(entry, media) or str(entry.get("summary", "")), page_url)
+    html = media.content or entry_content(entry, media) or str(entry.get("summary", ""))
+    first = _first_img(html, page_url)
     if first:
         yield first
 
@@ -111,15 +116,48 @@ def _first_img(fragment: str, page_url: str) -> FeedImage | None:
     except (etree.ParserError, ValueError):
         return None
     for img in root.iter("img"):
-        src = str(img.get("src") or img.get("data-src") or "").strip()
-        if not src or _PIXEL.search(src) or _int(img.get("width")) == 1 or _int(img.get("height")) == 1:
+        src = _source(img)
+        wide, wide_url = _widest_source(img.get("data-srcset") or img.get("srcset") or "")
+        if not (src or wide_url) or _is_pixel(img, src):
             continue
-        alt = squash(img.get("alt") or "")
-        wide, wide_url = _widest_source(img.get("srcset") or "")
+        caption, credit = split_credit(_caption(img))
+        alt = squash(img.get("alt") or "") or caption
         if wide > _int(img.get("width")) and is_web(urljoin(page_url, wide_url)):
-            return _image(urljoin(page_url, wide_url), wide, False, alt)
-        return _image(urljoin(page_url, src), img.get("width"), False, alt)
+            return _image(urljoin(page_url, wide_url), wide, False, alt, credit)
+        return _image(urljoin(page_url, src), img.get("width"), False, alt, credit)
     return None
+
+
+# WordPress's classic captions: <div class="wp-caption"><img><p class="wp-caption-text">…</p></div>.
+_CAPTION_BOX = re.compile(r"\bwp-caption\b")
+_CAPTION_TEXT = re.compile(r"\bwp-caption-text\b")
+
+
+def _caption(img: Any) -> str:
+    """The caption of a content <img>: its <figure>'s <figcaption>, or the WordPress caption around it."""
+    for holder, _ in zip(img.iterancestors(), range(3), strict=False):
+        if holder.tag == "figure":
+            found = next(holder.iter("figcaption"), None)
+        elif _CAPTION_BOX.search(holder.get("class") or ""):
+            found = next((e for e in holder.iter() if _CAPTION_TEXT.search(e.get("class") or "")), None)
+        else:
+            continue
+        return squash(found.text_content()) if found is not None else ""
+    return ""
+
+
+def _is_pixel(img: Any, src: str) -> bool:
+    """A tracker or a share button: feedburner's or WordPress's, or an image one pixel wide or high."""
+    return bool(_PIXEL.search(src)) or _int(img.get("width")) == 1 or _int(img.get("height")) == 1
+
+
+def _source(img: Any) -> str:
+    """An <img>'s address: a lazy-loading attribute's before src, which then holds a placeholder."""
+    for attr in ("data-src", "data-lazy-src", "data-original", "src"):
+        value = str(img.get(attr) or "").strip()
+        if value and not value.startswith("data:"):
+            return value
+    return ""
 
 
 def _widest_source(srcset: str) -> tuple[int, str]:
@@ -215,7 +253,35 @@ def _media_of(item: Any) -> Media:
             if alt:
                 alts[url] = alt
     descriptions = {squash(plain_text(e.text or "")) for e in item.iter() if _is_media(e, "description")}
-    return Media(credits, alts, _media_text(item, "credit"), _alt(item), frozenset(descriptions))
+    return Media(
+        credits, alts, _media_text(item, "credit"), _alt(item), frozenset(descriptions), _raw_content(item)
+    )
+
+
+# Where an item's HTML is, in the order feedparser takes it: content:encoded or Atom content, then
+# the description or Atom summary.
+_CONTENT_NAMES = (
+    ("http://purl.org/rss/1.0/modules/content/", "encoded"),
+    ("http://www.w3.org/2005/Atom", "content"),
+    ("", "description"),
+    ("http://purl.org/rss/1.0/", "description"),
+    ("http://www.w3.org/2005/Atom", "summary"),
+)
+
+
+def _raw_content(item: Any) -> str:
+    """The item's content as the feed wrote it: escaped HTML or CDATA as text, XHTML as markup."""
+    children = {qualified_name(child): child for child in reversed(item)}  # the first of each name
+    for name in _CONTENT_NAMES:
+        element = children.get(name)
+        if element is None:
+            continue
+        if len(element):  # Atom's type="xhtml", or HTML a feed left unescaped
+            markup = (etree.tostring(child, encoding="unicode", with_tail=True) for child in element)
+            return str(element.text or "") + "".join(markup)
+        if element.text and element.text.strip():
+            return str(element.text)
+    return ""
 
 
 def _alt(element: Any) -> str:

@@ -56,7 +56,7 @@ _YEAR = r"(?:19|20)\d\d\b[,.]?"
 # "Photograph: Jane Doe/Agency", "Photo by Jane Doe", "Credit: …", "Image: …" at a caption's end.
 _LABELLED_CREDIT = re.compile(
     r"(?i)(?:^|(?<=[\s.!?)\]]))\(?(?:(?:top\s+)?(?:photo(?:graph)?|picture|image|illustration|credit|foto|bild)s?"
-    r"(?:\s+credit)?\s*(?::|by\b)"
+    r"(?:\s+(?:credit|attribution))?\s*(?::|by\b)"  # "Image attribution: Creative Commons"
     rf"|(?:\u00a9|\(c\))\s*(?:{_YEAR})?)"  # "… © 2024 Jane Doe"
     r"\s*(?P<credit>\w[^:\u00a9]{1,119}?)\)?\s*$"
 )
@@ -70,7 +70,7 @@ _AGENCY_CREDIT = re.compile(
 # position, and from each can run to the end of a long word, so a whole caption costs its length squared).
 _CREDIT_TAIL = 1_000
 _CREDIT_LABEL = re.compile(
-    r"(?i)^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|photo(?:graph)?s?|"
+    r"(?i)^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|attribution|photo(?:graph)?s?|"
     r"pictures?|images?|illustrations?|foto|bild)\s*(?::|by\b)\s*|^credits?\b\s*:?\s*"
 )
 

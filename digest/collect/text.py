@@ -14,6 +14,12 @@ from lxml.etree import ParserError
 from digest.collect.bounds import shown_text
 
 _SPACE = re.compile(r"\s+")
+# The class names of posts that articles embed from social networks (X/Twitter, Instagram, TikTok,
+# Facebook, Bluesky, Reddit, Threads), as each network's embed code writes them.
+SOCIAL_EMBEDS = (
+    r"\b(?:twitter-tweet|twitter-timeline|instagram-media|tiktok-embed|fb-post|bluesky-embed"
+    r"|reddit-embed|reddit-card|text-post-media)\b"
+)
 _BLANK_LINE = re.compile(r"\n\s*\n")
 # Elements that end the paragraph before them and start a new one (HTML's block-level elements).
 _BLOCK_NAMES = (
@@ -25,8 +31,9 @@ _BLOCKS = frozenset(_BLOCK_NAMES.split())
 # Never text of the article: code, embeds, and figures (a caption or credit is not the lede).
 _UNREAD_NAMES = "script style noscript template figure svg iframe object video audio button select"
 _UNREAD = frozenset(_UNREAD_NAMES.split())
-# feedburner's "FeedFlare" block: share links and counters appended to every item.
-_FLARE_CLASS = re.compile(r"\bfeed(?:flare|burnerFlareBlock)\b", re.IGNORECASE)
+# feedburner's "FeedFlare" block (share links and counters appended to every item), and posts from
+# social networks embedded in the article: another author's words, which an item may open with.
+_UNREAD_CLASS = re.compile(rf"\bfeed(?:flare|burnerFlareBlock)\b|{SOCIAL_EMBEDS}", re.IGNORECASE)
 _ESCAPED_MARKUP = re.compile(
     r"&lt;(?:!--|/?(?:p|div|br|span|a|em|strong|ul|ol|li|img|h[1-6]|blockquote|table)\b)", re.IGNORECASE
 )
@@ -128,7 +135,7 @@ def _blocks(root: lxml.html.HtmlElement) -> list[_Block]:
             _leave(out, element, is_root=not stack)
             continue
         tag = child.tag.lower() if isinstance(child.tag, str) else ""
-        if not tag or tag in _UNREAD or _FLARE_CLASS.search(child.get("class") or ""):
+        if not tag or tag in _UNREAD or _UNREAD_CLASS.search(child.get("class") or ""):
             out.text(child.tail)  # a comment, or an element whose text is never the article's
             continue
         if tag in _BLOCKS:

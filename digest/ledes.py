@@ -107,6 +107,11 @@ _BOILERPLATE = _patterns(
     (
         "continue reading",
         r"(?i)^(?:continue|keep) reading\b|^click here\b|^read the (?:full|rest)\b"
+        # "To continue reading, sign in …", "Sign in to continue reading", "Log in or create a free
+        # account to keep reading"; not "To continue reading the report, one needs patience."
+        r"|^to (?:continue|keep) reading(?: this (?:article|story))?"
+        r"(?:,|\s+(?:you|please|sign|log|subscribe|register|create)\b)"
+        r"|^(?=.{0,150}$)(?:sign|log) ?in\b[^.!?]{0,60}\bto (?:continue|keep) reading\b"
         r"|^(?=.{0,60}$)(?:you can )?read (?:more|it|the rest|the full \w+) here\b"
         r"|^(?=.{0,80}$)(?:the )?(?:article|story|text) continues (?:below|after)\b",
     ),
@@ -142,11 +147,18 @@ _BOILERPLATE = _patterns(
     # What the site says about the page: never the story ("This is a developing story.").
     (
         "page notice",
-        r"(?i)^(?=.{0,200}$)(?:(?:please )?(?:enable|turn on|activate) javascript\b|loading\W*$"
+        r"(?i)^(?=.{0,200}$)(?:(?:please |you (?:need|have|must) to )?(?:enable|turn on|activate|allow)"
+        r" (?:javascript|js)\b|(?:your )?javascript (?:is|has been|seems to be) (?:disabled|turned off)\b"
+        r"|(?:javascript (?:is|must be) (?:required|enabled)|(?:this|the) (?:site|website|page|app)"
+        r" (?:requires|needs) javascript)(?: (?:to|for|in) [^.!?]{0,60})?[.!]?$|loading\W*$"
         r"|listen to this (?:article|story)\b"
         r"|(?:download|get|install) (?:the|our) (?:[\w'\u2019-]+ ){0,3}app"
         r"(?:\s+(?:for|on|to)\b[^.!?]{0,60})?[.!]?$"
         r"|already a (?:subscriber|member)\b"
+        # "This content is sponsored by …": the site's disclosure, not the article (a sentence about
+        # someone else's sponsor names them first: "The race is sponsored by …").
+        r"|this (?:content|article|post|story|series|newsletter|podcast|episode) (?:is|was)"
+        r" (?:sponsored|paid for|presented|brought to you|supported) by\b"
         r"|you(?:'ve| have) reached (?:your|the) (?:\w+ )?(?:limit|maximum)\b"
         r"|this (?:article|story|content) is (?:only )?(?:for|available to|reserved for)"
         r" (?:subscribers|members)\b"

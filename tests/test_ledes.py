@@ -142,6 +142,13 @@ def article(*paragraphs: str, **fields: str) -> Article:
         ("We use cookies and data to deliver and maintain our services.", "cookie notice"),
         ("We and our partners use cookies to store and access information on your device.", "cookie notice"),
         ("Please enable JavaScript to view the comments.", "page notice"),
+        ("You need to enable JavaScript to run this app.", "page notice"),  # a JavaScript-built page's shell
+        ("JavaScript is disabled in your browser.", "page notice"),
+        ("This site requires JavaScript to work properly.", "page notice"),
+        ("This content is sponsored by Example Bank.", "page notice"),
+        ("This episode is brought to you by the Meridian's ferry app.", "page notice"),
+        ("To continue reading, sign in or create a free account.", "continue reading"),
+        ("Sign in to continue reading.", "continue reading"),
         ("Loading...", "page notice"),
         ("Listen to this story. Enjoy more audio and podcasts on iOS or Android.", "page notice"),
         ("Download the Meridian app.", "page notice"),
@@ -214,6 +221,11 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "Tags on the crates showed they had been loaded in Rotterdam three weeks earlier.",
         "The cookie maker agreed to a merger on Tuesday, and shareholders will vote on it in May.",
         "The bakery's owner said we use cookies from a recipe that is a hundred years old.",
+        "The app requires JavaScript developers with five years of experience, the company said.",
+        "The race is sponsored by Example Bank, which also pays for the ferry's fuel.",
+        "To continue reading the report, the minister said, one needs patience and a strong coffee.",
+        "Sign in was broken for hours, and users could not continue reading their messages.",
+        "JavaScript is a language that runs in every browser, and the ferry company's app is written in it.",
     ],
 )
 def test_real_paragraph_is_kept(text: str) -> None:

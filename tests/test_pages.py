@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import NOW
 
@@ -88,6 +90,47 @@ def test_xml_declaration_and_bom_do_not_stop_parsing() -> None:
     raw = b'\xef\xbb\xbf<?xml version="1.0" encoding="utf-8"?>' + page(body(LEDE)).encode()
 
     assert extract_page(raw, URL).paragraphs == (LEDE,)
+
+
+def js_page(kind: str, article_body: str) -> str:
+    """A page built by JavaScript: an empty shell, the article only in its JSON-LD."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": kind,
+        "headline": "Ferries",
+        "articleBody": article_body,
+    }
+    head = f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+    return f"<html><head>{head}</head><body>{SHELL}</body></html>"
+
+
+SHELL = "<div id='root'><p>You need to enable JavaScript to run this app.</p></div>"
+
+
+@pytest.mark.parametrize("kind", ["NewsArticle", "BlogPosting", "ReportageNewsArticle"])
+def test_a_page_built_by_javascript_is_read_from_its_structured_data(kind: str) -> None:
+    page = js_page(kind, "\n".join([LEDE, SECOND, "", THIRD]))
+
+    assert extract_page(page, URL).paragraphs == (LEDE, SECOND, THIRD)
+
+
+def test_structured_data_in_markup_is_read_as_paragraphs() -> None:
+    page = js_page("NewsArticle", f"<p>{LEDE}</p><p>{SECOND}</p>")
+
+    assert extract_page(page, URL).paragraphs == (LEDE, SECOND)
+
+
+def test_a_page_showing_its_text_is_read_from_it_not_from_its_structured_data() -> None:
+    page = js_page("NewsArticle", "A summary the site wrote for search engines, shorter than the article.")
+    page = page.replace(SHELL, body(LEDE, SECOND, THIRD))
+
+    assert extract_page(page, URL).paragraphs == (LEDE, SECOND, THIRD)
+
+
+def test_the_text_of_structured_data_that_is_no_article_is_not_read() -> None:
+    page = js_page("WebPage", "\n".join([LEDE, SECOND]))
+
+    assert LEDE not in extract_page(page, URL).paragraphs
 
 
 # --------------------------------------------------------------------------- furniture removed first

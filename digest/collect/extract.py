@@ -11,10 +11,13 @@ import bisect
 import codecs
 import copy
 import functools
+import html
 import itertools
+import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import lxml.html
 import trafilatura
@@ -28,7 +31,7 @@ from digest.collect.bounds import (
     cut_after,
     shown_text,
 )
-from digest.collect.text import SOCIAL_EMBEDS, squash
+from digest.collect.text import SOCIAL_EMBEDS, html_paragraphs, squash
 from digest.sentences import END_MARKS
 from digest.words import count_words
 
@@ -180,6 +183,45 @@ def meta_content(doc: lxml.html.HtmlElement, name: str) -> str:
             if content:
                 return content
     return ""
+
+
+_MAX_JSON_LD = 200_000  # characters: a page's structured data is small; anything larger is not read
+
+
+def json_ld(doc: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+    """The JSON-LD objects of the page, @graph members included; broken blocks are skipped."""
+    for script in doc.xpath("//script[@type='application/ld+json']"):
+        text = script.text or ""
+        if len(text) > _MAX_JSON_LD:
+            continue
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict):
+                yield item
+                graph = item.get("@graph")
+                yield from (g for g in graph if isinstance(g, dict)) if isinstance(graph, list) else ()
+
+
+# What schema.org calls an article: Article, NewsArticle, ReportageNewsArticle, BlogPosting, …
+_ARTICLE_TYPE = re.compile(r"Article|Posting")
+
+
+def declared_body(doc: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """The article's text as its JSON-LD declares it (articleBody), a paragraph a line; () when none.
+
+    Read before the page is cleaned, which removes every script: a page built by JavaScript has
+    nothing else ("You need to enable JavaScript to run this app.").
+    """
+    for item in json_ld(doc):
+        body = item.get("articleBody")
+        if _ARTICLE_TYPE.search(str(item.get("@type", ""))) and isinstance(body, str) and body.strip():
+            if "<" in body:
+                return html_paragraphs(body)
+            return tuple(line for line in (squash(html.unescape(part)) for part in body.splitlines()) if line)
+    return ()
 
 
 def strip_furniture(doc: lxml.html.HtmlElement) -> None:
@@ -351,17 +393,25 @@ def _drop(node: lxml.html.HtmlElement) -> None:
     node.drop_tree()
 
 
-def body_paragraphs(doc: lxml.html.HtmlElement, url: str) -> tuple[str, ...]:
+def body_paragraphs(doc: lxml.html.HtmlElement, url: str, declared: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The article's paragraphs from a cleaned page, from the first extractor that finds any.
 
     The extractors read the page's first MAX_TEXT_ELEMENTS elements only (the rest are removed).
+    ``declared`` is the text the page's structured data gives (declared_body): taken when the page
+    itself shows less than a teaser, as one that JavaScript builds does.
     """
     cut_after(doc, MAX_TEXT_ELEMENTS)
     found = _extracted(doc, url, recall=False)
-    if sum(count_words(p) for p in found) < _RECALL_BELOW_WORDS:
+    if _words(found) < _RECALL_BELOW_WORDS:
         found = _extracted(doc, url, recall=True) or found
+    if _words(found) < _RECALL_BELOW_WORDS and _words(declared) > _words(found):
+        found = declared
     # baseline() comes last: it gives a whole <article> as one block, but reads JSON-LD articleBody.
     return bounded_paragraphs(found or walk_paragraphs(doc) or _baseline_paragraphs(doc))
+
+
+def _words(paragraphs: tuple[str, ...]) -> int:
+    return sum(count_words(p) for p in paragraphs)
 
 
 def _extracted(doc: lxml.html.HtmlElement, url: str, *, recall: bool) -> tuple[str, ...]:

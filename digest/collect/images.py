@@ -10,7 +10,6 @@ JSON-LD ImageObject), else from the caption's own words ("Photograph: …", "(Ge
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from digest.collect.canonical import is_page_link
-from digest.collect.extract import meta_content
+from digest.collect.extract import json_ld, meta_content
 from digest.collect.text import squash
 
 
@@ -324,28 +323,9 @@ def _text_of_class(node: lxml.html.HtmlElement, name: str) -> str:
 
 # --- JSON-LD --------------------------------------------------------------------------------------
 
-_MAX_JSON_LD = 200_000  # characters: a page's structured data is small; anything larger is not read
-
-
-def _json_ld(doc: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
-    """The JSON-LD objects of the page, @graph members included; broken blocks are skipped."""
-    for script in doc.xpath("//script[@type='application/ld+json']"):
-        text = script.text or ""
-        if len(text) > _MAX_JSON_LD:
-            continue
-        try:
-            data = json.loads(text)
-        except (ValueError, RecursionError):
-            continue
-        for item in data if isinstance(data, list) else [data]:
-            if isinstance(item, dict):
-                yield item
-                graph = item.get("@graph")
-                yield from (g for g in graph if isinstance(g, dict)) if isinstance(graph, list) else ()
-
 
 def _json_ld_images(doc: lxml.html.HtmlElement) -> Iterator[Any]:
-    for item in _json_ld(doc):
+    for item in json_ld(doc):
         kind = str(item.get("@type", ""))
         image = item.get("image") if "Article" in kind or "Posting" in kind else None
         yield from image if isinstance(image, list) else [image] if image else []

@@ -11,7 +11,7 @@ import lxml.html
 
 from digest.collect.bounds import cut_at_space
 from digest.collect.canonical import canonical_url, escaped_url, is_page_link, same_site
-from digest.collect.extract import body_paragraphs, meta_content, parse_html, strip_furniture
+from digest.collect.extract import body_paragraphs, declared_body, meta_content, parse_html, strip_furniture
 from digest.collect.images import LeadImage, lead_image
 from digest.collect.text import squash
 from digest.models import Article
@@ -69,8 +69,9 @@ def extract_page(html: bytes | str, url: str) -> PageInfo:
             meta_content(doc, "og:description") or meta_content(doc, "description"), MAX_DESCRIPTION
         ),
     )
-    strip_furniture(doc)  # after the image, caption and credit were read from the full page
-    return replace(info, paragraphs=body_paragraphs(doc, url))
+    declared = declared_body(doc)
+    strip_furniture(doc)  # after the image, caption, credit and structured data were read from the full page
+    return replace(info, paragraphs=body_paragraphs(doc, url, declared))
 
 
 def clipped(text: str, limit: int) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
+import functools
 import hashlib
 import multiprocessing
 import random
@@ -26,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import brotli
 import httpx
 import orjson
 from loopback import free_socket, quiet_server, running
@@ -61,7 +63,8 @@ class Faults:
     # "429", "5xx", "drop", "drop_after", "slow", "garbled" (the batch is taken, and the answer
     # is a 200 whose body is not the API's JSON, as from a proxy in between) or "endless" (the
     # answer is the API's JSON followed by more white space than any answer needs) or "drip" (the
-    # same, a space at a time, each well within any read timeout, for DRIP_SECONDS in all).
+    # same, a space at a time, each well within any read timeout, for DRIP_SECONDS in all) or "bomb"
+    # (BOMB_MB of white space, brotli-compressed to a few hundred bytes on the wire: brotli_bomb()).
     script: dict[int, str] = field(default_factory=dict)
 
 
@@ -180,7 +183,7 @@ async def faulty(
             return JSONResponse({"Message": "Internal server error", "ErrorCode": 500}, status_code=503)
         raise DropError
     response = await take(body)
-    if response.status_code < 300 and outcome in ("drop_after", "slow", "garbled", "endless", "drip"):
+    if response.status_code < 300 and outcome in ("drop_after", "slow", "garbled", "endless", "drip", "bomb"):
         stub.hits[outcome] += 1
         if outcome == "drop_after":
             raise DropError
@@ -188,6 +191,8 @@ async def faulty(
             return Response("<html><body>upstream reset</body></html>", media_type="text/html")
         if outcome == "endless":
             return StreamingResponse(_endless(bytes(response.body)), media_type="application/json")
+        if outcome == "bomb":
+            return Response(brotli_bomb(), media_type="application/json", headers={"content-encoding": "br"})
         if outcome == "drip":
             return StreamingResponse(_drip(bytes(response.body)), media_type="application/json")
         await asyncio.sleep(faults.slow)
@@ -202,6 +207,13 @@ async def _endless(answer: bytes) -> AsyncIterator[bytes]:
 
 
 ENDLESS_MB = 6  # past MAX_ANSWER_BYTES
+BOMB_MB = 256  # what a client that decodes each piece whole holds in memory at once
+
+
+@functools.cache
+def brotli_bomb() -> bytes:
+    """BOMB_MB of spaces in a few hundred bytes of brotli (made once, before a test measures memory)."""
+    return brotli.compress(b" " * BOMB_MB * 1024 * 1024, quality=5)
 
 
 async def _drip(answer: bytes) -> AsyncIterator[bytes]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import tracemalloc
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -11,7 +12,7 @@ import httpx
 import orjson
 import pytest
 from stub_apis import SES_KEY_ID, SES_SECRET
-from stub_provider import DRIP_SECONDS, ENDLESS_MB, TOKEN, Faults, Stub, serve
+from stub_provider import BOMB_MB, DRIP_SECONDS, ENDLESS_MB, TOKEN, Faults, Stub, brotli_bomb, serve
 
 from digest.config import ProviderConfig
 from digest.deliver import Audience, addressing, letter_for
@@ -226,6 +227,23 @@ def test_an_answer_longer_than_any_answer_is_not_read_on_and_its_batch_is_uncert
         send(name, stub, make_batch())
     assert raised.value.uncertain and len(stub.records) == 3
     assert "answered 200 with more than 4096 KB" in str(raised.value)
+
+
+@pytest.mark.parametrize("name", API_PROVIDERS)
+def test_a_compressed_answer_is_decoded_only_as_far_as_any_answer_goes(name: str) -> None:
+    # A few hundred bytes of brotli that are 256 MB of white space decoded: decoded a limited piece at
+    # a time, the answer is refused at its limit, and memory never holds much more than that.
+    brotli_bomb()  # made before memory is measured
+    with serve(Faults(script={1: "bomb"})) as stub, pytest.raises(TransientError) as raised:
+        tracemalloc.start()
+        try:
+            send(name, stub, make_batch())
+        finally:
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+    assert raised.value.uncertain and len(stub.records) == 3
+    assert "answered 200 with more than 4096 KB" in str(raised.value)
+    assert peak < 4 * MAX_ANSWER_BYTES < BOMB_MB * 1024 * 1024 // 4
 
 
 @pytest.mark.parametrize("name", API_PROVIDERS)

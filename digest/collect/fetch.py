@@ -19,6 +19,7 @@ from digest import __version__
 from digest.collect.guard import AddressPolicy, GuardedTransport, RefusedAddressError
 from digest.config import FetchConfig, MirrorConfig
 from digest.errors import SourceError
+from digest.inflate import UndecodableError, decoded_chunks
 
 USER_AGENT = f"digest-mailer/{__version__} (newsletter digest; +https://pypi.org/project/digest-mailer/)"
 
@@ -197,11 +198,14 @@ async def _read_capped(response: httpx.Response, url: str, limit: int) -> bytes:
         raise SourceError(url, f"is {int(declared) // 1024} KB, over the {limit // 1024} KB limit")
     chunks = []
     size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise SourceError(url, f"is larger than the {limit // 1024} KB limit")
-        chunks.append(chunk)
+    try:
+        async for chunk in decoded_chunks(response, limit):
+            size += len(chunk)
+            if size > limit:
+                raise SourceError(url, f"is larger than the {limit // 1024} KB limit")
+            chunks.append(chunk)
+    except UndecodableError as exc:
+        raise SourceError(url, f"cannot be read: {exc}") from None
     return b"".join(chunks)
 
 

@@ -12,6 +12,7 @@ import httpx
 import orjson
 
 from digest.errors import ProviderError
+from digest.inflate import UndecodableError, decoded_chunks
 from digest.providers.base import EXCHANGE_TIMEOUTS, Context, TransientError
 
 
@@ -106,17 +107,21 @@ async def _bounded(response: httpx.Response) -> httpx.Response:
     """
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk[: MAX_ANSWER_BYTES - size])
-        size += len(chunk)
-        if size > MAX_ANSWER_BYTES:
-            if response.status_code < 300:
-                raise TransientError(
-                    f"answered {response.status_code} with more than {MAX_ANSWER_BYTES // 1024} KB, "
-                    "more than any answer to a batch holds",
-                    uncertain=True,
-                )
-            break
+    try:
+        async for chunk in decoded_chunks(response, MAX_ANSWER_BYTES):
+            chunks.append(chunk[: MAX_ANSWER_BYTES - size])
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                if response.status_code < 300:
+                    raise TransientError(
+                        f"answered {response.status_code} with more than {MAX_ANSWER_BYTES // 1024} KB, "
+                        "more than any answer to a batch holds",
+                        uncertain=True,
+                    )
+                break
+    except UndecodableError as exc:
+        if response.status_code < 300:  # its results cannot be read: the batch may have been taken
+            raise TransientError(f"answered {response.status_code}, but {exc}", uncertain=True) from None
     headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _WIRE_HEADERS]
     return httpx.Response(
         response.status_code, headers=headers, content=b"".join(chunks), request=response.request

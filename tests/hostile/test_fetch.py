@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import ipaddress
+import tracemalloc
 from collections.abc import Iterator
 from datetime import timedelta
 
+import brotli
 import pytest
 from conftest import fetch_settings
 from loopback import Handler, Loopback, serve, static
@@ -165,6 +168,27 @@ def test_a_server_dribbling_bytes_cannot_hold_a_fetch_past_its_timeout(server: L
     found = run([SourceConfig(url=server.url("/feed.xml"))], fetch_settings(timeout=1))
     assert found.articles == ()
     assert [p.reason for p in found.problems] == ["timed out after 1 s"]
+
+
+BOMB = 256 * 1024 * 1024  # bytes decoded, from a few hundred on the wire (brotli) or 250 KB (gzip)
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_a_compressed_bomb_is_refused_at_the_limit_without_being_decoded_whole(
+    server: Loopback, encoding: str
+) -> None:
+    wide = rss(("Bombed", "https://news.example/bombed", DAY)) + b" " * BOMB  # a good feed, then spaces
+    body = brotli.compress(wide, quality=5) if encoding == "br" else gzip.compress(wide, compresslevel=9)
+    del wide
+    server.routes["/feed.xml"] = static(body, **{"content-encoding": encoding})
+    tracemalloc.start()  # what the fetch holds at most (the bomb was made before)
+    try:
+        found = run([SourceConfig(url=server.url("/feed.xml"))], fetch_settings())
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert [p.reason for p in found.problems] == ["is larger than the 5120 KB limit"]
+    assert peak < 8 * fetch_settings().max_bytes < BOMB // 4
 
 
 def test_what_is_not_read_by_the_collect_deadline_is_reported_and_the_rest_goes_on(server: Loopback) -> None:

@@ -144,6 +144,12 @@ def test_a_post_embedded_from_a_social_network_is_not_the_items_text(embed: str)
     assert article.paragraphs == (LEDE,)
 
 
+def test_a_footnotes_mark_in_the_content_does_not_unmake_the_sentence() -> None:
+    html = f"<p>{LEDE[:-1]}.<a class='footnote-anchor' href='#footnote-1'>1</a></p><p>{SECOND}</p>"
+
+    assert only(rss_item(cdata("content:encoded", html))).paragraphs == (LEDE, SECOND)
+
+
 def test_a_single_line_break_is_a_space_not_a_paragraph_or_a_glue() -> None:
     article = only(rss_item(cdata("description", "Across the strait<br>by night.")))
 

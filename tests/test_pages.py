@@ -133,6 +133,29 @@ def test_the_text_of_structured_data_that_is_no_article_is_not_read() -> None:
     assert LEDE not in extract_page(page, URL).paragraphs
 
 
+@pytest.mark.parametrize(
+    "mark",
+    [
+        "<sup>1</sup>",
+        "<sup>[2]</sup>",
+        "<sup class='reference'><a href='#cite_note-3'>[3]</a></sup>",  # Wikipedia
+        "<a class='footnote-anchor' href='#footnote-1'>1</a>",  # Substack
+        "<sup>*</sup>",
+    ],
+)
+def test_a_footnotes_mark_after_the_full_stop_does_not_unmake_the_sentence(mark: str) -> None:
+    # "… drivers.1" no longer ended a sentence, and the lede was dropped as "no full sentence".
+    assert paragraphs_of(f"<p>{LEDE}{mark}</p>")[0] == LEDE
+
+
+def test_exponents_and_ordinals_in_superscript_stay() -> None:
+    text = (
+        "The ferry carries 10<sup>3</sup> tonnes on the 1<sup>st</sup> of each month, and E=mc<sup>2</sup>."
+    )
+    (found,) = paragraphs_of(f"<p>{text} {LEDE}</p>")
+    assert all(kept in found.replace(" ", "") for kept in ("103tonnes", "1stof", "mc2"))
+
+
 # --------------------------------------------------------------------------- furniture removed first
 
 

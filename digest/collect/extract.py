@@ -31,7 +31,7 @@ from digest.collect.bounds import (
     cut_after,
     shown_text,
 )
-from digest.collect.text import SOCIAL_EMBEDS, html_paragraphs, squash
+from digest.collect.text import SOCIAL_EMBEDS, html_paragraphs, is_footnote_mark, squash
 from digest.sentences import END_MARKS
 from digest.words import count_words
 
@@ -312,6 +312,8 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     # one longer than any dek is the article's text set in its header, and the extractor's to judge.
     if node.tag == "p" and place.in_header:
         return _at_most(node, _DEK_MAX_WORDS, count_words)
+    if node.tag in ("sup", "a") and place.in_paragraph and is_footnote_mark(node):
+        return True
     if not attrs:
         return False
     names = f"{attrs.get('class', '')} {attrs.get('id', '')}".strip()

@@ -37,6 +37,38 @@ _UNREAD_CLASS = re.compile(rf"\bfeed(?:flare|burnerFlareBlock)\b|{SOCIAL_EMBEDS}
 _ESCAPED_MARKUP = re.compile(
     r"&lt;(?:!--|/?(?:p|div|br|span|a|em|strong|ul|ol|li|img|h[1-6]|blockquote|table)\b)", re.IGNORECASE
 )
+# A footnote's mark in the text ("… the harbour.<sup>1</sup>", Substack's <a class="footnote-anchor">):
+# left in, it stands after the sentence's full stop ("harbour.1") and the sentence no longer ends.
+_FOOTNOTE_NUMBER = re.compile(r"\s*\[?(?:\d{1,3}|[a-z])\]?\s*")
+_FOOTNOTE_SIGN = re.compile(r"\s*(?:\[(?:\d{1,3}|[a-z])\]|[*\u2020\u2021])\s*")
+_AFTER_PUNCTUATION = re.compile("[.,;:!?\"'\u201d\u2019)\\]]\\s*$")
+
+
+def is_footnote_mark(element: lxml.html.HtmlElement) -> bool:
+    """A footnote's number or sign: a link to a place on the same page, or a <sup> after punctuation.
+
+    A bare number in <sup> after a letter or digit is an exponent or an ordinal ("10<sup>3</sup>",
+    "E=mc<sup>2</sup>", "1<sup>er</sup>"), which stays; "[3]", "*" and "†" are marks wherever they are.
+    """
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    text = element.text_content()
+    if tag == "a":
+        return str(element.get("href") or "").startswith("#") and bool(_FOOTNOTE_NUMBER.fullmatch(text))
+    if tag != "sup":
+        return False
+    if _FOOTNOTE_SIGN.fullmatch(text):
+        return True
+    return bool(_FOOTNOTE_NUMBER.fullmatch(text)) and bool(_AFTER_PUNCTUATION.search(_text_before(element)))
+
+
+def _text_before(element: lxml.html.HtmlElement) -> str:
+    previous = element.getprevious()
+    if previous is None:
+        parent = element.getparent()
+        return (parent.text or "") if parent is not None else ""
+    return previous.tail or previous.text_content()
+
+
 _BREAK = "\n"  # what a <br> leaves in the text; two of them (blank line) split a paragraph
 
 
@@ -135,7 +167,12 @@ def _blocks(root: lxml.html.HtmlElement) -> list[_Block]:
             _leave(out, element, is_root=not stack)
             continue
         tag = child.tag.lower() if isinstance(child.tag, str) else ""
-        if not tag or tag in _UNREAD or _UNREAD_CLASS.search(child.get("class") or ""):
+        if (
+            not tag
+            or tag in _UNREAD
+            or _UNREAD_CLASS.search(child.get("class") or "")
+            or is_footnote_mark(child)
+        ):
             out.text(child.tail)  # a comment, or an element whose text is never the article's
             continue
         if tag in _BLOCKS:

@@ -66,7 +66,7 @@ def _text_before(element: lxml.html.HtmlElement) -> str:
     if previous is None:
         parent = element.getparent()
         return (parent.text or "") if parent is not None else ""
-    return previous.tail or previous.text_content()
+    return str(previous.tail or previous.text_content())
 
 
 _BREAK = "\n"  # what a <br> leaves in the text; two of them (blank line) split a paragraph

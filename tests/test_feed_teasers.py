@@ -150,6 +150,12 @@ def test_a_footnotes_mark_in_the_content_does_not_unmake_the_sentence() -> None:
     assert only(rss_item(cdata("content:encoded", html))).paragraphs == (LEDE, SECOND)
 
 
+def test_an_image_between_two_words_leaves_a_space() -> None:
+    html = f"<p>{LEDE}<img src='/e/ship.png' alt='ship'>{SECOND}</p>"
+
+    assert only(rss_item(cdata("content:encoded", html))).paragraphs == (f"{LEDE} {SECOND}",)
+
+
 def test_a_single_line_break_is_a_space_not_a_paragraph_or_a_glue() -> None:
     article = only(rss_item(cdata("description", "Across the strait<br>by night.")))
 

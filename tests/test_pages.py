@@ -156,6 +156,22 @@ def test_exponents_and_ordinals_in_superscript_stay() -> None:
     assert all(kept in found.replace(" ", "") for kept in ("103tonnes", "1stof", "mc2"))
 
 
+def test_an_image_between_two_words_leaves_a_space() -> None:
+    # An emoji or icon in a line of text: the extractor joined the words on either side of it.
+    (found,) = paragraphs_of(f"<p>{LEDE[:-1]}<img src='/e/ship.png' alt='ship'>{SECOND}</p>")
+    assert found == f"{LEDE[:-1]} {SECOND}"
+
+
+def test_ruby_annotations_are_not_read_into_the_line() -> None:
+    ruby = "<ruby>漢<rp>(</rp><rt>かん</rt><rp>)</rp></ruby>"  # furigana over 漢, with its fallback
+    lede = "東京の{}字は今日、新しいフェリーが二十年ぶりに港を出たと発表しました。"
+    rest = [
+        "運航会社によると、フェリーは春まで週に二回運航し、予約が続けば毎日の運航も計画されているということです。",
+        "切符は発売から一時間で売り切れ、会社はすでに二隻目の船を追加したと話しています。",
+    ]
+    assert paragraphs_of(body(lede.format(ruby), *rest)) == (lede.format("漢"), *rest)
+
+
 # --------------------------------------------------------------------------- furniture removed first
 
 

@@ -233,6 +233,10 @@ def strip_furniture(doc: lxml.html.HtmlElement) -> None:
     """
     for node in doc.xpath("//script | //style | //noscript | //template | //svg"):
         _drop(node)
+    # Ruby annotations (furigana over Japanese, with their fallback parentheses) are read above the
+    # word, not in its line: "漢(かん)字" is "漢字". They go without leaving a space in the word.
+    for node in doc.xpath("//rt | //rp"):
+        node.drop_tree()
     page = _Page(doc)
     # Depth first, in document order, never looking inside what was removed: a page's navigation,
     # footer and asides hold most of its elements, and none of them can matter once they are gone.
@@ -313,6 +317,10 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     if node.tag == "p" and place.in_header:
         return _at_most(node, _DEK_MAX_WORDS, count_words)
     if node.tag in ("sup", "a") and place.in_paragraph and is_footnote_mark(node):
+        return True
+    # An image in a line of text (an emoji, an icon) stands between two words: removed, it leaves a
+    # space, where the extractor joined them ("harbour.<img>Officials" read "harbour.Officials").
+    if node.tag == "img" and place.in_paragraph:
         return True
     if not attrs:
         return False

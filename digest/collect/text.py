@@ -29,7 +29,8 @@ _BLOCK_NAMES = (
 )
 _BLOCKS = frozenset(_BLOCK_NAMES.split())
 # Never text of the article: code, embeds, and figures (a caption or credit is not the lede).
-_UNREAD_NAMES = "script style noscript template figure svg iframe object video audio button select"
+# Ruby annotations (rt, rp: furigana over Japanese) are read above the word, not in its line.
+_UNREAD_NAMES = "script style noscript template figure svg iframe object video audio button select rt rp"
 _UNREAD = frozenset(_UNREAD_NAMES.split())
 # feedburner's "FeedFlare" block (share links and counters appended to every item), and posts from
 # social networks embedded in the article: another author's words, which an item may open with.
@@ -179,6 +180,8 @@ def _blocks(root: lxml.html.HtmlElement) -> list[_Block]:
             out.flush()
         elif tag == "br":
             out.line_break()
+        elif tag == "img":  # an image in a line of text stands between two words
+            out.text(" ")
         elif tag == "a":
             out.open_link()
         out.text(child.text)

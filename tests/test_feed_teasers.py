@@ -173,6 +173,20 @@ def test_atom_content_divs_become_paragraphs() -> None:
     assert only(atom).paragraphs == (LEDE, SECOND)
 
 
+def test_atom_text_content_is_plain_text_split_at_blank_lines() -> None:
+    # type="text": "<b>" is what the author wrote, and the blank lines are the paragraph breaks.
+    body = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>News</title><entry><title>Ferries</title>'
+        '<link href="https://news.example/world/ferries"/><id>1</id><updated>2026-11-30T10:00:00Z</updated>'
+        f'<content type="text">If a &lt; b then &lt;b&gt; stays. {LEDE}\n\n{SECOND}</content>'
+        f'<summary type="text">{SECOND}\n\n{LEDE}</summary></entry></feed>'
+    ).encode()
+    article = only(body)
+
+    assert article.paragraphs == (f"If a < b then <b> stays. {LEDE}", SECOND)
+    assert article.summary == f"{SECOND}\n\n{LEDE}"
+
+
 def test_json_feed_content_html_becomes_paragraphs_and_its_image_is_kept() -> None:
     item = {
         "id": "1",

@@ -301,9 +301,14 @@ def is_web(url: str) -> bool:
 
 def entry_content(entry: Any, media: Media) -> str:
     """The entry's full content (content:encoded, Atom content) when the feed carries it."""
+    return entry_content_typed(entry, media)[0]
+
+
+def entry_content_typed(entry: Any, media: Media) -> tuple[str, str]:
+    """The entry's full content and its type ("text/html", or "text/plain" for Atom's type="text")."""
     for content in entry.get("content") or []:
         value = content.get("value") if isinstance(content, dict) else None
         # feedparser files an item's media:description under content too; that is an image's text.
         if value and squash(plain_text(str(value))) not in media.descriptions:
-            return str(value)
-    return ""
+            return str(value), str(content.get("type") or "text/html")
+    return "", ""

@@ -12,10 +12,10 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 
 from digest.collect.canonical import canonical_url
-from digest.collect.feed_media import Media, entry_content, is_web, lead_image, media_details
+from digest.collect.feed_media import Media, entry_content_typed, is_web, lead_image, media_details
 from digest.collect.fetch import Fetched
 from digest.collect.jsonfeed import read_json_feed
-from digest.collect.text import html_paragraphs, plain_text, squash
+from digest.collect.text import html_paragraphs, plain_text, squash, text_paragraphs
 from digest.errors import SourceError
 from digest.models import Article, Skipped
 
@@ -102,6 +102,15 @@ def _json_feed(fetched: Fetched, source: str) -> _Feed:
     return _Feed(feed.entries, _base(feed.own, fetched.url), media, tuple(feed.skipped))
 
 
+def _paragraphs(value: str, kind: str) -> tuple[str, ...]:
+    """An entry's text as paragraphs: Atom's type="text" is plain text, whose "<b>" is what it says."""
+    return text_paragraphs(value) if kind == "text/plain" else html_paragraphs(value)
+
+
+def _type(detail: object) -> str:
+    return str(detail.get("type") or "") if isinstance(detail, dict) else ""
+
+
 def _article(entry: Any, base: str, media: Media, source: str, now: datetime) -> Article | Skipped:
     title = squash(plain_text(entry.get("title", "")))
     link = str(entry.get("link") or "").strip()
@@ -126,8 +135,8 @@ def _article(entry: Any, base: str, media: Media, source: str, now: datetime) ->
         categories=_tags(entry),
         author=squash(entry.get("author", "")),
         # Paragraphs stay apart by a blank line: the teaser falls back on them one by one.
-        summary="\n\n".join(html_paragraphs(str(entry.get("summary", "")))),
-        paragraphs=html_paragraphs(entry_content(entry, media)),
+        summary="\n\n".join(_paragraphs(str(entry.get("summary", "")), _type(entry.get("summary_detail")))),
+        paragraphs=_paragraphs(*entry_content_typed(entry, media)),
         image_url=image.url if image else "",
         image_alt=image.alt if image else "",
         image_credit=image.credit if image else "",

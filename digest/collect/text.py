@@ -109,6 +109,12 @@ def html_paragraphs(fragment: str) -> tuple[str, ...]:
     return _strip_tails(_blocks(root))
 
 
+def text_paragraphs(text: str) -> tuple[str, ...]:
+    """The paragraphs of plain text (Atom's type="text"): split at blank lines, its "<" and "&" as written."""
+    blocks = [_Block(squash(part)) for part in _BLANK_LINE.split(text)]
+    return _strip_tails([b for b in blocks if b.text])
+
+
 def squash(text: str) -> str:
     """Fold runs of white space (including non-breaking spaces) into single spaces.
 

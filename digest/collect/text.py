@@ -52,11 +52,11 @@ def is_footnote_mark(element: lxml.html.HtmlElement) -> bool:
     "E=mc<sup>2</sup>", "1<sup>er</sup>"), which stays; "[3]", "*" and "†" are marks wherever they are.
     """
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
-    text = element.text_content()
-    if tag == "a":
-        return str(element.get("href") or "").startswith("#") and bool(_FOOTNOTE_NUMBER.fullmatch(text))
+    if tag == "a" and str(element.get("href") or "").startswith("#"):
+        return bool(_FOOTNOTE_NUMBER.fullmatch(element.text_content()))
     if tag != "sup":
         return False
+    text = element.text_content()
     if _FOOTNOTE_SIGN.fullmatch(text):
         return True
     return bool(_FOOTNOTE_NUMBER.fullmatch(text)) and bool(_AFTER_PUNCTUATION.search(_text_before(element)))

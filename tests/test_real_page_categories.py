@@ -367,6 +367,42 @@ def test_an_h1_that_ends_the_title_is_the_headline_when_it_is_too_long_for_a_sit
     assert extract_page(page, URL).title == headline
 
 
+def blog(h1: str, post: str, title: str, head: str = "") -> str:
+    """A blog's page: its name in an <h1>, the post's title in an <h2>."""
+    return (
+        f"<html><head><title>{title}</title>{head}</head><body><header><h1>{h1}</h1></header>"
+        f"<article>{post}<p>{LEDE}</p></article></body></html>"
+    )
+
+
+def test_a_blogs_post_title_in_an_h2_is_the_headline_when_its_h1_is_the_blogs_name() -> None:
+    head = "<meta property='og:site_name' content='Daily Curio'>"
+    page = blog(
+        "Daily Curio",
+        "<h2>Ferries return to the strait</h2>",
+        "Ferries return to the strait_World_Daily Curio",
+        head,
+    )
+    assert extract_page(page, URL).title == "Ferries return to the strait"
+
+
+def test_an_h2_that_names_the_site_is_not_the_headline() -> None:
+    head = "<meta property='og:site_name' content='The Long Official Name of Our Harbour Blog'>"
+    title = "Ferries return_The Long Official Name of Our Harbour Blog"
+    post = "<h2>The Long Official Name of Our Harbour Blog</h2>"
+    assert (
+        extract_page(blog("<a href='/'>Harbour Blog</a>", post, title, head), URL).title == "Ferries return"
+    )
+
+
+def test_an_h3_that_links_to_another_post_is_not_the_headline() -> None:
+    title = "Ferries return to the strait after a decade_World_Daily Curio"
+    head = "<meta property='og:site_name' content='Daily Curio'>"
+    post = "<h3><a href='/2025/other-post'>Ferries return to the strait after a decade</a></h3>"
+    page = blog("Daily Curio", post, title, head)
+    assert extract_page(page, URL).title == "Ferries return to the strait after a decade_World"
+
+
 def test_an_h1_linking_to_the_article_itself_is_still_the_headline() -> None:
     h1 = f"<h1><a href='{urlsplit(URL).path}'>The Boats Are Back, and the Island Is Waiting</a></h1>"
     page = html(f"{h1}<p>{LEDE}</p>", SEO_TITLE)

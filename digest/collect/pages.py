@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -140,7 +141,29 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
             others.append(heading)
     if len(others) == 1 and _displayed(others[0], titles):
         return others[0].text
+    if not others:  # no <h1>, or only the site's name and links: a blog's post titles are <h2>s
+        shown = _subheading(doc, url, declared, names)
+        if shown:
+            return shown
     return without_site_name(declared, site, url) or (headings[0].text if headings else "")
+
+
+def _subheading(doc: lxml.html.HtmlElement, url: str, title: str, names: set[str]) -> str:
+    """The <h2> or <h3> that is the title's headline part ("Headline_Section_Site"), written as shown.
+
+    The headline part is the title's longest; a heading that names the site, or links to another
+    page (a sidebar's list of posts), is not it.
+    """
+    parts = [part for part in _TITLE_SEPARATORS.split(title) if _fold(part)]
+    if len(parts) < 2:
+        return ""  # the title is all headline: it is taken as it is
+    headline = _fold(max(parts, key=lambda part: len(_fold(part))))
+    own = _own_paths(doc, url)
+    for node in itertools.islice(doc.iter("h2", "h3"), _MAX_HEADINGS):
+        text = clipped(squash(node.text_content()), MAX_TITLE)
+        if _fold(text) == headline and not _is_site(text, names, title):
+            return "" if _links_elsewhere(node, text, url, own) else text
+    return ""
 
 
 # Words a headline shown on its own has at least: a lone <h1> of fewer is a section's or a blog's name

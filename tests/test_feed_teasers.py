@@ -240,6 +240,10 @@ def test_a_media_description_is_never_taken_for_the_article_text() -> None:
         '<p>This entry was posted in <a href="/c">News</a>. Bookmark the <a href="/f">permalink</a>.</p>',
         "<p>Listen on Apple Podcasts, Spotify or wherever you get your podcasts.</p>",
         "<p>Enjoyed this? Share it with a friend.</p>",
+        "<p>[Read more...]</p>",
+        "<p>The full article is available on our website.</p>",
+        "<p>See the full post on our blog.</p>",
+        "<p>Visit our website for more.</p>",
     ],
 )
 def test_feed_tails_are_removed_and_the_body_kept(tail: str) -> None:
@@ -275,6 +279,9 @@ def test_a_cut_mark_or_read_more_link_ending_the_last_paragraph_is_removed(endin
         "and that the operator appealed both times.",
         "The post office on the island first appeared on maps in 1820, long before the ferry did.",
         "Islanders share it with visitors, the harbour master said of the quay, and always have.",
+        "The full story of the ferry is a long one, and the islanders tell it best.",
+        "Visit the island in spring, when the ferry runs twice a day and the hotels reopen.",
+        "See the full list of sailings below, with the fares for cars and for foot passengers.",
     ],
 )
 def test_body_prose_that_merely_mentions_reading_more_is_kept(body: str) -> None:

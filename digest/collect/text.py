@@ -238,6 +238,14 @@ _TAIL_PARAGRAPHS = _patterns(
     r"^(?:originally|first) (?:published|posted|appeared)\s+(?:on|in|at|by)\b.{0,250}$",
     r"^.{1,300}\bwas originally published in\b.{1,150}\bon medium\b.{0,200}$",
     r"^\[?\s*(?:…|\.{3})\s*\]?$",
+    rf"^\[\s*(?:{_READ_ON}|more)\b[^\]]{{0,40}}\]$",  # "[Read more...]", "[Continue reading]"
+    # The site pointing to the rest: "The full article is available on our website.", "See the full post
+    # on our blog.", "Visit our website for more."
+    r"^(?:the )?(?:full|complete|entire) (?:article|story|post|text|interview|review)\s+(?:is\s+)?"
+    r"(?:available|published|online|can be (?:read|found))\b.{0,100}$",
+    r"^(?:see|view|find|get)\s+the\s+(?:full|complete|entire|whole|original)\s+(?:article|story|post|piece"
+    r"|text|interview|review)\b.{0,100}$",
+    r"^visit (?:our|the) (?:web ?site|site|blog|homepage)\b.{0,60}$",
     r"^submitted by.{1,200}\[link\]\s*\[\d+\s+comments?\]$",  # Reddit
 )
 # "[…]" or "[...]": WordPress's mark of a cut excerpt, at the very end.

@@ -209,6 +209,11 @@ def json_ld(doc: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
 _ARTICLE_TYPE = re.compile(r"Article|Posting")
 
 
+def is_article(item: dict[str, Any]) -> bool:
+    """Whether a JSON-LD object describes an article (its @type names one)."""
+    return bool(_ARTICLE_TYPE.search(str(item.get("@type", ""))))
+
+
 def declared_body(doc: lxml.html.HtmlElement) -> tuple[str, ...]:
     """The article's text as its JSON-LD declares it (articleBody), a paragraph a line; () when none.
 
@@ -217,7 +222,7 @@ def declared_body(doc: lxml.html.HtmlElement) -> tuple[str, ...]:
     """
     for item in json_ld(doc):
         body = item.get("articleBody")
-        if _ARTICLE_TYPE.search(str(item.get("@type", ""))) and isinstance(body, str) and body.strip():
+        if is_article(item) and isinstance(body, str) and body.strip():
             if "<" in body:
                 return html_paragraphs(body)
             return tuple(line for line in (squash(html.unescape(part)) for part in body.splitlines()) if line)

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from digest.collect.canonical import is_page_link
-from digest.collect.extract import json_ld, meta_content
+from digest.collect.extract import is_article, json_ld, meta_content
 from digest.collect.text import squash
 
 
@@ -326,8 +326,7 @@ def _text_of_class(node: lxml.html.HtmlElement, name: str) -> str:
 
 def _json_ld_images(doc: lxml.html.HtmlElement) -> Iterator[Any]:
     for item in json_ld(doc):
-        kind = str(item.get("@type", ""))
-        image = item.get("image") if "Article" in kind or "Posting" in kind else None
+        image = item.get("image") if is_article(item) else None
         yield from image if isinstance(image, list) else [image] if image else []
 
 

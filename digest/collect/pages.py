@@ -129,7 +129,8 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     names = _site_names(site, url)
     titles = [t for t in (social, plain) if t]
     others: list[_Heading] = []
-    headings = _headings(doc, url)
+    own = _own_paths(doc, url)  # asked of every heading the page has: worked out once
+    headings = _headings(doc, url, own)
     for heading in headings:
         if _is_site(heading.text, names, declared):
             site = site or heading.text  # the <h1> is the site's name in its logo
@@ -142,13 +143,13 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     if len(others) == 1 and _displayed(others[0], titles):
         return others[0].text
     if not others:  # no <h1>, or only the site's name and links: a blog's post titles are <h2>s
-        shown = _subheading(doc, url, declared, names)
+        shown = _subheading(doc, url, own, declared, names)
         if shown:
             return shown
     return without_site_name(declared, site, url) or (headings[0].text if headings else "")
 
 
-def _subheading(doc: lxml.html.HtmlElement, url: str, title: str, names: set[str]) -> str:
+def _subheading(doc: lxml.html.HtmlElement, url: str, own: set[str], title: str, names: set[str]) -> str:
     """The <h2> or <h3> that is the title's headline part ("Headline_Section_Site"), written as shown.
 
     The headline part is the title's longest; a heading that names the site, or links to another
@@ -158,7 +159,6 @@ def _subheading(doc: lxml.html.HtmlElement, url: str, title: str, names: set[str
     if len(parts) < 2:
         return ""  # the title is all headline: it is taken as it is
     headline = _fold(max(parts, key=lambda part: len(_fold(part))))
-    own = _own_paths(doc, url)
     for node in itertools.islice(doc.iter("h2", "h3"), _MAX_HEADINGS):
         text = clipped(squash(node.text_content()), MAX_TITLE)
         if _fold(text) == headline and not _is_site(text, names, title):
@@ -273,9 +273,8 @@ class _Heading:
     elsewhere: bool  # a logo, a section's name or a promo for another article names that page
 
 
-def _headings(doc: lxml.html.HtmlElement, url: str) -> list[_Heading]:
-    """The page's <h1>s, those of its article (or main part) first, each text once."""
-    own = _own_paths(doc, url)
+def _headings(doc: lxml.html.HtmlElement, url: str, own: set[str]) -> list[_Heading]:
+    """The page's <h1>s, those of its article (or main part) first, each text once (``own``: _own_paths)."""
     found: dict[str, _Heading] = {}
     for query in ("//article//h1", "//main//h1", "//h1"):
         for node in doc.xpath(query):

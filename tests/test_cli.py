@@ -145,10 +145,19 @@ def test_feed_prints_every_item_ignoring_the_window(live_site: Path, tmp_path: P
 
 
 def test_feed_on_a_broken_source_says_why_and_exits_1(tmp_path: Path) -> None:
-    (tmp_path / "page.html").write_text("<html><body><p>Just a page.</p></body></html>")
-    result = digest(tmp_path, "feed", "page.html")
+    (tmp_path / "notes.txt").write_text("Just some notes.")
+    result = digest(tmp_path, "feed", "notes.txt")
     assert result.returncode == 1
     assert "not an RSS, Atom or JSON feed" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_feed_on_a_sites_page_names_the_feed_to_use_instead(tmp_path: Path) -> None:
+    head = '<link rel="alternate" type="application/atom+xml" href="/atom.xml">'
+    (tmp_path / "page.html").write_text(f"<html><head>{head}</head><body><p>Just a page.</p></body></html>")
+    result = digest(tmp_path, "feed", "page.html")
+    assert result.returncode == 1
+    assert "is a web page, not a feed; the page names its feed: /atom.xml" in result.stderr
+    assert "Hint: put the feed's address in the source's url" in result.stderr
 
 
 def test_collect_explains_what_the_next_issue_leaves_out(project: Path) -> None:

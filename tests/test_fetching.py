@@ -139,7 +139,7 @@ def test_a_redirect_is_followed(server: Loopback) -> None:
     [
         (b"oops", 500, "HTTP 500"),
         (b"gone", 404, "HTTP 404"),
-        (b"<html><body><p>Welcome to our home page.</p></body></html>", 200, "not an RSS, Atom or JSON feed"),
+        (b"<html><body><p>Welcome to our home page.</p></body></html>", 200, "is a web page, not a feed"),
         (b"<?xml version='1.0'?><rss version='2.0'><channel><item><title>Cut", 200, "malformed XML"),
     ],
     ids=["500", "404", "html", "malformed-xml"],

@@ -144,7 +144,8 @@ async def _read_one_feed(location: str, fetcher: Fetcher) -> FeedReport:
     try:
         return read_entries(await fetcher.feed(location), location, now_utc())
     except SourceError as exc:
-        raise SourceError(exc.source, exc.reason, "check the address, or open it in a browser") from None
+        hint = exc.hint or "check the address, or open it in a browser"
+        raise SourceError(exc.source, exc.reason, hint) from None
 
 
 def article_json(article: Article) -> dict[str, Any]:

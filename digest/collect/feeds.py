@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 
 from digest.collect.canonical import canonical_url
+from digest.collect.discover import is_web_page, not_a_feed
 from digest.collect.feed_media import Media, entry_content_typed, is_web, lead_image, media_details
 from digest.collect.fetch import Fetched
 from digest.collect.jsonfeed import read_json_feed
@@ -66,6 +67,8 @@ def _xml_feed(fetched: Fetched, source: str) -> _Feed:
         fetched.body, response_headers={"content-type": fetched.content_type or "application/xml"}
     )
     if not parsed.get("version"):
+        if is_web_page(fetched.body):  # a site's address given for its feed: say which feed it names
+            raise not_a_feed(source, fetched.body, fetched.url)
         reason = parsed.get("bozo_exception") or "no RSS, Atom or JSON Feed root element"
         raise SourceError(source, f"is not an RSS, Atom or JSON feed ({reason})")
     if parsed.bozo and _is_xml_error(parsed.bozo_exception):

@@ -249,6 +249,11 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ("Crowds on the quay. \u00a9 2024, Jo Harbour/Agency", "Crowds on the quay.", "Jo Harbour/Agency"),
         ("The \u00a9-sign on the quay", "The \u00a9-sign on the quay", ""),
         ("Crowds on the quay. Image attribution: Jo Harbour", "Crowds on the quay.", "Jo Harbour"),
+        # A label for screen readers, glued to the caption: "Credit...", as one large site writes it.
+        ("Crowds on the quay.Credit...Jo Harbour/Agency", "Crowds on the quay.", "Jo Harbour/Agency"),
+        ("Crowds on the quay. Credit\u2026Jo Harbour", "Crowds on the quay.", "Jo Harbour"),
+        ("Crowds came, no credit... given", "Crowds came, no credit... given", ""),
+        ("A photo... of the quay", "A photo... of the quay", ""),
     ],
 )
 def test_credit_is_told_apart_from_the_caption(caption: str, text: str, credit: str) -> None:
@@ -258,6 +263,81 @@ def test_credit_is_told_apart_from_the_caption(caption: str, text: str, credit: 
     info = extract_page(html(body), URL)
 
     assert (info.image_caption, info.image_credit) == (text, credit)
+
+
+# How the big publishing systems set out the lead photo: its caption and credit are found in each.
+@pytest.mark.parametrize(
+    ("figure", "credit"),
+    [
+        # The photo in the article's own <header> (a blog theme's feature image), its credit a link.
+        (
+            "<header><h1>Ferries return</h1><figure><img src='/photos/quay.jpg'>"
+            "<figcaption>Photo by <a href='/x'>Jo Harbour</a> / <a href='/y'>Unsplash</a></figcaption>"
+            "</figure>"
+            "</header>",
+            "Jo Harbour / Unsplash",
+        ),
+        # No <figcaption>: the element whose class names the caption.
+        (
+            "<figure class='Figure'><img src='/photos/quay.jpg'><div class='Figure-caption'>"
+            "<p>Crowds on the quay. (AP Photo/Jo Harbour)</p></div></figure>",
+            "AP Photo/Jo Harbour",
+        ),
+        # A credit element whose class says so in capitals, beside the caption.
+        (
+            "<figure><img src='/photos/quay.jpg'><span class='x1y2-ImageCopyright'>Agency</span>"
+            "<figcaption>Crowds on the quay</figcaption></figure>",
+            "Agency",
+        ),
+        # "Credit" glued to the name, twice over (the label and its screen-reader copy).
+        (
+            "<figure><img src='/photos/quay.jpg'><figcaption>Crowds on the quay."
+            "<span class='photo-credit'>CreditCreditJo Harbour/Agency</span></figcaption></figure>",
+            "Jo Harbour/Agency",
+        ),
+    ],
+)
+def test_the_lead_photos_credit_is_found_as_publishing_systems_set_it_out(figure: str, credit: str) -> None:
+    info = extract_page(html(f"{figure}<p>{LEDE}</p>"), URL)
+
+    assert (info.image_url, info.image_credit) == ("https://news.example/photos/quay.jpg", credit)
+
+
+def test_a_videos_figure_and_a_figure_of_another_photo_lend_the_lead_photo_no_caption() -> None:
+    head = "<meta property='og:image' content='https://news.example/photos/quay-1200x630.jpg'>"
+    body = (
+        "<figure class='lead-video'><iframe src='https://video.example/embed/1'></iframe>"
+        "<figcaption>Watch: the first crossing. Video: Ferry Co</figcaption></figure>"
+        "<figure><img src='/photos/chart.png'>"
+        "<figcaption>Passengers a year. Graphic: Jo Data</figcaption></figure>"
+        "<figure><img src='/photos/quay-1200x630.jpg'>"
+        f"<figcaption>Crowds on the quay. Photo: Jo Harbour</figcaption></figure><p>{LEDE}</p>"
+    )
+
+    info = extract_page(html(body, head), URL)
+
+    assert (info.image_caption, info.image_credit) == ("Crowds on the quay.", "Jo Harbour")
+
+
+def test_without_a_figure_showing_the_declared_image_the_first_photos_caption_stands_in() -> None:
+    head = "<meta property='og:image' content='https://news.example/social/share-card.jpg'>"
+    body = (
+        "<figure class='media-video'><video src='/v.mp4'></video><figcaption>Watch it</figcaption></figure>"
+        "<figure><img src='/photos/quay.jpg'><figcaption>Crowds on the quay. Photo: Jo Harbour</figcaption>"
+        f"</figure><p>{LEDE}</p>"
+    )
+
+    info = extract_page(html(body, head), URL)
+
+    assert (info.image_url, info.image_credit) == ("https://news.example/social/share-card.jpg", "Jo Harbour")
+
+
+@pytest.mark.parametrize("alt", ["IMG_3886.JPG", "ferry-quay-2026.webp"])
+def test_an_alt_that_is_only_the_images_file_name_gives_way_to_the_caption(alt: str) -> None:
+    caption = "<figcaption>Crowds on the quay</figcaption>"
+    body = f"<figure><img src='/photos/quay.jpg' alt='{alt}'>{caption}</figure>"
+
+    assert extract_page(html(f"{body}<p>{LEDE}</p>"), URL).image_alt == "Crowds on the quay"
 
 
 def test_credit_from_json_ld_image_object() -> None:

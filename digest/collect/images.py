@@ -48,7 +48,11 @@ _TRACKERS = re.compile(
     r"(?i)//[^/]*(?:facebook\.com/tr|scorecardresearch|doubleclick|google-analytics|quantserve)"
 )
 _MIN_SIDE = 100  # px: smaller declared images are icons, avatars or pixels
-_CHROME = "ancestor::header or ancestor::nav or ancestor::footer or ancestor::aside"
+# The site's chrome; an article's own <header> (its headline, dek and photo) is the article's.
+_CHROME = (
+    "ancestor::header[not(ancestor::article or ancestor::main)]"
+    " or ancestor::nav or ancestor::footer or ancestor::aside"
+)
 
 # The year after a copyright sign ("© 2024, Jane Doe"): the copyright's, not the credit's.
 _YEAR = r"(?:19|20)\d\d\b[,.]?"
@@ -56,6 +60,7 @@ _YEAR = r"(?:19|20)\d\d\b[,.]?"
 _LABELLED_CREDIT = re.compile(
     r"(?i)(?:^|(?<=[\s.!?)\]]))\(?(?:(?:top\s+)?(?:photo(?:graph)?|picture|image|illustration|credit|foto|bild)s?"
     r"(?:\s+(?:credit|attribution))?\s*(?::|by\b)"  # "Image attribution: Creative Commons"
+    r"|(?-i:Credits?)(?:\.\.\.|\u2026)"  # "Credit...Jo Doe": a label read out to screen readers
     rf"|(?:\u00a9|\(c\))\s*(?:{_YEAR})?)"  # "… © 2024 Jane Doe"
     r"\s*(?P<credit>\w[^:\u00a9]{1,119}?)\)?\s*$"
 )
@@ -70,14 +75,15 @@ _AGENCY_CREDIT = re.compile(
 _CREDIT_TAIL = 1_000
 _CREDIT_LABEL = re.compile(
     r"(?i)^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|attribution|photo(?:graph)?s?|"
-    r"pictures?|images?|illustrations?|foto|bild)\s*(?::|by\b)\s*|^credits?\b\s*:?\s*"
+    r"pictures?|images?|illustrations?|foto|bild)\s*(?::|by\b)\s*|^credits?\b\s*(?::|\.\.\.|\u2026)?\s*"
 )
 
 
 def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
     """The page's lead image with its alt text, caption and credit (before any furniture is stripped)."""
-    figure = _lead_figure(doc)
-    found = _declared_image(doc, url) or (_figure_image(figure, url) if figure is not None else "")
+    declared = _declared_image(doc, url)
+    figure = _lead_figure(doc, declared)
+    found = declared or (_figure_image(figure, url) if figure is not None else "")
     if not found:
         found = next(_body_images(doc, url), "")
     if not found:
@@ -94,8 +100,12 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
 
 def clean_credit(text: str) -> str:
     """A credit without its label ("Photograph: ", "Credit ", "© 2024") or brackets: the template's."""
-    text = squash(text).strip("()[] ")
+    text = _GLUED_LABELS.sub("", squash(text).strip("()[] "))
     return _CREDIT_LABEL.sub("", _COPYRIGHT.sub("", text)).strip("() ")
+
+
+# "CreditCreditJo Doe": a label (and a copy of it read out to screen readers) glued to the name.
+_GLUED_LABELS = re.compile("^(?:Credit)+(?=[A-Z])")
 
 
 # "© 2024 Jane Doe", "(c) Jane Doe", "Copyright 2024 Jane Doe": the mark and its year are the template's.
@@ -129,12 +139,33 @@ def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
     return ""
 
 
-def _lead_figure(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+def _lead_figure(doc: lxml.html.HtmlElement, shown: str = "") -> lxml.html.HtmlElement | None:
+    """The article's first figure that is not a video's; the one showing ``shown`` when one does.
+
+    A video's caption is not the lead image's. A page's declared image is often a crop of another
+    size, named otherwise, so without one showing it the first figure stands in for it.
+    """
+    name = urlsplit(shown).path.rsplit("/", 1)[-1]
     for scope in ("//article//", "//main//", "//"):
-        figures = doc.xpath(f"{scope}figure[not({_CHROME})]")
-        if figures:
-            return figures[0]
+        stills = (f for f in doc.xpath(f"{scope}figure[not({_CHROME})]") if not f.xpath(_VIDEO))
+        figures = list(itertools.islice(stills, _MAX_FIGURES))
+        showing = (f for f in figures if name and any(name in src for src in _sources_in(f)))
+        found = next(showing, figures[0] if figures else None)
+        if found is not None:
+            return found
     return None
+
+
+_MAX_FIGURES = 50  # looked through for the declared image: a gallery page has hundreds
+_VIDEO = (
+    "self::*[contains(translate(@class, 'VIDEO', 'video'), 'video') or contains(@itemtype, 'VideoObject')]"
+    " | .//video | .//iframe"
+)
+
+
+def _sources_in(figure: lxml.html.HtmlElement) -> Iterator[str]:
+    for img in figure.xpath(_IMAGES):
+        yield from image_sources(img)
 
 
 def _figure_image(figure: lxml.html.HtmlElement, url: str) -> str:
@@ -254,15 +285,27 @@ def _alt_for(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, u
     """The image's own alt: the <img> that shows it, else the lead figure's."""
     name = urlsplit(url).path.rsplit("/", 1)[-1]
     for img in doc.iter("img", "amp-img"):
-        if name and squash(img.get("alt", "")) and any(name in src for src in image_sources(img)):
-            return squash(img.get("alt", ""))
+        if name and _described(img) and any(name in src for src in image_sources(img)):
+            return _described(img)
     images = figure.xpath(_IMAGES) if figure is not None else []
-    return squash(images[0].get("alt", "")) if images else ""
+    return _described(images[0]) if images else ""
+
+
+def _described(img: lxml.html.HtmlElement) -> str:
+    """An <img>'s alt, unless it is only the image's file name ("harbour-dawn.jpg"): that says nothing."""
+    alt = squash(img.get("alt", ""))
+    return "" if _FILE_NAME.fullmatch(alt) else alt
+
+
+_FILE_NAME = re.compile(r"(?i)\S+\.(?:jpe?g|png|gif|webp|avif|svg|tiff?|bmp|heic)")
+
+
+_LOWER_CLASS = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
 
 def _caption_and_credit(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None) -> tuple[str, str]:
     """The lead figure's caption and credit: marked-up credit first, else the caption's own words."""
-    figcaption = figure.find(".//figcaption") if figure is not None else None
+    figcaption = _figcaption(figure) if figure is not None else None
     if figcaption is None:
         return "", next(_credit_lines(doc), "")
     marked = _marked_credit(figcaption) or (_marked_credit(figure) if figure is not None else "")
@@ -275,11 +318,22 @@ def _caption_and_credit(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElemen
     return caption, credit or next(_credit_lines(doc), "")
 
 
+def _figcaption(figure: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """A figure's caption: its <figcaption>, else the element its class names a caption ("Figure-caption")."""
+    found = figure.find(".//figcaption")
+    if found is None:
+        named = figure.xpath(f".//*[contains({_LOWER_CLASS}, 'caption')]")
+        found = named[0] if named else None
+    return found
+
+
 def _marked_credit(node: lxml.html.HtmlElement) -> str:
     for query in (
         ".//*[@itemprop='copyrightHolder' or @itemprop='creditText' or @itemprop='author']",
         ".//*[contains(concat(' ', normalize-space(@class), ' '), ' credit ')]",
-        ".//*[contains(@class, 'credit') or contains(@class, 'copyright') or contains(@class, 'byline')]",
+        # Class names as written: "Credit", "ImageCopyright", "photo-credit".
+        f".//*[contains({_LOWER_CLASS}, 'credit') or contains({_LOWER_CLASS}, 'copyright')"
+        f" or contains({_LOWER_CLASS}, 'byline')]",
     ):
         for found in node.xpath(query):
             text = squash(found.text_content())

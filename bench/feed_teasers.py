@@ -27,6 +27,8 @@ Figures, per feed file and in total:
   share buttons are not images of the item), the fraction where digest's image has the largest
   width offered (the content's <img> read from the feed's own markup, with its srcset and data-src,
   which feedparser's sanitizer drops); `image_missed` counts items that offer an image and got none.
+  Images known to be narrower than 100 px (avatars, icons, 72 px thumbnails) are not counted as
+  offered: digest shows none of them.
 * no_teaser - items with text that got no teaser (nothing in them reads as a sentence or a
   standfirst: version numbers, chat logs); reported, no target.
 
@@ -78,10 +80,11 @@ TAILS = [
         r"\bfeedflare\b",
     )
 ]
+ICON_WIDTH = 100
 WIDTH_HINTS = [
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
-        r"[?&](?:w|width)=(\d+)",
+        r"[?&](?:w|width|s|size)=(\d+)",
         r"-(\d+)x\d+\.[a-z]+$",
         r"/w_(\d+)[,/]",
         r"/(\d+)px-",
@@ -278,7 +281,10 @@ def score_item(entry: Any, raw: Any, article: Article, tally: Tally, verbose: bo
         tally.no_teaser += 1
         if verbose:
             tally.examples.append(f"no teaser: {article.url}: {parsed[0][:160]!r}")
-    offered = offered_images(raw, article.url)
+    # An image narrower than ICON_WIDTH is an avatar or an icon: offered, but no picture of the item.
+    offered = {
+        url: width for url, width in offered_images(raw, article.url).items() if not 0 < width < ICON_WIDTH
+    }
     if offered and not article.image_url:
         tally.image_missed += 1
         tally.examples.append(f"image missed: {article.url}: {sorted(offered)[:2]}")

@@ -369,6 +369,31 @@ def test_a_full_image_of_unknown_size_beats_a_small_thumbnail() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "icon",
+    [
+        '<media:thumbnail url="https://avatars.example/u/1?s=30&amp;v=4" width="30" height="30"/>',
+        '<media:thumbnail url="https://avatars.example/u/1?v=3&amp;s=60"/>',
+        '<media:thumbnail url="https://blog.example/-abc/s72-c/photo.jpg"/>',
+        '<media:content url="https://i.example/uploads/logo-96x96.png" medium="image"/>',
+    ],
+)
+def test_an_avatar_or_icon_is_no_picture_of_the_item(icon: str) -> None:
+    assert only(rss_item(f"<description>{LEDE}</description>{icon}")).image_url == ""
+
+
+def test_beside_an_icon_the_items_picture_is_still_chosen() -> None:
+    photo = '<media:content url="https://i.example/photo.jpg" medium="image"/>'
+    avatar = '<media:thumbnail url="https://avatars.example/u/1?s=30" width="30"/>'
+    small = '<media:thumbnail url="https://i.example/uploads/ferry-140x93.jpg"/>'
+
+    def chosen(media: str) -> str:
+        return only(rss_item(f"<description>{LEDE}</description>{media}")).image_url
+
+    assert chosen(photo + avatar + small) == "https://i.example/photo.jpg"
+    assert chosen(avatar + small) == "https://i.example/uploads/ferry-140x93.jpg"  # small, but a picture
+
+
 def test_the_first_content_image_competes_by_its_width_and_pixels_are_ignored() -> None:
     html = (
         '<p><img src="http://feeds.feedburner.com/~r/x/~4/abc" width="1" height="1"/>'

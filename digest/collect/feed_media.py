@@ -36,6 +36,10 @@ class Media:
     content: str = ""
 
 
+# px: a narrower image is an icon or an avatar (pages are read by the same rule, images._MIN_SIDE)
+MIN_WIDTH = 100
+
+
 @dataclass(frozen=True, slots=True)
 class FeedImage:
     url: str
@@ -46,8 +50,13 @@ class FeedImage:
 
 
 def lead_image(entry: Any, page_url: str, media: Media) -> FeedImage | None:
-    """The largest image the entry offers, preferring full images to thumbnails."""
-    images = [i for i in _offered_images(entry, page_url, media) if is_web(i.url)]
+    """The largest image the entry offers, preferring full images to thumbnails; never an icon.
+
+    An image known to be narrower than MIN_WIDTH (a commit feed's 30 px avatar, Blogger's 72 px
+    thumbnail) is an icon, not a picture of the item: shown at a teaser's width it is a blur.
+    """
+    offered = (i for i in _offered_images(entry, page_url, media) if is_web(i.url))
+    images = [i for i in offered if not 0 < i.width < MIN_WIDTH]
     if not images:
         return None
     full = [i for i in images if not i.thumbnail] or images
@@ -170,7 +179,8 @@ def _widest_source(srcset: str) -> tuple[int, str]:
 _SIZE_HINTS = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
-        r"[?&](?:w|width|imwidth|resize|fit|sz)=(\d{2,5})\b",  # ?w=140, ?resize=1024,683 (Photon)
+        # ?w=140, ?resize=1024,683 (Photon), an avatar's ?s=30
+        r"[?&](?:w|width|imwidth|resize|fit|sz|s|size)=(\d{2,5})\b",
         r"[-_](\d{2,5})x\d{2,5}\.\w{3,4}$",  # WordPress: photo-140x93.jpg
         r"/(\d{2,5})x\d{2,5}/",  # /1024x683/
         r"[/,]w_(\d{2,5})[,/]",  # Cloudinary: /w_1024/

@@ -93,7 +93,9 @@ _BOILERPLATE = _patterns(
         # "… | Sign up"), or the inbox; not "Netflix will let users subscribe to a cheaper plan".
         r"(?i)^(?=.{0,300}$)(?:.*(?:^|[.!?:|\u2013\u2014]\s*|\[)"
         r"(?:subscribe|sign up|sign-up|signup|register)\b"
-        r"|.*\b(?:(?:in|to) your inbox|register for free|our newsletters?)\b)",
+        r"|.*\b(?:(?:in|to) your inbox|register for free|our newsletters?)\b"
+        r"|.*\b(?:consider becoming an? (?:free or paid |paid or free |free |paid )?"
+        r"|becom(?:e|ing) an? (?:free or paid|paid or free|free|paid) )subscriber\b)",
     ),
     ("share prompt", r"(?i)^(?:share(?: this\b| on\b| via\b|:|$)|follow us\b|tweet this\b)"),
     (
@@ -143,6 +145,24 @@ _BOILERPLATE = _patterns(
         r"|\bour (?:privacy|cookie|data protection) (?:policy|notice)\b"
         rf"|^(?=.*{_TO_READER}).*(?:\b(?:may|might) (?:earn|receive) (?:a )?(?:small )?"
         r"(?:commission|share of sales)|\baffiliate (?:links?|commission)\b)",
+    ),
+    # The site asking its reader for money ("Our journalism needs your support."), not a story about a
+    # fundraiser ("The charity asked residents to donate blankets.").
+    (
+        "support appeal",
+        r"(?i)^(?=.{0,400}$)(?:(?:please )?support (?:independent|local|quality) journalism\b"
+        r"|.*(?:\b(?:support|fund|sustain)\w*\s+(?:our|my|this)\s+(?:[\w-]+\s+){0,2}"
+        r"(?:journalism|reporting|newsroom|work|site|publication|newsletter)\b"
+        r"|\bour (?:[\w-]+ )?(?:journalism|reporting|work)"
+        r" (?:needs|relies on|depends on|is (?:funded|made possible) by) (?:your|readers|you\b)"
+        r"|\b(?:become|becoming) a (?:paying |monthly )?(?:member|supporter|patron)\b.{0,80}\b(?:us|our)\b"
+        r"|\b(?:donate|contribute|give) (?:now|today)\b.{0,40}$))",
+    ),
+    # What a podcast's host appends to every episode's notes: never what the episode is about.
+    (
+        "podcast host notice",
+        r"(?i)^(?=.{0,300}$)(?:hosted (?:on|by) \S+.{0,60}\bsee\b|learn more about your ad[- ]?choices\b"
+        r"|see \S+\.\w{2,6}/\S* for (?:\w+ )?(?:privacy )?information\b|support this (?:podcast|show)\s*:)",
     ),
     # What the site says about the page: never the story ("This is a developing story.").
     (

@@ -144,6 +144,23 @@ def test_a_post_embedded_from_a_social_network_is_not_the_items_text(embed: str)
     assert article.paragraphs == (LEDE,)
 
 
+def test_a_pull_quote_is_the_article_set_out_again_not_its_next_paragraph() -> None:
+    quote = '<blockquote class="pullquote"><p>It is back, and it is ours.</p></blockquote>'
+    article = only(rss_item(cdata("content:encoded", f"<p>{LEDE}</p>{quote}<p>{SECOND}</p>")))
+
+    assert article.paragraphs == (LEDE, SECOND)
+
+
+def test_a_newsletter_platforms_subscribe_box_is_not_the_items_text() -> None:
+    box = (
+        '<div class="subscription-widget-wrap"><div class="preamble"><p>Thanks for reading, friends.'
+        " The next letter lands on Friday morning, as it always does.</p></div></div>"
+    )
+    article = only(rss_item(cdata("content:encoded", f"<p>{LEDE}</p>{box}<p>{SECOND}</p>")))
+
+    assert article.paragraphs == (LEDE, SECOND)
+
+
 def test_a_footnotes_mark_in_the_content_does_not_unmake_the_sentence() -> None:
     html = f"<p>{LEDE[:-1]}.<a class='footnote-anchor' href='#footnote-1'>1</a></p><p>{SECOND}</p>"
 

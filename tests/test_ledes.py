@@ -161,6 +161,23 @@ def article(*paragraphs: str, **fields: str) -> Article:
         ("Filed under: Local news.", "page notice"),
         ("Leer en español.", "page notice"),
         ("Read in English.", "page notice"),
+        (
+            "Our journalism needs your support. Every contribution, however big or small, keeps it free.",
+            "support appeal",
+        ),
+        ("Support independent journalism: become a member today.", "support appeal"),
+        ("If you value our work, please consider supporting our newsroom with a gift.", "support appeal"),
+        ("Become a member of The Example Times and join the readers who keep us going.", "support appeal"),
+        ("Donate now.", "support appeal"),
+        ("Hosted on Acast. See acast.com/privacy for more information.", "podcast host notice"),
+        ("Learn more about your ad choices. Visit megaphone.fm/adchoices", "podcast host notice"),
+        ("See omnystudio.com/listener for privacy information.", "podcast host notice"),
+        ("Support this podcast: https://podcasters.example/show/x/support", "podcast host notice"),
+        (
+            "The Letter is a reader-supported publication. To receive new posts and support my work,"
+            " consider becoming a free or paid subscriber.",
+            "subscribe prompt",
+        ),
     ],
 )
 def test_boilerplate_paragraph_is_dropped_with_its_reason(text: str, reason: str) -> None:
@@ -226,6 +243,14 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "To continue reading the report, the minister said, one needs patience and a strong coffee.",
         "Sign in was broken for hours, and users could not continue reading their messages.",
         "JavaScript is a language that runs in every browser, and the ferry company's app is written in it.",
+        # Stories about giving and supporting, not the site asking for it.
+        "The charity asked islanders to donate blankets before the storm reached the coast.",
+        "Fans can donate now at the club shop, officials said on Tuesday afternoon.",
+        "Voters said they would support the mayor's plan to rebuild the sea wall this year.",
+        "The foundation will fund independent journalism projects in three states, it said.",
+        "We asked readers to support our campaign for a new pier, and thousands wrote in.",
+        "The show is hosted by Jo Doe, who grew up on the island, and you can see her every Tuesday.",
+        "Becoming a subscriber to the ferry pass saves islanders a third of the fare, the operator said.",
     ],
 )
 def test_real_paragraph_is_kept(text: str) -> None:

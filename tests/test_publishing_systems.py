@@ -107,3 +107,67 @@ def test_each_shapes_teaser_opens_with_the_lede_under_its_headline_and_photo(sha
     assert not any(DEK in p or "Subscribe" in p or "cookies" in p for p in written.paragraphs)
     assert written.title.startswith(TITLE)
     assert (written.image_url, written.image_credit) == (PHOTO, CREDITS[shape])
+
+
+# --------------------------------------------------------------------------- furniture inside the body
+
+# What sites put around and between an article's paragraphs (after the headline, in a plain <article>),
+# and two pages of the kind older sites still serve: a table layout, and text set with <br> breaks.
+FURNITURE = {
+    "keypoints": f"<div class='key-points'><h2>Key points:</h2><ul><li>The harbour closes in December</li><li>Boats must find new moorings</li><li>Repairs cost $4 million</li></ul></div><p>{LEDE}</p><p>{P2}</p>",
+    "listen": f"<div class='audio-player'><p>Listen to this article</p><span>4 min</span></div><p>{LEDE}</p><p>{P2}</p>",
+    "oldbanner": f"<div class='age-warning'><p>This article is more than 5 years old</p></div><p>{LEDE}</p><p>{P2}</p>",
+    "appeal": f"<p>{LEDE}</p><div class='contributions-epic'><p>Our journalism needs your support. Every contribution, however big or small, keeps our reporting free for everyone.</p></div><p>{P2}</p>",
+    "pullquote": f"<p>{LEDE}</p><blockquote class='pullquote'><p>“We had no choice,” the mayor said.</p></blockquote><p>{P2}</p>",
+    "brtext": f"<div class='story'>{LEDE}<br><br>{P2}<br><br>{P3}</div>",
+    "inlinead": f"<p>{LEDE}</p><div class='ad-slot'><span>Advertisement</span></div><p>{P2}</p><div class='newsletter-inline'><p>Sign up for The Morning Tide, our daily newsletter.</p></div><p>{P3}</p>",
+    "updated": f"<p class='timestamp'>Updated Nov. 30, 2026, 10:04 a.m. ET</p><p>{LEDE}</p><p>{P2}</p>",
+    "gallery": f"<div class='gallery'><figure><img src='/g1.jpg'><figcaption>1 of 12. The harbour at dawn.</figcaption></figure></div><p>{LEDE}</p><p>{P2}</p>",
+    "tldr": f"<aside class='tldr'><p><strong>TL;DR:</strong> The harbour closes for the winter.</p></aside><p>{LEDE}</p><p>{P2}</p>",
+    "dropcap": f"<p><span class='dropcap'>T</span>he city council voted on Tuesday to close the old harbour for repairs through the winter, a decision that will leave dozens of fishing boats looking for moorings elsewhere along the coast.</p><p>{P2}</p>",
+    "qanda": f"<p>{LEDE}</p><p><strong>Q: Why now?</strong></p><p>A: {P2}</p>",
+    "byline_in_body": f"<p>By Jo Doe, Staff Writer</p><p>Nov. 30, 2026</p><p>{LEDE}</p><p>{P2}</p>",
+    "share_top": f"<div class='share-tools'><a>Share on Facebook</a><a>Share on X</a><a>Email</a></div><p>{LEDE}</p><p>{P2}</p>",
+    "photo_first_credit_p": f"<img src='/p.jpg'><p>Photo: Sam Lee/The Coast Times</p><p>{LEDE}</p><p>{P2}</p>",
+    "section_label": f"<p class='kicker'>Local news</p><p>{LEDE}</p><p>{P2}</p>",
+}
+OLD_PAGES = {
+    "table_layout": f"<table width='100%'><tr><td colspan=2><img src='/logo.gif'> <b>The Coast Times</b></td></tr><tr><td class='nav' width='150'><a href='/a'>Sports</a><br><a href='/b'>Weather</a><br><a href='/c'>Letters</a></td><td valign='top'><h2>{TITLE}</h2><p>{LEDE}</p><p>{P2}</p><p>{P3}</p></td></tr></table>",
+    "br_breaks": f"<div id='nav'><a href='/a'>Sports</a> | <a href='/b'>Weather</a></div><div id='content'><h2>{TITLE}</h2><font size=2>By Jo Doe<br>November 30, 2026<br><br>{LEDE}<br><br>{P2}<br><br>{P3}</font></div>",
+}
+# Words of the furniture above: none of them is ever in a teaser.
+FURNITURE_WORDS = (
+    "support",
+    "Sign up",
+    "Advertisement",
+    "Listen",
+    "5 years",
+    "Key points",
+    "TL;DR",
+    "Photo:",
+    "Share",
+    "By Jo Doe",
+    "Updated",
+    "Local news",
+    "no choice",
+    "1 of 12",
+)
+
+
+def furnished(body: str) -> str:
+    """A page whose <article> holds the headline and ``body``."""
+    return page(f"<main><article><h1>{TITLE}</h1>{body}</article></main>")
+
+
+@pytest.mark.parametrize(
+    "html",
+    [furnished(body) for body in FURNITURE.values()]
+    + [f"<html>{HEAD}<body>{body}</body></html>" for body in OLD_PAGES.values()],
+    ids=[*FURNITURE, *OLD_PAGES],
+)
+def test_furniture_in_and_around_the_body_never_enters_the_teaser(html: str) -> None:
+    url = "https://coast.example/news/story"
+    written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
+
+    assert written.paragraphs[0].startswith(LEDE[:60])
+    assert not any(word in p for p in written.paragraphs for word in FURNITURE_WORDS)

@@ -57,7 +57,7 @@ _BROWSER_CHARSETS = frozenset(
 # alone as a token ("ad", "share") so that "header" or "shared-content" are not caught.
 _FURNITURE_WORDS = (
     "caption|credit|byline|promo|newsletter|related|subscri|signup|sign-up|cookie|consent|gdpr|"
-    "tooltip|popup|sharing|social|advert|sponsor|"
+    "tooltip|popup|sharing|social|advert|sponsor|pull-?quote|"
     "breadcrumb|author-bio|sr-only|visually-hidden|screen-reader|visuallyhidden|offscreen"
 )
 _FURNITURE_TOKENS = "ad|ads|share|hidden|hide|print-only|timestamp|kicker|eyebrow|meta|video|player"

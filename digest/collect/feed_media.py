@@ -80,6 +80,10 @@ def _offered_images(entry: Any, page_url: str, media: Media) -> Iterator[FeedIma
         is_image = str(link.get("type", "")).startswith("image/")
         if link.get("rel") == "enclosure" and is_image and link.get("href"):
             yield _image(urljoin(page_url, str(link["href"])), None, False, media.alt, fallback_credit)
+    episode = entry.get("image")  # a podcast episode's own itunes:image (the show's cover is the feed's)
+    href = episode.get("href") if isinstance(episode, dict) else None
+    if isinstance(href, str) and href.strip():
+        yield _image(urljoin(page_url, href.strip()), None, False, media.alt, fallback_credit)
     html = media.content or entry_content(entry, media) or str(entry.get("summary", ""))
     first = _first_img(html, page_url)
     if first:

@@ -32,9 +32,12 @@ _BLOCKS = frozenset(_BLOCK_NAMES.split())
 # Ruby annotations (rt, rp: furigana over Japanese) are read above the word, not in its line.
 _UNREAD_NAMES = "script style noscript template figure svg iframe object video audio button select rt rp"
 _UNREAD = frozenset(_UNREAD_NAMES.split())
-# feedburner's "FeedFlare" block (share links and counters appended to every item), and posts from
+# feedburner's "FeedFlare" block (share links and counters appended to every item), a pull quote (a
+# line of the article set out again, large), a newsletter platform's subscribe box, and posts from
 # social networks embedded in the article: another author's words, which an item may open with.
-_UNREAD_CLASS = re.compile(rf"\bfeed(?:flare|burnerFlareBlock)\b|{SOCIAL_EMBEDS}", re.IGNORECASE)
+_UNREAD_CLASS = re.compile(
+    rf"\bfeed(?:flare|burnerFlareBlock)\b|pull-?quote|subscription-widget|{SOCIAL_EMBEDS}", re.IGNORECASE
+)
 _ESCAPED_MARKUP = re.compile(
     r"&lt;(?:!--|/?(?:p|div|br|span|a|em|strong|ul|ol|li|img|h[1-6]|blockquote|table)\b)", re.IGNORECASE
 )

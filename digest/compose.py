@@ -135,14 +135,27 @@ def compose(
 
 
 def group_sections(teasers: Sequence[Teaser], order: Sequence[str] = ()) -> tuple[Section, ...]:
-    """Group teasers by section: the configured order first, then others as their first teaser comes."""
+    """Group teasers by section: the configured order first, then others as their first teaser comes.
+
+    Sections whose names differ only in case or spacing are one ("News" from one feed's category,
+    "news" from another's): it is called as sections.order spells it, else as its first teaser does.
+    """
     groups: dict[str, list[Teaser]] = {}
+    names = {_section_key(name): name for name in order}
     for item in teasers:
-        groups.setdefault(item.section, []).append(item)
-    rank = {name.casefold(): index for index, name in enumerate(order)}
+        key = _section_key(item.section)
+        names.setdefault(key, item.section)
+        groups.setdefault(key, []).append(item)
+    rank = {_section_key(name): index for index, name in enumerate(order)}
     # sorted() is stable, so unranked sections keep their order of appearance after the ranked ones.
-    titles = sorted(groups, key=lambda title: rank.get(title.casefold(), len(rank)))
-    return tuple(Section(title, tuple(groups[title])) for title in titles)
+    keys = sorted(groups, key=lambda key: rank.get(key, len(rank)))
+    return tuple(
+        Section(names[key], tuple(replace(t, section=names[key]) for t in groups[key])) for key in keys
+    )
+
+
+def _section_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def preheader(teasers: Sequence[Teaser]) -> str:

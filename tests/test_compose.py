@@ -67,6 +67,19 @@ def test_sections_are_grouped_in_order_of_first_appearance() -> None:
     ]
 
 
+def test_sections_named_alike_by_different_feeds_are_one_section() -> None:
+    sections = ["News", "Sport", "news", " NEWS ", "Local  sport"]
+    teasers = [teaser(n, s) for n, s in enumerate(sections)] + [teaser(5, "local sport")]
+
+    grouped = group_sections(teasers)
+
+    assert [s.title for s in grouped] == ["News", "Sport", "Local  sport"]
+    assert [len(s.teasers) for s in grouped] == [3, 1, 2]
+    assert {t.section for t in grouped[0].teasers} == {"News"}  # each teaser is called as its section is
+    # The editor's spelling in sections.order names the section, whatever the feeds write.
+    assert [s.title for s in group_sections(teasers, ["SPORT", "news"])] == ["SPORT", "news", "Local  sport"]
+
+
 def test_sections_only_hold_teasers_that_made_the_cut() -> None:
     teasers = [teaser(0, "Europe"), teaser(1, "Asia"), teaser(2, "Africa")]
 

@@ -362,6 +362,21 @@ def test_media_group_credit_and_title_describe_its_images() -> None:
     assert (article.image_credit, article.image_alt) == ("Jo Harbour", "Harbour at night")
 
 
+def test_a_videos_whole_description_is_no_alt_for_its_thumbnail() -> None:
+    described = f"{LEDE} Subscribe to our channel: https://video.example/coast"
+    group = (
+        "<media:group><media:title>Ferries return</media:title>"
+        f"<media:description>{described}</media:description>"
+        '<media:thumbnail url="https://i.example/vi/1/hqdefault.jpg" width="480" height="360"/></media:group>'
+    )
+
+    article = only(rss_item(f"<description>{LEDE}</description>{group}"))
+
+    assert article.image_alt == "Ferries return"
+    short = group.replace(described, "The ferry at dawn")
+    assert only(rss_item(f"<description>{LEDE}</description>{short}")).image_alt == "The ferry at dawn"
+
+
 def test_an_element_with_an_undeclared_prefix_costs_the_feed_nothing() -> None:
     # A recovering XML parser keeps "Rdf:li" as a tag name that lxml's QName refuses: read naively,
     # one such element stopped every item of its feed.

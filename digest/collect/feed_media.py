@@ -299,7 +299,19 @@ def _raw_content(item: Any) -> str:
 
 
 def _alt(element: Any) -> str:
-    return _media_text(element, "description") or _media_text(element, "title")
+    """An image's alt from its media:description, unless that describes more than a picture; else its title.
+
+    A video site's media:description is the video's whole description (links, "Subscribe to our
+    channel"): as an alt, a screen reader would read all of it out for one picture.
+    """
+    described = _media_text(element, "description")
+    if described and len(described) <= MAX_ALT and not _URL_IN_TEXT.search(described):
+        return described
+    return _media_text(element, "title")
+
+
+MAX_ALT = 250  # characters: past this an alt is a text of its own (alt text guidance: about 125)
+_URL_IN_TEXT = re.compile(r"https?://", re.IGNORECASE)
 
 
 def _is_media(element: Any, name: str) -> bool:

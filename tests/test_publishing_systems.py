@@ -4,8 +4,10 @@
 Written here by hand after the markup those systems are known to produce (a blog theme, a newsletter
 platform, an agency's and a broadcaster's site, a CMS with hashed class names…), with their furniture
 around the article: a cookie banner, a dek, a byline, a newsletter box, a share bar, an advertisement,
-a paywall prompt. None is a captured page. Every shape's teaser and headline came out right the first
-time they were tried; four shapes' photo credits did not, and the figure rules were written for them.
+a paywall prompt; and pages in German, French, Spanish and Japanese with their own furniture words
+and credits. None is a captured page. Every shape's teaser and headline came out right the first
+time they were tried; four shapes' photo credits did not, nor the Japanese one, and the figure and
+credit rules were written for them.
 """
 
 from __future__ import annotations
@@ -171,3 +173,77 @@ def test_furniture_in_and_around_the_body_never_enters_the_teaser(html: str) -> 
 
     assert written.paragraphs[0].startswith(LEDE[:60])
     assert not any(word in p for p in written.paragraphs for word in FURNITURE_WORDS)
+
+
+# --------------------------------------------------------------------------- other languages' pages
+
+DE = (  # German
+    "Der Stadtrat hat am Dienstag beschlossen, den alten Hafen über den Winter für Reparaturen zu schließen, womit Dutzende Fischerboote neue Liegeplätze entlang der Küste suchen müssen.",
+    "Die Arbeiten kosten nach Angaben der Stadt rund vier Millionen Euro und sind nötig, weil Stürme im vergangenen Jahr die Kaimauer an drei Stellen beschädigt haben.",
+)
+FR = (
+    "Le conseil municipal a voté mardi la fermeture du vieux port pour des travaux pendant tout l'hiver, une décision qui obligera des dizaines de bateaux de pêche à trouver un autre mouillage.",
+    "Les travaux, qui coûteront environ quatre millions d'euros, sont nécessaires après les tempêtes de l'an dernier qui ont endommagé la digue à trois endroits.",
+)
+ES = (
+    "El ayuntamiento votó el martes cerrar el viejo puerto durante todo el invierno para hacer reparaciones, una decisión que obligará a decenas de barcos pesqueros a buscar otro amarre.",
+    "Las obras, que costarán unos cuatro millones de euros, son necesarias después de que los temporales del año pasado dañaran el rompeolas en tres puntos.",
+)
+JA = (
+    "市議会は火曜日、老朽化した港を冬の間修理のため閉鎖することを決めた。数十隻の漁船が沿岸の別の係留地を探さなければならなくなる。",
+    "市によると、工事費は約4億円で、昨年の嵐で防波堤が3か所損傷したため必要になったという。",
+)
+
+
+def in_language(lang: str, title: str, body: str) -> str:
+    """A page in ``lang``, its article holding the headline and ``body``."""
+    return (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>"
+        f"<meta property='og:title' content='{title}'></head><body><nav><a href='/'>Start</a></nav>"
+        f"<main><article><h1>{title}</h1>{body}</article></main></body></html>"
+    )
+
+
+LANGUAGES = {
+    "de": in_language(
+        "de",
+        "Hafen wird im Winter geschlossen",
+        f"<p class='dek'>Fischer müssen neue Liegeplätze suchen</p><p>Von Jo Doe</p><p>Aktualisiert am 30.11.2026, 10:04 Uhr</p><figure><img src='/h.jpg'><figcaption>Boote im Hafen. Foto: dpa</figcaption></figure><p>Lesezeit: 3 Min.</p><p>Hamburg (dpa) - {DE[0]}</p><p>Lesen Sie auch: Sturmschäden an der Küste</p><p>Anzeige</p><p>{DE[1]}</p><p>Artikel teilen</p>",
+    ),
+    "fr": in_language(
+        "fr",
+        "Le port fermera cet hiver",
+        f"<p>Par Jo Doe</p><p>Publié le 30 novembre 2026 à 10h04, mis à jour à 11h00</p><figure><img src='/h.jpg'><figcaption>Des bateaux au port. Photo : AFP</figcaption></figure><p>Temps de lecture : 3 min.</p><p>{FR[0]}</p><p>Lire aussi : Les tempêtes ont endommagé la côte</p><p>Publicité</p><p>{FR[1]}</p><p>Abonnez-vous à notre newsletter</p>",
+    ),
+    "es": in_language(
+        "es",
+        "El puerto cerrará este invierno",
+        f"<p>Por Jo Doe</p><p>Actualizado: 30/11/2026 10:04</p><figure><img src='/h.jpg'><figcaption>Barcos en el puerto. Foto: EFE</figcaption></figure><p>Lee también: Los temporales dañan la costa</p><p>{ES[0]}</p><p>Publicidad</p><p>{ES[1]}</p>",
+    ),
+    "ja": in_language(
+        "ja",
+        "港、冬の間閉鎖へ",
+        f"<p>2026年11月30日 10時04分</p><figure><img src='/h.jpg'><figcaption>港の漁船\uff08写真\uff1a共同\uff09</figcaption></figure><p>{JA[0]}</p><p>関連記事</p><p>{JA[1]}</p><p>この記事をシェアする</p>",
+    ),
+    "de_dateline": in_language(
+        "de", "Hafen wird im Winter geschlossen", f"<p>HAMBURG (dpa) \u2013</p><p>{DE[0]}</p><p>{DE[1]}</p>"
+    ),
+    "fr_dateline": in_language(
+        "fr", "Le port fermera cet hiver", f"<p>Marseille (AFP) -</p><p>{FR[0]}</p><p>{FR[1]}</p>"
+    ),
+}
+LANGUAGE_LEDES = {"de": DE, "fr": FR, "es": ES, "ja": JA}
+LANGUAGE_CREDITS = {"de": "dpa", "fr": "AFP", "es": "EFE", "ja": "共同", "de_dateline": "", "fr_dateline": ""}
+
+
+@pytest.mark.parametrize("shape", sorted(LANGUAGES))
+def test_a_pages_furniture_is_told_apart_in_its_own_language(shape: str) -> None:
+    url = f"https://coast.example/{shape}"
+    info = extract_page(LANGUAGES[shape], url)
+    written = teaser(article_from_page(info, url), TeaserConfig())
+
+    lede, second = LANGUAGE_LEDES[shape[:2]]
+    opening = written.paragraphs[0]
+    assert opening.endswith(lede) and len(opening) - len(lede) < 25  # a dateline may open it
+    assert all(p in (opening, second) for p in written.paragraphs)
+    assert info.image_credit == LANGUAGE_CREDITS[shape]

@@ -254,6 +254,23 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ("Crowds on the quay. Credit\u2026Jo Harbour", "Crowds on the quay.", "Jo Harbour"),
         ("Crowds came, no credit... given", "Crowds came, no credit... given", ""),
         ("A photo... of the quay", "A photo... of the quay", ""),
+        # Chinese, Japanese and Korean captions name their credit with full-width brackets and colons.
+        (
+            "\u6e2f\u306e\u6f01\u8239\uff08\u5199\u771f\uff1a\u5171\u540c\uff09",
+            "\u6e2f\u306e\u6f01\u8239",
+            "\u5171\u540c",
+        ),
+        (
+            "\u6e14\u8239\u3002\u56fe\u7247\u6765\u6e90\uff1a\u65b0\u534e\u793e",
+            "\u6e14\u8239\u3002",
+            "\u65b0\u534e\u793e",
+        ),
+        ("\ud56d\uad6c. \uc0ac\uc9c4=\uc5f0\ud569\ub274\uc2a4", "\ud56d\uad6c.", "\uc5f0\ud569\ub274\uc2a4"),
+        (
+            "\u5199\u771f\u5bb6\u306e\u5c55\u89a7\u4f1a",
+            "\u5199\u771f\u5bb6\u306e\u5c55\u89a7\u4f1a",
+            "",
+        ),  # "a photographer's exhibition"
     ],
 )
 def test_credit_is_told_apart_from_the_caption(caption: str, text: str, credit: str) -> None:

@@ -70,6 +70,13 @@ _AGENCY_CREDIT = re.compile(
     rf"(?:\((?P<paren>[^()]*(?:{_AGENCIES})[^()]*)\)|(?P<bare>(?:[A-Z][\w.'\u2019-]*\s){{0,4}}[\w.'\u2019-]*"
     rf"\s?/\s?(?:[A-Z][\w.'\u2019-]*\s?){{1,4}}|(?:{_AGENCIES})(?:/[^.]{{2,60}})?))\s*\.?$"
 )
+# Chinese, Japanese and Korean captions: "...\uff08\u5199\u771f\uff1a\u5171\u540c\uff09" (full-width brackets
+# and colon), "\u56fe\u7247\u6765\u6e90\uff1a...", "\uc0ac\uc9c4=...".
+_CJK_LABELS = "写真|撮影|提供|画像|図版|图片来源|图片|摄影|圖片來源|圖片|攝影|来源|來源|출처|사진"
+_CJK_CREDIT = re.compile(
+    rf"[\uff08(]\s*(?:{_CJK_LABELS})\s*[\uff1a:=\uff0f/]\s*(?P<credit>[^\uff08\uff09()]{{1,60}}?)\s*[\uff09)]\s*$"
+    rf"|(?:^|(?<=[\u3002\uff0e.!?\uff01\uff1f\s]))(?:{_CJK_LABELS})\s*[\uff1a:=]\s*(?P<bare>[^\uff1a:=\u3002]{{1,60}}?)\s*$"
+)
 # A credit is a line at a caption's end: only this much of the end is searched (the patterns try each
 # position, and from each can run to the end of a long word, so a whole caption costs its length squared).
 _CREDIT_TAIL = 1_000
@@ -117,10 +124,11 @@ def split_credit(caption: str) -> tuple[str, str]:
     caption = squash(caption)
     # A search from a position still sees what lies before it (its ^ and lookbehinds do).
     start = max(0, len(caption) - _CREDIT_TAIL)
-    for pattern in (_LABELLED_CREDIT, _AGENCY_CREDIT):
+    for pattern in (_LABELLED_CREDIT, _CJK_CREDIT, _AGENCY_CREDIT):
         match = pattern.search(caption, start)
         if match:
-            credit = next(g for g in match.groups() if g) if pattern is _AGENCY_CREDIT else match["credit"]
+            labelled = pattern is _LABELLED_CREDIT
+            credit = match["credit"] if labelled else next(g for g in match.groups() if g)
             return caption[: match.start()].strip(), clean_credit(credit)
     return caption, ""
 

@@ -306,6 +306,13 @@ def test_credit_is_told_apart_from_the_caption(caption: str, text: str, credit: 
             "<figcaption>Crowds on the quay</figcaption></figure>",
             "Agency",
         ),
+        # The whole caption box named a credit box, the caption and the credit each in a span of it.
+        (
+            "<figure><img src='/photos/quay.jpg'><figcaption class='c-lead-image__credit'>"
+            "<span class='c-lead-image__caption' itemprop='caption'>Crowds on the quay</span> "
+            "<span class='c-lead-image__attribution'>Jo Harbour/Agency</span></figcaption></figure>",
+            "Jo Harbour/Agency",
+        ),
         # "Credit" glued to the name, twice over (the label and its screen-reader copy).
         (
             "<figure><img src='/photos/quay.jpg'><figcaption>Crowds on the quay."

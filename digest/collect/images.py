@@ -317,10 +317,13 @@ def _caption_and_credit(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElemen
     if figcaption is None:
         return "", next(_credit_lines(doc), "")
     marked = _marked_credit(figcaption) or (_marked_credit(figure) if figure is not None else "")
-    caption = _text_of_class(figcaption, "caption") or squash(figcaption.text_content())
+    own = _caption_text(figcaption)
+    caption = own or squash(figcaption.text_content())
     if marked:
         if marked in caption:
             caption = caption.replace(marked, "").strip()
+        elif own and own in marked:  # a caption box named a credit box ("lead-image__credit") holds both
+            marked = marked.replace(own, "").strip()
         return split_credit(caption)[0], marked
     caption, credit = split_credit(caption)
     return caption, credit or next(_credit_lines(doc), "")
@@ -378,8 +381,12 @@ def _beside_image(node: lxml.html.HtmlElement) -> bool:
     return any(box.find("img") is not None or _IMAGE_BOX.search(box.get("class", "")) for box in boxes)
 
 
-def _text_of_class(node: lxml.html.HtmlElement, name: str) -> str:
-    found = node.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), $c)]", c=f" {name} ")
+def _caption_text(figcaption: lxml.html.HtmlElement) -> str:
+    """The words of the element inside a caption that holds the caption itself, apart from its credit."""
+    found = figcaption.xpath(
+        ".//*[@itemprop='caption' or contains(concat(' ', normalize-space(@class), ' '), ' caption ')"
+        " or contains(@class, '__caption') or contains(@class, '-caption-text')]"
+    )
     return squash(found[0].text_content()) if found else ""
 
 

@@ -193,6 +193,8 @@ _DASHES = "\u2014\u2013-"
 _DATELINE = re.compile(
     rf"^[A-ZÀ-Þ][A-ZÀ-Þ.' \u2019-]{{1,40}}(?:,\s*[\w.' ]{{1,30}})?"  # PLACE, Region
     rf"(?:\s*\([^)]{{1,30}}\))?\s*[{_DASHES}]{{1,2}}$"  # (Agency) —
+    # "Marseille (AFP) -", "Hamburg (dpa) -": a place as it is written, then the agency in brackets.
+    rf"|^[A-ZÀ-Þ][\w.' \u2019-]{{1,40}}(?:,\s*[\w.' ]{{1,30}})?\s*\([^)]{{1,30}}\)\s*[{_DASHES}]{{1,2}}$"
 )
 # Chinese, Japanese and Korean characters, each of which counts as a word.
 

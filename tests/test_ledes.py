@@ -321,6 +321,10 @@ def test_dateline_on_its_own_line_opens_the_next_paragraph() -> None:
     assert join_datelines(["WASHINGTON (AP) —", body]) == [f"WASHINGTON (AP) — {body}"]
     assert join_datelines(["LONDON —", body, "PARIS, France -"]) == [f"LONDON — {body}", "PARIS, France -"]
     assert teaser(article("BRUSSELS —", body), SETTINGS).paragraphs == (f"BRUSSELS — {body}",)
+    # Agencies outside the English-language wires write the place as it is spelt, then their name.
+    assert join_datelines(["Marseille (AFP) -", body]) == [f"Marseille (AFP) - {body}"]
+    assert join_datelines(["Hamburg (dpa) \u2013", body]) == [f"Hamburg (dpa) \u2013 {body}"]
+    assert join_datelines(["Marseille -", body]) == ["Marseille -", body]  # no agency: no dateline
 
 
 def test_paragraph_ending_in_a_colon_link_or_emoji_is_cut_back_to_its_last_sentence() -> None:

@@ -4,8 +4,9 @@
 Written here by hand after what each platform is known to produce (a newsletter platform's subscribe
 box, a blog theme's feature image, a blogging service's 72 px thumbnail, a video site's description,
 a podcast host's notice, a fediverse post without a title, WordPress's "The post … appeared first on").
-None is a captured feed. The subscribe box, the podcast notice and the episode's picture were wrong
-the first time these were tried, and the rules for them were written then.
+None is a captured feed. The subscribe box, the podcast notice, the episode's picture and the newsletter
+platform's photo credit were wrong the first time these were tried, and the rules for them were written
+then.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ Follow us on Instagram: @coast</media:description></media:group></entry></feed>"
 # (title, picture, credit) each item gets; every teaser opens with LEDE and holds no platform text. An
 # untitled post is called by its first words.
 EXPECTED = {
-    "substack.xml": (T, "https://substackcdn.com/image/fetch/w_1456,c_limit,f_auto/harbour.jpeg", ""),
+    "substack.xml": (T, "https://substackcdn.com/image/fetch/w_1456,c_limit,f_auto/harbour.jpeg", "Sam Lee"),
     "ghost.xml": (T, "https://coast.ghost.io/content/images/2026/11/harbour.jpg", ""),
     "medium.xml": (T, "https://cdn-images-1.medium.com/max/1024/1*harbour.jpeg", "Sam Lee on Unsplash"),
     "blogger.xml": (T, "https://blogger.googleusercontent.com/img/b/abc/s400/harbour.jpg", ""),

@@ -482,6 +482,22 @@ def test_the_content_images_caption_gives_its_alt_and_credit(html: str) -> None:
     )
 
 
+def test_the_same_picture_offered_twice_gets_the_captions_alt_and_credit() -> None:
+    enclosure = (
+        '<enclosure url="https://cdn.example/fetch/w_1456,f_auto/quay.jpeg" type="image/jpeg" length="0"/>'
+    )
+    figure = (
+        '<figure><a href="https://cdn.example/quay.jpeg"><div class="inset"><picture>'
+        '<img src="https://cdn.example/fetch/w_1456/quay.jpeg" width="1456" alt=""></picture></div></a>'
+        "<figcaption>The quay at dawn. Photo: Jo Harbour</figcaption></figure>"
+    )
+
+    article = only(rss_item(f"{enclosure}{cdata('content:encoded', f'{figure}<p>{LEDE}</p>')}"))
+
+    assert article.image_url == "https://cdn.example/fetch/w_1456,f_auto/quay.jpeg"  # the first of two equals
+    assert (article.image_alt, article.image_credit) == ("The quay at dawn.", "Jo Harbour")
+
+
 def test_a_caption_of_another_image_is_not_the_first_ones() -> None:
     second = f"<figure><img src='{NARROW}'><figcaption>A map</figcaption></figure>"
     html = f"<p><img src='{WIDE}'></p><p>{LEDE}</p>{second}"

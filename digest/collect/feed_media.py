@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -63,7 +63,25 @@ def lead_image(entry: Any, page_url: str, media: Media) -> FeedImage | None:
     best = max(full, key=lambda i: i.width)  # max keeps the first of equals: the feed's own order
     # A thumbnail wins only by a declared size: an image of unknown size is presumed the full one.
     bigger = [i for i in images if i.thumbnail and best.width and i.width > best.width]
-    return max(bigger, key=lambda i: i.width) if bigger else best
+    return _described_as_offered(max(bigger, key=lambda i: i.width) if bigger else best, images)
+
+
+def _described_as_offered(chosen: FeedImage, images: list[FeedImage]) -> FeedImage:
+    """The chosen image with the alt and credit another offer of the same picture gives it.
+
+    A feed offers one picture several times, at addresses that differ in their size or crop but not in
+    the file's name (an enclosure, and the content's <img> under its caption): the caption's alt and
+    credit describe the enclosure's picture too.
+    """
+    name = _file_name(chosen.url)
+    same = [i for i in images if i is not chosen and name and _file_name(i.url) == name]
+    alt = chosen.alt or next((i.alt for i in same if i.alt), "")
+    credit = chosen.credit or next((i.credit for i in same if i.credit), "")
+    return replace(chosen, alt=alt, credit=credit)
+
+
+def _file_name(url: str) -> str:
+    return urlsplit(url).path.rsplit("/", 1)[-1]
 
 
 def _offered_images(entry: Any, page_url: str, media: Media) -> Iterator[FeedImage]:
@@ -146,9 +164,14 @@ _CAPTION_BOX = re.compile(r"\bwp-caption\b")
 _CAPTION_TEXT = re.compile(r"\bwp-caption-text\b")
 
 
+# How far up from an <img> its <figure> may be: a newsletter platform nests it in a link, a box and a
+# <picture> (figure > a > div > picture > img).
+_CAPTION_DEPTH = 5
+
+
 def _caption(img: Any) -> str:
     """The caption of a content <img>: its <figure>'s <figcaption>, or the WordPress caption around it."""
-    for holder, _ in zip(img.iterancestors(), range(3), strict=False):
+    for holder, _ in zip(img.iterancestors(), range(_CAPTION_DEPTH), strict=False):
         if holder.tag == "figure":
             found = next(holder.iter("figcaption"), None)
         elif _CAPTION_BOX.search(holder.get("class") or ""):

@@ -140,13 +140,14 @@ def group_sections(teasers: Sequence[Teaser], order: Sequence[str] = ()) -> tupl
     Sections whose names differ only in case or spacing are one ("News" from one feed's category,
     "news" from another's): it is called as sections.order spells it, else as its first teaser does.
     """
+    ranked = [_section_key(name) for name in order]
+    names = dict(zip(ranked, order, strict=True))
+    rank = {key: index for index, key in enumerate(ranked)}
     groups: dict[str, list[Teaser]] = {}
-    names = {_section_key(name): name for name in order}
     for item in teasers:
         key = _section_key(item.section)
         names.setdefault(key, item.section)
         groups.setdefault(key, []).append(item)
-    rank = {_section_key(name): index for index, name in enumerate(order)}
     # sorted() is stable, so unranked sections keep their order of appearance after the ranked ones.
     keys = sorted(groups, key=lambda key: rank.get(key, len(rank)))
     return tuple(

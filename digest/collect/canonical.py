@@ -125,6 +125,11 @@ def _ipv4_number(part: str) -> int:
     return int(part, 8) if len(part) > 1 and part.startswith("0") else int(part)
 
 
+def file_name(url: str) -> str:
+    """The last segment of an address's path ("ferry-1200x800.jpg"): what names a picture across its sizes."""
+    return urlsplit(url).path.rsplit("/", 1)[-1]
+
+
 def same_site(url: str, other: str) -> bool:
     """Whether two addresses are on one site: one registrable domain (example.co.uk), else one host.
 

@@ -16,7 +16,8 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from digest.collect.images import split_credit
+from digest.collect.canonical import file_name
+from digest.collect.images import MIN_SIDE, split_credit
 from digest.collect.text import plain_text, squash
 
 _MRSS = ("http://search.yahoo.com/mrss/", "http://search.yahoo.com/mrss")
@@ -36,10 +37,6 @@ class Media:
     content: str = ""
 
 
-# px: a narrower image is an icon or an avatar (pages are read by the same rule, images._MIN_SIDE)
-MIN_WIDTH = 100
-
-
 @dataclass(frozen=True, slots=True)
 class FeedImage:
     url: str
@@ -52,11 +49,11 @@ class FeedImage:
 def lead_image(entry: Any, page_url: str, media: Media) -> FeedImage | None:
     """The largest image the entry offers, preferring full images to thumbnails; never an icon.
 
-    An image known to be narrower than MIN_WIDTH (a commit feed's 30 px avatar, Blogger's 72 px
+    An image known to be narrower than MIN_SIDE (a commit feed's 30 px avatar, Blogger's 72 px
     thumbnail) is an icon, not a picture of the item: shown at a teaser's width it is a blur.
     """
     offered = (i for i in _offered_images(entry, page_url, media) if is_web(i.url))
-    images = [i for i in offered if not 0 < i.width < MIN_WIDTH]
+    images = [i for i in offered if not 0 < i.width < MIN_SIDE]
     if not images:
         return None
     full = [i for i in images if not i.thumbnail] or images
@@ -73,15 +70,11 @@ def _described_as_offered(chosen: FeedImage, images: list[FeedImage]) -> FeedIma
     the file's name (an enclosure, and the content's <img> under its caption): the caption's alt and
     credit describe the enclosure's picture too.
     """
-    name = _file_name(chosen.url)
-    same = [i for i in images if i is not chosen and name and _file_name(i.url) == name]
+    name = file_name(chosen.url)
+    same = [i for i in images if i is not chosen and name and file_name(i.url) == name]
     alt = chosen.alt or next((i.alt for i in same if i.alt), "")
     credit = chosen.credit or next((i.credit for i in same if i.credit), "")
     return replace(chosen, alt=alt, credit=credit)
-
-
-def _file_name(url: str) -> str:
-    return urlsplit(url).path.rsplit("/", 1)[-1]
 
 
 def _offered_images(entry: Any, page_url: str, media: Media) -> Iterator[FeedImage]:

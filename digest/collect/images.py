@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from digest.collect.canonical import is_page_link
+from digest.collect.canonical import file_name, is_page_link
 from digest.collect.extract import is_article, json_ld, meta_content
 from digest.collect.text import squash
 
@@ -47,7 +47,9 @@ _URL_SIDE = re.compile(r"(?i)[?&,](?:w|h|width|height)[=_](\d{1,4})\b")
 _TRACKERS = re.compile(
     r"(?i)//[^/]*(?:facebook\.com/tr|scorecardresearch|doubleclick|google-analytics|quantserve)"
 )
-_MIN_SIDE = 100  # px: smaller declared images are icons, avatars or pixels
+MIN_SIDE = 100  # px: smaller declared images are icons, avatars or pixels (in feeds too)
+# An element's class in lower case, in XPath 1.0 (which has no lower-case()): "ImageCopyright" names a credit.
+_LOWER_CLASS = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 # The site's chrome; an article's own <header> (its headline, dek and photo) is the article's.
 _CHROME = (
     "ancestor::header[not(ancestor::article or ancestor::main)]"
@@ -153,7 +155,7 @@ def _lead_figure(doc: lxml.html.HtmlElement, shown: str = "") -> lxml.html.HtmlE
     A video's caption is not the lead image's. A page's declared image is often a crop of another
     size, named otherwise, so without one showing it the first figure stands in for it.
     """
-    name = urlsplit(shown).path.rsplit("/", 1)[-1]
+    name = file_name(shown)
     for scope in ("//article//", "//main//", "//"):
         stills = (f for f in doc.xpath(f"{scope}figure[not({_CHROME})]") if not f.xpath(_VIDEO))
         figures = list(itertools.islice(stills, _MAX_FIGURES))
@@ -166,8 +168,7 @@ def _lead_figure(doc: lxml.html.HtmlElement, shown: str = "") -> lxml.html.HtmlE
 
 _MAX_FIGURES = 50  # looked through for the declared image: a gallery page has hundreds
 _VIDEO = (
-    "self::*[contains(translate(@class, 'VIDEO', 'video'), 'video') or contains(@itemtype, 'VideoObject')]"
-    " | .//video | .//iframe"
+    f"self::*[contains({_LOWER_CLASS}, 'video') or contains(@itemtype, 'VideoObject')] | .//video | .//iframe"
 )
 
 
@@ -274,7 +275,7 @@ def _joined(page: str, address: str) -> str:
 def _small(img: lxml.html.HtmlElement) -> bool:
     for attr in ("width", "height"):
         value = (img.get(attr) or "").strip().removesuffix("px")
-        if value.isdigit() and int(value) < _MIN_SIDE:
+        if value.isdigit() and int(value) < MIN_SIDE:
             return True
     return False
 
@@ -284,14 +285,14 @@ def _usable(url: str, page: str, refused: re.Pattern[str] = _NOT_A_PHOTO) -> boo
     if not is_page_link(url, page):
         return False
     parts = urlsplit(url)
-    if any(int(side) < _MIN_SIDE for side in _URL_SIDE.findall(url) if int(side) > 0):
+    if any(int(side) < MIN_SIDE for side in _URL_SIDE.findall(url) if int(side) > 0):
         return False
     return not (refused.search(parts.path) or _TRACKERS.search(url))
 
 
 def _alt_for(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, url: str) -> str:
     """The image's own alt: the <img> that shows it, else the lead figure's."""
-    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    name = file_name(url)
     for img in doc.iter("img", "amp-img"):
         if name and _described(img) and any(name in src for src in image_sources(img)):
             return _described(img)
@@ -306,9 +307,6 @@ def _described(img: lxml.html.HtmlElement) -> str:
 
 
 _FILE_NAME = re.compile(r"(?i)\S+\.(?:jpe?g|png|gif|webp|avif|svg|tiff?|bmp|heic)")
-
-
-_LOWER_CLASS = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
 
 def _caption_and_credit(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None) -> tuple[str, str]:

@@ -144,7 +144,10 @@ _BOILERPLATE = _patterns(
         r"(?i)for your personal,? non-commercial use"
         r"|\bour (?:privacy|cookie|data protection) (?:policy|notice)\b"
         rf"|^(?=.*{_TO_READER}).*(?:\b(?:may|might) (?:earn|receive) (?:a )?(?:small )?"
-        r"(?:commission|share of sales)|\baffiliate (?:links?|commission)\b)",
+        r"(?:commission|share of sales)|\baffiliate (?:links?|commission)\b)"
+        # "This post may contain affiliate links.": the page's disclosure, said of itself
+        r"|\b(?:this|the) (?:post|article|story|page|review|guide|video|site|website) (?:may )?contains?"
+        r" (?:\w+ )?affiliate links?\b|\bas an amazon associate\b",
     ),
     # The site asking its reader for money ("Our journalism needs your support."), not a story about a
     # fundraiser ("The charity asked residents to donate blankets.").
@@ -180,6 +183,9 @@ _BOILERPLATE = _patterns(
         r"|this (?:content|article|post|story|series|newsletter|podcast|episode) (?:is|was)"
         r" (?:sponsored|paid for|presented|brought to you|supported) by\b"
         r"|you(?:'ve| have) reached (?:your|the) (?:\w+ )?(?:limit|maximum)\b"
+        # a paywall's meter: "You have 3 free articles remaining", "This is your last free story."
+        r"|you have (?:\d+|one|two|three|no) (?:more )?free (?:articles?|stories|story|reads?)\b"
+        r"|this is your (?:last|final|\w+) free (?:article|story)\b"
         r"|this (?:article|story|content) is (?:only )?(?:for|available to|reserved for)"
         r" (?:subscribers|members)\b"
         r"|(?:this is a )?(?:developing|breaking)(?: news)? story\b|this story (?:is developing|is breaking"

@@ -125,6 +125,8 @@ def article(*paragraphs: str, **fields: str) -> Article:
         ("[What you need to know to start the day: Get New York Today in your inbox.]", "subscribe prompt"),
         ("This copy is for your personal, non-commercial use only.", "legal notice"),
         ("We may earn a commission when you buy through links on our site.", "legal notice"),
+        ("This post may contain affiliate links.", "legal notice"),
+        ("As an Amazon Associate I earn from qualifying purchases.", "legal notice"),
         ("Supported by", "advertisement"),
         ("Lire aussi : Le retour des trains de nuit", "related links"),
         ("that said...", "short fragment"),
@@ -154,6 +156,8 @@ def article(*paragraphs: str, **fields: str) -> Article:
         ("Download the Meridian app.", "page notice"),
         ("Already a subscriber? Log in.", "page notice"),
         ("You have reached your limit of free articles.", "page notice"),
+        ("You have 3 free articles remaining this month.", "page notice"),
+        ("This is your last free story this month.", "page notice"),
         ("This is a developing story and will be updated.", "page notice"),
         ("This story will be updated.", "page notice"),
         ("Breaking news.", "page notice"),
@@ -251,6 +255,9 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "We asked readers to support our campaign for a new pier, and thousands wrote in.",
         "The show is hosted by Jo Doe, who grew up on the island, and you can see her every Tuesday.",
         "Becoming a subscriber to the ferry pass saves islanders a third of the fare, the operator said.",
+        # Stories about affiliate links and paywalls.
+        "The regulator said the blog post contained affiliate links that were never disclosed to readers.",
+        "Readers who have free articles left will be asked to register, the publisher said on Monday.",
     ],
 )
 def test_real_paragraph_is_kept(text: str) -> None:

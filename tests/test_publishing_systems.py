@@ -132,6 +132,8 @@ FURNITURE = {
     "share_top": f"<div class='share-tools'><a>Share on Facebook</a><a>Share on X</a><a>Email</a></div><p>{LEDE}</p><p>{P2}</p>",
     "photo_first_credit_p": f"<img src='/p.jpg'><p>Photo: Sam Lee/The Coast Times</p><p>{LEDE}</p><p>{P2}</p>",
     "section_label": f"<p class='kicker'>Local news</p><p>{LEDE}</p><p>{P2}</p>",
+    "affiliate": f"<p><em>This post may contain affiliate links. As an Amazon Associate I earn from qualifying purchases.</em></p><p>{LEDE}</p><p>{P2}</p>",
+    "paywall_meter": f"<div class='meter'><p>You have 3 free articles remaining this month.</p></div><p>{LEDE}</p><p>{P2}</p>",
 }
 OLD_PAGES = {
     "table_layout": f"<table width='100%'><tr><td colspan=2><img src='/logo.gif'> <b>The Coast Times</b></td></tr><tr><td class='nav' width='150'><a href='/a'>Sports</a><br><a href='/b'>Weather</a><br><a href='/c'>Letters</a></td><td valign='top'><h2>{TITLE}</h2><p>{LEDE}</p><p>{P2}</p><p>{P3}</p></td></tr></table>",
@@ -153,6 +155,8 @@ FURNITURE_WORDS = (
     "Local news",
     "no choice",
     "1 of 12",
+    "affiliate",
+    "free articles",
 )
 
 
@@ -173,6 +177,41 @@ def test_furniture_in_and_around_the_body_never_enters_the_teaser(html: str) -> 
 
     assert written.paragraphs[0].startswith(LEDE[:60])
     assert not any(word in p for p in written.paragraphs for word in FURNITURE_WORDS)
+
+
+# The lede set in a box of its own ahead of the body's ("article-intro", a Czech site's "perex"): the
+# extractor settles on the body's box and would start the teaser at the second paragraph.
+LEDE_BOXES = {
+    "text_box": f"<div class='article-intro'>{LEDE}</div>",
+    "paragraph_box": f"<div class='intro'><p>{LEDE}</p></div>",
+}
+
+
+@pytest.mark.parametrize("box", LEDE_BOXES.values(), ids=LEDE_BOXES)
+def test_a_lede_in_a_box_of_its_own_before_the_bodys_box_opens_the_teaser(box: str) -> None:
+    url = "https://coast.example/news/story"
+    html = furnished(f"{box}<div class='article-text'><p>{P2}</p><p>{P3}</p></div>")
+    written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
+
+    assert [p[:40] for p in written.paragraphs[:2]] == [LEDE[:40], P2[:40]]
+
+
+# What such a box may hold instead, about the article rather than of it: the dek (the page's own
+# description, word for word), the author's note.
+NOT_LEDE_BOXES = {
+    "dek": f"<div class='intro'><p>{DEK}.</p></div>",
+    "author": "<div class='author-box'><p>Jo Doe is a staff reporter who covers the waterfront, the council and the weather for The Coast Times.</p></div>",
+}
+
+
+@pytest.mark.parametrize("box", NOT_LEDE_BOXES.values(), ids=NOT_LEDE_BOXES)
+def test_a_dek_or_an_authors_box_before_the_bodys_box_stays_out(box: str) -> None:
+    url = "https://coast.example/news/story"
+    html = furnished(f"{box}<div class='article-text'><p>{LEDE}</p><p>{P2}</p></div>")
+    html = html.replace(f'content="{DEK}"', f'content="{DEK}."')  # the description is the dek
+    written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
+
+    assert written.paragraphs[0].startswith(LEDE[:60])
 
 
 # --------------------------------------------------------------------------- other languages' pages

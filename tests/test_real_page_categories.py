@@ -446,15 +446,22 @@ def test_the_pages_only_h1_is_the_headline_even_when_the_titles_word_it_otherwis
     assert extract_page(page, URL).title == "The Boats Are Back, and the Island Is Waiting"
 
 
+# Two <h1>s neither of which is about the titles, one looking marked as the headline but not marked so.
+UNMARKED = "<h1>Harbour Notes Weekly Edition</h1>"
+
+
 @pytest.mark.parametrize(
     ("h1", "why"),
     [
-        ("Harbour Notes", "too few words for a headline: a blog's or a section's name"),
-        ("<a href='/world/'>World News and Analysis Today</a>", "a link to a section's page"),
+        ("<h1>Harbour Notes</h1>", "too few words for a headline: a blog's or a section's name"),
+        ("<h1><a href='/world/'>World News and Analysis Today</a></h1>", "a link to a section's page"),
+        (f"{UNMARKED}<h1 class='headlines'>Top Stories Today</h1>", "a list of headlines"),
+        (f"{UNMARKED}<h1 class='sub-hed'>Top Stories Today</h1>", "a subheading"),
+        (f"{UNMARKED}<p>{LEDE} {LEDE}</p><h1 class='headline'>Top Stories</h1>", "after text: a promo"),
     ],
 )
 def test_an_h1_that_names_something_else_gives_way_to_the_title(h1: str, why: str) -> None:
-    page = html(f"<header><h1>{h1}</h1></header><article><p>{LEDE}</p></article>", SEO_TITLE)
+    page = html(f"<header>{h1}</header><article><p>{LEDE}</p></article>", SEO_TITLE)
     assert extract_page(page, URL).title == "Strait ferry service resumes in 2027", why
 
 
@@ -517,6 +524,19 @@ def test_an_h1_about_the_title_that_links_elsewhere_is_a_promo_not_the_headline(
     promo = "<h1><a href='/2026/ferry-timetable'>Strait ferry service resumes: the timetable</a></h1>"
     page = html(f"<aside>{promo}</aside><p>{LEDE}</p>", SEO_TITLE)
     assert extract_page(page, URL).title == "Strait ferry service resumes in 2027"
+
+
+def test_an_h1_the_page_marks_as_its_headline_is_it_however_short() -> None:
+    # A magazine's two-word display headline, before an <h1> that words the titles (set as a dek).
+    headings = "<h1 class='hed'>Broken Pledge</h1><h1>Strait ferry service resumes in 2027</h1>"
+    page = html(f"{headings}<p>{LEDE}</p>", SEO_TITLE)
+    assert extract_page(page, URL).title == "Broken Pledge"
+
+
+@pytest.mark.parametrize("mark", ["class='entry-title'", "itemprop='headline'", "class='Article__Headline'"])
+def test_the_marked_one_of_several_h1s_is_the_headline(mark: str) -> None:
+    page = html(f"{UNMARKED}<h1 {mark}>All Aboard</h1><p>{LEDE}</p>", SEO_TITLE)
+    assert extract_page(page, URL).title == "All Aboard"
 
 
 def test_a_social_share_crop_declared_as_og_image_is_the_lead_image() -> None:

@@ -408,7 +408,9 @@ def _drop(node: lxml.html.HtmlElement) -> None:
     node.drop_tree()
 
 
-def body_paragraphs(doc: lxml.html.HtmlElement, url: str, declared: tuple[str, ...] = ()) -> tuple[str, ...]:
+def body_paragraphs(
+    doc: lxml.html.HtmlElement, url: str, declared: tuple[str, ...] = (), summary: str = ""
+) -> tuple[str, ...]:
     """The article's paragraphs from a cleaned page, from the first extractor that finds any.
 
     The extractors read the page's first MAX_TEXT_ELEMENTS elements only (the rest are removed).
@@ -416,9 +418,9 @@ def body_paragraphs(doc: lxml.html.HtmlElement, url: str, declared: tuple[str, .
     itself shows less than a teaser, as one that JavaScript builds does.
     """
     cut_after(doc, MAX_TEXT_ELEMENTS)
-    found = _extracted(doc, url, recall=False)
+    found = _extracted(doc, url, summary, recall=False)
     if _words(found) < _RECALL_BELOW_WORDS:
-        found = _extracted(doc, url, recall=True) or found
+        found = _extracted(doc, url, summary, recall=True) or found
     if _words(found) < _RECALL_BELOW_WORDS and _words(declared) > _words(found):
         found = declared
     # baseline() comes last: it gives a whole <article> as one block, but reads JSON-LD articleBody.
@@ -429,7 +431,7 @@ def _words(paragraphs: tuple[str, ...]) -> int:
     return sum(count_words(p) for p in paragraphs)
 
 
-def _extracted(doc: lxml.html.HtmlElement, url: str, *, recall: bool) -> tuple[str, ...]:
+def _extracted(doc: lxml.html.HtmlElement, url: str, summary: str, *, recall: bool) -> tuple[str, ...]:
     """trafilatura's paragraphs of the cleaned page (``recall``: its favor_recall mode), gaps filled."""
     document = trafilatura.bare_extraction(
         copy.deepcopy(doc), url=url, include_comments=False, include_tables=False, favor_recall=recall
@@ -440,10 +442,10 @@ def _extracted(doc: lxml.html.HtmlElement, url: str, *, recall: bool) -> tuple[s
     found = _paragraph_texts(itertools.islice(body.iter("p"), MAX_PARAGRAPHS))
     if not found:  # a body that is all lists (release notes, a list article): its items are its paragraphs
         return _paragraph_texts(itertools.islice(body.xpath(".//item[not(ancestor::item)]"), MAX_PARAGRAPHS))
-    return _with_gaps_filled(found, doc)
+    return _with_gaps_filled(found, doc, summary)
 
 
-def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement) -> tuple[str, ...]:
+def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement, summary: str) -> tuple[str, ...]:
     """Put back the <p> siblings that trafilatura skipped between two paragraphs it kept.
 
     It drops a paragraph now and then (one that opens with a link, say); between two body paragraphs
@@ -456,7 +458,7 @@ def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement) -> tup
     for index, node in enumerate(nodes):
         places.setdefault(block_text(node), []).append(index)
     first = places.get(found[0]) if found else None
-    filled: list[str] = _skipped_before(nodes[first[0]]) if first else []
+    filled: list[str] = _skipped_before(nodes[first[0]], summary) if first else []
     previous, last = None, -1
     for text in found:
         place = _next_place(places.get(text, []), last)
@@ -474,22 +476,72 @@ def _next_place(places: list[int], after: int) -> int | None:
     return places[found] if found < len(places) else None
 
 
-def _skipped_before(first: lxml.html.HtmlElement | None) -> list[str]:
-    """Body paragraphs right before the first one trafilatura kept, in the same parent.
+def _skipped_before(first: lxml.html.HtmlElement | None, summary: str) -> list[str]:
+    """Body paragraphs right before the first one trafilatura kept, as the reader meets them.
 
-    It sometimes starts the article one paragraph late (a lede that opens with a link or a bold
-    run). Only the run of full paragraphs directly before it comes back: each must be a sentence of
-    some length, so that a label or a date line above the body stays out.
+    It sometimes starts the article one paragraph late: a lede that opens with a link or a bold run,
+    or one set in a box of its own ahead of the body's ("article-intro" before "article-text"),
+    when trafilatura settles on the body's box. Only the run of full paragraphs directly before it
+    comes back, up to the headline and never out of the article: each must be a sentence of some
+    length, so that a label, a date line or a heading above the body ends the run.
     """
     if first is None:
         return []
     run: list[str] = []
     for sibling in first.itersiblings(preceding=True):
-        text = block_text(sibling) if sibling.tag == "p" else ""
-        if not _RESTORABLE.search(text) or len(text.split()) < _RESTORE_MIN_WORDS:
+        if not _gather_run(sibling, run, summary):
+            return run[::-1]
+    box = first.getparent()
+    if box is None or box.tag in _SCOPES or box.find(".//h1") is not None:
+        return run[::-1]  # the box holds the headline too: what comes before the body in it is no body
+    ahead: list[str] = []
+    for sibling in box.itersiblings(preceding=True):
+        if not _gather_run(sibling, ahead, summary) or len(ahead) > _MAX_AHEAD:
             break
+    # More full paragraphs than a lede's box holds are another block of text (a summary, a promo).
+    return (run + ahead)[::-1] if len(ahead) <= _MAX_AHEAD else run[::-1]
+
+
+_MAX_AHEAD = 3  # paragraphs of a lede's box ahead of the body's: one or two
+# Where a walk back from the body stops: the article, the page's main part, the page.
+_SCOPES = frozenset(["article", "main", "body", "html"])
+_HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6", "header"])
+# Boxes an article's top may hold that are about it, not of it: its author's, a photo's, a note.
+_NOT_BODY = re.compile(
+    r"(?i)author|byline|contributor|(?:^|[\s_-])bio(?:$|[\s_-])|profile|caption|credit|disclos|disclaimer"
+    r"|note|promo|related|newsletter"
+)
+
+
+def _gather_run(node: lxml.html.HtmlElement, run: list[str], summary: str) -> bool:
+    """Add the full paragraphs of ``node`` (last first) to ``run``; False where the run ends in it."""
+    if not isinstance(node.tag, str):
+        return True
+    if _found(_NOT_BODY, f"{node.get('class', '')} {node.get('id', '')}"):
+        return False
+    if node.tag == "p" or (node.tag in ("div", "section") and _is_text_box(node)):
+        text = block_text(node)
+        if not _RESTORABLE.search(text) or len(text.split()) < _RESTORE_MIN_WORDS or squash(text) == summary:
+            return False
         run.append(text)
-    return run[::-1]
+        return True
+    if node.tag in _HEADINGS or node.tag in _SCOPES:
+        return False
+    if not node.text_content().strip():
+        return True  # an emptied box (a photo's, an advertisement's): the reader sees nothing there
+    if node.text and node.text.strip():
+        return False  # text of its own, outside any paragraph
+    for child in reversed(node):
+        if (child.tail and child.tail.strip()) or not _gather_run(child, run, summary):
+            return False
+    return True
+
+
+def _is_text_box(node: lxml.html.HtmlElement) -> bool:
+    """A box that is a paragraph in all but name: its own text, and nothing but phrasing inside."""
+    return bool(node.text and node.text.strip()) and all(
+        child.tag in _INLINE for child in node if isinstance(child.tag, str)
+    )
 
 
 # trafilatura's balanced mode picks the article's own block more surely (its recall mode can settle on

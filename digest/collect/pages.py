@@ -72,7 +72,7 @@ def extract_page(html: bytes | str, url: str) -> PageInfo:
     )
     declared = declared_body(doc)
     strip_furniture(doc)  # after the image, caption, credit and structured data were read from the full page
-    return replace(info, paragraphs=body_paragraphs(doc, url, declared))
+    return replace(info, paragraphs=body_paragraphs(doc, url, declared, squash(info.description)))
 
 
 def clipped(text: str, limit: int) -> str:
@@ -131,15 +131,21 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     others: list[_Heading] = []
     own = _own_paths(doc, url)  # asked of every heading the page has: worked out once
     headings = _headings(doc, url, own)
+    about: list[_Heading] = []
     for heading in headings:
         if _is_site(heading.text, names, declared):
             site = site or heading.text  # the <h1> is the site's name in its logo
         elif heading.elsewhere:
             continue
         elif any(_about(heading.text, title) for title in titles):
-            return heading.text
+            about.append(heading)
         else:
             others.append(heading)
+    marked = [h for h in about + others if _marked(h.node) and not _after_text(h.node)]
+    if len(marked) == 1:
+        return marked[0].text  # the page names it its headline, however short ("Broken Pledge")
+    if about:
+        return about[0].text
     if len(others) == 1 and _displayed(others[0], titles):
         return others[0].text
     if not others:  # no <h1>, or only the site's name and links: a blog's post titles are <h2>s
@@ -185,7 +191,24 @@ def _displayed(heading: _Heading, titles: list[str]) -> bool:
     folded = _fold(heading.text)
     if any(folded == _fold(part) for title in titles for part in _TITLE_SEPARATORS.split(title)):
         return False
-    return not any(len(p.text_content().split()) >= _TEXT_WORDS for p in heading.node.xpath("preceding::p"))
+    return not _after_text(heading.node)
+
+
+def _after_text(node: lxml.html.HtmlElement) -> bool:
+    """Whether a paragraph of text comes before a heading, as one does before a related story's."""
+    return any(len(p.text_content().split()) >= _TEXT_WORDS for p in node.xpath("preceding::p"))
+
+
+# A class that names its element the headline: newsrooms' "hed", "headline", hAtom's "entry-title",
+# "post-title", "article__title", "ArticleTitle" (never "subhed" or "headlines", a list of them).
+_HEADLINE_CLASS = re.compile(
+    r"(?i)(?<![a-z])(?<!sub-)(?<!sub_)(?:hed|headline|(?:entry|post|article|story)[_-]*title)(?![a-z])"
+)
+
+
+def _marked(node: lxml.html.HtmlElement) -> bool:
+    """Whether the page marks a heading as the article's headline: itemprop="headline", or its class."""
+    return node.get("itemprop") == "headline" or bool(_HEADLINE_CLASS.search(node.get("class") or ""))
 
 
 def _own_paths(doc: lxml.html.HtmlElement, url: str) -> set[str]:

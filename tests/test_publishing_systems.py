@@ -132,6 +132,7 @@ FURNITURE = {
     "share_top": f"<div class='share-tools'><a>Share on Facebook</a><a>Share on X</a><a>Email</a></div><p>{LEDE}</p><p>{P2}</p>",
     "photo_first_credit_p": f"<img src='/p.jpg'><p>Photo: Sam Lee/The Coast Times</p><p>{LEDE}</p><p>{P2}</p>",
     "section_label": f"<p class='kicker'>Local news</p><p>{LEDE}</p><p>{P2}</p>",
+    "dropcap_image": f"<p><img src='/dropcaps/t.gif' alt='T' class='initial'>{LEDE[1:]}</p><p>{P2}</p>",
     "affiliate": f"<p><em>This post may contain affiliate links. As an Amazon Associate I earn from qualifying purchases.</em></p><p>{LEDE}</p><p>{P2}</p>",
     "paywall_meter": f"<div class='meter'><p>You have 3 free articles remaining this month.</p></div><p>{LEDE}</p><p>{P2}</p>",
 }
@@ -177,6 +178,21 @@ def test_furniture_in_and_around_the_body_never_enters_the_teaser(html: str) -> 
 
     assert written.paragraphs[0].startswith(LEDE[:60])
     assert not any(word in p for p in written.paragraphs for word in FURNITURE_WORDS)
+
+
+@pytest.mark.parametrize(
+    ("initial", "opening"),
+    [
+        ("<img src='/dropcaps/t.gif' alt='T'>he", "The"),
+        ("<span class='initial'><img src='/dropcaps/a.gif' alt='A'></span>", "A"),
+    ],
+)
+def test_a_first_letter_set_as_an_image_stays_the_first_words(initial: str, opening: str) -> None:
+    url = "https://coast.example/news/story"
+    html = furnished(f"<p>{initial} city council voted on Tuesday to close the old harbour.</p><p>{P2}</p>")
+    written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
+
+    assert written.paragraphs[0].startswith(f"{opening} city council voted")
 
 
 # The lede set in a box of its own ahead of the body's ("article-intro", a Czech site's "perex"): the

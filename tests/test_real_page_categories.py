@@ -539,6 +539,25 @@ def test_the_marked_one_of_several_h1s_is_the_headline(mark: str) -> None:
     assert extract_page(page, URL).title == "All Aboard"
 
 
+@pytest.mark.parametrize(
+    "h1",
+    [
+        "<h1>Ferries return<br>to the strait</h1>",  # a line break set by the designer
+        "<h1><div>Ferries return</div><div>to the strait</div></h1>",
+        "<h1><span class='sr-only'>Breaking: </span>Ferries return to the strait</h1>",  # for screen readers
+        "<h1>Ferries return to the strait<span style='display:none'> (updated)</span></h1>",
+    ],
+)
+def test_the_headline_reads_as_it_is_shown(h1: str) -> None:
+    assert extract_page(html(f"{h1}<p>{LEDE}</p>", SEO_TITLE), URL).title == "Ferries return to the strait"
+
+
+def test_a_caption_reads_as_it_is_shown() -> None:
+    hidden = "<span class='visually-hidden'>Image caption, </span>"
+    figure = f"<figure><img src='/ferry.jpg'><figcaption>{hidden}The ferry at dawn</figcaption></figure>"
+    assert extract_page(html(f"{figure}<p>{LEDE}</p>"), URL).image_caption == "The ferry at dawn"
+
+
 def test_a_social_share_crop_declared_as_og_image_is_the_lead_image() -> None:
     head = "<meta property='og:image' content='https://cdn.example/.image/t_share/ferry.jpg'>"
     assert (

@@ -251,10 +251,34 @@ def strip_furniture(doc: lxml.html.HtmlElement) -> None:
         if not isinstance(node.tag, str):
             continue
         if _removable(node, place, page):
-            _drop(node)
+            letter = _drop_cap(node) if place.in_paragraph else ""
+            if letter:
+                node.tail = letter + (node.tail or "")  # "T" + "he council …"
+                node.drop_tree()
+            else:
+                _drop(node)
         else:
             inner = _inside(node, place) if node.tag in ("p", "header") else place
             stack.extend((child, inner) for child in reversed(node))
+
+
+def _drop_cap(node: lxml.html.HtmlElement) -> str:
+    """The letter of an image of a paragraph's first letter (alt="T" before "he council …"), else "".
+
+    The image may sit in a box of its own (<span class="initial"><img alt="A"></span> man …).
+    """
+    images = [node] if node.tag == "img" else node.findall(".//img")
+    if len(images) != 1 or (node.tag != "img" and node.text_content().strip()):
+        return ""
+    alt = str(images[0].get("alt", "")).strip()
+    if len(alt) != 1 or not alt.isalpha():
+        return ""
+    while node.tag != "p":  # nothing of the paragraph before it
+        parent = node.getparent()
+        if parent is None or node.getprevious() is not None or (parent.text or "").strip():
+            return ""
+        node = parent
+    return alt
 
 
 @dataclass(frozen=True, slots=True)
@@ -592,6 +616,29 @@ def block_text(node: lxml.html.HtmlElement) -> str:
     parts: list[str] = []
     _gather(node, parts)
     return squash("".join(parts))
+
+
+def shown_block_text(node: lxml.html.HtmlElement) -> str:
+    """A heading's or caption's text as a reader sees it: a space at each line break, hidden text left out.
+
+    "Harbour to close<br>for winter" reads "Harbour to close for winter", never "closefor"; a
+    screen reader's "Breaking: " (class sr-only) and a display:none element are not shown.
+    """
+    hidden = [child for child in node.iterdescendants() if isinstance(child.tag, str) and _unseen(child)]
+    if not hidden:
+        return block_text(node)
+    node = copy.deepcopy(node)
+    for child in [c for c in node.iterdescendants() if isinstance(c.tag, str) and _unseen(c)]:
+        if child.getparent() is not None:
+            _drop(child)
+    return block_text(node)
+
+
+def _unseen(node: lxml.html.HtmlElement) -> bool:
+    """Hidden from the eye: the hidden attribute, an inline style, a visually-hidden class."""
+    attrs: dict[str, str] = dict(node.items()) if len(node.attrib) else {}
+    names = f"{attrs.get('class', '')} {attrs.get('id', '')}".strip()
+    return _is_hidden(attrs) or (bool(names) and _found(_HIDDEN_NAMES, names))
 
 
 def _gather(node: lxml.html.HtmlElement, parts: list[str]) -> None:

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from digest.collect.canonical import file_name, is_page_link
-from digest.collect.extract import is_article, json_ld, meta_content
+from digest.collect.extract import is_article, json_ld, meta_content, shown_block_text
 from digest.collect.text import squash
 
 
@@ -316,7 +316,7 @@ def _caption_and_credit(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElemen
         return "", next(_credit_lines(doc), "")
     marked = _marked_credit(figcaption) or (_marked_credit(figure) if figure is not None else "")
     own = _caption_text(figcaption)
-    caption = own or squash(figcaption.text_content())
+    caption = own or shown_block_text(figcaption)
     if marked:
         if marked in caption:
             caption = caption.replace(marked, "").strip()
@@ -345,7 +345,7 @@ def _marked_credit(node: lxml.html.HtmlElement) -> str:
         f" or contains({_LOWER_CLASS}, 'byline')]",
     ):
         for found in node.xpath(query):
-            text = squash(found.text_content())
+            text = shown_block_text(found)
             if text:
                 return text
     return ""
@@ -385,7 +385,7 @@ def _caption_text(figcaption: lxml.html.HtmlElement) -> str:
         ".//*[@itemprop='caption' or contains(concat(' ', normalize-space(@class), ' '), ' caption ')"
         " or contains(@class, '__caption') or contains(@class, '-caption-text')]"
     )
-    return squash(found[0].text_content()) if found else ""
+    return shown_block_text(found[0]) if found else ""
 
 
 # --- JSON-LD --------------------------------------------------------------------------------------

@@ -12,7 +12,14 @@ import lxml.html
 
 from digest.collect.bounds import cut_at_space
 from digest.collect.canonical import canonical_url, escaped_url, is_page_link, same_site
-from digest.collect.extract import body_paragraphs, declared_body, meta_content, parse_html, strip_furniture
+from digest.collect.extract import (
+    body_paragraphs,
+    declared_body,
+    meta_content,
+    parse_html,
+    shown_block_text,
+    strip_furniture,
+)
 from digest.collect.images import LeadImage, lead_image
 from digest.collect.text import squash
 from digest.models import Article
@@ -166,7 +173,7 @@ def _subheading(doc: lxml.html.HtmlElement, url: str, own: set[str], title: str,
         return ""  # the title is all headline: it is taken as it is
     headline = _fold(max(parts, key=lambda part: len(_fold(part))))
     for node in itertools.islice(doc.iter("h2", "h3"), _MAX_HEADINGS):
-        text = clipped(squash(node.text_content()), MAX_TITLE)
+        text = clipped(shown_block_text(node), MAX_TITLE)
         if _fold(text) == headline and not _is_site(text, names, title):
             return "" if _links_elsewhere(node, text, url, own) else text
     return ""
@@ -301,7 +308,7 @@ def _headings(doc: lxml.html.HtmlElement, url: str, own: set[str]) -> list[_Head
     found: dict[str, _Heading] = {}
     for query in ("//article//h1", "//main//h1", "//h1"):
         for node in doc.xpath(query):
-            text = clipped(squash(node.text_content()), MAX_TITLE)
+            text = clipped(shown_block_text(node), MAX_TITLE)
             if len(text) > 3 and text not in found:
                 found[text] = _Heading(text, node, _links_elsewhere(node, text, url, own))
             if len(found) == _MAX_HEADINGS:

@@ -19,6 +19,7 @@ from digest.collect.feeds import read_entries
 from digest.collect.fetch import Fetched
 from digest.config import TeaserConfig
 from digest.ledes import teaser
+from digest.models import Article
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 LEDE = "The city council voted on Tuesday to close the old harbour for repairs through the winter, a decision that will leave dozens of fishing boats looking for moorings elsewhere along the coast."
@@ -91,3 +92,37 @@ def test_each_platforms_item_gets_its_lede_title_and_picture(name: str) -> None:
         picture,
         credit,
     )
+
+
+# A photo's caption where an editor set it by hand, outside a <figure>: WordPress's classic editor's
+# caption box, a line in italics under the image, small print beside it.
+CAPTION = "Fishermen unload their catch at the old harbour on Monday morning before the storm."
+SET_CAPTIONS = {
+    "wp_caption": f"<div id='attachment_12' class='wp-caption aligncenter'><img src='https://coast.example/h.jpg' width='800'><p class='wp-caption-text'>{CAPTION}</p></div>",
+    "italics_after": f"<p><img src='https://coast.example/h.jpg'></p><p><em>{CAPTION}</em></p>",
+    "small_beside": f"<p><img src='https://coast.example/h.jpg'><br><small>{CAPTION}</small></p>",
+}
+
+
+def item_with(content: str) -> Article:
+    """The one item of a feed whose content:encoded is ``content``."""
+    feed = f'<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Coast</title><link>https://coast.example/</link><item><title>{T}</title><link>https://coast.example/2026/harbour</link><pubDate>{DATE}</pubDate><content:encoded><![CDATA[{content}]]></content:encoded></item></channel></rss>'
+    (item,) = read_entries(Fetched("https://coast.example/feed", feed.encode()), "coast", NOW).articles
+    return item
+
+
+@pytest.mark.parametrize("caption", SET_CAPTIONS.values(), ids=SET_CAPTIONS)
+def test_a_photos_caption_set_by_hand_is_not_the_items_lede(caption: str) -> None:
+    content = f"{caption}<p>{LEDE}</p><p>{P2}</p>"
+    item = item_with(content)
+    written = teaser(item, TeaserConfig())
+
+    assert written.paragraphs[0].startswith(LEDE[:80])
+    assert not any("Fishermen" in p for p in written.paragraphs)
+
+
+def test_a_paragraph_in_italics_that_no_image_comes_before_is_text() -> None:
+    content = f"<p><em>{LEDE}</em></p><p><img src='https://coast.example/h.jpg'></p><p><em>{P2}</em></p>"
+    item = item_with(content)
+
+    assert item.paragraphs[0] == LEDE  # the one after the image, of a caption's length, is taken for one

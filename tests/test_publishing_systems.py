@@ -133,6 +133,8 @@ FURNITURE = {
     "photo_first_credit_p": f"<img src='/p.jpg'><p>Photo: Sam Lee/The Coast Times</p><p>{LEDE}</p><p>{P2}</p>",
     "section_label": f"<p class='kicker'>Local news</p><p>{LEDE}</p><p>{P2}</p>",
     "dropcap_image": f"<p><img src='/dropcaps/t.gif' alt='T' class='initial'>{LEDE[1:]}</p><p>{P2}</p>",
+    "caption_italics": f"<p><img src='/h.jpg'></p><p><em>Fishermen unload their catch at the old harbour on Monday morning.</em></p><p>{LEDE}</p><p>{P2}</p>",
+    "caption_small": f"<p><img src='/h.jpg'><br><small>Fishermen unload their catch at the old harbour on Monday morning.</small></p><p>{LEDE}</p><p>{P2}</p>",
     "affiliate": f"<p><em>This post may contain affiliate links. As an Amazon Associate I earn from qualifying purchases.</em></p><p>{LEDE}</p><p>{P2}</p>",
     "paywall_meter": f"<div class='meter'><p>You have 3 free articles remaining this month.</p></div><p>{LEDE}</p><p>{P2}</p>",
 }
@@ -158,6 +160,7 @@ FURNITURE_WORDS = (
     "1 of 12",
     "affiliate",
     "free articles",
+    "Fishermen unload",
 )
 
 
@@ -193,6 +196,21 @@ def test_a_first_letter_set_as_an_image_stays_the_first_words(initial: str, open
     written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
 
     assert written.paragraphs[0].startswith(f"{opening} city council voted")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"<p><em>{LEDE}</em></p><p>{P2}</p>",  # an opening set in italics, no image before it
+        f"<p><img src='/h.jpg'></p><p><em>{LEDE} {P2} {P3}</em></p>",  # longer than any caption
+        f"<p><img src='/h.jpg'></p><p>{LEDE} <em>Storm warning.</em></p>",  # in part only
+    ],
+)
+def test_a_paragraph_in_italics_that_is_no_caption_is_text(body: str) -> None:
+    url = "https://coast.example/news/story"
+    written = teaser(article_from_page(extract_page(furnished(body), url), url), TeaserConfig())
+
+    assert written.paragraphs[0].startswith(LEDE[:60])
 
 
 # The lede set in a box of its own ahead of the body's ("article-intro", a Czech site's "perex"): the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import lxml.html
@@ -33,10 +33,12 @@ _BLOCKS = frozenset(_BLOCK_NAMES.split())
 _UNREAD_NAMES = "script style noscript template figure svg iframe object video audio button select rt rp"
 _UNREAD = frozenset(_UNREAD_NAMES.split())
 # feedburner's "FeedFlare" block (share links and counters appended to every item), a pull quote (a
-# line of the article set out again, large), a newsletter platform's subscribe box, and posts from
+# line of the article set out again, large), a newsletter platform's subscribe box, a photo's caption
+# outside a <figure> (WordPress's "wp-caption" box), and posts from
 # social networks embedded in the article: another author's words, which an item may open with.
 _UNREAD_CLASS = re.compile(
-    rf"\bfeed(?:flare|burnerFlareBlock)\b|pull-?quote|subscription-widget|{SOCIAL_EMBEDS}", re.IGNORECASE
+    rf"\bfeed(?:flare|burnerFlareBlock)\b|pull-?quote|subscription-widget|caption|{SOCIAL_EMBEDS}",
+    re.IGNORECASE,
 )
 _ESCAPED_MARKUP = re.compile(
     r"&lt;(?:!--|/?(?:p|div|br|span|a|em|strong|ul|ol|li|img|h[1-6]|blockquote|table)\b)", re.IGNORECASE
@@ -63,6 +65,53 @@ def is_footnote_mark(element: lxml.html.HtmlElement) -> bool:
     if _FOOTNOTE_SIGN.fullmatch(text):
         return True
     return bool(_FOOTNOTE_NUMBER.fullmatch(text)) and bool(_AFTER_PUNCTUATION.search(_text_before(element)))
+
+
+# How an editor sets a caption by hand: the whole line in italics or small print.
+_CAPTION_SETTING = frozenset(["em", "i", "small"])
+_CAPTION_WORDS = 60  # more than a caption's: a paragraph in italics of this length is text
+
+
+def is_set_caption(
+    node: lxml.html.HtmlElement, holds_image: Callable[[lxml.html.HtmlElement], bool] | None = None
+) -> bool:
+    """A <p> set as an image's caption: wholly in italics or small print, holding the image or right
+    after it (<p><img></p><p><em>Fishermen unload …</em></p>), and of a caption's length.
+
+    A paragraph in italics anywhere else (an editor's note at the end, a quoted poem) is not one.
+    ``holds_image`` tells whether an element holds an image (by default, whether one is in it now).
+    """
+    holds = holds_image or _holds_image
+    if not _set_apart(node) or len(node.text_content().split()) > _CAPTION_WORDS:
+        return False
+    if holds(node):
+        return True
+    before = node.getprevious()
+    return (
+        before is not None
+        and not (before.tail or "").strip()
+        and (before.tag == "img" or holds(before))
+        and not before.text_content().strip()
+    )
+
+
+def _holds_image(node: lxml.html.HtmlElement) -> bool:
+    return node.find(".//img") is not None
+
+
+def _set_apart(node: lxml.html.HtmlElement) -> bool:
+    """Whether all of a paragraph's words are inside italics or small print (an image or a break aside)."""
+    if (node.text or "").strip():
+        return False
+    found = False
+    for child in node:
+        if (child.tail or "").strip():
+            return False
+        if child.tag in _CAPTION_SETTING:
+            found = found or bool(child.text_content().strip())
+        elif isinstance(child.tag, str) and child.text_content().strip():
+            return False
+    return found
 
 
 def _text_before(element: lxml.html.HtmlElement) -> str:
@@ -182,6 +231,7 @@ def _blocks(root: lxml.html.HtmlElement) -> list[_Block]:
             or tag in _UNREAD
             or _UNREAD_CLASS.search(child.get("class") or "")
             or is_footnote_mark(child)
+            or (tag == "p" and is_set_caption(child))
         ):
             out.text(child.tail)  # a comment, or an element whose text is never the article's
             continue

@@ -423,11 +423,37 @@ def test_credit_labels_are_left_to_the_template(labelled: str) -> None:
         ("Ferries return \u2022 The Example Times", "The Example Times", "Ferries return"),
         # An article's own number that holds the host's name is no site name.
         ("BBCN-2018-013542 - Ferry notice", "", "BBCN-2018-013542 - Ferry notice"),
+        # A section's name between the headline and the site's goes with it; a subtitle does not.
+        ("Ferries return - Local News - The Example Times", "The Example Times", "Ferries return"),
+        ("Ferries return | World | Example", "", "Ferries return"),
+        (
+            "Ferries return to the strait - the first sailing in a decade - The Example Times",
+            "The Example Times",
+            "Ferries return to the strait - the first sailing in a decade",
+        ),
+        ("Review: Ferries return | The Example Times", "The Example Times", "Review: Ferries return"),
+        ("Ferries return: Day 2 | The Example Times", "The Example Times", "Ferries return: Day 2"),
+        # The site's name with a tagline after it.
+        ("Ferries return | The Example Times | News since 1901", "The Example Times", "Ferries return"),
     ],
 )
 def test_site_name_around_a_title_is_removed(title: str, site: str, expected: str) -> None:
     url = "https://www.bbc.com/news/x" if "BBC" in title else URL
     assert without_site_name(title, site, url) == expected
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "<meta name='twitter:title' content='Ferries return to the strait'>",
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline":'
+        ' "Ferries return to the strait"}'
+        "</script>",
+    ],
+)
+def test_a_title_that_is_only_the_sites_name_gives_way_to_the_declared_headline(head: str) -> None:
+    page = f"<html><head><title>Example News</title>{head}</head><body><p>{LEDE}</p></body></html>"
+    assert extract_page(page, URL).title == "Ferries return to the strait"
 
 
 def test_headline_is_the_h1_when_the_title_holds_it() -> None:
@@ -511,7 +537,7 @@ def test_an_h3_that_links_to_another_post_is_not_the_headline() -> None:
     head = "<meta property='og:site_name' content='Daily Curio'>"
     post = "<h3><a href='/2025/other-post'>Ferries return to the strait after a decade</a></h3>"
     page = blog("Daily Curio", post, title, head)
-    assert extract_page(page, URL).title == "Ferries return to the strait after a decade_World"
+    assert extract_page(page, URL).title == "Ferries return to the strait after a decade"
 
 
 def test_an_h1_linking_to_the_article_itself_is_still_the_headline() -> None:
@@ -585,7 +611,7 @@ def test_an_h1_that_is_the_sites_name_is_not_the_headline() -> None:
         "<html><head><title>Ferries return to the strait_World_Daily Curio</title></head><body>"
         f"<header><h1>Daily Curio</h1></header><article><p>{LEDE}</p></article></body></html>"
     )
-    assert extract_page(page, URL).title == "Ferries return to the strait_World"
+    assert extract_page(page, URL).title == "Ferries return to the strait"
 
 
 def test_only_what_the_budget_can_use_is_examined() -> None:

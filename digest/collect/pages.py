@@ -15,6 +15,8 @@ from digest.collect.canonical import canonical_url, escaped_url, is_page_link, s
 from digest.collect.extract import (
     body_paragraphs,
     declared_body,
+    is_article,
+    json_ld,
     meta_content,
     parse_html,
     shown_block_text,
@@ -129,11 +131,14 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     about the titles, the page's only other <h1> is still its headline if it reads like one
     (_displayed).
     """
-    social = clipped(meta_content(doc, "og:title"), MAX_TITLE)
+    social = clipped(meta_content(doc, "og:title") or meta_content(doc, "twitter:title"), MAX_TITLE)
     plain = clipped(squash(doc.findtext(".//title") or ""), MAX_TITLE)
-    declared = social or plain
     site = clipped(meta_content(doc, "og:site_name"), MAX_NAME)
     names = _site_names(site, url)
+    # A <title> of the site's name alone says nothing of the article: its structured data's headline does.
+    if not social and (not plain or _is_site(plain, names, "")):
+        social = _declared_headline(doc) or social
+    declared = social or plain
     titles = [t for t in (social, plain) if t]
     others: list[_Heading] = []
     own = _own_paths(doc, url)  # asked of every heading the page has: worked out once
@@ -160,6 +165,15 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
         if shown:
             return shown
     return without_site_name(declared, site, url) or (headings[0].text if headings else "")
+
+
+def _declared_headline(doc: lxml.html.HtmlElement) -> str:
+    """The headline the page's JSON-LD gives its article, if any."""
+    for item in json_ld(doc):
+        headline = item.get("headline")
+        if is_article(item) and isinstance(headline, str) and headline.strip():
+            return clipped(squash(headline), MAX_TITLE)
+    return ""
 
 
 def _subheading(doc: lxml.html.HtmlElement, url: str, own: set[str], title: str, names: set[str]) -> str:
@@ -264,22 +278,54 @@ _NAME_SLACK = 4  # characters a site's name may have beyond a host label ("nytim
 
 
 def without_site_name(title: str, site: str, url: str) -> str:
-    """A title without the site's name before or after it ("Headline | Site", "Site - Headline")."""
-    parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
-    if len(parts) < 2:
+    """A title without the site's name before or after it ("Headline | Site", "Site - Headline").
+
+    What follows the name goes with it ("Headline | Site | News since 1901"), and so do the short
+    section names set between the headline and the name with the same separator ("Headline - Local
+    News - Site").
+    """
+    pieces = _SEPARATED.split(title)  # part, separator, part, …
+    parts, separators = pieces[0::2], [sep.strip() for sep in pieces[1::2]]
+    if len([p for p in parts if p.strip()]) < 2:
         return title
     host = urlsplit(url).hostname or ""
     names = [_fold(site)] if site else []
     names += [label for label in host.split(".") if label not in _HOST_NOISE and len(label) > 2]
-    for end in (-1, 0):
-        folded = _fold(parts[end])
-        # A name that opens a title stands alone there ("BBC News - Headline"); a first part that only
-        # holds it ("JVNDB-2018-013542 - JVN iPedia") is the article's own.
-        slack = len(folded) if end == -1 else _NAME_SLACK
-        if any(_names_site(folded, name, slack) for name in names):
-            rest = parts[:-1] if end == -1 else parts[1:]
-            return _rejoin(title, rest)
+    folded = [_fold(part) for part in parts]
+    # A name that opens a title stands alone there ("BBC News - Headline"); a first part that only
+    # holds it ("JVNDB-2018-013542 - JVN iPedia") is the article's own.
+    if any(_names_site(folded[-1], name, len(folded[-1])) for name in names):
+        return _rejoin(title, _without_sections(parts[:-1], separators))
+    if any(_names_site(folded[0], name, _NAME_SLACK) for name in names):
+        return _rejoin(title, [p for p in parts[1:] if p.strip()])
+    for index in range(1, len(parts) - 1):  # the name in the middle, a tagline after it
+        part = folded[index]
+        if any(name and name in part and len(part) <= len(name) + _NAME_SLACK for name in names):
+            return _rejoin(title, _without_sections(parts[:index], separators))
     return title
+
+
+# The separators of _TITLE_SEPARATORS, kept when a title is split by them.
+_SEPARATED = re.compile(f"({_TITLE_SEPARATORS.pattern})")
+_SECTION_WORDS = 3  # words of a section's name at most ("Local News", "Opinion")
+
+
+def _without_sections(parts: list[str], separators: list[str]) -> list[str]:
+    """The parts before a site's name, without the section names that end them.
+
+    A section's name is short and set off as the site's name is (the same separator after it):
+    "Ferries return: Day 2 | Site" keeps its colon's part.
+    """
+    last = len(parts) - 1  # the separator before the site's name is separators[last]
+    while (
+        last >= 1
+        and parts[last].strip()
+        and last < len(separators)
+        and separators[last - 1] == separators[last]
+        and len(parts[last].split()) <= _SECTION_WORDS
+    ):
+        parts, last = parts[:-1], last - 1
+    return [p for p in parts if p.strip()]
 
 
 def _names_site(part: str, name: str, slack: int) -> bool:
@@ -289,6 +335,8 @@ def _names_site(part: str, name: str, slack: int) -> bool:
 
 def _rejoin(title: str, parts: list[str]) -> str:
     """The span of the original title that the kept parts cover, separators inside it kept."""
+    if not parts:
+        return title
     start = title.find(parts[0])
     stop = title.rfind(parts[-1]) + len(parts[-1])
     return squash(title[start:stop]) if 0 <= start < stop else squash(" ".join(parts))

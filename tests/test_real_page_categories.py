@@ -598,6 +598,23 @@ def test_a_logo_declared_as_og_image_gives_way_to_the_articles_photo() -> None:
     assert extract_page(html(body, head), URL).image_url == "https://news.example/photos/ferry.jpg"
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<p><img src='/photos/ferry.jpg' alt='The ferry'></p>", "https://news.example/photos/ferry.jpg"),
+        (
+            "<p><a href='/photos/ferry.jpg'><img src='/photos/ferry.jpg'></a></p>",
+            "https://news.example/photos/ferry.jpg",
+        ),
+        ("<p>Tap <img src='/img/hand.png'> to open the timetable.</p>", ""),  # a picture in a line of text
+        ("<p><img src='/img/a.png'><img src='/img/b.png'></p>", ""),  # a row of badges
+    ],
+)
+def test_an_image_alone_in_its_paragraph_is_set_out_as_the_articles_picture(body: str, expected: str) -> None:
+    page = f"<html><body><article><h1>Ferries return</h1>{body}<p>{LEDE}</p></article></body></html>"
+    assert extract_page(page, URL).image_url == expected
+
+
 def test_an_image_url_asking_for_a_thumbnail_size_is_not_the_lead_image() -> None:
     body = (
         "<img src='https://img.example/a.img?h=17&w=0' width='600'>"

@@ -199,7 +199,20 @@ def _set_out(img: lxml.html.HtmlElement) -> bool:
     if width.isdigit() and int(width) >= _WIDE:
         return True
     boxes = [a for _, a in zip(range(3), img.iterancestors(), strict=False)]
-    return any(_IMAGE_BOX.search(f"{box.get('class', '')} {box.get('id', '')}") for box in boxes)
+    if any(_IMAGE_BOX.search(f"{box.get('class', '')} {box.get('id', '')}") for box in boxes):
+        return True
+    return _alone_in_paragraph(img)
+
+
+def _alone_in_paragraph(img: lxml.html.HtmlElement) -> bool:
+    """An image that is its paragraph's only content (<p><img></p>, <p><a><img></a></p>): how Markdown
+    and a blog's editor set a photo out, where an icon stands in a line of text."""
+    box = img.getparent()
+    if box is not None and box.tag == "a":
+        box = box.getparent()
+    if box is None or box.tag != "p" or box.text_content().strip():
+        return False
+    return len(box.xpath(_IMAGES)) == 1
 
 
 def _images_in_one(img: lxml.html.HtmlElement, url: str) -> Iterator[str]:

@@ -12,6 +12,7 @@ from digest.models import Article, Problem, Teaser
 from digest.sentences import (
     ELLIPSIS,
     FINAL_END,
+    LEAD_IN,
     cut_at_sentence,
     sentence_ends,
     to_sentence_end,
@@ -318,7 +319,7 @@ def _body_paragraphs(
         if reason is None and _key(text) in repeated:
             reason = "repeats on other pages of the site"
         sentences = to_sentence_end(text) if reason is None else ""
-        if reason is None and not sentences and _LEAD_IN.search(text):
+        if reason is None and not sentences and LEAD_IN.search(text):
             lead_in = text.rstrip()
             continue
         if reason is None and not sentences:
@@ -343,9 +344,6 @@ def _body_paragraphs(
     return kept, dropped
 
 
-# A paragraph that introduces the next one ("…, the company said in a statement:"), a quote or a
-# list: no sentence of its own, and the lede all the same. It opens the next paragraph it introduces.
-_LEAD_IN = re.compile("(?:\\w|\\(\\))[\"'\u201d\u2019)]?\\s*[:\uff1a]$")  # "…:", "… in syslog():"
 _MAX_EXAMINED = 200  # paragraphs: a lede is never further down a page than this
 _CHARS_PER_WORD = 30  # far more than any language needs: a paragraph cut here still holds the budget
 

@@ -59,6 +59,9 @@ _SENTENCE_END = re.compile(
     rf"|[{_FULL_WIDTH_ENDS}][{_CLOSERS}]*(?=\S)"
     rf"|(?<=[{_UNMARKED}])[{_CLOSERS}]*(?=\s+[{_OPENERS}]*[{_UNMARKED}])"
 )
+# A paragraph that introduces the next one ("…, the company said in a statement:"), a quote or a
+# list: it ends in a colon after a word ("… in syslog():" too).
+LEAD_IN = re.compile("(?:\\w|\\(\\))[\"'\u201d\u2019)]?\\s*[:\uff1a]$")
 FINAL_END = re.compile(rf"[{END_MARKS}][{_CLOSERS}]*$|[{_UNMARKED}][{_CLOSERS}]*$")
 _PAIRS = (
     ("(", ")"),

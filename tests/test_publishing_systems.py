@@ -213,6 +213,16 @@ def test_a_paragraph_in_italics_that_is_no_caption_is_text(body: str) -> None:
     assert written.paragraphs[0].startswith(LEDE[:60])
 
 
+def test_a_paragraph_that_introduces_a_list_is_followed_by_the_list_not_by_what_comes_after() -> None:
+    url = "https://coast.example/news/story"
+    opening = "Here is what we know so far about the harbour closure the council voted for on Tuesday:"
+    items = "<ul><li>It starts in December and lasts all winter.</li><li>Boats must move to the north beach.</li></ul>"
+    html = furnished(f"<p>{opening}</p>{items}<p>{P2}</p><p>{P3}</p>")
+    written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
+
+    assert written.paragraphs[0] == f"{opening} It starts in December and lasts all winter."
+
+
 # The lede set in a box of its own ahead of the body's ("article-intro", a Czech site's "perex"): the
 # extractor settles on the body's box and would start the teaser at the second paragraph.
 LEDE_BOXES = {

@@ -32,7 +32,7 @@ from digest.collect.bounds import (
     shown_text,
 )
 from digest.collect.text import SOCIAL_EMBEDS, html_paragraphs, is_footnote_mark, is_set_caption, squash
-from digest.sentences import END_MARKS
+from digest.sentences import END_MARKS, LEAD_IN
 from digest.words import count_words
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
@@ -465,10 +465,26 @@ def _extracted(doc: lxml.html.HtmlElement, url: str, summary: str, *, recall: bo
     body = getattr(document, "body", None)
     if body is None:
         return ()
-    found = _paragraph_texts(itertools.islice(body.iter("p"), MAX_PARAGRAPHS))
+    found = _paragraph_texts(itertools.islice(_introduced_lists(body), MAX_PARAGRAPHS))
     if not found:  # a body that is all lists (release notes, a list article): its items are its paragraphs
         return _paragraph_texts(itertools.islice(body.xpath(".//item[not(ancestor::item)]"), MAX_PARAGRAPHS))
     return _with_gaps_filled(found, doc, summary)
+
+
+def _introduced_lists(body: etree._Element) -> Iterator[etree._Element]:
+    """The paragraphs of trafilatura's body, and the items of a list that a paragraph introduces.
+
+    "Here is what we know:" is followed by its list, not by the paragraph after the list; left out,
+    the list would leave the colon to introduce a paragraph it was never about.
+    """
+    introduced = False
+    for node in body.iter("p", "list"):
+        if node.tag == "p":
+            introduced = LEAD_IN.search(block_text(node)) is not None
+            yield node
+        elif introduced and node.getparent() is body:
+            yield from node.xpath("./item")
+            introduced = False
 
 
 def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement, summary: str) -> tuple[str, ...]:

@@ -104,8 +104,15 @@ _BOILERPLATE = _patterns(
         r"(?i)^(?:related|read more|see also|more on this|recommended|also read|read also|more from|watch"
         r"|listen|lire aussi|à lire aussi|a lire aussi|à voir aussi|leia (?:mais|também)|veja também"
         r"|lee también|mehr zum thema|lesen sie (?:auch|mehr)|leggi anche|lees ook|zie ook"
-        r"|czytaj (?:też|także|również)|läs (?:också|mer)|l[eæ]s også)"
-        r"\s*(?::|…|\.\.\.|\.?$)",
+        r"|czytaj (?:też|także|również)|läs (?:också|mer)|l[eæ]s også"
+        # Russian, Ukrainian, Turkish, Arabic, Chinese, Japanese, Korean
+        r"|читайте (?:также|еще|ещё)|смотрите также|см\. также|читайте також"
+        "|ayr\u0131ca (?:okuyun|bak\u0131n\u0131z)"
+        "|\u0627\u0642\u0631\u0623 (?:\u0623\u064a\u0636\u0627|\u0623\u064a\u0636\u064b\u0627"
+        "|\u0627\u064a\u0636\u0627)"
+        "|\u76f8\u5173\u9605\u8bfb|\u5ef6\u4f38\u9605\u8bfb|\u76f8\u5173\u65b0\u95fb|\u95a2\u9023\u8a18\u4e8b"
+        "|\u3042\u308f\u305b\u3066\u8aad\u307f\u305f\u3044|\uad00\ub828\uae30\uc0ac)"
+        "\\s*(?::|\uff1a|…|\\.\\.\\.|\\.?$)",
     ),
     (
         "continue reading",

@@ -50,6 +50,15 @@ def article(*paragraphs: str, **fields: str) -> Article:
 # --------------------------------------------------------------------------- boilerplate
 
 
+# "Read also: the sea" (Arabic), and "Read also the book about the port, the author advises." (Russian).
+READ_ALSO_AR = "\u0627\u0642\u0631\u0623 \u0623\u064a\u0636\u0627: \u0627\u0644\u0628\u062d\u0631"
+READ_ALSO_RU_SENTENCE = (
+    "\u0427\u0438\u0442\u0430\u0439\u0442\u0435 \u0442\u0430\u043a\u0436\u0435"
+    " \u043a\u043d\u0438\u0433\u0443 \u043f\u0440\u043e \u043f\u043e\u0440\u0442,"
+    " \u0441\u043e\u0432\u0435\u0442\u0443\u0435\u0442 \u0430\u0432\u0442\u043e\u0440."
+)
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
@@ -164,6 +173,10 @@ def article(*paragraphs: str, **fields: str) -> Article:
         ("Topics: Ferries, Islands.", "page notice"),
         ("Filed under: Local news.", "page notice"),
         ("Leer en español.", "page notice"),
+        ("Читайте также: Шторм повредил причал в порту, сообщили власти в среду.", "related links"),
+        (READ_ALSO_AR, "related links"),
+        ("\u76f8\u5173\u9605\u8bfb\uff1a\u98ce\u66b4\u88ad\u51fb\u6d77\u5cb8\u3002", "related links"),
+        ("\uad00\ub828\uae30\uc0ac: \ud3ed\ud48d\uc73c\ub85c \ud56d\uad6c\uac00.", "related links"),
         ("Read in English.", "page notice"),
         (
             "Our journalism needs your support. Every contribution, however big or small, keeps it free.",
@@ -255,6 +268,7 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "We asked readers to support our campaign for a new pier, and thousands wrote in.",
         "The show is hosted by Jo Doe, who grew up on the island, and you can see her every Tuesday.",
         "Becoming a subscriber to the ferry pass saves islanders a third of the fare, the operator said.",
+        READ_ALSO_RU_SENTENCE,  # "Read also the book about the port, the author advises.": a sentence
         # Stories about affiliate links and paywalls.
         "The regulator said the blog post contained affiliate links that were never disclosed to readers.",
         "Readers who have free articles left will be asked to register, the publisher said on Monday.",

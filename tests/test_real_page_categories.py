@@ -254,6 +254,15 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ("Crowds on the quay. Credit\u2026Jo Harbour", "Crowds on the quay.", "Jo Harbour"),
         ("Crowds came, no credit... given", "Crowds came, no credit... given", ""),
         ("A photo... of the quay", "A photo... of the quay", ""),
+        # Other languages' labels and national agencies: Russian "Photo:", "(via AP)", "(EFE/…)", "(dpa)".
+        (
+            "\u041f\u0440\u0438\u0447\u0430\u043b. \u0424\u043e\u0442\u043e: \u0422\u0410\u0421\u0421",
+            "\u041f\u0440\u0438\u0447\u0430\u043b.",
+            "\u0422\u0410\u0421\u0421",
+        ),
+        ("The quay. (Jo Harbour/The Example via AP)", "The quay.", "Jo Harbour/The Example via AP"),
+        ("El muelle (EFE/Jo Harbour)", "El muelle", "EFE/Jo Harbour"),
+        ("Der Kai in Hamburg (dpa)", "Der Kai in Hamburg", "dpa"),
         # Chinese, Japanese and Korean captions name their credit with full-width brackets and colons.
         (
             "\u6e2f\u306e\u6f01\u8239\uff08\u5199\u771f\uff1a\u5171\u540c\uff09",

@@ -60,14 +60,18 @@ _CHROME = (
 _YEAR = r"(?:19|20)\d\d\b[,.]?"
 # "Photograph: Jane Doe/Agency", "Photo by Jane Doe", "Credit: …", "Image: …" at a caption's end.
 _LABELLED_CREDIT = re.compile(
-    r"(?i)(?:^|(?<=[\s.!?)\]]))\(?(?:(?:top\s+)?(?:photo(?:graph)?|picture|image|illustration|credit|foto|bild)s?"
+    r"(?i)(?:^|(?<=[\s.!?)\]]))\(?(?:(?:top\s+)?(?:photo(?:graph)?|picture|image|illustration|credit|foto|bild"
+    r"|фото|фотография|снимок|джерело|источник)s?"
     r"(?:\s+(?:credit|attribution))?\s*(?::|by\b)"  # "Image attribution: Creative Commons"
     r"|(?-i:Credits?)(?:\.\.\.|\u2026)"  # "Credit...Jo Doe": a label read out to screen readers
     rf"|(?:\u00a9|\(c\))\s*(?:{_YEAR})?)"  # "… © 2024 Jane Doe"
     r"\s*(?P<credit>\w[^:\u00a9]{1,119}?)\)?\s*$"
 )
 # "(Getty Images)", "(AP Photo/Jane Doe)", "Jane Doe/Reuters", "AP Photo/Jane Doe" at the end.
-_AGENCIES = r"Getty Images|AP Photo|Associated Press|Reuters|AFP|EPA|Shutterstock|Alamy|Bloomberg|iStock"
+_AGENCIES = (
+    r"Getty Images|AP Photo|Associated Press|via AP|Reuters|AFP|EPA|Shutterstock|Alamy|Bloomberg|iStock"
+    r"|EFE|ANSA|dpa|Kyodo|Xinhua|Yonhap|TASS|PA Media|PA Wire|ANP|Keystone|imago|Anadolu"
+)
 _AGENCY_CREDIT = re.compile(
     rf"(?:\((?P<paren>[^()]*(?:{_AGENCIES})[^()]*)\)|(?P<bare>(?:[A-Z][\w.'\u2019-]*\s){{0,4}}[\w.'\u2019-]*"
     rf"\s?/\s?(?:[A-Z][\w.'\u2019-]*\s?){{1,4}}|(?:{_AGENCIES})(?:/[^.]{{2,60}})?))\s*\.?$"
@@ -84,7 +88,8 @@ _CJK_CREDIT = re.compile(
 _CREDIT_TAIL = 1_000
 _CREDIT_LABEL = re.compile(
     r"(?i)^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|attribution|photo(?:graph)?s?|"
-    r"pictures?|images?|illustrations?|foto|bild)\s*(?::|by\b)\s*|^credits?\b\s*(?::|\.\.\.|\u2026)?\s*"
+    r"pictures?|images?|illustrations?|foto|bild|фото|фотография|снимок|джерело|источник)\s*(?::|by\b)\s*"
+    r"|^credits?\b\s*(?::|\.\.\.|\u2026)?\s*"
 )
 
 

@@ -223,6 +223,27 @@ def test_a_paragraph_that_introduces_a_list_is_followed_by_the_list_not_by_what_
     assert written.paragraphs[0] == f"{opening} It starts in December and lasts all winter."
 
 
+# Deks that newsrooms name otherwise than "standfirst" or "summary", set beside the body's paragraphs.
+DEK_NAMES = ["t-content__chapo", "article-deck", "entry-excerpt", "ArticleDek_root__P3Ka", "sommario"]
+
+
+@pytest.mark.parametrize("name", DEK_NAMES)
+def test_a_dek_by_another_name_beside_the_body_is_not_the_lede(name: str) -> None:
+    url = "https://coast.example/news/story"
+    html = furnished(f"<p class='{name}'>{DEK}.</p><p>{LEDE}</p><p>{P2}</p>")
+    written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
+
+    assert written.paragraphs[0].startswith(LEDE[:60])
+
+
+def test_body_paragraphs_named_for_a_description_are_the_body() -> None:
+    url = "https://coast.example/news/story"
+    html = furnished(f"<p class='sub_desc'>{LEDE}</p><p class='sub_desc'>{P2}</p>")  # a list post's items
+    written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
+
+    assert written.paragraphs[0].startswith(LEDE[:60])
+
+
 # The lede set in a box of its own ahead of the body's ("article-intro", a Czech site's "perex"): the
 # extractor settles on the body's box and would start the teaser at the second paragraph.
 LEDE_BOXES = {

@@ -70,9 +70,14 @@ _FURNITURE_TAGS = ("figure", "figcaption", "picture", "aside", "nav", "footer", 
 # What data-gu-name="standfirst", data-qa="subheadline" or itemprop="description" say: the summary
 # line under a headline, named where the class names are hashed.
 _DEK_MARK = re.compile(r"(?i)\b(?:standfirst|dek|sub-?headline|sub-?title|subhead|description|summary)\b")
-# The same words in a class or id. They are ambiguous: "summary" also wraps a product's whole text and
-# some sites mark their lede as the story's summary, so they only remove a block of a dek's length.
-_DEK_CLASS = re.compile(r"(?i)standfirst|subtitle|subhead|summary|(?:^|[\s_-])dek(?:$|[\s_-])")
+# The same words in a class or id, and the names other newsrooms give a dek (the French "chapo", the
+# Spanish "entradilla", the Italian "sommario", the German "Vorspann", a "deck", an "excerpt"). They
+# are ambiguous: "summary" also wraps a product's whole text and some sites mark their lede as the
+# story's summary, so they only remove a block of a dek's length.
+_DEK_CLASS = re.compile(
+    r"(?i)standfirst|subtitle|subhead|summary|synopsis|excerpt|chapo|chapeau|entradilla|sommario|vorspann"
+    r"|linha-fina|(?:^|[\s_-])(?:dek|deck)(?:$|[\s_-])|(?-i:[a-z]Dek)(?![a-z])"  # "ArticleDek_root"
+)
 _DEK_MAX_WORDS = 60
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # Elements whose text runs into the next block's text unless a space separates them.

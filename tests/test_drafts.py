@@ -128,3 +128,20 @@ def test_draft_command_then_preview_uses_the_edits(tmp_path: Path) -> None:
     path.write_text(edited + "\n[[articles]]\nurl = 3\n")
     broken = digest(tmp_path, "preview")
     assert broken.returncode == 1 and "articles" in broken.stderr and "line" in broken.stderr
+
+
+@pytest.mark.parametrize("placeholder", ["Uncategorized", "undefined", "tags", "Featured", "Sin categoría"])
+def test_a_name_that_stands_where_no_section_was_given_is_no_section(placeholder: str) -> None:
+    teasers = [teaser(1, placeholder), teaser(2, placeholder, "https://example.org/biz/2")]
+    issue = compose("weekly", NEWSLETTER, teasers, "w-1", NOW)
+    assert [(s.title, [t.title for t in s.teasers]) for s in issue.sections] == [
+        ("More", ["Story 1"]),  # the default
+        ("Economy", ["Story 2"]),  # by its address, as an article without a section is
+    ]
+
+
+def test_an_editor_may_still_rename_such_a_name() -> None:
+    sections = NEWSLETTER.sections.model_copy(update={"rename": {"uncategorized": "From the blog"}})
+    newsletter = NEWSLETTER.model_copy(update={"sections": sections})
+    issue = compose("weekly", newsletter, [teaser(1, "Uncategorized")], "w-1", NOW)
+    assert [s.title for s in issue.sections] == ["From the blog"]

@@ -593,6 +593,25 @@ def test_a_caption_reads_as_it_is_shown() -> None:
     assert extract_page(html(f"{figure}<p>{LEDE}</p>"), URL).image_caption == "The ferry at dawn"
 
 
+def sectioned(section: str) -> str:
+    """A page's JSON-LD giving its article's section."""
+    return (
+        f'<script type="application/ld+json">{{"@type": "NewsArticle", "articleSection": {section}}}</script>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("head", "section"),
+    [
+        (sectioned('"Science"'), "Science"),
+        (sectioned('["Oceans", "Science"]'), "Oceans"),
+        ("<meta property='article:section' content='World'>" + sectioned('"Science"'), "World"),
+    ],
+)
+def test_the_section_is_the_pages_own_or_its_structured_datas(head: str, section: str) -> None:
+    assert extract_page(html(f"<p>{LEDE}</p>", head), URL).section == section
+
+
 def test_a_social_share_crop_declared_as_og_image_is_the_lead_image() -> None:
     head = "<meta property='og:image' content='https://cdn.example/.image/t_share/ferry.jpg'>"
     assert (

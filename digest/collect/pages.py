@@ -70,7 +70,7 @@ def extract_page(html: bytes | str, url: str) -> PageInfo:
         canonical=_canonical(doc, url),
         title=headline(doc, url),
         author=clipped(meta_content(doc, "author"), MAX_NAME),
-        section=clipped(meta_content(doc, "article:section"), MAX_NAME),
+        section=clipped(meta_content(doc, "article:section") or _declared_section(doc), MAX_NAME),
         image_url=image.url,
         image_alt=clipped(image.alt, MAX_CAPTION),
         image_caption=clipped(image.caption, MAX_CAPTION),
@@ -165,6 +165,17 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
         if shown:
             return shown
     return without_site_name(declared, site, url) or (headings[0].text if headings else "")
+
+
+def _declared_section(doc: lxml.html.HtmlElement) -> str:
+    """The section the page's JSON-LD gives its article (articleSection: a name, or a list's first)."""
+    for item in json_ld(doc):
+        section = item.get("articleSection") if is_article(item) else None
+        names = section if isinstance(section, list) else [section]
+        name = next((squash(n) for n in names if isinstance(n, str) and n.strip()), "")
+        if name:
+            return name
+    return ""
 
 
 def _declared_headline(doc: lxml.html.HtmlElement) -> str:

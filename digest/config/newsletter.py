@@ -150,6 +150,15 @@ class TeaserConfig(_Model):
         return self
 
 
+# Names that stand where a page or feed has no section: WordPress's default category (in its main
+# languages), a template's placeholder or its tag list, a flag for the home page.
+_NO_SECTION = re.compile(
+    r"(?i)undefined|null|none|nan|n/a|tags?|uncategori[sz]ed|sin categor[i\u00ed]a|non class\u00e9e?s?"
+    r"|senza categoria|sem categoria|allgemein|ohne kategorie|\u672a\u5206\u985e|\u672a\u5206\u7c7b"
+    r"|featured(?: stories| posts| articles)?|default|home(?: ?page)?|articles?|posts?|stories"
+)
+
+
 class SectionsConfig(_Model):
     """How teasers are grouped: names mapped, an order, a rule by URL path, a default."""
 
@@ -159,10 +168,16 @@ class SectionsConfig(_Model):
     default: str = "More"
 
     def name_for(self, section: str, url: str) -> str:
-        """The section a teaser is shown under: its own (renamed), else by URL path, else the default."""
-        if section:
-            renamed = {k.casefold(): v for k, v in self.rename.items()}
-            return renamed.get(section.casefold(), section)
+        """The section a teaser is shown under: its own (renamed), else by URL path, else the default.
+
+        A name a site's software writes where no section was given ("Uncategorized", "undefined",
+        "tags", "Featured") is no section, unless ``rename`` names it.
+        """
+        renamed = {k.casefold(): v for k, v in self.rename.items()}
+        if section.casefold() in renamed:
+            return renamed[section.casefold()]
+        if section and not _NO_SECTION.fullmatch(section.strip()):
+            return section
         path = urlsplit(url).path
         for fragment, name in self.from_url.items():
             if fragment in path:

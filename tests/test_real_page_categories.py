@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
+import lxml.html
 import pytest
 from test_pages import LEDE, SECOND
 
@@ -610,6 +611,17 @@ def sectioned(section: str) -> str:
 )
 def test_the_section_is_the_pages_own_or_its_structured_datas(head: str, section: str) -> None:
     assert extract_page(html(f"<p>{LEDE}</p>", head), URL).section == section
+
+
+@pytest.mark.parametrize(("ahead", "restored"), [(1, 1), (3, 3), (4, 0)])
+def test_a_box_ahead_of_the_body_gives_back_a_ledes_paragraphs_never_a_block_of_text(
+    ahead: int, restored: int
+) -> None:
+    # The paragraphs of the box before the body's box, where the extractor's first paragraph is.
+    box = "".join(f"<p>{LEDE}</p>" for _ in range(ahead))
+    doc = lxml.html.fromstring(f"<article><div>{box}</div><div><p>{SECOND}</p></div></article>")
+    first = doc.xpath("//div[2]/p")[0]
+    assert len(extract_module._skipped_before(first, "")) == restored
 
 
 def test_a_social_share_crop_declared_as_og_image_is_the_lead_image() -> None:

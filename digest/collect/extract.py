@@ -193,6 +193,13 @@ def meta_content(doc: lxml.html.HtmlElement, name: str) -> str:
 _MAX_JSON_LD = 200_000  # characters: a page's structured data is small; anything larger is not read
 
 
+# A page's structured data is asked for its body, image, credit, headline and section: each block is
+# parsed once. The objects are read, never changed.
+@functools.lru_cache(maxsize=8)
+def _parsed_json(text: str) -> Any:
+    return json.loads(text)
+
+
 def json_ld(doc: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
     """The JSON-LD objects of the page, @graph members included; broken blocks are skipped."""
     for script in doc.xpath("//script[@type='application/ld+json']"):
@@ -200,7 +207,7 @@ def json_ld(doc: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
         if len(text) > _MAX_JSON_LD:
             continue
         try:
-            data = json.loads(text)
+            data = _parsed_json(text)
         except (ValueError, RecursionError):
             continue
         for item in data if isinstance(data, list) else [data]:

@@ -624,6 +624,14 @@ def test_a_box_ahead_of_the_body_gives_back_a_ledes_paragraphs_never_a_block_of_
     assert len(extract_module._skipped_before(first, "")) == restored
 
 
+def test_an_image_address_its_page_escaped_twice_gets_its_ampersands_back() -> None:
+    head = "<meta property='og:image' content='https://cdn.example/ferry.jpg?at=1&amp;amp;width=750'>"
+    assert (
+        extract_page(html(f"<p>{LEDE}</p>", head), URL).image_url
+        == "https://cdn.example/ferry.jpg?at=1&width=750"
+    )
+
+
 def test_a_social_share_crop_declared_as_og_image_is_the_lead_image() -> None:
     head = "<meta property='og:image' content='https://cdn.example/.image/t_share/ferry.jpg'>"
     assert (

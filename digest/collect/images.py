@@ -283,7 +283,12 @@ def _width(descriptor: str) -> int:
 
 
 def _joined(page: str, address: str) -> str:
-    """An image's address made absolute; "" for none, or one that cannot be (a malformed IPv6 host)."""
+    """An image's address made absolute; "" for none, or one that cannot be (a malformed IPv6 host).
+
+    An address its page escaped twice ("…?at=1&amp;amp;width=750", read as "&amp;width=750") has its
+    "&" back: no image address holds "&amp;" as such, and the server would not know "amp;width".
+    """
+    address = address.replace("&amp;", "&")
     try:
         return urljoin(page, address) if address else ""
     except ValueError:  # the next candidate may be the article's picture

@@ -492,7 +492,7 @@ def _introduced_lists(body: etree._Element) -> Iterator[etree._Element]:
     introduced = False
     for node in body.iter("p", "list"):
         if node.tag == "p":
-            introduced = LEAD_IN.search(block_text(node)) is not None
+            introduced = LEAD_IN.search("".join(node.itertext()).rstrip()) is not None
             yield node
         elif introduced and node.getparent() is body:
             yield from node.xpath("./item")

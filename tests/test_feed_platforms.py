@@ -126,3 +126,8 @@ def test_a_paragraph_in_italics_that_no_image_comes_before_is_text() -> None:
     item = item_with(content)
 
     assert item.paragraphs[0] == LEDE  # the one after the image, of a caption's length, is taken for one
+
+
+def test_a_subheading_set_in_bold_in_an_items_content_is_not_its_lede() -> None:
+    item = item_with(f"<p><b>Where will the boats go this winter, and who will pay?</b></p><p>{LEDE}</p>")
+    assert item.paragraphs == (LEDE,)

@@ -169,6 +169,12 @@ def furnished(body: str) -> str:
     return page(f"<main><article><h1>{TITLE}</h1>{body}</article></main>")
 
 
+def first_paragraph(body: str) -> str:
+    """The first paragraph of the teaser of a page whose <article> holds the headline and ``body``."""
+    url = "https://coast.example/news/story"
+    return teaser(article_from_page(extract_page(furnished(body), url), url), TeaserConfig()).paragraphs[0]
+
+
 @pytest.mark.parametrize(
     "html",
     [furnished(body) for body in FURNITURE.values()]
@@ -191,11 +197,9 @@ def test_furniture_in_and_around_the_body_never_enters_the_teaser(html: str) -> 
     ],
 )
 def test_a_first_letter_set_as_an_image_stays_the_first_words(initial: str, opening: str) -> None:
-    url = "https://coast.example/news/story"
-    html = furnished(f"<p>{initial} city council voted on Tuesday to close the old harbour.</p><p>{P2}</p>")
-    written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
-
-    assert written.paragraphs[0].startswith(f"{opening} city council voted")
+    assert first_paragraph(
+        f"<p>{initial} city council voted on Tuesday to close the old harbour.</p><p>{P2}</p>"
+    ).startswith(f"{opening} city council voted")
 
 
 @pytest.mark.parametrize(
@@ -207,10 +211,7 @@ def test_a_first_letter_set_as_an_image_stays_the_first_words(initial: str, open
     ],
 )
 def test_a_paragraph_in_italics_that_is_no_caption_is_text(body: str) -> None:
-    url = "https://coast.example/news/story"
-    written = teaser(article_from_page(extract_page(furnished(body), url), url), TeaserConfig())
-
-    assert written.paragraphs[0].startswith(LEDE[:60])
+    assert first_paragraph(body).startswith(LEDE[:60])
 
 
 def test_a_paragraph_that_introduces_a_list_is_followed_by_the_list_not_by_what_comes_after() -> None:
@@ -229,11 +230,7 @@ DEK_NAMES = ["t-content__chapo", "article-deck", "entry-excerpt", "ArticleDek_ro
 
 @pytest.mark.parametrize("name", DEK_NAMES)
 def test_a_dek_by_another_name_beside_the_body_is_not_the_lede(name: str) -> None:
-    url = "https://coast.example/news/story"
-    html = furnished(f"<p class='{name}'>{DEK}.</p><p>{LEDE}</p><p>{P2}</p>")
-    written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
-
-    assert written.paragraphs[0].startswith(LEDE[:60])
+    assert first_paragraph(f"<p class='{name}'>{DEK}.</p><p>{LEDE}</p><p>{P2}</p>").startswith(LEDE[:60])
 
 
 def test_body_paragraphs_named_for_a_description_are_the_body() -> None:
@@ -242,6 +239,33 @@ def test_body_paragraphs_named_for_a_description_are_the_body() -> None:
     written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
 
     assert written.paragraphs[0].startswith(LEDE[:60])
+
+
+# Subheadings set by hand, a paragraph wholly in bold: an English question, a Chinese page's ("Before
+# going abroad: what will the politics exam ask?").
+SUBHEADINGS = [
+    "<p><strong>Where will the boats go this winter, and who will pay for it?</strong></p>",
+    "<p>\u3000\u3000<strong>\u51fa\u56fd\u524d\uff1a\u653f\u6cbb\u79d1\u76ee\u4f1a\u51fa\u5565\u8003\u9898\uff1f</strong></p>",
+]
+
+
+@pytest.mark.parametrize("subheading", SUBHEADINGS)
+def test_a_subheading_set_in_bold_is_not_the_lede(subheading: str) -> None:
+    assert first_paragraph(f"{subheading}<p>{LEDE}</p><p>{P2}</p>").startswith(LEDE[:60])
+
+
+@pytest.mark.parametrize(
+    ("body", "opening"),
+    [
+        (
+            f"<p><strong>PORTLAND, Maine \u2014</strong></p><p>{LEDE}</p>",
+            f"PORTLAND, Maine \u2014 {LEDE[:40]}",
+        ),
+        (f"<p><b>{LEDE}</b></p><p>{P2}</p>", LEDE[:60]),  # a lede set in bold, as a broadcaster sets it
+    ],
+)
+def test_a_dateline_or_a_lede_in_bold_stays(body: str, opening: str) -> None:
+    assert first_paragraph(body).startswith(opening)
 
 
 # The lede set in a box of its own ahead of the body's ("article-intro", a Czech site's "perex"): the

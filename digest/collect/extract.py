@@ -31,7 +31,14 @@ from digest.collect.bounds import (
     cut_after,
     shown_text,
 )
-from digest.collect.text import SOCIAL_EMBEDS, html_paragraphs, is_footnote_mark, is_set_caption, squash
+from digest.collect.text import (
+    SOCIAL_EMBEDS,
+    html_paragraphs,
+    is_footnote_mark,
+    is_set_caption,
+    is_set_subheading,
+    squash,
+)
 from digest.sentences import END_MARKS, LEAD_IN
 from digest.words import count_words
 
@@ -357,7 +364,11 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     # one longer than any dek is the article's text set in its header, and the extractor's to judge.
     if node.tag == "p" and place.in_header:
         return _at_most(node, _DEK_MAX_WORDS, count_words)
-    if node.tag == "p" and not place.in_paragraph and is_set_caption(node, page.imaged.__contains__):
+    if (
+        node.tag == "p"
+        and not place.in_paragraph
+        and (is_set_caption(node, page.imaged.__contains__) or is_set_subheading(node))
+    ):
         return True
     if node.tag in ("sup", "a") and place.in_paragraph and is_footnote_mark(node):
         return True

@@ -12,6 +12,7 @@ import nh3
 from lxml.etree import ParserError
 
 from digest.collect.bounds import shown_text
+from digest.words import count_words
 
 _SPACE = re.compile(r"\s+")
 # The class names of posts that articles embed from social networks (X/Twitter, Instagram, TikTok,
@@ -99,15 +100,30 @@ def _holds_image(node: lxml.html.HtmlElement) -> bool:
     return node.find(".//img") is not None
 
 
-def _set_apart(node: lxml.html.HtmlElement) -> bool:
-    """Whether all of a paragraph's words are inside italics or small print (an image or a break aside)."""
+def is_set_subheading(node: lxml.html.HtmlElement) -> bool:
+    """A <p> set as a subheading by hand: wholly in bold, of a heading's length ("Where will the boats go
+    this winter?", a Chinese page's question before its section); never a dateline set in bold
+    ("WASHINGTON —"), which opens the paragraph after it, nor a lede set in bold, which is longer."""
+    if not _set_apart(node, _HEADING_SETTING):
+        return False
+    text = node.text_content().strip()
+    return count_words(text) <= _SUBHEADING_WORDS and not text.endswith(("\u2014", "\u2013", "-"))
+
+
+_HEADING_SETTING = frozenset(["strong", "b"])
+_SUBHEADING_WORDS = 15
+
+
+def _set_apart(node: lxml.html.HtmlElement, setting: frozenset[str] = _CAPTION_SETTING) -> bool:
+    """Whether all of a paragraph's words are set in one way: inside italics or small print (or bold),
+    an image or a break aside."""
     if (node.text or "").strip():
         return False
     found = False
     for child in node:
         if (child.tail or "").strip():
             return False
-        if child.tag in _CAPTION_SETTING:
+        if child.tag in setting:
             found = found or bool(child.text_content().strip())
         elif isinstance(child.tag, str) and child.text_content().strip():
             return False
@@ -231,7 +247,7 @@ def _blocks(root: lxml.html.HtmlElement) -> list[_Block]:
             or tag in _UNREAD
             or _UNREAD_CLASS.search(child.get("class") or "")
             or is_footnote_mark(child)
-            or (tag == "p" and is_set_caption(child))
+            or (tag == "p" and (is_set_caption(child) or is_set_subheading(child)))
         ):
             out.text(child.tail)  # a comment, or an element whose text is never the article's
             continue

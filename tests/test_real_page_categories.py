@@ -656,6 +656,8 @@ def test_a_logo_declared_as_og_image_gives_way_to_the_articles_photo() -> None:
         ),
         ("<p>Tap <img src='/img/hand.png'> to open the timetable.</p>", ""),  # a picture in a line of text
         ("<p><img src='/img/a.png'><img src='/img/b.png'></p>", ""),  # a row of badges
+        ("<p><img src='/img/divider.png'></p>", ""),  # decorations set out as pictures
+        ("<p><img src='/img/jo-signature.png'></p>", ""),
     ],
 )
 def test_an_image_alone_in_its_paragraph_is_set_out_as_the_articles_picture(body: str, expected: str) -> None:

@@ -39,7 +39,7 @@ class LeadImage:
 _STAND_IN = r"logo|rogo|icon|favicon|avatar|gravatar|spacer|pixel|blank|placeholder|missing|1x1|copyright"
 _NOT_A_PHOTO = re.compile(
     rf"(?i)(?:^|[/_.\-\s])(?:{_STAND_IN}|badge|sponsor|sprite|button|banner|bnr|share|social|emoji|"
-    r"transparent|loader|loading)(?:$|[/_.\-\s@\d])"
+    r"transparent|loader|loading|divider|separator|ornament|signature)(?:$|[/_.\-\s@\d])"
 )
 _NOT_DECLARED = re.compile(rf"(?i)(?:^|[/_.\-\s])(?:{_STAND_IN})(?:$|[/_.\-\s@\d])")
 # A size that a URL asks for ("?h=17", "&w=60"): smaller than an article's picture.

@@ -567,7 +567,7 @@ def _skipped_before(first: lxml.html.HtmlElement | None, summary: str) -> list[s
     return (run + ahead)[::-1] if len(ahead) <= _MAX_AHEAD else run[::-1]
 
 
-_MAX_AHEAD = 3  # paragraphs of a lede's box ahead of the body's: one or two
+_MAX_AHEAD = 3  # paragraphs a lede's box ahead of the body's holds: one or two, three at most
 # Where a walk back from the body stops: the article, the page's main part, the page.
 _SCOPES = frozenset(["article", "main", "body", "html"])
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6", "header"])

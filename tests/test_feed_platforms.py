@@ -131,3 +131,18 @@ def test_a_paragraph_in_italics_that_no_image_comes_before_is_text() -> None:
 def test_a_subheading_set_in_bold_in_an_items_content_is_not_its_lede() -> None:
     item = item_with(f"<p><b>Where will the boats go this winter, and who will pay?</b></p><p>{LEDE}</p>")
     assert item.paragraphs == (LEDE,)
+
+
+def test_a_relative_picture_in_atom_content_is_read_against_its_xml_base() -> None:
+    body = f"&lt;p&gt;&lt;img src='img/harbour.jpg' width='800'&gt;&lt;/p&gt;&lt;p&gt;{LEDE}&lt;/p&gt;"
+    feed = (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://coast.example/blog/">'
+        "<title>Coast</title><id>coast</id><updated>2026-11-30T10:00:00Z</updated><entry><title>Harbour</title>"
+        f'<link href="2026/harbour"/><id>a</id><updated>2026-11-30T10:00:00Z</updated><content type="html">{body}'
+        "</content></entry></feed>"
+    )
+    (item,) = read_entries(Fetched("https://coast.example/feed.atom", feed.encode()), "coast", NOW).articles
+    assert (item.url, item.image_url) == (
+        "https://coast.example/blog/2026/harbour",
+        "https://coast.example/blog/img/harbour.jpg",  # not against the entry's page, /blog/2026/
+    )

@@ -96,9 +96,18 @@ def _offered_images(entry: Any, page_url: str, media: Media) -> Iterator[FeedIma
     if isinstance(href, str) and href.strip():
         yield _image(urljoin(page_url, href.strip()), None, False, media.alt, fallback_credit)
     html = media.content or entry_content(entry, media) or str(entry.get("summary", ""))
-    first = _first_img(html, page_url)
+    first = _first_img(html, _content_base(entry, page_url))
     if first:
         yield first
+
+
+def _content_base(entry: Any, page_url: str) -> str:
+    """What the addresses in an entry's content are relative to: its xml:base (Atom), else its page."""
+    for detail in [*(entry.get("content") or [])[:1], entry.get("summary_detail")]:
+        base = detail.get("base") if isinstance(detail, dict) else None
+        if isinstance(base, str) and is_web(base):
+            return base
+    return page_url
 
 
 def _feedparser_credit(entry: Any) -> str:

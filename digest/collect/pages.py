@@ -129,7 +129,8 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     when it is one of the titles, lies inside one, or shares most of its words with one — never when
     it is the site's name (a logo) or a link to another page (a section, a promo). When no <h1> is
     about the titles, the page's only other <h1> is still its headline if it reads like one
-    (_displayed).
+    (_displayed). An <h1> the page marks as its headline (itemprop="headline", class "hed") comes
+    first, however short: it is the one the page's own designers call so.
     """
     social = clipped(meta_content(doc, "og:title") or meta_content(doc, "twitter:title"), MAX_TITLE)
     plain = clipped(squash(doc.findtext(".//title") or ""), MAX_TITLE)

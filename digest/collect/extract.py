@@ -665,10 +665,9 @@ def shown_block_text(node: lxml.html.HtmlElement) -> str:
     "Harbour to close<br>for winter" reads "Harbour to close for winter", never "closefor"; a
     screen reader's "Breaking: " (class sr-only) and a display:none element are not shown.
     """
-    hidden = [child for child in node.iterdescendants() if isinstance(child.tag, str) and _unseen(child)]
-    if not hidden:
+    if not any(isinstance(child.tag, str) and _unseen(child) for child in node.iterdescendants()):
         return block_text(node)
-    node = copy.deepcopy(node)
+    node = copy.deepcopy(node)  # the page itself keeps its hidden text (strip_furniture judges it later)
     for child in [c for c in node.iterdescendants() if isinstance(c.tag, str) and _unseen(c)]:
         if child.getparent() is not None:
             _drop(child)

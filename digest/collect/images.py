@@ -58,10 +58,12 @@ _CHROME = (
 
 # The year after a copyright sign ("© 2024, Jane Doe"): the copyright's, not the credit's.
 _YEAR = r"(?:19|20)\d\d\b[,.]?"
+# Other languages' words for a photo's credit label: German, Spanish, Italian; Russian, Ukrainian.
+_OTHER_LABELS = "foto|bild|фото|фотография|снимок|джерело|источник"
 # "Photograph: Jane Doe/Agency", "Photo by Jane Doe", "Credit: …", "Image: …" at a caption's end.
 _LABELLED_CREDIT = re.compile(
-    r"(?i)(?:^|(?<=[\s.!?)\]]))\(?(?:(?:top\s+)?(?:photo(?:graph)?|picture|image|illustration|credit|foto|bild"
-    r"|фото|фотография|снимок|джерело|источник)s?"
+    r"(?i)(?:^|(?<=[\s.!?)\]]))\(?(?:(?:top\s+)?"
+    rf"(?:photo(?:graph)?|picture|image|illustration|credit|{_OTHER_LABELS})s?"
     r"(?:\s+(?:credit|attribution))?\s*(?::|by\b)"  # "Image attribution: Creative Commons"
     r"|(?-i:Credits?)(?:\.\.\.|\u2026)"  # "Credit...Jo Doe": a label read out to screen readers
     rf"|(?:\u00a9|\(c\))\s*(?:{_YEAR})?)"  # "… © 2024 Jane Doe"
@@ -88,7 +90,7 @@ _CJK_CREDIT = re.compile(
 _CREDIT_TAIL = 1_000
 _CREDIT_LABEL = re.compile(
     r"(?i)^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|attribution|photo(?:graph)?s?|"
-    r"pictures?|images?|illustrations?|foto|bild|фото|фотография|снимок|джерело|источник)\s*(?::|by\b)\s*"
+    rf"pictures?|images?|illustrations?|{_OTHER_LABELS})\s*(?::|by\b)\s*"
     r"|^credits?\b\s*(?::|\.\.\.|\u2026)?\s*"
 )
 

@@ -556,8 +556,10 @@ def test_an_h1_linking_to_the_article_itself_is_still_the_headline() -> None:
     assert extract_page(page, URL).title == "The Boats Are Back, and the Island Is Waiting"
 
 
-def test_an_h1_about_the_title_that_links_elsewhere_is_a_promo_not_the_headline() -> None:
-    promo = "<h1><a href='/2026/ferry-timetable'>Strait ferry service resumes: the timetable</a></h1>"
+@pytest.mark.parametrize("hidden", ["", "<span class='sr-only'>Read next: </span>"])
+def test_an_h1_about_the_title_that_links_elsewhere_is_a_promo_not_the_headline(hidden: str) -> None:
+    # A screen reader's words inside the link leave it the heading's whole text as shown.
+    promo = f"<h1><a href='/2026/timetable'>{hidden}Strait ferry service resumes: the timetable</a></h1>"
     page = html(f"<aside>{promo}</aside><p>{LEDE}</p>", SEO_TITLE)
     assert extract_page(page, URL).title == "Strait ferry service resumes in 2027"
 

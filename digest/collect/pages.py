@@ -380,7 +380,7 @@ def _links_elsewhere(node: lxml.html.HtmlElement, text: str, url: str, own: set[
     """Whether an <h1>'s whole text is a link to a page other than this one (known by the ``own`` paths)."""
     folded = _fold(text)
     for link in node.xpath(".//a[@href] | ancestor::a[@href]"):
-        if _fold(squash(link.text_content())) != folded:
+        if _fold(shown_block_text(link)) != folded:  # read as the heading's text is, hidden words aside
             continue
         try:
             path = urlsplit(urljoin(url, str(link.get("href")).strip())).path

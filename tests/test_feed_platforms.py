@@ -133,6 +133,12 @@ def test_a_subheading_set_in_bold_in_an_items_content_is_not_its_lede() -> None:
     assert item.paragraphs == (LEDE,)
 
 
+def test_a_short_lede_set_in_bold_in_an_items_content_stays() -> None:
+    short = "Ferry fares rose by 0.1% in October, figures show."
+    item = item_with(f"<p><b>{short}</b></p><p>{LEDE}</p>")
+    assert item.paragraphs == (short, LEDE)
+
+
 def test_a_relative_picture_in_atom_content_is_read_against_its_xml_base() -> None:
     body = f"&lt;p&gt;&lt;img src='img/harbour.jpg' width='800'&gt;&lt;/p&gt;&lt;p&gt;{LEDE}&lt;/p&gt;"
     feed = (

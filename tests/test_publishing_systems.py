@@ -241,6 +241,8 @@ def test_body_paragraphs_named_for_a_description_are_the_body() -> None:
     assert written.paragraphs[0].startswith(LEDE[:60])
 
 
+SHORT_LEDE = "The harbour's ferry fares rose by 0.1% in October, figures show."
+
 # Subheadings set by hand, a paragraph wholly in bold: an English question, a Chinese page's ("Before
 # going abroad: what will the politics exam ask?").
 SUBHEADINGS = [
@@ -262,6 +264,9 @@ def test_a_subheading_set_in_bold_is_not_the_lede(subheading: str) -> None:
             f"PORTLAND, Maine \u2014 {LEDE[:40]}",
         ),
         (f"<p><b>{LEDE}</b></p><p>{P2}</p>", LEDE[:60]),  # a lede set in bold, as a broadcaster sets it
+        # ... however short: a full stop ends a sentence, which a heading never is
+        (f"<p><b>{SHORT_LEDE}</b></p><p>{LEDE}</p>", SHORT_LEDE),
+        (f"<p><b>{SHORT_LEDE[:-1]} in 2024.</b></p><p>{LEDE}</p>", f"{SHORT_LEDE[:-1]} in 2024."),
     ],
 )
 def test_a_dateline_or_a_lede_in_bold_stays(body: str, opening: str) -> None:

@@ -103,14 +103,17 @@ def _holds_image(node: lxml.html.HtmlElement) -> bool:
 def is_set_subheading(node: lxml.html.HtmlElement) -> bool:
     """A <p> set as a subheading by hand: wholly in bold, of a heading's length ("Where will the boats go
     this winter?", a Chinese page's question before its section); never a dateline set in bold
-    ("WASHINGTON —"), which opens the paragraph after it, nor a lede set in bold, which is longer."""
+    ("WASHINGTON —"), which opens the paragraph after it, nor a lede set in bold, which is longer or
+    ends with a full stop as headings do not ("The economy shrank by 0.1% in October, figures show.")."""
     if not _set_apart(node, _HEADING_SETTING):
         return False
     text = node.text_content().strip()
-    return count_words(text) <= _SUBHEADING_WORDS and not text.endswith(("\u2014", "\u2013", "-"))
+    return count_words(text) <= _SUBHEADING_WORDS and not _NOT_HEADING_END.search(text)
 
 
 _HEADING_SETTING = frozenset(["strong", "b"])
+# How a dateline ("WASHINGTON —") or a sentence ("… in 2024.", "… by 0.1%.") ends, and a heading does not.
+_NOT_HEADING_END = re.compile(r"(?:[\u2014\u2013-]|[\w%][.\u3002][\"\u201d\u2019')]*)$")
 _SUBHEADING_WORDS = 15
 
 

@@ -195,6 +195,53 @@ def test_a_picture_whose_img_has_no_address_gives_its_sources_picture(sources: s
     assert (info.image_url, info.image_alt) == ("https://news.example/img/ferry-1200.jpg", "The ferry")
 
 
+@pytest.mark.parametrize(
+    ("img", "chosen"),
+    [
+        # a responsive picture's small fallback in src: the candidate that is sharp at 600 px, not the
+        # widest (a 2400 px download for a 600 px slot)
+        (
+            "<img src='/img/ferry-300.jpg' srcset='/img/ferry-600.jpg 600w, /img/ferry-1200.jpg 1200w, "
+            "/img/ferry-2400.jpg 2400w'>",
+            "ferry-1200.jpg",
+        ),
+        (
+            "<img src='/img/ferry-300.jpg' srcset='/img/ferry-400.jpg 400w, /img/ferry-800.jpg 800w'>",
+            "ferry-800.jpg",
+        ),
+        # in a <picture>, the <img>'s own srcset
+        (
+            "<picture><source type='image/webp' srcset='/img/ferry.webp 1600w'>"
+            "<img src='/img/ferry-300.jpg' srcset='/img/ferry-1200.jpg 1200w, /img/ferry-300.jpg 300w'>"
+            "</picture>",
+            "ferry-1200.jpg",
+        ),
+        # a src that says it is wide enough stays; so does one whose srcset names no widths
+        ("<img src='/img/ferry-1024.jpg' width='1024' srcset='/img/ferry-2048.jpg 2048w'>", "ferry-1024.jpg"),
+        ("<img src='/img/ferry-300.jpg' srcset='/img/ferry-600.jpg 2x'>", "ferry-300.jpg"),
+    ],
+    ids=["fits", "widest-when-none-fits", "picture", "declared-wide", "densities"],
+)
+def test_a_responsive_picture_gives_the_size_the_email_shows(img: str, chosen: str) -> None:
+    info = extract_page(html(f"<figure>{img}</figure><h1>Ferries return</h1><p>{LEDE}</p>"), URL)
+    assert info.image_url == f"https://news.example/img/{chosen}"
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [
+        "<link rel='image_src' href='/img/ferry-1200.jpg'>",
+        "<meta itemprop='image' content='https://news.example/img/ferry-1200.jpg'>",
+    ],
+    ids=["image_src", "microdata"],
+)
+def test_a_picture_declared_the_older_ways_is_the_lead_image(declared: str) -> None:
+    # Before Open Graph, pages named their picture with <link rel="image_src"> or schema.org microdata.
+    page = f"<html><head><title>Ferries return</title>{declared}</head><body><h1>Ferries return</h1>"
+    info = extract_page(f"{page}<p>{LEDE}</p><p>{SECOND}</p></body></html>", URL)
+    assert info.image_url == "https://news.example/img/ferry-1200.jpg"
+
+
 def test_an_amp_page_s_picture_is_its_lead_image() -> None:
     amp = "<amp-img src='/img/ferry-1200.jpg' width='1200' height='800' layout='responsive' alt='The ferry'>"
     info = extract_page(html(f"{amp}</amp-img><h1>Ferries return</h1><p>{LEDE}</p>"), URL)

@@ -48,6 +48,7 @@ _TRACKERS = re.compile(
     r"(?i)//[^/]*(?:facebook\.com/tr|scorecardresearch|doubleclick|google-analytics|quantserve)"
 )
 MIN_SIDE = 100  # px: smaller declared images are icons, avatars or pixels (in feeds too)
+SHOWN_WIDTH = 600  # px: how wide the email shows a lead picture (the theme's default width)
 # An element's class in lower case, in XPath 1.0 (which has no lower-case()): "ImageCopyright" names a credit.
 _LOWER_CLASS = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 # The site's chrome; an article's own <header> (its headline, dek and photo) is the article's.
@@ -153,7 +154,19 @@ def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
         value = _joined(url, src) if isinstance(src, str) else ""
         if value and _usable(value, url, _NOT_DECLARED):
             return value
+    # The older ways to name it: <link rel="image_src"> (before Open Graph), schema.org microdata.
+    for node in doc.xpath(_OLDER_DECLARATIONS):
+        value = _joined(url, squash(node.get("href") or node.get("content") or ""))
+        if value and _usable(value, url, _NOT_DECLARED):
+            return value
     return ""
+
+
+_OLDER_DECLARATIONS = (
+    "(//link[@rel='image_src'] | //head/meta[@itemprop='image'] | //head/link[@itemprop='image']"
+    " | //*[@itemtype[contains(., 'Article')]]/*[self::meta or self::link][@itemprop='image'])"
+    "[position() <= 4]"
+)
 
 
 def _lead_figure(doc: lxml.html.HtmlElement, shown: str = "") -> lxml.html.HtmlElement | None:
@@ -246,12 +259,27 @@ def _images_in(scope: lxml.html.HtmlElement, url: str) -> Iterator[str]:
 def image_sources(img: lxml.html.HtmlElement) -> Iterator[str]:
     """An <img>'s sources in the order to try them: lazy-loading attributes, src, then its srcset's
     candidates, the widest first (a srcset without widths in its order), then those of the
-    <source> elements of its <picture> (which may be all a responsive page gives)."""
-    for attr in ("data-src", "data-lazy-src", "data-original", "data-lazy", "src"):
+    <source> elements of its <picture> (which may be all a responsive page gives).
+
+    A src that does not say it is as wide as the email shows it comes after the srcset's candidate
+    that fits the email (``<img src="ferry-300.jpg" srcset="ferry-1200.jpg 1200w, …">``): it is the
+    small fallback of a responsive picture, blurred when the email shows it 600 pixels wide.
+    """
+    for attr in ("data-src", "data-lazy-src", "data-original", "data-lazy"):
         value = (img.get(attr) or "").strip()
         if value and not value.startswith("data:"):
             yield value
+    fitting = "" if _declared_width(img) >= SHOWN_WIDTH else _fitting(img)
+    if fitting:
+        yield fitting
+    src = (img.get("src") or "").strip()
+    if src and not src.startswith("data:"):
+        yield src
     yield from _candidates(img)
+    yield from _picture_candidates(img)
+
+
+def _picture_candidates(img: lxml.html.HtmlElement) -> Iterator[str]:
     # libxml2 does not know <source> is empty and nests what follows it inside: look a few levels up.
     near = zip(range(4), img.iterancestors(), strict=False)
     picture = next((a for _, a in near if a.tag == "picture"), None)
@@ -263,16 +291,36 @@ def image_sources(img: lxml.html.HtmlElement) -> Iterator[str]:
             yield from _candidates(source)
 
 
+def _fitting(img: lxml.html.HtmlElement) -> str:
+    """The srcset candidate that fits the email: the narrowest at least twice the width it is shown
+    at (sharp on a high-density screen), else the widest; "" when the srcset names no widths."""
+    named = [(_width(words[1] if len(words) > 1 else ""), words[0]) for words in _srcset(img)]
+    sized = [(width, address) for width, address in named if width > 0 and not address.startswith("data:")]
+    if not sized:
+        return ""
+    sharp = [pair for pair in sized if pair[0] >= 2 * SHOWN_WIDTH]
+    return min(sharp)[1] if sharp else max(sized)[1]
+
+
+def _declared_width(img: lxml.html.HtmlElement) -> int:
+    value = (img.get("width") or "").strip().removesuffix("px")
+    return int(value) if value.isdigit() and len(value) < 9 else 0
+
+
 _NEWER_FORMATS = frozenset({"image/webp", "image/avif", "image/jxl"})
 _MAX_SOURCES = 12
 
 
 def _candidates(element: lxml.html.HtmlElement) -> Iterator[str]:
     """The addresses of an element's srcset, the widest first."""
-    srcset = element.get("data-srcset") or element.get("srcset") or ""
-    candidates = [words for words in (c.split() for c in srcset.split(",", _MAX_CANDIDATES)) if words]
-    ordered = sorted(candidates, key=lambda words: -_width(words[1] if len(words) > 1 else ""))
+    ordered = sorted(_srcset(element), key=lambda words: -_width(words[1] if len(words) > 1 else ""))
     yield from (words[0] for words in ordered if not words[0].startswith("data:"))  # ", a.jpg"
+
+
+def _srcset(element: lxml.html.HtmlElement) -> list[list[str]]:
+    """An element's srcset candidates, each its address and its descriptor if any."""
+    srcset = element.get("data-srcset") or element.get("srcset") or ""
+    return [words for words in (c.split() for c in srcset.split(",", _MAX_CANDIDATES)) if words]
 
 
 _MAX_CANDIDATES = 50  # a srcset lists a handful; a page's thousands are not all read

@@ -376,6 +376,14 @@ def test_credit_is_told_apart_from_the_caption(caption: str, text: str, credit: 
             "<span class='photo-credit'>CreditCreditJo Harbour/Agency</span></figcaption></figure>",
             "Jo Harbour/Agency",
         ),
+        # ... or set in an element of its own before it
+        (
+            "<figure><img src='/photos/quay.jpg'><figcaption><span>Crowds on the quay.</span>"
+            "<span itemprop='copyrightHolder'><span class='css-1ly73wi'>Credit</span>"
+            "<span><span class='css-1dv1kvn'>Credit</span><span>Jo Harbour/Agency</span></span></span>"
+            "</figcaption></figure>",
+            "Jo Harbour/Agency",
+        ),
     ],
 )
 def test_the_lead_photos_credit_is_found_as_publishing_systems_set_it_out(figure: str, credit: str) -> None:
@@ -635,6 +643,45 @@ def test_the_marked_one_of_several_h1s_is_the_headline(mark: str) -> None:
 )
 def test_the_headline_reads_as_it_is_shown(h1: str) -> None:
     assert extract_page(html(f"{h1}<p>{LEDE}</p>", SEO_TITLE), URL).title == "Ferries return to the strait"
+
+
+@pytest.mark.parametrize(
+    ("h1", "shown"),
+    [
+        # a label its style sets apart: never "LiveFerries"
+        ("<h1><span class='badge'>Live</span>Ferries return to the strait</h1>", "Live Ferries return"),
+        (
+            "<h1>Ferries return to the <em>Strait</em>s of Dover</h1>",
+            "Ferries return to the Straits of Dover",
+        ),
+        (
+            "<h1>Ferries return to the strait<span class='tag'>Updated</span></h1>",
+            "Ferries return to the strait Updated",
+        ),
+    ],
+)
+def test_a_label_set_apart_before_a_capital_keeps_its_space(h1: str, shown: str) -> None:
+    assert extract_page(html(f"{h1}<p>{LEDE}</p>", SEO_TITLE), URL).title.startswith(shown)
+
+
+@pytest.mark.parametrize(
+    ("head", "field", "read"),
+    [
+        (
+            "<meta property='og:title' content='Ferries &amp;amp; buses return to the strait'>",
+            "title",
+            "Ferries & buses return to the strait",
+        ),
+        (
+            "<meta name='description' content='Q&amp;amp;A: the crossing&amp;#8217;s return'>",
+            "description",
+            "Q&A: the crossing\u2019s return",
+        ),
+    ],
+)
+def test_a_title_or_meta_tag_escaped_twice_is_read_once_more(head: str, field: str, read: str) -> None:
+    # Publishers escape their titles and meta tags twice; "&amp;" is never what they mean to show.
+    assert getattr(extract_page(html(f"<p>{LEDE}</p>", head), URL), field) == read
 
 
 def test_a_caption_reads_as_it_is_shown() -> None:

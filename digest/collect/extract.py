@@ -663,15 +663,27 @@ def shown_block_text(node: lxml.html.HtmlElement) -> str:
     """A heading's or caption's text as a reader sees it: a space at each line break, hidden text left out.
 
     "Harbour to close<br>for winter" reads "Harbour to close for winter", never "closefor"; a
-    screen reader's "Breaking: " (class sr-only) and a display:none element are not shown.
+    screen reader's "Breaking: " (class sr-only) and a display:none element are not shown. A label
+    set apart by its style before a capital ("<span class=badge>Live</span>Ferries return") keeps
+    its space: no headline or caption runs one word into a capitalised next across a tag.
     """
-    if not any(isinstance(child.tag, str) and _unseen(child) for child in node.iterdescendants()):
-        return block_text(node)
-    node = copy.deepcopy(node)  # the page itself keeps its hidden text (strip_furniture judges it later)
-    for child in [c for c in node.iterdescendants() if isinstance(c.tag, str) and _unseen(c)]:
-        if child.getparent() is not None:
-            _drop(child)
-    return block_text(node)
+    if any(isinstance(child.tag, str) and _unseen(child) for child in node.iterdescendants()):
+        node = copy.deepcopy(node)  # the page itself keeps its hidden text (strip_furniture judges it later)
+        for child in [c for c in node.iterdescendants() if isinstance(c.tag, str) and _unseen(c)]:
+            if child.getparent() is not None:
+                _drop(child)
+    parts: list[str] = []
+    _gather(node, parts)
+    # Each part begins or ends at a tag: a letter then a capital across one is two words.
+    joined: list[str] = []
+    for part in filter(None, parts):
+        glued = joined and _LETTER_END.search(joined[-1]) and _CAPITAL_START.match(part)
+        joined.append(f" {part}" if glued else part)
+    return squash("".join(joined))
+
+
+_LETTER_END = re.compile(r"[^\W\d_]$")
+_CAPITAL_START = re.compile(r"[A-Z\u00c0-\u00de\u0391-\u03a9\u0410-\u042f]")
 
 
 def _unseen(node: lxml.html.HtmlElement) -> bool:

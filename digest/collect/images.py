@@ -121,8 +121,9 @@ def clean_credit(text: str) -> str:
     return _CREDIT_LABEL.sub("", _COPYRIGHT.sub("", text)).strip("() ")
 
 
-# "CreditCreditJo Doe": a label (and a copy of it read out to screen readers) glued to the name.
-_GLUED_LABELS = re.compile("^(?:Credit)+(?=[A-Z])")
+# "CreditCreditJo Doe", "Credit Jo Doe": a label (and a copy of it read out to screen readers) set
+# before the name in an element of its own.
+_GLUED_LABELS = re.compile("^(?:Credit ?)+(?=[A-Z])")
 
 
 # "© 2024 Jane Doe", "(c) Jane Doe", "Copyright 2024 Jane Doe": the mark and its year are the template's.

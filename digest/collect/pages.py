@@ -23,7 +23,7 @@ from digest.collect.extract import (
     strip_furniture,
 )
 from digest.collect.images import LeadImage, lead_image
-from digest.collect.text import squash
+from digest.collect.text import squash, unescaped_twice
 from digest.models import Article
 
 # Between a headline and the site's name in a <title>: " | ", " - ", " — ", a full-width bar, ":", "_",
@@ -68,20 +68,26 @@ def extract_page(html: bytes | str, url: str) -> PageInfo:
     image = _lead_image(doc, url)
     info = PageInfo(
         canonical=_canonical(doc, url),
-        title=headline(doc, url),
-        author=clipped(meta_content(doc, "author"), MAX_NAME),
-        section=clipped(meta_content(doc, "article:section") or _declared_section(doc), MAX_NAME),
+        title=_read(headline(doc, url), MAX_TITLE),
+        author=_read(meta_content(doc, "author"), MAX_NAME),
+        section=_read(meta_content(doc, "article:section") or _declared_section(doc), MAX_NAME),
         image_url=image.url,
-        image_alt=clipped(image.alt, MAX_CAPTION),
-        image_caption=clipped(image.caption, MAX_CAPTION),
-        image_credit=clipped(image.credit, MAX_NAME),
-        description=clipped(
+        image_alt=_read(image.alt, MAX_CAPTION),
+        image_caption=_read(image.caption, MAX_CAPTION),
+        image_credit=_read(image.credit, MAX_NAME),
+        description=_read(
             meta_content(doc, "og:description") or meta_content(doc, "description"), MAX_DESCRIPTION
         ),
     )
     declared = declared_body(doc)
     strip_furniture(doc)  # after the image, caption, credit and structured data were read from the full page
     return replace(info, paragraphs=body_paragraphs(doc, url, declared, squash(info.description)))
+
+
+def _read(text: str, limit: int) -> str:
+    """A title's or meta tag's text, clipped; read once more where its publisher escaped it twice
+    ("Q&amp;amp;A"), as titles and meta tags often are and no reader means to see."""
+    return clipped(unescaped_twice(text), limit)
 
 
 def clipped(text: str, limit: int) -> str:

@@ -186,6 +186,18 @@ def text_paragraphs(text: str) -> tuple[str, ...]:
     return _strip_tails([b for b in blocks if b.text])
 
 
+def unescaped_twice(text: str) -> str:
+    """A line its publisher escaped twice, read once more: "Q&amp;A" (a page's "Q&amp;amp;A") is "Q&A".
+
+    For a page's metadata (title, description, caption, credit), where no entity is meant as text.
+    """
+    return squash(html.unescape(text)) if _LEFT_ENTITY.search(text) else text
+
+
+# An entity still there once the markup was read: escaped twice ("&amp;amp;", "&amp;#8217;").
+_LEFT_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,30});")
+
+
 def squash(text: str) -> str:
     """Fold runs of white space (including non-breaking spaces) into single spaces.
 

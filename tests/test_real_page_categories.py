@@ -508,6 +508,47 @@ def test_site_name_around_a_title_is_removed(title: str, site: str, expected: st
 
 
 @pytest.mark.parametrize(
+    ("title", "url"),
+    [
+        # a host that writes the site's name out by the start of each word
+        ("Ferries return - The New York Times", "https://www.nytimes.com/2026/11/30/ferries.html"),
+        ("Ferries return - Los Angeles Times", "https://www.latimes.com/california/ferries"),
+        ("Ferries return | South China Morning Post", "https://www.scmp.com/news/ferries"),
+        ("The Wall Street Journal: Ferries return", "https://www.wsj.com/articles/ferries"),
+    ],
+)
+def test_a_site_name_its_host_abbreviates_is_removed(title: str, url: str) -> None:
+    assert without_site_name(title, "", url) == "Ferries return"
+
+
+@pytest.mark.parametrize(
+    ("title", "url"),
+    [
+        (
+            "Ferries return - New Lines",
+            "https://www.nytimes.com/2026/11/30/ferries.html",
+        ),  # no start of "york"
+        ("Ferries return - Times New York", "https://www.nytimes.com/2026/11/30/ferries.html"),  # not in turn
+        ("Ferries return - Timetables", "https://www.nytimes.com/2026/11/30/ferries.html"),  # one word
+    ],
+)
+def test_a_last_part_the_host_does_not_spell_stays(title: str, url: str) -> None:
+    assert without_site_name(title, "", url) == title
+
+
+def test_a_logo_h1_that_the_host_abbreviates_is_not_the_headline() -> None:
+    page = (
+        "<html><head><title>Ferries return to the strait</title></head><body><header><h1>The Los Angeles"
+        " Times</h1></header><article><h2>Ferries return to the strait</h2>"
+        f"<p>{LEDE}</p></article></body></html>"
+    )
+    assert (
+        extract_page(page, "https://www.latimes.com/california/ferries").title
+        == "Ferries return to the strait"
+    )
+
+
+@pytest.mark.parametrize(
     "head",
     [
         "<meta name='twitter:title' content='Ferries return to the strait'>",

@@ -267,9 +267,10 @@ def _site_names(site: str, url: str) -> set[str]:
 
 
 def _is_site(heading: str, names: set[str], title: str) -> bool:
-    """Whether an <h1> names the site: its name, a host label (give or take a word), the title's last part."""
+    """Whether an <h1> names the site: its name, a host label (give or take a word, or written out),
+    the title's last part."""
     folded = _fold(heading)
-    if any(n and n in folded and len(folded) <= len(n) + 4 for n in names):
+    if any((n and n in folded and len(folded) <= len(n) + 4) or _spells(n, heading) for n in names):
         return True
     # The title's last part, unless it is too long for a name: "World | <headline>" ends with the headline.
     parts = _TITLE_SEPARATORS.split(title)
@@ -312,9 +313,9 @@ def without_site_name(title: str, site: str, url: str) -> str:
     folded = [_fold(part) for part in parts]
     # A name that opens a title stands alone there ("BBC News - Headline"); a first part that only
     # holds it ("JVNDB-2018-013542 - JVN iPedia") is the article's own.
-    if any(_names_site(folded[-1], name, len(folded[-1])) for name in names):
+    if any(_names_site(folded[-1], name, len(folded[-1])) or _spells(name, parts[-1]) for name in names):
         return _rejoin(title, _without_sections(parts[:-1], separators))
-    if any(_names_site(folded[0], name, _NAME_SLACK) for name in names):
+    if any(_names_site(folded[0], name, _NAME_SLACK) or _spells(name, parts[0]) for name in names):
         return _rejoin(title, [p for p in parts[1:] if p.strip()])
     for index in range(1, len(parts) - 1):  # the name in the middle, a tagline after it
         part = folded[index]
@@ -344,6 +345,29 @@ def _without_sections(parts: list[str], separators: list[str]) -> list[str]:
     ):
         parts, last = parts[:-1], last - 1
     return [p for p in parts if p.strip()]
+
+
+def _spells(label: str, name: str) -> bool:
+    """Whether a host's label is a name written out, each word's start in turn ("nytimes" of "The New
+    York Times", "latimes" of "Los Angeles Times", "scmp" of "South China Morning Post")."""
+    words = [w for w in re.findall(r"[^\W_]+", name.casefold()) if w not in _ARTICLES]
+    if not 2 <= len(words) <= _SITE_WORDS or len(label) < 3:
+        return False
+    return _starts_in_turn(label, tuple(words))
+
+
+def _starts_in_turn(label: str, words: tuple[str, ...]) -> bool:
+    """Whether ``label`` is the start of each word in turn, one letter of each at least."""
+    if not words:
+        return not label
+    first, rest = words[0], words[1:]
+    common = 0
+    while common < min(len(first), len(label)) and first[common] == label[common]:
+        common += 1
+    return any(_starts_in_turn(label[taken:], rest) for taken in range(common, 0, -1))
+
+
+_ARTICLES = frozenset(["the"])  # "The Wall Street Journal" is "wsj"
 
 
 def _names_site(part: str, name: str, slack: int) -> bool:

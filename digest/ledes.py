@@ -198,6 +198,12 @@ _BOILERPLATE = _patterns(
         r" (?:subscribers|members)\b"
         r"|(?:this is a )?(?:developing|breaking)(?: news)? story\b|this story (?:is developing|is breaking"
         r"|will be updated|has been updated|may be updated)\b|breaking(?: news)?[.:!]?$"
+        # An editor's note on the page itself, before the story: "Update, Nov 30: This story has been
+        # updated …", "Correction: An earlier version of this article misstated …"
+        r"|(?:update[ds]?|correction|clarification|editor['\u2019]?s note)\b"
+        r"(?:[^:!?]|(?<=\d):(?=\d)){0,40}:\s*"  # a date and time before the colon: "Nov. 30, 3:15 p.m."
+        r"(?:this (?:story|article|post|report)\b|an? (?:earlier|previous) version\b)"
+        r"|this (?:story|article|post) is (?:the \w+ )?(?:part|instal?lment|chapter) of\b"
         r"|(?:topics?|tags?|filed under|categories|category|posted in|themen)\s*:"
         r"|(?:read (?:this|it|the (?:story|article))? ?in|leer en|lire en|leia em|leggi in) [^\W\d_]+\.?$)",
     ),

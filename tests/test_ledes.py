@@ -169,6 +169,14 @@ READ_ALSO_RU_SENTENCE = (
         ("This is your last free story this month.", "page notice"),
         ("This is a developing story and will be updated.", "page notice"),
         ("This story will be updated.", "page notice"),
+        # an editor's note on the page before the story
+        (
+            "Update, Nov. 30, 3:15 p.m.: This story has been updated with comment from the port.",
+            "page notice",
+        ),
+        ("Correction: An earlier version of this article misstated the cost of the ferry.", "page notice"),
+        ("Editor\u2019s note: This story was first published in 2019 and has been updated.", "page notice"),
+        ("This story is part of a series on the islands' ferries.", "page notice"),
         ("Breaking news.", "page notice"),
         ("Topics: Ferries, Islands.", "page notice"),
         ("Filed under: Local news.", "page notice"),
@@ -225,6 +233,10 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "The source: a leaked memo from the finance ministry, dated Jan. 4 and signed by two officials.",
         "Photographers lined the quay as the ferry came in, and the crowd cheered the captain.",
         "Updates to the timetable, the operator said, would follow once the winter storms had passed.",
+        # an update or correction that is the news itself
+        "Update: the ferry left at noon, two hours late, and reached the island before dark.",
+        "Corrections officers at the island's prison say the ferry delays have cut visiting hours.",
+        "This story is about the ferry, the captain said, and about the people who depend on it.",
         "What do you see?",
         # Short sentences that end with who did something: no byline, whatever they end with.
         "The bill was signed by President Biden.",

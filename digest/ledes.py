@@ -48,6 +48,8 @@ _BOILERPLATE = _patterns(
     ("image credit", r"(?i)\((?:getty images|ap photo[^)]*|reuters|afp via getty images)\)$"),
     # "... on Tuesday. Photo: Jane Doe" or "(Source: Supplied)" at the end of a caption
     ("image credit", r"(?i)\b(?:photo|image|picture|credit|source|bild|foto)s?\s*:\s*[^.!?:]{2,60}\)?$"),
+    # ... or a line of its own that says so, with a full stop: "Image source: Getty Images."
+    ("image credit", r"(?i)^(?:photo|image|picture)\s+(?:source|credit)s?\s*:\s*[^.!?:]{2,60}\.$"),
     (
         "image credit",
         r"(?i)(?:getty images|shutterstock|istock(?:photo)?|alamy|/\s*(?:ap|afp|reuters|epa))\s*\)?$",
@@ -75,6 +77,13 @@ _BOILERPLATE = _patterns(
     (
         "byline",
         r"^[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3},\s+(?:AP|Associated Press|Reuters|AFP)\b[^.!?]{0,40}$",
+    ),
+    # The author's line with a word about them: "By Jo Doe, a deputy editor and the author of …"
+    (
+        "byline",
+        r"^[Bb]y\s+[A-Z][\w.'\u2019-]+(?:\s+[A-Z][\w.'\u2019-]+){1,3},\s+(?:a|an|the|our)\s+(?:[\w-]+\s+){0,3}"
+        r"(?:editor|reporter|writer|correspondent|columnist|contributor|journalist|producer|critic"
+        r"|author|host|fellow|professor|analyst)s?\b",
     ),
     (
         "timestamp",
@@ -169,6 +178,13 @@ _BOILERPLATE = _patterns(
         r"|\b(?:become|becoming) a (?:paying |monthly )?(?:member|supporter|patron)\b.{0,80}\b(?:us|our)\b"
         r"|\b(?:donate|contribute|give) (?:now|today)\b.{0,40}$))",
     ),
+    # A paywall's welcome, with its pitch after it: "You're reading a free article with opinions that
+    # may differ from … Become a member today to get instant access …"
+    (
+        "page notice",
+        r"(?i)^(?=.{0,400}$)you(?:'re|\u2019re| are) reading (?:a|your|this) (?:\w+ )?free"
+        r" (?:article|story)\b",
+    ),
     # What a podcast's host appends to every episode's notes: never what the episode is about.
     (
         "podcast host notice",
@@ -191,6 +207,8 @@ _BOILERPLATE = _patterns(
         r"|this (?:content|article|post|story|series|newsletter|podcast|episode) (?:is|was)"
         r" (?:sponsored|paid for|presented|brought to you|supported) by\b"
         r"|you(?:'ve| have) reached (?:your|the) (?:\w+ )?(?:limit|maximum)\b"
+        # a share box's "Copy and paste the following code to link back to this work"
+        r"|copy and paste (?:the|this) (?:following )?(?:code|html|link|url)\b"
         # a paywall's meter: "You have 3 free articles remaining", "This is your last free story."
         r"|you have (?:\d+|one|two|three|no) (?:more )?free (?:articles?|stories|story|reads?)\b"
         r"|this is your (?:last|final|\w+) free (?:article|story)\b"

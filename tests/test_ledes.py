@@ -177,6 +177,18 @@ READ_ALSO_RU_SENTENCE = (
         ("Correction: An earlier version of this article misstated the cost of the ferry.", "page notice"),
         ("Editor\u2019s note: This story was first published in 2019 and has been updated.", "page notice"),
         ("This story is part of a series on the islands' ferries.", "page notice"),
+        (
+            "You\u2019re reading a free article with opinions that may differ from the Example Times\u2019 "
+            "Premium Investing Services, which our analysts write for paying members.",
+            "page notice",
+        ),
+        ("Copy and paste the following code to link back to this work.", "page notice"),
+        ("Image source: Getty Images.", "image credit"),
+        (
+            "By Jo Harbour, a deputy editor and author of the Strait newsletter. She has covered the islands"
+            " for a decade.",
+            "byline",
+        ),
         ("Breaking news.", "page notice"),
         ("Topics: Ferries, Islands.", "page notice"),
         ("Filed under: Local news.", "page notice"),
@@ -233,6 +245,11 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "The source: a leaked memo from the finance ministry, dated Jan. 4 and signed by two officials.",
         "Photographers lined the quay as the ferry came in, and the crowd cheered the captain.",
         "Updates to the timetable, the operator said, would follow once the winter storms had passed.",
+        # a source, a reading or a time of day named in a sentence
+        "The problem has one source: money.",
+        "By Christmas Eve, the harbour was full of boats waiting out the storm.",
+        "By Tuesday, a reporter had found the captain, who said the engine failed.",
+        "You are reading a free translation of the minister's speech, which the ferry company paid for.",
         # an update or correction that is the news itself
         "Update: the ferry left at noon, two hours late, and reached the island before dark.",
         "Corrections officers at the island's prison say the ferry delays have cut visiting hours.",

@@ -16,6 +16,7 @@ import pytest
 from test_pages import LEDE, SECOND
 
 from digest.collect import extract as extract_module
+from digest.collect.extract import parse_html, strip_furniture
 from digest.collect.images import clean_credit, split_credit
 from digest.collect.pages import extract_page, without_site_name
 from digest.config import TeaserConfig
@@ -240,6 +241,37 @@ def test_a_picture_declared_the_older_ways_is_the_lead_image(declared: str) -> N
     page = f"<html><head><title>Ferries return</title>{declared}</head><body><h1>Ferries return</h1>"
     info = extract_page(f"{page}<p>{LEDE}</p><p>{SECOND}</p></body></html>", URL)
     assert info.image_url == "https://news.example/img/ferry-1200.jpg"
+
+
+@pytest.mark.parametrize("names", ["story-body has-video", "content hide-ads", "article-text ad-free"])
+def test_a_body_set_without_paragraphs_in_a_box_named_like_furniture_is_read(names: str) -> None:
+    # A page set in <div>s and <br>s holds no <p> text for a box to be weighed by: a body whose class
+    # has a furniture word in it ("has-video") was taken for furniture, and the page gave no teaser.
+    body = f"<h1>Ferries return</h1><div class='{names}'>{LEDE}<br><br>{SECOND}<br><br>{LEDE}</div>"
+    info = extract_page(html(body), URL)
+    assert info.paragraphs[0].startswith(LEDE)
+
+
+BIO = (
+    "Jo Harbour has covered the islands and their ferries for twenty years, first for the Strait Weekly"
+    " and then for this newspaper, where she became transport correspondent in 2019. She lives on the"
+    " smaller island with her family and two dogs, and she crosses the strait on the morning boat most"
+    " days of the week, whatever the weather does and however late the boat happens to be. Her book on"
+    " the strait's lighthouses came out last spring."
+)
+
+
+def test_furniture_beside_a_body_set_without_paragraphs_still_goes() -> None:
+    # A box of furniture holds little of the page's loose text, however long it is itself.
+    story = f"{LEDE}<br><br>{SECOND}<br><br>" * 3
+    body = f"<h1>Ferries return</h1><div class='author-bio'>{BIO}</div><div class='story'>{story}</div>"
+    doc = parse_html(html(body))
+    assert doc is not None
+    strip_furniture(doc)
+    assert (doc.find(".//div[@class='author-bio']"), doc.find(".//div[@class='story']") is not None) == (
+        None,
+        True,
+    )
 
 
 def test_an_amp_page_s_picture_is_its_lead_image() -> None:

@@ -105,6 +105,10 @@ _HIDDEN_NAMES = re.compile(
 # A class that would take most of the page's paragraph text with it is a misreading of the markup
 # (a modal that holds the article, a "subscriber-content" wrapper, aria-hidden behind an overlay).
 _MAX_SHARE = 0.4
+# Characters of text outside any <p> or link that only an article's body holds: a box named as
+# furniture ("story-body has-video") that holds this much of a page set in <div>s and <br>s is its text.
+_LOOSE_TEXT_CHARS = 400
+_NOT_LOOSE = frozenset(["p", "a", "script", "style", "noscript", "template"])
 # More characters a word than any language's text has: a longer text is no dek or image box.
 _CHARS_PER_WORD = 30
 _WORD = re.compile(r"\S+")
@@ -325,6 +329,9 @@ class _Page:
 
     def __init__(self, doc: lxml.html.HtmlElement) -> None:
         self._chars: dict[lxml.html.HtmlElement, int] = {}
+        self._loose: dict[lxml.html.HtmlElement, int] = {}
+        self._root = doc
+        self._loose_total: int | None = None
         self.total = sum(len(p.text_content()) for p in doc.iter("p"))
         # Asked of every box, so found once, each element once (a drop only makes it stale towards
         # "has one", and _is_image_box checks again before it removes anything).
@@ -334,6 +341,33 @@ class _Page:
                 if ancestor in self.imaged:
                     break  # and so are all of its own ancestors
                 self.imaged.add(ancestor)
+
+    def loose_chars(self, node: lxml.html.HtmlElement) -> int:
+        """The characters of text in ``node`` that no <p> or link holds: a body set in <div>s and <br>s.
+
+        Counted as paragraph_chars is, each element once for the page.
+        """
+        known = self._loose.get(node)
+        if known is None:
+            known = 0
+            if node.tag not in _NOT_LOOSE:
+                known = len((node.text or "").strip()) + sum(
+                    (self.loose_chars(c) if isinstance(c.tag, str) else 0) + len((c.tail or "").strip())
+                    for c in node
+                )
+            self._loose[node] = known
+        return known
+
+    def holds_the_text(self, node: lxml.html.HtmlElement) -> bool:
+        """Whether ``node`` holds the page's text: most of its <p>s', or much of a text set without them."""
+        if self.paragraph_chars(node) > _MAX_SHARE * self.total:
+            return True
+        loose = self.loose_chars(node)
+        if loose < _LOOSE_TEXT_CHARS:
+            return False
+        if self._loose_total is None:
+            self._loose_total = self.loose_chars(self._root)
+        return loose > _MAX_SHARE * self._loose_total
 
     def paragraph_chars(self, node: lxml.html.HtmlElement) -> int:
         """The characters of the <p> elements in ``node``, each element counted once for the page.
@@ -357,7 +391,7 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     # Figures, navigation, footers, forms … but a <form> that wraps the whole page (ASP.NET pages do)
     # holds the article: like a furniture name, it never takes most of the page's text with it.
     if node.tag == "form":
-        return page.paragraph_chars(node) <= _MAX_SHARE * page.total
+        return not page.holds_the_text(node)
     if node.tag in _FURNITURE_TAGS:
         return True
     # A paragraph in the <header> that holds the headline: a dek, byline or date, not the lede; but
@@ -383,7 +417,7 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
         return attrs.get("aria-hidden") == "true" or _found(_HIDDEN_NAMES, names)
     if node.tag in _NEVER_NAMED:
         return False
-    if _named_furniture(attrs, names) and page.paragraph_chars(node) <= _MAX_SHARE * page.total:
+    if _named_furniture(attrs, names) and not page.holds_the_text(node):
         return True
     return _named_dek(attrs, names) and _at_most(node, _DEK_MAX_WORDS, count_words)
 

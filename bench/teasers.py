@@ -1,6 +1,7 @@
 """Evaluation: digest's "keep reading" teasers on two independent sets of real news pages.
 
     python bench/teasers.py [--mozilla DIR] [--postlight DIR] [--json] [-v] [--only NAME]
+                            [--markup served|no-names|plain-boxes]
 
 DIR for --mozilla is mozilla-readability's ``test/test-pages`` folder; for --postlight, the
 postlight-parser checkout (``fixtures/`` and ``src/extractors/custom/``). How each set's gold is read
@@ -37,6 +38,12 @@ Figures, as fractions of the pages of a group that have the gold in question:
 * in_budget   - min_words <= words <= max_words, or one paragraph cut at a sentence end, or all
   of a short article.
 
+With --markup, every page is first rewritten the way other sites write the same article, to show how
+much each extractor leans on what one site's markup happens to say: ``no-names`` takes away every
+class, id, itemprop and role (as hashed class names leave a page: "css-1q0x1qg"), ``plain-boxes``
+turns <article>, <main>, <header>, <footer>, <nav>, <aside> and <section> into <div>s (as older sites
+are built). The pages are parsed and written back in both, and in ``served`` they are read as served.
+
 Targets (checked and printed): on the postlight check half, lede_start >= 0.92 and >= trafilatura +
 0.03, title >= 0.95, image >= 0.90; mozilla real lede_para >= 0.93; digest never below trafilatura
 on lede_start in any group; no boilerplate and all sentence ends for digest everywhere. Extraction
@@ -53,7 +60,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
@@ -105,6 +112,37 @@ class Scored:
     teasers: dict[str, Teaser]
     has_credit: bool
     seconds: float
+
+
+# --- the markup ----------------------------------------------------------------------------------
+
+_NAMES = ("class", "id", "itemprop", "role")
+_BOXES = ("article", "main", "header", "footer", "nav", "aside", "section")
+
+
+def rewritten(page: GoldPage, markup: str) -> GoldPage:
+    """The page with its markup rewritten (see the module docstring); as served for "served"."""
+    if markup == "served":
+        return page
+    doc = parse_html(page.raw)
+    if doc is None:
+        return page
+    for node in doc.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if markup == "no-names":
+            for name in _NAMES:
+                node.attrib.pop(name, None)
+        elif node.tag in _BOXES:
+            node.tag = "div"
+    for meta in doc.xpath("//meta[@charset or @http-equiv]"):
+        meta.drop_tree()
+    head = doc.find("head")
+    if head is not None:
+        charset = lxml.html.Element("meta")
+        charset.set("charset", "utf-8")
+        head.insert(0, charset)
+    return replace(page, raw=lxml.html.tostring(doc, encoding="utf-8"))
 
 
 # --- the extractors -------------------------------------------------------------------------------
@@ -419,6 +457,12 @@ def main() -> None:
         help="with -v, list the check half's misses instead (not for tuning)",
     )
     parser.add_argument("--only", default="", help="score only pages whose name contains this")
+    parser.add_argument(
+        "--markup",
+        choices=("served", "no-names", "plain-boxes"),
+        default="served",
+        help="read each page as served, or rewritten without class names or semantic boxes",
+    )
     args = parser.parse_args()
     if not (args.mozilla or args.postlight):
         parser.error("give --mozilla DIR and/or --postlight DIR")
@@ -427,7 +471,7 @@ def main() -> None:
         *(mozilla_pages(args.mozilla) if args.mozilla else ()),
         *(postlight_pages(args.postlight) if args.postlight else ()),
     ]
-    scored = [score_page(p) for p in pages if args.only in p.name]
+    scored = [score_page(rewritten(p, args.markup)) for p in pages if args.only in p.name]
     figures = {group: {e: score(members, e) for e in EXTRACTORS} for group, members in groups(scored).items()}
     timing = _timing(scored)
     met = targets(figures, timing)

@@ -252,6 +252,23 @@ def test_a_body_set_without_paragraphs_in_a_box_named_like_furniture_is_read(nam
     assert info.paragraphs[0].startswith(LEDE)
 
 
+@pytest.mark.parametrize(
+    "name", ["paragraph hide-on-print", "c-paragraph social-share-ready", "article-summary-p"]
+)
+def test_body_paragraphs_whose_class_has_a_furniture_word_are_the_body(name: str) -> None:
+    # Each paragraph is a small share of the text: judged alone by its name, every one of them went.
+    body = "<h1>Ferries return</h1>" + "".join(
+        f"<p class='{name}'>{text}</p>" for text in (LEDE, SECOND, LEDE)
+    )
+    assert extract_page(html(body), URL).paragraphs[:2] == (LEDE, SECOND)
+
+
+def test_a_paragraph_named_as_furniture_among_the_body_still_goes() -> None:
+    prompt = "<p class='share-prompt'>Share this story with a friend.</p>"
+    body = f"<h1>Ferries return</h1><p>{LEDE}</p>{prompt}<p>{SECOND}</p>"
+    assert extract_page(html(body), URL).paragraphs == (LEDE, SECOND)
+
+
 BIO = (
     "Jo Harbour has covered the islands and their ferries for twenty years, first for the Strait Weekly"
     " and then for this newspaper, where she became transport correspondent in 2019. She lives on the"

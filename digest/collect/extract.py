@@ -332,6 +332,7 @@ class _Page:
         self._loose: dict[lxml.html.HtmlElement, int] = {}
         self._root = doc
         self._loose_total: int | None = None
+        self._body_classes: dict[str, bool] = {}
         self.total = sum(len(p.text_content()) for p in doc.iter("p"))
         # Asked of every box, so found once, each element once (a drop only makes it stale towards
         # "has one", and _is_image_box checks again before it removes anything).
@@ -368,6 +369,21 @@ class _Page:
         if self._loose_total is None:
             self._loose_total = self.loose_chars(self._root)
         return loose > _MAX_SHARE * self._loose_total
+
+    def names_the_body(self, node: lxml.html.HtmlElement) -> bool:
+        """Whether the <p>s of ``node``'s class hold most of the page's text: the body's paragraphs.
+
+        A site may give every paragraph of its body a class with a furniture word in it ("paragraph
+        hide-on-print", "c-paragraph social-share-ready"): each is a small share of the text, and
+        judged alone, all of them went and left no article. Together, they are the article.
+        """
+        name = node.get("class") or ""
+        known = self._body_classes.get(name)
+        if known is None:
+            chars = sum(len(p.text_content()) for p in node.xpath("//p[@class=$name]", name=name))
+            known = chars > _MAX_SHARE * self.total
+            self._body_classes[name] = known
+        return known
 
     def paragraph_chars(self, node: lxml.html.HtmlElement) -> int:
         """The characters of the <p> elements in ``node``, each element counted once for the page.
@@ -417,9 +433,11 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
         return attrs.get("aria-hidden") == "true" or _found(_HIDDEN_NAMES, names)
     if node.tag in _NEVER_NAMED:
         return False
-    if _named_furniture(attrs, names) and not page.holds_the_text(node):
-        return True
-    return _named_dek(attrs, names) and _at_most(node, _DEK_MAX_WORDS, count_words)
+    named = (_named_furniture(attrs, names) and not page.holds_the_text(node)) or (
+        _named_dek(attrs, names) and _at_most(node, _DEK_MAX_WORDS, count_words)
+    )
+    # ... unless the name is the one the body's paragraphs all have
+    return named and not (node.tag == "p" and "class" in attrs and page.names_the_body(node))
 
 
 # A page repeats a few hundred class names over thousands of elements: each is matched once a pattern.

@@ -253,12 +253,18 @@ def test_a_body_set_without_paragraphs_in_a_box_named_like_furniture_is_read(nam
 
 
 @pytest.mark.parametrize(
-    "name", ["paragraph hide-on-print", "c-paragraph social-share-ready", "article-summary-p"]
+    ("tag", "name"),
+    [
+        ("p", "paragraph hide-on-print"),
+        ("p", "c-paragraph social-share-ready"),
+        ("p", "article-summary-p"),
+        ("div", "text-block has-video-embed"),  # a paragraph set as a box of text
+    ],
 )
-def test_body_paragraphs_whose_class_has_a_furniture_word_are_the_body(name: str) -> None:
+def test_body_paragraphs_whose_class_has_a_furniture_word_are_the_body(tag: str, name: str) -> None:
     # Each paragraph is a small share of the text: judged alone by its name, every one of them went.
     body = "<h1>Ferries return</h1>" + "".join(
-        f"<p class='{name}'>{text}</p>" for text in (LEDE, SECOND, LEDE)
+        f"<{tag} class='{name}'>{text}</{tag}>" for text in (LEDE, SECOND, LEDE)
     )
     assert extract_page(html(body), URL).paragraphs[:2] == (LEDE, SECOND)
 

@@ -332,7 +332,7 @@ class _Page:
         self._loose: dict[lxml.html.HtmlElement, int] = {}
         self._root = doc
         self._loose_total: int | None = None
-        self._body_classes: dict[str, bool] = {}
+        self._body_classes: dict[tuple[lxml.html.HtmlElement, str], bool] = {}
         self.total = sum(len(p.text_content()) for p in doc.iter("p"))
         # Asked of every box, so found once, each element once (a drop only makes it stale towards
         # "has one", and _is_image_box checks again before it removes anything).
@@ -366,24 +366,34 @@ class _Page:
         loose = self.loose_chars(node)
         if loose < _LOOSE_TEXT_CHARS:
             return False
-        if self._loose_total is None:
-            self._loose_total = self.loose_chars(self._root)
-        return loose > _MAX_SHARE * self._loose_total
+        return loose > _MAX_SHARE * self._loose_of_page()
 
     def names_the_body(self, node: lxml.html.HtmlElement) -> bool:
-        """Whether the <p>s of ``node``'s class hold most of the page's text: the body's paragraphs.
+        """Whether ``node`` and its siblings of the same class hold most of the page's text: the body.
 
         A site may give every paragraph of its body a class with a furniture word in it ("paragraph
-        hide-on-print", "c-paragraph social-share-ready"): each is a small share of the text, and
-        judged alone, all of them went and left no article. Together, they are the article.
+        hide-on-print", "text-block has-video-embed"): each is a small share of the text, and judged
+        alone, all of them went and left no article. Together, they are the article.
         """
+        parent = node.getparent()
         name = node.get("class") or ""
-        known = self._body_classes.get(name)
+        if parent is None or not name:
+            return False
+        key = (parent, name)
+        known = self._body_classes.get(key)
         if known is None:
-            chars = sum(len(p.text_content()) for p in node.xpath("//p[@class=$name]", name=name))
-            known = chars > _MAX_SHARE * self.total
-            self._body_classes[name] = known
+            chars = sum(self._text_chars(c) for c in parent if c.get("class") == name)
+            known = chars > _MAX_SHARE * (self.total + self._loose_of_page())
+            self._body_classes[key] = known
         return known
+
+    def _text_chars(self, node: lxml.html.HtmlElement) -> int:
+        return self.paragraph_chars(node) + self.loose_chars(node)
+
+    def _loose_of_page(self) -> int:
+        if self._loose_total is None:
+            self._loose_total = self.loose_chars(self._root)
+        return self._loose_total
 
     def paragraph_chars(self, node: lxml.html.HtmlElement) -> int:
         """The characters of the <p> elements in ``node``, each element counted once for the page.
@@ -437,7 +447,7 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
         _named_dek(attrs, names) and _at_most(node, _DEK_MAX_WORDS, count_words)
     )
     # ... unless the name is the one the body's paragraphs all have
-    return named and not (node.tag == "p" and "class" in attrs and page.names_the_body(node))
+    return named and not page.names_the_body(node)
 
 
 # A page repeats a few hundred class names over thousands of elements: each is matched once a pattern.

@@ -88,6 +88,31 @@ def test_lede_that_trafilatura_skips_before_the_first_paragraph_it_kept_is_put_b
     assert extract_page(page, URL).paragraphs == (LEDE, SECOND)  # the short date line stays out
 
 
+@pytest.mark.parametrize(
+    ("kept", "read"),
+    [
+        # trafilatura left the opening link off the lede: the page's own paragraph is read
+        (LEDE.removeprefix("The ferry "), LEDE),
+        # a paragraph it reads whole, or one that only ends like a longer one, is kept as it is
+        (LEDE, LEDE),
+        ("before the storms.", "before the storms."),
+    ],
+)
+def test_words_trafilatura_left_off_a_paragraphs_start_are_put_back(
+    monkeypatch: pytest.MonkeyPatch, kept: str, read: str
+) -> None:
+    class Kept:
+        body = extract_module.lxml.html.fromstring(f"<div><p>{kept}</p><p>{SECOND}</p></div>")
+
+    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *args, **kwargs: Kept())
+    linked = LEDE.replace("The ferry ", "<a href='/tag/ferry'>The ferry</a> ", 1)
+    page = html(
+        f"<h1>Ferries return</h1><div><p>{linked}</p><p>{SECOND}</p><p>Then, before the storms.</p></div>"
+    )
+
+    assert extract_page(page, URL).paragraphs[0] == read
+
+
 # --------------------------------------------------------------------------- sentences
 
 

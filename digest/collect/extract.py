@@ -584,6 +584,7 @@ def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement, summar
     places: dict[str, list[int]] = {}
     for index, node in enumerate(nodes):
         places.setdefault(block_text(node), []).append(index)
+    found = _with_their_starts(found, places)
     first = places.get(found[0]) if found else None
     filled: list[str] = _skipped_before(nodes[first[0]], summary) if first else []
     previous, last = None, -1
@@ -595,6 +596,28 @@ def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement, summar
         filled.append(text)
         previous, last = node, last if place is None else place
     return tuple(filled)
+
+
+def _with_their_starts(found: tuple[str, ...], places: dict[str, list[int]]) -> tuple[str, ...]:
+    """The first paragraphs with the words trafilatura left off their start, as the page has them.
+
+    It sometimes drops a paragraph's opening link ("<a>Twitter</a> erupted Monday …" read "erupted
+    Monday …"): a <p> of the page that ends with the paragraph, a few words longer, is the paragraph.
+    """
+    restored = list(found)
+    for index, text in enumerate(found[:_RESTARTED]):
+        if text in places or len(text) < _RESTART_MIN_CHARS:
+            continue
+        ending = f" {text}"
+        whole = next((p for p in places if p.endswith(ending) and len(p) - len(text) <= _RESTART_CHARS), "")
+        if whole:
+            restored[index] = whole
+    return tuple(restored)
+
+
+_RESTARTED = 3  # paragraphs: those a teaser opens with
+_RESTART_CHARS = 60  # a link or two of the paragraph's opening words
+_RESTART_MIN_CHARS = 40  # a line shorter than this ends many paragraphs ("Read more.")
 
 
 def _next_place(places: list[int], after: int) -> int | None:

@@ -382,8 +382,12 @@ class _Page:
         key = (parent, name)
         known = self._body_classes.get(key)
         if known is None:
-            chars = sum(self._text_chars(c) for c in parent if c.get("class") == name)
-            known = chars > _MAX_SHARE * (self.total + self._loose_of_page())
+            named = [c for c in parent if c.get("class") == name]
+            chars = sum(self._text_chars(c) for c in named) if len(named) > 1 else 0
+            # The page's loose text is counted (a walk of the whole page) only when it can matter.
+            known = chars > _MAX_SHARE * self.total and chars > _MAX_SHARE * (
+                self.total + self._loose_of_page()
+            )
             self._body_classes[key] = known
         return known
 

@@ -102,8 +102,14 @@ _BOILERPLATE = _patterns(
         # Addressed to the reader: a sentence that opens with the verb ("Sign up, it unlocks …",
         # "… | Sign up"), or the inbox; not "Netflix will let users subscribe to a cheaper plan".
         r"(?i)^(?=.{0,300}$)(?:.*(?:^|[.!?:|\u2013\u2014]\s*|\[)"
-        r"(?:subscribe|sign up|sign-up|signup|register)\b"
+        r"(?:subscribe|sign up|sign-up|signup|register"
+        # the same, in French, Spanish, German, Italian, Portuguese and Dutch
+        r"|abonnez-vous|inscrivez-vous|suscr[ií]b(?:ete|ase)|reg[ií]str(?:ate|ese)|ap[uú]ntate|abonnieren sie"
+        r"|registrieren sie sich|melden sie sich\b.{0,40}\ban|iscriviti|abbonati|registrati|assine\b"
+        r"|inscreva-se|cadastre-se|abonneer|schrijf je in|meld je aan)\b"
         r"|.*\b(?:(?:in|to) your inbox|register for free|our newsletters?)\b"
+        r"|.*\b(?:notre|nuestro|nuestra|unseren?|nostra|nossa|onze) (?:\w+ )?(?:newsletters?|infolettre"
+        r"|bolet[ií]n)\b"
         r"|.*\b(?:consider becoming an? (?:free or paid |paid or free |free |paid )?"
         r"|becom(?:e|ing) an? (?:free or paid|paid or free|free|paid) )subscriber\b)",
     ),
@@ -112,7 +118,9 @@ _BOILERPLATE = _patterns(
         "related links",
         r"(?i)^(?:related|read more|see also|more on this|recommended|also read|read also|more from|watch"
         r"|listen|lire aussi|à lire aussi|a lire aussi|à voir aussi|leia (?:mais|também)|veja também"
-        r"|lee también|mehr zum thema|lesen sie (?:auch|mehr)|leggi anche|lees ook|zie ook"
+        r"|le[ea] también|ver también|mira también|(?:también )?(?:te|le) puede interesar|voir aussi"
+        r"|(?:à )?lire également|mehr zum thema|lesen sie (?:auch|mehr)|auch interessant"
+        r"|das könnte sie (?:auch )?interessieren|leggi anche|potrebbe interessarti|lees ook|zie ook"
         r"|czytaj (?:też|także|również)|läs (?:också|mer)|l[eæ]s også"
         # Russian, Ukrainian, Turkish, Arabic, Chinese, Japanese, Korean
         r"|читайте (?:также|еще|ещё)|смотрите также|см\. также|читайте також"
@@ -132,7 +140,9 @@ _BOILERPLATE = _patterns(
         r"(?:,|\s+(?:you|please|sign|log|subscribe|register|create)\b)"
         r"|^(?=.{0,150}$)(?:sign|log) ?in\b[^.!?]{0,60}\bto (?:continue|keep) reading\b"
         r"|^(?=.{0,60}$)(?:you can )?read (?:more|it|the rest|the full \w+) here\b"
-        r"|^(?=.{0,80}$)(?:the )?(?:article|story|text) continues (?:below|after)\b",
+        r"|^(?=.{0,80}$)(?:the )?(?:article|story|text) continues (?:below|after)\b"
+        r"|^(?=.{0,150}$)(?:pour (?:lire|continuer) la suite|um weiterzulesen|para (?:seguir|continuar)"
+        r" (?:leyendo|lendo)|per continuare a leggere)\b",
     ),
     (
         "advertisement",
@@ -147,6 +157,15 @@ _BOILERPLATE = _patterns(
         # "We use cookies and data to …", "This site uses cookies …": said of the site by the site.
         r"|(?:we(?: and our (?:\w+ ){0,2}partners)?|this (?:site|website)|our (?:site|website)s?) "
         r"(?:use|uses|store|set|place) cookies\b)",
+    ),
+    (
+        "cookie notice",
+        # the site's "We use cookies" in German, French, Spanish, Portuguese, Italian and Dutch
+        r"(?i)^(?=.{0,600}$)(?:wir (?:verwenden|nutzen)|diese (?:web)?seite (?:verwendet|nutzt)"
+        r"|nous utilisons|ce site (?:web )?utilise|utilizamos|usamos"
+        r"|este (?:sitio|site)(?: web)? (?:utiliza|usa)|utilizziamo|questo sito (?:web )?utilizza"
+        r"|wij gebruiken|deze (?:web)?site gebruikt)"
+        r"\s+(?:[\w-]+\s+){0,3}cookies?\b",
     ),
     # "Comments that are off-topic will not be approved by the moderator", "Comments are closed.";
     # not "The senator's comments, later approved by the party, …".
@@ -214,6 +233,13 @@ _BOILERPLATE = _patterns(
         r"|this is your (?:last|final|\w+) free (?:article|story)\b"
         r"|this (?:article|story|content) is (?:only )?(?:for|available to|reserved for)"
         r" (?:subscribers|members)\b"
+        r"|(?:cet article|ce contenu) est r[ée]serv[ée] aux abonn[ée]s\b"
+        r"|dieser (?:artikel|beitrag|inhalt) ist (?:nur |exklusiv )?f[üu]r abonnent(?:en|innen)\b"
+        r"|(?:este|el) (?:art[ií]culo|contenido|conte[uú]do) [eé] (?:exclusiv[oa]|reservad[oa]) (?:para|a)"
+        r" (?:suscriptores|assinantes)\b"
+        r"|(?:este|el) (?:art[ií]culo|contenido) es (?:exclusivo|solo) para suscriptores\b"
+        r"|questo (?:articolo|contenuto) [èe] riservato agli abbonati\b"
+        r"|sie haben (?:\d+|noch \d+) kostenlose artikel\b"
         r"|(?:this is a )?(?:developing|breaking)(?: news)? story\b|this story (?:is developing|is breaking"
         r"|will be updated|has been updated|may be updated)\b|breaking(?: news)?[.:!]?$"
         # An editor's note on the page itself, before the story: "Update, Nov 30: This story has been

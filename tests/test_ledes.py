@@ -183,6 +183,27 @@ READ_ALSO_RU_SENTENCE = (
             "page notice",
         ),
         ("Copy and paste the following code to link back to this work.", "page notice"),
+        # the site's own lines in other languages
+        ("Abonnez-vous \u00e0 notre newsletter pour recevoir chaque matin l'essentiel.", "subscribe prompt"),
+        ("Suscr\u00edbete para recibir las noticias m\u00e1s importantes del d\u00eda.", "subscribe prompt"),
+        (
+            "Melden Sie sich f\u00fcr unseren Newsletter an und erhalten Sie jeden Morgen alles.",
+            "subscribe prompt",
+        ),
+        ("Iscriviti alla newsletter per ricevere ogni giorno le notizie.", "subscribe prompt"),
+        ("Lea tambi\u00e9n: El Gobierno anuncia un plan para los transbordadores.", "related links"),
+        ("Das k\u00f6nnte Sie auch interessieren:", "related links"),
+        ("Cet article est r\u00e9serv\u00e9 aux abonn\u00e9s.", "page notice"),
+        ("Dieser Artikel ist nur f\u00fcr Abonnenten verf\u00fcgbar.", "page notice"),
+        ("Este contenido es exclusivo para suscriptores.", "page notice"),
+        ("Pour lire la suite, abonnez-vous.", "continue reading"),
+        ("Um weiterzulesen, melden Sie sich bitte an.", "continue reading"),
+        ("Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten.", "cookie notice"),
+        (
+            "Nous utilisons des cookies pour am\u00e9liorer votre exp\u00e9rience sur notre site.",
+            "cookie notice",
+        ),
+        ("Utilizamos cookies propias y de terceros para mejorar nuestros servicios.", "cookie notice"),
         ("Image source: Getty Images.", "image credit"),
         (
             "By Jo Harbour, a deputy editor and author of the Strait newsletter. She has covered the islands"
@@ -245,6 +266,12 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "The source: a leaked memo from the finance ministry, dated Jan. 4 and signed by two officials.",
         "Photographers lined the quay as the ferry came in, and the crowd cheered the captain.",
         "Updates to the timetable, the operator said, would follow once the winter storms had passed.",
+        # the same words in other languages' news
+        "La empresa de galletas anunci\u00f3 que vender\u00e1 sus cookies en todo el pa\u00eds desde enero.",
+        "Der B\u00e4cker sagte, wir verwenden seit Jahren dieselben Zutaten f\u00fcr unsere Kekse.",
+        "Los suscriptores del diario recibir\u00e1n la revista gratis, dijo el editor.",
+        "Das Unternehmen will Abonnenten des Dienstes ab Januar mehr berechnen, sagte ein Sprecher.",
+        "Le minist\u00e8re a lanc\u00e9 mardi une lettre d'information pour les \u00e9leveurs.",
         # a source, a reading or a time of day named in a sentence
         "The problem has one source: money.",
         "By Christmas Eve, the harbour was full of boats waiting out the storm.",

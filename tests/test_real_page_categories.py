@@ -391,6 +391,25 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ("The quay. (Jo Harbour/The Example via AP)", "The quay.", "Jo Harbour/The Example via AP"),
         ("El muelle (EFE/Jo Harbour)", "El muelle", "EFE/Jo Harbour"),
         ("Der Kai in Hamburg (dpa)", "Der Kai in Hamburg", "dpa"),
+        ("Il molo di Genova (Ansa)", "Il molo di Genova", "Ansa"),  # an agency as the site spells it
+        # French, Spanish, Italian, Dutch and Polish labels; "courtesy of"
+        ("Le quai. Cr\u00e9dit photo : Jo Harbour", "Le quai.", "Jo Harbour"),
+        ("El muelle. Imagen: Jo Harbour", "El muelle.", "Jo Harbour"),
+        ("Il molo. Foto di Jo Harbour", "Il molo.", "Jo Harbour"),
+        ("De kade van Rotterdam. Foto ANP", "De kade van Rotterdam.", "ANP"),
+        (
+            "Nabrze\u017ce w Gda\u0144sku. Fot. PAP/Jo Harbour",
+            "Nabrze\u017ce w Gda\u0144sku.",
+            "PAP/Jo Harbour",
+        ),
+        ("The quay at dawn. Image courtesy of the Port Authority", "The quay at dawn.", "the Port Authority"),
+        ("The quay at dawn (Courtesy Jo Harbour)", "The quay at dawn", "Jo Harbour"),
+        # ... not a courtesy in a sentence
+        (
+            "The ship, on loan courtesy of the navy, reaches the quay.",
+            "The ship, on loan courtesy of the navy, reaches the quay.",
+            "",
+        ),
         # Chinese, Japanese and Korean captions name their credit with full-width brackets and colons.
         (
             "\u6e2f\u306e\u6f01\u8239\uff08\u5199\u771f\uff1a\u5171\u540c\uff09",

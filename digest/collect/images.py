@@ -59,13 +59,18 @@ _CHROME = (
 
 # The year after a copyright sign ("© 2024, Jane Doe"): the copyright's, not the credit's.
 _YEAR = r"(?:19|20)\d\d\b[,.]?"
-# Other languages' words for a photo's credit label: German, Spanish, Italian; Russian, Ukrainian.
-_OTHER_LABELS = "foto|bild|фото|фотография|снимок|джерело|источник"
+# Other languages' words for a photo's credit label: German, Spanish, Italian, Portuguese, French,
+# Polish; Russian, Ukrainian.
+_OTHER_LABELS = (
+    "foto|bild|imagen|immagine|imagem|cr\u00e9dits? photos?|fot\\.|фото|фотография|снимок|джерело|источник"
+)
 # "Photograph: Jane Doe/Agency", "Photo by Jane Doe", "Credit: …", "Image: …" at a caption's end.
 _LABELLED_CREDIT = re.compile(
     r"(?i)(?:^|(?<=[\s.!?)\]]))\(?(?:(?:top\s+)?"
     rf"(?:photo(?:graph)?|picture|image|illustration|credit|{_OTHER_LABELS})s?"
-    r"(?:\s+(?:credit|attribution))?\s*(?::|by\b)"  # "Image attribution: Creative Commons"
+    r"(?:\s+(?:credit|attribution))?\s*(?::|by\b|courtesy(?: of)?\b)"  # "Image attribution: Creative Commons"
+    r"|foto (?:di|de|von)\b|fot\.(?=\s)"  # "photo by" in Italian, Spanish, Portuguese, German; Polish
+    r"|(?:(?<=[.!?]\s)|(?<=\())courtesy(?: of)?\b"  # "… at dawn. Courtesy of the Port Authority"
     r"|(?-i:Credits?)(?:\.\.\.|\u2026)"  # "Credit...Jo Doe": a label read out to screen readers
     rf"|(?:\u00a9|\(c\))\s*(?:{_YEAR})?)"  # "… © 2024 Jane Doe"
     r"\s*(?P<credit>\w[^:\u00a9]{1,119}?)\)?\s*$"
@@ -76,7 +81,7 @@ _AGENCIES = (
     r"|EFE|ANSA|dpa|Kyodo|Xinhua|Yonhap|TASS|PA Media|PA Wire|ANP|Keystone|imago|Anadolu"
 )
 _AGENCY_CREDIT = re.compile(
-    rf"(?:\((?P<paren>[^()]*(?:{_AGENCIES})[^()]*)\)|(?P<bare>(?:[A-Z][\w.'\u2019-]*\s){{0,4}}[\w.'\u2019-]*"
+    rf"(?:\((?P<paren>[^()]*(?i:{_AGENCIES})[^()]*)\)|(?P<bare>(?:[A-Z][\w.'\u2019-]*\s){{0,4}}[\w.'\u2019-]*"
     rf"\s?/\s?(?:[A-Z][\w.'\u2019-]*\s?){{1,4}}|(?:{_AGENCIES})(?:/[^.]{{2,60}})?))\s*\.?$"
 )
 # Chinese, Japanese and Korean captions: "...\uff08\u5199\u771f\uff1a\u5171\u540c\uff09" (full-width brackets
@@ -89,9 +94,11 @@ _CJK_CREDIT = re.compile(
 # A credit is a line at a caption's end: only this much of the end is searched (the patterns try each
 # position, and from each can run to the end of a long word, so a whole caption costs its length squared).
 _CREDIT_TAIL = 1_000
+_BARE_LABEL = re.compile(rf"(?i)(?<=[.!?])\s+(?:photo|{_OTHER_LABELS})\s*$")
 _CREDIT_LABEL = re.compile(
     r"(?i)^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|attribution|photo(?:graph)?s?|"
-    rf"pictures?|images?|illustrations?|{_OTHER_LABELS})\s*(?::|by\b)\s*"
+    rf"pictures?|images?|illustrations?|{_OTHER_LABELS})\s*(?::|by\b|courtesy(?: of)?\b)\s*"
+    r"|^(?:foto (?:di|de|von)|courtesy(?: of)?)\b\s*"
     r"|^credits?\b\s*(?::|\.\.\.|\u2026)?\s*"
 )
 
@@ -140,7 +147,9 @@ def split_credit(caption: str) -> tuple[str, str]:
         if match:
             labelled = pattern is _LABELLED_CREDIT
             credit = match["credit"] if labelled else next(g for g in match.groups() if g)
-            return caption[: match.start()].strip(), clean_credit(credit)
+            # "… Rotterdam. Foto ANP": a label with no colon stays before an agency's name
+            own = _BARE_LABEL.sub("", caption[: match.start()]).strip()
+            return own, clean_credit(credit)
     return caption, ""
 
 

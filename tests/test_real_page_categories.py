@@ -113,6 +113,23 @@ def test_words_trafilatura_left_off_a_paragraphs_start_are_put_back(
     assert extract_page(page, URL).paragraphs[0] == read
 
 
+@pytest.mark.parametrize(
+    ("before", "read"),
+    [
+        ("Ferries return", LEDE),  # the page's headline: left out
+        ("Meanwhile,", f"Meanwhile, {LEDE}"),  # words that are no heading of the page: kept
+    ],
+)
+def test_a_headline_trafilatura_read_into_the_lede_is_left_out(
+    monkeypatch: pytest.MonkeyPatch, before: str, read: str
+) -> None:
+    class Kept:
+        body = extract_module.lxml.html.fromstring(f"<div><p>{before} {LEDE}</p></div>")
+
+    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *args, **kwargs: Kept())
+    assert extract_page(html(f"<h1>Ferries return</h1><div><p>{LEDE}</p></div>"), URL).paragraphs == (read,)
+
+
 # --------------------------------------------------------------------------- sentences
 
 
@@ -298,6 +315,16 @@ def test_a_paragraph_named_as_furniture_among_the_body_still_goes() -> None:
     prompt = "<p class='share-prompt'>Share this story with a friend.</p>"
     body = f"<h1>Ferries return</h1><p>{LEDE}</p>{prompt}<p>{SECOND}</p>"
     assert extract_page(html(body), URL).paragraphs == (LEDE, SECOND)
+
+
+def test_posts_embedded_from_a_social_network_go_however_much_of_the_page_they_hold() -> None:
+    tweet = f"<blockquote class='twitter-tweet'><p>{SECOND}</p>&mdash; Jo Harbour (@jo)</blockquote>"
+    doc = parse_html(
+        html(f"<h1>Ferries return</h1><div class='entry-content'><p>{LEDE}</p>{tweet * 6}</div>")
+    )
+    assert doc is not None
+    strip_furniture(doc)
+    assert doc.find(".//blockquote") is None
 
 
 BIO = (

@@ -71,6 +71,12 @@ _FURNITURE_TOKENS = "ad|ads|share|hidden|hide|print-only|timestamp|kicker|eyebro
 _FURNITURE = re.compile(
     rf"(?:{_FURNITURE_WORDS})|(?:^|[\s_-])(?:{_FURNITURE_TOKENS})(?:$|[\s_-])|{SOCIAL_EMBEDS}", re.IGNORECASE
 )
+# Names that no run of a body's paragraphs has, however much text the run holds: six embedded posts
+# or a list of related stories may outweigh a short article.
+_NEVER_BODY = re.compile(
+    rf"(?i)related|promo|newsletter|subscri|sign-?up|cookie|consent|gdpr|caption|credit|byline|author-bio"
+    rf"|breadcrumb|pull-?quote|tooltip|popup|comment|{SOCIAL_EMBEDS}"
+)
 # The page's own containers: a name on them ("article--has-ads", "body-video") never says furniture.
 _NEVER_NAMED = frozenset(["html", "body", "main", "article"])
 _FURNITURE_TAGS = ("figure", "figcaption", "picture", "aside", "nav", "footer", "form", "dialog", "button")
@@ -377,7 +383,7 @@ class _Page:
         """
         parent = node.getparent()
         name = node.get("class") or ""
-        if parent is None or not name:
+        if parent is None or not name or _found(_NEVER_BODY, name):
             return False
         key = (parent, name)
         known = self._body_classes.get(key)
@@ -588,7 +594,8 @@ def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement, summar
     places: dict[str, list[int]] = {}
     for index, node in enumerate(nodes):
         places.setdefault(block_text(node), []).append(index)
-    found = _with_their_starts(found, places)
+    headings = frozenset(block_text(h) for h in itertools.islice(doc.iter("h1", "h2"), _MAX_HEADINGS))
+    found = _with_their_starts(found, places, headings)
     first = places.get(found[0]) if found else None
     filled: list[str] = _skipped_before(nodes[first[0]], summary) if first else []
     previous, last = None, -1
@@ -602,11 +609,15 @@ def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement, summar
     return tuple(filled)
 
 
-def _with_their_starts(found: tuple[str, ...], places: dict[str, list[int]]) -> tuple[str, ...]:
-    """The first paragraphs with the words trafilatura left off their start, as the page has them.
+def _with_their_starts(
+    found: tuple[str, ...], places: dict[str, list[int]], headings: frozenset[str]
+) -> tuple[str, ...]:
+    """The first paragraphs with their start as the page has it, no more and no less.
 
-    It sometimes drops a paragraph's opening link ("<a>Twitter</a> erupted Monday …" read "erupted
-    Monday …"): a <p> of the page that ends with the paragraph, a few words longer, is the paragraph.
+    trafilatura sometimes drops a paragraph's opening link ("<a>Twitter</a> erupted Monday …" read
+    "erupted Monday …"): a <p> of the page that ends with the paragraph, a few words longer, is the
+    paragraph. On a page of one short paragraph it may read the headline into it ("Islanders react
+    The harbour …"): a <p> that the paragraph ends with, after one of the page's headings, is it.
     """
     restored = list(found)
     for index, text in enumerate(found[:_RESTARTED]):
@@ -614,11 +625,12 @@ def _with_their_starts(found: tuple[str, ...], places: dict[str, list[int]]) -> 
             continue
         ending = f" {text}"
         whole = next((p for p in places if p.endswith(ending) and len(p) - len(text) <= _RESTART_CHARS), "")
-        if whole:
-            restored[index] = whole
+        own = next((p for p in places if text.endswith(f" {p}") and text[: -len(p) - 1] in headings), "")
+        restored[index] = whole or own or text
     return tuple(restored)
 
 
+_MAX_HEADINGS = 8  # the page's first headings: its headline is among them
 _RESTARTED = 3  # paragraphs: those a teaser opens with
 _RESTART_CHARS = 60  # a link or two of the paragraph's opening words
 _RESTART_MIN_CHARS = 40  # a line shorter than this ends many paragraphs ("Read more.")

@@ -9,6 +9,7 @@ in JSON-LD, a headline with the site's name around it.
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -76,13 +77,17 @@ def test_a_dek_named_by_its_class_is_not_the_lede(marked: str) -> None:
     assert extract_page(page, URL).paragraphs[0] == LEDE
 
 
+def trafilatura_keeps(monkeypatch: pytest.MonkeyPatch, body: str) -> None:
+    """Make trafilatura find ``body`` (its paragraphs) on any page, as it reads some real ones."""
+
+    kept = SimpleNamespace(body=extract_module.lxml.html.fromstring(body))
+    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *args, **kwargs: kept)
+
+
 def test_lede_that_trafilatura_skips_before_the_first_paragraph_it_kept_is_put_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    class Kept:
-        body = extract_module.lxml.html.fromstring(f"<div><p>{SECOND}</p></div>")
-
-    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *args, **kwargs: Kept())
+    trafilatura_keeps(monkeypatch, f"<div><p>{SECOND}</p></div>")
     page = html(f"<h1>Ferries return</h1><div><p>Updated 9:40 a.m.</p><p>{LEDE}</p><p>{SECOND}</p></div>")
 
     assert extract_page(page, URL).paragraphs == (LEDE, SECOND)  # the short date line stays out
@@ -101,10 +106,7 @@ def test_lede_that_trafilatura_skips_before_the_first_paragraph_it_kept_is_put_b
 def test_words_trafilatura_left_off_a_paragraphs_start_are_put_back(
     monkeypatch: pytest.MonkeyPatch, kept: str, read: str
 ) -> None:
-    class Kept:
-        body = extract_module.lxml.html.fromstring(f"<div><p>{kept}</p><p>{SECOND}</p></div>")
-
-    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *args, **kwargs: Kept())
+    trafilatura_keeps(monkeypatch, f"<div><p>{kept}</p><p>{SECOND}</p></div>")
     linked = LEDE.replace("The ferry ", "<a href='/tag/ferry'>The ferry</a> ", 1)
     page = html(
         f"<h1>Ferries return</h1><div><p>{linked}</p><p>{SECOND}</p><p>Then, before the storms.</p></div>"
@@ -123,10 +125,7 @@ def test_words_trafilatura_left_off_a_paragraphs_start_are_put_back(
 def test_a_headline_trafilatura_read_into_the_lede_is_left_out(
     monkeypatch: pytest.MonkeyPatch, before: str, read: str
 ) -> None:
-    class Kept:
-        body = extract_module.lxml.html.fromstring(f"<div><p>{before} {LEDE}</p></div>")
-
-    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *args, **kwargs: Kept())
+    trafilatura_keeps(monkeypatch, f"<div><p>{before} {LEDE}</p></div>")
     assert extract_page(html(f"<h1>Ferries return</h1><div><p>{LEDE}</p></div>"), URL).paragraphs == (read,)
 
 

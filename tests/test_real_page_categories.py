@@ -269,6 +269,15 @@ def test_a_responsive_picture_gives_the_size_the_email_shows(img: str, chosen: s
     assert info.image_url == f"https://news.example/img/{chosen}"
 
 
+@pytest.mark.parametrize("width", ["9" * 5000, "\u00b2", " 1200px "])
+def test_a_figure_whose_width_no_number_can_hold_keeps_its_picture(width: str) -> None:
+    # A width of 5,000 digits (no int can be built of it) or a superscript two cost the page its picture.
+    info = extract_page(
+        html(f"<figure><img src='/img/ferry.jpg' width='{width}'></figure><p>{LEDE}</p>"), URL
+    )
+    assert info.image_url == "https://news.example/img/ferry.jpg"
+
+
 @pytest.mark.parametrize(
     "declared",
     [

@@ -225,8 +225,7 @@ def _body_images(doc: lxml.html.HtmlElement, url: str) -> Iterator[str]:
 
 
 def _set_out(img: lxml.html.HtmlElement) -> bool:
-    width = (img.get("width") or "").strip().removesuffix("px")
-    if width.isdigit() and int(width) >= _WIDE:
+    if (_declared(img, "width") or 0) >= _WIDE:
         return True
     boxes = [a for _, a in zip(range(3), img.iterancestors(), strict=False)]
     if any(_IMAGE_BOX.search(f"{box.get('class', '')} {box.get('id', '')}") for box in boxes):
@@ -279,7 +278,7 @@ def image_sources(img: lxml.html.HtmlElement) -> Iterator[str]:
         value = (img.get(attr) or "").strip()
         if value and not value.startswith("data:"):
             yield value
-    fitting = "" if _declared_width(img) >= SHOWN_WIDTH else _fitting(img)
+    fitting = "" if (_declared(img, "width") or 0) >= SHOWN_WIDTH else _fitting(img)
     if fitting:
         yield fitting
     src = (img.get("src") or "").strip()
@@ -310,11 +309,6 @@ def _fitting(img: lxml.html.HtmlElement) -> str:
         return ""
     sharp = [pair for pair in sized if pair[0] >= 2 * SHOWN_WIDTH]
     return min(sharp)[1] if sharp else max(sized)[1]
-
-
-def _declared_width(img: lxml.html.HtmlElement) -> int:
-    value = (img.get("width") or "").strip().removesuffix("px")
-    return int(value) if value.isdigit() and len(value) < 9 else 0
 
 
 _NEWER_FORMATS = frozenset({"image/webp", "image/avif", "image/jxl"})
@@ -356,11 +350,22 @@ def _joined(page: str, address: str) -> str:
 
 
 def _small(img: lxml.html.HtmlElement) -> bool:
-    for attr in ("width", "height"):
-        value = (img.get(attr) or "").strip().removesuffix("px")
-        if value.isdigit() and int(value) < MIN_SIDE:
-            return True
-    return False
+    return any((side := _declared(img, attr)) is not None and side < MIN_SIDE for attr in ("width", "height"))
+
+
+def _declared(img: lxml.html.HtmlElement, attr: str) -> int | None:
+    """The width or height an <img> declares in pixels ("300", "300px"); None when it declares none.
+
+    A number of absurd length reads as absurdly large: Python refuses to build an int of 4,300 digits
+    or more, and the ValueError cost the page its lead image.
+    """
+    value = (img.get(attr) or "").strip().removesuffix("px")
+    if not value.isdecimal():
+        return None
+    return int(value) if len(value) < _MAX_DIGITS else 10**_MAX_DIGITS
+
+
+_MAX_DIGITS = 9  # of a declared side: a billion pixels is past any picture
 
 
 def _usable(url: str, page: str, refused: re.Pattern[str] = _NOT_A_PHOTO) -> bool:

@@ -303,8 +303,7 @@ def _picture_candidates(img: lxml.html.HtmlElement) -> Iterator[str]:
 def _fitting(img: lxml.html.HtmlElement) -> str:
     """The srcset candidate that fits the email: the narrowest at least twice the width it is shown
     at (sharp on a high-density screen), else the widest; "" when the srcset names no widths."""
-    named = [(_width(words[1] if len(words) > 1 else ""), words[0]) for words in _srcset(img)]
-    sized = [(width, address) for width, address in named if width > 0 and not address.startswith("data:")]
+    sized = [pair for pair in _srcset(img) if pair[0] > 0]
     if not sized:
         return ""
     sharp = [pair for pair in sized if pair[0] >= 2 * SHOWN_WIDTH]
@@ -317,14 +316,18 @@ _MAX_SOURCES = 12
 
 def _candidates(element: lxml.html.HtmlElement) -> Iterator[str]:
     """The addresses of an element's srcset, the widest first."""
-    ordered = sorted(_srcset(element), key=lambda words: -_width(words[1] if len(words) > 1 else ""))
-    yield from (words[0] for words in ordered if not words[0].startswith("data:"))  # ", a.jpg"
+    yield from (address for _, address in sorted(_srcset(element), key=lambda pair: -pair[0]))
 
 
-def _srcset(element: lxml.html.HtmlElement) -> list[list[str]]:
-    """An element's srcset candidates, each its address and its descriptor if any."""
+def _srcset(element: lxml.html.HtmlElement) -> list[tuple[int, str]]:
+    """An element's srcset candidates, each its width (0 for a density or none) and its address."""
     srcset = element.get("data-srcset") or element.get("srcset") or ""
-    return [words for words in (c.split() for c in srcset.split(",", _MAX_CANDIDATES)) if words]
+    candidates = [words for words in (c.split() for c in srcset.split(",", _MAX_CANDIDATES)) if words]
+    return [
+        (_width(words[1] if len(words) > 1 else ""), words[0])
+        for words in candidates
+        if not words[0].startswith("data:")  # ", a.jpg"
+    ]
 
 
 _MAX_CANDIDATES = 50  # a srcset lists a handful; a page's thousands are not all read

@@ -61,11 +61,16 @@ _BROWSER_CHARSETS = frozenset(
 )
 
 # class/id words that name page furniture rather than the author's text. Short words must stand
-# alone as a token ("ad", "share") so that "header" or "shared-content" are not caught.
-_FURNITURE_WORDS = (
+# alone as a token ("ad", "share") so that "header" or "shared-content" are not caught. The first
+# are never the body's, however many of them a page has (names_the_body); the others may be words a
+# site puts on its body's paragraphs too ("c-paragraph social-share-ready").
+_NEVER_TEXT_WORDS = (
     "caption|credit|byline|promo|newsletter|related|subscri|signup|sign-up|cookie|consent|gdpr|"
-    "tooltip|popup|sharing|social|advert|sponsor|pull-?quote|"
-    "breadcrumb|author-bio|sr-only|visually-hidden|screen-reader|visuallyhidden|offscreen"
+    "tooltip|popup|pull-?quote|breadcrumb|author-bio"
+)
+_FURNITURE_WORDS = (
+    f"{_NEVER_TEXT_WORDS}|sharing|social|advert|sponsor|"
+    "sr-only|visually-hidden|screen-reader|visuallyhidden|offscreen"
 )
 _FURNITURE_TOKENS = "ad|ads|share|hidden|hide|print-only|timestamp|kicker|eyebrow|meta|video|player"
 _FURNITURE = re.compile(
@@ -73,10 +78,7 @@ _FURNITURE = re.compile(
 )
 # Names that no run of a body's paragraphs has, however much text the run holds: six embedded posts
 # or a list of related stories may outweigh a short article.
-_NEVER_BODY = re.compile(
-    rf"(?i)related|promo|newsletter|subscri|sign-?up|cookie|consent|gdpr|caption|credit|byline|author-bio"
-    rf"|breadcrumb|pull-?quote|tooltip|popup|comment|{SOCIAL_EMBEDS}"
-)
+_NEVER_BODY = re.compile(rf"(?i){_NEVER_TEXT_WORDS}|comment|{SOCIAL_EMBEDS}")
 # The page's own containers: a name on them ("article--has-ads", "body-video") never says furniture.
 _NEVER_NAMED = frozenset(["html", "body", "main", "article"])
 _FURNITURE_TAGS = ("figure", "figcaption", "picture", "aside", "nav", "footer", "form", "dialog", "button")

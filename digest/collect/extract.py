@@ -627,8 +627,10 @@ def _with_their_starts(
             continue
         ending = f" {text}"
         whole = next((p for p in places if p.endswith(ending) and len(p) - len(text) <= _RESTART_CHARS), "")
-        own = next((p for p in places if text.endswith(f" {p}") and text[: -len(p) - 1] in headings), "")
-        restored[index] = whole or own or text
+        # the headline read into it is looked for only when no longer <p> was found
+        restored[index] = whole or next(
+            (p for p in places if text.endswith(f" {p}") and text[: -len(p) - 1] in headings), text
+        )
     return tuple(restored)
 
 

@@ -25,6 +25,7 @@ from lxml import etree
 
 from digest.collect.bounds import (
     MAX_PARAGRAPHS,
+    MAX_RESCUED_BLOCKS,
     MAX_TEXT_ELEMENTS,
     bounded_paragraphs,
     bounded_tree,
@@ -541,9 +542,10 @@ def body_paragraphs(
     itself shows less than a teaser, as one that JavaScript builds does.
     """
     cut_after(doc, MAX_TEXT_ELEMENTS)
-    found = _extracted(doc, url, summary, recall=False)
+    fast = _JUSTEXT_BLOCKS(doc) > MAX_RESCUED_BLOCKS
+    found = _extracted(doc, url, summary, recall=False, fast=fast)
     if _words(found) < _RECALL_BELOW_WORDS:
-        found = _extracted(doc, url, summary, recall=True) or found
+        found = _extracted(doc, url, summary, recall=True, fast=fast) or found
     if _words(found) < _RECALL_BELOW_WORDS and _words(declared) > _words(found):
         found = declared
     # baseline() comes last: it gives a whole <article> as one block, but reads JSON-LD articleBody.
@@ -554,10 +556,30 @@ def _words(paragraphs: tuple[str, ...]) -> int:
     return sum(count_words(p) for p in paragraphs)
 
 
-def _extracted(doc: lxml.html.HtmlElement, url: str, summary: str, *, recall: bool) -> tuple[str, ...]:
-    """trafilatura's paragraphs of the cleaned page (``recall``: its favor_recall mode), gaps filled."""
+# The blocks justext reads as paragraphs of their own (its ParagraphMaker's), counted in one pass.
+_JUSTEXT_BLOCKS = etree.XPath(
+    "count(//*[self::p or self::div or self::li or self::td or self::th or self::tr or self::br"
+    " or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::blockquote"
+    " or self::pre or self::dd or self::dt or self::option or self::table or self::ul or self::ol"
+    " or self::form or self::center or self::caption or self::textarea])"
+)
+
+
+def _extracted(
+    doc: lxml.html.HtmlElement, url: str, summary: str, *, recall: bool, fast: bool = False
+) -> tuple[str, ...]:
+    """trafilatura's paragraphs of the cleaned page, gaps filled.
+
+    ``recall`` asks for its favor_recall mode; ``fast`` skips its fallback extractors, whose cost grows
+    with the square of a page's blocks (MAX_RESCUED_BLOCKS).
+    """
     document = trafilatura.bare_extraction(
-        copy.deepcopy(doc), url=url, include_comments=False, include_tables=False, favor_recall=recall
+        copy.deepcopy(doc),
+        url=url,
+        include_comments=False,
+        include_tables=False,
+        favor_recall=recall,
+        fast=fast,
     )
     body = getattr(document, "body", None)
     if body is None:

@@ -14,6 +14,7 @@ from typing import Any
 import lxml.html
 import pytest
 from conftest import NEWSLETTER, NOW, ROOT, digest
+from trafilatura import external as trafilatura_external
 
 from digest.collect import bounds
 from digest.collect import extract as extract_module
@@ -541,3 +542,24 @@ def test_digest_teaser_says_a_file_that_is_no_page_is_none(tmp_path: Path) -> No
     result = digest(tmp_path, "teaser", "report.pdf")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "Page 'report.pdf' is not a web page" in result.stderr and "Hint:" in result.stderr
+
+
+@pytest.mark.parametrize(("breaks", "rescued"), [(150, True), (300, False)])
+def test_a_page_of_thousands_of_blocks_is_not_read_by_the_fallback_extractors(
+    monkeypatch: pytest.MonkeyPatch, breaks: int, rescued: bool
+) -> None:
+    # A page this short sends trafilatura to justext, which weighs each short block against its
+    # neighbours: 10,000 short paragraphs took 20 s.
+    monkeypatch.setattr(extract_module, "MAX_RESCUED_BLOCKS", 200)
+    revised: list[int] = []
+    real = trafilatura_external.revise_paragraph_classification
+
+    def counted(found: list[Any], *args: Any) -> None:
+        revised.append(len(found))
+        real(found, *args)
+
+    monkeypatch.setattr(trafilatura_external, "revise_paragraph_classification", counted)
+    short = "The ferry left the harbour at dawn on Tuesday, the first crossing in eleven years."
+    info = extract_page(f"<html><body><article><p>{short}</p>{'<br>' * breaks}</article></body></html>", URL)
+    assert bool(revised) is rescued
+    assert info.paragraphs == (short,)

@@ -346,7 +346,10 @@ def _is_media(element: Any, name: str) -> bool:
 
 def is_web(url: str) -> bool:
     """A web address: http or https, with a host."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed IPv6 host ("https://[::1")
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 

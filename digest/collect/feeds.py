@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,6 +11,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+from lxml import etree
 
 from digest.collect.canonical import canonical_url
 from digest.collect.discover import is_web_page, not_a_feed
@@ -63,9 +65,12 @@ def read_entries(fetched: Fetched, source: str, now: datetime) -> FeedReport:
 def _xml_feed(fetched: Fetched, source: str) -> _Feed:
     # No content-location: feedparser would resolve entry links against where the file was read
     # (a local path, or a mirror), where a feed reader uses the feed's own address.
-    parsed = feedparser.parse(
-        fetched.body, response_headers={"content-type": fetched.content_type or "application/xml"}
-    )
+    headers = {"content-type": fetched.content_type or "application/xml"}
+    body = _named_characters(fetched.body)
+    try:
+        parsed = feedparser.parse(body, response_headers=headers)
+    except Exception:  # its lenient parser's own bugs (a stray </width> is a TypeError): repair, retry
+        parsed = _parsed_repaired(body, headers, source)
     if not parsed.get("version"):
         if is_web_page(fetched.body):  # a site's address given for its feed: say which feed it names
             raise not_a_feed(source, fetched.body, fetched.url)
@@ -79,7 +84,46 @@ def _xml_feed(fetched: Fetched, source: str) -> _Feed:
     selves = [x.get("href") for x in parsed.feed.get("links", []) if x.get("rel") == "self"]
     own = [parsed.feed.get("link"), *selves]
     entries = list(parsed.entries)
-    return _Feed(entries, _base(own, fetched.url), media_details(fetched.body, len(entries)))
+    return _Feed(entries, _base(own, fetched.url), media_details(body, len(entries)))
+
+
+def _parsed_repaired(body: bytes, headers: dict[str, str], source: str) -> Any:
+    """The feed parsed once libxml2's recovering parser has made it well-formed XML, as it reads it.
+
+    Its entities are not expanded and nothing is fetched: only the elements the document holds are kept.
+    """
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, remove_pis=True)
+    try:
+        root = etree.fromstring(body, parser)
+        if root is None:
+            raise ValueError("no element could be recovered")
+        return feedparser.parse(etree.tostring(root, encoding="utf-8"), response_headers=headers)
+    except Exception as exc:
+        raise SourceError(
+            source,
+            f"cannot be read, even leniently ({type(exc).__name__}: {exc}); "
+            "check it with a feed validator such as https://validator.w3.org/feed/",
+        ) from exc
+
+
+# A numeric character reference: "&#8212;", "&#x2014;".
+_CHARACTER_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,16}));")
+_NO_CHARACTER = b"&#xFFFD;"  # what a browser shows for a reference that names no character
+
+
+def _named_characters(body: bytes) -> bytes:
+    """The feed with every character reference that names no character made U+FFFD, as browsers do.
+
+    A surrogate ("&#xD800;"), zero or a number past U+10FFFF is no character: the XML parser refuses
+    the feed, and the lenient parser feedparser falls back on raises on it, which lost the whole feed.
+    """
+    return _CHARACTER_REFERENCE.sub(_named_character, body) if b"&#" in body else body
+
+
+def _named_character(match: re.Match[bytes]) -> bytes:
+    hexadecimal, decimal = match.groups()
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    return _NO_CHARACTER if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else match.group()
 
 
 def _is_xml_error(error: object) -> bool:
@@ -93,7 +137,10 @@ def _base(own_links: Sequence[Any], fetched_url: str) -> str:
     """The feed's own absolute address (alternate, else self), as feed readers resolve entry links."""
     located = fetched_url if is_web(fetched_url) else ""
     for link in own_links:
-        absolute = urljoin(located, str(link).strip()) if link else ""
+        try:
+            absolute = urljoin(located, str(link).strip()) if link else ""
+        except ValueError:  # a malformed IPv6 host ("//[::1"): the next link may do
+            continue
         if is_web(absolute):
             return absolute
     return located

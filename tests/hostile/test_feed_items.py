@@ -16,10 +16,12 @@ from test_budget import NEWSLETTER, issue_of
 from test_fetching import DAY, WEEK, rss
 
 from digest.collect import collect
+from digest.collect import feeds as feeds_module
 from digest.collect.canonical import canonical_url
-from digest.collect.feeds import FeedReport
-from digest.collect.fetch import Fetcher, http_client
+from digest.collect.feeds import FeedReport, read_entries
+from digest.collect.fetch import Fetched, Fetcher, http_client
 from digest.config import SourceConfig, TeaserConfig
+from digest.errors import SourceError
 from digest.ledes import teaser
 from digest.lint import lint
 from digest.models import Article, Collection
@@ -317,3 +319,53 @@ def test_digest_feed_prints_no_control_characters_from_the_feed(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     assert "Title]0;owned[2J31m" in result.stdout
     assert not any(c in result.stdout for c in "\x1b\x07\u009b")
+
+
+@pytest.mark.parametrize("reference", ["&#xD800;", "&#55296;", "&#0;", "&#x110000;", "&#99999999999;"])
+def test_a_character_reference_that_names_no_character_costs_the_feed_nothing(reference: str) -> None:
+    # The XML parser refuses it, and the lenient parser feedparser falls back on raised on it.
+    body = rss(
+        (f"Ferry {reference} returns", "https://news.example/a", DAY),
+        ("Second", "https://news.example/b", DAY),
+    )
+    report = read_entries(Fetched("https://news.example/feed.xml", body), "feed", WEEK.end)
+    assert [a.title for a in report.articles] == ["Ferry \ufffd returns", "Second"]
+
+
+def test_a_feed_that_trips_the_lenient_parser_is_repaired_and_read() -> None:
+    # feedparser's lenient parser raised TypeError on a </width> it had not seen open.
+    body = rss(("Ferry returns", "https://news.example/a", DAY)).replace(b"</channel>", b"</width></channel>")
+    report = read_entries(Fetched("https://news.example/feed.xml", body), "feed", WEEK.end)
+    assert [a.title for a in report.articles] == ["Ferry returns"]
+
+
+def test_a_feed_no_parser_can_read_is_a_problem_of_its_feed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise TypeError("a parser bug")
+
+    monkeypatch.setattr(feeds_module.feedparser, "parse", broken)
+    with pytest.raises(
+        SourceError, match=r"cannot be read, even leniently \(TypeError: a parser bug\); check"
+    ):
+        read_entries(Fetched("https://news.example/feed.xml", rss()), "feed", WEEK.end)
+
+
+def test_a_character_reference_that_names_no_character_costs_an_items_image_nothing() -> None:
+    image = '<media:content url="https://news.example/ferry.jpg" medium="image" width="1200">'
+    image += "<media:description>The ferry &#xD800; at dawn</media:description></media:content>"
+    body = rss(("Ferry returns", "https://news.example/a", DAY)).replace(
+        b"</guid>", f"</guid>{image}".encode()
+    )
+    body = body.replace(b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" ')
+    (article,) = read_entries(Fetched("https://news.example/feed.xml", body), "feed", WEEK.end).articles
+    assert article.image_url == "https://news.example/ferry.jpg"
+    assert article.image_alt == "The ferry \ufffd at dawn"
+
+
+@pytest.mark.parametrize("own", ["//[::1", "https://[::1/feed"])
+def test_a_feeds_own_link_with_a_malformed_host_is_passed_over(own: str) -> None:
+    body = rss(("Ferry returns", "/a", DAY)).replace(
+        b"<link>https://news.example/</link>", f"<link>{own}</link>".encode()
+    )
+    (article,) = read_entries(Fetched("https://news.example/feed.xml", body), "feed", WEEK.end).articles
+    assert article.url == "https://news.example/a"

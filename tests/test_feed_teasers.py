@@ -586,7 +586,11 @@ def test_digest_feed_says_which_entries_it_skipped_and_why(tmp_path: Path) -> No
     as_json = json.loads(digest(tmp_path, "feed", "feed.xml", "--json").stdout)
 
     assert text.returncode == 0, text.stderr
-    assert "Skipped 1 entries:" in text.stdout and "Lost: the link 'a/b' is relative" in text.stdout
+    assert (
+        "1 item in" in text.stdout
+        and "Skipped 1 entry:" in text.stdout
+        and "Lost: the link 'a/b' is relative" in text.stdout
+    )
     assert [i["title"] for i in as_json["items"]] == ["Fine"]
     assert [(s["title"], s["url"]) for s in as_json["skipped"]] == [("Lost", "a/b")]
 

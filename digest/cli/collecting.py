@@ -128,11 +128,15 @@ def feed(config_path: str, location: str, mirror: tuple[str, str] | None, as_jso
     for article in report.articles:
         when = f"{article.published:%Y-%m-%d %H:%M}" if article.dated else "(no date)       "
         out.print(f"{when}  {_line(article)}")
-    click.echo(f"{len(report.articles)} items in {location}")
+    click.echo(f"{_counted(len(report.articles), 'item')} in {location}")
     if report.skipped:
-        out.print(f"Skipped {len(report.skipped)} entries:")
+        out.print(f"Skipped {_counted(len(report.skipped), 'entry', 'entries')}:")
         for skipped in report.skipped:
             out.print(f"  {shown(skipped.title) or '(no title)'}: {shown(skipped.reason)}")
+
+
+def _counted(count: int, one: str, many: str = "") -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 async def _read_one_feed(location: str, fetcher: Fetcher) -> FeedReport:

@@ -71,7 +71,7 @@ def test_a_page_naming_a_feed_per_tag_lists_the_first_few() -> None:
 
 
 def test_a_page_from_a_file_names_its_feed_as_written() -> None:
-    page = home_page(alternate("/feed.xml"), alternate("feed2.xml"))
+    page = home_page(alternate("/feed.xml"), alternate("feed2.xml"), alternate("//[::1"))
 
     assert named_feeds(page, "file:///srv/site/index.html") == ("/feed.xml",)
 

@@ -55,9 +55,9 @@ def named_feeds(body: bytes, page_url: str) -> tuple[str, ...]:
             continue
         try:
             address = escaped_url(urljoin(base, str(link.get("href") or "").strip()))
-        except ValueError:  # a malformed IPv6 host
+            relative = not base and not urlsplit(address).scheme and address.startswith("/")
+        except ValueError:  # a malformed IPv6 host ("//[::1"), which urlsplit finds even unjoined
             continue
-        relative = not base and not urlsplit(address).scheme and address.startswith("/")
         if (is_web_url(address) or relative) and len(address) <= MAX_URL and address not in found:
             found.append(address)
             if len(found) == MAX_NAMED:

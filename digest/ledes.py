@@ -274,7 +274,7 @@ def ledes(articles: Sequence[Article], settings: TeaserConfig) -> list[Teaser]:
 def teaser(article: Article, settings: TeaserConfig, repeated: frozenset[str] = frozenset()) -> Teaser:
     """Write one article's teaser: its first real paragraphs within the word budget."""
     budget = settings.max_words
-    kept, dropped = _body_paragraphs(article, article.paragraphs, repeated, budget)
+    kept, dropped = _body_paragraphs(article, article.paragraphs, repeated, budget, article.summary)
     if not kept:  # nothing (or nothing but furniture) from the page or feed: the summary stands in
         summary = _split_summary(article.summary)
         kept, from_summary = _body_paragraphs(article, summary, repeated, budget)
@@ -352,9 +352,13 @@ def _split_summary(summary: str) -> tuple[str, ...]:
 
 
 def _body_paragraphs(
-    article: Article, candidates: Sequence[str], repeated: frozenset[str], budget: int
+    article: Article, candidates: Sequence[str], repeated: frozenset[str], budget: int, summary: str = ""
 ) -> tuple[list[str], list[Problem]]:
     """The paragraphs that are body text, and why the others are not, as far as the budget can reach.
+
+    A paragraph that is the ``summary`` word for word and ends without a sentence end is the
+    standfirst the page shows under its headline ("… wie ein Besuch auf dem Großmarkt zeigt"), set
+    as a paragraph: a lede ends its sentence, and when it is the page's description it is kept.
 
     Only what the teaser can use is looked at: each paragraph up to a length that holds ``budget``
     words many times over, and paragraphs until ``budget`` words are kept (pick_lede takes whole
@@ -375,6 +379,8 @@ def _body_paragraphs(
             reason = "repeats the title or image caption"
         if reason is None and _key(text) in repeated:
             reason = "repeats on other pages of the site"
+        if reason is None and _is_standfirst(text, summary):
+            reason = "the page's summary line, not its text"
         sentences = to_sentence_end(text) if reason is None else ""
         if reason is None and not sentences and LEAD_IN.search(text):
             lead_in = text.rstrip()
@@ -443,6 +449,17 @@ def boilerplate_reason(text: str) -> str | None:
     ):
         return "short fragment"
     return None
+
+
+def _is_standfirst(text: str, summary: str) -> bool:
+    """Whether a paragraph is the summary, word for word, and ends in a clause no sentence end closes.
+
+    Labels after a last sentence ("… 身に付けられます。 無料 お試し版": "free trial") are a shop's,
+    shorter than a clause: the text before them is a product's description, which stays.
+    """
+    if not summary or _key(text) != _key(summary):
+        return False
+    return count_words(text[len(to_sentence_end(text)) :]) >= _MIN_FRAGMENT_WORDS
 
 
 def _echoes(text: str, other: str) -> bool:

@@ -392,6 +392,44 @@ def test_lede_that_the_meta_description_copies_is_kept() -> None:
     assert teaser(item, SETTINGS).paragraphs[0] == lede
 
 
+STANDFIRST = (
+    "Ferries cross the strait again. But the harbour that waited eleven years for them is not ready yet"
+)
+LEDE = "The first ferry in eleven years crossed the strait on Tuesday, to applause from both quays."
+
+
+def test_a_standfirst_set_as_the_first_paragraph_is_not_the_lede() -> None:
+    # The description shown under the headline, in a box nothing names: it ends without a full stop.
+    item = article(STANDFIRST, LEDE, sentence(30), summary=STANDFIRST)
+
+    found = teaser(item, SETTINGS)
+
+    assert found.paragraphs[0] == LEDE
+    assert [d.reason for d in found.dropped] == ["the page's summary line, not its text"]
+
+
+@pytest.mark.parametrize(
+    ("first", "summary"),
+    [
+        (f"{STANDFIRST}.", f"{STANDFIRST}."),  # a lede the description copies ends its sentence
+        (STANDFIRST, "The harbour is not ready for its ferries."),  # not the description
+        # a product's description, then a shop's labels ("free trial"): shorter than a clause
+        (f"{LEDE} Free trial", f"{LEDE} Free trial"),
+    ],
+    ids=["full-stop", "not-the-description", "labels-after"],
+)
+def test_a_first_paragraph_that_is_no_standfirst_opens_the_teaser(first: str, summary: str) -> None:
+    found = teaser(article(first, sentence(30), summary=summary), SETTINGS)
+
+    assert found.paragraphs[0].startswith(first[:30])
+
+
+def test_a_page_of_nothing_but_its_standfirst_still_has_a_teaser() -> None:
+    found = teaser(article(STANDFIRST, summary=STANDFIRST), SETTINGS)
+
+    assert found.paragraphs == ("Ferries cross the strait again.",)
+
+
 def test_dateline_on_its_own_line_opens_the_next_paragraph() -> None:
     body = "The Senate voted on Tuesday to extend the ferry subsidy for another three years, by 61 to 39."
 

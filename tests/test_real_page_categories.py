@@ -19,7 +19,7 @@ from test_pages import LEDE, SECOND
 from digest.collect import extract as extract_module
 from digest.collect.extract import parse_html, strip_furniture
 from digest.collect.images import clean_credit, split_credit
-from digest.collect.pages import extract_page, without_site_name
+from digest.collect.pages import article_from_page, extract_page, without_site_name
 from digest.config import TeaserConfig
 from digest.ledes import boilerplate_reason, teaser
 from digest.models import Article
@@ -61,6 +61,22 @@ def test_dek_marked_only_by_a_data_attribute_is_not_the_lede(marked: str) -> Non
 
     assert paragraphs[0] == LEDE
     assert DEK not in paragraphs
+
+
+def test_a_standfirst_in_a_box_nothing_names_is_not_the_lede() -> None:
+    # A regional daily: under the photo, the page's description in a bare <div>, without a full stop.
+    standfirst = (
+        "Ferries cross the strait again. But the harbours that waited for them a decade are not ready"
+    )
+    head = f'<meta property="og:description" content="{standfirst}">'
+    photo = "<figure><img src='/ferry.jpg'><figcaption><p>The ferry at dawn.</p></figcaption></figure>"
+    body = f"<div><p><span>{standfirst}</span></p></div><div><p>{LEDE}</p><p>{SECOND}</p></div>"
+    page = html(f"<h1>Ferries return</h1>{photo}{body}", head)
+
+    info = extract_page(page, URL)
+    found = teaser(article_from_page(info, URL), TeaserConfig())
+
+    assert found.paragraphs[0] == LEDE
 
 
 def test_a_block_named_summary_that_holds_the_whole_text_is_kept() -> None:

@@ -260,6 +260,36 @@ def test_ses_through_sns_bounce_and_complaint(app: Harness, aws: AwsStub) -> Non
     assert aws.fetched == [CERT_URL]  # fetched once, then cached
 
 
+@pytest.mark.parametrize("odd", [{"Bounce": 1}, ["Bounce"]], ids=["object", "list"])
+def test_an_event_whose_type_is_no_string_is_no_event_not_a_server_error(
+    app: Harness, aws: AwsStub, odd: Any
+) -> None:
+    # Looked up in a table of event types, an object or a list raised TypeError: a 500 answer,
+    # which the provider retries for days. Every place a type or kind is read is given one.
+    answers = [
+        postmark(app, {"RecordType": odd, "Email": "ada@example.org"}),
+        postmark(app, {"RecordType": "Bounce", "Type": odd, "ID": 1, "Email": "ada@example.org"}),
+        postmark(
+            app,
+            {"RecordType": "SubscriptionChange", "SuppressSending": True, "SuppressionReason": odd},
+        ),
+        sendgrid(app, [{"event": odd, "email": "ada@example.org", "sg_event_id": "e1"}]),
+        mailgun(app, {"event": odd, "recipient": "ada@example.org", "id": "m1"}),
+        resend(app, {"type": odd, "data": {"to": ["ada@example.org"]}}),
+        resend(app, {"type": "email.bounced", "data": {"to": ["ada@example.org"], "bounce": {"type": odd}}}),
+        ses(app, sns_message("Notification", {"notificationType": odd})),
+        ses(
+            app,
+            sns_message(
+                "Notification", {"eventType": "Bounce", "bounce": {"bounceType": odd}}, MessageId="m-2"
+            ),
+        ),
+    ]
+    assert [a.status_code for a in answers] == [200] * len(answers)
+    assert all(a.json()["applied"] == 0 for a in answers)
+    assert statuses(app)["ada@example.org"] == "active"
+
+
 def test_ses_subscription_confirmation_visits_the_subscribe_url(app: Harness, aws: AwsStub) -> None:
     response = ses(app, sns_message("SubscriptionConfirmation", "You have chosen to subscribe..."))
     assert response.status_code == 200

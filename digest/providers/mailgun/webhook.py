@@ -23,6 +23,7 @@ from digest.providers.hooks import (
     env_status,
     event_time,
     feedback,
+    name_of,
     nested,
     parse_json,
 )
@@ -80,10 +81,10 @@ def events(payload: Any) -> Sequence[ProviderEvent]:
     data = payload.get("event-data") if isinstance(payload, dict) else None
     if not isinstance(data, dict):
         return []
-    name = data.get("event")
+    name = name_of(data.get("event"))
     if name in ENGAGEMENTS:
         return _engagement(data, ENGAGEMENTS[name])
-    kind = KINDS.get(str(name))
+    kind = KINDS.get(name)
     if name == "failed":
         kind = FeedbackKind.HARD_BOUNCE if data.get("severity") == "permanent" else FeedbackKind.SOFT_BOUNCE
     return feedback("mailgun", str(data.get("id")), kind, data.get("recipient"), _message_id(data))

@@ -19,6 +19,7 @@ from digest.providers.hooks import (
     env_status,
     event_time,
     feedback,
+    name_of,
     parse_json,
 )
 from digest.store.feedback import Engagement, EngagementKind, FeedbackKind, ProviderEvent
@@ -73,14 +74,14 @@ def events(payload: Any) -> Sequence[ProviderEvent]:
     """A Postmark Bounce, SpamComplaint, SubscriptionChange, Open or Click record."""
     if not isinstance(payload, dict):
         return []
-    record = payload.get("RecordType")
+    record = name_of(payload.get("RecordType"))
     if record in ENGAGEMENTS:
         return _engagement(payload, ENGAGEMENTS[record])
     if record in ("Bounce", "SpamComplaint"):
-        kind = COMPLAINT if record == "SpamComplaint" else BOUNCES.get(str(payload.get("Type")))
+        kind = COMPLAINT if record == "SpamComplaint" else BOUNCES.get(name_of(payload.get("Type")))
         return feedback("postmark", f"{record}:{payload.get('ID')}", kind, payload.get("Email"))
     if record == "SubscriptionChange" and payload.get("SuppressSending"):
-        kind = SUPPRESSIONS.get(str(payload.get("SuppressionReason")))
+        kind = SUPPRESSIONS.get(name_of(payload.get("SuppressionReason")))
         event_id = f"change:{payload.get('MessageID')}:{payload.get('Recipient')}:{payload.get('ChangedAt')}"
         return feedback("postmark", event_id, kind, payload.get("Recipient"))
     return []

@@ -22,6 +22,7 @@ from digest.providers.hooks import (
     env_status,
     event_time,
     feedback,
+    name_of,
     nested,
     parse_json,
 )
@@ -78,13 +79,13 @@ def events(payload: Any, message_id: str) -> Sequence[ProviderEvent]:
     email.clicked."""
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), dict):
         return []
-    data, name = payload["data"], payload.get("type")
+    data, name = payload["data"], name_of(payload.get("type"))
     if name in ENGAGEMENTS:
         return _engagement(payload, ENGAGEMENTS[name], message_id)
     kind = FeedbackKind.COMPLAINT if name == "email.complained" else None
     if name == "email.bounced":
         bounce = data.get("bounce") if isinstance(data.get("bounce"), dict) else {}
-        kind = BOUNCE_TYPES.get(str(bounce.get("type")))
+        kind = BOUNCE_TYPES.get(name_of(bounce.get("type")))
     recipients = data.get("to") if isinstance(data.get("to"), list) else [data.get("to")]
     return [e for to in recipients for e in feedback("resend", message_id, kind, to)]
 

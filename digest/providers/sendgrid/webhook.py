@@ -26,6 +26,7 @@ from digest.providers.hooks import (
     env_status,
     event_time,
     feedback,
+    name_of,
     parse_json,
 )
 from digest.store.feedback import Engagement, EngagementKind, FeedbackKind, ProviderEvent
@@ -90,11 +91,11 @@ def events(payload: Any) -> list[ProviderEvent]:
     for event in payload if isinstance(payload, list) else []:
         if not isinstance(event, dict):
             continue
-        name = event.get("event")
+        name = name_of(event.get("event"))
         if name in ENGAGEMENTS:
             found += _engagement(event, ENGAGEMENTS[name])
             continue
-        kind = KINDS.get(str(name))
+        kind = KINDS.get(name)
         if name == "bounce":  # "blocked" is a refusal of this message, not of the address
             kind = FeedbackKind.SOFT_BOUNCE if event.get("type") == "blocked" else FeedbackKind.HARD_BOUNCE
         found += feedback("sendgrid", str(event.get("sg_event_id")), kind, event.get("email"))

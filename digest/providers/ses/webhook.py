@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from digest.providers.hooks import HookSetup, engagement, event_time, feedback, nested, parse_json
+from digest.providers.hooks import HookSetup, engagement, event_time, feedback, name_of, nested, parse_json
 from digest.providers.ses.sns import SnsVerifier
 from digest.store.feedback import Engagement, EngagementKind, FeedbackKind, ProviderEvent
 
@@ -55,11 +55,11 @@ def events(message: Any, message_id: str) -> Sequence[ProviderEvent]:
     """An SES notification (or event-publishing record) carried in an SNS message."""
     if not isinstance(message, dict):
         return []
-    name = message.get("notificationType") or message.get("eventType")
+    name = name_of(message.get("notificationType") or message.get("eventType"))
     if name in ENGAGEMENTS:
         return _engagement(message, ENGAGEMENTS[name], message_id)
     if name == "Bounce" and isinstance(message.get("bounce"), dict):
-        kind = BOUNCE_TYPES.get(str(message["bounce"].get("bounceType")))
+        kind = BOUNCE_TYPES.get(name_of(message["bounce"].get("bounceType")))
         people = message["bounce"].get("bouncedRecipients")
     elif name == "Complaint" and isinstance(message.get("complaint"), dict):
         kind, people = FeedbackKind.COMPLAINT, message["complaint"].get("complainedRecipients")

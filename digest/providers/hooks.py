@@ -137,22 +137,6 @@ def engagement(
     ]  # fmt: skip
 
 
-def name_of(value: Any) -> str:
-    """An event's type or kind as the provider's JSON gives it; "" for anything but a string.
-
-    A JSON object or list is no key of a table: looked up as one, it raised TypeError (a 500 answer,
-    which the provider retries for days).
-    """
-    return value if isinstance(value, str) else ""
-
-
-def nested(value: Any, *keys: str) -> Any:
-    """``value[k1][k2]…`` through JSON objects; None where one is missing or not an object."""
-    for key in keys:
-        value = value.get(key) if isinstance(value, dict) else None
-    return value
-
-
 def event_time(value: Any) -> datetime | None:
     """A provider's event time (Unix seconds, or ISO 8601 with an offset) in UTC; None when unreadable."""
     try:

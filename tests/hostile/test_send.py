@@ -152,6 +152,68 @@ def test_a_success_answer_that_does_not_list_each_message_is_uncertain(name: str
     assert raised.value.uncertain and "answered 200 with" in raised.value.reason
 
 
+def _provider(name: str, client: httpx.AsyncClient) -> Any:
+    config = ProviderConfig.model_validate({"name": name, "base_url": "http://127.0.0.1:9"})
+    return create_provider(config, client=client, environ=ENV)
+
+
+@pytest.mark.parametrize("code", ["\u00b2", "9" * 5_000, [0], {"a": 0}, True, None])
+def test_a_postmark_error_code_that_is_no_number_makes_the_answer_uncertain(code: object) -> None:
+    # "²" is a digit to str.isdigit and not to int(): the send stopped on a ValueError.
+    content = orjson.dumps([{"ErrorCode": 0, "MessageID": "m1"}, {"ErrorCode": code}])
+
+    async def main() -> None:
+        async with _answering(200, content) as client:
+            await _provider("postmark", client).send(hostile_batch())
+
+    with pytest.raises(TransientError) as raised:
+        asyncio.run(main())
+    assert raised.value.uncertain
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("sendgrid", b'{"errors": "busy"}'),
+        ("sendgrid", b'{"errors": ["busy"]}'),
+        ("sendgrid", b'{"errors": {"message": "busy"}}'),
+        ("postmark", b'{"ErrorCode": [10], "Message": "busy"}'),
+        ("postmark", b'{"ErrorCode": {"a": 1}}'),
+    ],
+)
+@pytest.mark.parametrize(("status", "kind"), [(503, TransientError), (400, ProviderError)])
+def test_an_error_answer_of_an_odd_shape_is_still_retried_or_refused(
+    name: str, content: bytes, status: int, kind: type[Exception]
+) -> None:
+    # A 503 whose errors were a string raised TypeError: the send stopped instead of retrying.
+    async def main() -> None:
+        async with _answering(status, content) as client:
+            await _provider(name, client).send(hostile_batch())
+
+    with pytest.raises(kind):
+        asyncio.run(main())
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "postmark",
+            b'{"Messages": [{"Metadata": "x", "Recipients": 5, "To": {"Email": "a"}}], "TotalCount": "9"}',
+        ),
+        ("postmark", b'{"Messages": ["ana@example.org", {"Metadata": [], "To": [1]}], "TotalCount": 2}'),
+        ("mailgun", b'{"items": [{"user-variables": "x", "message": []}, 7], "paging": {"next": 5}}'),
+        ("mailgun", b'{"items": {"recipient": "ana@example.org"}, "paging": []}'),
+    ],
+)
+def test_a_provider_log_of_an_odd_shape_finds_nothing_rather_than_failing(name: str, content: bytes) -> None:
+    async def main() -> dict[int, str] | None:
+        async with _answering(200, content) as client:
+            return await _provider(name, client).accepted(hostile_batch())  # type: ignore[no-any-return]
+
+    assert asyncio.run(main()) == {}
+
+
 def test_a_garbled_postmark_answer_is_settled_by_its_log_and_nobody_gets_two(store: Store) -> None:
     rendered = prepare(store, 30)
     waits: list[float] = []

@@ -19,7 +19,7 @@ from digest.errors import ProviderError
 from digest.mime import sender_domain
 from digest.personalize import ProviderTags
 from digest.providers.base import Context, Limits, Reconcile, SendOutcome, all_results
-from digest.providers.http import ApiProvider, auth_hint, body_json, check, request
+from digest.providers.http import ApiProvider, auth_hint, body_json, check, nested, request
 from digest.providers.letter import Batch, marker_values
 from digest.providers.mailgun.options import MailgunOptions
 
@@ -83,15 +83,14 @@ class MailgunProvider(ApiProvider):
             response = await request(self.client, "GET", url, params=params, auth=self._auth)
             answer = body_json(response)
             check(response, self.name, _detail(answer, response), auth_hint(self.name, self._env))
-            items = answer.get("items", []) if isinstance(answer, dict) else []
+            items = nested(answer, "items")
+            items = [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
             for item in items:
                 address = str(item.get("recipient", "")).lower()
-                if item.get("user-variables", {}).get("digest_batch") == batch.key and address in wanted:
-                    found[wanted[address]] = str(
-                        item.get("message", {}).get("headers", {}).get("message-id", "")
-                    )
-            following = answer.get("paging", {}).get("next") if isinstance(answer, dict) else None
-            if not items or not following:
+                if nested(item, "user-variables", "digest_batch") == batch.key and address in wanted:
+                    found[wanted[address]] = str(nested(item, "message", "headers", "message-id") or "")
+            following = nested(answer, "paging", "next")
+            if not items or not isinstance(following, str) or not following:
                 return found
             url, params = following, None
 

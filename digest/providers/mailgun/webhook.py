@@ -23,10 +23,9 @@ from digest.providers.hooks import (
     env_status,
     event_time,
     feedback,
-    name_of,
-    nested,
     parse_json,
 )
+from digest.providers.http import name_of, nested
 from digest.store.feedback import Engagement, EngagementKind, FeedbackKind, ProviderEvent
 
 KINDS = {"complained": FeedbackKind.COMPLAINT, "unsubscribed": FeedbackKind.UNSUBSCRIBE}

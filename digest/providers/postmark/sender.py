@@ -20,6 +20,7 @@ from digest.providers.http import (
     body_length,
     check,
     drain,
+    nested,
     request,
     unreadable,
 )
@@ -96,15 +97,17 @@ class PostmarkProvider(ApiProvider):
             response = await request(self.client, "GET", url, params=params, headers=self._headers)
             answer = body_json(response)
             check(response, self.name, _detail(answer), auth_hint(self.name, self._env))
-            messages = answer.get("Messages", []) if isinstance(answer, dict) else []
+            messages = nested(answer, "Messages")
+            messages = [m for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
             for message in messages:
-                if message.get("Metadata", {}).get("digest_batch", batch.key) != batch.key:
+                if nested(message, "Metadata", "digest_batch") not in (None, batch.key):
                     continue
                 for address in _recipients(message):
                     if address in wanted:
                         found[wanted[address]] = str(message.get("MessageID", ""))
             offset += len(messages)
-            if not messages or offset >= int(answer.get("TotalCount", 0)):
+            total = nested(answer, "TotalCount")
+            if not messages or not isinstance(total, int) or offset >= total:
                 return found
 
     def _payload(self, batch: Batch) -> list[list[bytes]]:
@@ -125,13 +128,12 @@ class PostmarkProvider(ApiProvider):
 
         return self._writer.runs(batch, shared, lambda a: {"To": a.display}, tail)
 
-    def _outcome(self, batch: Batch, answer: list[dict[str, Any]]) -> SendOutcome:
+    def _outcome(self, batch: Batch, answer: list[tuple[int, dict[str, Any]]]) -> SendOutcome:
         """One result per answered message; an account-level code leaves its message unsent and stops
         the send, while the messages Postmark accepted in the same answer are still recorded."""
         results: list[SendResult] = []
         stop: ProviderError | None = None
-        for addressee, item in zip(batch.addressees, answer, strict=True):
-            code = int(item["ErrorCode"])
+        for addressee, (code, item) in zip(batch.addressees, answer, strict=True):
             if code in ACCOUNT:
                 stop = stop or self._refused(422, item, batch)
             elif code == 0:
@@ -145,7 +147,7 @@ class PostmarkProvider(ApiProvider):
 
     def _refused(self, status: int, answer: Any, batch: Batch) -> ProviderError | None:
         """The error that stops the send for an account-level refusal, with a hint that says what to fix."""
-        code = answer.get("ErrorCode") if isinstance(answer, dict) else None
+        code = _code(answer.get("ErrorCode")) if isinstance(answer, dict) else None
         if status == 401 or code == 10:
             hint = f"set {self._env} to the Server API token from Postmark (Servers → API Tokens)"
         elif code in ACCOUNT:
@@ -156,15 +158,26 @@ class PostmarkProvider(ApiProvider):
         return ProviderError(self.name, f"refused the batch: {status} {_detail(answer)} ({why})", hint)
 
 
-def _items(answer: Any, count: int) -> list[dict[str, Any]] | None:
-    """The answer's one result per message, each with a numeric ErrorCode; None when it is not that."""
+def _items(answer: Any, count: int) -> list[tuple[int, dict[str, Any]]] | None:
+    """The answer's one result per message with its numeric ErrorCode; None when it is not that."""
     if not isinstance(answer, list) or len(answer) != count:
         return None
-    for item in answer:
-        code = item.get("ErrorCode") if isinstance(item, dict) else None
-        if isinstance(code, bool) or not isinstance(code, int | str) or not str(code).isdigit():
-            return None
-    return answer
+    items = [(_code(item.get("ErrorCode")), item) for item in answer if isinstance(item, dict)]
+    if len(items) != count or any(code is None for code, _ in items):
+        return None
+    return [(code, item) for code, item in items if code is not None]
+
+
+def _code(value: Any) -> int | None:
+    """A Postmark ErrorCode, a number or digits (never "²", which is a digit to str.isdigit); else None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= _CODE_DIGITS:
+        return int(value)
+    return None
+
+
+_CODE_DIGITS = 6  # Postmark's codes have up to four
 
 
 def _detail(answer: Any) -> str:
@@ -174,6 +187,7 @@ def _detail(answer: Any) -> str:
 
 
 def _recipients(message: dict[str, Any]) -> list[str]:
-    addresses = [str(r) for r in message.get("Recipients", [])]
-    addresses += [str(t.get("Email", "")) for t in message.get("To", []) if isinstance(t, dict)]
+    listed, to = message.get("Recipients"), message.get("To")
+    addresses = [r for r in listed if isinstance(r, str)] if isinstance(listed, list) else []
+    addresses += [str(t.get("Email", "")) for t in to if isinstance(t, dict)] if isinstance(to, list) else []
     return [a.lower() for a in addresses if a]

@@ -19,9 +19,9 @@ from digest.providers.hooks import (
     env_status,
     event_time,
     feedback,
-    name_of,
     parse_json,
 )
+from digest.providers.http import name_of
 from digest.store.feedback import Engagement, EngagementKind, FeedbackKind, ProviderEvent
 
 HARD, SOFT = FeedbackKind.HARD_BOUNCE, FeedbackKind.SOFT_BOUNCE

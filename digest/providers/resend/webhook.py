@@ -22,10 +22,9 @@ from digest.providers.hooks import (
     env_status,
     event_time,
     feedback,
-    name_of,
-    nested,
     parse_json,
 )
+from digest.providers.http import name_of, nested
 from digest.store.feedback import Engagement, EngagementKind, FeedbackKind, ProviderEvent
 
 BOUNCE_TYPES = {"Permanent": FeedbackKind.HARD_BOUNCE, "Transient": FeedbackKind.SOFT_BOUNCE}

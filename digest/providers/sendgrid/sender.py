@@ -100,8 +100,10 @@ def _address(mailbox: str) -> dict[str, str]:
 
 
 def _detail(answer: Any) -> str:
-    if isinstance(answer, dict) and answer.get("errors"):
-        first = answer["errors"][0]
-        field = f" ({first.get('field')})" if first.get("field") else ""
-        return f"{first.get('message', '')}{field}"
-    return ""
+    """The first error SendGrid names ("message (field)"); "" when the answer holds none to read."""
+    errors = answer.get("errors") if isinstance(answer, dict) else None
+    first = errors[0] if isinstance(errors, list) and errors else None
+    if not isinstance(first, dict):
+        return ""
+    field = f" ({first.get('field')})" if first.get("field") else ""
+    return f"{first.get('message', '')}{field}"

@@ -26,9 +26,9 @@ from digest.providers.hooks import (
     env_status,
     event_time,
     feedback,
-    name_of,
     parse_json,
 )
+from digest.providers.http import name_of
 from digest.store.feedback import Engagement, EngagementKind, FeedbackKind, ProviderEvent
 
 KINDS = {

@@ -13,7 +13,8 @@ from typing import Any
 
 import httpx
 
-from digest.providers.hooks import HookSetup, engagement, event_time, feedback, name_of, nested, parse_json
+from digest.providers.hooks import HookSetup, engagement, event_time, feedback, parse_json
+from digest.providers.http import name_of, nested
 from digest.providers.ses.sns import SnsVerifier
 from digest.store.feedback import Engagement, EngagementKind, FeedbackKind, ProviderEvent
 

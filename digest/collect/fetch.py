@@ -223,9 +223,13 @@ def _read_mirrored(mirror: MirrorConfig, url: str, limit: int) -> Fetched:
 
 def _read_file(path: Path, source: str, limit: int) -> Fetched:
     try:
-        if path.stat().st_size > limit:
-            raise SourceError(source, f"is larger than the {limit // 1024} KB limit")
-        return Fetched(path.resolve().as_uri(), path.read_bytes())
+        with path.open("rb") as file:
+            body = file.read(limit + 1)  # bounded: a device or a pipe says it is empty and never ends
+        if len(body) > limit:
+            raise SourceError(
+                source, f"is larger than the {limit // 1024} KB limit", "raise [fetch] max_bytes to read it"
+            )
+        return Fetched(path.resolve().as_uri(), body)
     except FileNotFoundError:
         raise SourceError(source, f"file not found: {path}") from None
     except OSError as exc:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -369,3 +372,21 @@ def test_a_feeds_own_link_with_a_malformed_host_is_passed_over(own: str) -> None
     )
     (article,) = read_entries(Fetched("https://news.example/feed.xml", body), "feed", WEEK.end).articles
     assert article.url == "https://news.example/a"
+
+
+def test_a_feed_file_that_says_it_is_empty_is_read_no_further_than_the_size_limit(tmp_path: Path) -> None:
+    # A pipe or a device reports a size of 0: read whole, /dev/zero filled the memory.
+    pipe = tmp_path / "feed.xml"
+    os.mkfifo(pipe)
+
+    def write() -> None:
+        with contextlib.suppress(BrokenPipeError):  # the reader stops at the limit and leaves
+            pipe.write_bytes(b" " * (5 * 1024 * 1024 + 10))
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    result = digest(tmp_path, "feed", str(pipe))
+    writer.join()
+    assert result.returncode == 1
+    assert "is larger than the 5120 KB limit" in result.stderr
+    assert "raise [fetch] max_bytes" in result.stderr

@@ -544,9 +544,9 @@ def test_digest_teaser_says_a_file_that_is_no_page_is_none(tmp_path: Path) -> No
     assert "Page 'report.pdf' is not a web page" in result.stderr and "Hint:" in result.stderr
 
 
-@pytest.mark.parametrize(("breaks", "rescued"), [(150, True), (300, False)])
+@pytest.mark.parametrize(("breaks", "inline", "rescued"), [(150, 0, True), (150, 300, True), (300, 0, False)])
 def test_a_page_of_thousands_of_blocks_is_not_read_by_the_fallback_extractors(
-    monkeypatch: pytest.MonkeyPatch, breaks: int, rescued: bool
+    monkeypatch: pytest.MonkeyPatch, breaks: int, inline: int, rescued: bool
 ) -> None:
     # A page this short sends trafilatura to justext, which weighs each short block against its
     # neighbours: 10,000 short paragraphs took 20 s.
@@ -560,6 +560,8 @@ def test_a_page_of_thousands_of_blocks_is_not_read_by_the_fallback_extractors(
 
     monkeypatch.setattr(trafilatura_external, "revise_paragraph_classification", counted)
     short = "The ferry left the harbour at dawn on Tuesday, the first crossing in eleven years."
-    info = extract_page(f"<html><body><article><p>{short}</p>{'<br>' * breaks}</article></body></html>", URL)
+    words = "<i></i>" * inline  # elements, but no blocks: they are counted only as elements
+    body = f"<p>{short}</p>{'<br>' * breaks}<div>{words}</div>"
+    info = extract_page(f"<html><body><article>{body}</article></body></html>", URL)
     assert bool(revised) is rescued
     assert info.paragraphs == (short,)

@@ -14,6 +14,7 @@ from digest.cli.common import config_option, json_option, out
 from digest.collect.extract import is_binary
 from digest.collect.fetch import Fetched
 from digest.collect.pages import article_from_page, extract_page
+from digest.collect.standins import stand_in
 from digest.config import FetchConfig, SectionsConfig, TeaserConfig, load_config
 from digest.errors import DigestError
 from digest.ledes import teaser as write_teaser
@@ -38,7 +39,14 @@ def teaser(config_path: str, page: str, page_url: str | None, newsletter: str | 
     url = page_url or (fetched.url if urlsplit(fetched.url).scheme in ("http", "https") else "")
     if not url:
         url = "https://example.invalid/" + Path(page).name
-    result = write_teaser(article_from_page(extract_page(fetched.body, url), url), settings)
+    info = extract_page(fetched.body, url)
+    if said := stand_in(info, ""):
+        click.echo(
+            f"Warning: the page reads as an error page or a bot check ('{said[:80]}'): in an issue, "
+            "its article keeps the feed's own text. Save the page from a browser and give the file.",
+            err=True,
+        )
+    result = write_teaser(article_from_page(info, url), settings)
     result = replace(result, section=sections.name_for(result.section, result.url))
     if as_json:
         click.echo(json.dumps(teaser_json(result), indent=2, ensure_ascii=False))

@@ -14,6 +14,7 @@ from digest.collect.feeds import FeedReport
 from digest.collect.fetch import Fetcher
 from digest.collect.pages import PageInfo, extract_page
 from digest.collect.picker import Picker, SeenLog, Window
+from digest.collect.standins import stand_in
 from digest.config import FetchConfig, SourceConfig
 from digest.errors import SourceError
 from digest.models import Article, Collection, Problem
@@ -226,9 +227,16 @@ async def _read_page(article: Article, reader: Reader) -> tuple[Article, Problem
         why = f"it led to a consent page ({wall})"
         return article, Problem(article.url, f"page not read, using the feed's text: {why}")
     try:
-        return merge_page(article, await reader.extract(fetched.body, fetched.url)), None
+        page = await reader.extract(fetched.body, fetched.url)
     except Exception as exc:  # a parser bug or a dead worker costs this article its page, not the issue
         return article, Problem(article.url, f"page not parsed, using the feed's text: {_named(exc)}")
+    if said := stand_in(page, article.title):
+        why = f"it reads as an error page or a bot check ('{said[:_SAID_CHARS]}')"
+        return article, Problem(article.url, f"page not read, using the feed's text: {why}")
+    return merge_page(article, page), None
+
+
+_SAID_CHARS = 80  # of what the page says of itself, in the problem
 
 
 def _consent_wall(url: str, link: str) -> str:

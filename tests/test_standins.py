@@ -119,6 +119,36 @@ def test_an_item_whose_page_is_an_error_page_keeps_its_feed_text_and_says_why() 
     assert [p.reason for p in found.problems] == [reason]
 
 
+@pytest.mark.parametrize(
+    ("home", "sent_home"),
+    [("https://news.example/", True), ("https://news.example", True), ("https://news.example/?p=12", False)],
+)
+def test_an_item_whose_link_leads_to_the_front_page_keeps_its_feed_text(home: str, sent_home: bool) -> None:
+    # A removed story redirects its readers home: the front page's headlines were read as its text.
+    text = "The first ferry in eleven years crossed the strait on Tuesday, to applause from both quays."
+    front = page("The Example Times", "Today's news", "The council meets on Thursday to vote on the budget.")
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/feed.xml":
+            return httpx.Response(200, content=_feed(URL, text))
+        if request.url.path == "/world/ferries.html":
+            return httpx.Response(301, headers={"location": home})
+        return httpx.Response(200, content=front.encode(), headers={"content-type": "text/html"})
+
+    async def go() -> Collection:
+        client = httpx.AsyncClient(transport=httpx.MockTransport(handle), follow_redirects=True)
+        async with client:
+            source = SourceConfig(url="https://news.example/feed.xml", pages=True)
+            return await collect([source], Fetcher(client, (), fetch_settings()), WEEK)
+
+    found = asyncio.run(go())
+    (article,) = found.articles
+    assert (article.paragraphs == ()) is sent_home
+    why = f"it led to the site's front page ({home}): the article may have moved or gone"
+    reasons = [p.reason for p in found.problems]
+    assert reasons == ([f"page not read, using the feed's text: {why}"] if sent_home else [])
+
+
 def test_digest_teaser_warns_that_a_page_reads_as_an_error_page(tmp_path: Path) -> None:
     (tmp_path / "ferries.html").write_text(STAND_INS["cloudflare"])
     result = digest(tmp_path, "teaser", "ferries.html")

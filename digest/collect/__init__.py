@@ -226,6 +226,9 @@ async def _read_page(article: Article, reader: Reader) -> tuple[Article, Problem
     if wall := _consent_wall(fetched.url, article.url):
         why = f"it led to a consent page ({wall})"
         return article, Problem(article.url, f"page not read, using the feed's text: {why}")
+    if _sent_home(fetched.url, article.url):
+        why = f"it led to the site's front page ({fetched.url}): the article may have moved or gone"
+        return article, Problem(article.url, f"page not read, using the feed's text: {why}")
     try:
         page = await reader.extract(fetched.body, fetched.url)
     except Exception as exc:  # a parser bug or a dead worker costs this article its page, not the issue
@@ -245,6 +248,14 @@ def _consent_wall(url: str, link: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     walled = host.startswith(("consent.", "guce.")) and host != (urlsplit(link).hostname or "").lower()
     return host if walled else ""
+
+
+def _sent_home(url: str, link: str) -> bool:
+    """Whether a link to an article ended, after its redirects, on a site's front page (a removed or
+    moved story sends its readers home): its headlines are no part of the article."""
+    ended, asked = urlsplit(url), urlsplit(link)
+    # "/?p=123" is a post on a blog without pretty links, not its front page
+    return ended.path in ("", "/") and not ended.query and asked.path not in ("", "/")
 
 
 def _named(exc: Exception) -> str:

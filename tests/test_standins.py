@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import httpx
 import pytest
-from conftest import digest, fetch_settings
-from test_fetching import DAY, WEEK
+from conftest import digest
+from hostile.test_feed_items import collected_through
+from test_fetching import DAY
 
-from digest.collect import collect
-from digest.collect.fetch import Fetcher
 from digest.collect.pages import PageInfo, extract_page
 from digest.collect.standins import stand_in
-from digest.config import SourceConfig
-from digest.models import Collection
 
 ITEM = "Ferries return to the strait after eleven years"
 URL = "https://news.example/world/ferries.html"
@@ -104,12 +100,7 @@ def test_an_item_whose_page_is_an_error_page_keeps_its_feed_text_and_says_why() 
             200, content=STAND_INS["soft 404"].encode(), headers={"content-type": "text/html"}
         )
 
-    async def go() -> Collection:
-        async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as client:
-            source = SourceConfig(url="https://news.example/feed.xml", pages=True)
-            return await collect([source], Fetcher(client, (), fetch_settings()), WEEK)
-
-    found = asyncio.run(go())
+    found = collected_through(handle, "https://news.example/feed.xml")
     (article,) = found.articles
     assert (article.title, article.paragraphs, article.summary, article.url) == (ITEM, (), text, URL)
     reason = (
@@ -135,13 +126,7 @@ def test_an_item_whose_link_leads_to_the_front_page_keeps_its_feed_text(home: st
             return httpx.Response(301, headers={"location": home})
         return httpx.Response(200, content=front.encode(), headers={"content-type": "text/html"})
 
-    async def go() -> Collection:
-        client = httpx.AsyncClient(transport=httpx.MockTransport(handle), follow_redirects=True)
-        async with client:
-            source = SourceConfig(url="https://news.example/feed.xml", pages=True)
-            return await collect([source], Fetcher(client, (), fetch_settings()), WEEK)
-
-    found = asyncio.run(go())
+    found = collected_through(handle, "https://news.example/feed.xml")
     (article,) = found.articles
     assert (article.paragraphs == ()) is sent_home
     why = f"it led to the site's front page ({home}): the article may have moved or gone"

@@ -7,7 +7,7 @@ import contextlib
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -160,6 +160,18 @@ def test_a_page_image_that_is_not_a_web_address_is_not_used(server: Loopback, im
     assert [a.image_url for a in found.articles] == [""]
 
 
+def collected_through(handle: Callable[[httpx.Request], httpx.Response], feed: str) -> Collection:
+    """Collect ``feed`` with pages read, every request answered by ``handle``, redirects followed."""
+
+    async def go() -> Collection:
+        client = httpx.AsyncClient(transport=httpx.MockTransport(handle), follow_redirects=True)
+        async with client:
+            source = SourceConfig(url=feed, pages=True)
+            return await collect([source], Fetcher(client, (), fetch_settings()), WEEK)
+
+    return asyncio.run(go())
+
+
 def _described(link: str, text: str) -> bytes:
     item = f"<item><title>Report</title><link>{link}</link><description>{text}</description>"
     item += f"<pubDate>{DAY.strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate></item>"
@@ -200,13 +212,7 @@ def test_a_page_that_leads_to_a_cookie_consent_wall_keeps_its_feed_text() -> Non
             return httpx.Response(302, headers={"location": "https://consent.example.com/?continue=report"})
         return httpx.Response(200, content=consent.encode(), headers={"content-type": "text/html"})
 
-    async def go() -> Collection:
-        client = httpx.AsyncClient(transport=httpx.MockTransport(handle), follow_redirects=True)
-        async with client:
-            source = SourceConfig(url="https://news.example/feed.xml", pages=True)
-            return await collect([source], Fetcher(client, (), fetch_settings()), WEEK)
-
-    found = asyncio.run(go())
+    found = collected_through(handle, "https://news.example/feed.xml")
     (article,) = found.articles
     assert (article.paragraphs, article.summary) == ((), text)
     reason = "page not read, using the feed's text: it led to a consent page (consent.example.com)"
@@ -221,12 +227,7 @@ def test_an_article_on_a_site_named_consent_is_read() -> None:
             return httpx.Response(200, content=_described(link, "The feed's own text of the guide."))
         return httpx.Response(200, content=page(), headers={"content-type": "text/html"})
 
-    async def go() -> Collection:
-        async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as client:
-            source = SourceConfig(url="https://consent.example.org/feed.xml", pages=True)
-            return await collect([source], Fetcher(client, (), fetch_settings()), WEEK)
-
-    found = asyncio.run(go())
+    found = collected_through(handle, "https://consent.example.org/feed.xml")
     assert found.articles[0].paragraphs[0].startswith("The page's own first paragraph")
     assert found.problems == ()
 

@@ -81,12 +81,11 @@ def read_csv(path: Path) -> CsvReport:
 
 def parse_csv(text: str, name: str = "subscribers.csv") -> CsvReport:
     """Parse CSV text: header row optional, email column found by name or by content."""
-    rows = [[_unescape(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
+    lines, rows, rejected = _read_rows(text, name)
     layout = _layout(rows)
     found: dict[str, NewSubscriber] = {}
-    rejected: list[Problem] = []
     duplicates = 0
-    for number, row in enumerate(rows[layout.first_row :], start=layout.first_row + 1):
+    for number, row in zip(lines[layout.first_row :], rows[layout.first_row :], strict=True):
         if not any(cell.strip() for cell in row):
             continue
         where = f"{name} line {number}"
@@ -109,7 +108,33 @@ def parse_csv(text: str, name: str = "subscribers.csv") -> CsvReport:
             person = person or found[email].name
             attributes = {**found[email].attributes, **attributes}
         found[email] = NewSubscriber(email, person, attributes)
+    rejected.sort(key=lambda problem: int(problem.source.rpartition(" ")[2]))  # in the file's order
     return CsvReport(tuple(found.values()), tuple(rejected), duplicates)
+
+
+def _read_rows(text: str, name: str) -> tuple[list[int], list[list[str]], list[Problem]]:
+    """The file's rows with the line each starts on, and the rows the CSV reader cannot read.
+
+    A cell past the reader's limit (128 KB: a quote left open in a damaged file runs on to the end)
+    costs its own row, not the file: the reader goes on from the line after it.
+    """
+    reader = csv.reader(io.StringIO(text))
+    lines: list[int] = []
+    rows: list[list[str]] = []
+    broken: list[Problem] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return lines, rows, broken
+        except csv.Error as exc:
+            broken.append(
+                Problem(f"{name} line {start}", f"the row cannot be read as CSV ({exc}; a damaged file?)")
+            )
+            continue
+        lines.append(start)
+        rows.append([_unescape(cell) for cell in row])
 
 
 def write_csv(records: Iterable[SubscriberRecord], out: TextIO, attribute_names: Iterable[str]) -> int:

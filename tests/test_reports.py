@@ -28,11 +28,15 @@ PEOPLE = ("ana", "bo", "cy", "dee")
 
 
 @pytest.fixture
-def project(tmp_path: Path, demo_site: Path) -> Path:
-    """The demo publication with tracked links, served on a free port of 127.0.0.1."""
+def project(tmp_path: Path, live_site: Path) -> Path:
+    """The demo publication with tracked links, served on a free port of 127.0.0.1.
+
+    Its site is built as of the real clock, which `digest run` reads: built as of the tests' fixed
+    day, its articles left the run's window one by one as the days went by.
+    """
     port = free_port()
     extra = "\n[newsletters.weekly.links]\nutm = true\ntrack_clicks = true\nmachine_seconds = 0\n"
-    path = write_config(tmp_path, demo_site, extra=extra)
+    path = write_config(tmp_path, live_site, extra=extra)
     text = path.read_text(encoding="utf-8").replace(
         'public_url = "https://news.example.org"',
         f'public_url = "http://127.0.0.1:{port}"\nhost = "127.0.0.1"\nport = {port}',

@@ -333,6 +333,20 @@ def test_an_import_rejects_only_the_row_with_a_nul_byte(store: Store) -> None:
     assert store.subscribers.upsert(report.rows, "weekly", "import:test", NOW).added == 2
 
 
+def test_an_import_rejects_only_the_row_the_csv_reader_cannot_read() -> None:
+    # A cell past the reader's 128 KB limit raised _csv.Error: a traceback, and the whole file lost.
+    huge = "x" * 200_000
+    text = f"email,name\nada@example.org,Ada\nbo@example.org,{huge}\ncy@example.org,Cy\n"
+    text += "\ndee@example.org,B\x00\n"  # after a blank line: the line numbers stay the file's
+    report = parse_csv(text)
+    assert [r.email for r in report.rows] == ["ada@example.org", "cy@example.org"]
+    assert [str(p) for p in report.rejected] == [
+        "subscribers.csv line 3: the row cannot be read as CSV (field larger than field limit (131072);"
+        " a damaged file?)",
+        "subscribers.csv line 6: the row contains a NUL byte (a damaged file?)",
+    ]
+
+
 def test_names_from_the_web_form_are_one_clean_line(app: Harness) -> None:
     name = "Ada\r\nBcc: mallory@example.org\t \u202eLovelace\x07"
     app.request("POST", "/subscribe", data={"email": "dee@example.org", "name": name})

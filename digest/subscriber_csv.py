@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -69,6 +70,8 @@ def clean_name(name: str) -> str:
 def read_csv(path: Path) -> CsvReport:
     """Read a subscriber CSV; a file that cannot be read at all raises SubscriberFileError."""
     try:
+        if _is_device(path):  # /dev/zero never ends, and a terminal waits for a hand that never types
+            raise SubscriberFileError(f"Subscriber file '{path}' is a device, not a file", "give a CSV file")
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise SubscriberFileError(f"Subscriber file '{path}' not found") from None
@@ -76,7 +79,14 @@ def read_csv(path: Path) -> CsvReport:
         raise SubscriberFileError(
             f"Subscriber file '{path}' is not UTF-8 text (byte {exc.start})", "save it as UTF-8 CSV"
         ) from None
+    except OSError as exc:  # no permission, a folder, a file on a failing disk
+        raise SubscriberFileError(f"Subscriber file '{path}' cannot be read: {exc.strerror}") from None
     return parse_csv(text, str(path))
+
+
+def _is_device(path: Path) -> bool:
+    mode = path.stat().st_mode
+    return stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
 
 
 def parse_csv(text: str, name: str = "subscribers.csv") -> CsvReport:

@@ -28,11 +28,11 @@ from websupport import PUBLIC, SECRET, Harness, harness, subscribe
 
 from digest.compose import compose, render_subject
 from digest.config import NewsletterConfig, WebhooksConfig
-from digest.errors import TemplateError
+from digest.errors import SubscriberFileError, TemplateError
 from digest.models import RenderedIssue, SendResult, SubscriberStatus
 from digest.store import Store, open_store
 from digest.store.subscribers import SubscriberRecord
-from digest.subscriber_csv import parse_csv, write_csv
+from digest.subscriber_csv import parse_csv, read_csv, write_csv
 from digest.tokens import make_confirm_token, make_token, read_token
 from digest.web.app import create_app
 from digest.web.body import FORM_LIMIT
@@ -345,6 +345,18 @@ def test_an_import_rejects_only_the_row_the_csv_reader_cannot_read() -> None:
         " a damaged file?)",
         "subscribers.csv line 6: the row contains a NUL byte (a damaged file?)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("/dev/null", "Subscriber file '/dev/null' is a device, not a file"),  # /dev/zero never ends
+        (".", "Subscriber file '.' cannot be read: Is a directory"),
+    ],
+)
+def test_a_subscriber_file_that_is_no_file_is_refused_with_a_reason(path: str, said: str) -> None:
+    with pytest.raises(SubscriberFileError, match=re.escape(said)):
+        read_csv(Path(path))
 
 
 def test_names_from_the_web_form_are_one_clean_line(app: Harness) -> None:

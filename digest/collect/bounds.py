@@ -135,16 +135,18 @@ class _BoundedTree:
         return self._tree.close()
 
 
-def cut_after(doc: lxml.html.HtmlElement, most: int) -> None:
-    """Remove, in place, every node after the first ``most`` in document order."""
-    if _NODES(doc) <= most:  # counted without making a Python object of each
-        return
+def cut_after(doc: lxml.html.HtmlElement, most: int) -> int:
+    """Remove, in place, every node after the first ``most`` in document order; the nodes left."""
+    nodes = int(_NODES(doc))  # counted without making a Python object of each
+    if nodes <= most:
+        return nodes
     first_cut = next(itertools.islice(doc.iter(), most, None))
     node, parent = first_cut, first_cut.getparent()
     del parent[parent.index(node) :]
     while parent.getparent() is not None:
         node, parent = parent, parent.getparent()
         del parent[parent.index(node) + 1 :]
+    return most
 
 
 def bounded_paragraphs(paragraphs: Iterable[str]) -> tuple[str, ...]:

@@ -541,9 +541,9 @@ def body_paragraphs(
     ``declared`` is the text the page's structured data gives (declared_body): taken when the page
     itself shows less than a teaser, as one that JavaScript builds does.
     """
-    cut_after(doc, MAX_TEXT_ELEMENTS)
-    # Counting every element is ten times cheaper than counting blocks, and most pages have fewer.
-    fast = _ELEMENTS(doc) > MAX_RESCUED_BLOCKS and _JUSTEXT_BLOCKS(doc) > MAX_RESCUED_BLOCKS
+    nodes = cut_after(doc, MAX_TEXT_ELEMENTS)
+    # Blocks are counted (ten times dearer than nodes) only on a page with more nodes than the bound.
+    fast = nodes > MAX_RESCUED_BLOCKS and _JUSTEXT_BLOCKS(doc) > MAX_RESCUED_BLOCKS
     found = _extracted(doc, url, summary, recall=False, fast=fast)
     if _words(found) < _RECALL_BELOW_WORDS:
         found = _extracted(doc, url, summary, recall=True, fast=fast) or found
@@ -557,7 +557,6 @@ def _words(paragraphs: tuple[str, ...]) -> int:
     return sum(count_words(p) for p in paragraphs)
 
 
-_ELEMENTS = etree.XPath("count(//*)")
 # The blocks justext reads as paragraphs of their own (its ParagraphMaker's), counted in one pass.
 _JUSTEXT_BLOCKS = etree.XPath(
     "count(//*[self::p or self::div or self::li or self::td or self::th or self::tr or self::br"

@@ -370,6 +370,7 @@ def _body_paragraphs(
     words = 0
     lead_in = ""  # a paragraph that ends in a colon, waiting for what it introduces
     echoes = [t for t in (article.title, article.image_caption, article.image_credit) if t]
+    summary_key = _key(summary) if summary else ""  # a description of 5,000 characters, keyed once
     for whole in join_datelines(candidates[:_MAX_EXAMINED]):
         if words >= budget:
             break
@@ -379,7 +380,7 @@ def _body_paragraphs(
             reason = "repeats the title or image caption"
         if reason is None and _key(text) in repeated:
             reason = "repeats on other pages of the site"
-        if reason is None and _is_standfirst(text, summary):
+        if reason is None and _is_standfirst(text, summary_key):
             reason = "the page's summary line, not its text"
         sentences = to_sentence_end(text) if reason is None else ""
         if reason is None and not sentences and LEAD_IN.search(text):
@@ -451,13 +452,13 @@ def boilerplate_reason(text: str) -> str | None:
     return None
 
 
-def _is_standfirst(text: str, summary: str) -> bool:
-    """Whether a paragraph is the summary, word for word, and ends in a clause no sentence end closes.
+def _is_standfirst(text: str, summary_key: str) -> bool:
+    """Whether a paragraph is the summary word for word (its _key) and ends in a clause left open.
 
     Labels after a last sentence ("… 身に付けられます。 無料 お試し版": "free trial") are a shop's,
     shorter than a clause: the text before them is a product's description, which stays.
     """
-    if not summary or _key(text) != _key(summary):
+    if not summary_key or _key(text) != summary_key:
         return False
     return count_words(text[len(to_sentence_end(text)) :]) >= _MIN_FRAGMENT_WORDS
 

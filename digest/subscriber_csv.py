@@ -91,25 +91,24 @@ def _is_device(path: Path) -> bool:
 
 def parse_csv(text: str, name: str = "subscribers.csv") -> CsvReport:
     """Parse CSV text: header row optional, email column found by name or by content."""
-    lines, rows, rejected = _read_rows(text, name)
+    lines, rows, rejected = _read_rows(text)
     layout = _layout(rows)
     found: dict[str, NewSubscriber] = {}
     duplicates = 0
     for number, row in zip(lines[layout.first_row :], rows[layout.first_row :], strict=True):
         if not any(cell.strip() for cell in row):
             continue
-        where = f"{name} line {number}"
         if any("\x00" in cell for cell in row):
             # PostgreSQL refuses NUL in text, and no address or name holds one: the row is damaged.
-            rejected.append(Problem(where, "the row contains a NUL byte (a damaged file?)"))
+            rejected.append((number, "the row contains a NUL byte (a damaged file?)"))
             continue
         if layout.email >= len(row):
-            rejected.append(Problem(where, "no email column in this row"))
+            rejected.append((number, "no email column in this row"))
             continue
         try:
             email = normalize_email(row[layout.email])
         except ValueError as exc:
-            rejected.append(Problem(where, f"'{row[layout.email].strip()}' is not a valid address: {exc}"))
+            rejected.append((number, f"'{row[layout.email].strip()}' is not a valid address: {exc}"))
             continue
         person = clean_name(_cell(row, layout.name))
         attributes = {key: value for i, key in layout.attributes if (value := _cell(row, i))}
@@ -118,12 +117,12 @@ def parse_csv(text: str, name: str = "subscribers.csv") -> CsvReport:
             person = person or found[email].name
             attributes = {**found[email].attributes, **attributes}
         found[email] = NewSubscriber(email, person, attributes)
-    rejected.sort(key=lambda problem: int(problem.source.rpartition(" ")[2]))  # in the file's order
-    return CsvReport(tuple(found.values()), tuple(rejected), duplicates)
+    problems = (Problem(f"{name} line {number}", why) for number, why in sorted(rejected))  # in file order
+    return CsvReport(tuple(found.values()), tuple(problems), duplicates)
 
 
-def _read_rows(text: str, name: str) -> tuple[list[int], list[list[str]], list[Problem]]:
-    """The file's rows with the line each starts on, and the rows the CSV reader cannot read.
+def _read_rows(text: str) -> tuple[list[int], list[list[str]], list[tuple[int, str]]]:
+    """The file's rows with the line each starts on, and the lines of rows the CSV reader cannot read.
 
     A cell past the reader's limit (128 KB: a quote left open in a damaged file runs on to the end)
     costs its own row, not the file: the reader goes on from the line after it.
@@ -131,7 +130,7 @@ def _read_rows(text: str, name: str) -> tuple[list[int], list[list[str]], list[P
     reader = csv.reader(io.StringIO(text))
     lines: list[int] = []
     rows: list[list[str]] = []
-    broken: list[Problem] = []
+    broken: list[tuple[int, str]] = []
     while True:
         start = reader.line_num + 1
         try:
@@ -139,9 +138,7 @@ def _read_rows(text: str, name: str) -> tuple[list[int], list[list[str]], list[P
         except StopIteration:
             return lines, rows, broken
         except csv.Error as exc:
-            broken.append(
-                Problem(f"{name} line {start}", f"the row cannot be read as CSV ({exc}; a damaged file?)")
-            )
+            broken.append((start, f"the row cannot be read as CSV ({exc}; a damaged file?)"))
             continue
         lines.append(start)
         rows.append([_unescape(cell) for cell in row])

@@ -42,7 +42,7 @@ def teaser(config_path: str, page: str, page_url: str | None, newsletter: str | 
     info = extract_page(fetched.body, url)
     if said := stand_in(info, ""):
         click.echo(
-            f"Warning: the page reads as an error page or a bot check ('{said[:80]}'): in an issue, "
+            f"Warning: the page reads as an error page or a bot check ('{said}'): in an issue, "
             "its article keeps the feed's own text. Save the page from a browser and give the file.",
             err=True,
         )

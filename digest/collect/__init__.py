@@ -220,26 +220,27 @@ async def _read_page(article: Article, reader: Reader) -> tuple[Article, Problem
     try:
         fetched = await reader.fetcher.url(article.url, page=True)
     except SourceError as exc:
-        return article, Problem(article.url, f"page not read, using the feed's text: {exc.reason}")
+        return _feed_text_only(article, exc.reason)
     except Exception as exc:  # the last line of defence: one page, not the issue
-        return article, Problem(article.url, f"page not read, using the feed's text: {_named(exc)}")
+        return _feed_text_only(article, _named(exc))
     if wall := _consent_wall(fetched.url, article.url):
-        why = f"it led to a consent page ({wall})"
-        return article, Problem(article.url, f"page not read, using the feed's text: {why}")
+        return _feed_text_only(article, f"it led to a consent page ({wall})")
     if _sent_home(fetched.url, article.url):
-        why = f"it led to the site's front page ({fetched.url}): the article may have moved or gone"
-        return article, Problem(article.url, f"page not read, using the feed's text: {why}")
+        return _feed_text_only(
+            article, f"it led to the site's front page ({fetched.url}): the article may have moved or gone"
+        )
     try:
         page = await reader.extract(fetched.body, fetched.url)
     except Exception as exc:  # a parser bug or a dead worker costs this article its page, not the issue
         return article, Problem(article.url, f"page not parsed, using the feed's text: {_named(exc)}")
     if said := stand_in(page, article.title):
-        why = f"it reads as an error page or a bot check ('{said[:_SAID_CHARS]}')"
-        return article, Problem(article.url, f"page not read, using the feed's text: {why}")
+        return _feed_text_only(article, f"it reads as an error page or a bot check ('{said}')")
     return merge_page(article, page), None
 
 
-_SAID_CHARS = 80  # of what the page says of itself, in the problem
+def _feed_text_only(article: Article, why: str) -> tuple[Article, Problem]:
+    """The article as its feed gives it, and why its page was not read."""
+    return article, Problem(article.url, f"page not read, using the feed's text: {why}")
 
 
 def _consent_wall(url: str, link: str) -> str:

@@ -38,17 +38,19 @@ _STAND_IN = re.compile(
     r"|\bzugriff verweigert\b|\bacc\u00e8s refus\u00e9\b|\bacceso denegado\b"
 )
 _LINE_WORDS = 40
+_SAID_CHARS = 80  # of what the page says of itself, as a problem or a warning tells it
 _WORD = re.compile(r"\w{4,}")  # words that say what a headline is about ("the", "was" do not)
 
 
 def stand_in(page: PageInfo, item_title: str) -> str:
-    """What the page reads as when it stands in for the article (its headline, or first line), else ""."""
+    """What the page says it is when it stands in for the article (its headline, or first line, cut to
+    _SAID_CHARS), else ""."""
     # An error page's or a check's own line is short: a first paragraph of an article is longer.
     first = [p for p in page.paragraphs[:1] if len(p.split()) <= _LINE_WORDS]
     said = next((text for text in (page.title, *first) if _STAND_IN.search(text)), "")
     if not said:
         return ""
-    return "" if _shares_a_word(page.title, item_title) else said
+    return "" if _shares_a_word(page.title, item_title) else said[:_SAID_CHARS]
 
 
 def _shares_a_word(headline: str, title: str) -> bool:

@@ -162,10 +162,13 @@ def _items(answer: Any, count: int) -> list[tuple[int, dict[str, Any]]] | None:
     """The answer's one result per message with its numeric ErrorCode; None when it is not that."""
     if not isinstance(answer, list) or len(answer) != count:
         return None
-    items = [(_code(item.get("ErrorCode")), item) for item in answer if isinstance(item, dict)]
-    if len(items) != count or any(code is None for code, _ in items):
-        return None
-    return [(code, item) for code, item in items if code is not None]
+    items: list[tuple[int, dict[str, Any]]] = []
+    for item in answer:
+        code = _code(item.get("ErrorCode")) if isinstance(item, dict) else None
+        if code is None:
+            return None
+        items.append((code, item))
+    return items
 
 
 def _code(value: Any) -> int | None:

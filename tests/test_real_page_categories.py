@@ -478,6 +478,24 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
             "\u5199\u771f\u5bb6\u306e\u5c55\u89a7\u4f1a",
             "",
         ),  # "a photographer's exhibition"
+        # Japanese papers: "\uff1d" and an agency, or a place and date and "<name>\u64ae\u5f71" (taken by).
+        (
+            "\u6e2f\u306e\u6f01\u8239\uff1d\u30ed\u30a4\u30bf\u30fc",
+            "\u6e2f\u306e\u6f01\u8239",
+            "\u30ed\u30a4\u30bf\u30fc",
+        ),
+        (
+            "\u6e2f\u306e\u6f01\u8239\uff1d10\u65e5\u3001\u795e\u6238\u5e02\u3001\u5c71\u672c\u88d5\u4e4b\u64ae\u5f71",
+            "\u6e2f\u306e\u6f01\u8239\uff1d10\u65e5\u3001\u795e\u6238\u5e02",
+            "\u5c71\u672c\u88d5\u4e4b\u64ae\u5f71",
+        ),
+        # ... but a place and date alone credit no one
+        (
+            "\u6e2f\u306e\u6f01\u8239\uff1d10\u65e5\u3001\u795e\u6238\u5e02",
+            "\u6e2f\u306e\u6f01\u8239\uff1d10\u65e5\u3001\u795e\u6238\u5e02",
+            "",
+        ),
+        ("Courtesy of the Port Authority", "", "the Port Authority"),  # a caption that is all credit
     ],
 )
 def test_credit_is_told_apart_from_the_caption(caption: str, text: str, credit: str) -> None:
@@ -540,6 +558,29 @@ def test_the_lead_photos_credit_is_found_as_publishing_systems_set_it_out(figure
     info = extract_page(html(f"{figure}<p>{LEDE}</p>"), URL)
 
     assert (info.image_url, info.image_credit) == ("https://news.example/photos/quay.jpg", credit)
+
+
+# NPR's way: one box for the caption and its credit, named for both ("credit-caption"), the credit a
+# box of its own inside the caption and again after it, with the caption's show/hide buttons.
+_CREDIT_CAPTION = (
+    "<div class='imagewrap'><img src='/photos/quay-s1100.jpg'></div>"
+    "<div class='credit-caption'><div class='caption'><p>Crowds on the quay. "
+    "<b class='credit'>Jo Harbour/AP</b> <b class='hide-caption'>hide caption</b></p></div>"
+    "<b class='toggle-caption'>toggle caption</b><span class='credit'>Jo Harbour/AP</span></div>"
+)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "",  # the figure's own image is the lead image
+        "<meta property='og:image' content='https://news.example/photos/quay_wide.jpg'>",  # another cut
+    ],
+)
+def test_a_box_for_the_caption_and_its_credit_gives_the_credit_alone(head: str) -> None:
+    info = extract_page(html(f"<article>{_CREDIT_CAPTION}<p>{LEDE}</p></article>", head), URL)
+
+    assert info.image_credit == "Jo Harbour/AP"
 
 
 def test_a_videos_figure_and_a_figure_of_another_photo_lend_the_lead_photo_no_caption() -> None:
@@ -615,10 +656,46 @@ def test_copyright_holder_in_json_ld_and_a_broken_block_beside_it() -> None:
         "Top image credit: Jo Harbour",
         "(Jo Harbour)",
         "Attribution: Jo Harbour",
+        "Photo Jo Harbour",  # French papers' label, with no colon
     ],
 )
 def test_credit_labels_are_left_to_the_template(labelled: str) -> None:
     assert clean_credit(labelled) == "Jo Harbour"
+
+
+@pytest.mark.parametrize("address", ["cdn.example", "https://cdn.example/video/quay.mp4"])
+def test_a_credit_box_holding_only_a_web_address_credits_no_one(address: str) -> None:
+    figure = (
+        "<figure><img src='/photos/quay.jpg'><figcaption>Crowds on the quay. "
+        f"<small class='media-photo-credit'><a href='https://cdn.example/video/quay.mp4'>{address}</a></small>"
+        "</figcaption></figure>"
+    )
+
+    assert extract_page(html(f"{figure}<p>{LEDE}</p>"), URL).image_credit == ""
+
+
+def test_a_caption_that_is_all_credit_is_no_caption() -> None:
+    figure = (
+        "<figure><img src='/photos/quay.jpg'><figcaption class='caption'><div class='caption-credit'>"
+        "<a class='caption-link' href='/photos/quay-full.jpg'>Jo Harbour</a></div></figcaption></figure>"
+    )
+
+    info = extract_page(html(f"{figure}<p>{LEDE}</p>"), URL)
+
+    assert (info.image_caption, info.image_credit) == ("", "Jo Harbour")
+
+
+def test_a_credit_box_that_holds_the_caption_first_gives_the_credit_and_the_caption_apart() -> None:
+    figure = (
+        "<figure><img src='/photos/quay.jpg'><figcaption>"
+        "<svg role='img' class='icon'><title>arrow</title><path d='M0 0'/></svg>"
+        "<div class='image-with-caption-credit'><div class='site-caption'>Crowds on the quay.</div>"
+        "<span>Jo Harbour/Agency</span></div></figcaption></figure>"
+    )
+
+    info = extract_page(html(f"{figure}<p>{LEDE}</p>"), URL)
+
+    assert (info.image_caption, info.image_credit) == ("Crowds on the quay.", "Jo Harbour/Agency")
 
 
 # --------------------------------------------------------------------------- titles

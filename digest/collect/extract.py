@@ -821,8 +821,12 @@ def _unseen(node: lxml.html.HtmlElement) -> bool:
     return _is_hidden(attrs) or (bool(names) and _found(_HIDDEN_NAMES, names))
 
 
+# Elements whose text no reader sees: an icon's <svg> has a <title> for screen readers ("arrow").
+_NEVER_SHOWN = frozenset(["svg", "script", "style", "template"])
+
+
 def _gather(node: lxml.html.HtmlElement, parts: list[str]) -> None:
-    if not isinstance(node.tag, str):  # a comment or processing instruction: only its tail counts
+    if not isinstance(node.tag, str) or node.tag in _NEVER_SHOWN:  # only its tail is shown
         return
     if node.tag in _BLOCKS:
         parts.append(" ")

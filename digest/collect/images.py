@@ -70,7 +70,7 @@ _LABELLED_CREDIT = re.compile(
     rf"(?:photo(?:graph)?|picture|image|illustration|credit|{_OTHER_LABELS})s?"
     r"(?:\s+(?:credit|attribution))?\s*(?::|by\b|courtesy(?: of)?\b)"  # "Image attribution: Creative Commons"
     r"|foto (?:di|de|von)\b|fot\.(?=\s)"  # "photo by" in Italian, Spanish, Portuguese, German; Polish
-    r"|(?:(?<=[.!?]\s)|(?<=\())courtesy(?: of)?\b"  # "… at dawn. Courtesy of the Port Authority"
+    r"|(?:^|(?<=[.!?]\s)|(?<=\())courtesy(?: of)?\b"  # "… at dawn. Courtesy of the Port Authority"
     r"|(?-i:Credits?)(?:\.\.\.|\u2026)"  # "Credit...Jo Doe": a label read out to screen readers
     rf"|(?:\u00a9|\(c\))\s*(?:{_YEAR})?)"  # "… © 2024 Jane Doe"
     r"\s*(?P<credit>\w[^:\u00a9]{1,119}?)\)?\s*$"
@@ -91,6 +91,16 @@ _CJK_CREDIT = re.compile(
     rf"[\uff08(]\s*(?:{_CJK_LABELS})\s*[\uff1a:=\uff0f/]\s*(?P<credit>[^\uff08\uff09()]{{1,60}}?)\s*[\uff09)]\s*$"
     rf"|(?:^|(?<=[\u3002\uff0e.!?\uff01\uff1f\s]))(?:{_CJK_LABELS})\s*[\uff1a:=]\s*(?P<bare>[^\uff1a:=\u3002]{{1,60}}?)\s*$"
 )
+# Japanese papers end a caption with a full-width "=" and what it adds: a place and date, then the
+# photographer ("\u5c71\u672c\u88d5\u4e4b\u64ae\u5f71", taken by) or the provider ("\u2026\u63d0\u4f9b"),
+# or an agency ("\u30ed\u30a4\u30bf\u30fc", Reuters): the last part is the credit when it is one of those.
+_JA_AGENCIES = (
+    "\u30ed\u30a4\u30bf\u30fc|\u5171\u540c|\u6642\u4e8b|\u65b0\u83ef\u793e|\u30b2\u30c3\u30c6\u30a3"
+    "|AP|\uff21\uff30|AFP|\uff21\uff26\uff30|EPA|\uff25\uff30\uff21"
+)
+_JA_CREDIT = re.compile(
+    rf"(?<=[\uff1d=\u3001\uff0c,])\s*(?P<credit>{_JA_AGENCIES}|[^\uff1d=\u3002\u3001\uff0c,\s]{{1,20}}?(?:\u64ae\u5f71|\u63d0\u4f9b))\s*$"
+)
 # A credit is a line at a caption's end: only this much of the end is searched (the patterns try each
 # position, and from each can run to the end of a long word, so a whole caption costs its length squared).
 _CREDIT_TAIL = 1_000
@@ -99,6 +109,7 @@ _CREDIT_LABEL = re.compile(
     r"(?i)^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|attribution|photo(?:graph)?s?|"
     rf"pictures?|images?|illustrations?|{_OTHER_LABELS})\s*(?::|by\b|courtesy(?: of)?\b)\s*"
     r"|^(?:foto (?:di|de|von)|courtesy(?: of)?)\b\s*"
+    r"|^(?-i:(?:Photo|Foto)s?)\s+(?=[A-Z\u00c0-\u00de])"  # "Photo Jo Doe. AFP", as French papers set it
     r"|^credits?\b\s*(?::|\.\.\.|\u2026)?\s*"
 )
 
@@ -123,9 +134,16 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
 
 
 def clean_credit(text: str) -> str:
-    """A credit without its label ("Photograph: ", "Credit ", "© 2024") or brackets: the template's."""
+    """A credit without its label ("Photograph: ", "Credit ", "© 2024") or brackets: the template's.
+
+    A web address alone credits no one: it is a link to the file itself ("roar-assets-auto.rbl.ms").
+    """
     text = _GLUED_LABELS.sub("", squash(text).strip("()[] "))
-    return _CREDIT_LABEL.sub("", _COPYRIGHT.sub("", text)).strip("() ")
+    text = _CREDIT_LABEL.sub("", _COPYRIGHT.sub("", text)).strip("() ")
+    return "" if _ADDRESS.fullmatch(text) else text
+
+
+_ADDRESS = re.compile(r"(?:https?://)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#]\S*)?")
 
 
 # "CreditCreditJo Doe", "Credit Jo Doe": a label (and a copy of it read out to screen readers) set
@@ -142,6 +160,9 @@ def split_credit(caption: str) -> tuple[str, str]:
     caption = squash(caption)
     # A search from a position still sees what lies before it (its ^ and lookbehinds do).
     start = max(0, len(caption) - _CREDIT_TAIL)
+    ja = _JA_CREDIT.search(caption, start)
+    if ja and "\uff1d" in caption[: ja.start()]:
+        return caption[: ja.start()].rstrip("\uff1d=\u3001\uff0c, "), ja["credit"]
     for pattern in (_LABELLED_CREDIT, _CJK_CREDIT, _AGENCY_CREDIT):
         match = pattern.search(caption, start)
         if match:
@@ -436,10 +457,26 @@ def _marked_credit(node: lxml.html.HtmlElement) -> str:
         f" or contains({_LOWER_CLASS}, 'byline')]",
     ):
         for found in node.xpath(query):
-            text = shown_block_text(found)
+            text = _credit_box_text(found)
             if text:
                 return text
     return ""
+
+
+def _credit_box_text(box: lxml.html.HtmlElement) -> str:
+    """What a credit box says, without the caption a box for both holds ("image-with-caption-credit":
+    a caption box, then the credit); "" for a box that holds a narrower credit box, which says it."""
+    text = shown_block_text(box)
+    if box.get("itemprop") is not None or not text:
+        return text
+    if _holds_a_credit(box):
+        return ""
+    rest = text
+    for caption in box.xpath(f".//*[contains({_LOWER_CLASS}, 'caption')]")[:_MAX_INNER_BOXES]:
+        own = shown_block_text(caption)
+        if own:
+            rest = rest.replace(own, "").strip()
+    return rest or text  # all of it in a "caption-link": the credit's own link, so named
 
 
 _CREDIT_TEXT = re.compile(
@@ -457,8 +494,19 @@ def _credit_lines(doc: lxml.html.HtmlElement) -> Iterator[str]:
         if len(text) > _MAX_CREDIT_LINE:  # nested credit boxes would each fold the whole article
             continue
         text = squash(text)
-        if _CREDIT_TEXT.match(text) or ("credit" in (node.get("class") or "") and _beside_image(node)):
+        marked = "credit" in (node.get("class") or "") and _beside_image(node) and not _holds_a_credit(node)
+        if _CREDIT_TEXT.match(text) or marked:
             yield text
+
+
+def _holds_a_credit(node: lxml.html.HtmlElement) -> bool:
+    """Whether a credit box holds another that says a credit: a box for a caption and its credit
+    ("credit-caption") reads "<caption> Jo Doe/AP"; the credit is the box inside it."""
+    inner = node.xpath(".//*[contains(@class, 'credit')]")
+    return any(clean_credit(squash(box.text_content())) for box in inner[:_MAX_INNER_BOXES])
+
+
+_MAX_INNER_BOXES = 20  # credit boxes looked into: a page that nests hundreds costs no more
 
 
 def _beside_image(node: lxml.html.HtmlElement) -> bool:

@@ -180,6 +180,31 @@ def test_rss_items_become_articles_with_canonical_urls_utc_dates_sections_and_im
     assert second.image_url == "https://cdn.example/grain.jpg"
 
 
+def _categorised(category: str, prolog: str = "") -> bytes:
+    return (
+        f"{prolog}<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>"
+        f"<item><title>A</title><link>https://news.example/a</link><category>{category}</category>"
+        "</item></channel></rss>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("category", "section"),
+    [
+        ("Society &amp; Culture", "Society & Culture"),
+        ("Arts, Culture", "Arts, Culture"),  # a name with a comma
+        ("AC/DC", "AC/DC"),  # ... and with a slash
+        ("Wissen,Heuschrecken,Ostafrika,Natur", "Wissen"),  # a podcast's keywords in one category
+        ("Business/Industries/Publishing/Nonfiction/", "Nonfiction"),  # a directory's path
+    ],
+)
+@pytest.mark.parametrize("prolog", ["", "\n"])  # a line before the XML declaration: read leniently
+def test_an_items_first_category_names_its_section(category: str, section: str, prolog: str) -> None:
+    (item,) = parse(_categorised(category, prolog))
+
+    assert item.section == section
+
+
 def test_atom_entries_become_articles_with_plain_titles_and_utc_dates() -> None:
     (entry,) = parse(ATOM, "https://atom.example/atom.xml")
 

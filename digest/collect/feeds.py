@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -203,8 +204,13 @@ def _unresolved(link: str, base: str) -> str:
 
 
 def _tags(entry: Any) -> tuple[str, ...]:
-    terms = ((tag.get("term") or tag.get("label") or "").strip() for tag in entry.get("tags") or [])
+    # As text, whatever the parser left: its lenient mode keeps "Society &amp; Culture" escaped.
+    tags = itertools.islice(entry.get("tags") or [], _MAX_TAGS)
+    terms = (plain_text(str(tag.get("term") or tag.get("label") or "")) for tag in tags)
     return tuple(term for term in terms if term)
+
+
+_MAX_TAGS = 100  # categories read of one entry: a podcast's keywords run to dozens, never to thousands
 
 
 def _published(entry: Any) -> datetime | None:
@@ -215,8 +221,22 @@ def _published(entry: Any) -> datetime | None:
 
 
 def _first_tag(entry: Any) -> str:
+    """The section an entry's first category names.
+
+    A podcast host writes its keywords into one ("Wissen,Heuschrecken,Ostafrika,Natur"): the first
+    is the section. A directory's path ("Business/Industries/Publishing/Nonfiction/") names it last.
+    """
     tags = _tags(entry)
-    return tags[0] if tags else ""
+    if not tags:
+        return ""
+    listed = [part.strip() for part in tags[0].split(",")]
+    if len(listed) >= _LIST_PARTS and all(listed):
+        return listed[0]
+    path = [part.strip() for part in tags[0].split("/") if part.strip()]
+    return path[-1] if len(path) >= _LIST_PARTS else tags[0]
+
+
+_LIST_PARTS = 3  # parts of a category that is a list or a path: "Arts, Culture" and "AC/DC" are names
 
 
 # ----------------------------------------------------------------------------------------- images

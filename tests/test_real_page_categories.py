@@ -612,6 +612,28 @@ def test_without_a_figure_showing_the_declared_image_the_first_photos_caption_st
     assert (info.image_url, info.image_credit) == ("https://news.example/social/share-card.jpg", "Jo Harbour")
 
 
+@pytest.mark.parametrize(
+    ("declared", "lead"),
+    [
+        # The site's picture for an article without one: the article's own figure is its picture.
+        ("https://cdn.example/images/icons/defaultPromoCrop.png", "https://news.example/photos/quay.jpg"),
+        ("https://cdn.example/img/og-default.jpg", "https://news.example/photos/quay.jpg"),
+        ("https://cdn.example/fallback-share.png", "https://news.example/photos/quay.jpg"),
+        # ... but a folder so named holds articles' pictures (Drupal's "sites/default/files")
+        (
+            "https://news.example/sites/default/files/quay.jpg",
+            "https://news.example/sites/default/files/quay.jpg",
+        ),
+    ],
+)
+def test_a_sites_default_picture_is_not_the_articles(declared: str, lead: str) -> None:
+    head = f"<meta property='og:image' content='{declared}'>"
+    figure = "<figure><img src='/photos/quay.jpg'><figcaption>Crowds on the quay</figcaption></figure>"
+    body = f"{figure}<p>{LEDE}</p>"
+
+    assert extract_page(html(body, head), URL).image_url == lead
+
+
 @pytest.mark.parametrize("alt", ["IMG_3886.JPG", "ferry-quay-2026.webp"])
 def test_an_alt_that_is_only_the_images_file_name_gives_way_to_the_caption(alt: str) -> None:
     caption = "<figcaption>Crowds on the quay</figcaption>"

@@ -399,7 +399,14 @@ def _usable(url: str, page: str, refused: re.Pattern[str] = _NOT_A_PHOTO) -> boo
     parts = urlsplit(url)
     if any(int(side) < MIN_SIDE for side in _URL_SIDE.findall(url) if int(side) > 0):
         return False
-    return not (refused.search(parts.path) or _TRACKERS.search(url))
+    stand_in = refused.search(parts.path) or _SITE_DEFAULT.search(file_name(url))
+    return not (stand_in or _TRACKERS.search(url))
+
+
+# A file that names itself a stand-in: the picture a site shows where an article has none of its own
+# ("defaultPromoCrop.png", "og-default.jpg", "fallback-share.png"). Only the file's name: a folder
+# named so holds articles' pictures ("/sites/default/files/…").
+_SITE_DEFAULT = re.compile(r"(?i)(?:^|[^a-z])(?:default|fallback)")
 
 
 def _alt_for(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, url: str) -> str:

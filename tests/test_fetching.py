@@ -245,6 +245,21 @@ def test_feeds_in_legacy_encodings_decode_to_correct_text(server: Loopback) -> N
     assert sorted(a.title for a in found.articles) == ["Crème brûlée à Noël", "Погода в Москве"]
 
 
+def test_a_page_whose_charset_only_its_server_names_is_read_in_it(server: Loopback) -> None:
+    lede = "\u6771\u4eac\u306e\u5929\u6c17\u306f\u6674\u308c\u3067\u3059\u3002" * 3  # "Tokyo is sunny."
+    page = (
+        f"<html><head><title>\u5929\u6c17</title></head><body><article><p>{lede}</p></article></body></html>"
+    )
+    server.routes["/feed.xml"] = static(rss(("Weather", server.url("/tenki"), DAY)))
+    server.routes["/tenki"] = static(
+        page.encode("shift_jis"), **{"content-type": "text/html; charset=Shift_JIS"}
+    )
+
+    found = run([SourceConfig(url=server.url("/feed.xml"), pages=True)])
+
+    assert [a.paragraphs[0] for a in found.articles] == [lede]
+
+
 def test_pages_are_fetched_in_parallel_within_the_per_host_limit(server: Loopback) -> None:
     links = [(f"Story {i}", server.url(f"/story/{i}"), DAY) for i in range(8)]
     server.routes["/feed.xml"] = static(rss(*links))

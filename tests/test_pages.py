@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 
 import pytest
@@ -9,7 +10,7 @@ from conftest import NOW
 
 from digest.collect import extract as extract_module
 from digest.collect import merge_page
-from digest.collect.extract import block_text, decode_html, parse_html
+from digest.collect.extract import as_served, block_text, decode_html, parse_html
 from digest.collect.pages import PageInfo, article_from_page, extract_page
 from digest.config import TeaserConfig
 from digest.ledes import teaser
@@ -84,6 +85,52 @@ def test_wrongly_declared_charset_falls_back_to_utf8_then_windows_1252() -> None
 
     assert "Café — “quoted”." in decode_html(declared_gb)
     assert "Café \u2013 plain bytes." in decode_html(broken)
+
+
+def test_a_page_in_its_declared_charset_but_for_a_broken_byte_is_still_read_in_it() -> None:
+    raw = '<meta charset="shift_jis"><p>\u6771\u4eac\u306e\u5929\u6c17\u3002</p>'.encode("shift_jis")
+
+    assert "\u6771\u4eac\u306e\u5929\u6c17\u3002" in decode_html(raw + b"\x81<p>x</p>")
+
+
+_TOKYO = "<p>\u6771\u4eac\u306e\u5929\u6c17\u3002</p>"  # "Tokyo's weather."
+_MOSCOW = "<p>\u041f\u043e\u0433\u043e\u0434\u0430 \u0432 \u041c\u043e\u0441\u043a\u0432\u0435.</p>"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "content_type"),
+    [
+        (_TOKYO, "shift_jis", "text/html; charset=Shift_JIS"),
+        (_TOKYO, "euc-jp", "text/html;charset=EUC-JP"),
+        (_MOSCOW, "cp1251", 'text/html; charset="windows-1251"'),
+        (_TOKYO, "utf-8", "text/html; charset=utf-8"),
+        # the server's word before the page's <meta>
+        ('<meta charset="windows-1251">' + _TOKYO, "utf-8", "text/html; charset=UTF-8"),
+        # a server's wrong default: the page is UTF-8 all the same
+        ("<p>Caf\u00e9 cr\u00e8me.</p>", "utf-8", "text/html; charset=iso-8859-1"),
+    ],
+)
+def test_the_charset_a_server_names_decodes_the_page(text: str, encoding: str, content_type: str) -> None:
+    raw = text.encode(encoding)
+
+    assert text in decode_html(as_served(raw, content_type))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"%PDF-1.7 \xe4\xf6",  # a file that is no page
+        codecs.BOM_UTF8 + "<p>\u6771\u4eac</p>".encode(),  # a byte-order mark of its own
+    ],
+)
+def test_what_the_server_names_leaves_files_and_marked_pages_as_they_are(raw: bytes) -> None:
+    assert as_served(raw, "text/html; charset=windows-1252") == raw
+
+
+def test_a_charset_browsers_do_not_decode_is_not_followed() -> None:
+    raw = b"<p>+ADw-script+AD4-</p>"
+
+    assert as_served(raw, "text/html; charset=utf-7") == raw
 
 
 def test_xml_declaration_and_bom_do_not_stop_parsing() -> None:

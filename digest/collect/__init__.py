@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from digest.collect.canonical import canonical_url, is_web_url
+from digest.collect.extract import as_served
 from digest.collect.feeds import FeedReport
 from digest.collect.fetch import Fetcher
 from digest.collect.pages import PageInfo, extract_page
@@ -230,7 +231,7 @@ async def _read_page(article: Article, reader: Reader) -> tuple[Article, Problem
             article, f"it led to the site's front page ({fetched.url}): the article may have moved or gone"
         )
     try:
-        page = await reader.extract(fetched.body, fetched.url)
+        page = await reader.extract(as_served(fetched.body, fetched.content_type), fetched.url)
     except Exception as exc:  # a parser bug or a dead worker costs this article its page, not the issue
         return article, Problem(article.url, f"page not parsed, using the feed's text: {_named(exc)}")
     if said := stand_in(page, article.title):

@@ -124,31 +124,70 @@ _WORD = re.compile(r"\S+")
 
 
 def decode_html(raw: bytes | str) -> str:
-    """Page bytes as text: a BOM, else the declared charset, else UTF-8, else Windows-1252."""
+    """Page bytes as text: a BOM, else the declared charset, else UTF-8, else Windows-1252.
+
+    A page in its declared charset but for a few bytes (a Shift_JIS page with one broken character)
+    is read in that charset with those bytes replaced, as browsers read it, not as Windows-1252.
+    """
     if isinstance(raw, str):
         return raw
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
+    for bom, encoding in _BOMS:
         if raw.startswith(bom):
             return raw.decode(encoding, errors="replace").lstrip("\ufeff")
-    for encoding in (_utf16_without_bom(raw), _declared_charset(raw), "utf-8"):
+    declared = _declared_charset(raw)
+    for encoding in (_utf16_without_bom(raw), declared, "utf-8"):
         if encoding:
             try:
                 return raw.decode(encoding)
             except UnicodeError:
                 continue
-    return raw.decode("cp1252", errors="replace")
+    return raw.decode(declared or "cp1252", errors="replace")
+
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_CONTENT_TYPE_CHARSET = re.compile(r"""(?i)charset\s*=\s*["']?\s*([\w.:-]+)""")
+
+
+def as_served(body: bytes, content_type: str) -> bytes:
+    """A page's bytes read in the charset its server named (Content-Type), as browsers read them.
+
+    The server's word comes before the page's own <meta> (WHATWG encoding sniffing): a Shift_JIS or
+    Windows-1251 page that names its charset only in its header was read as Windows-1252. The text
+    is written back as UTF-8 after a byte-order mark, which decode_html trusts first. A page with a
+    byte-order mark of its own and a file that is no page stay as they are, and so does a page that
+    is UTF-8 whatever its server says ("charset=iso-8859-1", an old server's default): text in
+    another charset is almost never valid UTF-8 by chance.
+    """
+    match = _CONTENT_TYPE_CHARSET.search(content_type[:_MAX_CONTENT_TYPE])
+    charset = _browser_charset(match.group(1)) if match else ""
+    if not charset or is_binary(body) or body.startswith(tuple(bom for bom, _ in _BOMS)):
+        return body
+    utf8 = _is_utf8(body)
+    if charset == "utf-8":
+        return codecs.BOM_UTF8 + body if utf8 else body  # not UTF-8 after all: its <meta> may say what
+    return body if utf8 else codecs.BOM_UTF8 + body.decode(charset, errors="replace").encode("utf-8")
+
+
+_MAX_CONTENT_TYPE = 1_000  # characters of a Content-Type header looked at: a real one is a line
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeError:
+        return False
+    return True
 
 
 def _declared_charset(raw: bytes) -> str:
     """The page's declared charset when browsers decode it, else "" (the caller tries UTF-8)."""
     match = _DECLARED_CHARSET.search(raw[:4096])
-    if not match:
-        return ""
-    label = match.group(1).decode("ascii", errors="ignore").lower()
+    return _browser_charset(match.group(1).decode("ascii", errors="ignore")) if match else ""
+
+
+def _browser_charset(label: str) -> str:
+    """Python's codec for a charset label that browsers decode, else ""."""
+    label = label.strip().lower()
     try:
         name = codecs.lookup(_CHARSET_ALIASES.get(label, label)).name
     except LookupError:

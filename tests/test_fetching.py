@@ -260,6 +260,62 @@ def test_a_page_whose_charset_only_its_server_names_is_read_in_it(server: Loopba
     assert [a.paragraphs[0] for a in found.articles] == [lede]
 
 
+_STORY = (
+    "<html><body><article><p>The ferry to the islands sails again from Monday, after a winter ashore.</p>"
+)
+
+
+def _refreshing(content: str, around: str = "{}") -> bytes:
+    meta = f'<meta http-equiv="refresh" content="{content}">'
+    head = f"<head>{around.format(meta)}<title>Moved</title></head>"
+    return f"<html>{head}<body><p>Moved.</p></body></html>".encode()
+
+
+@pytest.mark.parametrize("content", ["0; url=/story", "0;URL='/story'", "2; url={story}"])
+def test_a_page_that_sends_its_reader_on_at_once_is_followed(server: Loopback, content: str) -> None:
+    server.routes["/feed.xml"] = static(rss(("Ferries", server.url("/go"), DAY)))
+    server.routes["/go"] = static(_refreshing(content.format(story=server.url("/story"))))
+    server.routes["/story"] = static(_STORY.encode())
+
+    found = run([SourceConfig(url=server.url("/feed.xml"), pages=True)])
+
+    assert found.problems == ()
+    assert found.articles[0].paragraphs[0].startswith("The ferry to the islands sails again")
+
+
+@pytest.mark.parametrize(
+    ("content", "around"),
+    [
+        ("300", "{}"),  # a news page that reloads itself
+        ("600; url=/story", "{}"),  # ... or goes on only after its reader has read it
+        ("0; url=/story", "<noscript>{}</noscript>"),  # for readers without JavaScript
+    ],
+)
+def test_a_page_that_refreshes_later_or_only_without_javascript_is_read_itself(
+    server: Loopback, content: str, around: str
+) -> None:
+    server.routes["/feed.xml"] = static(rss(("Ferries", server.url("/go"), DAY)))
+    server.routes["/go"] = static(_refreshing(content, around))
+    server.routes["/story"] = static(_STORY.encode())
+
+    found = run([SourceConfig(url=server.url("/feed.xml"), pages=True)])
+
+    assert not server.hits("/story")
+    assert len(found.articles) == 1
+
+
+def test_pages_that_send_their_reader_round_in_a_circle_are_given_up(server: Loopback) -> None:
+    server.routes["/feed.xml"] = static(rss(("Ferries", server.url("/a"), DAY)))
+    server.routes["/a"] = static(_refreshing("0; url=/b"))
+    server.routes["/b"] = static(_refreshing("0; url=/a"))
+
+    found = run([SourceConfig(url=server.url("/feed.xml"), pages=True)], fetch_settings(max_redirects=3))
+
+    assert len(found.articles) == 1  # with the feed's own text
+    assert "sends its reader on more than 3 times" in only_problem(found)
+    assert len(server.hits("/a")) + len(server.hits("/b")) == 4
+
+
 def test_pages_are_fetched_in_parallel_within_the_per_host_limit(server: Loopback) -> None:
     links = [(f"Story {i}", server.url(f"/story/{i}"), DAY) for i in range(8)]
     server.routes["/feed.xml"] = static(rss(*links))

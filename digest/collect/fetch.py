@@ -7,11 +7,13 @@ cannot make digest open an arbitrary local file.
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 
@@ -115,6 +117,19 @@ class Fetcher:
         ``page``: the URL should be a web page; a response the server declares to be something else
         (a podcast's audio, a PDF report) is refused before its body is read.
         """
+        fetched = await self._one(url, page=page)
+        # A page that sends its reader on at once (<meta http-equiv="refresh" content="0; url=…">: a
+        # link shortener's, a moved story's) is followed as a redirect is, within the same limit.
+        for _ in range(self._settings.max_redirects if page else 0):
+            onward = refresh_target(fetched.body, fetched.url)
+            if not onward:
+                return fetched
+            fetched = await self._one(onward, page=True)
+        if page and refresh_target(fetched.body, fetched.url):
+            raise SourceError(url, f"sends its reader on more than {self._settings.max_redirects} times")
+        return fetched
+
+    async def _one(self, url: str, *, page: bool) -> Fetched:
         if urlsplit(url).scheme not in ("http", "https"):
             raise SourceError(url, "only http and https links are followed")
         mirror = self._mirrored(url)
@@ -170,6 +185,42 @@ class Fetcher:
             body = await _read_capped(response, url, self._settings.max_bytes)
             validators = (response.headers.get("etag", ""), response.headers.get("last-modified", ""))
             return Fetched(final, body, kind), validators
+
+
+# <meta http-equiv="refresh" content="0; url=https://…">, in a page's head: where it sends its reader.
+_REFRESH = re.compile(rb"""(?i)<meta\b[^>]*\bhttp-equiv\s*=\s*["']?refresh\b[^>]*>""")
+_CONTENT = re.compile(rb"""(?i)\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_DELAY_AND_URL = re.compile(
+    r"""(?i)^\s*(\d{1,6})(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(["']?)(\S[^"']*)\2\s*$"""
+)
+_HEAD_BYTES = 32_768  # where a page's <meta> tags are: its head, which is never this long
+_MAX_REFRESH_DELAY = 5  # seconds: a page that waits longer is read, as its reader reads it first
+
+
+def refresh_target(body: bytes, url: str) -> str:
+    """Where a page sends its reader at once by a refresh <meta>, as an absolute http(s) URL; else "".
+
+    Only an immediate refresh to another address counts: a news page that reloads itself every ten
+    minutes is the page, and a refresh inside <noscript> is for readers without JavaScript (a "please
+    enable JavaScript" page), which browsers do not follow.
+    """
+    head = body[:_HEAD_BYTES]
+    lowered = head.lower()
+    for match in _REFRESH.finditer(head):
+        if lowered.rfind(b"<noscript", 0, match.start()) > lowered.rfind(b"</noscript", 0, match.start()):
+            continue
+        content = _CONTENT.search(match.group())
+        value = next((g for g in content.groups() if g is not None), b"") if content else b""
+        found = _DELAY_AND_URL.match(value.decode("latin-1"))
+        if not found or int(found.group(1)) > _MAX_REFRESH_DELAY:
+            continue
+        try:
+            onward = urljoin(url, html.unescape(found.group(3)).strip())
+        except ValueError:  # a malformed IPv6 host
+            continue
+        if urlsplit(onward).scheme in ("http", "https") and onward.split("#")[0] != url.split("#")[0]:
+            return onward
+    return ""
 
 
 # Media types an article link may lead to that are no page (a podcast's episode, a report's PDF).

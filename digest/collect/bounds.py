@@ -169,3 +169,17 @@ def cut_at_space(text: str, limit: int) -> str:
         return text
     cut = text.rfind(" ", 0, limit + 1)
     return text[: cut if cut > limit // 2 else limit].rstrip()
+
+
+# Characters a line of a page's or a feed's text may have, several times the longest real ones (a
+# title of 144, an alt text of 336, a description of 1,188): a longer one is cut at a space, with an
+# ellipsis.
+MAX_TITLE = 1_000
+MAX_NAME = 500  # an author, section, site name or image credit
+MAX_CAPTION = 2_000  # an image's alt text or caption
+MAX_DESCRIPTION = 5_000
+
+
+def clipped(text: str, limit: int) -> str:
+    """A line of a page's or feed's text, cut at a space with an ellipsis when longer than ``limit``."""
+    return text if len(text) <= limit else cut_at_space(text, limit - 1) + "\u2026"

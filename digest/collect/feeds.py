@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 from lxml import etree
 
+from digest.collect.bounds import MAX_CAPTION, MAX_NAME, MAX_TITLE, clipped
 from digest.collect.canonical import canonical_url
 from digest.collect.discover import is_web_page, not_a_feed
 from digest.collect.feed_media import Media, entry_content_typed, is_web, lead_image, media_details
@@ -163,7 +164,7 @@ def _type(detail: object) -> str:
 
 
 def _article(entry: Any, base: str, media: Media, source: str, now: datetime) -> Article | Skipped:
-    title = squash(plain_text(entry.get("title", "")))
+    title = clipped(squash(plain_text(entry.get("title", ""))), MAX_TITLE)
     link = str(entry.get("link") or "").strip()
     if not link:
         return Skipped("", title, "the entry has no link")
@@ -184,13 +185,13 @@ def _article(entry: Any, base: str, media: Media, source: str, now: datetime) ->
         guid=str(entry.get("id", "")),
         section=_first_tag(entry),
         categories=_tags(entry),
-        author=squash(entry.get("author", "")),
+        author=clipped(plain_text(str(entry.get("author") or "")), MAX_NAME),
         # Paragraphs stay apart by a blank line: the teaser falls back on them one by one.
         summary="\n\n".join(_paragraphs(str(entry.get("summary", "")), _type(entry.get("summary_detail")))),
         paragraphs=_paragraphs(*entry_content_typed(entry, media)),
         image_url=image.url if image else "",
-        image_alt=image.alt if image else "",
-        image_credit=image.credit if image else "",
+        image_alt=clipped(image.alt, MAX_CAPTION) if image else "",
+        image_credit=clipped(image.credit, MAX_NAME) if image else "",
     )
 
 
@@ -206,7 +207,7 @@ def _unresolved(link: str, base: str) -> str:
 def _tags(entry: Any) -> tuple[str, ...]:
     # As text, whatever the parser left: its lenient mode keeps "Society &amp; Culture" escaped.
     tags = itertools.islice(entry.get("tags") or [], _MAX_TAGS)
-    terms = (plain_text(str(tag.get("term") or tag.get("label") or "")) for tag in tags)
+    terms = (clipped(plain_text(str(tag.get("term") or tag.get("label") or "")), MAX_NAME) for tag in tags)
     return tuple(term for term in terms if term)
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from digest.collect.bounds import cut_at_space
+from digest.collect.bounds import MAX_CAPTION, MAX_DESCRIPTION, MAX_NAME, MAX_TITLE, clipped
 from digest.collect.canonical import canonical_url, escaped_url, is_page_link, same_site
 from digest.collect.extract import (
     body_paragraphs,
@@ -34,12 +34,6 @@ _TITLE_SEPARATORS = re.compile(
     r"|(?<=[^\x00-\x7f]):|(?<=\w):\s+"
 )
 _HOST_NOISE = frozenset(["www", "com", "co", "net", "org", "news", "html", "jp", "uk", "de", "fr", "info"])
-# Characters a page's line of text may have, several times the longest real ones (a title of 144, an
-# alt text of 336, a description of 1,188): a longer one is cut at a space, with an ellipsis.
-MAX_TITLE = 1_000
-MAX_NAME = 500  # an author, section, site name or image credit
-MAX_CAPTION = 2_000  # an image's alt text or caption
-MAX_DESCRIPTION = 5_000
 # <h1> elements compared with the titles: a page has one or two, and each costs a pass over the titles.
 _MAX_HEADINGS = 20
 
@@ -88,11 +82,6 @@ def _read(text: str, limit: int) -> str:
     """A title's or meta tag's text, clipped; read once more where its publisher escaped it twice
     ("Q&amp;amp;A"), as titles and meta tags often are and no reader means to see."""
     return clipped(unescaped_twice(text), limit)
-
-
-def clipped(text: str, limit: int) -> str:
-    """A line of the page's text, cut at a space with an ellipsis when it is longer than ``limit``."""
-    return text if len(text) <= limit else cut_at_space(text, limit - 1) + "\u2026"
 
 
 def _lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:

@@ -20,6 +20,7 @@ from test_fetching import DAY, WEEK, rss
 
 from digest.collect import collect
 from digest.collect import feeds as feeds_module
+from digest.collect.bounds import MAX_CAPTION, MAX_NAME, MAX_TITLE
 from digest.collect.canonical import canonical_url
 from digest.collect.feeds import FeedReport, read_entries
 from digest.collect.fetch import Fetched, Fetcher, http_client
@@ -334,6 +335,28 @@ def test_a_character_reference_that_names_no_character_costs_the_feed_nothing(re
     )
     report = read_entries(Fetched("https://news.example/feed.xml", body), "feed", WEEK.end)
     assert [a.title for a in report.articles] == ["Ferry \ufffd returns", "Second"]
+
+
+def test_a_feeds_lines_of_text_are_as_bounded_as_a_pages() -> None:
+    long = "Ferries " * 20_000
+    image = "<media:content url='https://news.example/q.jpg' width='1200'>"
+    image += f"<media:credit>{long}</media:credit>"
+    image += f"<media:description>{long}</media:description><media:title>{long}</media:title></media:content>"
+    item = (
+        f"<item><title>{long}</title><link>https://news.example/a</link><author>{long}</author>"
+        f"<category>{long}</category>{image}</item>"
+    )
+    body = (
+        "<rss version='2.0' xmlns:media='http://search.yahoo.com/mrss/'><channel><title>T</title>"
+        f"{item}</channel></rss>"
+    ).encode()
+
+    (article,) = read_entries(Fetched("https://news.example/feed.xml", body), "feed", WEEK.end).articles
+
+    assert len(article.title) <= MAX_TITLE and article.title.startswith("Ferries Ferries")
+    assert all(len(name) <= MAX_NAME for name in (article.author, article.section, article.image_credit))
+    assert all(len(name) <= MAX_NAME for name in article.categories)
+    assert 0 < len(article.image_alt) <= MAX_CAPTION
 
 
 def test_a_feed_that_trips_the_lenient_parser_is_repaired_and_read() -> None:

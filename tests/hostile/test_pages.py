@@ -18,17 +18,10 @@ from trafilatura import external as trafilatura_external
 
 from digest.collect import bounds
 from digest.collect import extract as extract_module
+from digest.collect.bounds import MAX_CAPTION, MAX_DESCRIPTION, MAX_NAME, MAX_TITLE
 from digest.collect.canonical import canonical_url
 from digest.collect.extract import parse_html
-from digest.collect.pages import (
-    MAX_CAPTION,
-    MAX_DESCRIPTION,
-    MAX_NAME,
-    MAX_TITLE,
-    PageInfo,
-    article_from_page,
-    extract_page,
-)
+from digest.collect.pages import PageInfo, article_from_page, extract_page
 from digest.config import TeaserConfig, ThemeConfig
 from digest.ledes import teaser
 from digest.models import Teaser

@@ -20,7 +20,7 @@ from digest.collect.discover import is_web_page, not_a_feed
 from digest.collect.feed_media import Media, entry_content_typed, is_web, lead_image, media_details
 from digest.collect.fetch import Fetched
 from digest.collect.jsonfeed import read_json_feed
-from digest.collect.text import html_paragraphs, plain_text, squash, text_paragraphs
+from digest.collect.text import html_paragraphs, plain_text, text_paragraphs
 from digest.errors import SourceError
 from digest.models import Article, Skipped
 
@@ -164,7 +164,7 @@ def _type(detail: object) -> str:
 
 
 def _article(entry: Any, base: str, media: Media, source: str, now: datetime) -> Article | Skipped:
-    title = clipped(squash(plain_text(entry.get("title", ""))), MAX_TITLE)
+    title = clipped(plain_text(entry.get("title", "")), MAX_TITLE)  # plain_text folds white space
     link = str(entry.get("link") or "").strip()
     if not link:
         return Skipped("", title, "the entry has no link")
@@ -176,6 +176,7 @@ def _article(entry: Any, base: str, media: Media, source: str, now: datetime) ->
         return Skipped(link, title, _unresolved(link, base))
     published = _published(entry)
     image = lead_image(entry, url, media)
+    categories = _tags(entry)
     return Article(
         url=url,
         title=title or url,
@@ -183,8 +184,8 @@ def _article(entry: Any, base: str, media: Media, source: str, now: datetime) ->
         dated=published is not None,
         source=source,
         guid=str(entry.get("id", "")),
-        section=_first_tag(entry),
-        categories=_tags(entry),
+        section=_section(categories),
+        categories=categories,
         author=clipped(plain_text(str(entry.get("author") or "")), MAX_NAME),
         # Paragraphs stay apart by a blank line: the teaser falls back on them one by one.
         summary="\n\n".join(_paragraphs(str(entry.get("summary", "")), _type(entry.get("summary_detail")))),
@@ -221,20 +222,20 @@ def _published(entry: Any) -> datetime | None:
     return datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC)
 
 
-def _first_tag(entry: Any) -> str:
+def _section(categories: Sequence[str]) -> str:
     """The section an entry's first category names.
 
     A podcast host writes its keywords into one ("Wissen,Heuschrecken,Ostafrika,Natur"): the first
     is the section. A directory's path ("Business/Industries/Publishing/Nonfiction/") names it last.
     """
-    tags = _tags(entry)
-    if not tags:
+    if not categories:
         return ""
-    listed = [part.strip() for part in tags[0].split(",")]
+    first = categories[0]
+    listed = [part.strip() for part in first.split(",")]
     if len(listed) >= _LIST_PARTS and all(listed):
         return listed[0]
-    path = [part.strip() for part in tags[0].split("/") if part.strip()]
-    return path[-1] if len(path) >= _LIST_PARTS else tags[0]
+    path = [part.strip() for part in first.split("/") if part.strip()]
+    return path[-1] if len(path) >= _LIST_PARTS else first
 
 
 _LIST_PARTS = 3  # parts of a category that is a list or a path: "Arts, Culture" and "AC/DC" are names

@@ -120,13 +120,12 @@ class Fetcher:
         fetched = await self._one(url, page=page)
         # A page that sends its reader on at once (<meta http-equiv="refresh" content="0; url=…">: a
         # link shortener's, a moved story's) is followed as a redirect is, within the same limit.
-        for _ in range(self._settings.max_redirects if page else 0):
-            onward = refresh_target(fetched.body, fetched.url)
-            if not onward:
-                return fetched
+        hops = 0
+        while page and (onward := refresh_target(fetched.body, fetched.url)):
+            if hops == self._settings.max_redirects:
+                raise SourceError(url, f"sends its reader on more than {hops} times")
+            hops += 1
             fetched = await self._one(onward, page=True)
-        if page and refresh_target(fetched.body, fetched.url):
-            raise SourceError(url, f"sends its reader on more than {self._settings.max_redirects} times")
         return fetched
 
     async def _one(self, url: str, *, page: bool) -> Fetched:

@@ -33,8 +33,8 @@ PAGE = (
 DEADLOCK_GUARD = 10
 
 
-def site(*slugs: str) -> Fetcher:
-    """A feed of one item per slug, each linking to a page on the same site."""
+def site(*slugs: str, page: bytes = PAGE, content_type: str = "text/html") -> Fetcher:
+    """A feed of one item per slug, each linking to a page on the same site, served as ``content_type``."""
     day = (NOW - timedelta(days=1)).strftime("%a, %d %b %Y %H:%M:%S +0000")
     items = "".join(
         f"<item><title>{s}</title><link>https://news.example/{s}</link><pubDate>{day}</pubDate></item>"
@@ -46,7 +46,9 @@ def site(*slugs: str) -> Fetcher:
     ).encode()
 
     def handle(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=feed if str(request.url) == FEED else PAGE)
+        if str(request.url) == FEED:
+            return httpx.Response(200, content=feed)
+        return httpx.Response(200, content=page, headers={"Content-Type": content_type})
 
     return Fetcher(httpx.AsyncClient(transport=httpx.MockTransport(handle)))
 
@@ -62,12 +64,12 @@ def test_pages_parse_off_the_event_loop_while_it_serves_other_coroutines() -> No
         loop = asyncio.get_running_loop()
         parsing = asyncio.Event()
 
-        def parse(body: bytes, url: str) -> PageInfo:
+        def parse(body: bytes, url: str, content_type: str) -> PageInfo:
             # Told from the worker; only a loop that is free can hear it and answer by releasing us.
             loop.call_soon_threadsafe(parsing.set)
             if not release.wait(DEADLOCK_GUARD):
                 raise AssertionError("the page was parsed on the event loop, which stalled")
-            return extract_page(body, url)
+            return extract_page(body, url, content_type)
 
         async def other_work() -> None:
             await parsing.wait()  # the loop serves this coroutine while the page is being parsed
@@ -85,10 +87,10 @@ def test_pages_parse_off_the_event_loop_while_it_serves_other_coroutines() -> No
 
 
 def test_a_page_that_breaks_parsing_becomes_a_problem_and_the_rest_goes_on() -> None:
-    def parse(body: bytes, url: str) -> PageInfo:
+    def parse(body: bytes, url: str, content_type: str) -> PageInfo:
         if url.endswith("/broken"):
             raise ValueError("no body element")
-        return extract_page(body, url)
+        return extract_page(body, url, content_type)
 
     async def main() -> Collection:
         with PagePool(lambda: ThreadPoolExecutor(2), parse) as pool:
@@ -103,11 +105,36 @@ def test_a_page_that_breaks_parsing_becomes_a_problem_and_the_rest_goes_on() -> 
     ]
 
 
-def die_on_request(body: bytes, url: str) -> PageInfo:
+# A Shift_JIS page that names its charset only in its server's header: read as Windows-1252, it is
+# mojibake.
+JAPANESE = "東京の新しい図書館は来月、一般の利用者に向けて開館する予定です。"
+SHIFT_JIS_PAGE = f"<html><body><article><p>{JAPANESE}</p></article></body></html>".encode("shift_jis")
+
+
+def test_a_page_is_decoded_in_the_worker_that_parses_it_as_its_server_named_it() -> None:
+    given: list[tuple[bytes, str]] = []
+
+    def parse(body: bytes, url: str, content_type: str) -> PageInfo:
+        given.append((body, content_type))
+        return extract_page(body, url, content_type)
+
+    async def main() -> Collection:
+        fetcher = site("tokyo", page=SHIFT_JIS_PAGE, content_type="text/html; charset=Shift_JIS")
+        with PagePool(lambda: ThreadPoolExecutor(1), parse) as pool:
+            return await collect_pages(fetcher, pool)
+
+    found = asyncio.run(main())
+
+    # The event loop hands the page over as it came: the transcoding is the worker's work.
+    assert given == [(SHIFT_JIS_PAGE, "text/html; charset=Shift_JIS")]
+    assert found.articles[0].paragraphs == (JAPANESE,)
+
+
+def die_on_request(body: bytes, url: str, content_type: str) -> PageInfo:
     """A parser that kills its worker process for one URL, as a crash in lxml would."""
     if url.endswith("/crash"):
         os._exit(70)
-    return extract_page(body, url)
+    return extract_page(body, url, content_type)
 
 
 def test_process_pool_returns_page_info_and_survives_a_worker_that_dies() -> None:
@@ -153,13 +180,13 @@ def test_page_downloads_wait_while_too_many_pages_wait_to_be_parsed(monkeypatch:
         requested.append(url)
         return await download(url, page=page)
 
-    async def slow_parse(body: bytes, url: str) -> PageInfo:
+    async def slow_parse(body: bytes, url: str, content_type: str) -> PageInfo:
         nonlocal most_in_hand
         for _ in range(20):  # give every other page its chance to be downloaded meanwhile
             most_in_hand = max(most_in_hand, len(requested) - len(parsed))
             await asyncio.sleep(0)
         parsed.append(url)
-        return await inline(body, url)
+        return await inline(body, url, content_type)
 
     monkeypatch.setattr(fetcher, "url", counting_download)
     found = asyncio.run(collect_pages(fetcher, slow_parse))

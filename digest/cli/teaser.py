@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import click
 
 from digest.cli.common import config_option, json_option, out
-from digest.collect.extract import as_served, is_binary
+from digest.collect.extract import is_binary
 from digest.collect.fetch import Fetched
 from digest.collect.pages import article_from_page, extract_page
 from digest.collect.standins import stand_in
@@ -39,7 +39,7 @@ def teaser(config_path: str, page: str, page_url: str | None, newsletter: str | 
     url = page_url or (fetched.url if urlsplit(fetched.url).scheme in ("http", "https") else "")
     if not url:
         url = "https://example.invalid/" + Path(page).name
-    info = extract_page(as_served(fetched.body, fetched.content_type), url)
+    info = extract_page(fetched.body, url, fetched.content_type)
     if said := stand_in(info, ""):
         click.echo(
             f"Warning: the page reads as an error page or a bot check ('{said}'): in an issue, "

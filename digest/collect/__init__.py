@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from digest.collect.canonical import canonical_url, is_web_url
-from digest.collect.extract import as_served
 from digest.collect.feeds import FeedReport
 from digest.collect.fetch import Fetcher
 from digest.collect.pages import PageInfo, extract_page
@@ -24,7 +23,8 @@ __all__ = [
     "Extractor", "Reader", "SeenLog", "Window", "collect", "inline", "read_source", "reading",
 ]  # fmt: skip
 
-Extractor = Callable[[bytes, str], Awaitable[PageInfo]]
+# An extractor is given a page's bytes, its URL and its Content-Type header, as served.
+Extractor = Callable[[bytes, str, str], Awaitable[PageInfo]]
 T = TypeVar("T")
 Pair = tuple[SourceConfig, Article]
 
@@ -36,9 +36,9 @@ PAGES_IN_HAND = 64
 PAGE_MARGIN = 5
 
 
-async def inline(body: bytes, url: str) -> PageInfo:
+async def inline(body: bytes, url: str, content_type: str = "") -> PageInfo:
     """Parse a page on the event loop: for tests and one-page commands, where nothing waits on it."""
-    return extract_page(body, url)
+    return extract_page(body, url, content_type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +231,7 @@ async def _read_page(article: Article, reader: Reader) -> tuple[Article, Problem
             article, f"it led to the site's front page ({fetched.url}): the article may have moved or gone"
         )
     try:
-        page = await reader.extract(as_served(fetched.body, fetched.content_type), fetched.url)
+        page = await reader.extract(fetched.body, fetched.url, fetched.content_type)
     except Exception as exc:  # a parser bug or a dead worker costs this article its page, not the issue
         return article, Problem(article.url, f"page not parsed, using the feed's text: {_named(exc)}")
     if said := stand_in(page, article.title):

@@ -13,6 +13,7 @@ import lxml.html
 from digest.collect.bounds import MAX_CAPTION, MAX_DESCRIPTION, MAX_NAME, MAX_TITLE, clipped
 from digest.collect.canonical import canonical_url, escaped_url, is_page_link, same_site
 from digest.collect.extract import (
+    as_served,
     body_paragraphs,
     declared_body,
     is_article,
@@ -54,9 +55,14 @@ class PageInfo:
     description: str = ""
 
 
-def extract_page(html: bytes | str, url: str) -> PageInfo:
-    """Read one article page; an empty or unparsable page gives an empty PageInfo."""
-    doc = parse_html(html)
+def extract_page(html: bytes | str, url: str, content_type: str = "") -> PageInfo:
+    """Read one article page, in the charset its server's ``content_type`` names if it names one;
+    an empty or unparsable page gives an empty PageInfo.
+
+    Decoding is part of the work: a page transcoded here is transcoded in the worker that parses it,
+    off the event loop.
+    """
+    doc = parse_html(as_served(html, content_type) if isinstance(html, bytes) else html)
     if doc is None:
         return PageInfo()
     image = _lead_image(doc, url)

@@ -25,7 +25,7 @@ from digest.collect.pages import PageInfo, extract_page
 
 __all__ = ["PagePool", "cpus", "process_pool"]
 
-Parse = Callable[[bytes, str], PageInfo]
+Parse = Callable[[bytes, str, str], PageInfo]  # body, URL, Content-Type: as extract_page
 
 
 def cpus() -> int:
@@ -75,11 +75,12 @@ class PagePool:
         self._start, self._parse = start, parse
         self._executor: Executor | None = None
 
-    async def __call__(self, body: bytes, url: str) -> PageInfo:
-        """Parse one page off the event loop."""
+    async def __call__(self, body: bytes, url: str, content_type: str = "") -> PageInfo:
+        """Decode and parse one page off the event loop."""
         executor = self._executor or self._begin()
+        loop = asyncio.get_running_loop()
         try:
-            return await asyncio.get_running_loop().run_in_executor(executor, self._parse, body, url)
+            return await loop.run_in_executor(executor, self._parse, body, url, content_type)
         except BrokenProcessPool:
             # A worker died (a crash in the parser, the OOM killer): this page and the ones it was
             # parsing alongside are lost, but the pages still to come get a fresh pool.

@@ -417,6 +417,63 @@ def misses(scored: list[Scored], check_half: bool) -> None:
                 print(f"    image: {t.image[:120]!r} / gold {s.page.image!r}", file=sys.stderr)
 
 
+_OVERLAP = 12  # folded characters the gold's end and the teaser's start share, at least, to be one text
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def lede_kind(t: Teaser, gold: str) -> str:
+    """What kind of lede miss a teaser is, told from the folded texts alone (no page is shown)."""
+    if not t.paragraphs:
+        return "no teaser (nothing read as a full sentence)"
+    head = _folded(" ".join(gold.split()[:13]))
+    ours = _folded(" ".join(p.removesuffix(ELLIPSIS) for p in t.paragraphs))
+    first = _folded(t.paragraphs[0].removesuffix(ELLIPSIS))
+    script = " (Chinese/Japanese)" if _CJK.search(gold) else ""
+    if head and head[:40] in ours[1:]:
+        where = "first paragraph" if head[:40] in first[1:] else "a later paragraph"
+        return f"lede in {where}, after lines the gold leaves out{script}"
+    whole = _folded(gold)
+    # Ours is in the gold after its start, or the gold's 13 words end where ours begins.
+    later = first[:30] and first[:30] in whole[1:]
+    if later or any(first.startswith(whole[k:]) for k in range(1, len(whole) - _OVERLAP)):
+        return f"gold starts with lines before the body's first paragraph{script}"
+    return f"a different paragraph from the gold's{script}"
+
+
+def title_kind(ours: str, gold: str) -> str:
+    """What kind of title miss: more words than the gold, fewer, or another wording."""
+    a, b = _folded(ours), _folded(gold)
+    if not a:
+        return "no title"
+    if b in a:
+        return "ours adds words to the gold's (a site, section or kicker)"
+    if a in b:
+        return "the gold adds words to ours"
+    if SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8:
+        return "a close wording (another of the page's titles)"
+    return "another headline altogether"
+
+
+def miss_kinds(scored: list[Scored]) -> dict[str, dict[str, int]]:
+    """Per half of postlight, digest's lede, title and image misses counted by kind."""
+    kinds: dict[str, dict[str, int]] = {}
+    for s in scored:
+        if s.page.set != "postlight":
+            continue
+        t = s.teasers["digest"]
+        found = []
+        if s.page.lede and not lede_start(t.paragraphs, s.page.lede):
+            found.append("lede: " + lede_kind(t, s.page.lede))
+        if s.page.title and not same_title(t.title, s.page.title):
+            found.append("title: " + title_kind(t.title, s.page.title))
+        if s.page.image is not None and not same_image(t.image, s.page.image):
+            found.append("image: " + ("none found" if not t.image else "another image"))
+        counts = kinds.setdefault(s.page.half, {})
+        for kind in found:
+            counts[kind] = counts.get(kind, 0) + 1
+    return {half: dict(sorted(counts.items())) for half, counts in kinds.items()}
+
+
 def print_table(figures: dict[str, dict[str, dict[str, Any]]]) -> None:
     """One row per group and extractor."""
     columns = (
@@ -456,6 +513,9 @@ def main() -> None:
         action="store_true",
         help="with -v, list the check half's misses instead (not for tuning)",
     )
+    parser.add_argument(
+        "--kinds", action="store_true", help="count each postlight half's misses by kind (no page named)"
+    )
     parser.add_argument("--only", default="", help="score only pages whose name contains this")
     parser.add_argument(
         "--markup",
@@ -477,6 +537,11 @@ def main() -> None:
     met = targets(figures, timing)
     if args.verbose:
         misses(scored, args.check_misses)
+    if args.kinds:
+        for half, counts in miss_kinds(scored).items():
+            print(f"postlight {half} misses by kind:", file=sys.stderr)
+            for kind, count in counts.items():
+                print(f"  {count:>3}  {kind}", file=sys.stderr)
     unscored = [f"{s.page.name}: {note}" for s in scored for note in s.page.notes]
     if args.json:
         print(json.dumps({"groups": figures, "extract_ms": timing, "targets": met, "unscored": unscored}))

@@ -583,6 +583,20 @@ def test_a_box_for_the_caption_and_its_credit_gives_the_credit_alone(head: str) 
     assert info.image_credit == "Jo Harbour/AP"
 
 
+def test_a_credit_box_is_found_whatever_the_case_of_its_class_name() -> None:
+    # Class names as publishing systems write them: "ImageCredit" beside the photo, no figure, and
+    # NPR's boxes written "Credit-Caption" and "Credit".
+    beside = (
+        "<div class='photo'><img src='/photos/quay.jpg'><span class='ImageCredit'>Jo Harbour/AP</span></div>"
+    )
+    npr = _CREDIT_CAPTION.replace("'credit-caption'", "'Credit-Caption'").replace("'credit'", "'Credit'")
+
+    pages = [html(f"<article>{box}<p>{LEDE}</p></article>") for box in (beside, npr)]
+    found = [extract_page(page, URL).image_credit for page in pages]
+
+    assert found == ["Jo Harbour/AP", "Jo Harbour/AP"]
+
+
 def test_a_videos_figure_and_a_figure_of_another_photo_lend_the_lead_photo_no_caption() -> None:
     head = "<meta property='og:image' content='https://news.example/photos/quay-1200x630.jpg'>"
     body = (

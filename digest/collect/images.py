@@ -496,12 +496,13 @@ _MAX_CREDIT_LINE = 2_000  # characters, white space included: a credit is a line
 
 def _credit_lines(doc: lxml.html.HtmlElement) -> Iterator[str]:
     """Lines in the article that read as a credit, or are marked as one right beside an image."""
-    for node in doc.xpath("//article//*[contains(@class, 'credit')] | //article//p"):
+    for node in doc.xpath(f"//article//*[contains({_LOWER_CLASS}, 'credit')] | //article//p"):
         text = node.text_content()
         if len(text) > _MAX_CREDIT_LINE:  # nested credit boxes would each fold the whole article
             continue
         text = squash(text)
-        marked = "credit" in (node.get("class") or "") and _beside_image(node) and not _holds_a_credit(node)
+        named = "credit" in (node.get("class") or "").lower()  # "credit", "ImageCredit"
+        marked = named and _beside_image(node) and not _holds_a_credit(node)
         if _CREDIT_TEXT.match(text) or marked:
             yield text
 
@@ -509,7 +510,7 @@ def _credit_lines(doc: lxml.html.HtmlElement) -> Iterator[str]:
 def _holds_a_credit(node: lxml.html.HtmlElement) -> bool:
     """Whether a credit box holds another that says a credit: a box for a caption and its credit
     ("credit-caption") reads "<caption> Jo Doe/AP"; the credit is the box inside it."""
-    inner = node.xpath(".//*[contains(@class, 'credit')]")
+    inner = node.xpath(f".//*[contains({_LOWER_CLASS}, 'credit')]")
     return any(clean_credit(squash(box.text_content())) for box in inner[:_MAX_INNER_BOXES])
 
 

@@ -1113,3 +1113,19 @@ def test_an_article_that_is_all_lists_is_read_by_its_items() -> None:
     lists = "".join(f"<h3>Part {n}</h3><ul>{items}</ul>" for n in (1, 2))
     info = extract_page(html(f"{header}<div class='entry-content'>{lists}</div>"), URL)
     assert info.paragraphs[:3] == ITEMS
+
+
+@pytest.mark.parametrize("sign", ["\u00b6", "#", "\u00a7", "\U0001f517"])
+def test_a_headings_link_to_itself_is_not_part_of_the_title(sign: str) -> None:
+    # Documentation and blog engines (Sphinx's "headerlink") put a sign after each heading, shown on hover.
+    permalink = f"<a class='headerlink' href='#ferries' title='Permalink to this headline'>{sign}</a>"
+    page = html(f"<article><h1>Ferries return to the islands{permalink}</h1><p>{LEDE}</p></article>")
+
+    assert extract_page(page, URL).title == "Ferries return to the islands"
+
+
+def test_a_heading_that_is_a_link_within_the_page_keeps_its_words() -> None:
+    heading = "<h1><a href='#story'>Ferries return to the islands</a></h1>"
+    page = html(f"<article>{heading}<p>{LEDE}</p></article>")
+
+    assert extract_page(page, URL).title == "Ferries return to the islands"

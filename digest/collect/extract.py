@@ -854,10 +854,23 @@ _CAPITAL_START = re.compile(r"[A-Z\u00c0-\u00de\u0391-\u03a9\u0410-\u042f]")
 
 
 def _unseen(node: lxml.html.HtmlElement) -> bool:
-    """Hidden from the eye: the hidden attribute, an inline style, a visually-hidden class."""
+    """Hidden from the eye: the hidden attribute, an inline style, a visually-hidden class, a permalink."""
     attrs: dict[str, str] = dict(node.items()) if len(node.attrib) else {}
     names = f"{attrs.get('class', '')} {attrs.get('id', '')}".strip()
-    return _is_hidden(attrs) or (bool(names) and _found(_HIDDEN_NAMES, names))
+    return _is_hidden(attrs) or (bool(names) and _found(_HIDDEN_NAMES, names)) or _permalink(node, attrs)
+
+
+def _permalink(node: lxml.html.HtmlElement, attrs: dict[str, str]) -> bool:
+    """A heading's link to itself, a sign shown on hover ("Evolve: Shared Mutable History¶": Sphinx's
+    "¶", a "#" or "§"): a link to a place on the page whose text is a sign or two and no word."""
+    if node.tag != "a" or not attrs.get("href", "").startswith("#"):
+        return False
+    sign = node.text_content().strip()
+    return 0 < len(sign) <= _PERMALINK_SIGNS and not _LETTER_OR_DIGIT.search(sign)
+
+
+_PERMALINK_SIGNS = 2  # characters: "¶", "#", "§", "🔗" and an emoji's variation selector
+_LETTER_OR_DIGIT = re.compile(r"\w")
 
 
 # Elements whose text no reader sees: an icon's <svg> has a <title> for screen readers ("arrow").

@@ -841,6 +841,25 @@ def test_the_pages_only_h1_is_the_headline_even_when_the_titles_word_it_otherwis
     assert extract_page(page, URL).title == "The Boats Are Back, and the Island Is Waiting"
 
 
+# Japanese, written without spaces: a headline of thirteen characters has six words or so, a section's
+# name of six characters three ("latest news").
+JAPANESE_TITLE = "<meta property='og:title' content='\u30d5\u30a7\u30ea\u30fc\u306e\u904b\u822a\u518d\u958b'>"
+
+
+@pytest.mark.parametrize(
+    ("h1", "title"),
+    [
+        ("\u6771\u4eac\u306e\u65b0\u3057\u3044\u56f3\u66f8\u9928\u304c\u958b\u9928\u3078", "the h1"),
+        ("\u6700\u65b0\u30cb\u30e5\u30fc\u30b9", "og:title"),
+    ],
+)
+def test_a_japanese_h1_is_the_headline_when_it_has_a_headlines_words(h1: str, title: str) -> None:
+    page = html(f"<h1>{h1}</h1><p>{LEDE}</p>", JAPANESE_TITLE)
+    expected = h1 if title == "the h1" else "\u30d5\u30a7\u30ea\u30fc\u306e\u904b\u822a\u518d\u958b"
+
+    assert extract_page(page, URL).title == expected
+
+
 # Two <h1>s neither of which is about the titles, one looking marked as the headline but not marked so.
 UNMARKED = "<h1>Harbour Notes Weekly Edition</h1>"
 

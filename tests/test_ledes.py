@@ -18,7 +18,7 @@ from digest.config import MirrorConfig, SourceConfig, TeaserConfig
 from digest.ledes import boilerplate_reason, join_datelines, ledes, pick_lede, teaser
 from digest.models import Article
 from digest.sentences import ELLIPSIS, cut_at_sentence, sentence_ends, to_sentence_end
-from digest.words import count_words
+from digest.words import count_words, estimated_words
 
 SETTINGS = TeaserConfig()
 DEMO_ARTICLES = {
@@ -769,6 +769,14 @@ def test_sentence_splitter_hard_cases(text: str, sentences: int) -> None:
 def test_chinese_and_japanese_characters_count_as_words() -> None:
     assert count_words("\u6708\u9762\u4e0a\u559d\u9152") == 5
     assert count_words("DeepMind\u5f00\u53d1 AI") == 4
+
+
+def test_a_length_in_words_reads_chinese_and_japanese_at_about_two_characters_a_word() -> None:
+    # What tells a line from a paragraph: "a paragraph of 25 words" is about 50 characters of Japanese.
+    assert estimated_words("The harbour closes for winter") == 5
+    headline = "\u6771\u4eac\u306e\u65b0\u3057\u3044\u56f3\u66f8\u9928\u304c\u958b\u9928\u3078"  # 13
+    assert estimated_words(headline) == 6
+    assert estimated_words("DeepMind\u5f00\u53d1 AI") == 3
 
 
 def test_chinese_paragraph_is_cut_at_its_full_stops_within_the_budget() -> None:

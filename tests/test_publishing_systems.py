@@ -328,6 +328,43 @@ JA = (
 )
 
 
+# A paragraph's length is told in words: Japanese, written without spaces, by its characters (two a
+# word or so), or a Japanese paragraph would be one word long and never long enough to be text.
+JA_BODY = (
+    JA[1],
+    "漁協は、春までに工事が終わるよう市に要望した。市は北側の浜に仮設の桟橋を設けることも検討している。",
+    "港の周辺では、冬の間も観光客向けの遊覧船が別の港から運航を続ける予定で、市は利用者に案内を出すという。",
+    "地元の商店街からは、工事の期間中に客足が遠のくことを心配する声も上がっている。",
+)
+JA_TITLE = "港、冬の間閉鎖へ"
+
+
+def test_a_japanese_lede_in_a_box_of_its_own_before_the_bodys_box_opens_the_teaser() -> None:
+    url = "https://coast.example/news/story"
+    body = "".join(f"<p>{p}</p>" for p in JA_BODY * 2)  # of a length trafilatura reads as an article
+    html = in_language(
+        "ja", JA_TITLE, f"<div class='article-intro'>{JA[0]}</div><div class='article-text'>{body}</div>"
+    )
+    written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
+
+    assert written.paragraphs[0] == JA[0]
+
+
+def test_a_long_japanese_paragraph_in_italics_after_a_photo_is_text_not_its_caption() -> None:
+    italic = f"<p><img src='/h.jpg'></p><p><em>{JA[0] * 2}</em></p><p>{JA[1]}</p>"
+    html = in_language("ja", JA_TITLE, italic)
+
+    assert extract_page(html, "https://coast.example/news/story").paragraphs[0] == JA[0] * 2
+
+
+def test_a_japanese_paragraph_beside_a_photo_in_a_box_without_paragraphs_is_text() -> None:
+    # A photo and a line or two is an image box; a photo and a paragraph's length of Japanese is not.
+    body = "".join(f"<p>{p}</p>" for p in JA_BODY * 2)
+    html = in_language("ja", JA_TITLE, f"<div><img src='/h.jpg'>{JA[0] * 2}</div>{body}")
+
+    assert extract_page(html, "https://coast.example/news/story").paragraphs[0] == JA[0] * 2
+
+
 def in_language(lang: str, title: str, body: str) -> str:
     """A page in ``lang``, its article holding the headline and ``body``."""
     return (

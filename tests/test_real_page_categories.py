@@ -860,6 +860,18 @@ def test_a_japanese_h1_is_the_headline_when_it_has_a_headlines_words(h1: str, ti
     assert extract_page(page, URL).title == expected
 
 
+def test_a_japanese_h1_after_a_paragraph_of_text_is_a_related_storys_headline() -> None:
+    # A paragraph of Japanese is as long as its characters make it, not one word long.
+    text = (
+        "\u5e02\u8b70\u4f1a\u306f\u706b\u66dc\u65e5\u3001\u8001\u673d\u5316\u3057\u305f\u6e2f\u3092\u51ac\u306e\u9593\u4fee\u7406\u306e\u305f\u3081\u9589\u9396\u3059\u308b\u3053\u3068\u3092\u6c7a\u3081\u305f\u3002"
+        * 2
+    )
+    h1 = "\u6771\u4eac\u306e\u65b0\u3057\u3044\u56f3\u66f8\u9928\u304c\u958b\u9928\u3078"
+    page = html(f"<article><p>{text}</p></article><h1>{h1}</h1><p>{LEDE}</p>", JAPANESE_TITLE)
+
+    assert extract_page(page, URL).title == "\u30d5\u30a7\u30ea\u30fc\u306e\u904b\u822a\u518d\u958b"
+
+
 # Two <h1>s neither of which is about the titles, one looking marked as the headline but not marked so.
 UNMARKED = "<h1>Harbour Notes Weekly Edition</h1>"
 

@@ -41,7 +41,7 @@ from digest.collect.text import (
     squash,
 )
 from digest.sentences import END_MARKS, LEAD_IN
-from digest.words import count_words
+from digest.words import count_words, estimated_words
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -536,7 +536,7 @@ def _is_image_box(node: lxml.html.HtmlElement) -> bool:
     """An image with a line or two beside it and no paragraph of its own: a figure without the tag."""
     if node.tag not in _BOXES or node.find(".//img") is None or node.find(".//p") is not None:
         return False
-    return _at_most(node, _IMAGE_BOX_WORDS - 1, lambda text: len(text.split()))
+    return _at_most(node, _IMAGE_BOX_WORDS - 1, estimated_words)
 
 
 def _at_most(node: lxml.html.HtmlElement, words: int, count: Callable[[str], int]) -> bool:
@@ -753,7 +753,8 @@ def _gather_run(node: lxml.html.HtmlElement, run: list[str], summary: str) -> bo
         return False
     if node.tag == "p" or (node.tag in ("div", "section") and _is_text_box(node)):
         text = block_text(node)
-        if not _RESTORABLE.search(text) or len(text.split()) < _RESTORE_MIN_WORDS or squash(text) == summary:
+        too_short = estimated_words(text) < _RESTORE_MIN_WORDS
+        if not _RESTORABLE.search(text) or too_short or squash(text) == summary:
             return False
         run.append(text)
         return True

@@ -26,7 +26,7 @@ from digest.collect.extract import (
 from digest.collect.images import LeadImage, lead_image
 from digest.collect.text import squash, unescaped_twice
 from digest.models import Article
-from digest.words import CJK
+from digest.words import estimated_words
 
 # Between a headline and the site's name in a <title>: " | ", " - ", " — ", a full-width bar, ":", "_",
 # " « " ("Headline « Blog"), " • ".
@@ -221,7 +221,9 @@ def _displayed(heading: _Heading, titles: list[str]) -> bool:
     Exposed: Open Verilog flow …"), which would make it the name of what the title's other part is
     in; and no paragraph of text comes before it, as one does before a related story's headline.
     """
-    if _headline_words(heading.text) < _DISPLAY_WORDS:
+    # Chinese and Japanese by their characters: "東京の新しい図書館が開館へ" is six words, "最新ニュース"
+    # (latest news) three.
+    if estimated_words(heading.text) < _DISPLAY_WORDS:
         return False
     folded = _fold(heading.text)
     if any(folded == _fold(part) for title in titles for part in _TITLE_SEPARATORS.split(title)):
@@ -229,18 +231,9 @@ def _displayed(heading: _Heading, titles: list[str]) -> bool:
     return not _after_text(heading.node)
 
 
-def _headline_words(text: str) -> int:
-    """Words of a headline: Chinese and Japanese, written without spaces, have a word of about two
-    characters ("東京の新しい図書館が開館へ" is six; "最新ニュース", "latest news", is three)."""
-    return len(CJK.sub(" ", text).split()) + len(CJK.findall(text)) // _CJK_WORD_CHARS
-
-
-_CJK_WORD_CHARS = 2
-
-
 def _after_text(node: lxml.html.HtmlElement) -> bool:
     """Whether a paragraph of text comes before a heading, as one does before a related story's."""
-    return any(len(p.text_content().split()) >= _TEXT_WORDS for p in node.xpath("preceding::p"))
+    return any(estimated_words(p.text_content()) >= _TEXT_WORDS for p in node.xpath("preceding::p"))
 
 
 # A class that names its element the headline: newsrooms' "hed", "headline", hAtom's "entry-title",

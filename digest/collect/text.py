@@ -12,7 +12,7 @@ import nh3
 from lxml.etree import ParserError
 
 from digest.collect.bounds import shown_text
-from digest.words import count_words
+from digest.words import count_words, estimated_words
 
 _SPACE = re.compile(r"\s+")
 # The class names of posts that articles embed from social networks (X/Twitter, Instagram, TikTok,
@@ -83,7 +83,7 @@ def is_set_caption(
     ``holds_image`` tells whether an element holds an image (by default, whether one is in it now).
     """
     holds = holds_image or _holds_image
-    if not _set_apart(node) or len(node.text_content().split()) > _CAPTION_WORDS:
+    if not _set_apart(node) or estimated_words(node.text_content()) > _CAPTION_WORDS:
         return False
     if holds(node):
         return True

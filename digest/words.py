@@ -14,7 +14,9 @@ _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+")
 _UNSPACED_CHARS = 6
 
 
-# Words a text of Chinese or Japanese holds, told from its characters: about two characters a word.
+# Chinese characters and Japanese kana: about two of them make a word. (Korean is written with spaces
+# between its words.)
+_HAN_KANA = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CJK_WORD_CHARS = 2
 
 
@@ -24,12 +26,14 @@ def estimated_words(text: str) -> int:
     count_words counts a Chinese or Japanese character as a word, as editors count a budget; a
     length meant in English words ("a paragraph of 25 words or more") is about twice as many
     characters of Chinese or Japanese. Without this, a paragraph of Japanese, written without
-    spaces, is one word long.
+    spaces, is one word long. Korean is counted by its spaces, Thai as count_words counts it.
     """
-    cjk = len(CJK.findall(text))
-    if not cjk:
-        return count_words(text)
-    return count_words(CJK.sub(" ", text)) + cjk // _CJK_WORD_CHARS
+    han = len(_HAN_KANA.findall(text))
+    spaced = _HAN_KANA.sub(" ", text) if han else text
+    unspaced = sum(-(-len(run) // _UNSPACED_CHARS) for run in _UNSPACED.findall(spaced))
+    if unspaced:
+        spaced = _UNSPACED.sub(" ", spaced)
+    return len(spaced.split()) + unspaced + han // _CJK_WORD_CHARS
 
 
 def count_words(text: str) -> int:

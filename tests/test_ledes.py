@@ -777,6 +777,8 @@ def test_a_length_in_words_reads_chinese_and_japanese_at_about_two_characters_a_
     headline = "\u6771\u4eac\u306e\u65b0\u3057\u3044\u56f3\u66f8\u9928\u304c\u958b\u9928\u3078"  # 13
     assert estimated_words(headline) == 6
     assert estimated_words("DeepMind\u5f00\u53d1 AI") == 3
+    korean = "\uc11c\uc6b8\uc2dc\ub294 \ud654\uc694\uc77c \ud56d\uad6c\ub97c \ud3d0\uc1c4\ud588\ub2e4"
+    assert estimated_words(korean) == 4  # Korean is written with spaces
 
 
 def test_chinese_paragraph_is_cut_at_its_full_stops_within_the_budget() -> None:

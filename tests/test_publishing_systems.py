@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pytest
 
+from digest.collect.extract import _without_headline
 from digest.collect.pages import article_from_page, extract_page
 from digest.config import TeaserConfig
 from digest.ledes import teaser
@@ -363,6 +364,27 @@ def test_a_japanese_paragraph_beside_a_photo_in_a_box_without_paragraphs_is_text
     html = in_language("ja", JA_TITLE, f"<div><img src='/h.jpg'>{JA[0] * 2}</div>{body}")
 
     assert extract_page(html, "https://coast.example/news/story").paragraphs[0] == JA[0] * 2
+
+
+def test_a_short_article_read_as_one_block_loses_the_headline_it_opens_with() -> None:
+    # Under trafilatura's size for an article, its last fallback reads the whole <article> as one
+    # block, headline first: "Harbour to close for winter The council voted …".
+    intro = "The council voted on Tuesday to close the old harbour for the winter."
+    body = f"<div class='article-intro'>{intro}</div><div class='article-text'><p>Repairs will cost about four million, the city said.</p><p>Fishermen asked for a temporary pier at the north beach.</p></div>"
+    html = in_language("en", "Harbour to close for winter", body)
+
+    assert extract_page(html, "https://coast.example/news/story").paragraphs[0].startswith(intro)
+
+
+def test_a_paragraph_whose_first_word_is_a_headings_keeps_it() -> None:
+    headings = frozenset(["Background", "Harbour to close for winter"])
+
+    assert _without_headline("Background checks were made on every applicant.", headings).startswith(
+        "Background"
+    )
+    assert (
+        _without_headline("Harbour to close for winter The council voted.", headings) == "The council voted."
+    )
 
 
 def in_language(lang: str, title: str, body: str) -> str:

@@ -690,10 +690,24 @@ def _with_their_starts(
         ending = f" {text}"
         whole = next((p for p in places if p.endswith(ending) and len(p) - len(text) <= _RESTART_CHARS), "")
         # the headline read into it is looked for only when no longer <p> was found
-        restored[index] = whole or next(
-            (p for p in places if text.endswith(f" {p}") and text[: -len(p) - 1] in headings), text
+        restored[index] = (
+            whole
+            or next((p for p in places if text.endswith(f" {p}") and text[: -len(p) - 1] in headings), "")
+            or _without_headline(text, headings)
         )
     return tuple(restored)
+
+
+def _without_headline(text: str, headings: frozenset[str]) -> str:
+    """A paragraph that no <p> of the page reads, without the heading it opens with: on a page of a
+    few short blocks trafilatura may give the whole article as one, headline first ("Harbour to close
+    for winter The council voted …"). A sentence follows the heading; the heading's words are not the
+    start of one ("Background checks were …" keeps its first word)."""
+    for heading in headings:
+        rest = text[len(heading) + 1 :] if text.startswith(f"{heading} ") else ""
+        if rest[:1].isupper():
+            return rest
+    return text
 
 
 _MAX_HEADINGS = 8  # the page's first headings: its headline is among them

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+# The code points of Chinese characters and Japanese kana.
+_HAN_KANA_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Chinese, Japanese and Korean are written without spaces: each character counts as a word.
-CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+CJK = re.compile(f"[{_HAN_KANA_CHARS}\uac00-\ud7af]")
 
 
 # Thai, Lao, Burmese and Khmer are written without spaces between words (a space ends a phrase): a run
@@ -16,7 +18,7 @@ _UNSPACED_CHARS = 6
 
 # Chinese characters and Japanese kana: about two of them make a word. (Korean is written with spaces
 # between its words.)
-_HAN_KANA = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_KANA = re.compile(f"[{_HAN_KANA_CHARS}]")
 _CJK_WORD_CHARS = 2
 
 
@@ -29,16 +31,17 @@ def estimated_words(text: str) -> int:
     spaces, is one word long. Korean is counted by its spaces, Thai as count_words counts it.
     """
     han = len(_HAN_KANA.findall(text))
-    spaced = _HAN_KANA.sub(" ", text) if han else text
-    unspaced = sum(-(-len(run) // _UNSPACED_CHARS) for run in _UNSPACED.findall(spaced))
-    if unspaced:
-        spaced = _UNSPACED.sub(" ", spaced)
-    return len(spaced.split()) + unspaced + han // _CJK_WORD_CHARS
+    rest, unspaced = _without_unspaced(_HAN_KANA.sub(" ", text) if han else text)
+    return len(rest.split()) + unspaced + han // _CJK_WORD_CHARS
 
 
 def count_words(text: str) -> int:
     """Words in a text; each Chinese, Japanese or Korean character counts as one, Thai as above."""
+    rest, unspaced = _without_unspaced(text)
+    return len(CJK.sub(" ", rest).split()) + len(CJK.findall(rest)) + unspaced
+
+
+def _without_unspaced(text: str) -> tuple[str, int]:
+    """The text with its runs of Thai, Lao, Burmese or Khmer spaced out, and the words those runs count."""
     unspaced = sum(-(-len(run) // _UNSPACED_CHARS) for run in _UNSPACED.findall(text))
-    if unspaced:
-        text = _UNSPACED.sub(" ", text)
-    return len(CJK.sub(" ", text).split()) + len(CJK.findall(text)) + unspaced
+    return (_UNSPACED.sub(" ", text) if unspaced else text), unspaced

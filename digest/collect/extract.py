@@ -702,8 +702,9 @@ def _without_headline(text: str, headings: frozenset[str]) -> str:
     """A paragraph that no <p> of the page reads, without the heading it opens with: on a page of a
     few short blocks trafilatura may give the whole article as one, headline first ("Harbour to close
     for winter The council voted …"). A sentence follows the heading; the heading's words are not the
-    start of one ("Background checks were …" keeps its first word)."""
-    for heading in headings:
+    start of one ("Background checks were …" keeps its first word). The longest heading that fits is
+    the one: a set has no order, and "Harbour" may open "Harbour Closes For Winter" as well."""
+    for heading in sorted(headings, key=len, reverse=True):
         rest = text[len(heading) + 1 :] if text.startswith(f"{heading} ") else ""
         if rest[:1].isupper():
             return rest

@@ -9,6 +9,11 @@ Two independent sets, each read from a folder given on the command line:
   test names its fixture and URL and asserts the page's title, author, lead image and the first 13
   words of the article body (``first13``), all written by the people who wrote the site's extractor.
   The set is split once, by site, into a development half and a check half (``teaser_split.CHECK``).
+
+A third set may be given, for development only: a folder of ``NAME.html`` pages, each with ``NAME.txt``,
+the article's text as another extractor's tests expect it (newspaper4k's ``tests/data/html`` and
+``tests/data/text``; see ``newspaper_pages``). Its gold is that library's expected text, checked by its
+authors, not written by hand: the lede gold is its first 13 words, cut like postlight's.
 """
 
 from __future__ import annotations
@@ -322,3 +327,44 @@ def postlight_gold_lede(first13: str, source: lxml.html.HtmlElement) -> tuple[st
     while words and len(folded(" ".join(words))) > len(gold):
         words.pop(0)  # the original words of what is left, for reading, when the cut fell between words
     return (" ".join(words) if folded(" ".join(words)) == gold else gold), ""
+
+
+# --- a third development set: pages with another extractor's expected text -------------------------
+
+
+def newspaper_pages(folder: Path) -> Iterator[GoldPage]:
+    """Every ``NAME.html`` of a folder with its ``NAME.txt``: the article text another library expects.
+
+    The page's own og:url or canonical link is its URL. Its sites must not be in the postlight check
+    half (the loader refuses one that is): the set is for tuning.
+    """
+    for page in sorted(folder.glob("*.html")):
+        text_file = page.with_suffix(".txt")
+        if not text_file.is_file():
+            continue
+        raw = page.read_bytes()
+        source = parse(raw)
+        url = _page_url(source) or f"https://{page.stem.rstrip('0123456789')}/"
+        site = url.split("/")[2] if "://" in url else ""
+        if site in CHECK or site.removeprefix("www.") in CHECK or f"www.{site}" in CHECK:
+            raise SystemExit(f"{page}: {site} is a site of the postlight check half; leave it out")
+        first = next((p for p in text_file.read_text(encoding="utf-8").split("\n") if p.strip()), "")
+        lede, note = postlight_gold_lede(squash(" ".join(first.split()[:13])), source)
+        yield GoldPage(
+            set="newspaper",
+            half="dev",
+            name=page.stem,
+            url=url,
+            raw=raw,
+            real=True,
+            lede=lede,
+            body_words=10_000,
+            notes=(note,) if note else (),
+        )
+
+
+def _page_url(source: lxml.html.HtmlElement) -> str:
+    for found in source.xpath("//meta[@property='og:url']/@content | //link[@rel='canonical']/@href"):
+        if str(found).startswith("http"):
+            return str(found).strip()
+    return ""

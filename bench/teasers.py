@@ -1,13 +1,16 @@
-"""Evaluation: digest's "keep reading" teasers on two independent sets of real news pages.
+"""Evaluation: digest's "keep reading" teasers on independent sets of real news pages.
 
-    python bench/teasers.py [--mozilla DIR] [--postlight DIR] [--json] [-v] [--only NAME]
-                            [--markup served|no-names|plain-boxes]
+    python bench/teasers.py [--mozilla DIR] [--postlight DIR] [--newspaper DIR] [--json] [-v]
+                            [--only NAME] [--markup served|no-names|plain-boxes] [--kinds]
 
 DIR for --mozilla is mozilla-readability's ``test/test-pages`` folder; for --postlight, the
 postlight-parser checkout (``fixtures/`` and ``src/extractors/custom/``). How each set's gold is read
 is in teaser_sets.py. postlight is split once, by site, into ``dev`` (tuned on) and ``check`` (never
 tuned on; the fixed list is teaser_split.py); mozilla counts as tuned on. Pages are *real* when they
 are captures of real sites (all of postlight; mozilla's pages of 10 KB or more, see teaser_sets).
+--newspaper adds a third set, tuned on like mozilla: a folder of ``NAME.html`` pages, each with the
+article's text as newspaper4k's tests expect it in ``NAME.txt`` (group ``newspaper_dev``; no site of
+the postlight check half may be in it).
 
 Four extractors write a teaser for every page, side by side in one run:
 
@@ -68,7 +71,16 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 import trafilatura
-from teaser_sets import GoldPage, boilerplate, mozilla_pages, parse, postlight_pages, squash, words
+from teaser_sets import (
+    GoldPage,
+    boilerplate,
+    mozilla_pages,
+    newspaper_pages,
+    parse,
+    postlight_pages,
+    squash,
+    words,
+)
 
 from digest.collect.canonical import canonical_url
 from digest.collect.extract import parse_html
@@ -346,8 +358,9 @@ def groups(scored: list[Scored]) -> dict[str, list[Scored]]:
     named = {
         "mozilla_real": [s for s in scored if s.page.set == "mozilla" and s.page.real],
         "mozilla_edge": [s for s in scored if s.page.set == "mozilla" and not s.page.real],
-        "postlight_dev": [s for s in scored if s.page.half == "dev"],
+        "postlight_dev": [s for s in scored if s.page.set == "postlight" and s.page.half == "dev"],
         "postlight_check": [s for s in scored if s.page.half == "check"],
+        "newspaper_dev": [s for s in scored if s.page.set == "newspaper"],
     }
     return {name: members for name, members in named.items() if members}
 
@@ -458,7 +471,7 @@ def miss_kinds(scored: list[Scored]) -> dict[str, dict[str, int]]:
     """Per half of postlight, digest's lede, title and image misses counted by kind."""
     kinds: dict[str, dict[str, int]] = {}
     for s in scored:
-        if s.page.set != "postlight":
+        if s.page.set == "mozilla":
             continue
         t = s.teasers["digest"]
         found = []
@@ -468,7 +481,7 @@ def miss_kinds(scored: list[Scored]) -> dict[str, dict[str, int]]:
             found.append("title: " + title_kind(t.title, s.page.title))
         if s.page.image is not None and not same_image(t.image, s.page.image):
             found.append("image: " + ("none found" if not t.image else "another image"))
-        counts = kinds.setdefault(s.page.half, {})
+        counts = kinds.setdefault(f"{s.page.set} {s.page.half}", {})
         for kind in found:
             counts[kind] = counts.get(kind, 0) + 1
     return {half: dict(sorted(counts.items())) for half, counts in kinds.items()}
@@ -506,6 +519,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mozilla", type=Path, help="mozilla-readability's test/test-pages folder")
     parser.add_argument("--postlight", type=Path, help="the postlight-parser folder (fixtures/, src/)")
+    parser.add_argument(
+        "--newspaper", type=Path, help="a folder of NAME.html + NAME.txt pages (development only)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the real pages digest misses")
     parser.add_argument(
@@ -524,12 +540,13 @@ def main() -> None:
         help="read each page as served, or rewritten without class names or semantic boxes",
     )
     args = parser.parse_args()
-    if not (args.mozilla or args.postlight):
-        parser.error("give --mozilla DIR and/or --postlight DIR")
+    if not (args.mozilla or args.postlight or args.newspaper):
+        parser.error("give --mozilla DIR, --postlight DIR and/or --newspaper DIR")
     started = time.perf_counter()
     pages = [
         *(mozilla_pages(args.mozilla) if args.mozilla else ()),
         *(postlight_pages(args.postlight) if args.postlight else ()),
+        *(newspaper_pages(args.newspaper) if args.newspaper else ()),
     ]
     scored = [score_page(rewritten(p, args.markup)) for p in pages if args.only in p.name]
     figures = {group: {e: score(members, e) for e in EXTRACTORS} for group, members in groups(scored).items()}
@@ -539,7 +556,7 @@ def main() -> None:
         misses(scored, args.check_misses)
     if args.kinds:
         for half, counts in miss_kinds(scored).items():
-            print(f"postlight {half} misses by kind:", file=sys.stderr)
+            print(f"{half} misses by kind:", file=sys.stderr)
             for kind, count in counts.items():
                 print(f"  {count:>3}  {kind}", file=sys.stderr)
     unscored = [f"{s.page.name}: {note}" for s in scored for note in s.page.notes]

@@ -134,6 +134,10 @@ _BOILERPLATE = _patterns(
     (
         "continue reading",
         r"(?i)^(?:continue|keep) reading\b|^click here\b|^read the (?:full|rest)\b"
+        # "To find an acting school near you, click here to search our database."; not a quoted
+        # scam text ("'Click here to claim your prize', the message said").
+        "|^(?=.{0,250}$)(?!.*(?:[\"\u201c\u2018]|(?:^|\\s)'))"
+        r".{0,150}[,:;]\s*click here\b"
         # "To continue reading, sign in …", "Sign in to continue reading", "Log in or create a free
         # account to keep reading"; not "To continue reading the report, one needs patience."
         r"|^to (?:continue|keep) reading(?: this (?:article|story))?"
@@ -216,7 +220,13 @@ _BOILERPLATE = _patterns(
         r"(?i)^(?=.{0,200}$)(?:(?:please |you (?:need|have|must) to )?(?:enable|turn on|activate|allow)"
         r" (?:javascript|js)\b|(?:your )?javascript (?:is|has been|seems to be) (?:disabled|turned off)\b"
         r"|(?:javascript (?:is|must be) (?:required|enabled)|(?:this|the) (?:site|website|page|app)"
-        r" (?:requires|needs) javascript)(?: (?:to|for|in) [^.!?]{0,60})?[.!]?$|loading\W*$"
+        r" (?:requires|needs) javascript)(?: (?:to|for|in) [^.!?]{0,60})?[.!]?$"
+        r"|loading\W*(?:please wait\W*)?$"
+        # a player's or a frame's fallback: "This video is not supported by your device.", "Your
+        # browser does not support the video tag."
+        r"|(?:this|the) (?:video|audio|content|media|player|feature) (?:is not|isn['\u2019]t)"
+        r" (?:supported|available) (?:by|on|in) (?:your|this) (?:device|browser)\b"
+        r"|your (?:device|browser) (?:does not|doesn['\u2019]t) support\b"
         r"|listen to this (?:article|story)\b"
         r"|(?:download|get|install) (?:the|our) (?:[\w'\u2019-]+ ){0,3}app"
         r"(?:\s+(?:for|on|to)\b[^.!?]{0,60})?[.!]?$"

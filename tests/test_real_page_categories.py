@@ -131,6 +131,47 @@ def test_words_trafilatura_left_off_a_paragraphs_start_are_put_back(
     assert extract_page(page, URL).paragraphs[0] == read
 
 
+def test_a_form_field_s_text_is_never_part_of_the_lede() -> None:
+    # A short video page's "embed this" box: the embed code sits in a <textarea> just after the lede;
+    # trafilatura reads a body this short as one block, and the code ran into the lede ("… 12 weeks
+    # early. <iframe width='670' …>Your browser does not support frames."), which then read as no
+    # full sentence at all.
+    embed = "<iframe src='https://news.example/embed/1'>Your browser does not support frames.</iframe>"
+    months = "".join(f"<option>{m} 2026</option>" for m in ("January", "February", "March"))
+    lede = "In a video posted on Monday, the two ferry captains ask for support as they retire early."
+    page = html(
+        f"<h1>Ferries return</h1><div class='story'><div><p>{lede}</p></div>"
+        f"<div class='embed-box'><textarea>{embed}</textarea><select name='archive'>{months}</select></div>"
+        "</div>"
+    )
+
+    assert extract_page(page, URL).paragraphs == (lede,)
+
+
+@pytest.mark.parametrize("names", ["top_nav", "main-menu", "site-navigation", "navbar", "channels-dropdown"])
+def test_a_story_teaser_in_a_menus_drop_down_is_not_the_lede(names: str) -> None:
+    # Menus built from divs, not <nav>: a drop-down holds a teaser of another story, in a <p>, which
+    # was put back in front of the lede as a paragraph trafilatura had skipped.
+    promo = "Great sleep does more than rest your mind, it is good for your heart and your head."
+    menu = (
+        f"<div class='{names}'><ul><li><a href='#'>Quizzes</a><div><ul><li><div class='text'>"
+        f"<h4>How do you sleep?</h4><p>{promo}</p></div></li></ul></div></li></ul></div>"
+    )
+    page = (
+        f"<html><head><title>Ferries return</title></head><body><div class='top'>{menu}</div>"
+        f"<div class='story'><h1>Ferries return</h1><p>{LEDE}</p><p>{SECOND}</p></div></body></html>"
+    )
+
+    assert extract_page(page, URL).paragraphs[:2] == (LEDE, SECOND)
+
+
+def test_a_body_whose_class_names_a_menu_is_still_the_body() -> None:
+    # A restaurant review set in <div class="menu-review">: the name rule never takes the text itself.
+    page = html(f"<h1>Ferries return</h1><div class='menu-review'><p>{LEDE}</p><p>{SECOND}</p></div>")
+
+    assert extract_page(page, URL).paragraphs[:2] == (LEDE, SECOND)
+
+
 @pytest.mark.parametrize(
     ("before", "read"),
     [

@@ -71,9 +71,10 @@ _NEVER_TEXT_WORDS = (
 )
 _FURNITURE_WORDS = (
     f"{_NEVER_TEXT_WORDS}|sharing|social|advert|sponsor|"
-    "sr-only|visually-hidden|screen-reader|visuallyhidden|offscreen"
+    "sr-only|visually-hidden|screen-reader|visuallyhidden|offscreen|navigation|navbar|dropdown"
 )
-_FURNITURE_TOKENS = "ad|ads|share|hidden|hide|print-only|timestamp|kicker|eyebrow|meta|video|player"
+# "top_nav", "main-menu": a site's menus, whose drop-downs hold teasers of other stories.
+_FURNITURE_TOKENS = "ad|ads|share|hidden|hide|print-only|timestamp|kicker|eyebrow|meta|video|player|nav|menu"
 _FURNITURE = re.compile(
     rf"(?:{_FURNITURE_WORDS})|(?:^|[\s_-])(?:{_FURNITURE_TOKENS})(?:$|[\s_-])|{SOCIAL_EMBEDS}", re.IGNORECASE
 )
@@ -307,7 +308,9 @@ def strip_furniture(doc: lxml.html.HtmlElement) -> None:
     paragraph, inside the headline's header) carried down, never walked up to: on a page nested
     hundreds deep, a walk up from every element costs their product.
     """
-    for node in doc.xpath("//script | //style | //noscript | //template | //svg"):
+    # A form's fields are never the article: a <textarea> holds an embed code or a comment being
+    # written ("<iframe src=…>Your browser does not support frames"), a <select> a drop-down of months.
+    for node in doc.xpath("//script | //style | //noscript | //template | //svg | //textarea | //select"):
         _drop(node)
     # Ruby annotations (furigana over Japanese, with their fallback parentheses) are read above the
     # word, not in its line: "漢(かん)字" is "漢字". They go without leaving a space in the word.

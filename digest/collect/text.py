@@ -31,7 +31,9 @@ _BLOCK_NAMES = (
 _BLOCKS = frozenset(_BLOCK_NAMES.split())
 # Never text of the article: code, embeds, and figures (a caption or credit is not the lede).
 # Ruby annotations (rt, rp: furigana over Japanese) are read above the word, not in its line.
-_UNREAD_NAMES = "script style noscript template figure svg iframe object video audio button select rt rp"
+_UNREAD_NAMES = (
+    "script style noscript template figure svg iframe object video audio button select textarea rt rp"
+)
 _UNREAD = frozenset(_UNREAD_NAMES.split())
 # feedburner's "FeedFlare" block (share links and counters appended to every item), a pull quote (a
 # line of the article set out again, large), a newsletter platform's subscribe box, a photo's caption

@@ -439,6 +439,42 @@ def test_og_image_is_the_lead_image_and_its_own_alt_is_kept() -> None:
     assert info.image_alt == "The ferry"
 
 
+def test_the_picture_in_another_size_lends_its_alt() -> None:
+    head = "<meta property='og:image' content='https://cdn.example/images/original/harbour-dawn.jpg?v=2'>"
+    small = "https://cdn.example/images/small/harbour-dawn.jpg?v=2"
+    body = f"<p>{LEDE}</p><img src='{small}' alt='Dawn at the quay'>"
+
+    assert extract_page(html(body, head), URL).image_alt == "Dawn at the quay"
+
+
+def test_a_related_storys_card_showing_the_same_picture_lends_no_alt() -> None:
+    # A columnist's one picture heads every column: the card linking to the last one has it too,
+    # with that column's headline as its alt.
+    head = "<meta property='og:image' content='https://cdn.example/columnist-2014.png'>"
+    body = (
+        f"<p>{LEDE}</p><img src='https://cdn.example/columnist-2014.png' alt=''>"
+        "<aside><a href='/2026/11/another-column/'><img src='https://cdn.example/columnist-2014.png'"
+        " alt='Why the old ferry deserved better'></a></aside>"
+    )
+
+    assert extract_page(html(body, head), URL).image_alt == ""  # the teaser gives the headline
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [
+        "https://img.example/images/dims?crop=1600&image_uri=ferry.jpg",  # a resizer: the query names it
+        "https://cdn.example/2026/11/story-a/index.jpg",  # a name every article's picture has
+    ],
+)
+def test_another_picture_under_the_same_file_name_lends_no_alt(declared: str) -> None:
+    other = declared.replace("ferry", "budget").replace("story-a", "story-b")
+    head = f"<meta property='og:image' content='{declared}'>"
+    body = f"<p>{LEDE}</p><p>{SECOND}</p><img src='{other}' alt='The budget vote'>"
+
+    assert extract_page(html(body, head), URL).image_alt == ""
+
+
 def test_og_images_https_address_is_taken_over_its_http_one() -> None:
     head = (
         "<meta property='og:image' content='http://cdn.example/ferry.jpg'>"

@@ -413,10 +413,45 @@ def _alt_for(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, u
     """The image's own alt: the <img> that shows it, else the lead figure's."""
     name = file_name(url)
     for img in doc.iter("img", "amp-img"):
-        if name and _described(img) and any(name in src for src in image_sources(img)):
+        if _described(img) and _shows(img, url, name) and not _links_away(img):
             return _described(img)
     images = figure.xpath(_IMAGES) if figure is not None else []
     return _described(images[0]) if images else ""
+
+
+def _shows(img: lxml.html.HtmlElement, url: str, name: str) -> bool:
+    """Whether an <img> shows the picture at url: the same address, or another size of the same file.
+
+    A file name counts only when it tells one picture from another: a resizer's "dims", or the
+    "index.jpg" or "lead_large.jpg" every article of a site has, would match other stories' pictures.
+    """
+    sources = tuple(image_sources(img))
+    if any(_address(src) == _address(url) for src in sources):
+        return True
+    return _distinctive(name) and any(name in src for src in sources)
+
+
+def _address(url: str) -> str:
+    return url.split("://", 1)[-1]  # the query too: a resizer's address names its picture there
+
+
+def _distinctive(name: str) -> bool:
+    stem = name.rsplit(".", 1)[0]
+    return len(stem) >= 6 or any(c.isdigit() for c in stem)
+
+
+def _links_away(img: lxml.html.HtmlElement) -> bool:
+    """Whether the picture is a link to another page: a related story's card, whose alt is that story's.
+
+    A link to the picture itself (a full-size view) or to a place on the page is not one.
+    """
+    for link in img.iterancestors("a"):
+        href = (link.get("href") or "").strip()
+        if not href or href.startswith("#"):
+            return False
+        path = href.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]
+        return not _FILE_NAME.fullmatch(path)
+    return False
 
 
 def _described(img: lxml.html.HtmlElement) -> str:

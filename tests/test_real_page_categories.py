@@ -424,6 +424,25 @@ def test_page_without_a_photo_has_no_lead_image() -> None:
     assert extract_page(html(f"<h1>Ferries return</h1><p>{LEDE}</p>"), URL).image_url == ""
 
 
+@pytest.mark.parametrize("box", ["promo-panel", "related-stories", "sponsor-box", "newsletter-signup"])
+def test_a_picture_in_a_box_promoting_something_else_is_no_lead_image(box: str) -> None:
+    # A book's cover in a promotion panel set inside the <article>, on a page with no photo of its own.
+    promo = f"<div class='{box}'><div class='media'><img src='https://cdn.example/books/guide-3d.png'></div></div>"
+
+    assert extract_page(html(f"<h1>Ferries return</h1><p>{LEDE}</p>{promo}"), URL).image_url == ""
+
+
+def test_the_articles_own_picture_after_a_promotion_is_the_lead_image() -> None:
+    promo = (
+        "<div class='promo'><div class='media'><img src='https://cdn.example/books/guide-3d.png'></div></div>"
+    )
+    own = "<figure><img src='https://cdn.example/harbour.jpg'></figure>"
+
+    page = html(f"<h1>Ferries return</h1>{promo}{own}<p>{LEDE}</p>")
+
+    assert extract_page(page, URL).image_url == "https://cdn.example/harbour.jpg"
+
+
 def test_an_inline_image_that_is_not_set_out_as_a_picture_is_no_lead_image() -> None:
     body = f"<p>{LEDE} <img src='/img/product-code.gif'></p><p>{SECOND}</p>"
     assert extract_page(html(body), URL).image_url == ""

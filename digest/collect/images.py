@@ -241,8 +241,27 @@ def _body_images(doc: lxml.html.HtmlElement, url: str) -> Iterator[str]:
     scope = doc.xpath("//article") or doc.xpath("//main")
     if not scope:
         return iter(())
-    boxed = [img for img in scope[0].xpath(f"{_IMAGES}[not({_CHROME})]") if _set_out(img)]
+    boxed = [
+        img for img in scope[0].xpath(f"{_IMAGES}[not({_CHROME})]") if _set_out(img) and not _promotes(img)
+    ]
     return (u for img in boxed for u in _images_in_one(img, url))
+
+
+# Boxes inside an article that show something else: a promotion of a book or course, related
+# stories, a sponsor, an advertisement, a newsletter sign-up.
+_ELSEWHERE_BOX = re.compile(
+    r"(?i)promo|related|recommend|sponsor|advert|newsletter|subscri|(?:^|[\s_-])ads?(?:$|[\s_-])"
+)
+
+
+def _promotes(img: lxml.html.HtmlElement) -> bool:
+    """Whether an image stands in a box that shows something other than the article."""
+    for box in img.iterancestors():
+        if box.tag in ("article", "main", "body"):
+            return False
+        if _ELSEWHERE_BOX.search(f"{box.get('class', '')} {box.get('id', '')}"):
+            return True
+    return False
 
 
 def _set_out(img: lxml.html.HtmlElement) -> bool:

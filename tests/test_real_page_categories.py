@@ -466,6 +466,18 @@ def test_the_picture_in_another_size_lends_its_alt() -> None:
     assert extract_page(html(body, head), URL).image_alt == "Dawn at the quay"
 
 
+@pytest.mark.parametrize("alt", ["Image Jo Doe/Flickr", "Photo: Jo Doe/Flickr", "Jo Doe/Flickr"])
+def test_an_alt_that_only_gives_the_credit_is_no_alt(alt: str) -> None:
+    figure = (
+        f"<figure class='lead-image'><img src='https://cdn.example/harbour.jpg' alt='{alt}'>"
+        "<figcaption class='credit'>Jo Doe/Flickr</figcaption></figure>"
+    )
+
+    info = extract_page(html(f"{figure}<p>{LEDE}</p>"), URL)
+
+    assert (info.image_credit, info.image_alt) == ("Jo Doe/Flickr", "")
+
+
 def test_a_related_storys_card_showing_the_same_picture_lends_no_alt() -> None:
     # A columnist's one picture heads every column: the card linking to the last one has it too,
     # with that column's headline as its alt.

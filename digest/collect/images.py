@@ -21,6 +21,7 @@ import lxml.html
 from digest.collect.canonical import file_name, is_page_link
 from digest.collect.extract import is_article, json_ld, meta_content, shown_block_text
 from digest.collect.text import squash
+from digest.words import estimated_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,13 +125,21 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
     if not found:
         return LeadImage()
     caption, credit = _caption_and_credit(doc, figure)
-    structured = _json_ld_credit(doc)
+    credit = clean_credit(credit or _json_ld_credit(doc))
+    alt = _alt_for(doc, figure, found)
     return LeadImage(
         url=found,
-        alt=_alt_for(doc, figure, found) or caption,
+        alt=caption if not alt or _is_credit(alt, credit) else alt,
         caption=caption,
-        credit=clean_credit(credit or structured),
+        credit=credit,
     )
+
+
+def _is_credit(alt: str, credit: str) -> bool:
+    """Whether an alt only gives the credit, perhaps after a label ("Image Jo Doe/Flickr")."""
+    if not credit or not alt.endswith(credit):
+        return False
+    return estimated_words(alt[: -len(credit)]) <= 2
 
 
 def clean_credit(text: str) -> str:

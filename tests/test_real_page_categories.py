@@ -131,6 +131,21 @@ def test_words_trafilatura_left_off_a_paragraphs_start_are_put_back(
     assert extract_page(page, URL).paragraphs[0] == read
 
 
+def test_a_photos_cutline_is_not_the_lede() -> None:
+    # "Cutline" is the newsroom's word for a caption: a gallery at the top of the story sets one in a
+    # <div>, which read as the story's first paragraph.
+    cutline = "Jo Doe, 20, was charged with conspiracy after a shooting near the harbour injured her partner."
+    gallery = (
+        "<div><div><div class='bottom'><div id='slide-info'>"
+        f"<div class='cutline'>{cutline}</div><div class='credit'>SHERIFF'S DEPT./CONTRIBUTED IMAGE</div>"
+        "</div><div class='tab'><a href='/a.html'>Related article</a></div></div></div></div>"
+    )
+
+    info = extract_page(html(f"<h1>Ferries return</h1><div>{gallery}<p>{LEDE}</p><p>{SECOND}</p></div>"), URL)
+
+    assert info.paragraphs[:2] == (LEDE, SECOND)
+
+
 def test_a_form_field_s_text_is_never_part_of_the_lede() -> None:
     # A short video page's "embed this" box: the embed code sits in a <textarea> just after the lede;
     # trafilatura reads a body this short as one block, and the code ran into the lede ("… 12 weeks

@@ -66,7 +66,7 @@ _BROWSER_CHARSETS = frozenset(
 # are never the body's, however many of them a page has (names_the_body); the others may be words a
 # site puts on its body's paragraphs too ("c-paragraph social-share-ready").
 _NEVER_TEXT_WORDS = (
-    "caption|credit|byline|promo|newsletter|related|subscri|signup|sign-up|cookie|consent|gdpr|"
+    "caption|cutline|credit|byline|promo|newsletter|related|subscri|signup|sign-up|cookie|consent|gdpr|"
     "tooltip|popup|pull-?quote|breadcrumb|author-bio"
 )
 _FURNITURE_WORDS = (

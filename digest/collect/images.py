@@ -513,7 +513,10 @@ def _figcaption(figure: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     """A figure's caption: its <figcaption>, else the element its class names a caption ("Figure-caption")."""
     found = figure.find(".//figcaption")
     if found is None:
-        named = figure.xpath(f".//*[contains({_LOWER_CLASS}, 'caption')]")
+        # "cutline": the newsroom's word for a photo's caption
+        named = figure.xpath(
+            f".//*[contains({_LOWER_CLASS}, 'caption') or contains({_LOWER_CLASS}, 'cutline')]"
+        )
         found = named[0] if named else None
     return found
 

@@ -109,6 +109,23 @@ def test_lede_that_trafilatura_skips_before_the_first_paragraph_it_kept_is_put_b
     assert extract_page(page, URL).paragraphs == (LEDE, SECOND)  # the short date line stays out
 
 
+@pytest.mark.parametrize(("opening", "restored"), [(f"{LEDE} {SECOND}", True), (DEK, False)])
+def test_a_skipped_opening_the_description_repeats_is_put_back_unless_it_is_a_deks_length(
+    monkeypatch: pytest.MonkeyPatch, opening: str, restored: bool
+) -> None:
+    # Sites give their lede as the page's description too ("story-teaser" above "story-body"); a
+    # paragraph as short as a dek that the description repeats is the dek, and stays out.
+    body = "<p>Islanders queued at the quay before dawn, and the first tickets sold out within the hour.</p>"
+    trafilatura_keeps(monkeypatch, f"<div>{body}</div>")
+    page = html(
+        f"<h1>Ferries return</h1><div class='story-teaser'><p>{opening}</p></div>"
+        f"<div class='story-body'>{body}</div>",
+        head=f"<meta name='description' content='{opening}'>",
+    )
+
+    assert (extract_page(page, URL).paragraphs[0] == opening) is restored
+
+
 @pytest.mark.parametrize(
     ("kept", "read"),
     [

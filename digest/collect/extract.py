@@ -771,8 +771,11 @@ def _gather_run(node: lxml.html.HtmlElement, run: list[str], summary: str) -> bo
         return False
     if node.tag == "p" or (node.tag in ("div", "section") and _is_text_box(node)):
         text = block_text(node)
-        too_short = estimated_words(text) < _RESTORE_MIN_WORDS
-        if not _RESTORABLE.search(text) or too_short or squash(text) == summary:
+        length = estimated_words(text)
+        # The page's description word for word is its dek, unless it is longer than any dek: sites
+        # give their lede as the description too.
+        dek = squash(text) == summary and length <= _DEK_MAX_WORDS
+        if not _RESTORABLE.search(text) or length < _RESTORE_MIN_WORDS or dek:
             return False
         run.append(text)
         return True

@@ -283,6 +283,7 @@ def test_logo_avatar_and_tracking_pixel_are_never_the_lead_image() -> None:
         "<h1>Ferries return</h1><img src='https://cdn.example/avatars/jo.jpg' class='author-avatar'>"
         "<img src='https://www.facebook.com/tr?id=1&ev=PageView' width='1' height='1'>"
         "<img src='/img/site-logo.svg'><img src='/img/badge_sponsor.png'>"
+        "<div class='media-loading'><img src='/images/icons/preload.gif' alt='preload'></div>"
         f"<div class='lead-photo'><img src='/photos/ferry-at-dawn.jpg' alt='The ferry at dawn'></div>"
         f"<p>{LEDE}</p><p>{SECOND}</p>"
     )
@@ -450,6 +451,30 @@ def test_an_amp_page_s_picture_is_its_lead_image() -> None:
     amp = "<amp-img src='/img/ferry-1200.jpg' width='1200' height='800' layout='responsive' alt='The ferry'>"
     info = extract_page(html(f"{amp}</amp-img><h1>Ferries return</h1><p>{LEDE}</p>"), URL)
     assert (info.image_url, info.image_alt) == ("https://news.example/img/ferry-1200.jpg", "The ferry")
+
+
+def test_a_story_card_linking_elsewhere_is_not_the_lead_figure() -> None:
+    # A "most read" list set out as figures, each a link holding the other story's photo and headline.
+    card = (
+        "<li><a href='/2026/11/budget-vote/'><figure><img src='https://cdn.example/budget-vote.jpg'"
+        " alt='The budget vote'></figure><strong>The budget vote, explained</strong></a></li>"
+    )
+    page = html(
+        f"<h1>Ferries return</h1><p>{LEDE}</p><p>{SECOND}</p><aside-list><ul>{card}</ul></aside-list>"
+    )
+
+    assert extract_page(page, URL).image_url == ""
+
+
+def test_a_photo_that_links_to_another_page_is_still_the_articles() -> None:
+    # A blog's dish, linked to its recipe: the link holds the picture and nothing else.
+    photo = (
+        "<p><a href='/recipes/mash/'><img src='https://cdn.example/mash.jpg' width='550' alt='Mash'></a></p>"
+    )
+
+    assert extract_page(html(f"<h1>Ferries return</h1>{photo}<p>{LEDE}</p>"), URL).image_url == (
+        "https://cdn.example/mash.jpg"
+    )
 
 
 def test_page_without_a_photo_has_no_lead_image() -> None:
@@ -773,6 +798,7 @@ def test_without_a_figure_showing_the_declared_image_the_first_photos_caption_st
         ("https://cdn.example/images/icons/defaultPromoCrop.png", "https://news.example/photos/quay.jpg"),
         ("https://cdn.example/img/og-default.jpg", "https://news.example/photos/quay.jpg"),
         ("https://cdn.example/fallback-share.png", "https://news.example/photos/quay.jpg"),
+        ("https://cdn.example/art/facebook/FBdefault.png", "https://news.example/photos/quay.jpg"),
         # ... but a folder so named holds articles' pictures (Drupal's "sites/default/files")
         (
             "https://news.example/sites/default/files/quay.jpg",
@@ -788,7 +814,9 @@ def test_a_sites_default_picture_is_not_the_articles(declared: str, lead: str) -
     assert extract_page(html(body, head), URL).image_url == lead
 
 
-@pytest.mark.parametrize("alt", ["IMG_3886.JPG", "ferry-quay-2026.webp"])
+@pytest.mark.parametrize(
+    "alt", ["IMG_3886.JPG", "ferry-quay-2026.webp", "Ferry-quay-lead", "ferries-return-to-the-strai"]
+)
 def test_an_alt_that_is_only_the_images_file_name_gives_way_to_the_caption(alt: str) -> None:
     caption = "<figcaption>Crowds on the quay</figcaption>"
     body = f"<figure><img src='/photos/quay.jpg' alt='{alt}'>{caption}</figure>"
@@ -833,6 +861,7 @@ def test_copyright_holder_in_json_ld_and_a_broken_block_beside_it() -> None:
         "(Jo Harbour)",
         "Attribution: Jo Harbour",
         "Photo Jo Harbour",  # French papers' label, with no colon
+        "By Jo Harbour",
     ],
 )
 def test_credit_labels_are_left_to_the_template(labelled: str) -> None:

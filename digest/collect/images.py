@@ -37,7 +37,7 @@ class LeadImage:
 # Words in the path or class of an image that is not an article's picture. A site's declared image
 # (og:image) is trusted more: only a logo, icon or stand-in is refused there, since social-share crops
 # ("/t_share/", "social_1200x630") are the article's own picture.
-_STAND_IN = r"logo|rogo|icon|favicon|avatar|gravatar|spacer|pixel|blank|placeholder|missing|1x1|copyright"
+_STAND_IN = r"logo|rogo|icon|favicon|avatar|gravatar|spacer|pixel|blank|placeholder|missing|1x1|copyright|preload|spinner"
 _NOT_A_PHOTO = re.compile(
     rf"(?i)(?:^|[/_.\-\s])(?:{_STAND_IN}|badge|sponsor|sprite|button|banner|bnr|share|social|emoji|"
     r"transparent|loader|loading|divider|separator|ornament|signature)(?:$|[/_.\-\s@\d])"
@@ -109,7 +109,7 @@ _BARE_LABEL = re.compile(rf"(?i)(?<=[.!?])\s+(?:photo|{_OTHER_LABELS})\s*$")
 _CREDIT_LABEL = re.compile(
     r"(?i)^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|attribution|photo(?:graph)?s?|"
     rf"pictures?|images?|illustrations?|{_OTHER_LABELS})\s*(?::|by\b|courtesy(?: of)?\b)\s*"
-    r"|^(?:foto (?:di|de|von)|courtesy(?: of)?)\b\s*"
+    r"|^(?:foto (?:di|de|von)|courtesy(?: of)?|(?-i:By))\b\s*"
     r"|^(?-i:(?:Photo|Foto)s?)\s+(?=[A-Z\u00c0-\u00de])"  # "Photo Jo Doe. AFP", as French papers set it
     r"|^credits?\b\s*(?::|\.\.\.|\u2026)?\s*"
 )
@@ -217,7 +217,8 @@ def _lead_figure(doc: lxml.html.HtmlElement, shown: str = "") -> lxml.html.HtmlE
     """
     name = file_name(shown)
     for scope in ("//article//", "//main//", "//"):
-        stills = (f for f in doc.xpath(f"{scope}figure[not({_CHROME})]") if not f.xpath(_VIDEO))
+        found_here = doc.xpath(f"{scope}figure[not({_CHROME})]")
+        stills = (f for f in found_here if not f.xpath(_VIDEO) and not _is_card(f))
         figures = list(itertools.islice(stills, _MAX_FIGURES))
         showing = (f for f in figures if name and any(name in src for src in _sources_in(f)))
         found = next(showing, figures[0] if figures else None)
@@ -247,11 +248,13 @@ def _body_images(doc: lxml.html.HtmlElement, url: str) -> Iterator[str]:
     Without <article> or <main> there is no body to be sure of, and an image somewhere on the page
     (a product shot, a banner) is no lead image.
     """
-    scope = doc.xpath("//article") or doc.xpath("//main")
-    if not scope:
+    scope = _body_scope(doc)
+    if scope is None:
         return iter(())
     boxed = [
-        img for img in scope[0].xpath(f"{_IMAGES}[not({_CHROME})]") if _set_out(img) and not _promotes(img)
+        img
+        for img in scope.xpath(f"{_IMAGES}[not({_CHROME})]")
+        if _set_out(img) and not _promotes(img) and not _is_card(img)
     ]
     return (u for img in boxed for u in _images_in_one(img, url))
 
@@ -271,6 +274,19 @@ def _promotes(img: lxml.html.HtmlElement) -> bool:
         if _ELSEWHERE_BOX.search(f"{box.get('class', '')} {box.get('id', '')}"):
             return True
     return False
+
+
+def _body_scope(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The page's article: of several <article>s (a list of the most read is one each), the one with
+    the most text; else its <main>."""
+    articles = doc.xpath("//article")[:_MAX_ARTICLES]
+    if articles:
+        return max(articles, key=lambda node: len(node.text_content()))
+    main = doc.xpath("//main")
+    return main[0] if main else None
+
+
+_MAX_ARTICLES = 50  # a page lists at most this many <article>s worth measuring
 
 
 def _set_out(img: lxml.html.HtmlElement) -> bool:
@@ -434,7 +450,7 @@ def _usable(url: str, page: str, refused: re.Pattern[str] = _NOT_A_PHOTO) -> boo
 # A file that names itself a stand-in: the picture a site shows where an article has none of its own
 # ("defaultPromoCrop.png", "og-default.jpg", "fallback-share.png"). Only the file's name: a folder
 # named so holds articles' pictures ("/sites/default/files/…").
-_SITE_DEFAULT = re.compile(r"(?i)(?:^|[^a-z])(?:default|fallback)")
+_SITE_DEFAULT = re.compile(r"(?:^|[^a-zA-Z]|(?<=[A-Z]))(?i:default|fallback)")  # "FBdefault.png" too
 
 
 def _alt_for(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, url: str) -> str:
@@ -482,12 +498,27 @@ def _links_away(img: lxml.html.HtmlElement) -> bool:
     return False
 
 
+def _is_card(img: lxml.html.HtmlElement) -> bool:
+    """A picture (or its figure) linked to another page with that page's headline beside it: a story
+    in a list.
+
+    A photo that only links somewhere (a blog's dish to its recipe) is still the article's.
+    """
+    if not _links_away(img):
+        return False
+    link = next(img.iterancestors("a"))
+    return len(link.text_content().split()) >= 2 or next(link.iterancestors("li"), None) is not None
+
+
 def _described(img: lxml.html.HtmlElement) -> str:
     """An <img>'s alt, unless it is only the image's file name ("harbour-dawn.jpg"): that says nothing."""
     alt = squash(img.get("alt", ""))
-    return "" if _FILE_NAME.fullmatch(alt) else alt
+    return "" if _FILE_NAME.fullmatch(alt) or _SLUG.fullmatch(alt) else alt
 
 
+# Words joined by hyphens or underscores and no space ("taylor-swift-lead", "commit-shooting-conspirac"):
+# the file's or the story's slug, set as the alt by a publishing system, not a description.
+_SLUG = re.compile(r"\w+(?:[-_]\w+){2,}")
 _FILE_NAME = re.compile(r"(?i)\S+\.(?:jpe?g|png|gif|webp|avif|svg|tiff?|bmp|heic)")
 
 

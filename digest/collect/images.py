@@ -37,7 +37,10 @@ class LeadImage:
 # Words in the path or class of an image that is not an article's picture. A site's declared image
 # (og:image) is trusted more: only a logo, icon or stand-in is refused there, since social-share crops
 # ("/t_share/", "social_1200x630") are the article's own picture.
-_STAND_IN = r"logo|rogo|icon|favicon|avatar|gravatar|spacer|pixel|blank|placeholder|missing|1x1|copyright|preload|spinner"
+_STAND_IN = (
+    r"logo|rogo|icon|favicon|avatar|gravatar|spacer|pixel|blank|placeholder|missing|1x1|copyright"
+    r"|preload|spinner"
+)
 _NOT_A_PHOTO = re.compile(
     rf"(?i)(?:^|[/_.\-\s])(?:{_STAND_IN}|badge|sponsor|sprite|button|banner|bnr|share|social|emoji|"
     r"transparent|loader|loading|divider|separator|ornament|signature)(?:$|[/_.\-\s@\d])"

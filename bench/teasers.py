@@ -34,7 +34,7 @@ Figures, as fractions of the pages of a group that have the gold in question:
 * credit      - a credit was found, of the pages whose lead figure carries one (see has_credit);
 * boilerplate - some paragraph matches teaser_sets.BOILERPLATE (lower is better);
 * sentence_end - of the teasers written, those whose every paragraph ends with . ! ? … (CJK
-  full-width too), perhaps with closers;
+  full-width too), perhaps with closers, or, in Thai and Lao (which mark no sentence end), a letter;
 * empty       - no teaser at all: nothing on the page (nor in its description) reads as a full
   sentence (a non-article page, or one without sentence punctuation); counted apart, as a lede miss
   where there is a lede gold;
@@ -97,7 +97,9 @@ ENDS = (
     "\u06d4\u061f\u0964\u0965\u0589\u055e\u055c\u1362\u1367\u1368\u104b\u17d4\u17d5"
 )
 CLOSERS = "\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09"
-SENTENCE_END = re.compile(f"(?:[{ENDS}][{CLOSERS}]*|\\s\u2026)$")
+# Thai and Lao mark no sentence end: a sentence ends with a space, a paragraph with its last letter.
+UNMARKED_ENDS = "\u0e01-\u0e4f\u0e80-\u0edf"
+SENTENCE_END = re.compile(f"(?:[{ENDS}][{CLOSERS}]*|\\s\u2026|[{UNMARKED_ENDS}][{CLOSERS}]*)$")
 EXTRACTORS = ("digest", "trafilatura", "first_p", "meta")
 CREDIT_MARK = re.compile(
     r"(?i)\b(?:photo(?:graph)?|image|picture|credit)s?\s*(?::|by\b)|getty images|ap photo|"

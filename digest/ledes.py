@@ -258,6 +258,8 @@ _BOILERPLATE = _patterns(
         r"(?:[^:!?]|(?<=\d):(?=\d)){0,40}:\s*"  # a date and time before the colon: "Nov. 30, 3:15 p.m."
         r"(?:this (?:story|article|post|report)\b|an? (?:earlier|previous) version\b)"
         r"|this (?:story|article|post) is (?:the \w+ )?(?:part|instal?lment|chapter) of\b"
+        # a round-up's line about itself: "FA Insights is a daily newsletter from Business Insider …"
+        r"|[^.!?]{0,60}\bis (?:a|our) (?:free )?(?:daily|weekly|monthly) newsletter (?:from|by)\b"
         r"|(?:topics?|tags?|filed under|categories|category|posted in|themen)\s*:"
         r"|(?:read (?:this|it|the (?:story|article))? ?in|leer en|lire en|leia em|leggi in) [^\W\d_]+\.?$)",
     ),

@@ -162,6 +162,7 @@ READ_ALSO_RU_SENTENCE = (
         ("Sign in to continue reading.", "continue reading"),
         ("Loading...", "page notice"),
         ("Loading... Please wait...", "page notice"),
+        ("Harbour Brief is a daily newsletter from the Example Times that delivers the news.", "page notice"),
         ("To find an acting school near you, click here to search our database.", "continue reading"),
         ("The city's ferries sail at dawn; click here for the timetable.", "continue reading"),
         ("This video is not supported by your device. Continue browsing to find other stuff.", "page notice"),
@@ -308,6 +309,7 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "A 5-minute read on the history of the strait is available from the museum's website.",
         # Sentences that use a notice's words about something else.
         "Loading the ferry took four hours, because the crane on the quay broke down twice.",
+        "The ferry company's newsletter, sent daily from the quay office, lists every delay by the minute.",
         'Scammers sent texts saying, "Click here to claim your prize", and hundreds did, police said.',
         "Islanders got a text reading, 'click here to pay the ferry toll', which was a scam, police said.",
         "The new ferry app is not available in your language yet, the operator admitted on Monday.",

@@ -491,8 +491,6 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     # space, where the extractor joined them ("harbour.<img>Officials" read "harbour.Officials").
     if node.tag == "img" and place.in_paragraph:
         return True
-    if node.tag == "a" and not place.in_paragraph and _is_story_card(node, attrs):
-        return True
     if not attrs:
         return False
     names = f"{attrs.get('class', '')} {attrs.get('id', '')}".strip()
@@ -511,29 +509,6 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
 @functools.lru_cache(maxsize=16384)
 def _found(pattern: re.Pattern[str], names: str) -> bool:
     return bool(pattern.search(names))
-
-
-def _is_story_card(link: lxml.html.HtmlElement, attrs: dict[str, str]) -> bool:
-    """A link to another page that holds whole paragraphs or a heading: a card for another story
-    (its headline and standfirst), never the article's text, which links from within its lines."""
-    href = attrs.get("href", "").strip()
-    if not href or href.startswith("#"):
-        return False
-    return bool(link.xpath(_CARD_BLOCKS)) and _at_least(link, _CARD_MIN_WORDS)
-
-
-_CARD_BLOCKS = "./descendant::*[self::p or self::h2 or self::h3 or self::h4][1]"
-_CARD_MIN_WORDS = 12  # a headline and a line under it; a site's name linked home is a few words
-
-
-def _at_least(node: lxml.html.HtmlElement, words: int) -> bool:
-    """Whether ``node``'s text has at least ``words`` words (read only as far as needed)."""
-    seen = 0
-    for text in node.itertext():
-        seen += estimated_words(text)
-        if seen >= words:
-            return True
-    return False
 
 
 def _is_hidden(attrs: dict[str, str]) -> bool:

@@ -163,6 +163,20 @@ def test_a_photos_cutline_is_not_the_lede() -> None:
     assert info.paragraphs[:2] == (LEDE, SECOND)
 
 
+def test_an_article_set_in_an_aside_for_layout_is_read() -> None:
+    # A publishing system that lays its page out as main > aside > section > article.
+    body = f"<div itemprop='articleBody'><p>{LEDE}</p><p>{SECOND}</p></div>"
+    story = f"<article><h1>Ferries return</h1>{body}</article>"
+    nav = "<nav><a href='/'>Home</a> <a href='/region'>Region</a> <a href='/sport'>Sport</a></nav>"
+    rail = "<aside class='rail'><p>Most read: the budget vote, explained.</p></aside>"
+    page = (
+        f"<html><head><title>Ferries</title></head><body>{nav}<main><aside class='content'><section>{story}"
+        f"</section></aside>{rail}</main></body></html>"
+    )
+
+    assert extract_page(page, URL).paragraphs[:2] == (LEDE, SECOND)
+
+
 def test_a_form_field_s_text_is_never_part_of_the_lede() -> None:
     # A short video page's "embed this" box: the embed code sits in a <textarea> just after the lede;
     # trafilatura reads a body this short as one block, and the code ran into the lede ("… 12 weeks

@@ -473,6 +473,9 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     # holds the article: like a furniture name, it never takes most of the page's text with it.
     if node.tag == "form":
         return not page.holds_the_text(node)
+    # ... and an <aside> can be a layout box around the whole article (main > aside > article).
+    if node.tag == "aside":
+        return not page.holds_the_text(node)
     if node.tag in _FURNITURE_TAGS:
         return True
     # A paragraph in the <header> that holds the headline: a dek, byline or date, not the lede; but

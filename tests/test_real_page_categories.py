@@ -480,6 +480,24 @@ def test_a_story_card_linking_elsewhere_is_not_the_lead_figure() -> None:
     assert extract_page(page, URL).image_url == ""
 
 
+def test_a_figure_in_an_article_that_holds_only_a_headline_is_not_the_lead_figure() -> None:
+    # A "right now" list: each story an <article> of its own, a photo and a headline, beside a story
+    # with no photo whose og:image is the site's logo.
+    card = (
+        "<article><figure><a href='/2026/11/budget/'><img src='https://cdn.example/budget-vote.jpg'"
+        " alt='The budget vote'></a></figure><strong>Budget vote passes after all-night session</strong>"
+        "</article>"
+    )
+    head = "<meta property='og:image' content='https://cdn.example/site-logo.png'>"
+    page = (
+        f"<html><head><title>Ferries return</title>{head}</head><body><article class='story'>"
+        f"<h1>Ferries return</h1><p>{LEDE}</p><p>{SECOND}</p></article>"
+        f"<div class='list'>{card}</div></body></html>"
+    )
+
+    assert extract_page(page, URL).image_url == ""
+
+
 def test_a_photo_that_links_to_another_page_is_still_the_articles() -> None:
     # A blog's dish, linked to its recipe: the link holds the picture and nothing else.
     photo = (

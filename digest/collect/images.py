@@ -219,9 +219,12 @@ def _lead_figure(doc: lxml.html.HtmlElement, shown: str = "") -> lxml.html.HtmlE
     size, named otherwise, so without one showing it the first figure stands in for it.
     """
     name = file_name(shown)
+    body = _body_scope(doc)
     for scope in ("//article//", "//main//", "//"):
         found_here = doc.xpath(f"{scope}figure[not({_CHROME})]")
-        stills = (f for f in found_here if not f.xpath(_VIDEO) and not _is_card(f))
+        stills = (
+            f for f in found_here if not f.xpath(_VIDEO) and not _is_card(f) and not _in_a_card(f, body)
+        )
         figures = list(itertools.islice(stills, _MAX_FIGURES))
         showing = (f for f in figures if name and any(name in src for src in _sources_in(f)))
         found = next(showing, figures[0] if figures else None)
@@ -498,6 +501,25 @@ def _links_away(img: lxml.html.HtmlElement) -> bool:
             return False
         path = href.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]
         return not _FILE_NAME.fullmatch(path)
+    return False
+
+
+def _in_a_card(figure: lxml.html.HtmlElement, body: lxml.html.HtmlElement | None) -> bool:
+    """Whether a figure is in an <article> that holds no more than a headline, beside the page's own
+    (the <article> with the most text): a list's story card."""
+    story = next(figure.iterancestors("article"), None)
+    return story is not None and story is not body and not _text_longer_than(story, _CARD_CHARS)
+
+
+_CARD_CHARS = 200  # characters of text: a headline and a date; a story's own <article> holds far more
+
+
+def _text_longer_than(node: lxml.html.HtmlElement, chars: int) -> bool:
+    seen = 0
+    for text in node.itertext():
+        seen += len(text.strip())
+        if seen > chars:
+            return True
     return False
 
 

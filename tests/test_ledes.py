@@ -162,6 +162,7 @@ READ_ALSO_RU_SENTENCE = (
         ("Sign in to continue reading.", "continue reading"),
         ("Loading...", "page notice"),
         ("Loading... Please wait...", "page notice"),
+        ("Updated August 02, 2014. Written or reviewed by a board-certified physician.", "page notice"),
         ("Harbour Brief is a daily newsletter from the Example Times that delivers the news.", "page notice"),
         ("To find an acting school near you, click here to search our database.", "continue reading"),
         ("The city's ferries sail at dawn; click here for the timetable.", "continue reading"),
@@ -309,6 +310,7 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "A 5-minute read on the history of the strait is available from the museum's website.",
         # Sentences that use a notice's words about something else.
         "Loading the ferry took four hours, because the crane on the quay broke down twice.",
+        "Updated timetables for the winter crossings were posted at the quay on Monday, officials said.",
         "The ferry company's newsletter, sent daily from the quay office, lists every delay by the minute.",
         'Scammers sent texts saying, "Click here to claim your prize", and hundreds did, police said.',
         "Islanders got a text reading, 'click here to pay the ferry toll', which was a scam, police said.",

@@ -457,6 +457,8 @@ def boilerplate_reason(text: str) -> str | None:
     letters = [c for c in text if c.isalpha()]
     if letters and all(c.isupper() for c in letters) and len(letters) > 1:
         return "all-caps label"
+    if _opens_with_a_menu(text):
+        return "menu"
     # A short line that starts mid-sentence ("that said...") or never ends one; "iPhone sales fell."
     # starts with a name written in lower case, and is a sentence.
     first = text.split(maxsplit=1)[0] if text.strip() else ""
@@ -465,6 +467,25 @@ def boilerplate_reason(text: str) -> str | None:
     ):
         return "short fragment"
     return None
+
+
+# A first sentence of this many words or more, nearly all of them capitalised, is a run of menu items
+# read as one block ("Generation Y Entertainment Politik Lifestyle Mehr Anmelden …"): prose capitalises
+# a third of its words at most, even in German.
+_MENU_WORDS = 25
+_MENU_CAPITALISED = 0.7
+
+
+def _opens_with_a_menu(text: str) -> bool:
+    """Whether a paragraph's first sentence is a long run of capitalised words: a menu, not prose."""
+    ends = sentence_ends(text)
+    words = text[: ends[0]].split() if ends else text.split()
+    if len(words) < _MENU_WORDS:
+        return False
+    cased = [w for w in words if w[0].isalpha() and w[0].lower() != w[0].upper()]
+    if len(cased) < _MENU_WORDS:
+        return False  # a script without case (Chinese, Thai, Arabic) says nothing here
+    return sum(w[0].isupper() for w in cased) >= _MENU_CAPITALISED * len(cased)
 
 
 def _is_standfirst(text: str, summary_key: str) -> bool:

@@ -162,6 +162,12 @@ READ_ALSO_RU_SENTENCE = (
         ("Sign in to continue reading.", "continue reading"),
         ("Loading...", "page notice"),
         ("Loading... Please wait...", "page notice"),
+        (
+            "Start Region Politik Wirtschaft Sport Kultur Reise Auto Mehr Anmelden Konto anlegen Meist"
+            " gelesene Artikel FOLGEN E-Mail Facebook Twitter RSS Mobile Newsletter Podcast Wetter"
+            " Erhalten Sie die wichtigsten Artikel täglich per Mail.",
+            "menu",
+        ),
         ("Updated August 02, 2014. Written or reviewed by a board-certified physician.", "page notice"),
         ("Harbour Brief is a daily newsletter from the Example Times that delivers the news.", "page notice"),
         ("To find an acting school near you, click here to search our database.", "continue reading"),
@@ -310,6 +316,11 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "A 5-minute read on the history of the strait is available from the museum's website.",
         # Sentences that use a notice's words about something else.
         "Loading the ferry took four hours, because the crane on the quay broke down twice.",
+        # German capitalises its nouns, and a podcast's notes list its topics in title case
+        "Die Ökobilanz von Elektroautos wird vor allem durch die Produktion der Batterien beeinträchtigt,"
+        " sagte der Sprecher der Duesenfeld GmbH aus Wendeburg bei Braunschweig am Montag in Berlin.",
+        "Bill flies Taverncast Air, Burning Crusade roundtable, TC Field Trip: Dire Maul West, The Lore of"
+        " Warcraft Finale and more!",
         "Updated timetables for the winter crossings were posted at the quay on Monday, officials said.",
         "The ferry company's newsletter, sent daily from the quay office, lists every delay by the minute.",
         'Scammers sent texts saying, "Click here to claim your prize", and hundreds did, police said.',

@@ -911,6 +911,16 @@ def test_a_credit_box_holding_only_a_web_address_credits_no_one(address: str) ->
     assert extract_page(html(f"{figure}<p>{LEDE}</p>"), URL).image_credit == ""
 
 
+def test_an_agencys_domain_as_its_name_is_a_credit() -> None:
+    # about.com credits its stock photos "istockphoto.com": the agency's name, not a file's host
+    figure = (
+        "<figure><img src='/photos/quay.jpg'><figcaption><div class='caption'>Crowds on the quay."
+        " <span class='credit'>istockphoto.com</span></div></figcaption></figure>"
+    )
+
+    assert extract_page(html(f"{figure}<p>{LEDE}</p>"), URL).image_credit == "istockphoto.com"
+
+
 def test_a_caption_that_is_all_credit_is_no_caption() -> None:
     figure = (
         "<figure><img src='/photos/quay.jpg'><figcaption class='caption'><div class='caption-credit'>"

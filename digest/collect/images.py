@@ -152,10 +152,15 @@ def clean_credit(text: str) -> str:
     """
     text = _GLUED_LABELS.sub("", squash(text).strip("()[] "))
     text = _CREDIT_LABEL.sub("", _COPYRIGHT.sub("", text)).strip("() ")
-    return "" if _ADDRESS.fullmatch(text) else text
+    return "" if _ADDRESS.fullmatch(text) and not _AGENCY_DOMAIN.fullmatch(text) else text
 
 
 _ADDRESS = re.compile(r"(?:https?://)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#]\S*)?")
+# A bare domain of two labels that is no host for files ("istockphoto.com", "shutterstock.com"): the
+# agency's name as it writes it, a credit; "cdn.example" or "roar-assets-auto.rbl.ms" serve files.
+_AGENCY_DOMAIN = re.compile(
+    r"(?!(?:cdn|static|assets?|img|images?|media|files|uploads?|s3|video)\.)[a-z0-9-]+\.[a-z]{2,}"
+)
 
 
 # "CreditCreditJo Doe", "Credit Jo Doe": a label (and a copy of it read out to screen readers) set

@@ -291,6 +291,8 @@ def _body_scope(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     """The page's article: of several <article>s (a list of the most read is one each), the one with
     the most text; else its <main>."""
     articles = doc.xpath("//article")[:_MAX_ARTICLES]
+    if len(articles) == 1:
+        return articles[0]  # most pages: nothing to measure, and a body's text is long to read
     if articles:
         return max(articles, key=lambda node: len(node.text_content()))
     main = doc.xpath("//main")

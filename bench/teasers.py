@@ -470,7 +470,8 @@ def title_kind(ours: str, gold: str) -> str:
 
 
 def miss_kinds(scored: list[Scored]) -> dict[str, dict[str, int]]:
-    """Per half of postlight, digest's lede, title and image misses counted by kind."""
+    """Per set and half (postlight's two, the newspaper set), digest's lede, title and image misses
+    counted by kind."""
     kinds: dict[str, dict[str, int]] = {}
     for s in scored:
         if s.page.set == "mozilla":
@@ -532,7 +533,7 @@ def main() -> None:
         help="with -v, list the check half's misses instead (not for tuning)",
     )
     parser.add_argument(
-        "--kinds", action="store_true", help="count each postlight half's misses by kind (no page named)"
+        "--kinds", action="store_true", help="count each half's misses by kind (no page named)"
     )
     parser.add_argument("--only", default="", help="score only pages whose name contains this")
     parser.add_argument(

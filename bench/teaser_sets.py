@@ -332,11 +332,14 @@ def postlight_gold_lede(first13: str, source: lxml.html.HtmlElement) -> tuple[st
 # --- a third development set: pages with another extractor's expected text -------------------------
 
 
-def newspaper_pages(folder: Path) -> Iterator[GoldPage]:
-    """Every ``NAME.html`` of a folder with its ``NAME.txt``: the article text another library expects.
+def newspaper_pages(folder: Path, set_name: str = "newspaper") -> Iterator[GoldPage]:
+    """Every ``NAME.html`` of a folder with its ``NAME.txt``: the article text another library expects,
+    or (``set_name`` "reviewed") the article's first paragraph as a reader of the page marked it.
 
-    The page's own og:url or canonical link is its URL. Its sites must not be in the postlight check
-    half (the loader refuses one that is): the set is for tuning.
+    The page's own og:url or canonical link is its URL, unless a ``NAME.json`` beside it gives one;
+    that file may also give the gold ``title`` and lead ``image`` ("" for none of the article's own).
+    Its sites must not be in the postlight check half (the loader refuses one that is): the set is for
+    tuning.
     """
     for page in sorted(folder.glob("*.html")):
         text_file = page.with_suffix(".txt")
@@ -344,23 +347,34 @@ def newspaper_pages(folder: Path) -> Iterator[GoldPage]:
             continue
         raw = page.read_bytes()
         source = parse(raw)
-        url = _page_url(source) or f"https://{page.stem.rstrip('0123456789')}/"
+        said = _said(page.with_suffix(".json"))
+        url = said.get("url") or _page_url(source) or f"https://{page.stem.rstrip('0123456789')}/"
         site = url.split("/")[2] if "://" in url else ""
         if site in CHECK or site.removeprefix("www.") in CHECK or f"www.{site}" in CHECK:
             raise SystemExit(f"{page}: {site} is a site of the postlight check half; leave it out")
         first = next((p for p in text_file.read_text(encoding="utf-8").split("\n") if p.strip()), "")
         lede, note = postlight_gold_lede(squash(" ".join(first.split()[:13])), source)
         yield GoldPage(
-            set="newspaper",
+            set=set_name,
             half="dev",
             name=page.stem,
             url=url,
             raw=raw,
             real=True,
             lede=lede,
+            title=squash(said.get("title", "")),
+            image=said.get("image"),
             body_words=10_000,
             notes=(note,) if note else (),
         )
+
+
+def _said(path: Path) -> dict[str, str]:
+    """A page's ``NAME.json``: what its reader marked as its URL, title and lead image (strings only)."""
+    if not path.is_file():
+        return {}
+    found = json.loads(path.read_text(encoding="utf-8"))
+    return {k: v.strip() for k, v in found.items() if k in ("url", "title", "image") and isinstance(v, str)}
 
 
 def _page_url(source: lxml.html.HtmlElement) -> str:

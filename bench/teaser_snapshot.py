@@ -1,6 +1,7 @@
 """Evaluation: every teaser digest writes for the real pages and feeds, saved, and two saves compared.
 
-    python bench/teaser_snapshot.py save OUT --mozilla DIR --postlight DIR [--newspaper DIR] [--feeds DIR]
+    python bench/teaser_snapshot.py save OUT --mozilla DIR --postlight DIR [--newspaper DIR]
+                                       [--reviewed DIR] [--feeds DIR]
     python bench/teaser_snapshot.py diff BEFORE AFTER [--json]
 
 A rule is tried by saving the teasers before and after it: ``diff`` lists each changed teaser of the
@@ -38,10 +39,11 @@ def save(args: argparse.Namespace) -> None:
         *(mozilla_pages(args.mozilla) if args.mozilla else ()),
         *(postlight_pages(args.postlight) if args.postlight else ()),
         *(newspaper_pages(args.newspaper) if args.newspaper else ()),
+        *(newspaper_pages(args.reviewed, "reviewed") if args.reviewed else ()),
     ]
     for page in pages:
         if page.real:
-            half = "newspaper" if page.set == "newspaper" else page.half
+            half = page.set if page.set in ("newspaper", "reviewed") else page.half
             found[("page", half, page.name)] = (digest_teaser(page)[0].paragraphs, page.lede)
     for path in sorted(args.feeds.rglob("*")) if args.feeds else ():
         if not path.is_file():
@@ -100,6 +102,7 @@ def main() -> None:
     saving.add_argument("--mozilla", type=Path, help="mozilla-readability's test/test-pages folder")
     saving.add_argument("--postlight", type=Path, help="the postlight-parser folder")
     saving.add_argument("--newspaper", type=Path, help="a folder of NAME.html + NAME.txt pages")
+    saving.add_argument("--reviewed", type=Path, help="a folder of NAME.html + .txt + .json pages")
     saving.add_argument("--feeds", type=Path, help="a folder of real feeds (every file that reads as one)")
     comparing = commands.add_parser("diff", help="compare two saves")
     comparing.add_argument("before", type=Path)

@@ -1,6 +1,7 @@
 """Evaluation: digest's "keep reading" teasers on independent sets of real news pages.
 
-    python bench/teasers.py [--mozilla DIR] [--postlight DIR] [--newspaper DIR] [--json] [-v]
+    python bench/teasers.py [--mozilla DIR] [--postlight DIR] [--newspaper DIR] [--reviewed DIR]
+                            [--json] [-v]
                             [--only NAME] [--markup served|no-names|plain-boxes] [--kinds]
 
 DIR for --mozilla is mozilla-readability's ``test/test-pages`` folder; for --postlight, the
@@ -10,7 +11,9 @@ tuned on; the fixed list is teaser_split.py); mozilla counts as tuned on. Pages 
 are captures of real sites (all of postlight; mozilla's pages of 10 KB or more, see teaser_sets).
 --newspaper adds a third set, tuned on like mozilla: a folder of ``NAME.html`` pages, each with the
 article's text as newspaper4k's tests expect it in ``NAME.txt`` (group ``newspaper_dev``; no site of
-the postlight check half may be in it).
+the postlight check half may be in it). --reviewed adds a fourth, also tuned on: pages whose reader
+wrote down, before any extractor ran, the article's first paragraph (``NAME.txt``) and its URL,
+headline and lead image (``NAME.json``: ``url``, ``title``, ``image``); group ``reviewed_dev``.
 
 Four extractors write a teaser for every page, side by side in one run:
 
@@ -363,6 +366,7 @@ def groups(scored: list[Scored]) -> dict[str, list[Scored]]:
         "postlight_dev": [s for s in scored if s.page.set == "postlight" and s.page.half == "dev"],
         "postlight_check": [s for s in scored if s.page.half == "check"],
         "newspaper_dev": [s for s in scored if s.page.set == "newspaper"],
+        "reviewed_dev": [s for s in scored if s.page.set == "reviewed"],
     }
     return {name: members for name, members in named.items() if members}
 
@@ -470,8 +474,8 @@ def title_kind(ours: str, gold: str) -> str:
 
 
 def miss_kinds(scored: list[Scored]) -> dict[str, dict[str, int]]:
-    """Per set and half (postlight's two, the newspaper set), digest's lede, title and image misses
-    counted by kind."""
+    """Per set and half (postlight's two, the newspaper and reviewed sets), digest's lede, title and
+    image misses counted by kind."""
     kinds: dict[str, dict[str, int]] = {}
     for s in scored:
         if s.page.set == "mozilla":
@@ -525,6 +529,9 @@ def main() -> None:
     parser.add_argument(
         "--newspaper", type=Path, help="a folder of NAME.html + NAME.txt pages (development only)"
     )
+    parser.add_argument(
+        "--reviewed", type=Path, help="a folder of NAME.html + NAME.txt + NAME.json pages (development)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the real pages digest misses")
     parser.add_argument(
@@ -543,13 +550,14 @@ def main() -> None:
         help="read each page as served, or rewritten without class names or semantic boxes",
     )
     args = parser.parse_args()
-    if not (args.mozilla or args.postlight or args.newspaper):
-        parser.error("give --mozilla DIR, --postlight DIR and/or --newspaper DIR")
+    if not (args.mozilla or args.postlight or args.newspaper or args.reviewed):
+        parser.error("give --mozilla DIR, --postlight DIR, --newspaper DIR and/or --reviewed DIR")
     started = time.perf_counter()
     pages = [
         *(mozilla_pages(args.mozilla) if args.mozilla else ()),
         *(postlight_pages(args.postlight) if args.postlight else ()),
         *(newspaper_pages(args.newspaper) if args.newspaper else ()),
+        *(newspaper_pages(args.reviewed, "reviewed") if args.reviewed else ()),
     ]
     scored = [score_page(rewritten(p, args.markup)) for p in pages if args.only in p.name]
     figures = {group: {e: score(members, e) for e in EXTRACTORS} for group, members in groups(scored).items()}

@@ -693,6 +693,10 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
             "",
         ),
         ("Courtesy of the Port Authority", "", "the Port Authority"),  # a caption that is all credit
+        # the photographer named as such, and "by" with a colon after it
+        ("The quay at dawn. Photographer: Jo Harbour/Agency", "The quay at dawn.", "Jo Harbour/Agency"),
+        ("The quay at dawn. Photo by: The Agency", "The quay at dawn.", "The Agency"),
+        ("The quay at dawn. Photography by Jo Harbour", "The quay at dawn.", "Jo Harbour"),
     ],
 )
 def test_credit_is_told_apart_from_the_caption(caption: str, text: str, credit: str) -> None:
@@ -894,6 +898,10 @@ def test_copyright_holder_in_json_ld_and_a_broken_block_beside_it() -> None:
         "Attribution: Jo Harbour",
         "Photo Jo Harbour",  # French papers' label, with no colon
         "By Jo Harbour",
+        "Photographer: Jo Harbour",  # a credit box of its own (Bloomberg's "photo_credit")
+        "Photo by: Jo Harbour",  # a label and its field ("Photo by:" then the name)
+        "Photography by Jo Harbour",
+        "Photographed by Jo Harbour",
     ],
 )
 def test_credit_labels_are_left_to_the_template(labelled: str) -> None:

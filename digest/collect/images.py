@@ -71,8 +71,9 @@ _OTHER_LABELS = (
 # "Photograph: Jane Doe/Agency", "Photo by Jane Doe", "Credit: …", "Image: …" at a caption's end.
 _LABELLED_CREDIT = re.compile(
     r"(?i)(?:^|(?<=[\s.!?)\]]))\(?(?:(?:top\s+)?"
-    rf"(?:photo(?:graph)?|picture|image|illustration|credit|{_OTHER_LABELS})s?"
-    r"(?:\s+(?:credit|attribution))?\s*(?::|by\b|courtesy(?: of)?\b)"  # "Image attribution: Creative Commons"
+    rf"(?:photo(?:graph(?:er|y|ed)?)?|picture|image|illustration|credit|{_OTHER_LABELS})s?"
+    # "Image attribution: Creative Commons", "Photo by: Jo Doe"
+    r"(?:\s+(?:credit|attribution))?\s*(?::|by\b\s*:?|courtesy(?: of)?\b)"
     r"|foto (?:di|de|von)\b|fot\.(?=\s)"  # "photo by" in Italian, Spanish, Portuguese, German; Polish
     r"|(?:^|(?<=[.!?]\s)|(?<=\())courtesy(?: of)?\b"  # "… at dawn. Courtesy of the Port Authority"
     r"|(?-i:Credits?)(?:\.\.\.|\u2026)"  # "Credit...Jo Doe": a label read out to screen readers
@@ -110,8 +111,10 @@ _JA_CREDIT = re.compile(
 _CREDIT_TAIL = 1_000
 _BARE_LABEL = re.compile(rf"(?i)(?<=[.!?])\s+(?:photo|{_OTHER_LABELS})\s*$")
 _CREDIT_LABEL = re.compile(
-    r"(?i)^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|attribution|photo(?:graph)?s?|"
-    rf"pictures?|images?|illustrations?|{_OTHER_LABELS})\s*(?::|by\b|courtesy(?: of)?\b)\s*"
+    # "Photographer:", "Photography by", "Photographed by", and "Photo by:" with its colon too
+    r"(?i)^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|attribution|"
+    r"photo(?:graph(?:ers?|y|ed)?)?s?|pictures?|images?|illustrations?|"
+    rf"{_OTHER_LABELS})\s*(?::|by\b\s*:?|courtesy(?: of)?\b)\s*"
     r"|^(?:foto (?:di|de|von)|courtesy(?: of)?|(?-i:By))\b\s*"
     r"|^(?-i:(?:Photo|Foto)s?)\s+(?=[A-Z\u00c0-\u00de])"  # "Photo Jo Doe. AFP", as French papers set it
     r"|^credits?\b\s*(?::|\.\.\.|\u2026)?\s*"

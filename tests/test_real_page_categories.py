@@ -697,6 +697,20 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ("The quay at dawn. Photographer: Jo Harbour/Agency", "The quay at dawn.", "Jo Harbour/Agency"),
         ("The quay at dawn. Photo by: The Agency", "The quay at dawn.", "The Agency"),
         ("The quay at dawn. Photography by Jo Harbour", "The quay at dawn.", "Jo Harbour"),
+        # a photographer and the paper in brackets, agencies in square brackets and capitals
+        ("The quay at dawn. (Jo Harbour/The Star-Ledger)", "The quay at dawn.", "Jo Harbour/The Star-Ledger"),
+        (
+            "The quay at dawn (Jo Harbour, Coast.com / The Ledger)",
+            "The quay at dawn",
+            "Jo Harbour, Coast.com / The Ledger",
+        ),
+        ("The quay at dawn [GETTY]", "The quay at dawn", "GETTY"),
+        ("The quay at dawn. [AFP/GETTY]", "The quay at dawn.", "AFP/GETTY"),
+        ("The quay at dawn [Stringer/EPA]", "The quay at dawn", "Stringer/EPA"),
+        # ... but one term with a slash, or a museum, is the caption's
+        ("Data crossing the quay over (TCP/IP)", "Data crossing the quay over (TCP/IP)", ""),
+        ("A cartoon of the quay (Before/After)", "A cartoon of the quay (Before/After)", ""),
+        ("Visitors at the Getty.", "Visitors at the Getty.", ""),
     ],
 )
 def test_credit_is_told_apart_from_the_caption(caption: str, text: str, credit: str) -> None:

@@ -80,13 +80,18 @@ _LABELLED_CREDIT = re.compile(
     rf"|(?:\u00a9|\(c\))\s*(?:{_YEAR})?)"  # "… © 2024 Jane Doe"
     r"\s*(?P<credit>\w[^:\u00a9]{1,119}?)\)?\s*$"
 )
-# "(Getty Images)", "(AP Photo/Jane Doe)", "Jane Doe/Reuters", "AP Photo/Jane Doe" at the end.
+# "(Getty Images)", "[GETTY]", "(AP Photo/Jane Doe)", "(Jane Doe/The Star-Ledger)", "Jane Doe/Reuters",
+# "AP Photo/Jane Doe" at the end. A bare "Getty" is a museum too: only in brackets is it the agency.
 _AGENCIES = (
     r"Getty Images|AP Photo|Associated Press|via AP|Reuters|AFP|EPA|Shutterstock|Alamy|Bloomberg|iStock"
     r"|EFE|ANSA|dpa|Kyodo|Xinhua|Yonhap|TASS|PA Media|PA Wire|ANP|Keystone|imago|Anadolu"
 )
 _AGENCY_CREDIT = re.compile(
-    rf"(?:\((?P<paren>[^()]*(?i:{_AGENCIES})[^()]*)\)|(?P<bare>(?:[A-Z][\w.'\u2019-]*\s){{0,4}}[\w.'\u2019-]*"
+    rf"(?:[(\[](?P<paren>[^()\[\]]*(?i:{_AGENCIES}|Getty)[^()\[\]]*)[)\]]"
+    # a photographer and the paper, in brackets: capitalised on both sides of the slash, and words (a
+    # space), where "(TCP/IP)" is one term
+    r"|[(\[](?P<pair>(?=[^()\[\]]*\s)[A-Z][^()\[\]/]{0,50}/\s?[A-Z][^()\[\]/]{0,50})[)\]]"
+    rf"|(?P<bare>(?:[A-Z][\w.'\u2019-]*\s){{0,4}}[\w.'\u2019-]*"
     rf"\s?/\s?(?:[A-Z][\w.'\u2019-]*\s?){{1,4}}|(?:{_AGENCIES})(?:/[^.]{{2,60}})?))\s*\.?$"
 )
 # Chinese, Japanese and Korean captions: "...\uff08\u5199\u771f\uff1a\u5171\u540c\uff09" (full-width brackets

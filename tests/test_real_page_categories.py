@@ -1214,6 +1214,22 @@ def test_the_headline_reads_as_it_is_shown(h1: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "h1",
+    [
+        # a newsroom's kicker inside the headline's element, before it or after it
+        "<h1><span class='pretitle'>KNOWHOW</span> Ferries return to the strait</h1>",
+        "<h1><span class='article__kicker'>Exclusive</span><span>Ferries return to the strait</span></h1>",
+        "<h1>Ferries return to the strait <small class='eyebrow'>Analysis</small></h1>",
+        "<h1><span class='dachzeile'>Verkehr:</span> Ferries return to the strait</h1>",
+        # ... or the part it marks as the headline
+        "<h1><span>KNOWHOW</span> <span itemprop='headline'>Ferries return to the strait</span></h1>",
+    ],
+)
+def test_a_kicker_inside_the_headlines_element_is_not_part_of_the_headline(h1: str) -> None:
+    assert extract_page(html(f"{h1}<p>{LEDE}</p>", SEO_TITLE), URL).title == "Ferries return to the strait"
+
+
+@pytest.mark.parametrize(
     ("h1", "shown"),
     [
         # a label its style sets apart: never "LiveFerries"

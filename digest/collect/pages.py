@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 from dataclasses import dataclass, replace
@@ -396,12 +397,39 @@ def _headings(doc: lxml.html.HtmlElement, url: str, own: set[str]) -> list[_Head
     found: dict[str, _Heading] = {}
     for query in ("//article//h1", "//main//h1", "//h1"):
         for node in doc.xpath(query):
-            text = clipped(shown_block_text(node), MAX_TITLE)
+            text = clipped(_headline_text(node), MAX_TITLE)
             if len(text) > 3 and text not in found:
                 found[text] = _Heading(text, node, _links_elsewhere(node, text, url, own))
             if len(found) == _MAX_HEADINGS:
                 return list(found.values())
     return list(found.values())
+
+
+# A label set inside the headline's own element, before or after it: a newsroom's kicker ("KNOWHOW",
+# "Exclusive"), by the names newsrooms give it (the German "Dachzeile" and "Spitzmarke", the French
+# "surtitre", the Spanish "antetítulo", the Italian "occhiello").
+_KICKER = re.compile(
+    r"(?i)kicker|eyebrow|pre-?title|super-?title|over-?line|dachzeile|spitzmarke|surtitre|antetitulo|occhiello"
+)
+
+
+def _headline_text(node: lxml.html.HtmlElement) -> str:
+    """An <h1>'s text as its headline: the part it marks itemprop="headline" if it marks one, else its
+    text without the kicker set inside it ("<h1><span class=pretitle>KNOWHOW</span> Wie …</h1>")."""
+    marked = next((m for m in node.iterfind(".//*[@itemprop='headline']")), None)
+    if marked is not None and shown_block_text(marked):
+        return shown_block_text(marked)
+    if not any(_is_kicker(child) for child in node.iterdescendants()):
+        return shown_block_text(node)
+    bare = copy.deepcopy(node)
+    for child in [c for c in bare.iterdescendants() if _is_kicker(c)]:
+        if child.getparent() is not None:
+            child.drop_tree()  # its tail, the headline's next words, stays
+    return shown_block_text(bare) or shown_block_text(node)
+
+
+def _is_kicker(node: lxml.html.HtmlElement) -> bool:
+    return isinstance(node.tag, str) and bool(_KICKER.search(f"{node.get('class', '')} {node.get('id', '')}"))
 
 
 def _links_elsewhere(node: lxml.html.HtmlElement, text: str, url: str, own: set[str]) -> bool:

@@ -849,6 +849,9 @@ def test_without_a_figure_showing_the_declared_image_the_first_photos_caption_st
         ("https://cdn.example/img/og-default.jpg", "https://news.example/photos/quay.jpg"),
         ("https://cdn.example/fallback-share.png", "https://news.example/photos/quay.jpg"),
         ("https://cdn.example/art/facebook/FBdefault.png", "https://news.example/photos/quay.jpg"),
+        # The site's home page declared as its picture (greenpeace.org's og:image and image_src)
+        ("http://news.example", "https://news.example/photos/quay.jpg"),
+        ("https://news.example/", "https://news.example/photos/quay.jpg"),
         # ... but a folder so named holds articles' pictures (Drupal's "sites/default/files")
         (
             "https://news.example/sites/default/files/quay.jpg",
@@ -1318,6 +1321,31 @@ def test_a_social_share_crop_declared_as_og_image_is_the_lead_image() -> None:
         extract_page(html(f"<p>{LEDE}</p>", head), URL).image_url
         == "https://cdn.example/.image/t_share/ferry.jpg"
     )
+
+
+AUTHOR_BOX = (
+    "<div class='author-info'><img alt='Jo Harbour' class='avatar avatar-512 photo'"
+    " src='https://news.example/uploads/jo-harbour-portrait-512x512.jpg'></div>"
+)
+
+
+def test_the_authors_portrait_declared_first_gives_way_to_the_articles_picture() -> None:
+    # An SEO plugin's two og:images: the author's portrait (shown only in the author's box), then the
+    # article's own picture.
+    head = (
+        "<meta property='og:image' content='https://news.example/uploads/jo-harbour-portrait.jpg'>"
+        "<meta property='og:image' content='https://news.example/uploads/quay-at-dawn.jpg'>"
+    )
+    page = html(f"{AUTHOR_BOX}<p>{LEDE}</p>", head)
+    assert extract_page(page, URL).image_url == "https://news.example/uploads/quay-at-dawn.jpg"
+
+
+def test_a_portrait_the_article_shows_as_its_picture_is_its_picture() -> None:
+    # a profile of the author's subject: the same picture in the body's figure, not only in a box
+    head = "<meta property='og:image' content='https://news.example/uploads/jo-harbour-portrait.jpg'>"
+    figure = "<figure><img src='/uploads/jo-harbour-portrait-1200x800.jpg'></figure>"
+    page = html(f"{AUTHOR_BOX}{figure}<p>{LEDE}</p>", head)
+    assert extract_page(page, URL).image_url == "https://news.example/uploads/jo-harbour-portrait.jpg"
 
 
 def test_a_logo_declared_as_og_image_gives_way_to_the_articles_photo() -> None:

@@ -242,12 +242,16 @@ def parse_html(html: bytes | str) -> lxml.html.HtmlElement | None:
 
 def meta_content(doc: lxml.html.HtmlElement, name: str) -> str:
     """A meta tag's value by property or name; some saved pages keep it in ``value``, not ``content``."""
+    return next(meta_values(doc, name), "")
+
+
+def meta_values(doc: lxml.html.HtmlElement, name: str) -> Iterator[str]:
+    """Every value of a meta tag, by property first, then by name, each in the page's order."""
     for attr in ("property", "name"):
         for node in doc.xpath(f"//meta[@{attr}=$name]", name=name):
             content = squash(node.get("content") or node.get("value") or "")
             if content:
-                return content
-    return ""
+                yield content
 
 
 _MAX_JSON_LD = 200_000  # characters: a page's structured data is small; anything larger is not read

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from digest.collect.canonical import file_name, is_page_link
-from digest.collect.extract import is_article, json_ld, meta_content, shown_block_text
+from digest.collect.extract import is_article, json_ld, meta_values, shown_block_text
 from digest.collect.text import squash
 from digest.words import estimated_words
 
@@ -202,9 +202,12 @@ def split_credit(caption: str) -> tuple[str, str]:
 def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
     # The https address first: an http image is blocked or flagged by some mail clients.
     for name in ("og:image:secure_url", "og:image", "og:image:url", "twitter:image", "twitter:image:src"):
-        value = _joined(url, meta_content(doc, name))
-        if value and _usable(value, url, _NOT_DECLARED):
-            return value
+        # Each of a name's values: an SEO plugin may declare the author's portrait first, the article's
+        # picture after it.
+        for content in itertools.islice(meta_values(doc, name), _MAX_DECLARED):
+            value = _joined(url, content)
+            if value and _usable(value, url, _NOT_DECLARED) and not _an_avatar(doc, value):
+                return value
     for image in _json_ld_images(doc):
         src = image.get("url") or image.get("contentUrl") if isinstance(image, dict) else image
         value = _joined(url, src) if isinstance(src, str) else ""
@@ -216,6 +219,35 @@ def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
         if value and _usable(value, url, _NOT_DECLARED):
             return value
     return ""
+
+
+_MAX_DECLARED = 4  # values of one meta tag looked at: a page declares one picture, or a few sizes of it
+
+
+def _an_avatar(doc: lxml.html.HtmlElement, url: str) -> bool:
+    """Whether the page shows a picture only as a person's portrait: an avatar, or in the author's box."""
+    stem = _sized_stem(url)
+    if not _distinctive(stem):
+        return False
+    images = doc.iter("img", "amp-img")
+    shown = [img for img in images if any(_sized_stem(src) == stem for src in image_sources(img))]
+    return bool(shown) and all(_in_author_box(img) for img in shown)
+
+
+def _sized_stem(url: str) -> str:
+    """A picture's file name without its extension and the size a resizer adds ("jo-512x512.jpg": "jo")."""
+    return _SIZE_SUFFIX.sub("", file_name(url).rsplit(".", 1)[0])
+
+
+_SIZE_SUFFIX = re.compile(r"-\d{2,4}x\d{2,4}$")  # WordPress's "-512x512", "-1200x630"
+
+
+def _in_author_box(img: lxml.html.HtmlElement) -> bool:
+    boxes = [img, *itertools.islice(img.iterancestors(), 3)]  # the portrait's own box, not the page's
+    return any(_AUTHOR_BOX.search(f"{box.get('class', '')} {box.get('id', '')}") for box in boxes)
+
+
+_AUTHOR_BOX = re.compile(r"(?i)avatar|author|byline|gravatar")
 
 
 _OLDER_DECLARATIONS = (
@@ -462,6 +494,8 @@ def _usable(url: str, page: str, refused: re.Pattern[str] = _NOT_A_PHOTO) -> boo
     if not is_page_link(url, page):
         return False
     parts = urlsplit(url)
+    if parts.path.strip("/") == "":  # the site's home page ("http://www.greenpeace.org"), no picture
+        return False
     if any(int(side) < MIN_SIDE for side in _URL_SIDE.findall(url) if int(side) > 0):
         return False
     stand_in = refused.search(parts.path) or _SITE_DEFAULT.search(file_name(url))

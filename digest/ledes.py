@@ -103,6 +103,8 @@ _BOILERPLATE = _patterns(
         # "… | Sign up"), or the inbox; not "Netflix will let users subscribe to a cheaper plan".
         r"(?i)^(?=.{0,300}$)(?:.*(?:^|[.!?:|\u2013\u2014]\s*|\[)"
         r"(?:subscribe|sign up|sign-up|signup|register"
+        # a letters page's or a tip line's call ("Submit your letter to the editor via this form.")
+        r"|submit (?:your|a) (?:letters?|tips?|stor(?:y|ies)|photos?|questions?|news)"
         # the same, in French, Spanish, German, Italian, Portuguese and Dutch
         r"|abonnez-vous|inscrivez-vous|suscr[ií]b(?:ete|ase)|reg[ií]str(?:ate|ese)|ap[uú]ntate|abonnieren sie"
         r"|registrieren sie sich|melden sie sich\b.{0,40}\ban|iscriviti|abbonati|registrati|assine\b"

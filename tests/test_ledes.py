@@ -121,6 +121,11 @@ READ_ALSO_RU_SENTENCE = (
         ("Not a member of the Courier yet? Sign up, it unlocks many features!", "subscribe prompt"),
         ("Ferry strike ends after three days | Subscribe", "subscribe prompt"),
         (
+            "Submit your letter to the editor via this form. Read more Letters to the Editor.",
+            "subscribe prompt",
+        ),
+        ("Got a story from the quay? Submit a tip to the newsroom.", "subscribe prompt"),
+        (
             "This site uses cookies. By continuing to browse you are agreeing to our use of cookies.",
             "cookie notice",
         ),
@@ -352,6 +357,8 @@ LONG_NEWSLETTER_PARAGRAPH = (
         # Stories about affiliate links and paywalls.
         "The regulator said the blog post contained affiliate links that were never disclosed to readers.",
         "Readers who have free articles left will be asked to register, the publisher said on Monday.",
+        "Islanders can submit their letters to the council until Friday, the clerk said.",
+        "The ferry company did not submit your complaint to the regulator, the ombudsman found.",
     ],
 )
 def test_real_paragraph_is_kept(text: str) -> None:

@@ -203,10 +203,15 @@ def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
     # The https address first: an http image is blocked or flagged by some mail clients.
     for name in ("og:image:secure_url", "og:image", "og:image:url", "twitter:image", "twitter:image:src"):
         # Each of a name's values: an SEO plugin may declare the author's portrait first, the article's
-        # picture after it.
-        for content in itertools.islice(meta_values(doc, name), _MAX_DECLARED):
+        # picture after it (looked for only where there are several: one pass over the page's images).
+        values = list(itertools.islice(meta_values(doc, name), _MAX_DECLARED))
+        for content in values:
             value = _joined(url, content)
-            if value and _usable(value, url, _NOT_DECLARED) and not _an_avatar(doc, value):
+            if (
+                value
+                and _usable(value, url, _NOT_DECLARED)
+                and not (len(values) > 1 and _an_avatar(doc, value))
+            ):
                 return value
     for image in _json_ld_images(doc):
         src = image.get("url") or image.get("contentUrl") if isinstance(image, dict) else image

@@ -416,9 +416,10 @@ _KICKER = re.compile(
 def _headline_text(node: lxml.html.HtmlElement) -> str:
     """An <h1>'s text as its headline: the part it marks itemprop="headline" if it marks one, else its
     text without the kicker set inside it ("<h1><span class=pretitle>KNOWHOW</span> Wie …</h1>")."""
-    marked = next((m for m in node.iterfind(".//*[@itemprop='headline']")), None)
-    if marked is not None and shown_block_text(marked):
-        return shown_block_text(marked)
+    marked = node.find(".//*[@itemprop='headline']")
+    own = shown_block_text(marked) if marked is not None else ""
+    if own:
+        return own
     if not any(_is_kicker(child) for child in node.iterdescendants()):
         return shown_block_text(node)
     bare = copy.deepcopy(node)

@@ -970,6 +970,94 @@ def test_a_credit_box_that_holds_the_caption_first_gives_the_credit_and_the_capt
     assert (info.image_caption, info.image_credit) == ("Crowds on the quay.", "Jo Harbour/Agency")
 
 
+_QUAY = "<title>Ferries</title><meta property='og:image' content='https://news.example/photos/quay.jpg'>"
+
+
+# A picture set out before <figure> was used: a box of the picture and its caption or credit. No
+# <article> holds it either (the credit lines an <article> holds are found already).
+@pytest.mark.parametrize(
+    ("box", "caption", "credit"),
+    [
+        (
+            "<div class='photo'><img src='/photos/quay.jpg'>"
+            "<span class='caption'>Crowds on the quay. Photo: Jo Harbour</span></div>",
+            "Crowds on the quay.",
+            "Jo Harbour",
+        ),
+        # the caption and its credit in a box beside the picture's own, its credit a bracket of its own
+        (
+            "<div class='lead'><div class='featured-image'><img src='/photos/quay.jpg'></div>"
+            "<div class='wp-caption-text'><span>Crowds on the quay</span>"
+            "<span class='img__credit'>Jo Harbour / Agency (Composite)</span></div></div>",
+            "Crowds on the quay",
+            "Jo Harbour / Agency (Composite)",
+        ),
+        # a credit alone, in a link around the picture
+        (
+            "<div class='art'><a href='/photos/quay.jpg'><img src='/photos/quay.jpg'></a>"
+            "<span class='photo-credit'>Jo Harbour/Agency</span></div>",
+            "",
+            "Jo Harbour/Agency",
+        ),
+        # an Australian paper's "Source:" label
+        (
+            "<div class='story-image'><img src='/photos/quay.jpg'>"
+            "<p class='caption'>Crowds on the quay. Source: Supplied</p></div>",
+            "Crowds on the quay.",
+            "Supplied",
+        ),
+    ],
+)
+def test_a_pictures_box_without_figure_markup_gives_its_caption_and_credit(
+    box: str, caption: str, credit: str
+) -> None:
+    page = f"<html><head>{_QUAY}</head><body>{box}<p>{LEDE}</p><p>{SECOND}</p></body></html>"
+
+    info = extract_page(page, URL)
+
+    assert (info.image_url, info.image_caption, info.image_credit) == (
+        "https://news.example/photos/quay.jpg",
+        caption,
+        credit,
+    )
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        # a box that also shows another picture: the caption may be the other's
+        "<div class='pair'><img src='/photos/quay.jpg'><img src='/photos/ferry.jpg'>"
+        "<span class='caption'>The ferry at dawn. Photo: Jo Harbour</span></div>",
+        # a caption box far from the picture, in a box that holds the article's text
+        f"<div class='story'><div><img src='/photos/quay.jpg'></div><p>{LEDE}</p><p>{SECOND}</p>"
+        f"<p>{SECOND}</p><p>{SECOND}</p>"
+        "<span class='caption'>The ferry at dawn. Photo: Jo Harbour</span></div>",
+    ],
+)
+def test_a_caption_that_may_be_another_pictures_is_not_the_lead_pictures(box: str) -> None:
+    page = f"<html><head>{_QUAY}</head><body>{box}<p>{LEDE}</p></body></html>"
+
+    info = extract_page(page, URL)
+
+    assert info.image_url == "https://news.example/photos/quay.jpg"
+    assert (info.image_caption, info.image_credit) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("bracketed", "credit"),
+    [
+        ("(Getty Images)", "Getty Images"),
+        ("[AFP/GETTY]", "AFP/GETTY"),
+        ("(Photo: Jo Harbour)", "Jo Harbour"),
+        ("Jo Harbour)", "Jo Harbour"),  # the end of a bracket the caption opened
+        ("Jo Harbour / Agency (Composite)", "Jo Harbour / Agency (Composite)"),
+        ("(Jo Harbour) (Agency)", "(Jo Harbour) (Agency)"),
+    ],
+)
+def test_a_credits_own_brackets_stay_and_those_around_it_go(bracketed: str, credit: str) -> None:
+    assert clean_credit(bracketed) == credit
+
+
 # --------------------------------------------------------------------------- titles
 
 

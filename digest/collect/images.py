@@ -71,7 +71,8 @@ _OTHER_LABELS = (
 # "Photograph: Jane Doe/Agency", "Photo by Jane Doe", "Credit: …", "Image: …" at a caption's end.
 _LABELLED_CREDIT = re.compile(
     r"(?i)(?:^|(?<=[\s.!?)\]]))\(?(?:(?:top\s+)?"
-    rf"(?:photo(?:graph(?:er|y|ed)?)?|picture|image|illustration|credit|{_OTHER_LABELS})s?"
+    # "Source: Supplied", as Australian papers credit a picture; capitalised, as a label is
+    rf"(?:photo(?:graph(?:er|y|ed)?)?|picture|image|illustration|credit|(?-i:Source)|{_OTHER_LABELS})s?"
     # "Image attribution: Creative Commons", "Photo by: Jo Doe"
     r"(?:\s+(?:credit|attribution))?\s*(?::|by\b\s*:?|courtesy(?: of)?\b)"
     r"|foto (?:di|de|von)\b|fot\.(?=\s)"  # "photo by" in Italian, Spanish, Portuguese, German; Polish
@@ -118,7 +119,7 @@ _BARE_LABEL = re.compile(rf"(?i)(?<=[.!?])\s+(?:photo|{_OTHER_LABELS})\s*$")
 _CREDIT_LABEL = re.compile(
     # "Photographer:", "Photography by", "Photographed by", and "Photo by:" with its colon too
     r"(?i)^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|attribution|"
-    r"photo(?:graph(?:ers?|y|ed)?)?s?|pictures?|images?|illustrations?|"
+    r"photo(?:graph(?:ers?|y|ed)?)?s?|pictures?|images?|illustrations?|(?-i:Sources?)|"
     rf"{_OTHER_LABELS})\s*(?::|by\b\s*:?|courtesy(?: of)?\b)\s*"
     r"|^(?:foto (?:di|de|von)|courtesy(?: of)?|(?-i:By))\b\s*"
     r"|^(?-i:(?:Photo|Foto)s?)\s+(?=[A-Z\u00c0-\u00de])"  # "Photo Jo Doe. AFP", as French papers set it
@@ -135,6 +136,8 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
         found = next(_body_images(doc, url), "")
     if not found:
         return LeadImage()
+    if figure is None:
+        figure = _image_box(doc, found)
     caption, credit = _caption_and_credit(doc, figure)
     credit = clean_credit(credit or _json_ld_credit(doc))
     alt = _alt_for(doc, figure, found)
@@ -158,9 +161,34 @@ def clean_credit(text: str) -> str:
 
     A web address alone credits no one: it is a link to the file itself ("roar-assets-auto.rbl.ms").
     """
-    text = _GLUED_LABELS.sub("", squash(text).strip("()[] "))
-    text = _CREDIT_LABEL.sub("", _COPYRIGHT.sub("", text)).strip("() ")
+    text = _GLUED_LABELS.sub("", _unbracketed(squash(text)))
+    text = _unbracketed(_CREDIT_LABEL.sub("", _COPYRIGHT.sub("", text)))
     return "" if _ADDRESS.fullmatch(text) and not _AGENCY_DOMAIN.fullmatch(text) else text
+
+
+def _unbracketed(text: str) -> str:
+    """Text without the brackets around all of it ("(Getty Images)") or left at one end by the caption
+    it was cut from ("Jo Doe)"); a bracket of its own stays ("Jo Doe/Getty Images (Composite)")."""
+    text = text.strip()
+    while text[:1] in ("(", "[") and text[-1:] in (")", "]") and _balanced(text[1:-1]):
+        text = text[1:-1].strip()
+    if text[:1] in ("(", "[") and not _balanced(text):
+        text = text[1:]
+    if text[-1:] in (")", "]") and not _balanced(text):
+        text = text[:-1]
+    return text.strip()
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 _ADDRESS = re.compile(r"(?:https?://)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#]\S*)?")
@@ -284,6 +312,34 @@ def _lead_figure(doc: lxml.html.HtmlElement, shown: str = "") -> lxml.html.HtmlE
 
 
 _MAX_FIGURES = 50  # looked through for the declared image: a gallery page has hundreds
+
+
+def _image_box(doc: lxml.html.HtmlElement, url: str) -> lxml.html.HtmlElement | None:
+    """The small box around the picture that holds its caption or credit: a figure set out without
+    <figure> ("<div class='photo'><img><span class='caption'>…</span></div>", as pages did before it).
+
+    Only a box of that picture alone and a few lines: a wider one holds other pictures' captions.
+    """
+    name = file_name(url)
+    images = itertools.islice(doc.iter("img", "amp-img"), _MAX_IMAGES)
+    img = next((i for i in images if _shows(i, url, name) and not _links_away(i)), None)
+    for box in itertools.islice(img.iterancestors(), _BOX_LEVELS) if img is not None else ():
+        if box.tag in ("article", "main", "body") or _text_longer_than(box, _BOX_CHARS):
+            return None
+        if any(not _shows(other, url, name) and any(image_sources(other)) for other in box.xpath(_IMAGES)):
+            return None  # another picture's box: its caption is not this one's
+        if box.xpath(_CAPTION_BOX):
+            return box
+    return None
+
+
+_MAX_IMAGES = 200  # looked through for the one showing the lead picture
+_BOX_LEVELS = 3  # an <img> in a link in a box, beside its caption
+_BOX_CHARS = 600  # a caption and its credit; an article's text is far longer
+_CAPTION_BOX = (
+    f".//*[contains({_LOWER_CLASS}, 'caption') or contains({_LOWER_CLASS}, 'cutline')"
+    f" or contains({_LOWER_CLASS}, 'credit') or contains({_LOWER_CLASS}, 'copyright')]"
+)
 _VIDEO = (
     f"self::*[contains({_LOWER_CLASS}, 'video') or contains(@itemtype, 'VideoObject')] | .//video | .//iframe"
 )
@@ -530,7 +586,8 @@ def _shows(img: lxml.html.HtmlElement, url: str, name: str) -> bool:
     "index.jpg" or "lead_large.jpg" every article of a site has, would match other stories' pictures.
     """
     sources = tuple(image_sources(img))
-    if any(_address(src) == _address(url) for src in sources):
+    # a src is often written from the site's root ("/photos/quay.jpg"): read it where the picture is
+    if any(_address(_joined(url, src)) == _address(url) for src in sources):
         return True
     return _distinctive(name) and any(name in src for src in sources)
 
@@ -605,7 +662,8 @@ def _caption_and_credit(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElemen
     """The lead figure's caption and credit: marked-up credit first, else the caption's own words."""
     figcaption = _figcaption(figure) if figure is not None else None
     if figcaption is None:
-        return "", next(_credit_lines(doc), "")
+        marked = _marked_credit(figure) if figure is not None else ""
+        return "", marked or next(_credit_lines(doc), "")
     marked = _marked_credit(figcaption) or (_marked_credit(figure) if figure is not None else "")
     own = _caption_text(figcaption)
     caption = own or shown_block_text(figcaption)

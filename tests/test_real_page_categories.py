@@ -868,7 +868,14 @@ def test_a_sites_default_picture_is_not_the_articles(declared: str, lead: str) -
 
 
 @pytest.mark.parametrize(
-    "alt", ["IMG_3886.JPG", "ferry-quay-2026.webp", "Ferry-quay-lead", "ferries-return-to-the-strai"]
+    "alt",
+    [
+        "IMG_3886.JPG",
+        "ferry-quay-2026.webp",
+        "Ferry-quay-lead",
+        "ferries-return-to-the-strai",
+        "FRY243.Diary_Quay_16",  # a file's name without its extension
+    ],
 )
 def test_an_alt_that_is_only_the_images_file_name_gives_way_to_the_caption(alt: str) -> None:
     caption = "<figcaption>Crowds on the quay</figcaption>"

@@ -654,7 +654,7 @@ def _described(img: lxml.html.HtmlElement) -> str:
 
 # Words joined by hyphens or underscores and no space ("taylor-swift-lead", "commit-shooting-conspirac"):
 # the file's or the story's slug, set as the alt by a publishing system, not a description.
-_SLUG = re.compile(r"\w+(?:[-_]\w+){2,}")
+_SLUG = re.compile(r"\w+(?:[-_]\w+){2,}|[\w.-]*_[\w.-]*")  # "PCG243.Diary_Skyrim_16" too: no words
 _FILE_NAME = re.compile(r"(?i)\S+\.(?:jpe?g|png|gif|webp|avif|svg|tiff?|bmp|heic)")
 
 

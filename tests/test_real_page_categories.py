@@ -93,6 +93,45 @@ def test_a_dek_named_by_its_class_is_not_the_lede(marked: str) -> None:
     assert extract_page(page, URL).paragraphs[0] == LEDE
 
 
+# An international broadcaster's way: under the <h1>, its sibling, a paragraph that says the page's
+# description word for word and ends its sentence; the share buttons, and the body in a box of its own.
+_INTRO = f"<p class='intro'>{DEK}</p><div class='sharing-bar'><a href='/share'></a></div>"
+
+
+def test_a_paragraph_under_the_headline_that_is_the_description_is_the_dek() -> None:
+    head = f"<meta name='description' content='{DEK}'>"
+    page = html(f"<h1>Ferries return</h1>{_INTRO}<div class='group'><p>{LEDE}</p><p>{SECOND}</p></div>", head)
+
+    paragraphs = extract_page(page, URL).paragraphs
+
+    assert paragraphs[0] == LEDE
+    assert DEK not in paragraphs
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        # the story's paragraphs all follow the <h1>: the first is its lede, though the site describes
+        # the page with it
+        f"<h1>Ferries return</h1><p>{DEK}</p><p>{LEDE}</p><p>{SECOND}</p>",
+        # the lede in the body's box (a tabloid's bold "story-intro"), the headline in a box above it
+        f"<div class='head'><h1>Ferries return</h1></div><div class='body'><div class='story-intro'>"
+        f"<p>{DEK}</p></div><p>{LEDE}</p><p>{SECOND}</p></div>",
+    ],
+)
+def test_a_lede_that_is_also_the_description_stays_where_the_body_holds_it(story: str) -> None:
+    page = html(story, f"<meta name='description' content='{DEK}'>")
+
+    assert extract_page(page, URL).paragraphs[0] == DEK
+
+
+def test_a_paragraph_under_the_headline_that_the_description_does_not_repeat_stays() -> None:
+    head = "<meta name='description' content='Ferries are back.'>"
+    page = html(f"<h1>Ferries return</h1>{_INTRO}<div class='group'><p>{LEDE}</p><p>{SECOND}</p></div>", head)
+
+    assert extract_page(page, URL).paragraphs[0] == DEK
+
+
 def trafilatura_keeps(monkeypatch: pytest.MonkeyPatch, body: str) -> None:
     """Make trafilatura find ``body`` (its paragraphs) on any page, as it reads some real ones."""
 

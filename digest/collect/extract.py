@@ -391,6 +391,7 @@ class _Page:
         self.total = sum(len(p.text_content()) for p in doc.iter("p"))
         # Asked of every box, so found once, each element once (a drop only makes it stale towards
         # "has one", and _is_image_box checks again before it removes anything).
+        self.deks = _headline_deks(doc)
         self.imaged: set[lxml.html.HtmlElement] = set()
         for img in doc.iter("img"):
             for ancestor in img.iterancestors():
@@ -480,7 +481,7 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     # ... and an <aside> can be a layout box around the whole article (main > aside > article).
     if node.tag == "aside":
         return not page.holds_the_text(node)
-    if node.tag in _FURNITURE_TAGS:
+    if node.tag in _FURNITURE_TAGS or node in page.deks:
         return True
     # A paragraph in the <header> that holds the headline: a dek, byline or date, not the lede; but
     # one longer than any dek is the article's text set in its header, and the extractor's to judge.
@@ -531,6 +532,36 @@ def _named_furniture(attrs: dict[str, str], names: str) -> bool:
     if attrs.get("aria-hidden") == "true":
         return True
     return bool(names) and _found(_FURNITURE, names)
+
+
+def _headline_deks(doc: lxml.html.HtmlElement) -> frozenset[lxml.html.HtmlElement]:
+    """The paragraph set right under the headline that says the page's description word for word,
+    the body's text in a box of its own: the dek ("<h1>…</h1><p class='intro'>…</p><div>body</div>").
+
+    A lede that the site also gives as its description is in the body's box, beside the others
+    (a story whose paragraphs all follow the <h1> keeps its first).
+    """
+    descriptions = {squash(d) for d in doc.xpath(_DESCRIPTIONS) if d.strip()}
+    found = set()
+    for headline in itertools.islice(doc.iter("h1"), _MAX_HEADLINES) if descriptions else ():
+        after = next((s for s in headline.itersiblings() if _shows_text(s)), None)
+        if after is None or after.tag not in ("p", "div") or squash(after.text_content()) not in descriptions:
+            continue
+        siblings = itertools.islice(headline.itersiblings("p"), _MAX_SIBLINGS)
+        if not any(p is not after and _shows_text(p) for p in siblings) and _at_most(
+            after, _DEK_MAX_WORDS, count_words
+        ):
+            found.add(after)
+    return frozenset(found)
+
+
+_DESCRIPTIONS = "//head/meta[@name='description' or @property='og:description']/@content"
+_MAX_HEADLINES = 4  # a page's headline is among its first <h1>s; the others are cards' and widgets'
+_MAX_SIBLINGS = 50  # paragraphs after it looked at: a body of <p>s beside the headline has one early
+
+
+def _shows_text(node: lxml.html.HtmlElement) -> bool:
+    return isinstance(node.tag, str) and any(t.strip() for t in node.itertext())
 
 
 def _named_dek(attrs: dict[str, str], names: str) -> bool:

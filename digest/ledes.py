@@ -260,6 +260,10 @@ _BOILERPLATE = _patterns(
         r"(?:[^:!?]|(?<=\d):(?=\d)){0,40}:\s*"  # a date and time before the colon: "Nov. 30, 3:15 p.m."
         r"(?:this (?:story|article|post|report)\b|an? (?:earlier|previous) version\b)"
         r"|this (?:story|article|post) is (?:the \w+ )?(?:part|instal?lment|chapter) of\b"
+        # a wire story's note on its new version, in brackets above it: "(Corrects 10th paragraph to
+        # show the console is from Nintendo)", "(Updates with closing prices)", "(Adds analyst quote)"
+        r"|\((?:corrects|updates|adds|recasts|refiles|fixes|changes|removes|clarifies|amends|rewrites"
+        r"|deletes|inserts|republishes)\b[^()]{0,180}\)\.?$"
         # a date line set as a paragraph: "Updated August 02, 2014. Written or reviewed by …"
         r"|(?:last )?updated:?\s+(?:on\s+)?(?:[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}"
         r"|\d{1,2}\.?\s+[a-z]{3,9}\.?\s+\d{4}|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4})\b"

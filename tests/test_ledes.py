@@ -195,6 +195,9 @@ READ_ALSO_RU_SENTENCE = (
         ("Correction: An earlier version of this article misstated the cost of the ferry.", "page notice"),
         ("Editor\u2019s note: This story was first published in 2019 and has been updated.", "page notice"),
         ("This story is part of a series on the islands' ferries.", "page notice"),
+        # a wire story's note on its new version, in brackets
+        ("(Corrects 10th paragraph to show the ferry is from Norway, not Sweden.)", "page notice"),
+        ("(Updates with closing prices)", "page notice"),
         (
             "You\u2019re reading a free article with opinions that may differ from the Example Times\u2019 "
             "Premium Investing Services, which our analysts write for paying members.",
@@ -359,6 +362,9 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "Readers who have free articles left will be asked to register, the publisher said on Monday.",
         "Islanders can submit their letters to the council until Friday, the clerk said.",
         "The ferry company did not submit your complaint to the regulator, the ombudsman found.",
+        # a wire story's own opening, its agency in brackets
+        "(Reuters) - The ferry operator added a second boat on Monday after tickets sold out.",
+        "(Adds details) The council voted on Monday to fund the new pier, the clerk said.",
     ],
 )
 def test_real_paragraph_is_kept(text: str) -> None:

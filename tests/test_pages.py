@@ -325,6 +325,18 @@ def test_image_with_a_line_beside_it_is_a_caption_even_without_figure_markup() -
     assert paragraphs_of(box + body(LEDE, SECOND, THIRD))[0] == LEDE
 
 
+def test_a_plain_paragraph_saying_the_pictures_alt_is_its_caption() -> None:
+    box = "<div class='foto'><img src='/a.jpg' alt='Jo Harbour.' title='Jo Harbour.'><p>Jo Harbour.</p></div>"
+
+    assert paragraphs_of(box + body(LEDE, SECOND, THIRD))[0] == LEDE
+
+
+def test_a_plain_paragraph_after_a_picture_is_text_when_it_says_something_else() -> None:
+    found = paragraphs_of(f"<div><img src='/a.jpg' alt='Jo Harbour.'><p>{LEDE}</p></div>" + body(SECOND))
+
+    assert found[0] == LEDE
+
+
 def test_image_inside_a_paragraph_does_not_make_the_paragraph_a_caption() -> None:
     found = paragraphs_of(f"<p><img src='/a.jpg'>{LEDE}</p>" + body(SECOND, THIRD))
 

@@ -85,17 +85,27 @@ def is_set_caption(
     ``holds_image`` tells whether an element holds an image (by default, whether one is in it now).
     """
     holds = holds_image or _holds_image
-    if not _set_apart(node) or estimated_words(node.text_content()) > _CAPTION_WORDS:
+    if estimated_words(node.text_content()) > _CAPTION_WORDS:
         return False
-    if holds(node):
-        return True
     before = node.getprevious()
-    return (
+    after_image = (
         before is not None
         and not (before.tail or "").strip()
         and (before.tag == "img" or holds(before))
         and not before.text_content().strip()
     )
+    if after_image and _names_the_picture(node, before):
+        return True  # however it is set: "<img alt='Jo Doe.'><p>Jo Doe.</p>"
+    return _set_apart(node) and (holds(node) or after_image)
+
+
+def _names_the_picture(node: lxml.html.HtmlElement, before: lxml.html.HtmlElement) -> bool:
+    """Whether a paragraph says, word for word, the alt or title of the one picture just before it."""
+    images = [before] if before.tag == "img" else before.findall(".//img")
+    if len(images) != 1:
+        return False
+    text = squash(node.text_content())
+    return bool(text) and text in (squash(images[0].get("alt", "")), squash(images[0].get("title", "")))
 
 
 def _holds_image(node: lxml.html.HtmlElement) -> bool:

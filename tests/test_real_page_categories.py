@@ -86,7 +86,14 @@ def test_a_block_named_summary_that_holds_the_whole_text_is_kept() -> None:
     assert extract_page(page, URL).paragraphs[0] == long_text
 
 
-@pytest.mark.parametrize("marked", ["<p class='article-summary'>{dek}</p>", "<div class='c-dek'>{dek}</div>"])
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "<p class='article-summary'>{dek}</p>",
+        "<div class='c-dek'>{dek}</div>",
+        "<p class='articleabstract'>{dek}</p>",  # a portal's word for it
+    ],
+)
 def test_a_dek_named_by_its_class_is_not_the_lede(marked: str) -> None:
     page = html(f"<h1>Ferries return</h1>{marked.format(dek=DEK)}<div><p>{LEDE}</p><p>{SECOND}</p></div>")
 

@@ -92,7 +92,7 @@ _DEK_MARK = re.compile(r"(?i)\b(?:standfirst|dek|sub-?headline|sub-?title|subhea
 # are ambiguous: "summary" also wraps a product's whole text and some sites mark their lede as the
 # story's summary, so they only remove a block of a dek's length.
 _DEK_CLASS = re.compile(
-    r"(?i)standfirst|subtitle|subhead|summary|synopsis|excerpt|chapo|chapeau|entradilla|sommario|vorspann"
+    r"(?i)standfirst|subtitle|subhead|summary|synopsis|abstract|excerpt|chapo|chapeau|entradilla|sommario|vorspann"
     r"|linha-fina|(?:^|[\s_-])(?:dek|deck)(?:$|[\s_-])|(?-i:[a-z]Dek)(?![a-z])"  # "ArticleDek_root"
 )
 _DEK_MAX_WORDS = 60

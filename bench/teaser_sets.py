@@ -95,7 +95,10 @@ BOILERPLATE = [
         # A short line naming a newsletter is a prompt; prose that mentions one in passing is not.
         r"^(?=.{0,160}$).*\bnewsletters?\b",
         r"^share\b|\bshare (?:this|on)\b|^(?:tweet|email|print)$",
-        r"\bcookies?\b",
+        # a cookie notice, not a recipe's or a shop's cookies ("freshly baked cookies for 50 percent off")
+        r"\bcookies?\b.{0,80}"
+        r"\b(?:use[sd]?|accept|consent|polic(?:y|ies)|browser|settings|site|services|experience)\b"
+        r"|\b(?:use[sd]?|accept|consent to|allow)\b.{0,40}\bcookies?\b",
         r"^(?:related|read more|see also|more from|more on|recommended|also read)\b",
         r"^(?:by|posted by|written by|por|par|von)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*$",
         r"^[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3},\s+(?:AP|Reuters|AFP)\b",

@@ -1218,6 +1218,24 @@ def test_the_pages_only_h1_is_the_headline_even_when_the_titles_word_it_otherwis
     assert extract_page(page, URL).title == "The Boats Are Back, and the Island Is Waiting"
 
 
+@pytest.mark.parametrize(
+    "crumbs",
+    [
+        "<ol class='breadcrumb__list'><li><a href='/'>Home</a></li><li><h1>{h1}</h1></li></ol>",
+        "<nav aria-label='Breadcrumb'><a href='/'>Home</a> <h1>{h1}</h1></nav>",
+        "<ul itemscope itemtype='https://schema.org/BreadcrumbList'><li><h1>{h1}</h1></li></ul>",
+    ],
+)
+def test_an_h1_that_ends_the_breadcrumb_is_not_the_headline_the_page_shows(crumbs: str) -> None:
+    # The page's name for search engines, in the trail; the reader's headline is shown below, bigger.
+    head = "<meta property='og:title' content='With the new timetable, ferries return to the strait'>"
+    shown = "<h2 class='article-headline'>With the new timetable, ferries return to the strait</h2>"
+    crumb = crumbs.format(h1="The boats are back on the island at last")
+    page = html(f"{crumb}<header>{shown}</header><p>{LEDE}</p>", head)
+
+    assert extract_page(page, URL).title == "With the new timetable, ferries return to the strait"
+
+
 # Japanese, written without spaces: a headline of thirteen characters has six words or so, a section's
 # name of six characters three ("latest news").
 JAPANESE_TITLE = "<meta property='og:title' content='\u30d5\u30a7\u30ea\u30fc\u306e\u904b\u822a\u518d\u958b'>"

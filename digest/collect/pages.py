@@ -396,13 +396,24 @@ def _headings(doc: lxml.html.HtmlElement, url: str, own: set[str]) -> list[_Head
     """The page's <h1>s, those of its article (or main part) first, each text once (``own``: _own_paths)."""
     found: dict[str, _Heading] = {}
     for query in ("//article//h1", "//main//h1", "//h1"):
-        for node in doc.xpath(query):
+        for node in doc.xpath(f"{query}[not({_IN_BREADCRUMB})]"):
             text = clipped(_headline_text(node), MAX_TITLE)
             if len(text) > 3 and text not in found:
                 found[text] = _Heading(text, node, _links_elsewhere(node, text, url, own))
             if len(found) == _MAX_HEADINGS:
                 return list(found.values())
     return list(found.values())
+
+
+# The breadcrumb's last item, the page's name, set as an <h1> for search engines ("Home / Liebe /
+# <h1>Ikigai macht dich glücklich!</h1>"): the headline the reader sees is shown elsewhere, bigger.
+_LOWERED = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_IN_BREADCRUMB = (
+    f"ancestor::*[contains({_LOWERED.format('@class')}, 'breadcrumb')"
+    f" or contains({_LOWERED.format('@id')}, 'breadcrumb')"
+    f" or contains({_LOWERED.format('@aria-label')}, 'breadcrumb')"
+    " or contains(@itemtype, 'BreadcrumbList')]"
+)
 
 
 # A label set inside the headline's own element, before or after it: a newsroom's kicker ("KNOWHOW",

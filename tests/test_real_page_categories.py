@@ -1532,6 +1532,30 @@ def test_an_image_alone_in_its_paragraph_is_set_out_as_the_articles_picture(body
     assert extract_page(page, URL).image_url == expected
 
 
+# A page written before <article> and <main>: the body is the box whose paragraphs hold the text.
+_BANNER = "<div class='top'><img src='/ads/banner.jpg' width='728'></div>"
+_PICTURE = "<div class='image'><img src='/photos/ferry.jpg' width='300' alt='The ferry'></div>"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the picture in the body's box, the banner above it
+        (f"{_BANNER}<div id='abody'>{_PICTURE}<p>{LEDE}</p><p>{SECOND}</p></div>", "/photos/ferry.jpg"),
+        # a picture outside the body's box is not the article's
+        (f"<div class='side'>{_PICTURE}</div><div id='abody'><p>{LEDE}</p><p>{SECOND}</p></div>", ""),
+        # and a page with a line of text has no body to look into
+        (f"<div>{_PICTURE}<p>Ferries are back.</p></div>", ""),
+    ],
+)
+def test_without_article_markup_the_picture_of_the_box_holding_the_text_is_the_lead_image(
+    body: str, expected: str
+) -> None:
+    info = extract_page(f"<html><body>{body}</body></html>", URL)
+
+    assert info.image_url == (f"https://news.example{expected}" if expected else "")
+
+
 def test_an_image_url_asking_for_a_thumbnail_size_is_not_the_lead_image() -> None:
     body = (
         "<img src='https://img.example/a.img?h=17&w=0' width='600'>"

@@ -397,7 +397,23 @@ def _body_scope(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     if articles:
         return max(articles, key=lambda node: len(node.text_content()))
     main = doc.xpath("//main")
-    return main[0] if main else None
+    return main[0] if main else _text_box(doc)
+
+
+def _text_box(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The box whose own paragraphs hold most of the page's text: the body, on a page that marks it
+    with no <article> or <main> ("<div id='abody'>", as pages were written before them)."""
+    chars: dict[lxml.html.HtmlElement, int] = {}
+    for paragraph in itertools.islice(doc.iter("p"), _MAX_PARAGRAPHS):
+        box = paragraph.getparent()
+        if box is not None:
+            chars[box] = chars.get(box, 0) + len(paragraph.text_content())
+    box, most = max(chars.items(), key=lambda item: item[1], default=(None, 0))
+    return box if most >= _BODY_CHARS and box is not None and box.tag != "body" else None
+
+
+_MAX_PARAGRAPHS = 500  # of a page read for its body: an article's are among its first
+_BODY_CHARS = 300  # an article's text at least (two short paragraphs): a page with less has no body
 
 
 _MAX_ARTICLES = 50  # a page lists at most this many <article>s worth measuring

@@ -753,6 +753,14 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ("The quay at dawn [GETTY]", "The quay at dawn", "GETTY"),
         ("The quay at dawn. [AFP/GETTY]", "The quay at dawn.", "AFP/GETTY"),
         ("The quay at dawn [Stringer/EPA]", "The quay at dawn", "Stringer/EPA"),
+        # the caption's sentence ends before the credit's slash; an initial or "St." does not end one
+        ("A waiting room at the harbour.  / JO HARBOUR", "A waiting room at the harbour.", "JO HARBOUR"),
+        ("Dover at dawn. Jo Harbour/Reuters", "Dover at dawn.", "Jo Harbour/Reuters"),
+        ("Dover at dawn. St. Louis Post-Dispatch/AP", "Dover at dawn.", "St. Louis Post-Dispatch/AP"),
+        ("J. Harbour/AP", "", "J. Harbour/AP"),
+        # a studio's name in brackets is all credit; a German caption's "source"
+        ("(Jo Harbour Photography)", "", "Jo Harbour Photography"),
+        ("Der Hafen am Morgen. Quelle: Reuters", "Der Hafen am Morgen.", "Reuters"),
         # ... but one term with a slash, or a museum, is the caption's
         ("Data crossing the quay over (TCP/IP)", "Data crossing the quay over (TCP/IP)", ""),
         ("A cartoon of the quay (Before/After)", "A cartoon of the quay (Before/After)", ""),

@@ -63,10 +63,11 @@ _CHROME = (
 
 # The year after a copyright sign ("© 2024, Jane Doe"): the copyright's, not the credit's.
 _YEAR = r"(?:19|20)\d\d\b[,.]?"
-# Other languages' words for a photo's credit label: German, Spanish, Italian, Portuguese, French,
-# Polish; Russian, Ukrainian.
+# Other languages' words for a photo's credit label: German (and its "source"), Spanish, Italian,
+# Portuguese, French, Polish; Russian, Ukrainian.
 _OTHER_LABELS = (
-    "foto|bild|imagen|immagine|imagem|cr\u00e9dits? photos?|fot\\.|фото|фотография|снимок|джерело|источник"
+    "foto|bild|quelle|imagen|immagine|imagem|cr\u00e9dits? photos?|fot\\."
+    "|фото|фотография|снимок|джерело|источник"
 )
 # "Photograph: Jane Doe/Agency", "Photo by Jane Doe", "Credit: …", "Image: …" at a caption's end.
 _LABELLED_CREDIT = re.compile(
@@ -216,15 +217,29 @@ def split_credit(caption: str) -> tuple[str, str]:
     ja = _JA_CREDIT.search(caption, start)
     if ja and "\uff1d" in caption[: ja.start()]:
         return caption[: ja.start()].rstrip("\uff1d=\u3001\uff0c, "), ja["credit"]
+    if _PHOTOGRAPHER.fullmatch(caption):
+        return "", clean_credit(caption)  # "(Al Dukes Photography)": the caption is all credit
     for pattern in (_LABELLED_CREDIT, _CJK_CREDIT, _AGENCY_CREDIT):
         match = pattern.search(caption, start)
         if match:
             labelled = pattern is _LABELLED_CREDIT
             credit = match["credit"] if labelled else next(g for g in match.groups() if g)
+            # "… madrileño. / GORKA LEJARCEGI", "… Paris. Jo Doe/Reuters": the sentence stays the caption's
+            bare = pattern is _AGENCY_CREDIT and match["bare"]  # no brackets around it
+            ended = _SENTENCE_BEFORE_SLASH.match(credit) if bare else None
+            cut = match.start() if ended is None else caption.find(credit, match.start()) + ended.end()
+            credit = credit if ended is None else credit[ended.end() :]
             # "… Rotterdam. Foto ANP": a label with no colon stays before an agency's name
-            own = _BARE_LABEL.sub("", caption[: match.start()]).strip()
+            own = _BARE_LABEL.sub("", caption[:cut]).strip().rstrip("/").strip()
             return own, clean_credit(credit)
     return caption, ""
+
+
+# A caption that is a credit in brackets: a photographer's studio or an agency's name, nothing else.
+_PHOTOGRAPHER = re.compile(r"[(\[][^()\[\]]{2,80}\b(?:Photography|Photos?|Images|Pictures)[)\]]")
+# The caption's sentences, up to the last end before the slash: "madrileño. / GORKA LEJARCEGI",
+# "Paris. Jo Doe/Reuters". A word of three letters or more ends one ("St. Louis" and "J. Doe" do not).
+_SENTENCE_BEFORE_SLASH = re.compile(r"[^/]*\w{3,}[.!?]\s+(?:/\s*)?")
 
 
 def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:

@@ -906,6 +906,11 @@ def test_without_a_figure_showing_the_declared_image_the_first_photos_caption_st
         # The site's home page declared as its picture (greenpeace.org's og:image and image_src)
         ("http://news.example", "https://news.example/photos/quay.jpg"),
         ("https://news.example/", "https://news.example/photos/quay.jpg"),
+        # A WordPress theme's own picture, declared as image_src by a blog (Spreeblick's anchor)
+        (
+            "https://news.example/wp-content/themes/revamp/_img/anchor.png",
+            "https://news.example/photos/quay.jpg",
+        ),
         # ... but a folder so named holds articles' pictures (Drupal's "sites/default/files")
         (
             "https://news.example/sites/default/files/quay.jpg",

@@ -591,7 +591,12 @@ def _usable(url: str, page: str, refused: re.Pattern[str] = _NOT_A_PHOTO) -> boo
     if any(int(side) < MIN_SIDE for side in _URL_SIDE.findall(url) if int(side) > 0):
         return False
     stand_in = refused.search(parts.path) or _SITE_DEFAULT.search(file_name(url))
-    return not (stand_in or _TRACKERS.search(url))
+    return not (stand_in or _TRACKERS.search(url) or _THEME_FOLDER.search(parts.path))
+
+
+# A WordPress theme's own pictures (its logo, its anchor, its default): the site's, never an article's,
+# which lie in wp-content/uploads.
+_THEME_FOLDER = re.compile(r"(?i)/wp-content/themes/")
 
 
 # A file that names itself a stand-in: the picture a site shows where an article has none of its own

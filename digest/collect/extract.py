@@ -545,11 +545,12 @@ def _headline_deks(doc: lxml.html.HtmlElement) -> frozenset[lxml.html.HtmlElemen
     found = set()
     for headline in itertools.islice(doc.iter("h1"), _MAX_HEADLINES) if descriptions else ():
         after = next((s for s in headline.itersiblings() if _shows_text(s)), None)
-        if after is None or after.tag not in ("p", "div") or squash(after.text_content()) not in descriptions:
+        # its length first, read only that far: the box after a headline may hold the whole page
+        if after is None or after.tag not in ("p", "div") or not _at_most(after, _DEK_MAX_WORDS, count_words):
             continue
         siblings = itertools.islice(headline.itersiblings("p"), _MAX_SIBLINGS)
-        if not any(p is not after and _shows_text(p) for p in siblings) and _at_most(
-            after, _DEK_MAX_WORDS, count_words
+        if squash(after.text_content()) in descriptions and not any(
+            p is not after and _shows_text(p) for p in siblings
         ):
             found.add(after)
     return frozenset(found)

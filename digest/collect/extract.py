@@ -820,7 +820,7 @@ def _gather_run(node: lxml.html.HtmlElement, run: list[str], summary: str) -> bo
         return True
     if node.tag in _HEADINGS or node.tag in _SCOPES:
         return False
-    if not any(text.strip() for text in node.itertext()):  # read only as far as its first words
+    if not _shows_text(node):  # read only as far as its first words
         return True  # an emptied box (a photo's, an advertisement's): the reader sees nothing there
     if node.text and node.text.strip():
         return False  # text of its own, outside any paragraph

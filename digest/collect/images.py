@@ -131,10 +131,11 @@ _CREDIT_LABEL = re.compile(
 def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
     """The page's lead image with its alt text, caption and credit (before any furniture is stripped)."""
     declared = _declared_image(doc, url)
-    figure = _lead_figure(doc, declared)
+    body = _body_scope(doc)  # found once: on a page without <article>, by measuring its paragraphs
+    figure = _lead_figure(doc, body, declared)
     found = declared or (_figure_image(figure, url) if figure is not None else "")
     if not found:
-        found = next(_body_images(doc, url), "")
+        found = next(_body_images(body, url), "")
     if not found:
         return LeadImage()
     if figure is None:
@@ -305,14 +306,16 @@ _OLDER_DECLARATIONS = (
 )
 
 
-def _lead_figure(doc: lxml.html.HtmlElement, shown: str = "") -> lxml.html.HtmlElement | None:
+def _lead_figure(
+    doc: lxml.html.HtmlElement, body: lxml.html.HtmlElement | None, shown: str = ""
+) -> lxml.html.HtmlElement | None:
     """The article's first figure that is not a video's; the one showing ``shown`` when one does.
 
     A video's caption is not the lead image's. A page's declared image is often a crop of another
-    size, named otherwise, so without one showing it the first figure stands in for it.
+    size, named otherwise, so without one showing it the first figure stands in for it. ``body`` is
+    the page's article (_body_scope): a figure in another <article>, a card, is not its.
     """
     name = file_name(shown)
-    body = _body_scope(doc)
     for scope in ("//article//", "//main//", "//"):
         found_here = doc.xpath(f"{scope}figure[not({_CHROME})]")
         stills = (
@@ -351,9 +354,10 @@ def _image_box(doc: lxml.html.HtmlElement, url: str) -> lxml.html.HtmlElement | 
 _MAX_IMAGES = 200  # looked through for the one showing the lead picture
 _BOX_LEVELS = 3  # an <img> in a link in a box, beside its caption
 _BOX_CHARS = 600  # a caption and its credit; an article's text is far longer
+# "cutline": the newsroom's word for a photo's caption
+_CAPTION_NAMED = f"contains({_LOWER_CLASS}, 'caption') or contains({_LOWER_CLASS}, 'cutline')"
 _CAPTION_BOX = (
-    f".//*[contains({_LOWER_CLASS}, 'caption') or contains({_LOWER_CLASS}, 'cutline')"
-    f" or contains({_LOWER_CLASS}, 'credit') or contains({_LOWER_CLASS}, 'copyright')]"
+    f".//*[{_CAPTION_NAMED} or contains({_LOWER_CLASS}, 'credit') or contains({_LOWER_CLASS}, 'copyright')]"
 )
 _VIDEO = (
     f"self::*[contains({_LOWER_CLASS}, 'video') or contains(@itemtype, 'VideoObject')] | .//video | .//iframe"
@@ -369,13 +373,13 @@ def _figure_image(figure: lxml.html.HtmlElement, url: str) -> str:
     return next(_images_in(figure, url), "")
 
 
-def _body_images(doc: lxml.html.HtmlElement, url: str) -> Iterator[str]:
-    """Pictures of the article's body that are set out as one: wide, or in a photo's box.
+def _body_images(scope: lxml.html.HtmlElement | None, url: str) -> Iterator[str]:
+    """Pictures of the article's body (``scope``, _body_scope) that are set out as one: wide, or in a
+    photo's box.
 
-    Without <article> or <main> there is no body to be sure of, and an image somewhere on the page
-    (a product shot, a banner) is no lead image.
+    Without a body to be sure of, an image somewhere on the page (a product shot, a banner) is no lead
+    image.
     """
-    scope = _body_scope(doc)
     if scope is None:
         return iter(())
     boxed = [
@@ -717,10 +721,7 @@ def _figcaption(figure: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     """A figure's caption: its <figcaption>, else the element its class names a caption ("Figure-caption")."""
     found = figure.find(".//figcaption")
     if found is None:
-        # "cutline": the newsroom's word for a photo's caption
-        named = figure.xpath(
-            f".//*[contains({_LOWER_CLASS}, 'caption') or contains({_LOWER_CLASS}, 'cutline')]"
-        )
+        named = figure.xpath(f".//*[{_CAPTION_NAMED}]")
         found = named[0] if named else None
     return found
 

@@ -1089,6 +1089,51 @@ def test_a_pictures_box_without_figure_markup_gives_its_caption_and_credit(
 
 
 @pytest.mark.parametrize(
+    ("declared", "shown"),
+    [
+        ("quay-harbour-1200x630.jpg", "quay-harbour-800x450.jpg"),  # WordPress's sizes
+        ("quay-harbour-800.jpg", "quay-harbour-800-250x187.jpg"),  # a size added to a sized name
+        ("quay-harbour_large.jpg", "quay-harbour_small.jpg"),  # a CMS's renditions
+        ("quay-harbour.jpg", "quay-harbour@2x.jpg"),  # a retina copy
+    ],
+)
+def test_a_declared_picture_shown_in_another_size_gets_that_ones_alt_caption_and_credit(
+    declared: str, shown: str
+) -> None:
+    head = f"<meta property='og:image' content='https://news.example/photos/{declared}'>"
+    body = (
+        "<figure><img src='/photos/ferry-deck.jpg'><figcaption>The ferry's deck.</figcaption></figure>"
+        f"<div class='photo'><img src='/photos/{shown}' alt='The quay at dawn'>"
+        "<span class='caption'>Crowds on the quay. Photo: Jo Harbour</span></div>"
+    )
+    page = html(f"{body}<p>{LEDE}</p><p>{SECOND}</p>", head)
+
+    info = extract_page(page, URL)
+
+    assert info.image_url == f"https://news.example/photos/{declared}"
+    assert (info.image_alt, info.image_caption, info.image_credit) == (
+        "The quay at dawn",
+        "Crowds on the quay.",
+        "Jo Harbour",
+    )
+
+
+@pytest.mark.parametrize("shown", ["ferry-deck_small.jpg", "photo_small.jpg"])
+def test_another_picture_or_a_name_every_picture_has_is_not_another_size(shown: str) -> None:
+    head = "<meta property='og:image' content='https://news.example/photos/photo.jpg'>"
+    body = (
+        f"<div class='photo'><img src='/photos/{shown}' alt='The ferry at dawn'>"
+        "<span class='caption'>The ferry at dawn. Photo: Jo Harbour</span></div>"
+    )
+    page = html(f"{body}<p>{LEDE}</p><p>{SECOND}</p>", head)
+
+    info = extract_page(page, URL)
+
+    assert info.image_url == "https://news.example/photos/photo.jpg"
+    assert (info.image_alt, info.image_caption, info.image_credit) == ("", "", "")
+
+
+@pytest.mark.parametrize(
     "box",
     [
         # a box that also shows another picture: the caption may be the other's
@@ -1520,9 +1565,18 @@ def test_a_portrait_the_article_shows_as_its_picture_is_its_picture() -> None:
     assert extract_page(page, URL).image_url == "https://news.example/uploads/jo-harbour-portrait.jpg"
 
 
-def test_a_logo_declared_as_og_image_gives_way_to_the_articles_photo() -> None:
+@pytest.mark.parametrize(
+    "photo",
+    [
+        "<figure><img src='/photos/ferry.jpg'></figure>",
+        # a photo's box named for its picture, after the first paragraphs, as a tabloid sets it
+        "<div class='postpicture'><img src='/photos/ferry.jpg'>"
+        "<div class='postpicturecaption'>The ferry</div></div>",
+    ],
+)
+def test_a_logo_declared_as_og_image_gives_way_to_the_articles_photo(photo: str) -> None:
     head = "<meta property='og:image' content='https://cdn.example/static/site-logo.png'>"
-    body = f"<figure><img src='/photos/ferry.jpg'></figure><p>{LEDE}</p>"
+    body = f"<p>{LEDE}</p>{photo}<p>{SECOND}</p>"
     assert extract_page(html(body, head), URL).image_url == "https://news.example/photos/ferry.jpg"
 
 

@@ -138,8 +138,10 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
         found = next(_body_images(body, url), "")
     if not found:
         return LeadImage()
-    if figure is None:
-        figure = _image_box(doc, found)
+    if figure is None or not _shows_in(figure, found):
+        # a box set out without <figure> that shows the picture beats a first figure that does not
+        box = _image_box(doc, found)
+        figure = box if box is not None else figure
     caption, credit = _caption_and_credit(doc, figure)
     credit = clean_credit(credit or _json_ld_credit(doc))
     alt = _alt_for(doc, figure, found)
@@ -278,7 +280,7 @@ def _an_avatar(doc: lxml.html.HtmlElement, url: str) -> bool:
     stem = _sized_stem(url)
     if not _distinctive(stem):
         return False
-    images = doc.iter("img", "amp-img")
+    images = itertools.islice(doc.iter("img", "amp-img"), _MAX_IMAGES)
     shown = [img for img in images if any(_sized_stem(src) == stem for src in image_sources(img))]
     return bool(shown) and all(_in_author_box(img) for img in shown)
 
@@ -288,7 +290,11 @@ def _sized_stem(url: str) -> str:
     return _SIZE_SUFFIX.sub("", file_name(url).rsplit(".", 1)[0])
 
 
-_SIZE_SUFFIX = re.compile(r"-\d{2,4}x\d{2,4}$")  # WordPress's "-512x512", "-1200x630"
+# The sizes resizers add to a file's name: WordPress's "-512x512" and "-scaled", "_1200x630", a
+# retina "@2x", and the size words of a CMS's renditions ("-small", "_large").
+_SIZE_SUFFIX = re.compile(
+    r"(?i)(?:[-_]\d{2,4}x\d{2,4}|@[1-4]x|[-_](?:scaled|small|medium|large|thumb|thumbnail|full|big))+$"
+)
 
 
 def _in_author_box(img: lxml.html.HtmlElement) -> bool:
@@ -322,7 +328,7 @@ def _lead_figure(
             f for f in found_here if not f.xpath(_VIDEO) and not _is_card(f) and not _in_a_card(f, body)
         )
         figures = list(itertools.islice(stills, _MAX_FIGURES))
-        showing = (f for f in figures if name and any(name in src for src in _sources_in(f)))
+        showing = (f for f in figures if name and any(_same_picture(s, shown, name) for s in _sources_in(f)))
         found = next(showing, figures[0] if figures else None)
         if found is not None:
             return found
@@ -367,6 +373,12 @@ _VIDEO = (
 def _sources_in(figure: lxml.html.HtmlElement) -> Iterator[str]:
     for img in figure.xpath(_IMAGES):
         yield from image_sources(img)
+
+
+def _shows_in(figure: lxml.html.HtmlElement, url: str) -> bool:
+    """Whether a figure shows the picture at url, in this size or another."""
+    name = file_name(url)
+    return any(_same_picture(src, url, name) for src in _sources_in(figure))
 
 
 def _figure_image(figure: lxml.html.HtmlElement, url: str) -> str:
@@ -612,7 +624,7 @@ _SITE_DEFAULT = re.compile(r"(?:^|[^a-zA-Z]|(?<=[A-Z]))(?i:default|fallback)")  
 def _alt_for(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, url: str) -> str:
     """The image's own alt: the <img> that shows it, else the lead figure's."""
     name = file_name(url)
-    for img in doc.iter("img", "amp-img"):
+    for img in itertools.islice(doc.iter("img", "amp-img"), _MAX_IMAGES):
         if _described(img) and _shows(img, url, name) and not _links_away(img):
             return _described(img)
     images = figure.xpath(_IMAGES) if figure is not None else []
@@ -629,7 +641,16 @@ def _shows(img: lxml.html.HtmlElement, url: str, name: str) -> bool:
     # a src is often written from the site's root ("/photos/quay.jpg"): read it where the picture is
     if any(_address(_joined(url, src)) == _address(url) for src in sources):
         return True
-    return _distinctive(name) and any(name in src for src in sources)
+    return _distinctive(name) and any(_same_picture(src, url, name) for src in sources)
+
+
+def _same_picture(src: str, url: str, name: str) -> bool:
+    """Whether src names the picture at url (file ``name``): the same file, or another size of it
+    ("quay-800.jpg" and "quay-800-250x187.jpg", "quay_large.jpg" and "quay_small.jpg")."""
+    if name in src:
+        return True
+    stem = _sized_stem(url)
+    return _distinctive(stem) and _sized_stem(src) == stem
 
 
 def _address(url: str) -> str:
@@ -761,7 +782,7 @@ _CREDIT_TEXT = re.compile(
     r"^(?:top\s+)?(?:image|photo|picture|illustration)?\s*(?:credit|photograph|photo)s?\s*:",
     re.IGNORECASE,
 )
-_IMAGE_BOX = re.compile(r"caption|figure|photo|image|media|gallery", re.IGNORECASE)
+_IMAGE_BOX = re.compile(r"caption|figure|photo|picture|image|media|gallery", re.IGNORECASE)
 _MAX_CREDIT_LINE = 2_000  # characters, white space included: a credit is a line, not a paragraph
 
 

@@ -1376,6 +1376,14 @@ def test_a_blogs_post_title_in_an_h2_is_the_headline_when_its_h1_is_the_blogs_na
     assert extract_page(page, URL).title == "Ferries return to the strait"
 
 
+def test_the_title_is_written_as_the_blogs_post_heading_shows_it_under_a_sections_h1() -> None:
+    # the <h1> names the blog's section; the title spells the post's heading otherwise
+    head = "<meta property='og:site_name' content='Daily Curio'>"
+    post = "<h2>Island life: the ferry-boats return</h2>"
+    page = blog("<span>Travel </span>Blog", post, "Island life: the Ferryboats return - Daily Curio", head)
+    assert extract_page(page, URL).title == "Island life: the ferry-boats return"
+
+
 def test_an_h2_that_names_the_site_is_not_the_headline() -> None:
     head = "<meta property='og:site_name' content='The Long Official Name of Our Harbour Blog'>"
     title = "Ferries return_The Long Official Name of Our Harbour Blog"

@@ -168,7 +168,10 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
         shown = _subheading(doc, url, own, declared, names)
         if shown:
             return shown
-    return without_site_name(declared, site, url) or (headings[0].text if headings else "")
+    title = without_site_name(declared, site, url)
+    # No <h1> is the headline (one may name the blog or section): the title as the page shows it, an
+    # <h2> or <h3> of the same words ("iPhone-Hülle" where the title has "Iphonehülle").
+    return _shown_as(doc, url, own, title) or title or (headings[0].text if headings else "")
 
 
 def _declared_section(doc: lxml.html.HtmlElement) -> str:
@@ -200,10 +203,17 @@ def _subheading(doc: lxml.html.HtmlElement, url: str, own: set[str], title: str,
     parts = [part for part in _TITLE_SEPARATORS.split(title) if _fold(part)]
     if len(parts) < 2:
         return ""  # the title is all headline: it is taken as it is
-    headline = _fold(max(parts, key=lambda part: len(_fold(part))))
-    for node in itertools.islice(doc.iter("h2", "h3"), _MAX_HEADINGS):
+    headline = max(parts, key=lambda part: len(_fold(part)))
+    return "" if _is_site(headline, names, title) else _shown_as(doc, url, own, headline)
+
+
+def _shown_as(doc: lxml.html.HtmlElement, url: str, own: set[str], words: str) -> str:
+    """The first <h2> or <h3> that reads ``words`` (case, spaces and punctuation aside), as it is shown;
+    "" when there is none or it links to another page."""
+    folded = _fold(words)
+    for node in itertools.islice(doc.iter("h2", "h3"), _MAX_HEADINGS) if folded else ():
         text = clipped(shown_block_text(node), MAX_TITLE)
-        if _fold(text) == headline and not _is_site(text, names, title):
+        if _fold(text) == folded:
             return "" if _links_elsewhere(node, text, url, own) else text
     return ""
 

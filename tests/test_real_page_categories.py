@@ -765,6 +765,9 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ("Data crossing the quay over (TCP/IP)", "Data crossing the quay over (TCP/IP)", ""),
         ("A cartoon of the quay (Before/After)", "A cartoon of the quay (Before/After)", ""),
         ("Visitors at the Getty.", "Visitors at the Getty.", ""),
+        # what kind of photo it is, in brackets, is its credit; the words in a sentence are not
+        ("The quay at dawn. (Harbour Times file photo)", "The quay at dawn.", "Harbour Times file photo"),
+        ("A file photo of the quay at dawn.", "A file photo of the quay at dawn.", ""),
     ],
 )
 def test_credit_is_told_apart_from_the_caption(caption: str, text: str, credit: str) -> None:
@@ -991,7 +994,9 @@ def test_credit_labels_are_left_to_the_template(labelled: str) -> None:
     assert clean_credit(labelled) == "Jo Harbour"
 
 
-@pytest.mark.parametrize("address", ["cdn.example", "https://cdn.example/video/quay.mp4"])
+@pytest.mark.parametrize(
+    "address", ["cdn.example", "https://cdn.example/video/quay.mp4", "jharbour@news.example"]
+)
 def test_a_credit_box_holding_only_a_web_address_credits_no_one(address: str) -> None:
     figure = (
         "<figure><img src='/photos/quay.jpg'><figcaption>Crowds on the quay. "
@@ -1064,6 +1069,30 @@ _QUAY = "<title>Ferries</title><meta property='og:image' content='https://news.e
             "<span class='photo-credit'>Jo Harbour/Agency</span></div>",
             "",
             "Jo Harbour/Agency",
+        ),
+        # no <img>: a script's placeholder names the picture (Advance's "resimg", picturefill's data-src)
+        (
+            "<div class='top_images'><div><span class='resimg' data-image='/photos/quay.jpg'></span></div>"
+            "<div class='Caption'>Crowds on the quay. <em>(AP Photo)</em></div></div>",
+            "Crowds on the quay.",
+            "AP Photo",
+        ),
+        (
+            "<div class='featured'><div class='featured-image' data-picture>"
+            "<div data-src='/photos/quay.jpg?w=600'></div><div data-src='/photos/quay.jpg?w=720'></div></div>"
+            "<div class='wp-caption-text'>Crowds on the quay."
+            " <span class='credit'>Photo: Jo Harbour</span></div></div>",
+            "Crowds on the quay.",
+            "Jo Harbour",
+        ),
+        # the photographer's name and contact, each in a box of its own
+        (
+            "<div class='gallery-item'><span data-src='/photos/quay.jpg'></span><div class='caption'>"
+            "<span class='caption-text'>Crowds on the quay.</span>"
+            " <span class='photographer'>Jo Harbour</span>"
+            " <span class='credits'>jharbour@news.example</span></div></div>",
+            "Crowds on the quay.",
+            "Jo Harbour",
         ),
         # an Australian paper's "Source:" label
         (

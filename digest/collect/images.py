@@ -93,6 +93,9 @@ _AGENCY_CREDIT = re.compile(
     # a photographer and the paper, in brackets: capitalised on both sides of the slash, and words (a
     # space), where "(TCP/IP)" is one term
     r"|[(\[](?P<pair>(?=[^()\[\]]*\s)[A-Z][^()\[\]/]{0,50}/\s?[A-Z][^()\[\]/]{0,50})[)\]]"
+    # what kind of photo it is, in brackets: "(Oregonian file photo)", "(Staff photo)", "(Handout photo)"
+    r"|[(\[](?P<kind>[^()\[\]]{0,60}\b(?i:file|staff|courtesy|submitted|contributed|handout)"
+    r"\s(?i:photo(?:graph)?|image|picture)s?)[)\]]"
     rf"|(?P<bare>(?:[A-Z][\w.'\u2019-]*\s){{0,4}}[\w.'\u2019-]*"
     rf"\s?/\s?(?:[A-Z][\w.'\u2019-]*\s?){{1,4}}|(?:{_AGENCIES})(?:/[^.]{{2,60}})?))\s*\.?$"
 )
@@ -163,10 +166,13 @@ def _is_credit(alt: str, credit: str) -> bool:
 def clean_credit(text: str) -> str:
     """A credit without its label ("Photograph: ", "Credit ", "© 2024") or brackets: the template's.
 
-    A web address alone credits no one: it is a link to the file itself ("roar-assets-auto.rbl.ms").
+    A web address alone credits no one: it is a link to the file itself ("roar-assets-auto.rbl.ms"); nor
+    does an email address, the photographer's contact beside the name.
     """
     text = _GLUED_LABELS.sub("", _unbracketed(squash(text)))
     text = _unbracketed(_CREDIT_LABEL.sub("", _COPYRIGHT.sub("", text)))
+    if _EMAIL.fullmatch(text):
+        return ""
     return "" if _ADDRESS.fullmatch(text) and not _AGENCY_DOMAIN.fullmatch(text) else text
 
 
@@ -195,6 +201,7 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
+_EMAIL = re.compile(r"(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ADDRESS = re.compile(r"(?:https?://)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#]\S*)?")
 # A bare domain of two labels that is no host for files ("istockphoto.com", "shutterstock.com"): the
 # agency's name as it writes it, a credit; "cdn.example" or "roar-assets-auto.rbl.ms" serve files.
@@ -347,6 +354,8 @@ def _image_box(doc: lxml.html.HtmlElement, url: str) -> lxml.html.HtmlElement | 
     name = file_name(url)
     images = itertools.islice(doc.iter("img", "amp-img"), _MAX_IMAGES)
     img = next((i for i in images if _shows(i, url, name) and not _links_away(i)), None)
+    if img is None:  # no <img> shows it: a script's placeholder may stand where it will
+        img = next((h for h in doc.xpath(_HOLDERS)[:_MAX_IMAGES] if _holds(h, url, name)), None)
     for box in itertools.islice(img.iterancestors(), _BOX_LEVELS) if img is not None else ():
         if box.tag in ("article", "main", "body") or _text_longer_than(box, _BOX_CHARS):
             return None
@@ -358,6 +367,16 @@ def _image_box(doc: lxml.html.HtmlElement, url: str) -> lxml.html.HtmlElement | 
 
 
 _MAX_IMAGES = 200  # looked through for the one showing the lead picture
+# Where a script puts the picture in when the page runs: an element naming it in a data- attribute
+# ("<span class='resimg' data-image='…'>", picturefill's "<div data-src='…'>").
+_HOLDERS = "//*[not(self::img or self::amp-img or self::script)][@data-image or @data-src]"
+
+
+def _holds(holder: lxml.html.HtmlElement, url: str, name: str) -> bool:
+    sources = (holder.get(attr, "").strip() for attr in ("data-image", "data-src"))
+    return any(src and _same_picture(_joined(url, src), url, name) for src in sources)
+
+
 _BOX_LEVELS = 3  # an <img> in a link in a box, beside its caption
 _BOX_CHARS = 600  # a caption and its credit; an article's text is far longer
 # "cutline": the newsroom's word for a photo's caption
@@ -730,7 +749,9 @@ def _caption_and_credit(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElemen
     caption = own or shown_block_text(figcaption)
     if marked:
         if marked in caption:
-            caption = caption.replace(marked, "").strip()
+            # the credit, and the boxes beside it that say more of the photographer (a contact address)
+            for said in (marked, *(squash(b.text_content()) for b in figcaption.xpath(_CREDIT_NAMED)[:5])):
+                caption = caption.replace(said, "").strip() if said else caption
         elif own and own in marked:  # a caption box named a credit box ("lead-image__credit") holds both
             marked = marked.replace(own, "").strip()
         return split_credit(caption)[0], marked
@@ -747,13 +768,18 @@ def _figcaption(figure: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return found
 
 
+# Class names as written: "Credit", "ImageCopyright", "photo-credit", "photographer".
+_CREDIT_NAMED = (
+    f".//*[contains({_LOWER_CLASS}, 'credit') or contains({_LOWER_CLASS}, 'copyright')"
+    f" or contains({_LOWER_CLASS}, 'byline') or contains({_LOWER_CLASS}, 'photographer')]"
+)
+
+
 def _marked_credit(node: lxml.html.HtmlElement) -> str:
     for query in (
         ".//*[@itemprop='copyrightHolder' or @itemprop='creditText' or @itemprop='author']",
         ".//*[contains(concat(' ', normalize-space(@class), ' '), ' credit ')]",
-        # Class names as written: "Credit", "ImageCopyright", "photo-credit".
-        f".//*[contains({_LOWER_CLASS}, 'credit') or contains({_LOWER_CLASS}, 'copyright')"
-        f" or contains({_LOWER_CLASS}, 'byline')]",
+        _CREDIT_NAMED,
     ):
         for found in node.xpath(query):
             text = _credit_box_text(found)

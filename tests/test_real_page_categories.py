@@ -1094,6 +1094,23 @@ _QUAY = "<title>Ferries</title><meta property='og:image' content='https://news.e
             "Crowds on the quay.",
             "Jo Harbour",
         ),
+        # the picture in frames of its own, the caption two boxes down beside them
+        (
+            "<div class='media'><div class='player'><div class='poster'><div class='wrapper'>"
+            "<img src='/photos/quay.jpg'></div></div></div><div class='Caption__Wrapper'>"
+            "<div class='Caption'><div class='Caption__Text'>Crowds on the quay.</div>"
+            "<span class='Caption__Credit'>Jo Harbour/AP</span></div></div></div>",
+            "Crowds on the quay.",
+            "Jo Harbour/AP",
+        ),
+        # share buttons' icons in the box are no other picture
+        (
+            "<div class='photo'><img src='/photos/quay.jpg'>"
+            "<a href='/share'><img src='/img/fb-icon.png'></a>"
+            "<span class='caption'>Crowds on the quay. Photo: Jo Harbour</span></div>",
+            "Crowds on the quay.",
+            "Jo Harbour",
+        ),
         # an Australian paper's "Source:" label
         (
             "<div class='story-image'><img src='/photos/quay.jpg'>"

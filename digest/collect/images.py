@@ -359,7 +359,8 @@ def _image_box(doc: lxml.html.HtmlElement, url: str) -> lxml.html.HtmlElement | 
     for box in itertools.islice(img.iterancestors(), _BOX_LEVELS) if img is not None else ():
         if box.tag in ("article", "main", "body") or _text_longer_than(box, _BOX_CHARS):
             return None
-        if any(not _shows(other, url, name) and any(image_sources(other)) for other in box.xpath(_IMAGES)):
+        others = (i for i in box.xpath(_IMAGES) if not _shows(i, url, name) and not _an_icon(i))
+        if any(any(image_sources(other)) for other in others):
             return None  # another picture's box: its caption is not this one's
         if box.xpath(_CAPTION_BOX):
             return box
@@ -372,12 +373,17 @@ _MAX_IMAGES = 200  # looked through for the one showing the lead picture
 _HOLDERS = "//*[not(self::img or self::amp-img or self::script)][@data-image or @data-src]"
 
 
+def _an_icon(img: lxml.html.HtmlElement) -> bool:
+    """A share button's or a list's icon beside a picture: small, or named an icon."""
+    return _small(img) or any(_NOT_A_PHOTO.search(urlsplit(src).path) for src in image_sources(img))
+
+
 def _holds(holder: lxml.html.HtmlElement, url: str, name: str) -> bool:
     sources = (holder.get(attr, "").strip() for attr in ("data-image", "data-src"))
     return any(src and _same_picture(_joined(url, src), url, name) for src in sources)
 
 
-_BOX_LEVELS = 3  # an <img> in a link in a box, beside its caption
+_BOX_LEVELS = 5  # an <img> in a link in a box, beside its caption (in a box or two of its own)
 _BOX_CHARS = 600  # a caption and its credit; an article's text is far longer
 # "cutline": the newsroom's word for a photo's caption
 _CAPTION_NAMED = f"contains({_LOWER_CLASS}, 'caption') or contains({_LOWER_CLASS}, 'cutline')"

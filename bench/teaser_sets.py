@@ -112,9 +112,11 @@ BOILERPLATE = [
         r"\bcomments?\b.{0,80}\b(?:moderat|approv)",
     )
 ]
+# Drupal's body field ("field-type-text-with-summary") is no summary.
 FURNITURE_SOURCE = (
     "//header | //figure | //figcaption | //aside | //*[re:test(concat(@class, ' ', @id), "
-    "'caption|credit|byline|\\bdek\\b|standfirst|summary|subtitle|subhead|photo|slideshow|gallery', 'i')]"
+    "'caption|credit|byline|\\bdek\\b|standfirst|(?<!with-)summary|subtitle|subhead|photo|slideshow"
+    "|gallery', 'i')]"
 )
 FURNITURE_EXPECTED = {"figure", "figcaption", "aside", "nav", "footer"}
 _RE = {"re": "http://exslt.org/regular-expressions"}
@@ -290,6 +292,7 @@ def _block_starts(source: lxml.html.HtmlElement) -> list[str]:
 
 
 _MIN_GOLD_CHARS = 16  # folded characters left for a lede gold: about three words, or eight CJK characters
+_MIN_BLOCK_CHARS = 3  # folded characters of a block cut off first13 wherever it ends
 
 
 def folded(text: str) -> str:
@@ -312,13 +315,18 @@ def postlight_gold_lede(first13: str, source: lxml.html.HtmlElement) -> tuple[st
     blocks = [f for f in (folded(n.text_content()) for n in marked) if f]
     labels, starts = _labels(source), _block_starts(source)
     gold = folded(first13)
+    # Where first13's words end, in folded characters: a block of a letter or two (a review's grade
+    # "B-") is cut only there, never off the front of the lede's first word ("By now" is no "b" + "ynow").
+    ends = {len(folded(" ".join(first13.split()[:count]))) for count in range(len(first13.split()) + 1)}
+    whole = len(folded(first13))
     cut = True
     while cut and gold:
         cut = False
         for block in blocks:
             if block.startswith(gold):
                 return "", "first13 is a caption, dek, byline or heading: not scored for the lede"
-            if gold.startswith(block):
+            short = len(block) < _MIN_BLOCK_CHARS
+            if gold.startswith(block) and (not short or whole - len(gold) + len(block) in ends):
                 gold, cut = gold[len(block) :], True
         for label in labels:
             rest = gold[len(label) :]

@@ -765,6 +765,11 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ("Data crossing the quay over (TCP/IP)", "Data crossing the quay over (TCP/IP)", ""),
         ("A cartoon of the quay (Before/After)", "A cartoon of the quay (Before/After)", ""),
         ("Visitors at the Getty.", "Visitors at the Getty.", ""),
+        # a name in square brackets, as British papers credit; a letter or a word in lower case is none
+        ("The quay at dawn [Rex]", "The quay at dawn", "Rex"),
+        ("The quay at dawn [PA Images]", "The quay at dawn", "PA Images"),
+        ("Jetty [A] and jetty [B]", "Jetty [A] and jetty [B]", ""),
+        ("The quay at dawn [sic]", "The quay at dawn [sic]", ""),
         # what kind of photo it is, in brackets, is its credit; the words in a sentence are not
         ("The quay at dawn. (Harbour Times file photo)", "The quay at dawn.", "Harbour Times file photo"),
         ("A file photo of the quay at dawn.", "A file photo of the quay at dawn.", ""),
@@ -1102,6 +1107,19 @@ _QUAY = "<title>Ferries</title><meta property='og:image' content='https://news.e
             "<span class='Caption__Credit'>Jo Harbour/AP</span></div></div></div>",
             "Crowds on the quay.",
             "Jo Harbour/AP",
+        ),
+        # a picture's "source" box, or schema.org's sourceOrganization, credits it
+        (
+            "<div class='photo'><img src='/photos/quay.jpg'><p class='caption'>Crowds on the quay.</p>"
+            "<p class='source'>(Bild: Jo Harbour)</p></div>",
+            "Crowds on the quay.",
+            "Jo Harbour",
+        ),
+        (
+            "<div class='photo'><img src='/photos/quay.jpg'><div class='caption'>Crowds on the quay."
+            "<p itemprop='sourceOrganization'>REUTERS</p></div></div>",
+            "Crowds on the quay.",
+            "REUTERS",
         ),
         # share buttons' icons in the box are no other picture
         (

@@ -93,6 +93,8 @@ _AGENCY_CREDIT = re.compile(
     # a photographer and the paper, in brackets: capitalised on both sides of the slash, and words (a
     # space), where "(TCP/IP)" is one term
     r"|[(\[](?P<pair>(?=[^()\[\]]*\s)[A-Z][^()\[\]/]{0,50}/\s?[A-Z][^()\[\]/]{0,50})[)\]]"
+    # a name in square brackets, as British papers credit a picture: "[Rex]", "[PA Images]"
+    r"|\[(?P<square>[A-Z][\w.&'\u2019-]+(?:\s[A-Z][\w.&'\u2019-]*){0,3})\]"
     # what kind of photo it is, in brackets: "(Oregonian file photo)", "(Staff photo)", "(Handout photo)"
     r"|[(\[](?P<kind>[^()\[\]]{0,60}\b(?i:file|staff|courtesy|submitted|contributed|handout)"
     r"\s(?i:photo(?:graph)?|image|picture)s?)[)\]]"
@@ -777,7 +779,10 @@ def _figcaption(figure: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
 # Class names as written: "Credit", "ImageCopyright", "photo-credit", "photographer".
 _CREDIT_NAMED = (
     f".//*[contains({_LOWER_CLASS}, 'credit') or contains({_LOWER_CLASS}, 'copyright')"
-    f" or contains({_LOWER_CLASS}, 'byline') or contains({_LOWER_CLASS}, 'photographer')]"
+    f" or contains({_LOWER_CLASS}, 'byline') or contains({_LOWER_CLASS}, 'photographer')"
+    # a picture's "source": the class of that name, or schema.org's sourceOrganization
+    " or contains(concat(' ', normalize-space(@class), ' '), ' source ')"
+    " or @itemprop='sourceOrganization']"
 )
 
 

@@ -46,6 +46,32 @@ def article_of(paragraphs: tuple[str, ...]) -> Article:
 # --------------------------------------------------------------------------- deks and skipped ledes
 
 
+def test_a_comment_before_a_bodys_loose_text_does_not_hide_its_first_paragraph() -> None:
+    # a blog engine marks each entry with a comment; the body is text between line breaks, no <p>
+    body = (
+        "<section class='body'><!-- entry:1366 --><img src='/photos/quay.jpg' width='134'>"
+        f"{LEDE}<br><div style='clear:both'></div><br><br><h2>The timetable</h2><br>{SECOND}<br><br>"
+        f"{SECOND}</section>"
+    )
+
+    paragraphs = extract_page(html(f"<h1>Ferries return</h1>{body}"), URL).paragraphs
+
+    assert paragraphs[0] == LEDE
+
+
+@pytest.mark.parametrize("opening", ["Updated at noon", DEK])
+def test_a_loose_line_or_the_dek_before_a_bodys_loose_text_is_not_its_first_paragraph(opening: str) -> None:
+    head = f"<meta name='description' content='{DEK}'>"
+    body = (
+        f"<section class='body'>{opening}<br><div style='clear:both'></div><br><br><h2>The timetable</h2>"
+        f"<br>{LEDE}<br><br>{SECOND}<br><br>{SECOND}</section>"
+    )
+
+    paragraphs = extract_page(html(f"<h1>Ferries return</h1>{body}", head), URL).paragraphs
+
+    assert opening not in paragraphs
+
+
 @pytest.mark.parametrize(
     "marked",
     [

@@ -320,6 +320,9 @@ def strip_furniture(doc: lxml.html.HtmlElement) -> None:
     # word, not in its line: "漢(かん)字" is "漢字". They go without leaving a space in the word.
     for node in doc.xpath("//rt | //rp"):
         node.drop_tree()
+    # Comments are never shown, yet one before a body's loose text ("<!-- s9ymdb:1366 -->Das Internet
+    # …", as a blog engine marks its entries) splits it from the box: the text stays, joined up.
+    etree.strip_tags(doc, etree.Comment, etree.ProcessingInstruction)
     page = _Page(doc)
     # Depth first, in document order, never looking inside what was removed: a page's navigation,
     # footer and asides hold most of its elements, and none of them can matter once they are gone.
@@ -703,7 +706,9 @@ def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement, summar
     headings = frozenset(block_text(h) for h in itertools.islice(doc.iter("h1", "h2"), _MAX_HEADINGS))
     found = _with_their_starts(found, places, headings)
     first = places.get(found[0]) if found else None
-    filled: list[str] = _skipped_before(nodes[first[0]], summary) if first else []
+    filled: list[str] = (
+        _skipped_before(nodes[first[0]], summary) if first else _loose_lede(doc, found, summary)
+    )
     previous, last = None, -1
     for text in found:
         place = _next_place(places.get(text, []), last)
@@ -713,6 +718,43 @@ def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement, summar
         filled.append(text)
         previous, last = node, last if place is None else place
     return tuple(filled)
+
+
+def _loose_lede(doc: lxml.html.HtmlElement, found: tuple[str, ...], summary: str) -> list[str]:
+    """The box's own opening text, when the first paragraph trafilatura kept is loose text of that box.
+
+    A body written without <p> ("<section>The lede.<br><br>The next …</section>") opens with text
+    before any element in its box, which trafilatura does not read: the lede, when it is a full
+    paragraph and not the page's description (its dek).
+    """
+    start = found[0][:_RESTART_MIN_CHARS] if found else ""
+    if len(start) < _RESTART_MIN_CHARS:
+        return []
+    texts = doc.xpath("//text()[starts-with(normalize-space(.), $start)]", start=start)
+    box = texts[0].getparent() if texts else None
+    if box is None or not texts[0].is_tail:
+        return []  # the paragraph is an element's own text, or not found: no box of loose text
+    box = box.getparent()
+    opening = _opening_run(box) if box is not None else ""
+    words = estimated_words(opening)
+    dek = opening == summary and words <= _DEK_MAX_WORDS
+    if not _RESTORABLE.search(opening) or words < _RESTORE_MIN_WORDS or dek or opening == found[0]:
+        return []
+    return [opening]
+
+
+def _opening_run(box: lxml.html.HtmlElement) -> str:
+    """A box's text before its first line break or block: its own, and its leading inline elements'
+    (a picture set in the text, a link), each with the text after it."""
+    parts = [box.text or ""]
+    for child in itertools.islice(box, _MAX_OPENING):
+        if not isinstance(child.tag, str) or child.tag in _BLOCKS:
+            break
+        parts += [child.text_content() if child.tag in _INLINE else "", child.tail or ""]
+    return squash("".join(parts))
+
+
+_MAX_OPENING = 50  # elements of a paragraph's opening run: its links and emphases
 
 
 def _with_their_starts(

@@ -1474,6 +1474,16 @@ def test_the_title_is_written_as_the_blogs_post_heading_shows_it_under_a_section
     assert extract_page(page, URL).title == "Island life: the ferry-boats return"
 
 
+@pytest.mark.parametrize("kicker", ["field--subline", "article-kicker", "overline"])
+def test_an_h1_set_as_the_kicker_above_the_headline_is_not_the_headline(kicker: str) -> None:
+    header = (
+        f"<header><h1 class='{kicker}'>Island council reports on the state of the strait's ferries</h1>"
+        "<h2 class='article__title'>The boats are back</h2></header>"
+    )
+    page = blog("Daily Curio", header, "The boats are back | Daily Curio")
+    assert extract_page(page, URL).title == "The boats are back"
+
+
 def test_an_h2_that_names_the_site_is_not_the_headline() -> None:
     head = "<meta property='og:site_name' content='The Long Official Name of Our Harbour Blog'>"
     title = "Ferries return_The Long Official Name of Our Harbour Blog"

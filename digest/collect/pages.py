@@ -408,7 +408,7 @@ def _headings(doc: lxml.html.HtmlElement, url: str, own: set[str]) -> list[_Head
     for query in ("//article//h1", "//main//h1", "//h1"):
         for node in doc.xpath(f"{query}[not({_IN_BREADCRUMB})]"):
             text = clipped(_headline_text(node), MAX_TITLE)
-            if len(text) > 3 and text not in found:
+            if len(text) > 3 and text not in found and not _is_kicker(node):
                 found[text] = _Heading(text, node, _links_elsewhere(node, text, url, own))
             if len(found) == _MAX_HEADINGS:
                 return list(found.values())
@@ -426,11 +426,12 @@ _IN_BREADCRUMB = (
 )
 
 
-# A label set inside the headline's own element, before or after it: a newsroom's kicker ("KNOWHOW",
-# "Exclusive"), by the names newsrooms give it (the German "Dachzeile" and "Spitzmarke", the French
-# "surtitre", the Spanish "antetítulo", the Italian "occhiello").
+# A label set inside the headline's own element, before or after it, or an <h1> of its own: a
+# newsroom's kicker ("KNOWHOW", "Exclusive"), by the names newsrooms give it (the German "Dachzeile",
+# "Spitzmarke" and "Subline", the French "surtitre", the Spanish "antetítulo", the Italian "occhiello").
 _KICKER = re.compile(
-    r"(?i)kicker|eyebrow|pre-?title|super-?title|over-?line|dachzeile|spitzmarke|surtitre|antetitulo|occhiello"
+    r"(?i)kicker|eyebrow|pre-?title|super-?title|over-?line|sub-?line|dachzeile|spitzmarke|surtitre|antetitulo"
+    "|occhiello"
 )
 
 

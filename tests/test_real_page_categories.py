@@ -977,16 +977,21 @@ def test_an_alt_that_is_only_the_images_file_name_gives_way_to_the_caption(alt: 
     assert extract_page(html(f"{body}<p>{LEDE}</p>"), URL).image_alt == "Crowds on the quay"
 
 
-def test_credit_from_json_ld_image_object() -> None:
+@pytest.mark.parametrize(
+    "credit",
+    [
+        {"creditText": "Jo Harbour/Agency"},
+        # the picture's author is its photographer, named or as a list of people
+        {"author": "Jo Harbour/Agency"},
+        {"author": [{"@type": "Person", "name": "Jo Harbour/Agency"}]},
+    ],
+)
+def test_credit_from_json_ld_image_object(credit: dict[str, object]) -> None:
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": "Ferries return",
-        "image": {
-            "@type": "ImageObject",
-            "url": "https://cdn.example/q.jpg",
-            "creditText": "Jo Harbour/Agency",
-        },
+        "image": {"@type": "ImageObject", "url": "https://cdn.example/q.jpg", **credit},
     }
     head = f"<script type='application/ld+json'>{json.dumps(data)}</script>"
 

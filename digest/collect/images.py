@@ -874,11 +874,13 @@ def _json_ld_images(doc: lxml.html.HtmlElement) -> Iterator[Any]:
 
 
 def _json_ld_credit(doc: lxml.html.HtmlElement) -> str:
-    """creditText or copyrightHolder of the article's first ImageObject."""
+    """creditText, copyrightHolder or author (its photographer) of the article's first ImageObject."""
     for image in _json_ld_images(doc):
         if not isinstance(image, dict):
             continue
-        holder = image.get("creditText") or image.get("copyrightHolder") or ""
+        holder = image.get("creditText") or image.get("copyrightHolder") or image.get("author") or ""
+        if isinstance(holder, list):
+            holder = holder[0] if holder else ""
         if isinstance(holder, dict):
             holder = holder.get("name", "")
         if isinstance(holder, str) and holder.strip():

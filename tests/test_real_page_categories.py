@@ -791,6 +791,9 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ("Data crossing the quay over (TCP/IP)", "Data crossing the quay over (TCP/IP)", ""),
         ("A cartoon of the quay (Before/After)", "A cartoon of the quay (Before/After)", ""),
         ("Visitors at the Getty.", "Visitors at the Getty.", ""),
+        # a bracket the credit opened is no caption
+        ("(All photos: Jo Harbour)", "", "Jo Harbour"),
+        ("The quay (from Dover). (Photo: Jo Harbour)", "The quay (from Dover).", "Jo Harbour"),
         # a name in square brackets, as British papers credit; a letter or a word in lower case is none
         ("The quay at dawn [Rex]", "The quay at dawn", "Rex"),
         ("The quay at dawn [PA Images]", "The quay at dawn", "PA Images"),
@@ -1151,6 +1154,22 @@ _QUAY = "<title>Ferries</title><meta property='og:image' content='https://news.e
             "<p itemprop='sourceOrganization'>REUTERS</p></div></div>",
             "Crowds on the quay.",
             "REUTERS",
+        ),
+        # nothing named a caption: a line of the box that says whose picture it is, the words before it
+        (
+            # a share button's script in it is no text a reader sees
+            f"<span><table><tr><td><img src='/photos/quay.jpg'><script>{'pin(1);' * 120}</script></td></tr>"
+            "<tr><td>Crowds on the quay."
+            " <span>Credit: Jo Harbour</span> <a href='/photos/quay.jpg'>View full size image</a></td></tr>"
+            "</table></span>",
+            "Crowds on the quay.",
+            "Jo Harbour",
+        ),
+        (
+            "<figure><img src='/photos/quay.jpg'><span class='meta'><cite>Photo by Jo Harbour/Agency</cite>"
+            "</span></figure>",
+            "",
+            "Jo Harbour/Agency",
         ),
         # share buttons' icons in the box are no other picture
         (

@@ -243,10 +243,12 @@ def split_credit(caption: str) -> tuple[str, str]:
             credit = credit if ended is None else credit[ended.end() :]
             # "… Rotterdam. Foto ANP": a label with no colon stays before an agency's name
             own = _BARE_LABEL.sub("", caption[:cut]).strip().rstrip("/").strip()
-            return own, clean_credit(credit)
+            return _OPENED_FOR_CREDIT.sub("", own), clean_credit(credit)
     return caption, ""
 
 
+# A bracket the credit's words opened and the credit closes: "(All photos: Jo Doe)" is no caption "(All".
+_OPENED_FOR_CREDIT = re.compile(r"\s*[(\[][^()\[\]]{0,20}$")
 # A caption that is a credit in brackets: a photographer's studio or an agency's name, nothing else.
 _PHOTOGRAPHER = re.compile(r"[(\[][^()\[\]]{2,80}\b(?:Photography|Photos?|Images|Pictures)[)\]]")
 # The caption's sentences, up to the last end before the slash: "madrileño. / GORKA LEJARCEGI",
@@ -364,8 +366,8 @@ def _image_box(doc: lxml.html.HtmlElement, url: str) -> lxml.html.HtmlElement | 
         others = (i for i in box.xpath(_IMAGES) if not _shows(i, url, name) and not _an_icon(i))
         if any(any(image_sources(other)) for other in others):
             return None  # another picture's box: its caption is not this one's
-        if box.xpath(_CAPTION_BOX):
-            return box
+        if box.xpath(_CAPTION_BOX) or _LABELLED_CREDIT.search(shown_block_text(box)):
+            return box  # a caption box, or a line that says whose picture it is ("Credit: NASA")
     return None
 
 
@@ -714,12 +716,19 @@ _CARD_CHARS = 200  # characters of text: a headline and a date; a story's own <a
 
 
 def _text_longer_than(node: lxml.html.HtmlElement, chars: int) -> bool:
-    seen = 0
-    for text in node.itertext():
-        seen += len(text.strip())
-        if seen > chars:
-            return True
-    return False
+    """Whether a box shows more than ``chars`` characters of text (a script's or a style's shows none)."""
+    seen = len((node.text or "").strip())
+    stack = list(reversed(node))
+    while stack and seen <= chars:
+        element = stack.pop()
+        seen += len((element.tail or "").strip())
+        if isinstance(element.tag, str) and element.tag not in _UNSHOWN:
+            seen += len((element.text or "").strip())
+            stack.extend(reversed(element))
+    return seen > chars
+
+
+_UNSHOWN = frozenset(["script", "style", "noscript", "template"])
 
 
 def _is_card(img: lxml.html.HtmlElement) -> bool:
@@ -751,6 +760,9 @@ def _caption_and_credit(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElemen
     figcaption = _figcaption(figure) if figure is not None else None
     if figcaption is None:
         marked = _marked_credit(figure) if figure is not None else ""
+        lines = _credit_in_box(figure) if figure is not None and not marked else ("", "")
+        if lines[1]:  # a box of the picture and its lines, nothing in it named a caption
+            return lines
         return "", marked or next(_credit_lines(doc), "")
     marked = _marked_credit(figcaption) or (_marked_credit(figure) if figure is not None else "")
     own = _caption_text(figcaption)
@@ -765,6 +777,21 @@ def _caption_and_credit(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElemen
         return split_credit(caption)[0], marked
     caption, credit = split_credit(caption)
     return caption, credit or next(_credit_lines(doc), "")
+
+
+def _credit_in_box(box: lxml.html.HtmlElement) -> tuple[str, str]:
+    """The caption and credit of a picture's box whose lines say whose it is ("Credit: NASA"): the
+    element that is the credit line alone, and the words before it ("View full size" after it is a
+    link's); else the box's words split as a caption's."""
+    shown = shown_block_text(box)
+    if not _LABELLED_CREDIT.search(shown):
+        return "", ""
+    for element in itertools.islice(box.iterdescendants(), _MAX_INNER_BOXES):
+        text = shown_block_text(element) if isinstance(element.tag, str) else ""
+        found = _LABELLED_CREDIT.search(text)
+        if found and found.start() == 0 and text in shown:
+            return split_credit(shown[: shown.find(text)])[0], clean_credit(found["credit"])
+    return split_credit(shown)
 
 
 def _figcaption(figure: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:

@@ -49,6 +49,7 @@ class GoldPage:
     lede: str = ""  # the gold lede paragraph (mozilla) or the first 13 words of the body (postlight)
     title: str = ""
     image: str | None = None  # None: no gold; "": the gold says there is no lead image
+    credit: str = ""  # the lead image's credit a reader marked (reviewed pages); "" for none or no gold
     body_words: int = 0
     notes: tuple[str, ...] = field(default=())
 
@@ -378,17 +379,20 @@ def newspaper_pages(folder: Path, set_name: str = "newspaper") -> Iterator[GoldP
             lede=lede,
             title=squash(said.get("title", "")),
             image=said.get("image"),
+            credit=squash(said.get("credit", "")),
             body_words=10_000,
             notes=(note,) if note else (),
         )
 
 
 def _said(path: Path) -> dict[str, str]:
-    """A page's ``NAME.json``: what its reader marked as its URL, title and lead image (strings only)."""
+    """A page's ``NAME.json``: what its reader marked as its URL, title, lead image and the image's
+    credit (strings only)."""
     if not path.is_file():
         return {}
     found = json.loads(path.read_text(encoding="utf-8"))
-    return {k: v.strip() for k, v in found.items() if k in ("url", "title", "image") and isinstance(v, str)}
+    said = ("url", "title", "image", "credit")
+    return {k: v.strip() for k, v in found.items() if k in said and isinstance(v, str)}
 
 
 def _page_url(source: lxml.html.HtmlElement) -> str:

@@ -13,7 +13,8 @@ are captures of real sites (all of postlight; mozilla's pages of 10 KB or more, 
 article's text as newspaper4k's tests expect it in ``NAME.txt`` (group ``newspaper_dev``; no site of
 the postlight check half may be in it). --reviewed adds a fourth, also tuned on: pages whose reader
 wrote down, before any extractor ran, the article's first paragraph (``NAME.txt``) and its URL,
-headline and lead image (``NAME.json``: ``url``, ``title``, ``image``); group ``reviewed_dev``.
+headline, lead image and its credit (``NAME.json``: ``url``, ``title``, ``image``, ``credit``); group
+``reviewed_dev``.
 
 Four extractors write a teaser for every page, side by side in one run:
 
@@ -35,6 +36,8 @@ Figures, as fractions of the pages of a group that have the gold in question:
 * title       - the title equals the gold title, case and typography folded;
 * image       - the lead image is the gold's: same URL once canonical, or the same file name;
 * credit      - a credit was found, of the pages whose lead figure carries one (see has_credit);
+* credit_gold - (reviewed) the credit is the one the page's reader marked, give or take a label the
+  reader kept ("Photo by", "Courtesy of", "©"), of the pages whose reader marked one;
 * boilerplate - some paragraph matches teaser_sets.BOILERPLATE (lower is better);
 * sentence_end - of the teasers written, those whose every paragraph ends with . ! ? … (CJK
   full-width too), perhaps with closers, or, in Thai and Lao (which mark no sentence end), a letter;
@@ -309,6 +312,11 @@ def same_image(ours: str, gold: str) -> bool:
 _WORDPRESS_SIZE = re.compile(r"-\d{2,4}x\d{2,4}(?=\.\w+$)")
 
 
+def same_credit(ours: str, gold: str) -> bool:
+    """The credit the reader marked, folded, perhaps after a label it kept ("Photo by Jo Doe")."""
+    return bool(_folded(ours)) and _folded(gold).endswith(_folded(ours))
+
+
 def in_budget(result: Teaser, body_words: int) -> bool:
     """Within the word budget, or a single paragraph cut at a sentence end."""
     paragraphs = result.paragraphs
@@ -342,6 +350,7 @@ def _checks(extractor: str) -> dict[str, tuple[Callable[[Scored], bool], Callabl
         "title": (lambda s: bool(s.page.title), lambda s: same_title(t(s).title, s.page.title)),
         "image": (lambda s: s.page.image is not None, lambda s: same_image(t(s).image, s.page.image or "")),
         "credit": (lambda s: s.has_credit, lambda s: bool(t(s).credit)),
+        "credit_gold": (lambda s: bool(s.page.credit), lambda s: same_credit(t(s).credit, s.page.credit)),
         "boilerplate": (every, lambda s: any(boilerplate(p) for p in t(s).paragraphs)),
         "sentence_end": (lambda s: bool(t(s).paragraphs), lambda s: ends_well(t(s).paragraphs)),
         "empty": (every, lambda s: not t(s).paragraphs),
@@ -506,6 +515,7 @@ def print_table(figures: dict[str, dict[str, dict[str, Any]]]) -> None:
         "title",
         "image",
         "credit",
+        "credit_gold",
         "boilerplate",
         "sentence_end",
         "empty",

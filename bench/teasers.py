@@ -298,18 +298,18 @@ def same_title(ours: str, gold: str) -> bool:
 
 def same_image(ours: str, gold: str) -> bool:
     """The same image: equal canonical URLs (scheme aside), or the same file name, give or take the
-    size WordPress adds to a picture's copies ("ferry-1024x683.jpg" is "ferry.jpg" resized)."""
+    size a publishing system adds to a picture's copies ("ferry-1024x683.jpg", "ferry_700x1050.jpg")."""
     if not gold:
         return not ours
     if not ours:
         return False
     if canonical_url(ours).split("://", 1)[-1] == canonical_url(gold).split("://", 1)[-1]:
         return True
-    name = _WORDPRESS_SIZE.sub("", unquote(urlsplit(ours).path.rsplit("/", 1)[-1]))
-    return bool(name) and name == _WORDPRESS_SIZE.sub("", unquote(urlsplit(gold).path.rsplit("/", 1)[-1]))
+    name = _SIZE_IN_NAME.sub("", unquote(urlsplit(ours).path.rsplit("/", 1)[-1]))
+    return bool(name) and name == _SIZE_IN_NAME.sub("", unquote(urlsplit(gold).path.rsplit("/", 1)[-1]))
 
 
-_WORDPRESS_SIZE = re.compile(r"-\d{2,4}x\d{2,4}(?=\.\w+$)")
+_SIZE_IN_NAME = re.compile(r"[-_]\d{2,4}x\d{2,4}(?=\.\w+$)")
 
 
 def same_credit(ours: str, gold: str) -> bool:

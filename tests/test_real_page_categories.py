@@ -1620,6 +1620,13 @@ def test_a_title_or_meta_tag_escaped_twice_is_read_once_more(head: str, field: s
     assert getattr(extract_page(html(f"<p>{LEDE}</p>", head), URL), field) == read
 
 
+def test_an_alt_of_an_entity_escaped_twice_says_nothing() -> None:
+    head = "<meta property='og:image' content='https://news.example/photos/quay.jpg'>"
+    body = f"<img src='/photos/quay.jpg' alt='&amp;nbsp'><p>{LEDE}</p>"
+    info = extract_page(html(body, head), URL)
+    assert (info.image_url, info.image_alt) == ("https://news.example/photos/quay.jpg", "")
+
+
 def test_a_caption_reads_as_it_is_shown() -> None:
     hidden = "<span class='visually-hidden'>Image caption, </span>"
     figure = f"<figure><img src='/ferry.jpg'><figcaption>{hidden}The ferry at dawn</figcaption></figure>"

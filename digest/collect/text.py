@@ -206,8 +206,9 @@ def unescaped_twice(text: str) -> str:
     return squash(html.unescape(text)) if _LEFT_ENTITY.search(text) else text
 
 
-# An entity still there once the markup was read: escaped twice ("&amp;amp;", "&amp;#8217;").
-_LEFT_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,30});")
+# An entity still there once the markup was read: escaped twice ("&amp;amp;", "&amp;#8217;"), or at the
+# end without its semicolon (an alt of "&amp;nbsp", which shows nothing).
+_LEFT_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,30})(?:;|$)")
 
 
 def squash(text: str) -> str:

@@ -940,6 +940,9 @@ def test_without_a_figure_showing_the_declared_image_the_first_photos_caption_st
         ("https://cdn.example/img/og-default.jpg", "https://news.example/photos/quay.jpg"),
         ("https://cdn.example/fallback-share.png", "https://news.example/photos/quay.jpg"),
         ("https://cdn.example/art/facebook/FBdefault.png", "https://news.example/photos/quay.jpg"),
+        # The logo the site shares itself with, its name run into the word
+        ("https://news.example/skins/gfx/fblogo.jpg", "https://news.example/photos/quay.jpg"),
+        ("https://news.example/img/sitelogo.png", "https://news.example/photos/quay.jpg"),
         # The site's home page declared as its picture (greenpeace.org's og:image and image_src)
         ("http://news.example", "https://news.example/photos/quay.jpg"),
         ("https://news.example/", "https://news.example/photos/quay.jpg"),

@@ -38,7 +38,9 @@ class LeadImage:
 # (og:image) is trusted more: only a logo, icon or stand-in is refused there, since social-share crops
 # ("/t_share/", "social_1200x630") are the article's own picture.
 _STAND_IN = (
-    r"logo|rogo|icon|favicon|avatar|gravatar|spacer|pixel|blank|placeholder|missing|1x1|copyright"
+    # "fblogo.jpg", "sitelogo.png": the logo a site shares itself with, its name run into the word
+    r"(?:fb|og|site|share|social)?logo|rogo|icon|favicon|avatar|gravatar|spacer|pixel|blank|placeholder|missing"
+    r"|1x1|copyright"
     r"|preload|spinner"
 )
 _NOT_A_PHOTO = re.compile(

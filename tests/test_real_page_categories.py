@@ -974,6 +974,7 @@ def test_a_sites_default_picture_is_not_the_articles(declared: str, lead: str) -
         "Ferry-quay-lead",
         "ferries-return-to-the-strai",
         "FRY243.Diary_Quay_16",  # a file's name without its extension
+        "Ferry at the quay.jpg",  # a file's name with spaces
     ],
 )
 def test_an_alt_that_is_only_the_images_file_name_gives_way_to_the_caption(alt: str) -> None:
@@ -1212,6 +1213,7 @@ def test_a_pictures_box_without_figure_markup_gives_its_caption_and_credit(
         ("quay-harbour-800.jpg", "quay-harbour-800-250x187.jpg"),  # a size added to a sized name
         ("quay-harbour_large.jpg", "quay-harbour_small.jpg"),  # a CMS's renditions
         ("quay-harbour.jpg", "quay-harbour@2x.jpg"),  # a retina copy
+        ("Quay%20at%20dawn.jpg", "Quay at dawn.jpg?ve=1"),  # a name with spaces, escaped in one of them
     ],
 )
 def test_a_declared_picture_shown_in_another_size_gets_that_ones_alt_caption_and_credit(

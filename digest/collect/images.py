@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 
@@ -678,6 +678,8 @@ def _shows(img: lxml.html.HtmlElement, url: str, name: str) -> bool:
 def _same_picture(src: str, url: str, name: str) -> bool:
     """Whether src names the picture at url (file ``name``): the same file, or another size of it
     ("quay-800.jpg" and "quay-800-250x187.jpg", "quay_large.jpg" and "quay_small.jpg")."""
+    # a name written with its spaces ("Oscar Isaac.jpg") or escaped ("Oscar%20Isaac.jpg") is one name
+    src, name, url = unquote(src), unquote(name), unquote(url)
     if name in src:
         return True
     stem = _sized_stem(url)
@@ -754,7 +756,7 @@ def _described(img: lxml.html.HtmlElement) -> str:
 # Words joined by hyphens or underscores and no space ("taylor-swift-lead", "commit-shooting-conspirac"):
 # the file's or the story's slug, set as the alt by a publishing system, not a description.
 _SLUG = re.compile(r"\w+(?:[-_]\w+){2,}|[\w.-]*_[\w.-]*")  # "PCG243.Diary_Skyrim_16" too: no words
-_FILE_NAME = re.compile(r"(?i)\S+\.(?:jpe?g|png|gif|webp|avif|svg|tiff?|bmp|heic)")
+_FILE_NAME = re.compile(r"(?i)[^/\n]{1,200}\.(?:jpe?g|png|gif|webp|avif|svg|tiff?|bmp|heic)")
 
 
 def _caption_and_credit(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None) -> tuple[str, str]:

@@ -364,6 +364,24 @@ def test_credit_line_after_the_figure_is_the_image_credit() -> None:
     assert all("Jane Doe" not in p for p in result.paragraphs)
 
 
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("<p>Pictures: Jane Doe</p>", "Jane Doe"),  # a closing line for all the article's pictures
+        # a line that describes the header's picture, then credits it
+        (
+            "<p><em>Header Image: </em>The quay at dawn. <em>Credit: Jane Doe/Agency (CC BY 2.0)</em></p>",
+            "Jane Doe/Agency (CC BY 2.0)",
+        ),
+    ],
+)
+def test_a_closing_line_that_credits_the_pictures_credits_the_lead_image(line: str, credit: str) -> None:
+    head = "<meta property='og:image' content='https://example.com/photos/quay-harbour.jpg'>"
+    html = page(body(LEDE, SECOND) + line, head=head)
+
+    assert extract_page(html, URL).image_credit == credit
+
+
 def test_ad_widget_that_calls_its_label_a_credit_is_not_the_image_credit() -> None:
     widget = "<div class='ad-slot'><div class='widget-credits'>inRead invented by Teads</div></div>"
 

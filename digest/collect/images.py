@@ -847,9 +847,11 @@ def _credit_box_text(box: lxml.html.HtmlElement) -> str:
 
 
 _CREDIT_TEXT = re.compile(
-    r"^(?:top\s+)?(?:image|photo|picture|illustration)?\s*(?:credit|photograph|photo)s?\s*:",
+    r"^(?:(?:top|header|featured|lead)\s+)?"
+    r"(?:(?:image|photo(?:graph)?|picture|illustration)s?(?:\s*credits?)?|credits?)\s*:",
     re.IGNORECASE,
 )
+_INNER_CREDIT = re.compile(r"(?i)(?<=[\s.])credits?\s*:\s*(?=\S)")
 _IMAGE_BOX = re.compile(r"caption|figure|photo|picture|image|media|gallery", re.IGNORECASE)
 _MAX_CREDIT_LINE = 2_000  # characters, white space included: a credit is a line, not a paragraph
 
@@ -863,8 +865,11 @@ def _credit_lines(doc: lxml.html.HtmlElement) -> Iterator[str]:
         text = squash(text)
         named = "credit" in (node.get("class") or "").lower()  # "credit", "ImageCredit"
         marked = named and _beside_image(node) and not _holds_a_credit(node)
-        if _CREDIT_TEXT.match(text) or marked:
-            yield text
+        label = _CREDIT_TEXT.match(text)
+        if label or marked:
+            # a line that describes the picture before it credits it ("Header image: … Credit: Jo Doe")
+            inner = _INNER_CREDIT.search(text, label.end()) if label else None
+            yield text[inner.end() :] if inner else text
 
 
 def _holds_a_credit(node: lxml.html.HtmlElement) -> bool:

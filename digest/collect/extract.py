@@ -736,11 +736,7 @@ def _loose_lede(doc: lxml.html.HtmlElement, found: tuple[str, ...], summary: str
         return []  # the paragraph is an element's own text, or not found: no box of loose text
     box = box.getparent()
     opening = _opening_run(box) if box is not None else ""
-    words = estimated_words(opening)
-    dek = opening == summary and words <= _DEK_MAX_WORDS
-    if not _RESTORABLE.search(opening) or words < _RESTORE_MIN_WORDS or dek or opening == found[0]:
-        return []
-    return [opening]
+    return [opening] if _restorable(opening, summary) and opening != found[0] else []
 
 
 def _opening_run(box: lxml.html.HtmlElement) -> str:
@@ -852,11 +848,7 @@ def _gather_run(node: lxml.html.HtmlElement, run: list[str], summary: str) -> bo
         return False
     if node.tag == "p" or (node.tag in ("div", "section") and _is_text_box(node)):
         text = block_text(node)
-        length = estimated_words(text)
-        # The page's description word for word is its dek, unless it is longer than any dek: sites
-        # give their lede as the description too.
-        dek = squash(text) == summary and length <= _DEK_MAX_WORDS
-        if not _RESTORABLE.search(text) or length < _RESTORE_MIN_WORDS or dek:
+        if not _restorable(text, summary):
             return False
         run.append(text)
         return True
@@ -870,6 +862,15 @@ def _gather_run(node: lxml.html.HtmlElement, run: list[str], summary: str) -> bo
         if (child.tail and child.tail.strip()) or not _gather_run(child, run, summary):
             return False
     return True
+
+
+def _restorable(text: str, summary: str) -> bool:
+    """Whether a text trafilatura skipped is a full paragraph to put back: a sentence of some length,
+    and not the page's description word for word (its dek), unless longer than any dek, since sites
+    give their lede as the description too."""
+    length = estimated_words(text)
+    dek = squash(text) == summary and length <= _DEK_MAX_WORDS
+    return bool(_RESTORABLE.search(text)) and length >= _RESTORE_MIN_WORDS and not dek
 
 
 def _is_text_box(node: lxml.html.HtmlElement) -> bool:

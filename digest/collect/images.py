@@ -341,7 +341,7 @@ def _lead_figure(
             f for f in found_here if not f.xpath(_VIDEO) and not _is_card(f) and not _in_a_card(f, body)
         )
         figures = list(itertools.islice(stills, _MAX_FIGURES))
-        showing = (f for f in figures if name and any(_same_picture(s, shown, name) for s in _sources_in(f)))
+        showing = (f for f in figures if name and _shows_in(f, shown))
         found = next(showing, figures[0] if figures else None)
         if found is not None:
             return found
@@ -774,13 +774,17 @@ def _caption_and_credit(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElemen
     if marked:
         if marked in caption:
             # the credit, and the boxes beside it that say more of the photographer (a contact address)
-            for said in (marked, *(squash(b.text_content()) for b in figcaption.xpath(_CREDIT_NAMED)[:5])):
+            beside = figcaption.xpath(_CREDIT_NAMED)[:_MAX_BESIDE_CREDIT]
+            for said in (marked, *(squash(b.text_content()) for b in beside)):
                 caption = caption.replace(said, "").strip() if said else caption
         elif own and own in marked:  # a caption box named a credit box ("lead-image__credit") holds both
             marked = marked.replace(own, "").strip()
         return split_credit(caption)[0], marked
     caption, credit = split_credit(caption)
     return caption, credit or next(_credit_lines(doc), "")
+
+
+_MAX_BESIDE_CREDIT = 5  # credit boxes of a caption whose words are taken out of it: a name, a contact
 
 
 def _credit_in_box(box: lxml.html.HtmlElement) -> tuple[str, str]:

@@ -343,6 +343,26 @@ def test_image_inside_a_paragraph_does_not_make_the_paragraph_a_caption() -> Non
     assert found[0] == LEDE
 
 
+def test_a_lede_set_in_italics_beside_its_captioned_picture_is_the_lede() -> None:
+    picture = (
+        "<span class='image-container'><span class='image'><img src='/a.jpg' alt='A ferry'>"
+        "<span class='source'><span>Jo Doe/Reuters</span></span>"
+        "<span class='caption'>A ferry leaves the harbour at dawn</span></span><p></span>"
+    )
+    found = paragraphs_of(f"<p><em><strong>{picture}{LEDE}</strong></em></p>" + body(SECOND, THIRD))
+
+    assert found[:2] == (LEDE, SECOND)
+
+
+def test_a_paragraph_of_a_picture_and_its_caption_box_leaves_no_caption() -> None:
+    picture = (
+        "<span class='wp-caption'><img src='/a.jpg'>"
+        "<span class='wp-caption-text'>A ferry leaves the harbour at dawn.</span></span>"
+    )
+
+    assert paragraphs_of(f"<p><em>{picture}</em></p>" + body(LEDE, SECOND))[0] == LEDE
+
+
 def test_a_furniture_class_around_most_of_the_text_is_not_taken_for_furniture() -> None:
     wrapped = f"<div class='subscriber-content'>{body(LEDE, SECOND, THIRD)}</div>"
 

@@ -1586,6 +1586,23 @@ def test_a_kicker_inside_the_headlines_element_is_not_part_of_the_headline(h1: s
     assert extract_page(html(f"{h1}<p>{LEDE}</p>", SEO_TITLE), URL).title == "Ferries return to the strait"
 
 
+def test_a_section_label_set_before_the_title_inside_the_h1_is_not_part_of_the_headline() -> None:
+    title = "<meta property='og:title' content='Letters: Ferries return | Tolls rise'>"
+    h1 = (
+        "<h1 class='entry-title'><div class='entry-section'><a href='/opinion/letters/'>Letters to the"
+        " Editor | </a></div> <span>Letters: Ferries return | Tolls rise</span></h1>"
+    )
+    found = extract_page(html(f"{h1}<p>{LEDE}</p>", title), URL).title
+    assert found == "Letters: Ferries return | Tolls rise"
+
+
+def test_words_after_the_title_inside_the_h1_are_the_headlines_second_line() -> None:
+    title = "<meta property='og:title' content='Ferries return to the strait'>"
+    h1 = "<h1><span>Ferries return to the strait</span><i>: </i><i>the first boat leaves at six</i></h1>"
+    found = extract_page(html(f"{h1}<p>{LEDE}</p>", title), URL).title
+    assert found == "Ferries return to the strait: the first boat leaves at six"
+
+
 @pytest.mark.parametrize(
     ("h1", "shown"),
     [

@@ -159,9 +159,10 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
             others.append(heading)
     marked = [h for h in about + others if _marked(h.node) and not _after_text(h.node)]
     if len(marked) == 1:
-        return marked[0].text  # the page names it its headline, however short ("Broken Pledge")
+        # the page names it its headline, however short ("Broken Pledge")
+        return _title_part(marked[0], titles)
     if about:
-        return about[0].text
+        return _title_part(about[0], titles)
     if len(others) == 1 and _displayed(others[0], titles):
         return others[0].text
     if not others:  # no <h1>, or only the site's name and links: a blog's post titles are <h2>s
@@ -172,6 +173,28 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     # No <h1> is the headline (one may name the blog or section): the title as the page shows it, an
     # <h2> or <h3> of the same words ("iPhone-Hülle" where the title has "Iphonehülle").
     return _shown_as(doc, url, own, title) or title or (headings[0].text if headings else "")
+
+
+def _title_part(heading: _Heading, titles: list[str]) -> str:
+    """The part of an <h1> that is one of the page's titles word for word, set in an element of its own
+    after a label ("<h1><div><a href=/letters>Letters to the Editor | </a></div><span>Letters:
+    Coddling criminals …</span></h1>"); the whole <h1> when no part of it is.
+
+    Only a label before it: words after the title's are the headline's own second line ("Ferries return
+    <i>:</i> <i>the first boat leaves at six</i>"), which the page shows as one headline.
+    """
+    wanted = {_fold(t) for t in titles} - {""}
+    whole = _fold(heading.text)
+    if not wanted or whole in wanted or not any(whole.endswith(t) for t in wanted):
+        return heading.text
+    for node in itertools.islice(heading.node.iterdescendants(), _MAX_PARTS):
+        text = clipped(shown_block_text(node), MAX_TITLE) if isinstance(node.tag, str) else ""
+        if _fold(text) in wanted and whole.endswith(_fold(text)):
+            return text
+    return heading.text
+
+
+_MAX_PARTS = 50  # elements of an <h1> looked into for its title part: a headline has a few
 
 
 def _declared_section(doc: lxml.html.HtmlElement) -> str:

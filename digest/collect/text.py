@@ -72,6 +72,7 @@ def is_footnote_mark(element: lxml.html.HtmlElement) -> bool:
 
 # How an editor sets a caption by hand: the whole line in italics or small print.
 _CAPTION_SETTING = frozenset(["em", "i", "small"])
+_OWN_CAPTION = "boolean(.//figcaption | .//*[contains(translate(@class, 'CAPTION', 'caption'), 'caption')])"
 _CAPTION_WORDS = 60  # more than a caption's: a paragraph in italics of this length is text
 
 
@@ -86,6 +87,11 @@ def is_set_caption(
     """
     holds = holds_image or _holds_image
     if estimated_words(node.text_content()) > _CAPTION_WORDS:
+        return False
+    # A picture whose caption is an element of its own, set in the paragraph: the paragraph's other
+    # text is the article's ("<p><em><span class=image><img><span class=caption>A Su-24 …</span></span>
+    # The UK may be forced …</em></p>"), and the picture's box goes by itself.
+    if holds(node) and node.xpath(_OWN_CAPTION):
         return False
     before = node.getprevious()
     after_image = (

@@ -402,6 +402,33 @@ def test_a_closing_line_that_credits_the_pictures_credits_the_lead_image(line: s
     assert extract_page(html, URL).image_credit == credit
 
 
+LEAD_PICTURE = "<meta property='og:image' content='https://example.com/photos/quay-harbour.jpg'>"
+OTHER_FIGURE = (
+    "<figure><img src='https://example.com/photos/outage-chart.jpg' alt='A chart'>"
+    "<figcaption>Reports of the outage by hour. Photo: Sam Roe</figcaption></figure>"
+)
+
+
+def test_a_first_figure_of_another_picture_lends_the_lead_picture_nothing() -> None:
+    lead = "<div class='feat'><img src='https://example.com/photos/quay-harbour.jpg' alt='The quay'></div>"
+    html = page(lead + body(LEDE) + OTHER_FIGURE + body(SECOND), head=LEAD_PICTURE)
+
+    found = extract_page(html, URL)
+    assert (found.image_alt, found.image_caption, found.image_credit) == ("The quay", "", "")
+
+
+def test_a_caption_set_right_after_the_pictures_box_is_its_caption() -> None:
+    lead = (
+        "<div class='feat-img'><img src='https://example.com/photos/quay-harbour.jpg' alt='The quay'></div>"
+        "<span class='feat-caption'>The quay at dawn. Photo: Jo Doe</span>"
+    )
+    html = page(lead + body(LEDE) + OTHER_FIGURE + body(SECOND), head=LEAD_PICTURE)
+
+    found = extract_page(html, URL)
+    assert (found.image_caption, found.image_credit) == ("The quay at dawn.", "Jo Doe")
+    assert found.paragraphs[0] == LEDE
+
+
 def test_ad_widget_that_calls_its_label_a_credit_is_not_the_image_credit() -> None:
     widget = "<div class='ad-slot'><div class='widget-credits'>inRead invented by Teads</div></div>"
 

@@ -9,6 +9,7 @@ JSON-LD ImageObject), else from the caption's own words ("Photograph: …", "(Ge
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 from collections.abc import Iterator
@@ -146,9 +147,10 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
     if not found:
         return LeadImage()
     if figure is None or not _shows_in(figure, found):
-        # a box set out without <figure> that shows the picture beats a first figure that does not
+        # a box set out without <figure> that shows the picture beats a first figure that does not;
+        # and when the picture is shown outside that figure, the figure is another picture's
         box = _image_box(doc, found)
-        figure = box if box is not None else figure
+        figure = box if box is not None else (None if _shown_outside(doc, found, figure) else figure)
     caption, credit = _caption_and_credit(doc, figure)
     credit = clean_credit(credit or _json_ld_credit(doc))
     alt = _alt_for(doc, figure, found)
@@ -370,13 +372,40 @@ def _image_box(doc: lxml.html.HtmlElement, url: str) -> lxml.html.HtmlElement | 
             return None  # another picture's box: its caption is not this one's
         if box.xpath(_CAPTION_BOX) or _LABELLED_CREDIT.search(shown_block_text(box)):
             return box  # a caption box, or a line that says whose picture it is ("Credit: NASA")
+        # its caption set right after its box ("<div class=feat-img><img></div><span class=
+        # feat-caption>…</span>"): the two, read as one figure
+        following = box.getnext()
+        if following is not None and _a_caption(following):
+            return _together(box, following)
     return None
+
+
+def _a_caption(node: lxml.html.HtmlElement) -> bool:
+    return bool(node.xpath(f"self::*[{_CAPTION_NAMED}]")) and not _text_longer_than(node, _BOX_CHARS)
+
+
+def _together(*boxes: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A figure made of copies of the boxes, read as one (the page is left as it is)."""
+    figure = lxml.html.Element("figure")
+    for box in boxes:
+        found = copy.deepcopy(box)
+        found.tail = None
+        figure.append(found)
+    return figure
 
 
 _MAX_IMAGES = 200  # looked through for the one showing the lead picture
 # Where a script puts the picture in when the page runs: an element naming it in a data- attribute
 # ("<span class='resimg' data-image='…'>", picturefill's "<div data-src='…'>").
 _HOLDERS = "//*[not(self::img or self::amp-img or self::script)][@data-image or @data-src]"
+
+
+def _shown_outside(doc: lxml.html.HtmlElement, url: str, figure: lxml.html.HtmlElement | None) -> bool:
+    """Whether an <img> outside ``figure`` shows the picture at url (and is no link to another page)."""
+    name = file_name(url)
+    images = itertools.islice(doc.iter("img", "amp-img"), _MAX_IMAGES)
+    shown = (i for i in images if _shows(i, url, name) and not _links_away(i))
+    return figure is not None and any(figure not in i.iterancestors() for i in shown)
 
 
 def _an_icon(img: lxml.html.HtmlElement) -> bool:

@@ -429,6 +429,42 @@ def test_a_caption_set_right_after_the_pictures_box_is_its_caption() -> None:
     assert found.paragraphs[0] == LEDE
 
 
+@pytest.mark.parametrize(
+    ("shown", "caption", "credit"),
+    [
+        ("<img src='https://example.com/photos/quay-harbour.jpg' data-credit='Jo Doe'>", "", "Jo Doe"),
+        # a caption for the script that shows it, its credit in brackets at its end
+        (
+            "<img src='https://example.com/photos/quay-harbour.jpg' alt=''"
+            " data-caption='The quay at dawn. (Jo Doe / The Example Times)'>",
+            "The quay at dawn.",
+            "Jo Doe / The Example Times",
+        ),
+        # a gallery's slide, no <img> until its script runs
+        (
+            "<div style='display:none'><span class='resimg' data-image='/photos/quay-harbour.jpg'"
+            " data-description='The quay at dawn.' data-credit='Harbour Police'></span></div>",
+            "The quay at dawn.",
+            "Harbour Police",
+        ),
+    ],
+)
+def test_caption_and_credit_given_in_data_attributes_of_the_picture(
+    shown: str, caption: str, credit: str
+) -> None:
+    html = page(shown + body(LEDE, SECOND), head=LEAD_PICTURE)
+
+    found = extract_page(html, URL)
+    assert (found.image_caption, found.image_credit) == (caption, credit)
+
+
+def test_data_attributes_of_another_picture_say_nothing_of_the_lead_one() -> None:
+    other = "<img src='https://example.com/photos/chart.jpg' data-credit='Sam Roe' data-caption='A chart.'>"
+    found = extract_page(page(body(LEDE) + other + body(SECOND), head=LEAD_PICTURE), URL)
+
+    assert (found.image_caption, found.image_credit) == ("", "")
+
+
 def test_ad_widget_that_calls_its_label_a_credit_is_not_the_image_credit() -> None:
     widget = "<div class='ad-slot'><div class='widget-credits'>inRead invented by Teads</div></div>"
 

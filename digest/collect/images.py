@@ -152,6 +152,9 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
         box = _image_box(doc, found)
         figure = box if box is not None else (None if _shown_outside(doc, found, figure) else figure)
     caption, credit = _caption_and_credit(doc, figure)
+    if not caption or not credit:
+        said_caption, said_credit = _said_by_attributes(doc, found)
+        caption, credit = caption or said_caption, credit or said_credit
     credit = clean_credit(credit or _json_ld_credit(doc))
     alt = _alt_for(doc, figure, found)
     return LeadImage(
@@ -360,10 +363,7 @@ def _image_box(doc: lxml.html.HtmlElement, url: str) -> lxml.html.HtmlElement | 
     Only a box of that picture alone and a few lines: a wider one holds other pictures' captions.
     """
     name = file_name(url)
-    images = itertools.islice(doc.iter("img", "amp-img"), _MAX_IMAGES)
-    img = next((i for i in images if _shows(i, url, name) and not _links_away(i)), None)
-    if img is None:  # no <img> shows it: a script's placeholder may stand where it will
-        img = next((h for h in doc.xpath(_HOLDERS)[:_MAX_IMAGES] if _holds(h, url, name)), None)
+    img = _showing(doc, url)
     for box in itertools.islice(img.iterancestors(), _BOX_LEVELS) if img is not None else ():
         if box.tag in ("article", "main", "body") or _text_longer_than(box, _BOX_CHARS):
             return None
@@ -398,6 +398,34 @@ _MAX_IMAGES = 200  # looked through for the one showing the lead picture
 # Where a script puts the picture in when the page runs: an element naming it in a data- attribute
 # ("<span class='resimg' data-image='…'>", picturefill's "<div data-src='…'>").
 _HOLDERS = "//*[not(self::img or self::amp-img or self::script)][@data-image or @data-src]"
+
+
+def _showing(doc: lxml.html.HtmlElement, url: str) -> lxml.html.HtmlElement | None:
+    """The first <img> that shows the picture at url (no link to another page), else the placeholder a
+    script puts it in."""
+    name = file_name(url)
+    images = itertools.islice(doc.iter("img", "amp-img"), _MAX_IMAGES)
+    img = next((i for i in images if _shows(i, url, name) and not _links_away(i)), None)
+    if img is None:  # no <img> shows it: a script's placeholder may stand where it will
+        img = next((h for h in doc.xpath(_HOLDERS)[:_MAX_IMAGES] if _holds(h, url, name)), None)
+    return img
+
+
+def _said_by_attributes(doc: lxml.html.HtmlElement, url: str) -> tuple[str, str]:
+    """The caption and credit the element showing the picture gives in data- attributes, for the
+    script that shows them ("<img data-credit='Lucy Akins'>", a gallery's "<span class='resimg'
+    data-image='…' data-description='A surveillance photo …' data-credit='Police Department'>")."""
+    shown = _showing(doc, url)
+    if shown is None:
+        return "", ""
+    caption = next((squash(shown.get(a, "")) for a in _CAPTION_ATTRIBUTES if shown.get(a, "").strip()), "")
+    credit = next((squash(shown.get(a, "")) for a in _CREDIT_ATTRIBUTES if shown.get(a, "").strip()), "")
+    caption, in_caption = split_credit(caption)  # "… black cod. (Ellen M. Banner / The Seattle Times)"
+    return caption, credit or in_caption
+
+
+_CAPTION_ATTRIBUTES = ("data-caption", "data-description")
+_CREDIT_ATTRIBUTES = ("data-credit", "data-photo-credit", "data-image-credit", "data-photographer")
 
 
 def _shown_outside(doc: lxml.html.HtmlElement, url: str, figure: lxml.html.HtmlElement | None) -> bool:

@@ -1718,6 +1718,17 @@ def test_the_authors_portrait_declared_first_gives_way_to_the_articles_picture()
     assert extract_page(page, URL).image_url == "https://news.example/uploads/quay-at-dawn.jpg"
 
 
+def test_of_several_declared_pictures_the_one_the_page_shows_is_the_lead() -> None:
+    head = (
+        "<meta property='og:image' content='https://news.example/uploads/share-card-0d06.png'>"
+        "<meta property='og:image' content='https://news.example/uploads/quay-at-dawn.jpg'>"
+    )
+    figure = "<figure><img src='/uploads/quay-at-dawn.jpg'></figure>"
+    assert extract_page(html(f"{figure}<p>{LEDE}</p>", head), URL).image_url.endswith("/quay-at-dawn.jpg")
+    # none shown: the first, as declared
+    assert extract_page(html(f"<p>{LEDE}</p>", head), URL).image_url.endswith("/share-card-0d06.png")
+
+
 def test_a_portrait_the_article_shows_as_its_picture_is_its_picture() -> None:
     # a profile of the author's subject: the same picture in the body's figure, not only in a box
     head = "<meta property='og:image' content='https://news.example/uploads/jo-harbour-portrait.jpg'>"

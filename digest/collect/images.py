@@ -269,14 +269,18 @@ def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
         # Each of a name's values: an SEO plugin may declare the author's portrait first, the article's
         # picture after it (looked for only where there are several: one pass over the page's images).
         values = list(itertools.islice(meta_values(doc, name), _MAX_DECLARED))
-        for content in values:
-            value = _joined(url, content)
-            if (
-                value
-                and _usable(value, url, _NOT_DECLARED)
-                and not (len(values) > 1 and _an_avatar(doc, value))
-            ):
-                return value
+        several = len(values) > 1
+        joined = (_joined(url, content) for content in values)
+        found = [
+            value
+            for value in joined
+            if value and _usable(value, url, _NOT_DECLARED) and not (several and _an_avatar(doc, value))
+        ]
+        # Of several pictures, the one the page shows: the others are shared, never seen on it.
+        if len(found) > 1:
+            return next((value for value in found if _showing(doc, value) is not None), found[0])
+        if found:
+            return found[0]
     for image in _json_ld_images(doc):
         src = image.get("url") or image.get("contentUrl") if isinstance(image, dict) else image
         value = _joined(url, src) if isinstance(src, str) else ""

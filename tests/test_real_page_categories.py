@@ -697,6 +697,8 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ("Crowds on the quay. \u00a9 2024, Jo Harbour/Agency", "Crowds on the quay.", "Jo Harbour/Agency"),
         ("The \u00a9-sign on the quay", "The \u00a9-sign on the quay", ""),
         ("Crowds on the quay. Image attribution: Jo Harbour", "Crowds on the quay.", "Jo Harbour"),
+        ("Image source: harbour-photos.example", "", "harbour-photos.example"),
+        ("Crowds on the quay. Photo source: Jo Harbour", "Crowds on the quay.", "Jo Harbour"),
         # A label for screen readers, glued to the caption: "Credit...", as one large site writes it.
         ("Crowds on the quay.Credit...Jo Harbour/Agency", "Crowds on the quay.", "Jo Harbour/Agency"),
         ("Crowds on the quay. Credit\u2026Jo Harbour", "Crowds on the quay.", "Jo Harbour"),

@@ -77,8 +77,8 @@ _LABELLED_CREDIT = re.compile(
     r"(?i)(?:^|(?<=[\s.!?)\]]))\(?(?:(?:top\s+)?"
     # "Source: Supplied", as Australian papers credit a picture; capitalised, as a label is
     rf"(?:photo(?:graph(?:er|y|ed)?)?|picture|image|illustration|credit|(?-i:Source)|{_OTHER_LABELS})s?"
-    # "Image attribution: Creative Commons", "Photo by: Jo Doe"
-    r"(?:\s+(?:credit|attribution))?\s*(?::|by\b\s*:?|courtesy(?: of)?\b)"
+    # "Image attribution: Creative Commons", "Image source: whitewave.com", "Photo by: Jo Doe"
+    r"(?:\s+(?:credit|attribution|source))?\s*(?::|by\b\s*:?|courtesy(?: of)?\b)"
     r"|foto (?:di|de|von)\b|fot\.(?=\s)"  # "photo by" in Italian, Spanish, Portuguese, German; Polish
     r"|(?:^|(?<=[.!?]\s)|(?<=\())courtesy(?: of)?\b"  # "… at dawn. Courtesy of the Port Authority"
     r"|(?-i:Credits?)(?:\.\.\.|\u2026)"  # "Credit...Jo Doe": a label read out to screen readers
@@ -133,6 +133,7 @@ _CREDIT_LABEL = re.compile(
     r"|^(?:foto (?:di|de|von)|courtesy(?: of)?|(?-i:By))\b\s*"
     r"|^(?-i:(?:Photo|Foto)s?)\s+(?=[A-Z\u00c0-\u00de])"  # "Photo Jo Doe. AFP", as French papers set it
     r"|^credits?\b\s*(?::|\.\.\.|\u2026)?\s*"
+    r"|^\(?(?:image|photo|picture)\s+sources?\s*:\s*"  # "Image source: whitewave.com"
 )
 
 

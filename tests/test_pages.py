@@ -465,6 +465,15 @@ def test_data_attributes_of_another_picture_say_nothing_of_the_lead_one() -> Non
     assert (found.image_caption, found.image_credit) == ("", "")
 
 
+@pytest.mark.parametrize("article", [True, False])
+def test_a_small_heading_after_the_text_that_credits_the_pictures_credits_the_lead_one(article: bool) -> None:
+    text = body(LEDE, SECOND, THIRD) + "<h6>Photos: Jo Doe/Agency</h6>"
+    box = f"<article>{text}</article>" if article else f"<div class='story'>{text}</div><div>Most read</div>"
+    html = f"<html><head><title>Ferries return</title>{LEAD_PICTURE}</head><body>{box}</body></html>"
+
+    assert extract_page(html, URL).image_credit == "Jo Doe/Agency"
+
+
 def test_ad_widget_that_calls_its_label_a_credit_is_not_the_image_credit() -> None:
     widget = "<div class='ad-slot'><div class='widget-credits'>inRead invented by Teads</div></div>"
 

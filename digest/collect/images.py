@@ -152,7 +152,7 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
         # and when the picture is shown outside that figure, the figure is another picture's
         box = _image_box(doc, found)
         figure = box if box is not None else (None if _shown_outside(doc, found, figure) else figure)
-    caption, credit = _caption_and_credit(doc, figure)
+    caption, credit = _caption_and_credit(doc, figure, body)
     if not caption or not credit:
         said_caption, said_credit = _said_by_attributes(doc, found)
         caption, credit = caption or said_caption, credit or said_credit
@@ -821,15 +821,18 @@ _SLUG = re.compile(r"\w+(?:[-_]\w+){2,}|[\w.-]*_[\w.-]*")  # "PCG243.Diary_Skyri
 _FILE_NAME = re.compile(r"(?i)[^/\n]{1,200}\.(?:jpe?g|png|gif|webp|avif|svg|tiff?|bmp|heic)")
 
 
-def _caption_and_credit(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None) -> tuple[str, str]:
-    """The lead figure's caption and credit: marked-up credit first, else the caption's own words."""
+def _caption_and_credit(
+    doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, body: lxml.html.HtmlElement | None
+) -> tuple[str, str]:
+    """The lead figure's caption and credit: marked-up credit first, else the caption's own words, else
+    a line of the article (``body``, _body_scope) that credits its pictures."""
     figcaption = _figcaption(figure) if figure is not None else None
     if figcaption is None:
         marked = _marked_credit(figure) if figure is not None else ""
         lines = _credit_in_box(figure) if figure is not None and not marked else ("", "")
         if lines[1]:  # a box of the picture and its lines, nothing in it named a caption
             return lines
-        return "", marked or next(_credit_lines(doc), "")
+        return "", marked or next(_credit_lines(doc, body), "")
     marked = _marked_credit(figcaption) or (_marked_credit(figure) if figure is not None else "")
     own = _caption_text(figcaption)
     caption = own or shown_block_text(figcaption)
@@ -843,7 +846,7 @@ def _caption_and_credit(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElemen
             marked = marked.replace(own, "").strip()
         return split_credit(caption)[0], marked
     caption, credit = split_credit(caption)
-    return caption, credit or next(_credit_lines(doc), "")
+    return caption, credit or next(_credit_lines(doc, body), "")
 
 
 _MAX_BESIDE_CREDIT = 5  # credit boxes of a caption whose words are taken out of it: a name, a contact
@@ -922,9 +925,16 @@ _IMAGE_BOX = re.compile(r"caption|figure|photo|picture|image|media|gallery", re.
 _MAX_CREDIT_LINE = 2_000  # characters, white space included: a credit is a line, not a paragraph
 
 
-def _credit_lines(doc: lxml.html.HtmlElement) -> Iterator[str]:
-    """Lines in the article that read as a credit, or are marked as one right beside an image."""
-    for node in doc.xpath(f"//article//*[contains({_LOWER_CLASS}, 'credit')] | //article//p"):
+def _credit_lines(doc: lxml.html.HtmlElement, body: lxml.html.HtmlElement | None) -> Iterator[str]:
+    """Lines in the article that read as a credit, or are marked as one right beside an image.
+
+    The article is its <article>s, else its body (_body_scope) on a page marked up without one; a line
+    is a paragraph, or a small heading set after the text ("<h6>Photos: Getty Images</h6>").
+    """
+    unmarked = doc.find(".//article") is None
+    scope, inside = (body, ".//") if unmarked and body is not None else (doc, "//article//")
+    lines = f"{inside}*[contains({_LOWER_CLASS}, 'credit')] | {inside}p | {inside}h5 | {inside}h6"
+    for node in scope.xpath(lines):
         text = node.text_content()
         if len(text) > _MAX_CREDIT_LINE:  # nested credit boxes would each fold the whole article
             continue

@@ -1598,6 +1598,14 @@ def test_a_section_label_set_before_the_title_inside_the_h1_is_not_part_of_the_h
     assert found == "Letters: Ferries return | Tolls rise"
 
 
+def test_a_second_rank_heading_the_page_marks_as_its_headline_beats_an_unmarked_h1() -> None:
+    title = "<meta property='og:title' content='Numbers, please! 100 ferries that crossed the strait'>"
+    headline = "<h2 itemprop='headline'>Numbers, please! 100 ferries that crossed the strait</h2>"
+    card = "<div class='teaser-card'><h1>100 ferries that crossed the strait</h1></div>"
+    found = extract_page(html(f"{headline}<p>{LEDE}</p>{card}", title), URL).title
+    assert found == "Numbers, please! 100 ferries that crossed the strait"
+
+
 def test_words_after_the_title_inside_the_h1_are_the_headlines_second_line() -> None:
     title = "<meta property='og:title' content='Ferries return to the strait'>"
     h1 = "<h1><span>Ferries return to the strait</span><i>: </i><i>the first boat leaves at six</i></h1>"

@@ -428,7 +428,9 @@ class _Heading:
 def _headings(doc: lxml.html.HtmlElement, url: str, own: set[str]) -> list[_Heading]:
     """The page's <h1>s, those of its article (or main part) first, each text once (``own``: _own_paths)."""
     found: dict[str, _Heading] = {}
-    for query in ("//article//h1", "//main//h1", "//h1"):
+    # ... and a heading of another rank the page marks as the headline (<h2 itemprop="headline">, where
+    # its <h1>s are the breadcrumb's and the cards' of other stories)
+    for query in ("//article//h1", "//main//h1", "//h1", "//*[self::h2 or self::h3][@itemprop='headline']"):
         for node in doc.xpath(f"{query}[not({_IN_BREADCRUMB})]"):
             text = clipped(_headline_text(node), MAX_TITLE)
             if len(text) > 3 and text not in found and not _is_kicker(node):

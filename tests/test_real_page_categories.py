@@ -1505,6 +1505,13 @@ def test_the_title_is_written_as_the_blogs_post_heading_shows_it_under_a_section
     assert extract_page(page, URL).title == "Island life: the ferry-boats return"
 
 
+def test_a_post_heading_with_its_kicker_run_into_it_is_written_as_the_title_says_it() -> None:
+    head = "<meta property='og:site_name' content='Daily Curio'>"
+    post = "<h2><span class='c-overline'>Island life</span> The ferry-boats return</h2>"
+    page = blog("<span>Travel </span>Blog", post, "Island life: the Ferryboats return - Daily Curio", head)
+    assert extract_page(page, URL).title == "Island life: the Ferryboats return"
+
+
 @pytest.mark.parametrize("kicker", ["field--subline", "article-kicker", "overline"])
 def test_an_h1_set_as_the_kicker_above_the_headline_is_not_the_headline(kicker: str) -> None:
     header = (

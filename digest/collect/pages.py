@@ -237,7 +237,11 @@ def _shown_as(doc: lxml.html.HtmlElement, url: str, own: set[str], words: str) -
     for node in itertools.islice(doc.iter("h2", "h3"), _MAX_HEADINGS) if folded else ():
         text = clipped(shown_block_text(node), MAX_TITLE)
         if _fold(text) == folded:
-            return "" if _links_elsewhere(node, text, url, own) else text
+            if _links_elsewhere(node, text, url, own):
+                return ""
+            # a kicker set in it reads run into the headline ("<span class=overline>Linde</span>
+            # Gasekonzern …"): the title says it with its separator ("Linde: Gasekonzern …")
+            return words if any(_is_kicker(child) for child in node.iterdescendants()) else text
     return ""
 
 

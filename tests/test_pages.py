@@ -474,6 +474,19 @@ def test_a_small_heading_after_the_text_that_credits_the_pictures_credits_the_le
     assert extract_page(html, URL).image_credit == "Jo Doe/Agency"
 
 
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("<p><strong>PHOTOS: </strong><a href='/gallery/ferries.html'>Ferries Through the Years</a></p>", ""),
+        ("<p>Photo: <a href='https://jo-doe-photography.example/'>Jo Doe</a></p>", "Jo Doe"),
+    ],
+)
+def test_a_label_before_a_link_to_the_sites_gallery_is_no_credit(line: str, credit: str) -> None:
+    html = page(body(LEDE, SECOND) + line, head=LEAD_PICTURE)
+
+    assert extract_page(html, URL).image_credit == credit
+
+
 def test_ad_widget_that_calls_its_label_a_credit_is_not_the_image_credit() -> None:
     widget = "<div class='ad-slot'><div class='widget-credits'>inRead invented by Teads</div></div>"
 

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 
-from digest.collect.canonical import file_name, is_page_link
+from digest.collect.canonical import file_name, is_page_link, same_site
 from digest.collect.extract import is_article, json_ld, meta_values, shown_block_text
 from digest.collect.text import squash
 from digest.words import estimated_words
@@ -152,7 +152,7 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
         # and when the picture is shown outside that figure, the figure is another picture's
         box = _image_box(doc, found)
         figure = box if box is not None else (None if _shown_outside(doc, found, figure) else figure)
-    caption, credit = _caption_and_credit(doc, figure, body)
+    caption, credit = _caption_and_credit(doc, figure, body, url)
     if not caption or not credit:
         said_caption, said_credit = _said_by_attributes(doc, found)
         caption, credit = caption or said_caption, credit or said_credit
@@ -822,7 +822,10 @@ _FILE_NAME = re.compile(r"(?i)[^/\n]{1,200}\.(?:jpe?g|png|gif|webp|avif|svg|tiff
 
 
 def _caption_and_credit(
-    doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, body: lxml.html.HtmlElement | None
+    doc: lxml.html.HtmlElement,
+    figure: lxml.html.HtmlElement | None,
+    body: lxml.html.HtmlElement | None,
+    url: str,
 ) -> tuple[str, str]:
     """The lead figure's caption and credit: marked-up credit first, else the caption's own words, else
     a line of the article (``body``, _body_scope) that credits its pictures."""
@@ -832,7 +835,7 @@ def _caption_and_credit(
         lines = _credit_in_box(figure) if figure is not None and not marked else ("", "")
         if lines[1]:  # a box of the picture and its lines, nothing in it named a caption
             return lines
-        return "", marked or next(_credit_lines(doc, body), "")
+        return "", marked or next(_credit_lines(doc, body, url), "")
     marked = _marked_credit(figcaption) or (_marked_credit(figure) if figure is not None else "")
     own = _caption_text(figcaption)
     caption = own or shown_block_text(figcaption)
@@ -846,7 +849,7 @@ def _caption_and_credit(
             marked = marked.replace(own, "").strip()
         return split_credit(caption)[0], marked
     caption, credit = split_credit(caption)
-    return caption, credit or next(_credit_lines(doc, body), "")
+    return caption, credit or next(_credit_lines(doc, body, url), "")
 
 
 _MAX_BESIDE_CREDIT = 5  # credit boxes of a caption whose words are taken out of it: a name, a contact
@@ -925,11 +928,13 @@ _IMAGE_BOX = re.compile(r"caption|figure|photo|picture|image|media|gallery", re.
 _MAX_CREDIT_LINE = 2_000  # characters, white space included: a credit is a line, not a paragraph
 
 
-def _credit_lines(doc: lxml.html.HtmlElement, body: lxml.html.HtmlElement | None) -> Iterator[str]:
+def _credit_lines(doc: lxml.html.HtmlElement, body: lxml.html.HtmlElement | None, url: str) -> Iterator[str]:
     """Lines in the article that read as a credit, or are marked as one right beside an image.
 
     The article is its <article>s, else its body (_body_scope) on a page marked up without one; a line
-    is a paragraph, or a small heading set after the text ("<h6>Photos: Getty Images</h6>").
+    is a paragraph, or a small heading set after the text ("<h6>Photos: Getty Images</h6>"). A label
+    before a link to another page of the site (``url``'s) is a gallery's or a story's, not a credit
+    ("PHOTOS: <a href=/photogallery/…>Earthquake Shakes the Northeastern U.S.</a>").
     """
     unmarked = doc.find(".//article") is None
     scope, inside = (body, ".//") if unmarked and body is not None else (doc, "//article//")
@@ -945,7 +950,21 @@ def _credit_lines(doc: lxml.html.HtmlElement, body: lxml.html.HtmlElement | None
         if label or marked:
             # a line that describes the picture before it credits it ("Header image: … Credit: Jo Doe")
             inner = _INNER_CREDIT.search(text, label.end()) if label else None
+            if label and not inner and _links_within_site(node, text[label.end() :], url):
+                continue
             yield text[inner.end() :] if inner else text
+
+
+def _links_within_site(node: lxml.html.HtmlElement, said: str, url: str) -> bool:
+    """Whether a line's words after its label are wholly a link to another page of the site at url."""
+    said = squash(said)
+    for link in node.xpath(".//a[@href]")[:_MAX_LINE_LINKS]:
+        if squash(link.text_content()) == said:
+            return same_site(_joined(url, str(link.get("href"))), url)
+    return False
+
+
+_MAX_LINE_LINKS = 5  # links of a credit line looked at: a line has one or two
 
 
 def _holds_a_credit(node: lxml.html.HtmlElement) -> bool:

@@ -553,6 +553,18 @@ def test_meta_description_is_the_last_resort() -> None:
     assert result.paragraphs == (description,)
 
 
+def test_a_description_written_as_escaped_markup_reads_without_its_tags() -> None:
+    escaped = (
+        "The first ferry in eleven years crossed the strait. For more, see &lt;a href=&quot;/f&quot;&gt;"
+        "our timetable&lt;/a&gt; &amp; fares."
+    )
+    found = extract_page(page(body(LEDE), f'<meta name="description" content="{escaped}">'), URL)
+
+    assert found.description == (
+        "The first ferry in eleven years crossed the strait. For more, see our timetable & fares."
+    )
+
+
 def test_title_falls_back_to_the_title_element() -> None:
     assert extract_page(page(body(LEDE)), URL).title == "Ferries return"
 

@@ -25,7 +25,7 @@ from digest.collect.extract import (
     strip_furniture,
 )
 from digest.collect.images import LeadImage, lead_image
-from digest.collect.text import squash, unescaped_twice
+from digest.collect.text import plain_text, squash, unescaped_twice
 from digest.models import Article
 from digest.words import estimated_words
 
@@ -77,7 +77,7 @@ def extract_page(html: bytes | str, url: str, content_type: str = "") -> PageInf
         image_alt=_read(image.alt, MAX_CAPTION),
         image_caption=_read(image.caption, MAX_CAPTION),
         image_credit=_read(image.credit, MAX_NAME),
-        description=_read(
+        description=_read_markup(
             meta_content(doc, "og:description") or meta_content(doc, "description"), MAX_DESCRIPTION
         ),
     )
@@ -90,6 +90,16 @@ def _read(text: str, limit: int) -> str:
     """A title's or meta tag's text, clipped; read once more where its publisher escaped it twice
     ("Q&amp;amp;A"), as titles and meta tags often are and no reader means to see."""
     return clipped(unescaped_twice(text), limit)
+
+
+def _read_markup(text: str, limit: int) -> str:
+    """A meta tag's text that its publisher wrote as escaped markup ("… ideas on &lt;a href=…&gt;how to stop
+    spending&lt;/a&gt;, check out …"): its words, without the tags the reader was never meant to see."""
+    read = unescaped_twice(text)
+    return clipped(plain_text(read) if _TAG.search(read) else read, limit)
+
+
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,500}>")
 
 
 def _lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:

@@ -487,6 +487,18 @@ def test_a_label_before_a_link_to_the_sites_gallery_is_no_credit(line: str, cred
     assert extract_page(html, URL).image_credit == credit
 
 
+def test_a_placeholder_img_of_src_hash_shows_no_picture() -> None:
+    # a lightbox's empty <img src="#"> in the footer, beside the site's copyright line
+    footer = (
+        "<footer><div class='lightbox'><img src='#' alt='Image Detail'></div>"
+        "<div class='copyright-info'><p>&copy; Example Media. All rights reserved.</p></div></footer>"
+    )
+    html = page(body(LEDE, SECOND), head=LEAD_PICTURE).replace("</body>", f"{footer}</body>")
+
+    found = extract_page(html, URL)
+    assert (found.image_alt, found.image_credit) == ("", "")
+
+
 def test_ad_widget_that_calls_its_label_a_credit_is_not_the_image_credit() -> None:
     widget = "<div class='ad-slot'><div class='widget-credits'>inRead invented by Teads</div></div>"
 

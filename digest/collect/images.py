@@ -595,16 +595,22 @@ def image_sources(img: lxml.html.HtmlElement) -> Iterator[str]:
     """
     for attr in ("data-src", "data-lazy-src", "data-original", "data-lazy"):
         value = (img.get(attr) or "").strip()
-        if value and not value.startswith("data:"):
+        if _names_a_file(value):
             yield value
     fitting = "" if (_declared(img, "width") or 0) >= SHOWN_WIDTH else _fitting(img)
     if fitting:
         yield fitting
     src = (img.get("src") or "").strip()
-    if src and not src.startswith("data:"):
+    if _names_a_file(src):
         yield src
     yield from _candidates(img)
     yield from _picture_candidates(img)
+
+
+def _names_a_file(src: str) -> bool:
+    """Whether a src names a picture to fetch: not empty, inline data, or a placeholder's "#" (which,
+    read against any address, would be that address, and so "show" every picture)."""
+    return bool(src) and not src.startswith(("data:", "#"))
 
 
 def _picture_candidates(img: lxml.html.HtmlElement) -> Iterator[str]:

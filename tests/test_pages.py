@@ -487,6 +487,25 @@ def test_a_label_before_a_link_to_the_sites_gallery_is_no_credit(line: str, cred
     assert extract_page(html, URL).image_credit == credit
 
 
+def test_a_picture_in_a_field_of_its_own_before_the_texts_is_the_lead_image() -> None:
+    # a publishing system's fields, no <article> or <main>: the picture's field, then the text's
+    fields = (
+        "<div class='node'><div class='field'><img src='/files/quay-at-dawn.jpg' width='648' alt='The quay'>"
+        f"</div><div class='field'>{body(LEDE, SECOND, THIRD)}</div></div>"
+    )
+    html = f"<html><head><title>Ferries return</title></head><body>{fields}</body></html>"
+
+    assert extract_page(html, URL).image_url == "https://news.example/files/quay-at-dawn.jpg"
+
+
+def test_a_wide_banner_of_the_pages_own_header_is_no_lead_image() -> None:
+    text = f"<div class='node'><div class='field'>{body(LEDE, SECOND, THIRD)}</div></div>"
+    banner = "<div class='masthead'><img src='/files/harbour-banner.jpg' width='1200'></div>"
+    html = f"<html><head><title>Ferries return</title></head><body>{banner}{text}</body></html>"
+
+    assert extract_page(html, URL).image_url == ""
+
+
 def test_a_placeholder_img_of_src_hash_shows_no_picture() -> None:
     # a lightbox's empty <img src="#"> in the footer, beside the site's copyright line
     footer = (

@@ -492,7 +492,37 @@ def _body_images(scope: lxml.html.HtmlElement | None, url: str) -> Iterator[str]
         for img in scope.xpath(f"{_IMAGES}[not({_CHROME})]")
         if _set_out(img) and not _promotes(img) and not _is_card(img)
     ]
+    if not boxed and scope.tag not in ("article", "main"):
+        boxed = _set_out_before(scope)
     return (u for img in boxed for u in _images_in_one(img, url))
+
+
+def _set_out_before(box: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The pictures set out just before a body box found by its text, in the boxes around it: a
+    publishing system's fields put the article's picture in a field of its own before its text's
+    ("<div class=field--item><img …></div><div class=field--item><p>…</p></div>")."""
+    for around in itertools.islice(box.iterancestors(), _FIELD_LEVELS):
+        if around.tag == "body":
+            break
+        before = [
+            img
+            for img in around.xpath(f"{_IMAGES}[not({_CHROME})]")[:_MAX_IMAGES]
+            if _set_out(img) and not _promotes(img) and not _is_card(img) and _precedes(img, box, around)
+        ]
+        if before:
+            return before
+    return []
+
+
+def _precedes(img: lxml.html.HtmlElement, box: lxml.html.HtmlElement, around: lxml.html.HtmlElement) -> bool:
+    """Whether img comes before box, in the box around both."""
+    for node in around.iter():
+        if node is img or node is box:
+            return node is img
+    return False
+
+
+_FIELD_LEVELS = 3  # boxes around a body box looked into: a field, its list of fields, the node
 
 
 # Boxes inside an article that show something else: a promotion of a book or course, related

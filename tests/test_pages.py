@@ -388,6 +388,10 @@ def test_credit_line_after_the_figure_is_the_image_credit() -> None:
     ("line", "credit"),
     [
         ("<p>Pictures: Jane Doe</p>", "Jane Doe"),  # a closing line for all the article's pictures
+        # ... in German, Spanish or Portuguese; with the licence before its colon, as French sets it
+        ("<p><strong>Fotos: <a href='https://janedoe.example/'>Jane Doe</a></strong></p>", "Jane Doe"),
+        ("<p>Bilder: Jane Doe</p>", "Jane Doe"),
+        ("<p><small>Photo (cc) : <a href='https://photos.example/jd/1'>janedoe</a></small></p>", "janedoe"),
         # a line that describes the header's picture, then credits it
         (
             "<p><em>Header Image: </em>The quay at dawn. <em>Credit: Jane Doe/Agency (CC BY 2.0)</em></p>",

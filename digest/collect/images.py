@@ -69,7 +69,7 @@ _YEAR = r"(?:19|20)\d\d\b[,.]?"
 # Other languages' words for a photo's credit label: German (and its "source"), Spanish, Italian,
 # Portuguese, French, Polish; Russian, Ukrainian.
 _OTHER_LABELS = (
-    "foto|bild|quelle|imagen|immagine|imagem|cr\u00e9dits? photos?|fot\\."
+    "foto|bild(?:er)?|quelle|imagen|immagine|imagem|cr\u00e9dits? photos?|fot\\."
     "|фото|фотография|снимок|джерело|источник"
 )
 # "Photograph: Jane Doe/Agency", "Photo by Jane Doe", "Credit: …", "Image: …" at a caption's end.
@@ -129,7 +129,7 @@ _CREDIT_LABEL = re.compile(
     # "Photographer:", "Photography by", "Photographed by", and "Photo by:" with its colon too
     r"(?i)^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|attribution|"
     r"photo(?:graph(?:ers?|y|ed)?)?s?|pictures?|images?|illustrations?|(?-i:Sources?)|"
-    rf"{_OTHER_LABELS})\s*(?::|by\b\s*:?|courtesy(?: of)?\b)\s*"
+    rf"(?:{_OTHER_LABELS})s?)(?:\s*\(cc[^()]{{0,20}}\))?\s*(?::|by\b\s*:?|courtesy(?: of)?\b)\s*"
     r"|^(?:foto (?:di|de|von)|courtesy(?: of)?|(?-i:By))\b\s*"
     r"|^(?-i:(?:Photo|Foto)s?)\s+(?=[A-Z\u00c0-\u00de])"  # "Photo Jo Doe. AFP", as French papers set it
     r"|^credits?\b\s*(?::|\.\.\.|\u2026)?\s*"
@@ -956,7 +956,10 @@ def _credit_box_text(box: lxml.html.HtmlElement) -> str:
 
 _CREDIT_TEXT = re.compile(
     r"^(?:(?:top|header|featured|lead)\s+)?"
-    r"(?:(?:image|photo(?:graph)?|picture|illustration)s?(?:\s*credits?)?|credits?)\s*:",
+    # "Fotos: Sophia Mahnert", "Bild: …" as German, Spanish and Portuguese pages write it; a licence
+    # between the label and its colon ("Photo (cc) : svenwerk")
+    r"(?:(?:image|photo(?:graph)?|picture|illustration|foto|bild(?:er)?)s?(?:\s*credits?)?|credits?)"
+    r"(?:\s*\((?:cc|CC)[^()]{0,20}\))?\s*:",
     re.IGNORECASE,
 )
 _INNER_CREDIT = re.compile(r"(?i)(?<=[\s.])credits?\s*:\s*(?=\S)")

@@ -504,22 +504,25 @@ def _set_out_before(box: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     for around in itertools.islice(box.iterancestors(), _FIELD_LEVELS):
         if around.tag == "body":
             break
+        earlier = _before(around, box)
         before = [
             img
             for img in around.xpath(f"{_IMAGES}[not({_CHROME})]")[:_MAX_IMAGES]
-            if _set_out(img) and not _promotes(img) and not _is_card(img) and _precedes(img, box, around)
+            if img in earlier and _set_out(img) and not _promotes(img) and not _is_card(img)
         ]
         if before:
             return before
     return []
 
 
-def _precedes(img: lxml.html.HtmlElement, box: lxml.html.HtmlElement, around: lxml.html.HtmlElement) -> bool:
-    """Whether img comes before box, in the box around both."""
+def _before(around: lxml.html.HtmlElement, box: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+    """The elements of ``around`` that come before ``box`` in the page (one walk, whatever is asked)."""
+    earlier = set()
     for node in around.iter():
-        if node is img or node is box:
-            return node is img
-    return False
+        if node is box:
+            break
+        earlier.add(node)
+    return earlier
 
 
 _FIELD_LEVELS = 3  # boxes around a body box looked into: a field, its list of fields, the node

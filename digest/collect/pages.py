@@ -308,7 +308,8 @@ def _own_paths(doc: lxml.html.HtmlElement, url: str) -> set[str]:
 def _site_names(site: str, url: str) -> set[str]:
     """The site's name folded, and its host's telling labels ("salon" of www.salon.com)."""
     host = urlsplit(url).hostname or ""
-    labels = {label for label in host.split(".") if label not in _HOST_NOISE and len(label) > 2}
+    # folded as the names are: "die-partei" of die-partei.net is "diepartei"
+    labels = {_fold(label) for label in host.split(".") if label not in _HOST_NOISE and len(label) > 2}
     return {_fold(site)} - {""} | labels
 
 
@@ -355,7 +356,7 @@ def without_site_name(title: str, site: str, url: str) -> str:
         return title
     host = urlsplit(url).hostname or ""
     names = [_fold(site)] if site else []
-    names += [label for label in host.split(".") if label not in _HOST_NOISE and len(label) > 2]
+    names += [_fold(label) for label in host.split(".") if label not in _HOST_NOISE and len(label) > 2]
     folded = [_fold(part) for part in parts]
     # A name that opens a title stands alone there ("BBC News - Headline"); a first part that only
     # holds it ("JVNDB-2018-013542 - JVN iPedia") is the article's own.

@@ -1334,6 +1334,8 @@ def test_site_name_around_a_title_is_removed(title: str, site: str, expected: st
         ("Ferries return - Los Angeles Times", "https://www.latimes.com/california/ferries"),
         ("Ferries return | South China Morning Post", "https://www.scmp.com/news/ferries"),
         ("The Wall Street Journal: Ferries return", "https://www.wsj.com/articles/ferries"),
+        # a host's name written with a hyphen, the site's name with a space and a town after it
+        ("Ferries return | Die Harbour Partei Kessan", "https://harbour-partei.example/kessan/ferries"),
     ],
 )
 def test_a_site_name_its_host_abbreviates_is_removed(title: str, url: str) -> None:

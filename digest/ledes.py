@@ -203,6 +203,14 @@ _BOILERPLATE = _patterns(
         r"|\b(?:become|becoming) a (?:paying |monthly )?(?:member|supporter|patron)\b.{0,80}\b(?:us|our)\b"
         r"|\b(?:donate|contribute|give) (?:now|today)\b.{0,40}$))",
     ),
+    # The site asking its readers for their material: "Are you in the grips of the wintry storm? Please
+    # share your videos, pictures and stories at iReport.", "Send us your photos"; said to the reader,
+    # never of someone in the story ("Police asked residents to share their videos").
+    (
+        "contribution request",
+        r"(?i)^(?=.{0,300}$)(?:[^.!?]*[.!?]\s+)?(?:please )?(?:share|send|submit|upload|email) (?:us )?"
+        r"(?:your|some of your) (?:[\w-]+ ){0,2}(?:photos?|pictures?|videos?|stories|images?|tips?)\b",
+    ),
     # A paywall's welcome, with its pitch after it: "You're reading a free article with opinions that
     # may differ from … Become a member today to get instant access …"
     (

@@ -248,6 +248,12 @@ READ_ALSO_RU_SENTENCE = (
         ("If you value our work, please consider supporting our newsroom with a gift.", "support appeal"),
         ("Become a member of The Example Times and join the readers who keep us going.", "support appeal"),
         ("Donate now.", "support appeal"),
+        (
+            "Are you in the grips of the wintry storm? Please share your videos, pictures and stories at"
+            " iReport.",
+            "contribution request",
+        ),
+        ("Send us your photos of the first ferry.", "contribution request"),
         ("Hosted on Acast. See acast.com/privacy for more information.", "podcast host notice"),
         ("Learn more about your ad choices. Visit megaphone.fm/adchoices", "podcast host notice"),
         ("See omnystudio.com/listener for privacy information.", "podcast host notice"),
@@ -277,6 +283,7 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "By the time the ferry docked at Tel Aran, the crowd on the quay had been waiting for six hours.",
         "By the end of the decade the port expects to handle twice as many containers as it does today.",
         LONG_NEWSLETTER_PARAGRAPH,
+        "Police asked residents to share their videos of the storm, and dozens sent them in by Friday.",
         "Speed is the point.",
         "Share prices rose sharply after the announcement, as traders bet the central bank would hold rates.",
         "Photographs of the flooded coast road spread quickly, and within hours donors had pledged money.",

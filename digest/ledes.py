@@ -211,6 +211,12 @@ _BOILERPLATE = _patterns(
         r"(?i)^(?=.{0,300}$)(?:[^.!?]*[.!?]\s+)?(?:please )?(?:share|send|submit|upload|email) (?:us )?"
         r"(?:your|some of your) (?:[\w-]+ ){0,2}(?:photos?|pictures?|videos?|stories|images?|tips?)\b",
     ),
+    # A reviewer's disclosure of the copy they were sent: "Vielen Dank an den Verlag für die
+    # Bereitstellung des Rezensionsexemplares." (affiliate links are a legal notice, below)
+    (
+        "disclosure",
+        r"(?i)^(?=.{0,400}$).*\b(?:review (?:copy|sample)|rezensionsexemplar\w*|presseexemplar\w*)\b",
+    ),
     # A paywall's welcome, with its pitch after it: "You're reading a free article with opinions that
     # may differ from … Become a member today to get instant access …"
     (

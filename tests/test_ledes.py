@@ -254,6 +254,12 @@ READ_ALSO_RU_SENTENCE = (
             "contribution request",
         ),
         ("Send us your photos of the first ferry.", "contribution request"),
+        (
+            "Vielen Dank an den Verlag für die Bereitstellung des Rezensionsexemplares. Dies hat keine"
+            " Auswirkungen auf meine persönliche Meinung.",
+            "disclosure",
+        ),
+        ("Thanks to the publisher for a review copy of the book.", "disclosure"),
         ("Hosted on Acast. See acast.com/privacy for more information.", "podcast host notice"),
         ("Learn more about your ad choices. Visit megaphone.fm/adchoices", "podcast host notice"),
         ("See omnystudio.com/listener for privacy information.", "podcast host notice"),
@@ -284,6 +290,7 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "By the end of the decade the port expects to handle twice as many containers as it does today.",
         LONG_NEWSLETTER_PARAGRAPH,
         "Police asked residents to share their videos of the storm, and dozens sent them in by Friday.",
+        "The retailer cut the commission it pays sites for affiliate links by half on Tuesday.",
         "Speed is the point.",
         "Share prices rose sharply after the announcement, as traders bet the central bank would hold rates.",
         "Photographs of the flooded coast road spread quickly, and within hours donors had pledged money.",

@@ -1615,6 +1615,16 @@ def test_a_second_rank_heading_the_page_marks_as_its_headline_beats_an_unmarked_
     assert found == "Numbers, please! 100 ferries that crossed the strait"
 
 
+def test_the_marked_headline_that_is_the_title_wins_wherever_the_theme_sets_it() -> None:
+    title = "<meta property='og:title' content='Five ferries worth the crossing in 2027 - Harbour Blog'>"
+    story = (
+        f"<h1>Five ferries of 2027</h1><p>{LEDE}</p><p>{SECOND}</p>"
+        "<h1 class='entry-title'>Five ferries worth the crossing in 2027</h1>"
+        "<h1 class='entry-title'>Ten quays to see before they go</h1>"  # a related post's, after the text
+    )
+    assert extract_page(html(story, title), URL).title == "Five ferries worth the crossing in 2027"
+
+
 def test_words_after_the_title_inside_the_h1_are_the_headlines_second_line() -> None:
     title = "<meta property='og:title' content='Ferries return to the strait'>"
     h1 = "<h1><span>Ferries return to the strait</span><i>: </i><i>the first boat leaves at six</i></h1>"

@@ -167,7 +167,12 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
             about.append(heading)
         else:
             others.append(heading)
-    marked = [h for h in about + others if _marked(h.node) and not _after_text(h.node)]
+    # a heading the page marks is no related story's when it is the page's title: wherever it stands
+    marked = [
+        h
+        for h in about + others
+        if _marked(h.node) and (_is_title(h.text, titles) or not _after_text(h.node))
+    ]
     if len(marked) == 1:
         # the page names it its headline, however short ("Broken Pledge")
         return _title_part(marked[0], titles)
@@ -183,6 +188,15 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     # No <h1> is the headline (one may name the blog or section): the title as the page shows it, an
     # <h2> or <h3> of the same words ("iPhone-Hülle" where the title has "Iphonehülle").
     return _shown_as(doc, url, own, title) or title or (headings[0].text if headings else "")
+
+
+def _is_title(heading: str, titles: list[str]) -> bool:
+    """Whether a heading is one of the titles, or most of one with the site's name beside it."""
+    folded = _fold(heading)
+    return bool(folded) and any(
+        (whole.startswith(folded) or whole.endswith(folded)) and len(folded) * 5 >= len(whole) * 3
+        for whole in (_fold(t) for t in titles)
+    )
 
 
 def _title_part(heading: _Heading, titles: list[str]) -> str:

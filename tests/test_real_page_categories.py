@@ -1625,6 +1625,20 @@ def test_the_marked_headline_that_is_the_title_wins_wherever_the_theme_sets_it()
     assert extract_page(html(story, title), URL).title == "Five ferries worth the crossing in 2027"
 
 
+def test_the_structured_datas_headline_shown_as_a_heading_beats_an_seo_title_shown_nowhere() -> None:
+    head = (
+        "<meta property='og:title' content='Ferries back: the strait crossing returns!'>"
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "headline": "The boats are back: a strait crossing after eleven years"}</script>'
+    )
+    crumbs = "<nav class='breadcrumb'><h1>Ferries back: the strait crossing returns!</h1></nav>"
+    story = f"{crumbs}<h2>The boats are back: a strait crossing after eleven years</h2><p>{LEDE}</p>"
+    assert (
+        extract_page(html(story, head), URL).title
+        == "The boats are back: a strait crossing after eleven years"
+    )
+
+
 def test_words_after_the_title_inside_the_h1_are_the_headlines_second_line() -> None:
     title = "<meta property='og:title' content='Ferries return to the strait'>"
     h1 = "<h1><span>Ferries return to the strait</span><i>: </i><i>the first boat leaves at six</i></h1>"

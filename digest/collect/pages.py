@@ -187,7 +187,10 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     title = without_site_name(declared, site, url)
     # No <h1> is the headline (one may name the blog or section): the title as the page shows it, an
     # <h2> or <h3> of the same words ("iPhone-Hülle" where the title has "Iphonehülle").
-    return _shown_as(doc, url, own, title) or title or (headings[0].text if headings else "")
+    # ... or, when the page shows no heading of the title's words, the one its structured data names
+    # its headline (an SEO title above a visible <h2> of other words)
+    shown = _shown_as(doc, url, own, title) or _shown_as(doc, url, own, _declared_headline(doc))
+    return shown or title or (headings[0].text if headings else "")
 
 
 def _is_title(heading: str, titles: list[str]) -> bool:

@@ -125,11 +125,13 @@ _JA_CREDIT = re.compile(
 # position, and from each can run to the end of a long word, so a whole caption costs its length squared).
 _CREDIT_TAIL = 1_000
 _BARE_LABEL = re.compile(rf"(?i)(?<=[.!?])\s+(?:photo|{_OTHER_LABELS})\s*$")
+# A licence set between a credit's label and its colon: "Photo (cc) : svenwerk"
+_LICENCE = r"(?:\s*\(cc[^()]{0,20}\))?"
 _CREDIT_LABEL = re.compile(
     # "Photographer:", "Photography by", "Photographed by", and "Photo by:" with its colon too
     r"(?i)^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|attribution|"
     r"photo(?:graph(?:ers?|y|ed)?)?s?|pictures?|images?|illustrations?|(?-i:Sources?)|"
-    rf"(?:{_OTHER_LABELS})s?)(?:\s*\(cc[^()]{{0,20}}\))?\s*(?::|by\b\s*:?|courtesy(?: of)?\b)\s*"
+    rf"(?:{_OTHER_LABELS})s?){_LICENCE}\s*(?::|by\b\s*:?|courtesy(?: of)?\b)\s*"
     r"|^(?:foto (?:di|de|von)|courtesy(?: of)?|(?-i:By))\b\s*"
     r"|^(?-i:(?:Photo|Foto)s?)\s+(?=[A-Z\u00c0-\u00de])"  # "Photo Jo Doe. AFP", as French papers set it
     r"|^credits?\b\s*(?::|\.\.\.|\u2026)?\s*"
@@ -147,14 +149,15 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
         found = next(_body_images(body, url), "")
     if not found:
         return LeadImage()
+    shown = _showing(doc, found)
     if figure is None or not _shows_in(figure, found):
         # a box set out without <figure> that shows the picture beats a first figure that does not;
         # and when the picture is shown outside that figure, the figure is another picture's
-        box = _image_box(doc, found)
+        box = _image_box(shown, found)
         figure = box if box is not None else (None if _shown_outside(doc, found, figure) else figure)
     caption, credit = _caption_and_credit(doc, figure, body, url)
     if not caption or not credit:
-        said_caption, said_credit = _said_by_attributes(doc, found)
+        said_caption, said_credit = _said_by_attributes(shown)
         caption, credit = caption or said_caption, credit or said_credit
     credit = clean_credit(credit or _json_ld_credit(doc))
     alt = _alt_for(doc, figure, found)
@@ -361,14 +364,13 @@ def _lead_figure(
 _MAX_FIGURES = 50  # looked through for the declared image: a gallery page has hundreds
 
 
-def _image_box(doc: lxml.html.HtmlElement, url: str) -> lxml.html.HtmlElement | None:
+def _image_box(img: lxml.html.HtmlElement | None, url: str) -> lxml.html.HtmlElement | None:
     """The small box around the picture that holds its caption or credit: a figure set out without
     <figure> ("<div class='photo'><img><span class='caption'>…</span></div>", as pages did before it).
 
     Only a box of that picture alone and a few lines: a wider one holds other pictures' captions.
     """
     name = file_name(url)
-    img = _showing(doc, url)
     for box in itertools.islice(img.iterancestors(), _BOX_LEVELS) if img is not None else ():
         if box.tag in ("article", "main", "body") or _text_longer_than(box, _BOX_CHARS):
             return None
@@ -405,22 +407,28 @@ _MAX_IMAGES = 200  # looked through for the one showing the lead picture
 _HOLDERS = "//*[not(self::img or self::amp-img or self::script)][@data-image or @data-src]"
 
 
+def _images_showing(doc: lxml.html.HtmlElement, url: str) -> Iterator[lxml.html.HtmlElement]:
+    """The <img>s (of the page's first _MAX_IMAGES) that show the picture at url, none a link to
+    another page."""
+    name = file_name(url)
+    images = itertools.islice(doc.iter("img", "amp-img"), _MAX_IMAGES)
+    return (i for i in images if _shows(i, url, name) and not _links_away(i))
+
+
 def _showing(doc: lxml.html.HtmlElement, url: str) -> lxml.html.HtmlElement | None:
     """The first <img> that shows the picture at url (no link to another page), else the placeholder a
     script puts it in."""
-    name = file_name(url)
-    images = itertools.islice(doc.iter("img", "amp-img"), _MAX_IMAGES)
-    img = next((i for i in images if _shows(i, url, name) and not _links_away(i)), None)
+    img = next(_images_showing(doc, url), None)
     if img is None:  # no <img> shows it: a script's placeholder may stand where it will
+        name = file_name(url)
         img = next((h for h in doc.xpath(_HOLDERS)[:_MAX_IMAGES] if _holds(h, url, name)), None)
     return img
 
 
-def _said_by_attributes(doc: lxml.html.HtmlElement, url: str) -> tuple[str, str]:
-    """The caption and credit the element showing the picture gives in data- attributes, for the
-    script that shows them ("<img data-credit='Lucy Akins'>", a gallery's "<span class='resimg'
+def _said_by_attributes(shown: lxml.html.HtmlElement | None) -> tuple[str, str]:
+    """The caption and credit the element showing the picture (_showing) gives in data- attributes,
+    for the script that shows them ("<img data-credit='Lucy Akins'>", a gallery's "<span class='resimg'
     data-image='…' data-description='A surveillance photo …' data-credit='Police Department'>")."""
-    shown = _showing(doc, url)
     if shown is None:
         return "", ""
     caption = next((squash(shown.get(a, "")) for a in _CAPTION_ATTRIBUTES if shown.get(a, "").strip()), "")
@@ -435,10 +443,7 @@ _CREDIT_ATTRIBUTES = ("data-credit", "data-photo-credit", "data-image-credit", "
 
 def _shown_outside(doc: lxml.html.HtmlElement, url: str, figure: lxml.html.HtmlElement | None) -> bool:
     """Whether an <img> outside ``figure`` shows the picture at url (and is no link to another page)."""
-    name = file_name(url)
-    images = itertools.islice(doc.iter("img", "amp-img"), _MAX_IMAGES)
-    shown = (i for i in images if _shows(i, url, name) and not _links_away(i))
-    return figure is not None and any(figure not in i.iterancestors() for i in shown)
+    return figure is not None and any(figure not in i.iterancestors() for i in _images_showing(doc, url))
 
 
 def _an_icon(img: lxml.html.HtmlElement) -> bool:
@@ -755,10 +760,9 @@ _SITE_DEFAULT = re.compile(r"(?:^|[^a-zA-Z]|(?<=[A-Z]))(?i:default|fallback)")  
 
 def _alt_for(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, url: str) -> str:
     """The image's own alt: the <img> that shows it, else the lead figure's."""
-    name = file_name(url)
-    for img in itertools.islice(doc.iter("img", "amp-img"), _MAX_IMAGES):
-        if _described(img) and _shows(img, url, name) and not _links_away(img):
-            return _described(img)
+    own = next((alt for alt in map(_described, _images_showing(doc, url)) if alt), "")
+    if own:
+        return own
     images = figure.xpath(_IMAGES) if figure is not None else []
     return _described(images[0]) if images else ""
 
@@ -962,7 +966,7 @@ _CREDIT_TEXT = re.compile(
     # "Fotos: Sophia Mahnert", "Bild: …" as German, Spanish and Portuguese pages write it; a licence
     # between the label and its colon ("Photo (cc) : svenwerk")
     r"(?:(?:image|photo(?:graph)?|picture|illustration|foto|bild(?:er)?)s?(?:\s*credits?)?|credits?)"
-    r"(?:\s*\((?:cc|CC)[^()]{0,20}\))?\s*:",
+    rf"{_LICENCE}\s*:",
     re.IGNORECASE,
 )
 _INNER_CREDIT = re.compile(r"(?i)(?<=[\s.])credits?\s*:\s*(?=\S)")

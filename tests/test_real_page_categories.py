@@ -1781,6 +1781,25 @@ def test_a_portrait_the_article_shows_as_its_picture_is_its_picture() -> None:
 
 
 @pytest.mark.parametrize(
+    ("logo", "is_logo"),
+    [
+        ("<img src='/assets/ornament-78dc.gif' width='56' height='80' alt='News&amp;amp;'>", True),
+        ("<img src='/assets/ornament-78dc.gif' width='56' height='80' alt='News'>", True),
+        # the article's picture shown small (a lazy stand-in, a thumbnail), or large with the site's name
+        ("<img src='/assets/ornament-78dc.gif' width='56' height='80' alt='The ferry at the quay'>", False),
+        ("<img src='/assets/ornament-78dc.gif' width='1200' alt='News'>", False),
+    ],
+)
+def test_a_declared_picture_shown_only_as_the_sites_logo_is_no_lead_image(logo: str, is_logo: bool) -> None:
+    # McSweeney's shares its ornament as every article's og:image; its header shows it, 56 by 80,
+    # with the site's name as its alt
+    head = "<meta property='og:image' content='https://news.example/assets/ornament-78dc.gif'>"
+    page = html(f"<header><a href='/'>{logo}</a></header><h1>Ferries return</h1><p>{LEDE}</p>", head)
+    expected = "" if is_logo else "https://news.example/assets/ornament-78dc.gif"
+    assert extract_page(page, URL).image_url == expected
+
+
+@pytest.mark.parametrize(
     "photo",
     [
         "<figure><img src='/photos/ferry.jpg'></figure>",

@@ -21,7 +21,7 @@ import lxml.html
 
 from digest.collect.canonical import file_name, is_page_link, same_site
 from digest.collect.extract import is_article, json_ld, meta_values, shown_block_text
-from digest.collect.text import squash
+from digest.collect.text import squash, unescaped_twice
 from digest.words import estimated_words
 
 
@@ -278,7 +278,7 @@ def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
         found = [
             value
             for value in joined
-            if value and _usable(value, url, _NOT_DECLARED) and not (several and _an_avatar(doc, value))
+            if value and _usable(value, url, _NOT_DECLARED) and not _not_its_own(doc, value, url, several)
         ]
         # Of several pictures, the one the page shows: the others are shared, never seen on it.
         if len(found) > 1:
@@ -301,14 +301,25 @@ def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
 _MAX_DECLARED = 4  # values of one meta tag looked at: a page declares one picture, or a few sizes of it
 
 
-def _an_avatar(doc: lxml.html.HtmlElement, url: str) -> bool:
-    """Whether the page shows a picture only as a person's portrait: an avatar, or in the author's box."""
-    stem = _sized_stem(url)
+def _not_its_own(doc: lxml.html.HtmlElement, picture: str, url: str, several: bool) -> bool:
+    """Whether the page shows a declared picture only as the site's logo (a small <img> whose alt is
+    the site's name: McSweeney's ornament, 56 by 80) or, of several declared, only as a person's
+    portrait (an avatar, or in the author's box)."""
+    stem = _sized_stem(picture)
     if not _distinctive(stem):
         return False
     images = itertools.islice(doc.iter("img", "amp-img"), _MAX_IMAGES)
     shown = [img for img in images if any(_sized_stem(src) == stem for src in image_sources(img))]
-    return bool(shown) and all(_in_author_box(img) for img in shown)
+    if not shown:
+        return False
+    return all(_a_logo(img, url) for img in shown) or (several and all(_in_author_box(img) for img in shown))
+
+
+def _a_logo(img: lxml.html.HtmlElement, url: str) -> bool:
+    """Whether an <img> is the site's logo: declared small, its alt the host's name ("McSweeney's")."""
+    alt = re.sub(r"[\W_]+", "", unescaped_twice(img.get("alt") or "").casefold())
+    labels = (re.sub(r"[\W_]+", "", label) for label in (urlsplit(url).hostname or "").split("."))
+    return _small(img) and len(alt) > 2 and alt in labels
 
 
 def _sized_stem(url: str) -> str:

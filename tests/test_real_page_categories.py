@@ -1336,6 +1336,12 @@ def test_site_name_around_a_title_is_removed(title: str, site: str, expected: st
         ("The Wall Street Journal: Ferries return", "https://www.wsj.com/articles/ferries"),
         # a host's name written with a hyphen, the site's name with a space and a town after it
         ("Ferries return | Die Harbour Partei Kessan", "https://harbour-partei.example/kessan/ferries"),
+        # a hyphenated host's words, each starting one of the name's, a word or two more between them
+        (
+            "Harbour-Fraktion im Kessaner Stadtrat - Ferries return",
+            "https://www.harbour-fraktion-kessan.de/a",
+        ),
+        ("Ferries return | Harbour Fraktion im Kessaner Rat", "https://www.harbour-fraktion-kessan.de/a"),
     ],
 )
 def test_a_site_name_its_host_abbreviates_is_removed(title: str, url: str) -> None:
@@ -1351,6 +1357,10 @@ def test_a_site_name_its_host_abbreviates_is_removed(title: str, url: str) -> No
         ),  # no start of "york"
         ("Ferries return - Times New York", "https://www.nytimes.com/2026/11/30/ferries.html"),  # not in turn
         ("Ferries return - Timetables", "https://www.nytimes.com/2026/11/30/ferries.html"),  # one word
+        # not every word of the host's, not in turn, or a longer line than a name
+        ("Harbour Stadtrat - Ferries return", "https://www.harbour-fraktion-kessan.de/a"),
+        ("Kessan Harbour Fraktion - Ferries return", "https://www.harbour-fraktion-kessan.de/a"),
+        ("Harbour and Fraktion leave the Kessan quay - Ferries", "https://www.harbour-fraktion-kessan.de/a"),
     ],
 )
 def test_a_last_part_the_host_does_not_spell_stays(title: str, url: str) -> None:

@@ -377,9 +377,10 @@ def without_site_name(title: str, site: str, url: str) -> str:
     folded = [_fold(part) for part in parts]
     # A name that opens a title stands alone there ("BBC News - Headline"); a first part that only
     # holds it ("JVNDB-2018-013542 - JVN iPedia") is the article's own.
-    if any(_names_site(folded[-1], name, len(folded[-1])) or _spells(name, parts[-1]) for name in names):
+    labels = host.split(".")
+    if _a_name_of(parts[-1], names, labels, len(folded[-1])):
         return _rejoin(title, _without_sections(parts[:-1], separators))
-    if any(_names_site(folded[0], name, _NAME_SLACK) or _spells(name, parts[0]) for name in names):
+    if _a_name_of(parts[0], names, labels, _NAME_SLACK):
         return _rejoin(title, [p for p in parts[1:] if p.strip()])
     for index in range(1, len(parts) - 1):  # the name in the middle, a tagline after it
         part = folded[index]
@@ -418,6 +419,30 @@ def _spells(label: str, name: str) -> bool:
     if not 2 <= len(words) <= _SITE_WORDS or len(label) < 3:
         return False
     return _starts_in_turn(label, tuple(words))
+
+
+def _a_name_of(part: str, names: list[str], labels: list[str], slack: int) -> bool:
+    """Whether a part of a title is the site's name: a name (with ``slack`` characters more), one a
+    host's label spells, or one whose words a hyphenated label starts."""
+    folded = _fold(part)
+    if any(_names_site(folded, name, slack) or _spells(name, part) for name in names):
+        return True
+    return any(_words_of_host(label, part) for label in labels)
+
+
+def _words_of_host(label: str, part: str) -> bool:
+    """Whether a title's first part is the name a host's hyphenated label abbreviates: each of the
+    label's words starts one of the part's, in turn, with a word or two more between them
+    ("CDU-Fraktion im Erfurter Stadtrat" of cdu-fraktion-erfurt.de)."""
+    wanted = label.casefold().split("-")
+    words = re.findall(r"[^\W_]+", part.casefold())
+    if len(wanted) < 2 or any(not w for w in wanted) or len(words) > len(wanted) + _HOST_SLACK_WORDS:
+        return False
+    found = iter(words)
+    return all(any(word.startswith(w) for word in found) for w in wanted)
+
+
+_HOST_SLACK_WORDS = 2  # words of a site's name a host leaves out ("im", "Stadtrat")
 
 
 def _starts_in_turn(label: str, words: tuple[str, ...]) -> bool:

@@ -130,7 +130,14 @@ def cut_at_sentence(text: str, max_words: int) -> str:
             break
     # A quote that never closes leaves no balanced cut: a sentence end within budget beats the whole text.
     cut = next((c for c in (best, first, unbalanced) if c is not None), None)
-    return f"{text[:cut]} {ELLIPSIS}" if cut is not None else text
+    if cut is None:
+        return text
+    kept = text[:cut]
+    # a sentence that trails off with its own ellipsis ("… passen …") says already that more follows
+    return kept if _TRAILS_OFF.search(kept) else f"{kept} {ELLIPSIS}"
+
+
+_TRAILS_OFF = re.compile(r"(?:\u2026|\.\.\.)[\]\)\u201d\u2019\"']*$")
 
 
 _PAIR_CHARS = frozenset("".join(a + b for a, b in _PAIRS) + '"')

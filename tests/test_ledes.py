@@ -730,6 +730,15 @@ def test_long_first_paragraph_is_cut_at_a_sentence_end_with_an_ellipsis() -> Non
     assert len(head.split()) <= 120
 
 
+@pytest.mark.parametrize("trail", ["\u2026", "\u2026\u201d", "\u2026)"])
+def test_a_cut_after_a_sentence_that_trails_off_gets_no_second_ellipsis(trail: str) -> None:
+    # "… eine halbe Wassermelone passen …": the page's own ellipsis already says more follows
+    trailing = f"{sentence(8).removesuffix('.')} {trail}"
+    text = f"{trailing} {paragraph(30, 3)}"
+
+    assert cut_at_sentence(text, 20) == trailing
+
+
 def test_cut_keeps_at_least_one_sentence_even_if_it_is_long() -> None:
     text = paragraph(30, 10)
 

@@ -309,6 +309,40 @@ def test_a_dek_or_an_authors_box_before_the_bodys_box_stays_out(box: str) -> Non
     assert written.paragraphs[0].startswith(LEDE[:60])
 
 
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "<p class='m-entry__intro intro'><span class='large'>{dek}.</span></p>",
+        "<div class='ce_articleIntro'><p>{dek}.</p></div>",
+    ],
+)
+def test_an_intro_that_is_the_description_set_apart_from_the_body_is_its_dek(intro: str) -> None:
+    # Polygon: the byline, the intro (the page's description word for word), then the body in a box
+    url = "https://coast.example/news/story"
+    body = f"<div class='chorus-snippet'><p>{LEDE}</p><p>{P2}</p><p>{P3}</p></div>"
+    html = furnished(f"<div class='byline'>By Jo Doe</div>{intro.format(dek=DEK)}{body}")
+    html = html.replace(f'content="{DEK}"', f'content="{DEK}."')  # the description is the dek
+    written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
+
+    assert written.paragraphs[0].startswith(LEDE[:60])
+
+
+@pytest.mark.parametrize(
+    "intro",
+    [
+        # the body's paragraphs beside the intro box: Herald Sun sets its lede in bold in "story-intro"
+        "<div class='story-intro'><p><strong>{lede}</strong></p></div><p>{p2}</p><p>{p3}</p>",
+        "<figure><img src='/quay.jpg'></figure><p class='intro'>{lede}</p><p>{p2}</p><p>{p3}</p>",
+    ],
+)
+def test_an_intro_that_is_the_description_but_stands_with_the_body_is_the_lede(intro: str) -> None:
+    url = "https://coast.example/news/story"
+    html = furnished(intro.format(lede=LEDE, p2=P2, p3=P3)).replace(f'content="{DEK}"', f'content="{LEDE}"')
+    written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
+
+    assert written.paragraphs[0].startswith(LEDE[:60])
+
+
 # --------------------------------------------------------------------------- other languages' pages
 
 DE = (  # German

@@ -545,7 +545,7 @@ def _headline_deks(doc: lxml.html.HtmlElement) -> frozenset[lxml.html.HtmlElemen
     (a story whose paragraphs all follow the <h1> keeps its first).
     """
     descriptions = {squash(d) for d in doc.xpath(_DESCRIPTIONS) if d.strip()}
-    found = set()
+    found = set(_intro_deks(doc, descriptions)) if descriptions else set()
     for headline in itertools.islice(doc.iter("h1"), _MAX_HEADLINES) if descriptions else ():
         after = next((s for s in headline.itersiblings() if _shows_text(s)), None)
         # its length first, read only that far: the box after a headline may hold the whole page
@@ -557,6 +557,37 @@ def _headline_deks(doc: lxml.html.HtmlElement) -> frozenset[lxml.html.HtmlElemen
         ):
             found.add(after)
     return frozenset(found)
+
+
+def _intro_deks(doc: lxml.html.HtmlElement, descriptions: set[str]) -> Iterator[lxml.html.HtmlElement]:
+    """The boxes named "intro" that say the page's description word for word, set apart from the body's
+    paragraphs (no paragraph beside them): Polygon's "<p class='m-entry__intro intro'>", then the body
+    in a box of its own.
+
+    A lede in an intro box has the body's paragraphs beside it (Herald Sun's "story-intro", then the
+    story's <p>s), and one that is not the description is the article's (_restorable).
+    """
+    for node in itertools.islice(doc.xpath(_INTRO_NAMED), _MAX_INTROS):
+        names = f"{node.get('class', '')} {node.get('id', '')}"
+        if not _INTRO.search(names) or not _at_most(node, _DEK_MAX_WORDS, count_words):
+            continue
+        if squash(node.text_content()) not in descriptions:
+            continue
+        beside = itertools.chain(
+            itertools.islice(node.itersiblings("p"), _MAX_SIBLINGS),
+            itertools.islice(node.itersiblings("p", preceding=True), _MAX_SIBLINGS),
+        )
+        if not any(_shows_text(p) for p in beside):
+            yield node
+
+
+_INTRO_NAMED = (
+    "//*[contains(translate(@class, 'INTRO', 'intro'), 'intro')"
+    " or contains(translate(@id, 'INTRO', 'intro'), 'intro')]"
+)
+# "intro", "story-intro", "ce_articleIntro"; never "introduction" (the BBC's lede) or an "intromercial"
+_INTRO = re.compile(r"(?i)intro(?![a-z])")
+_MAX_INTROS = 20  # boxes named so looked at: a page has one, a listing a few
 
 
 _DESCRIPTIONS = "//head/meta[@name='description' or @property='og:description']/@content"

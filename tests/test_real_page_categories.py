@@ -1393,6 +1393,30 @@ def test_a_title_that_is_only_the_sites_name_gives_way_to_the_declared_headline(
     assert extract_page(page, URL).title == "Ferries return to the strait"
 
 
+@pytest.mark.parametrize(
+    ("title", "shown", "cut"),
+    [
+        # no og:title, no heading: the page shows the title's start (or end) in a box of its own
+        ("渡し船が十年ぶりに海峡へ戻る 港湾地区_海岸日報", "<span class='Title'><b>{}</b></span>", True),
+        ("渡し船が十年ぶりに海峡へ戻る-海岸日報", "<h4>\n\t{}\t</h4>", True),
+        ("海岸日報--渡し船が十年ぶりに海峡へ戻る", "<div class='title-text'>{}</div>", True),
+        # not the title's most, or run into the rest with no separator
+        ("渡し船が戻る 港湾地区の漁船組合が新しい係留地を探す_海岸日報", "<div>{}</div>", False),
+        ("渡し船が十年ぶりに海峡へ戻る港湾地区", "<div>{}</div>", False),
+        # a Latin title's parts are told by its separators: a shown start may cut a subtitle off
+        ("Ferries return to the strait after a decade-Coast Daily", "<div class='title'>{}</div>", False),
+    ],
+)
+def test_a_chinese_or_japanese_title_is_cut_to_the_part_shown(title: str, shown: str, cut: bool) -> None:
+    headline = "渡し船が十年ぶりに海峡へ戻る" if "渡し船が十" in title else title.split("-")[0].split(" ")[0]
+    headline = "Ferries return to the strait after a decade" if title.startswith("Ferries") else headline
+    page = (
+        f"<html><head><title>{title}</title></head><body>{shown.format(headline)}"
+        f"<div class='text'><p>{LEDE}</p><p>{SECOND}</p></div></body></html>"
+    )
+    assert extract_page(page, "https://www.coast.example/a/1").title == (headline if cut else title)
+
+
 def test_headline_is_the_h1_when_the_title_holds_it() -> None:
     head = "<meta property='og:title' content='Ferries return to the strait after a decade - Example'>"
     page = html(f"<h1>Ferries return to the strait after a decade</h1><p>{LEDE}</p>", head)

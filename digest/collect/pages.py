@@ -190,6 +190,8 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     # ... or, when the page shows no heading of the title's words, the one its structured data names
     # its headline (an SEO title above a visible <h2> of other words)
     shown = _shown_as(doc, url, own, title) or _shown_as(doc, url, own, _declared_headline(doc))
+    if not shown and title == declared:  # nothing said which part is the site's: what the page shows
+        shown = _shown_part(doc, title)
     return shown or title or (headings[0].text if headings else "")
 
 
@@ -270,6 +272,51 @@ def _shown_as(doc: lxml.html.HtmlElement, url: str, own: set[str], words: str) -
             # Gasekonzern …"): the title says it with its separator ("Linde: Gasekonzern …")
             return words if any(_is_kicker(child) for child in node.iterdescendants()) else text
     return ""
+
+
+def _shown_part(doc: lxml.html.HtmlElement, title: str) -> str:
+    """The start or end of a title that the page shows as an element's whole text, the rest set off by
+    a separator: the headline, where no heading holds it and no part was told for the site's name
+    ("… 一块顶十块GPU-EDN 电子技术设计", whose headline is a <span> or a styled <div>).
+
+    Most of the title, at least a headline's words; a space sets off the rest too, since these titles
+    put none between words ("… 东区办事处_中山网"). Only in Chinese or Japanese: a Latin title's parts
+    are told by its spaced separators, and the start a page shows may be its headline without the
+    subtitle or chapter the title goes on with (Mozilla's archive-of-our-own page lost its chapter).
+    """
+    whole = squash(title)
+    body = doc.find("body")
+    if body is None or len(whole) < 2 or not _CJK.search(whole):
+        return ""
+    for node in itertools.islice(body.iter(), _MAX_SHOWN_ELEMENTS):
+        start = squash(node.text or "") if isinstance(node.tag, str) and node.tag not in _UNREAD else ""
+        if not start or not (whole.startswith(start) or start in whole):
+            continue
+        text = squash(node.text_content())
+        if len(_fold(text)) * 2 < len(_fold(whole)) or estimated_words(text) < _DISPLAY_WORDS:
+            continue
+        if whole.startswith(text) and _sets_off(whole[len(text) :], whole[len(text) - 1], at_start=True):
+            return text
+        if whole.endswith(text) and _sets_off(whole[: -len(text)], whole[-len(text)], at_start=False):
+            return text
+    return ""
+
+
+def _sets_off(rest: str, beside: str, *, at_start: bool) -> bool:
+    """Whether the rest of a title is set off from the shown part: by a separator next to it, or, in
+    Chinese or Japanese, a space."""
+    edge = rest.lstrip() if at_start else rest.rstrip()
+    if not edge:
+        return False
+    mark = edge[0] if at_start else edge[-1]
+    spaced = (rest[0] if at_start else rest[-1]).isspace()
+    return mark in _SEPARATOR_MARKS or (spaced and bool(_CJK.match(beside)))
+
+
+_MAX_SHOWN_ELEMENTS = 3_000  # elements looked through for the shown part: a headline is near the top
+_UNREAD = frozenset(["script", "style", "title", "noscript", "template"])
+_SEPARATOR_MARKS = frozenset("-_|:\u2013\u2014\u00b7\u2022\u00bb\u00ab/\uff5c\uff1a")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 # Words a headline shown on its own has at least: a lone <h1> of fewer is a section's or a blog's name

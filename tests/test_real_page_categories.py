@@ -749,7 +749,8 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
             "\u5199\u771f\u5bb6\u306e\u5c55\u89a7\u4f1a",
             "",
         ),  # "a photographer's exhibition"
-        # Japanese papers: "\uff1d" and an agency, or a place and date and "<name>\u64ae\u5f71" (taken by).
+        # Japanese papers: "\uff1d" and an agency, or a place and date and "<name>\u64ae\u5f71" (taken by):
+        # the name is the credit, as "Photo by" is no part of one
         (
             "\u6e2f\u306e\u6f01\u8239\uff1d\u30ed\u30a4\u30bf\u30fc",
             "\u6e2f\u306e\u6f01\u8239",
@@ -758,8 +759,30 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         (
             "\u6e2f\u306e\u6f01\u8239\uff1d10\u65e5\u3001\u795e\u6238\u5e02\u3001\u5c71\u672c\u88d5\u4e4b\u64ae\u5f71",
             "\u6e2f\u306e\u6f01\u8239\uff1d10\u65e5\u3001\u795e\u6238\u5e02",
-            "\u5c71\u672c\u88d5\u4e4b\u64ae\u5f71",
+            "\u5c71\u672c\u88d5\u4e4b",
         ),
+        # ... or the agency in brackets, with the one it came through ("AP via Kyodo")
+        (
+            "\u6e2f\u306e\u6f01\u8239\uff08\uff21\uff30\uff1d\u5171\u540c\uff09",
+            "\u6e2f\u306e\u6f01\u8239",
+            "\uff21\uff30\uff1d\u5171\u540c",
+        ),
+        # Chinese papers: the photographer and "\u6444" (taken), in brackets or after the caption's sentence
+        (
+            "\u6e14\u8239\u8fdb\u6e2f\u3002\uff08\u5218\u901a\u6444\uff09",
+            "\u6e14\u8239\u8fdb\u6e2f\u3002",
+            "\u5218\u901a",
+        ),
+        (
+            "\u6e14\u8239\u8fdb\u6e2f\u3002\u4e2d\u65b0\u793e\u8bb0\u8005 \u8d3e\u5929\u52c7 \u6444",
+            "\u6e14\u8239\u8fdb\u6e2f\u3002",
+            "\u4e2d\u65b0\u793e\u8bb0\u8005 \u8d3e\u5929\u52c7",
+        ),
+        (
+            "\u6e14\u8239\u8fdb\u6e2f\u62cd\u6444",
+            "\u6e14\u8239\u8fdb\u6e2f\u62cd\u6444",
+            "",
+        ),  # "filming the boats"
         # ... but a place and date alone credit no one
         (
             "\u6e2f\u306e\u6f01\u8239\uff1d10\u65e5\u3001\u795e\u6238\u5e02",

@@ -121,6 +121,15 @@ _JA_AGENCIES = (
 _JA_CREDIT = re.compile(
     rf"(?<=[\uff1d=\u3001\uff0c,])\s*(?P<credit>{_JA_AGENCIES}|[^\uff1d=\u3002\u3001\uff0c,\s]{{1,20}}?(?:\u64ae\u5f71|\u63d0\u4f9b))\s*$"
 )
+# ... or close with the agency in brackets, and the one it came through after a "=" (AP via Kyodo);
+# Chinese papers with the photographer and the character for "taken", in brackets or after the
+# caption's last sentence.
+_BRACKETED_AGENCY = re.compile(
+    rf"[\uff08(]\s*(?P<credit>(?:{_JA_AGENCIES})(?:\s*[\uff1d=]\s*(?:{_JA_AGENCIES}))?)\s*[\uff09)]\s*$"
+    rf"|[\uff08(]\s*(?P<taken>[^\uff08\uff09()\u3002]{{1,30}}?)\s*[\u6444\u651d]\s*[\uff09)]\s*$"
+    rf"|(?<=[\u3002\uff01\uff1f])\s*(?P<bare>[^\u3002\uff01\uff1f]{{1,30}}?)\s*[\u6444\u651d]\s*$"
+)
+_TAKEN = "\u64ae\u5f71"  # "taken by", after a Japanese photographer's name: the name is the credit
 # A credit is a line at a caption's end: only this much of the end is searched (the patterns try each
 # position, and from each can run to the end of a long word, so a whole caption costs its length squared).
 _CREDIT_TAIL = 1_000
@@ -239,7 +248,11 @@ def split_credit(caption: str) -> tuple[str, str]:
     start = max(0, len(caption) - _CREDIT_TAIL)
     ja = _JA_CREDIT.search(caption, start)
     if ja and "\uff1d" in caption[: ja.start()]:
-        return caption[: ja.start()].rstrip("\uff1d=\u3001\uff0c, "), ja["credit"]
+        credit = ja["credit"].removesuffix(_TAKEN) or ja["credit"]
+        return caption[: ja.start()].rstrip("\uff1d=\u3001\uff0c, "), credit
+    bracketed = _BRACKETED_AGENCY.search(caption, start)
+    if bracketed:
+        return caption[: bracketed.start()].rstrip(), clean_credit(next(g for g in bracketed.groups() if g))
     if _PHOTOGRAPHER.fullmatch(caption):
         return "", clean_credit(caption)  # "(Al Dukes Photography)": the caption is all credit
     for pattern in (_LABELLED_CREDIT, _CJK_CREDIT, _AGENCY_CREDIT):

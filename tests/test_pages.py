@@ -87,6 +87,16 @@ def test_wrongly_declared_charset_falls_back_to_utf8_then_windows_1252() -> None
     assert "Café \u2013 plain bytes." in decode_html(broken)
 
 
+@pytest.mark.parametrize("declared", ["windows-1252", "iso-8859-1", "windows-1251"])
+def test_a_page_that_is_utf8_whatever_its_meta_says_is_read_as_utf8(declared: str) -> None:
+    # a template's charset left over a CMS that writes UTF-8: read as declared, "inglês" is "inglÃªs"
+    raw = f'<meta charset="{declared}"><p>O pesquisador ingl\u00eas, formado em ci\u00eancias.</p>'.encode()
+
+    assert "O pesquisador ingl\u00eas, formado em ci\u00eancias." in decode_html(raw)
+    # ... while a page in that charset is read in it, whatever its bytes
+    assert "Caf\u00e9" in decode_html('<meta charset="windows-1252"><p>Caf\u00e9</p>'.encode("cp1252"))
+
+
 def test_a_page_in_its_declared_charset_but_for_a_broken_byte_is_still_read_in_it() -> None:
     raw = '<meta charset="shift_jis"><p>\u6771\u4eac\u306e\u5929\u6c17\u3002</p>'.encode("shift_jis")
 

@@ -136,6 +136,11 @@ def decode_html(raw: bytes | str) -> str:
         if raw.startswith(bom):
             return raw.decode(encoding, errors="replace").lstrip("\ufeff")
     declared = _declared_charset(raw)
+    # A page that is UTF-8 whatever its <meta> says (a template's "windows-1252" left over a CMS that
+    # writes UTF-8), as as_served reads one whatever its server says: text in another charset is
+    # almost never valid UTF-8 by chance, and read in the declared one it shows "inglÃªs".
+    if declared and declared != "utf-8" and not raw.isascii() and _is_utf8(raw):
+        return raw.decode("utf-8")
     for encoding in (_utf16_without_bom(raw), declared, "utf-8"):
         if encoding:
             try:

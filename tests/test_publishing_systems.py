@@ -343,6 +343,31 @@ def test_an_intro_that_is_the_description_but_stands_with_the_body_is_the_lede(i
     assert written.paragraphs[0].startswith(LEDE[:60])
 
 
+@pytest.mark.parametrize("cut", [False, True])
+def test_an_intro_above_the_paragraph_the_description_opens_with_is_the_standfirst(cut: bool) -> None:
+    # a Drupal page: its "intro" field, a figure, then the body, whose first paragraph the site's
+    # description opens with (whole, or cut with an ellipsis)
+    url = "https://coast.example/news/story"
+    described = f"{LEDE[:90]}\u2026" if cut else LEDE
+    body = f"<div class='field-body'><p>{LEDE}</p><p>{P2}</p><p>{P3}</p></div>"
+    html = furnished(f"<div class='intro'><p>{DEK}.</p></div><figure><img src='/quay.jpg'></figure>{body}")
+    written = teaser(
+        article_from_page(extract_page(html.replace(DEK, described, 1), url), url), TeaserConfig()
+    )
+
+    assert written.paragraphs[0].startswith(LEDE[:60])
+
+
+def test_an_intro_box_stays_the_lede_when_the_description_opens_another_paragraph() -> None:
+    # the description is of the body's second paragraph: nothing says the box is no lede
+    url = "https://coast.example/news/story"
+    body = f"<div class='field-body'><p>{P2}</p><p>{P3}</p></div>"
+    html = furnished(f"<div class='intro'><p>{LEDE}</p></div><figure><img src='/quay.jpg'></figure>{body}")
+    written = teaser(article_from_page(extract_page(html.replace(DEK, P3, 1), url), url), TeaserConfig())
+
+    assert written.paragraphs[0].startswith(LEDE[:60])
+
+
 # --------------------------------------------------------------------------- other languages' pages
 
 DE = (  # German

@@ -570,13 +570,17 @@ def _intro_deks(doc: lxml.html.HtmlElement, descriptions: set[str]) -> Iterator[
     in a box of its own.
 
     A lede in an intro box has the body's paragraphs beside it (Herald Sun's "story-intro", then the
-    story's <p>s), and one that is not the description is the article's (_restorable).
+    story's <p>s), and one that is not the description is the article's (_restorable), unless the
+    description is of the paragraph after it (_describes_what_follows).
     """
     for node in itertools.islice(doc.xpath(_INTRO_NAMED), _MAX_INTROS):
         names = f"{node.get('class', '')} {node.get('id', '')}"
         if not _INTRO.search(names) or not _at_most(node, _DEK_MAX_WORDS, count_words):
             continue
-        if squash(node.text_content()) not in descriptions:
+        text = squash(node.text_content())
+        if text not in descriptions:
+            if _describes_what_follows(node, text, descriptions):
+                yield node
             continue
         beside = itertools.chain(
             itertools.islice(node.itersiblings("p"), _MAX_SIBLINGS),
@@ -584,6 +588,32 @@ def _intro_deks(doc: lxml.html.HtmlElement, descriptions: set[str]) -> Iterator[
         )
         if not any(_shows_text(p) for p in beside):
             yield node
+
+
+def _describes_what_follows(node: lxml.html.HtmlElement, text: str, descriptions: set[str]) -> bool:
+    """Whether the page's description is the start of a paragraph after an intro box, not the box's:
+    the site's own summary opens with its body's first paragraph, so the box above it is the standfirst
+    (a Drupal page's "intro" field, "Sich kurz zu fassen, ist …", then the body's "An milden …").
+    """
+    starts = [_fold_start(d) for d in descriptions]
+    starts = [s for s in starts if len(s) >= _DESCRIBED_CHARS and not _fold_start(text).startswith(s)]
+    if not starts:
+        return False
+    for paragraph in itertools.islice(node.xpath("following::p"), _MAX_AHEAD_OF_DESCRIBED):
+        shown = _fold_start(paragraph.text_content())
+        if shown:  # the first paragraph after the box: a lede box's own description is of the lede
+            return any(shown.startswith(s) for s in starts)
+    return False
+
+
+def _fold_start(text: str) -> str:
+    """A text's first characters, letters and digits only, a cut description's ellipsis left out."""
+    cut = squash(text).removesuffix("\u2026").removesuffix("...")
+    return re.sub(r"[\W_]+", "", cut.casefold())[:_DESCRIBED_CHARS]
+
+
+_DESCRIBED_CHARS = 60  # of a description matched with a paragraph's start: a sentence's worth
+_MAX_AHEAD_OF_DESCRIBED = 5  # empty paragraphs after an intro box passed over to the first with text
 
 
 _INTRO_NAMED = (

@@ -1440,6 +1440,26 @@ def test_a_chinese_or_japanese_title_is_cut_to_the_part_shown(title: str, shown:
     assert extract_page(page, "https://www.coast.example/a/1").title == (headline if cut else title)
 
 
+@pytest.mark.parametrize(
+    ("shown", "og_title", "expected"),
+    [
+        ("Ferries return to the strait - Coast Daily", True, "Ferries return to the strait"),
+        ("Ferries return to the strait - Coast Daily", False, "Ferries return to the strait"),
+        # a last part that is no site's name is the headline's own
+        ("Ferries return to the strait - a decade on", False, "Ferries return to the strait - a decade on"),
+    ],
+)
+def test_an_h1_that_is_a_title_with_the_sites_name_loses_the_name(
+    shown: str, og_title: bool, expected: str
+) -> None:
+    # Sankei's visually hidden <h1> repeats its <title>, site's name and all; its og:title has none
+    head = f"<title>{shown}</title><meta property='og:site_name' content='Coast Daily'>"
+    head += "<meta property='og:title' content='Ferries return to the strait'>" if og_title else ""
+    page = f"<html><head>{head}</head><body><h1 class='speech'>{shown}</h1><p>{LEDE}</p></body></html>"
+
+    assert extract_page(page, URL).title == expected
+
+
 def test_headline_is_the_h1_when_the_title_holds_it() -> None:
     head = "<meta property='og:title' content='Ferries return to the strait after a decade - Example'>"
     page = html(f"<h1>Ferries return to the strait after a decade</h1><p>{LEDE}</p>", head)

@@ -175,9 +175,9 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     ]
     if len(marked) == 1:
         # the page names it its headline, however short ("Broken Pledge")
-        return _title_part(marked[0], titles)
+        return _title_part(marked[0], titles, site, url)
     if about:
-        return _title_part(about[0], titles)
+        return _title_part(about[0], titles, site, url)
     if len(others) == 1 and _displayed(others[0], titles):
         return others[0].text
     if not others:  # no <h1>, or only the site's name and links: a blog's post titles are <h2>s
@@ -204,7 +204,7 @@ def _is_title(heading: str, titles: list[str]) -> bool:
     )
 
 
-def _title_part(heading: _Heading, titles: list[str]) -> str:
+def _title_part(heading: _Heading, titles: list[str], site: str, url: str) -> str:
     """The part of an <h1> that is one of the page's titles word for word, set in an element of its own
     after a label ("<h1><div><a href=/letters>Letters to the Editor | </a></div><span>Letters:
     Coddling criminals …</span></h1>"); the whole <h1> when no part of it is.
@@ -214,7 +214,14 @@ def _title_part(heading: _Heading, titles: list[str]) -> str:
     """
     wanted = {_fold(t) for t in titles} - {""}
     whole = _fold(heading.text)
-    if not wanted or whole in wanted or not any(whole.endswith(t) for t in wanted):
+    if not wanted:
+        return heading.text
+    # An <h1> that is one of the titles with the site's name, as a page's <title> has it: the name goes,
+    # as it goes from the title (Sankei's visually hidden <h1> "… - 産経ニュース", beside its og:title).
+    named = without_site_name(heading.text, site, url)
+    if named != heading.text and (_fold(named) in wanted or whole in wanted):
+        return named
+    if whole in wanted or not any(whole.endswith(t) for t in wanted):
         return heading.text
     for node in itertools.islice(heading.node.iterdescendants(), _MAX_PARTS):
         text = clipped(shown_block_text(node), MAX_TITLE) if isinstance(node.tag, str) else ""

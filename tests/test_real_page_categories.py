@@ -1460,6 +1460,26 @@ def test_an_h1_that_is_a_title_with_the_sites_name_loses_the_name(
     assert extract_page(page, URL).title == expected
 
 
+@pytest.mark.parametrize(
+    ("title", "shown", "expected"),
+    [
+        # a blog's <title>: the post's name and its author's (Svbtle's "Dear Mark Zuckerberg by …")
+        ("Dear Harbour Master by Jo Doe", "Dear Harbour Master", "Dear Harbour Master"),
+        # "by" and no name after it, or no heading of the words before it: the title stays
+        ("Ferries run by the council", "Ferries run", "Ferries run by the council"),
+        ("Dear Harbour Master by Jo Doe", "Letters", "Dear Harbour Master by Jo Doe"),
+    ],
+)
+def test_a_title_with_its_author_after_by_is_the_headline_the_page_shows(
+    title: str, shown: str, expected: str
+) -> None:
+    page = (
+        f"<html><head><title>{title}</title></head><body><h1>Jo's blog</h1>"
+        f"<h2><a href='/dear-harbour-master'>{shown}</a></h2><p>{LEDE}</p></body></html>"
+    )
+    assert extract_page(page, "https://jo.example/dear-harbour-master").title == expected
+
+
 def test_headline_is_the_h1_when_the_title_holds_it() -> None:
     head = "<meta property='og:title' content='Ferries return to the strait after a decade - Example'>"
     page = html(f"<h1>Ferries return to the strait after a decade</h1><p>{LEDE}</p>", head)

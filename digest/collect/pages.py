@@ -190,9 +190,30 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     # ... or, when the page shows no heading of the title's words, the one its structured data names
     # its headline (an SEO title above a visible <h2> of other words)
     shown = _shown_as(doc, url, own, title) or _shown_as(doc, url, own, _declared_headline(doc))
+    # ... or a blog's title with its author after the headline ("Dear Mark Zuckerberg by Dalton
+    # Caldwell"), when the page shows the headline alone
+    shown = shown or _shown_as(doc, url, own, _without_author(title))
     if not shown and title == declared:  # nothing said which part is the site's: what the page shows
         shown = _shown_part(doc, title)
     return shown or title or (headings[0].text if headings else "")
+
+
+def _without_author(title: str) -> str:
+    """A title's words before the " by " that names its author, a name of a few capitalized words;
+    "" when it names none."""
+    head, by, name = title.rpartition(" by ")
+    words = name.split()
+    if (
+        not by
+        or not head.strip()
+        or not 1 <= len(words) <= _NAME_WORDS
+        or not all(w[:1].isupper() for w in words)
+    ):
+        return ""
+    return head
+
+
+_NAME_WORDS = 4  # words of an author's name at most
 
 
 def _is_title(heading: str, titles: list[str]) -> bool:

@@ -653,6 +653,26 @@ def test_a_related_storys_card_showing_the_same_picture_lends_no_alt() -> None:
 
 
 @pytest.mark.parametrize(
+    ("href", "credited"), [("/world/2026/story.html", True), ("/world/2026/other.html", False)]
+)
+def test_a_picture_linking_to_its_own_article_keeps_its_caption_box(href: str, credited: bool) -> None:
+    # futurezone: the header picture is a link to the article itself, its credit in the box beside it
+    head = (
+        "<meta property='og:image' content='https://img.example/facebook/3463759/46-134004200.jpg'>"
+        f"<link rel='canonical' href='{URL}'>"
+    )
+    box = (
+        f"<div class='article-header-image'><picimage><a class='image' href='{href}'>"
+        "<img class='lazyload' data-src='https://img.example/landscape_616w/3463759/46-134004200.jpg' alt=''>"
+        "</a><div class='caption'><div class='copyright'>\u00a9 Bild: REUTERS / Jo Harbour</div></div>"
+        "</picimage></div>"
+    )
+    info = extract_page(html(f"{box}<p>{LEDE}</p><p>{SECOND}</p>", head), URL)
+
+    assert info.image_credit == ("REUTERS / Jo Harbour" if credited else "")
+
+
+@pytest.mark.parametrize(
     "declared",
     [
         "https://img.example/images/dims?crop=1600&image_uri=ferry.jpg",  # a resizer: the query names it

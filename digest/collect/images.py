@@ -834,8 +834,19 @@ def _links_away(img: lxml.html.HtmlElement) -> bool:
         if not href or href.startswith("#"):
             return False
         path = href.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]
-        return not _FILE_NAME.fullmatch(path)
+        return not _FILE_NAME.fullmatch(path) and not _to_this_page(img, href)
     return False
+
+
+def _to_this_page(img: lxml.html.HtmlElement, href: str) -> bool:
+    """Whether a link is to the page itself, as its canonical address or og:url names it: a header
+    picture that links to its own article (futurezone's "<a class=image href=/…/400487461>")."""
+    wanted = urlsplit(href).path.rstrip("/")
+    declared = img.getroottree().xpath(_OWN_ADDRESS)
+    return bool(wanted) and any(urlsplit(str(d).strip()).path.rstrip("/") == wanted for d in declared[:2])
+
+
+_OWN_ADDRESS = "//head/link[@rel='canonical']/@href | //head/meta[@property='og:url']/@content"
 
 
 def _in_a_card(figure: lxml.html.HtmlElement, body: lxml.html.HtmlElement | None) -> bool:

@@ -34,7 +34,9 @@ _DATELINE_HEAD = re.compile(
     r"^(?:[A-ZÀ-Þ][\w'.\u2019-]*,?\s+){1,6}(?:\([^()]{1,30}\)\s*)?(?:[\u2014\u2013]|--?)\s"
 )
 _ABBREVIATION_REACH = 40  # how far back from a full stop an abbreviation can start
-_CLOSERS = "\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09"
+# Quotes and brackets a sentence closes after its end mark; in Chinese and Japanese the corner,
+# lenticular, double angle and tortoise-shell brackets too ("【…の記事です。】").
+_CLOSERS = "\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09\u3011\u300b\u3009\u3015\u3017\uff3d"
 # What may open a sentence before its first letter: quotes in English, German (\u201e, \u00bb) and
 # French use, brackets, and Spanish's inverted question and exclamation marks.
 _OPENERS = "\"'\u201c\u2018\u00ab\u201e\u201a\u00bb\u2039\u203a\u00bf\u00a1(\\["
@@ -70,6 +72,9 @@ _PAIRS = (
     ("\u00ab", "\u00bb"),
     ("\u300c", "\u300d"),
     ("\uff08", "\uff09"),
+    ("\u3010", "\u3011"),
+    ("\u300a", "\u300b"),
+    ("\u300e", "\u300f"),
 )
 
 

@@ -504,6 +504,28 @@ def test_paragraph_ending_in_a_colon_link_or_emoji_is_cut_back_to_its_last_sente
     assert to_sentence_end("Topics: ferries, strait, islands") == ""
 
 
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # the brackets a Chinese or Japanese sentence closes after its full stop stay with it
+        (
+            "\u3010\u6e2f\u306e\u8a18\u4e8b\u3067\u3059\u3002\u3011",
+            "\u3010\u6e2f\u306e\u8a18\u4e8b\u3067\u3059\u3002\u3011",
+        ),
+        (
+            "\u300a\u6e2f\u62a5\u300b\u62a5\u9053\u3002\u300b\u8be6\u60c5",
+            "\u300a\u6e2f\u62a5\u300b\u62a5\u9053\u3002\u300b",
+        ),
+        (
+            "\u300e\u6e2f\u3002\u300f\u3068\u8a00\u3063\u305f\u3002\u3010\u5199\u771f",
+            "\u300e\u6e2f\u3002\u300f\u3068\u8a00\u3063\u305f\u3002",
+        ),
+    ],
+)
+def test_a_sentence_keeps_the_closing_bracket_after_its_full_stop(text: str, kept: str) -> None:
+    assert to_sentence_end(text) == kept
+
+
 def test_paragraph_without_a_full_sentence_is_not_the_lede() -> None:
     body = sentence(30)
 

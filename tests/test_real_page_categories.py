@@ -386,8 +386,9 @@ def test_logo_avatar_and_tracking_pixel_are_never_the_lead_image() -> None:
         "<img src='/img/placeholder.gif' srcset='/img/ferry-400.jpg 400w, /img/ferry-1200.jpg 1200w'>",
         "<img src='data:,' data-srcset='/img/ferry-400.jpg 400w, /img/ferry-1200.jpg 1200w'>",
         "<img data-src='/img/ferry-1200.jpg' src='/img/spacer.gif'>",
+        "<img data-img='/img/ferry-1200.jpg' width='610' height='386'>",  # Cracked's, with no src at all
     ],
-    ids=["srcset", "data-srcset", "data-src"],
+    ids=["srcset", "data-srcset", "data-src", "data-img"],
 )
 def test_a_lazy_loaded_figure_gives_the_picture_a_script_would_show(img: str) -> None:
     # A stand-in in src ("placeholder.gif") left the page without a lead image although its srcset

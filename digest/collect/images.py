@@ -655,7 +655,7 @@ def image_sources(img: lxml.html.HtmlElement) -> Iterator[str]:
     that fits the email (``<img src="ferry-300.jpg" srcset="ferry-1200.jpg 1200w, …">``): it is the
     small fallback of a responsive picture, blurred when the email shows it 600 pixels wide.
     """
-    for attr in ("data-src", "data-lazy-src", "data-original", "data-lazy"):
+    for attr in ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-img"):
         value = (img.get(attr) or "").strip()
         if _names_a_file(value):
             yield value

@@ -479,6 +479,8 @@ def boilerplate_reason(text: str) -> str | None:
         return "all-caps label"
     if _opens_with_a_menu(text):
         return "menu"
+    if _LENTICULAR_LABEL.fullmatch(text.strip()):
+        return "a label in lenticular brackets"
     # A short line that starts mid-sentence ("that said...") or never ends one; "iPhone sales fell."
     # starts with a name written in lower case, and is a sentence.
     first = text.split(maxsplit=1)[0] if text.strip() else ""
@@ -489,6 +491,9 @@ def boilerplate_reason(text: str) -> str | None:
     return None
 
 
+# A paragraph wholly in lenticular brackets is a label or a notice in Chinese and Japanese, never
+# running text: "【PR】", "【お知らせ】", "【Xonsh Advent Calendar 2017の13日目の記事です。】".
+_LENTICULAR_LABEL = re.compile("\u3010[^\u3010\u3011]{1,200}\u3011")
 # A first sentence of this many words or more, nearly all of them capitalised, is a run of menu items
 # read as one block ("Generation Y Entertainment Politik Lifestyle Mehr Anmelden …"): prose capitalises
 # a third of its words at most, even in German.

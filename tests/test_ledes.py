@@ -269,6 +269,11 @@ READ_ALSO_RU_SENTENCE = (
             " consider becoming a free or paid subscriber.",
             "subscribe prompt",
         ),
+        # a notice wholly in lenticular brackets ("This is day 13 of the Advent Calendar.")
+        (
+            "\u3010\u6e2f\u30a2\u30c9\u30d9\u30f3\u30c8\u30ab\u30ec\u30f3\u30c0\u30fc13\u65e5\u76ee\u306e\u8a18\u4e8b\u3067\u3059\u3002\u3011",
+            "a label in lenticular brackets",
+        ),
     ],
 )
 def test_boilerplate_paragraph_is_dropped_with_its_reason(text: str, reason: str) -> None:
@@ -379,6 +384,8 @@ LONG_NEWSLETTER_PARAGRAPH = (
         # a wire story's own opening, its agency in brackets
         "(Reuters) - The ferry operator added a second boat on Monday after tickets sold out.",
         "(Adds details) The council voted on Monday to fund the new pier, the clerk said.",
+        # a sentence that opens with a label in lenticular brackets is running text ("[Washington] ...")
+        "\u3010\u30ef\u30b7\u30f3\u30c8\u30f3\u3011\u6e2f\u306e\u8239\u304c\u6708\u66dc\u65e5\u306b\u623b\u3063\u305f\u3002",
     ],
 )
 def test_real_paragraph_is_kept(text: str) -> None:

@@ -1411,6 +1411,30 @@ def test_a_last_part_the_host_does_not_spell_stays(title: str, url: str) -> None
     assert without_site_name(title, "", url) == title
 
 
+@pytest.mark.parametrize(
+    ("banner", "expected"),
+    [
+        # a blog's banner: its name and its address, nothing else
+        (
+            "Harbour Days by the Sea <span class='blog-url'>harbourdaysbythesea.exblog.jp</span>",
+            "Ferries return to the strait",
+        ),
+        # the name and a headline's words are a headline
+        ("Harbour Days by the Sea: ferries return", "Harbour Days by the Sea: ferries return"),
+    ],
+)
+def test_a_banner_of_the_blogs_name_and_address_is_not_the_headline(banner: str, expected: str) -> None:
+    head = (
+        "<title>Ferries return to the strait : Harbour Days by the Sea</title>"
+        "<meta property='og:site_name' content='Harbour Days by the Sea'>"
+    )
+    page = (
+        f"<html><head>{head}</head><body><div id='blog-head'><h1>{banner}</h1></div>"
+        f"<h2 class='post-title'>Ferries return to the strait</h2><p>{LEDE}</p></body></html>"
+    )
+    assert extract_page(page, "https://harbourdaysbythesea.exblog.jp/241243743/").title == expected
+
+
 def test_a_logo_h1_that_the_host_abbreviates_is_not_the_headline() -> None:
     page = (
         "<html><head><title>Ferries return to the strait</title></head><body><header><h1>The Los Angeles"

@@ -411,9 +411,20 @@ def _is_site(heading: str, names: set[str], title: str) -> bool:
     folded = _fold(heading)
     if any((n and n in folded and len(folded) <= len(n) + 4) or _spells(n, heading) for n in names):
         return True
+    # ... or its names together: a blog's banner with its name and its address ("jujuの日々
+    # junmacaron.exblog.jp")
+    found = sorted((n for n in names if n and n in folded), key=len, reverse=True)
+    rest = folded
+    for name in found:
+        rest = rest.replace(name, "")
+    if len(found) > 1 and len(rest) <= _NAME_LEFT:
+        return True
     # The title's last part, unless it is too long for a name: "World | <headline>" ends with the headline.
     parts = _TITLE_SEPARATORS.split(title)
     return len(parts) > 1 and folded == _fold(parts[-1]) and len(heading.split()) <= _SITE_WORDS
+
+
+_NAME_LEFT = 4  # characters of a heading besides the site's names: a "jp" or "com" of its address
 
 
 def _about(heading: str, title: str) -> bool:

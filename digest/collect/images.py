@@ -842,11 +842,19 @@ def _to_this_page(img: lxml.html.HtmlElement, href: str) -> bool:
     """Whether a link is to the page itself, as its canonical address or og:url names it: a header
     picture that links to its own article (futurezone's "<a class=image href=/…/400487461>")."""
     wanted = urlsplit(href).path.rstrip("/")
-    declared = img.getroottree().xpath(_OWN_ADDRESS)
-    return bool(wanted) and any(urlsplit(str(d).strip()).path.rstrip("/") == wanted for d in declared[:2])
+    head = img.getroottree().getroot().find("head")
+    if not wanted or head is None:
+        return False
+    # the <head>'s own children only, a bounded few: asked for every linked picture of a page
+    for node in itertools.islice(head, _HEAD_ELEMENTS):
+        own = node.get("href") if node.get("rel") == "canonical" else None
+        own = own or (node.get("content") if node.get("property") == "og:url" else None)
+        if own and urlsplit(own.strip()).path.rstrip("/") == wanted:
+            return True
+    return False
 
 
-_OWN_ADDRESS = "//head/link[@rel='canonical']/@href | //head/meta[@property='og:url']/@content"
+_HEAD_ELEMENTS = 300  # a <head>'s children looked through for its own address
 
 
 def _in_a_card(figure: lxml.html.HtmlElement, body: lxml.html.HtmlElement | None) -> bool:

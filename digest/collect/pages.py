@@ -318,7 +318,9 @@ def _shown_part(doc: lxml.html.HtmlElement, title: str) -> str:
         return ""
     for node in itertools.islice(body.iter(), _MAX_SHOWN_ELEMENTS):
         start = squash(node.text or "") if isinstance(node.tag, str) and node.tag not in _UNREAD else ""
-        if not start or not (whole.startswith(start) or start in whole):
+        # its own first text a good part of the title before its whole text is read: a box of the
+        # whole page whose first words are in the title would be read for each such box
+        if len(start) * 4 < len(whole) or not (whole.startswith(start) or start in whole):
             continue
         text = squash(node.text_content())
         if len(_fold(text)) * 2 < len(_fold(whole)) or estimated_words(text) < _DISPLAY_WORDS:

@@ -811,6 +811,13 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
             "",
         ),
         ("Courtesy of the Port Authority", "", "the Port Authority"),  # a caption that is all credit
+        # a wire photo of sport: "Mandatory Credit:", and the agency's filing number after the credit
+        (
+            "The keeper dives. Mandatory Credit: Jo Harbour-USA TODAY Sports - RTR4JDW4",
+            "The keeper dives.",
+            "Jo Harbour-USA TODAY Sports",
+        ),
+        ("The mandatory evacuation began at dawn.", "The mandatory evacuation began at dawn.", ""),
         # the photographer named as such, and "by" with a colon after it
         ("The quay at dawn. Photographer: Jo Harbour/Agency", "The quay at dawn.", "Jo Harbour/Agency"),
         ("The quay at dawn. Photo by: The Agency", "The quay at dawn.", "The Agency"),

@@ -74,7 +74,8 @@ _OTHER_LABELS = (
 )
 # "Photograph: Jane Doe/Agency", "Photo by Jane Doe", "Credit: …", "Image: …" at a caption's end.
 _LABELLED_CREDIT = re.compile(
-    r"(?i)(?:^|(?<=[\s.!?)\]]))\(?(?:(?:top\s+)?"
+    # "Mandatory Credit:", as wire photos of sport are captioned
+    r"(?i)(?:^|(?<=[\s.!?)\]]))\(?(?:(?:top\s+|mandatory\s+)?"
     # "Source: Supplied", as Australian papers credit a picture; capitalised, as a label is
     rf"(?:photo(?:graph(?:er|y|ed)?)?|picture|image|illustration|credit|(?-i:Source)|{_OTHER_LABELS})s?"
     # "Image attribution: Creative Commons", "Image source: whitewave.com", "Photo by: Jo Doe"
@@ -193,9 +194,15 @@ def clean_credit(text: str) -> str:
     """
     text = _GLUED_LABELS.sub("", _unbracketed(squash(text)))
     text = _unbracketed(_CREDIT_LABEL.sub("", _COPYRIGHT.sub("", text)))
+    text = _PICTURE_ID.sub("", text)
     if _EMAIL.fullmatch(text):
         return ""
     return "" if _ADDRESS.fullmatch(text) and not _AGENCY_DOMAIN.fullmatch(text) else text
+
+
+# A wire picture's id after its credit ("Jo Doe-USA TODAY Sports - RTR4JDW4"): the agency's filing
+# number, no one's name.
+_PICTURE_ID = re.compile(r"\s+-\s+RTR[0-9A-Z]{4,8}$")
 
 
 def _unbracketed(text: str) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 # The code points of Chinese characters and Japanese kana.
-_HAN_KANA_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_KANA_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Chinese, Japanese and Korean are written without spaces: each character counts as a word.
-CJK = re.compile(f"[{_HAN_KANA_CHARS}\uac00-\ud7af]")
+CJK = re.compile(f"[{HAN_KANA_CHARS}\uac00-\ud7af]")
 
 
 # Thai, Lao, Burmese and Khmer are written without spaces between words (a space ends a phrase): a run
@@ -18,7 +18,7 @@ _UNSPACED_CHARS = 6
 
 # Chinese characters and Japanese kana: about two of them make a word. (Korean is written with spaces
 # between its words.)
-_HAN_KANA = re.compile(f"[{_HAN_KANA_CHARS}]")
+_HAN_KANA = re.compile(f"[{HAN_KANA_CHARS}]")
 _CJK_WORD_CHARS = 2
 
 

@@ -34,6 +34,7 @@ from digest.collect.bounds import (
 )
 from digest.collect.text import (
     SOCIAL_EMBEDS,
+    folded,
     html_paragraphs,
     is_footnote_mark,
     is_set_caption,
@@ -608,8 +609,7 @@ def _describes_what_follows(node: lxml.html.HtmlElement, text: str, descriptions
 
 def _fold_start(text: str) -> str:
     """A text's first characters, letters and digits only, a cut description's ellipsis left out."""
-    cut = squash(text).removesuffix("\u2026").removesuffix("...")
-    return re.sub(r"[\W_]+", "", cut.casefold())[:_DESCRIBED_CHARS]
+    return folded(squash(text).removesuffix("\u2026").removesuffix("..."))[:_DESCRIBED_CHARS]
 
 
 _DESCRIBED_CHARS = 60  # of a description matched with a paragraph's start: a sentence's worth

@@ -21,7 +21,7 @@ import lxml.html
 
 from digest.collect.canonical import file_name, is_page_link, same_site
 from digest.collect.extract import is_article, json_ld, meta_values, shown_block_text
-from digest.collect.text import squash, unescaped_twice
+from digest.collect.text import folded, squash, unescaped_twice
 from digest.words import estimated_words
 
 
@@ -337,8 +337,8 @@ def _not_its_own(doc: lxml.html.HtmlElement, picture: str, url: str, several: bo
 
 def _a_logo(img: lxml.html.HtmlElement, url: str) -> bool:
     """Whether an <img> is the site's logo: declared small, its alt the host's name ("McSweeney's")."""
-    alt = re.sub(r"[\W_]+", "", unescaped_twice(img.get("alt") or "").casefold())
-    labels = (re.sub(r"[\W_]+", "", label) for label in (urlsplit(url).hostname or "").split("."))
+    alt = folded(unescaped_twice(img.get("alt") or ""))
+    labels = (folded(label) for label in (urlsplit(url).hostname or "").split("."))
     return _small(img) and len(alt) > 2 and alt in labels
 
 

@@ -25,9 +25,10 @@ from digest.collect.extract import (
     strip_furniture,
 )
 from digest.collect.images import LeadImage, lead_image
+from digest.collect.text import folded as _fold
 from digest.collect.text import plain_text, squash, unescaped_twice
 from digest.models import Article
-from digest.words import estimated_words
+from digest.words import HAN_KANA_CHARS, estimated_words
 
 # Between a headline and the site's name in a <title>: " | ", " - ", " — ", a full-width bar, ":", "_",
 # " « " ("Headline « Blog"), " • ".
@@ -346,7 +347,7 @@ def _sets_off(rest: str, beside: str, *, at_start: bool) -> bool:
 _MAX_SHOWN_ELEMENTS = 3_000  # elements looked through for the shown part: a headline is near the top
 _UNREAD = frozenset(["script", "style", "title", "noscript", "template"])
 _SEPARATOR_MARKS = frozenset("-_|:\u2013\u2014\u00b7\u2022\u00bb\u00ab/\uff5c\uff1a")
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_CJK = re.compile(f"[{HAN_KANA_CHARS}\uff00-\uffef]")  # and the full-width forms
 
 
 # Words a headline shown on its own has at least: a lone <h1> of fewer is a section's or a blog's name
@@ -638,10 +639,6 @@ def _links_elsewhere(node: lxml.html.HtmlElement, text: str, url: str, own: set[
         if path.rstrip("/") not in own:
             return True
     return False
-
-
-def _fold(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 def article_from_page(page: PageInfo, url: str, title: str = "") -> Article:

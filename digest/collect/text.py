@@ -217,6 +217,12 @@ def unescaped_twice(text: str) -> str:
 _LEFT_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,30})(?:;|$)")
 
 
+def folded(text: str) -> str:
+    """Text as compared for sameness: its letters and digits only, case folded ("McSweeney's" is
+    "mcsweeneys", "cdu-fraktion" "cdufraktion")."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
 def squash(text: str) -> str:
     """Fold runs of white space (including non-breaking spaces) into single spaces.
 

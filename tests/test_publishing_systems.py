@@ -172,8 +172,14 @@ def furnished(body: str) -> str:
 
 def first_paragraph(body: str) -> str:
     """The first paragraph of the teaser of a page whose <article> holds the headline and ``body``."""
+    return opening(furnished(body))
+
+
+def opening(html: str, described: str = DEK) -> str:
+    """The first paragraph of a page's teaser, the page's description (the DEK of HEAD) ``described``."""
     url = "https://coast.example/news/story"
-    return teaser(article_from_page(extract_page(furnished(body), url), url), TeaserConfig()).paragraphs[0]
+    html = html.replace(f'content="{DEK}"', f'content="{described}"')
+    return teaser(article_from_page(extract_page(html, url), url), TeaserConfig()).paragraphs[0]
 
 
 @pytest.mark.parametrize(
@@ -301,12 +307,9 @@ NOT_LEDE_BOXES = {
 
 @pytest.mark.parametrize("box", NOT_LEDE_BOXES.values(), ids=NOT_LEDE_BOXES)
 def test_a_dek_or_an_authors_box_before_the_bodys_box_stays_out(box: str) -> None:
-    url = "https://coast.example/news/story"
     html = furnished(f"{box}<div class='article-text'><p>{LEDE}</p><p>{P2}</p></div>")
-    html = html.replace(f'content="{DEK}"', f'content="{DEK}."')  # the description is the dek
-    written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
 
-    assert written.paragraphs[0].startswith(LEDE[:60])
+    assert opening(html, described=f"{DEK}.").startswith(LEDE[:60])  # the description is the dek
 
 
 @pytest.mark.parametrize(
@@ -318,13 +321,10 @@ def test_a_dek_or_an_authors_box_before_the_bodys_box_stays_out(box: str) -> Non
 )
 def test_an_intro_that_is_the_description_set_apart_from_the_body_is_its_dek(intro: str) -> None:
     # Polygon: the byline, the intro (the page's description word for word), then the body in a box
-    url = "https://coast.example/news/story"
     body = f"<div class='chorus-snippet'><p>{LEDE}</p><p>{P2}</p><p>{P3}</p></div>"
     html = furnished(f"<div class='byline'>By Jo Doe</div>{intro.format(dek=DEK)}{body}")
-    html = html.replace(f'content="{DEK}"', f'content="{DEK}."')  # the description is the dek
-    written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
 
-    assert written.paragraphs[0].startswith(LEDE[:60])
+    assert opening(html, described=f"{DEK}.").startswith(LEDE[:60])
 
 
 @pytest.mark.parametrize(
@@ -336,36 +336,28 @@ def test_an_intro_that_is_the_description_set_apart_from_the_body_is_its_dek(int
     ],
 )
 def test_an_intro_that_is_the_description_but_stands_with_the_body_is_the_lede(intro: str) -> None:
-    url = "https://coast.example/news/story"
-    html = furnished(intro.format(lede=LEDE, p2=P2, p3=P3)).replace(f'content="{DEK}"', f'content="{LEDE}"')
-    written = teaser(article_from_page(extract_page(html, url), url), TeaserConfig())
+    html = furnished(intro.format(lede=LEDE, p2=P2, p3=P3))
 
-    assert written.paragraphs[0].startswith(LEDE[:60])
+    assert opening(html, described=LEDE).startswith(LEDE[:60])
 
 
 @pytest.mark.parametrize("cut", [False, True])
 def test_an_intro_above_the_paragraph_the_description_opens_with_is_the_standfirst(cut: bool) -> None:
     # a Drupal page: its "intro" field, a figure, then the body, whose first paragraph the site's
     # description opens with (whole, or cut with an ellipsis)
-    url = "https://coast.example/news/story"
     described = f"{LEDE[:90]}\u2026" if cut else LEDE
     body = f"<div class='field-body'><p>{LEDE}</p><p>{P2}</p><p>{P3}</p></div>"
     html = furnished(f"<div class='intro'><p>{DEK}.</p></div><figure><img src='/quay.jpg'></figure>{body}")
-    written = teaser(
-        article_from_page(extract_page(html.replace(DEK, described, 1), url), url), TeaserConfig()
-    )
 
-    assert written.paragraphs[0].startswith(LEDE[:60])
+    assert opening(html, described=described).startswith(LEDE[:60])
 
 
 def test_an_intro_box_stays_the_lede_when_the_description_opens_another_paragraph() -> None:
     # the description is of the body's second paragraph: nothing says the box is no lede
-    url = "https://coast.example/news/story"
     body = f"<div class='field-body'><p>{P2}</p><p>{P3}</p></div>"
     html = furnished(f"<div class='intro'><p>{LEDE}</p></div><figure><img src='/quay.jpg'></figure>{body}")
-    written = teaser(article_from_page(extract_page(html.replace(DEK, P3, 1), url), url), TeaserConfig())
 
-    assert written.paragraphs[0].startswith(LEDE[:60])
+    assert opening(html, described=P3).startswith(LEDE[:60])
 
 
 # --------------------------------------------------------------------------- other languages' pages

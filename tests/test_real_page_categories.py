@@ -1473,6 +1473,12 @@ def test_a_title_that_is_only_the_sites_name_gives_way_to_the_declared_headline(
     [
         # no og:title, no heading: the page shows the title's start (or end) in a box of its own
         ("渡し船が十年ぶりに海峡へ戻る 港湾地区_海岸日報", "<span class='Title'><b>{}</b></span>", True),
+        # a CMS marks its fields with comments around the headline's text
+        (
+            "渡し船が十年ぶりに海峡へ戻る 港湾地区_海岸日報",
+            "<span class='Title'><b><!-- 文章标题 begin -->{}<!-- 文章标题 end --></b></span>",
+            True,
+        ),
         ("渡し船が十年ぶりに海峡へ戻る-海岸日報", "<h4>\n\t{}\t</h4>", True),
         ("海岸日報--渡し船が十年ぶりに海峡へ戻る", "<div class='title-text'>{}</div>", True),
         # not the title's most, or run into the rest with no separator

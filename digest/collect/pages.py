@@ -318,7 +318,7 @@ def _shown_part(doc: lxml.html.HtmlElement, title: str) -> str:
     if body is None or len(whole) < 2 or not _CJK.search(whole):
         return ""
     for node in itertools.islice(body.iter(), _MAX_SHOWN_ELEMENTS):
-        start = squash(node.text or "") if isinstance(node.tag, str) and node.tag not in _UNREAD else ""
+        start = _first_text(node) if isinstance(node.tag, str) and node.tag not in _UNREAD else ""
         # its own first text a good part of the title before its whole text is read: a box of the
         # whole page whose first words are in the title would be read for each such box
         if len(start) * 4 < len(whole) or not (whole.startswith(start) or start in whole):
@@ -331,6 +331,17 @@ def _shown_part(doc: lxml.html.HtmlElement, title: str) -> str:
         if whole.endswith(text) and _sets_off(whole[: -len(text)], whole[-len(text)], at_start=False):
             return text
     return ""
+
+
+def _first_text(node: lxml.html.HtmlElement) -> str:
+    """An element's text before its first child element: comments pass, as a CMS marks its fields
+    with them ("<b><!-- 文章标题 begin -->顺德区…<!-- 文章标题 end --></b>")."""
+    texts = [node.text or ""]
+    for child in node:
+        if isinstance(child.tag, str):
+            break
+        texts.append(child.tail or "")
+    return squash("".join(texts))
 
 
 def _sets_off(rest: str, beside: str, *, at_start: bool) -> bool:

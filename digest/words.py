@@ -35,6 +35,15 @@ def estimated_words(text: str) -> int:
     return len(rest.split()) + unspaced + han // _CJK_WORD_CHARS
 
 
+def latin_length(text: str) -> int:
+    """A text's length in Latin characters' worth: a Chinese or Japanese character says as much as
+    three (two of them make a word, as an English word and its space make six)."""
+    return len(text) + (_LATIN_CHARS_PER_HAN - 1) * len(_HAN_KANA.findall(text))
+
+
+_LATIN_CHARS_PER_HAN = 3
+
+
 def count_words(text: str) -> int:
     """Words in a text; each Chinese, Japanese or Korean character counts as one, Thai as above."""
     rest, unspaced = _without_unspaced(text)

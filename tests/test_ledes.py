@@ -18,7 +18,7 @@ from digest.config import MirrorConfig, SourceConfig, TeaserConfig
 from digest.ledes import boilerplate_reason, join_datelines, ledes, pick_lede, teaser
 from digest.models import Article
 from digest.sentences import ELLIPSIS, cut_at_sentence, sentence_ends, to_sentence_end
-from digest.words import count_words, estimated_words
+from digest.words import count_words, estimated_words, latin_length
 
 SETTINGS = TeaserConfig()
 DEMO_ARTICLES = {
@@ -868,6 +868,11 @@ def test_a_length_in_words_reads_chinese_and_japanese_at_about_two_characters_a_
     assert estimated_words("DeepMind\u5f00\u53d1 AI") == 3
     korean = "\uc11c\uc6b8\uc2dc\ub294 \ud654\uc694\uc77c \ud56d\uad6c\ub97c \ud3d0\uc1c4\ud588\ub2e4"
     assert estimated_words(korean) == 4  # Korean is written with spaces
+
+
+def test_a_length_in_latin_characters_weighs_a_chinese_or_japanese_character_as_three() -> None:
+    assert latin_length("The harbour") == 11
+    assert latin_length("\u6771\u4eac\u306e AI") == 3 * 3 + 3  # three of them, a space and two letters
 
 
 def test_chinese_paragraph_is_cut_at_its_full_stops_within_the_budget() -> None:

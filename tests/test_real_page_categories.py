@@ -1991,6 +1991,10 @@ def test_an_image_alone_in_its_paragraph_is_set_out_as_the_articles_picture(body
 # A page written before <article> and <main>: the body is the box whose paragraphs hold the text.
 _BANNER = "<div class='top'><img src='/ads/banner.jpg' width='728'></div>"
 _PICTURE = "<div class='image'><img src='/photos/ferry.jpg' width='300' alt='The ferry'></div>"
+_FERRY_ZH = (
+    "时隔十年\uff0c渡轮于本周一重新驶入海峡。港口管理部门表示\uff0c首班船上共有三百多名乘客"
+    "\uff0c其中包括许多当年每天乘船上班的老居民。"
+)
 
 
 @pytest.mark.parametrize(
@@ -2002,6 +2006,15 @@ _PICTURE = "<div class='image'><img src='/photos/ferry.jpg' width='300' alt='The
         (f"<div class='side'>{_PICTURE}</div><div id='abody'><p>{LEDE}</p><p>{SECOND}</p></div>", ""),
         # and a page with a line of text has no body to look into
         (f"<div>{_PICTURE}<p>Ferries are back.</p></div>", ""),
+        # a box named for pictures ("img-container") sets one out as the photo's box does
+        (
+            f"<div id='abody'><p>{LEDE}</p><div class='img-container'><img src='/photos/ferry.jpg'></div>"
+            f"<p>{SECOND}</p></div>",
+            "/photos/ferry.jpg",
+        ),
+        # Chinese says in 110 characters what English says in 300: a body all the same
+        (f"<div id='abody'>{_PICTURE}<p>{_FERRY_ZH}</p><p>{_FERRY_ZH}</p></div>", "/photos/ferry.jpg"),
+        (f"<div id='abody'>{_PICTURE}<p>{_FERRY_ZH[:30]}</p></div>", ""),
     ],
 )
 def test_without_article_markup_the_picture_of_the_box_holding_the_text_is_the_lead_image(

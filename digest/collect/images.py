@@ -22,7 +22,7 @@ import lxml.html
 from digest.collect.canonical import file_name, is_page_link, same_site
 from digest.collect.extract import is_article, json_ld, meta_values, shown_block_text
 from digest.collect.text import folded, squash, unescaped_twice
-from digest.words import estimated_words
+from digest.words import estimated_words, latin_length
 
 
 @dataclass(frozen=True, slots=True)
@@ -600,13 +600,14 @@ def _text_box(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     for paragraph in itertools.islice(doc.iter("p"), _MAX_PARAGRAPHS):
         box = paragraph.getparent()
         if box is not None:
-            chars[box] = chars.get(box, 0) + len(paragraph.text_content())
+            chars[box] = chars.get(box, 0) + latin_length(paragraph.text_content())
     box, most = max(chars.items(), key=lambda item: item[1], default=(None, 0))
     return box if most >= _BODY_CHARS and box is not None and box.tag != "body" else None
 
 
 _MAX_PARAGRAPHS = 500  # of a page read for its body: an article's are among its first
-_BODY_CHARS = 300  # an article's text at least (two short paragraphs): a page with less has no body
+_BODY_CHARS = 300  # an article's text at least, in Latin characters' worth (two short paragraphs): a page
+# with less has no body
 
 
 _MAX_ARTICLES = 50  # a page lists at most this many <article>s worth measuring
@@ -1020,7 +1021,7 @@ _CREDIT_TEXT = re.compile(
     re.IGNORECASE,
 )
 _INNER_CREDIT = re.compile(r"(?i)(?<=[\s.])credits?\s*:\s*(?=\S)")
-_IMAGE_BOX = re.compile(r"caption|figure|photo|picture|image|media|gallery", re.IGNORECASE)
+_IMAGE_BOX = re.compile(r"caption|figure|photo|picture|image|img|media|gallery", re.IGNORECASE)
 _MAX_CREDIT_LINE = 2_000  # characters, white space included: a credit is a line, not a paragraph
 
 

@@ -1981,6 +1981,19 @@ def test_a_logo_declared_as_og_image_gives_way_to_the_articles_photo(photo: str)
         ("<p><img src='/img/a.png'><img src='/img/b.png'></p>", ""),  # a row of badges
         ("<p><img src='/img/divider.png'></p>", ""),  # decorations set out as pictures
         ("<p><img src='/img/jo-signature.png'></p>", ""),
+        # a <div> of its own, as older editors centre a photo; a picture in a link there is a logo
+        (
+            "<div style='text-align: center'><img src='/photos/ferry.jpg'></div>",
+            "https://news.example/photos/ferry.jpg",
+        ),
+        ("<div><a href='/'><img src='/img/masthead.png' alt='Daily'></a></div>", ""),
+        # standing between two paragraphs, no line of text beside it
+        (
+            f"<p>{SECOND}</p><img src='/photos/ferry.jpg'><p>{SECOND}</p>",
+            "https://news.example/photos/ferry.jpg",
+        ),
+        (f"<p>{SECOND}</p><strong>Listen</strong><img src='/img/speaker.png'><p>{SECOND}</p>", ""),
+        (f"<p>{SECOND}</p>Tap <img src='/img/hand.png'><p>{SECOND}</p>", ""),
     ],
 )
 def test_an_image_alone_in_its_paragraph_is_set_out_as_the_articles_picture(body: str, expected: str) -> None:

@@ -619,18 +619,31 @@ def _set_out(img: lxml.html.HtmlElement) -> bool:
     boxes = [a for _, a in zip(range(3), img.iterancestors(), strict=False)]
     if any(_IMAGE_BOX.search(f"{box.get('class', '')} {box.get('id', '')}") for box in boxes):
         return True
-    return _alone_in_paragraph(img)
+    return _alone_in_paragraph(img) or _between_paragraphs(img)
 
 
 def _alone_in_paragraph(img: lxml.html.HtmlElement) -> bool:
     """An image that is its paragraph's only content (<p><img></p>, <p><a><img></a></p>): how Markdown
-    and a blog's editor set a photo out, where an icon stands in a line of text."""
+    and a blog's editor set a photo out, where an icon stands in a line of text. A <div> of its own
+    does the same in older editors ("<div style='text-align: center'><img></div>"), where a picture
+    in a link is a logo or a button ("<div><a href=/><img alt=Google></a></div>")."""
     box = img.getparent()
-    if box is not None and box.tag == "a":
+    linked = box is not None and box.tag == "a"
+    if linked:
         box = box.getparent()
-    if box is None or box.tag != "p" or box.text_content().strip():
+    if box is None or box.tag not in ("p", "div", "center") or box.text_content().strip():
         return False
-    return len(box.xpath(_IMAGES)) == 1
+    return (box.tag == "p" or not linked) and len(box.xpath(_IMAGES)) == 1
+
+
+def _between_paragraphs(img: lxml.html.HtmlElement) -> bool:
+    """An image that stands between two of the body's paragraphs, in no link and no line of text
+    ("<p>…</p><img src=…><p>…</p>", as Toutiao sets its photos out)."""
+    box = img.getparent()
+    before, after = img.getprevious(), img.getnext()
+    if box is None or before is None or after is None or before.tag != "p" or after.tag != "p":
+        return False
+    return not (before.tail or "").strip() and not (img.tail or "").strip()
 
 
 def _images_in_one(img: lxml.html.HtmlElement, url: str) -> Iterator[str]:

@@ -553,6 +553,38 @@ def test_a_story_card_linking_elsewhere_is_not_the_lead_figure() -> None:
     assert extract_page(page, URL).image_url == ""
 
 
+@pytest.mark.parametrize(
+    ("declared", "beside", "card"),
+    [
+        (True, "The budget vote, explained", True),
+        (False, "The budget vote, explained", True),
+        # a link with no headline's words (a gallery's next arrow) makes no card of it
+        (False, "\u203a", False),
+    ],
+)
+def test_a_figure_outside_the_article_whose_headline_beside_it_links_elsewhere_is_a_card(
+    declared: bool, beside: str, card: bool
+) -> None:
+    # "related" cards after the article: the picture links to the other story, its headline beside it
+    related = (
+        "<div class='related-site'><figure><a href='/2026/11/budget-vote/'><img src="
+        "'https://cdn.example/budget-vote.jpg' alt='The budget vote'></a></figure><div class='title'>"
+        f"<a href='/2026/11/budget-vote/'>{beside}</a></div></div>"
+    )
+    head = "<meta property='og:image' content='https://cdn.example/ferry.jpg'>" if declared else ""
+    page = (
+        f"<html><head>{head}</head><body><main><article><h1>Ferries return</h1><p>{LEDE}</p>"
+        f"<p>{SECOND}</p></article>{related}</main></body></html>"
+    )
+
+    info = extract_page(page, URL)
+
+    if declared:
+        assert (info.image_url, info.image_alt) == ("https://cdn.example/ferry.jpg", "")
+    else:
+        assert info.image_url == ("" if card else "https://cdn.example/budget-vote.jpg")
+
+
 def test_a_figure_in_an_article_that_holds_only_a_headline_is_not_the_lead_figure() -> None:
     # A "right now" list: each story an <article> of its own, a photo and a headline, beside a story
     # with no photo whose og:image is the site's logo.

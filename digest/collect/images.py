@@ -382,7 +382,13 @@ def _lead_figure(
     for scope in ("//article//", "//main//", "//"):
         found_here = doc.xpath(f"{scope}figure[not({_CHROME})]")
         stills = (
-            f for f in found_here if not f.xpath(_VIDEO) and not _is_card(f) and not _in_a_card(f, body)
+            f
+            for f in found_here
+            if not f.xpath(_VIDEO)
+            and not _is_card(f)
+            and not _in_a_card(f, body)
+            # outside the article, a figure that a headline beside it links as well is a card
+            and (scope == "//article//" or not _a_card_figure(f))
         )
         figures = list(itertools.islice(stills, _MAX_FIGURES))
         showing = (f for f in figures if name and _shows_in(f, shown))
@@ -914,6 +920,24 @@ def _is_card(img: lxml.html.HtmlElement) -> bool:
         return False
     link = next(img.iterancestors("a"))
     return len(link.text_content().split()) >= 2 or next(link.iterancestors("li"), None) is not None
+
+
+def _a_card_figure(figure: lxml.html.HtmlElement) -> bool:
+    """A figure whose picture links to another page that a headline beside the figure links to as well
+    ("<figure><a href=/532465.html><img></a></figure><div class=related-title><a href=/532465.html>
+    安康最大洪峰…</a></div>"): a related story's card, as a card that holds its headline is."""
+    img = next(iter(figure.xpath(_IMAGES)), None)
+    box = figure.getparent()
+    if img is None or box is None or not _links_away(img):
+        return False
+    href = next(img.iterancestors("a")).get("href")
+    return any(
+        a.get("href") == href and estimated_words(a.text_content()) >= 2
+        for a in itertools.islice(box.iter("a"), _CARD_LINKS)
+    )
+
+
+_CARD_LINKS = 20  # links of a card's box: its picture's, its headline's, a section's
 
 
 def _described(img: lxml.html.HtmlElement) -> str:

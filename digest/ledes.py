@@ -406,11 +406,14 @@ def _body_paragraphs(
     lead_in = ""  # a paragraph that ends in a colon, waiting for what it introduces
     echoes = [t for t in (article.title, article.image_caption, article.image_credit) if t]
     summary_key = _key(summary) if summary else ""  # a description of 5,000 characters, keyed once
-    for whole in join_datelines(candidates[:_MAX_EXAMINED]):
+    joined = join_datelines(candidates[:_MAX_EXAMINED])
+    for index, whole in enumerate(joined):
         if words >= budget:
             break
         text = _bounded(whole, budget)
         reason = boilerplate_reason(text)
+        if reason is None and not kept and _an_epigraph(text, joined[index + 1 : index + 2]):
+            reason = "an epigraph: a quotation and its author, set before the text"
         if reason is None and any(_echoes(text, echo) for echo in echoes):
             reason = "repeats the title or image caption"
         if reason is None and _key(text) in repeated:
@@ -511,6 +514,25 @@ def _opens_with_a_menu(text: str) -> bool:
     if len(cased) < _MENU_WORDS:
         return False  # a script without case (Chinese, Thai, Arabic) says nothing here
     return sum(w[0].isupper() for w in cased) >= _MENU_CAPITALISED * len(cased)
+
+
+def _an_epigraph(text: str, after: Sequence[str]) -> bool:
+    """Whether an opening paragraph is a quotation with its author's name after it, on a line of its
+    own ("I've never seen any life transformation \u2026" | "\u2014Elizabeth Gilbert") or after its last
+    sentence's end ("\u2026 any time.\u201d \u2014 Jo Doe"): an essay's epigraph, not its first words."""
+    if after and _ATTRIBUTION.fullmatch(after[0].strip()) and count_words(after[0]) <= _NAME_WORDS:
+        return bool(to_sentence_end(text))
+    signed = _ATTRIBUTED.search(text)
+    return signed is not None and count_words(signed.group(1)) <= _NAME_WORDS
+
+
+# "\u2014Elizabeth Gilbert", "\u2014 Seneca, Letters": a dash and a name of a few words, no sentence of
+# its own, no label ("\u2014 Photo: Jo Doe" credits a picture).
+_ATTRIBUTION = re.compile(rf"[{_DASHES}\u2015]{{1,2}} ?[^\W\d_][^.!?:]{{0,60}}")
+_NAME_WORDS = 6
+_ATTRIBUTED = re.compile(
+    rf"[.!?][\"'\u201d\u2019]?\s*[{_DASHES}\u2015]{{1,2}} ?([^\W\d_][^.!?:{_DASHES}]{{0,60}})$"
+)
 
 
 def _is_standfirst(text: str, summary_key: str) -> bool:

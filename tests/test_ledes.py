@@ -15,7 +15,7 @@ from conftest import NOW, ROOT
 from digest.collect import Window, collect
 from digest.collect.fetch import Fetcher
 from digest.config import MirrorConfig, SourceConfig, TeaserConfig
-from digest.ledes import boilerplate_reason, join_datelines, ledes, pick_lede, teaser
+from digest.ledes import _an_epigraph, boilerplate_reason, join_datelines, ledes, pick_lede, teaser
 from digest.models import Article
 from digest.sentences import ELLIPSIS, cut_at_sentence, sentence_ends, to_sentence_end
 from digest.words import count_words, estimated_words, latin_length
@@ -486,6 +486,40 @@ def test_a_page_of_nothing_but_its_standfirst_still_has_a_teaser() -> None:
     found = teaser(article(STANDFIRST, summary=STANDFIRST), SETTINGS)
 
     assert found.paragraphs == ("Ferries cross the strait again.",)
+
+
+_QUOTE = "I have never seen a harbour that did not begin with somebody tired of waiting for the boat."
+_LEDE = "The Senate voted on Tuesday to extend the ferry subsidy for another three years, by 61 to 39."
+
+
+@pytest.mark.parametrize(
+    ("opening", "epigraph"),
+    [
+        ((_QUOTE, "\u2014Elizabeth Gilbert"), True),
+        ((_QUOTE, "\u2014 Seneca, Letters"), True),
+        ((f"\u201c{_QUOTE}\u201d \u2014 Jo Doe",), True),
+        # a credit of a picture, a sentence of its own, a long line: no author's name
+        ((_QUOTE, "\u2014 Photo: Jo Doe"), False),
+        ((_QUOTE, "\u2014 and then the council met again to vote"), False),
+    ],
+)
+def test_an_opening_quotation_with_its_authors_name_after_it_is_an_epigraph(
+    opening: tuple[str, ...], epigraph: bool
+) -> None:
+    found = teaser(article(*opening, _LEDE), SETTINGS).paragraphs
+
+    assert found[0] == _LEDE if epigraph else found[0].startswith(opening[0][:30])
+
+
+def test_a_sentence_that_runs_on_after_a_dash_is_no_signed_quotation() -> None:
+    assert _an_epigraph(f"{_QUOTE} \u2014 Jo Doe", ())
+    assert not _an_epigraph(f"{_QUOTE} \u2014 and then the council met again, as it did in May", ())
+
+
+def test_a_quotation_with_its_author_after_the_first_paragraph_is_the_articles() -> None:
+    found = teaser(article(_LEDE, _QUOTE, "\u2014Elizabeth Gilbert"), SETTINGS).paragraphs
+
+    assert found[:2] == (_LEDE, _QUOTE)
 
 
 def test_dateline_on_its_own_line_opens_the_next_paragraph() -> None:

@@ -310,6 +310,17 @@ def test_a_paragraph_in_the_article_header_longer_than_any_dek_is_the_article_s_
     assert paragraphs_of(header + body(SECOND, THIRD, LEDE))[0] == opening
 
 
+def test_a_site_header_left_open_around_the_whole_page_is_no_headlines_header() -> None:
+    # The site's header is never closed: the article, its headline and its text are all inside it.
+    page = (
+        "<html><head><title>Ferries return</title></head><body><header class='site-header'>"
+        "<div class='logo'>The Example Times</div><div class='site-inner'><article><h1>Ferries return</h1>"
+        f"<div class='entry-content'>{body(LEDE, SECOND, THIRD)}</div></article></div></body></html>"
+    )
+
+    assert extract_page(page, URL).paragraphs[0] == LEDE
+
+
 def test_a_form_that_wraps_the_whole_page_holds_the_article() -> None:
     # ASP.NET pages put everything inside one <form>: removed as furniture, it took the article along.
     signup = "<form class='signup'><p>The morning briefing, free every weekday at seven.</p></form>"

@@ -797,6 +797,12 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
             "\u65b0\u534e\u793e",
         ),
         ("\ud56d\uad6c. \uc0ac\uc9c4=\uc5f0\ud569\ub274\uc2a4", "\ud56d\uad6c.", "\uc5f0\ud569\ub274\uc2a4"),
+        # ... or a middle dot ("(\u5199\u771f\u30fb\u9ed2\u7530\u53f2\u592b\uff09", photo: the name)
+        (
+            "\u6e2f\u306e\u6f01\u8239(\u5199\u771f\u30fb\u9ed2\u7530\u53f2\u592b\uff09",
+            "\u6e2f\u306e\u6f01\u8239",
+            "\u9ed2\u7530\u53f2\u592b",
+        ),
         (
             "\u5199\u771f\u5bb6\u306e\u5c55\u89a7\u4f1a",
             "\u5199\u771f\u5bb6\u306e\u5c55\u89a7\u4f1a",
@@ -1243,6 +1249,14 @@ _QUAY = "<title>Ferries</title><meta property='og:image' content='https://news.e
             "<p itemprop='sourceOrganization'>REUTERS</p></div></div>",
             "Crowds on the quay.",
             "REUTERS",
+        ),
+        # ... the Organization's name a property of its own, in a caption the whole of it marks
+        (
+            "<div class='photo'><img src='/photos/quay.jpg'><div class='caption'><p itemscope"
+            " itemprop='sourceOrganization'>Crowds on the quay. <span itemprop='name' class='source'>(AP)"
+            "</span></p></div></div>",
+            "Crowds on the quay.",
+            "AP",
         ),
         # nothing named a caption: a line of the box that says whose picture it is, the words before it
         (

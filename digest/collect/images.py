@@ -109,7 +109,7 @@ _AGENCY_CREDIT = re.compile(
 # and colon), "\u56fe\u7247\u6765\u6e90\uff1a...", "\uc0ac\uc9c4=...".
 _CJK_LABELS = "写真|撮影|提供|画像|図版|图片来源|图片|摄影|圖片來源|圖片|攝影|来源|來源|출처|사진"
 _CJK_CREDIT = re.compile(
-    rf"[\uff08(]\s*(?:{_CJK_LABELS})\s*[\uff1a:=\uff0f/]\s*(?P<credit>[^\uff08\uff09()]{{1,60}}?)\s*[\uff09)]\s*$"
+    rf"[\uff08(]\s*(?:{_CJK_LABELS})\s*[\uff1a:=\uff0f/\u30fb]\s*(?P<credit>[^\uff08\uff09()]{{1,60}}?)\s*[\uff09)]\s*$"
     rf"|(?:^|(?<=[\u3002\uff0e.!?\uff01\uff1f\s]))(?:{_CJK_LABELS})\s*[\uff1a:=]\s*(?P<bare>[^\uff1a:=\u3002]{{1,60}}?)\s*$"
 )
 # Japanese papers end a caption with a full-width "=" and what it adds: a place and date, then the
@@ -1037,7 +1037,12 @@ def _credit_box_text(box: lxml.html.HtmlElement) -> str:
     """What a credit box says, without the caption a box for both holds ("image-with-caption-credit":
     a caption box, then the credit); "" for a box that holds a narrower credit box, which says it."""
     text = shown_block_text(box)
-    if box.get("itemprop") is not None or not text:
+    if box.get("itemprop") is not None and text:
+        # schema.org's Organization or Person, its name a property of its own: Fox News's
+        # sourceOrganization is the caption's <p>, "(AP)" its name
+        named = box.find(".//*[@itemprop='name']")
+        return (named is not None and shown_block_text(named)) or text
+    if not text:
         return text
     if _holds_a_credit(box):
         return ""

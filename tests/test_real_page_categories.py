@@ -826,6 +826,12 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
             "\u6e2f\u306e\u6f01\u8239",
             "\uff21\uff30\uff1d\u5171\u540c",
         ),
+        # ... or the photographer and "\u64ae\u5f71" (taken by) in brackets
+        (
+            "\u6e2f\u306e\u6f01\u8239\uff08\u67f3\u539f\u4e00\u54c9\u64ae\u5f71\uff09",
+            "\u6e2f\u306e\u6f01\u8239",
+            "\u67f3\u539f\u4e00\u54c9",
+        ),
         # Chinese papers: the photographer and "\u6444" (taken), in brackets or after the caption's sentence
         (
             "\u6e14\u8239\u8fdb\u6e2f\u3002\uff08\u5218\u901a\u6444\uff09",

@@ -123,14 +123,15 @@ _JA_CREDIT = re.compile(
     rf"(?<=[\uff1d=\u3001\uff0c,])\s*(?P<credit>{_JA_AGENCIES}|[^\uff1d=\u3002\u3001\uff0c,\s]{{1,20}}?(?:\u64ae\u5f71|\u63d0\u4f9b))\s*$"
 )
 # ... or close with the agency in brackets, and the one it came through after a "=" (AP via Kyodo);
-# Chinese papers with the photographer and the character for "taken", in brackets or after the
+# Chinese papers with the photographer and the character for "taken" (Japanese ones with theirs, in
+# brackets: "\uff08\u67f3\u539f\u4e00\u54c9\u64ae\u5f71\uff09"), in brackets or after the
 # caption's last sentence.
+_TAKEN = "\u64ae\u5f71"  # "taken by", after a Japanese photographer's name: the name is the credit
 _BRACKETED_AGENCY = re.compile(
     rf"[\uff08(]\s*(?P<credit>(?:{_JA_AGENCIES})(?:\s*[\uff1d=]\s*(?:{_JA_AGENCIES}))?)\s*[\uff09)]\s*$"
-    rf"|[\uff08(]\s*(?P<taken>[^\uff08\uff09()\u3002]{{1,30}}?)\s*[\u6444\u651d]\s*[\uff09)]\s*$"
+    rf"|[\uff08(]\s*(?P<taken>[^\uff08\uff09()\u3002]{{1,30}}?)\s*(?:[\u6444\u651d]|{_TAKEN})\s*[\uff09)]\s*$"
     rf"|(?<=[\u3002\uff01\uff1f])\s*(?P<bare>[^\u3002\uff01\uff1f]{{1,30}}?)\s*[\u6444\u651d]\s*$"
 )
-_TAKEN = "\u64ae\u5f71"  # "taken by", after a Japanese photographer's name: the name is the credit
 # A credit is a line at a caption's end: only this much of the end is searched (the patterns try each
 # position, and from each can run to the end of a long word, so a whole caption costs its length squared).
 _CREDIT_TAIL = 1_000

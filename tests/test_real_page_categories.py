@@ -585,6 +585,28 @@ def test_a_figure_outside_the_article_whose_headline_beside_it_links_elsewhere_i
         assert info.image_url == ("" if card else "https://cdn.example/budget-vote.jpg")
 
 
+@pytest.mark.parametrize(
+    ("alt", "expected"),
+    [
+        # an alt that says whose the picture is, and nothing of what it shows, is its credit
+        ("Mandel Ngan / AFP / Getty Images", ("", "Mandel Ngan / AFP / Getty Images")),
+        ("(Credit: Jo Harbour)", ("", "Jo Harbour")),
+        # a description stays the alt, a slash and all; a wire picture's slug is no one's name
+        ("Fans cheer AC/DC at the quay", ("Fans cheer AC/DC at the quay", "")),
+        ("The quay before / after the storm", ("The quay before / after the storm", "")),
+        ("Image: US-SPACE-AEROSPACE-NASA", ("Image: US-SPACE-AEROSPACE-NASA", "")),
+        # names set apart by slashes with no agency among them may be a band's; a described picture
+        # keeps its alt whole
+        ("Jo Harbour / Tom Quay / Coast Times", ("Jo Harbour / Tom Quay / Coast Times", "")),
+        ("The quay at dawn. Photo: Jo Harbour", ("The quay at dawn. Photo: Jo Harbour", "")),
+    ],
+)
+def test_an_alt_that_is_only_a_credit_is_the_credit(alt: str, expected: tuple[str, str]) -> None:
+    info = extract_page(html(f"<img src='/photos/quay.jpg' width='600' alt='{alt}'><p>{LEDE}</p>"), URL)
+
+    assert (info.image_alt, info.image_credit) == expected
+
+
 def test_a_figure_in_an_article_that_holds_only_a_headline_is_not_the_lead_figure() -> None:
     # A "right now" list: each story an <article> of its own, a photo and a headline, beside a story
     # with no photo whose og:image is the site's logo.

@@ -172,12 +172,30 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
         caption, credit = caption or said_caption, credit or said_credit
     credit = clean_credit(credit or _json_ld_credit(doc))
     alt = _alt_for(doc, figure, found)
+    if not credit and _all_credit(alt):
+        credit, alt = clean_credit(alt), ""  # it says whose the picture is, not what it shows
     return LeadImage(
         url=found,
         alt=caption if not alt or _is_credit(alt, credit) else alt,
         caption=caption,
         credit=credit,
     )
+
+
+def _all_credit(alt: str) -> bool:
+    """Whether an alt is a credit and nothing more: a label and a name ("Photo: Jo Doe"), or names
+    set apart by slashes with an agency's among them ("Mandel Ngan / AFP / Getty Images")."""
+    if not alt:
+        return False
+    caption, credit = split_credit(alt)
+    if credit and not caption:
+        return not _SLUG.fullmatch(credit)  # "Image: US-SPACE-AEROSPACE-NASA", a wire picture's slug
+    return bool(_SLASHED_NAMES.fullmatch(alt)) and bool(_AGENCY_NAME.search(alt))
+
+
+_NAME = r"(?:[A-Z][\w.'\u2019&-]*\s?){1,4}"
+_SLASHED_NAMES = re.compile(rf"{_NAME}(?:\s?/\s?{_NAME})+")
+_AGENCY_NAME = re.compile(rf"\b(?:{_AGENCIES})\b")
 
 
 def _is_credit(alt: str, credit: str) -> bool:

@@ -1203,6 +1203,23 @@ def test_a_credit_box_that_holds_the_caption_first_gives_the_credit_and_the_capt
     assert (info.image_caption, info.image_credit) == ("Crowds on the quay.", "Jo Harbour/Agency")
 
 
+@pytest.mark.parametrize("credit_first", [True, False])
+def test_a_credit_set_beside_a_caption_that_names_it_too_leaves_the_captions_words_whole(
+    credit_first: bool,
+) -> None:
+    credit = "<p class='credit-text'>Port Authority</p>"
+    caption = "<p class='caption-text'>Crowds at the Port Authority quay at dawn.</p>"
+    lines = credit + caption if credit_first else caption + credit
+    figure = f"<figure><img src='/photos/quay.jpg'><figcaption>{lines}</figcaption></figure>"
+
+    info = extract_page(html(f"{figure}<p>{LEDE}</p>"), URL)
+
+    assert (info.image_caption, info.image_credit) == (
+        "Crowds at the Port Authority quay at dawn.",
+        "Port Authority",
+    )
+
+
 _QUAY = "<title>Ferries</title><meta property='og:image' content='https://news.example/photos/quay.jpg'>"
 
 

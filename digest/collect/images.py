@@ -993,8 +993,9 @@ def _caption_and_credit(
         if marked in caption:
             # the credit, and the boxes beside it that say more of the photographer (a contact address)
             beside = figcaption.xpath(_CREDIT_NAMED)[:_MAX_BESIDE_CREDIT]
-            for said in (marked, *(squash(b.text_content()) for b in beside)):
-                caption = caption.replace(said, "").strip() if said else caption
+            # each once: the credit's own box is among those beside it
+            for said in dict.fromkeys((marked, *(squash(b.text_content()) for b in beside))):
+                caption = _without(caption, said) if said else caption
         elif own and own in marked:  # a caption box named a credit box ("lead-image__credit") holds both
             marked = marked.replace(own, "").strip()
         return split_credit(caption)[0], marked
@@ -1003,6 +1004,16 @@ def _caption_and_credit(
 
 
 _MAX_BESIDE_CREDIT = 5  # credit boxes of a caption whose words are taken out of it: a name, a contact
+
+
+def _without(caption: str, credit: str) -> str:
+    """A caption without the credit set before or after it, once: the caption's sentence may name the
+    same ("Argonne National Laboratory" | "Bill Foster at Argonne National Laboratory in Illinois")."""
+    if caption.startswith(credit):
+        return caption[len(credit) :].strip()
+    if caption.endswith(credit):
+        return caption[: -len(credit)].strip()
+    return caption.replace(credit, "", 1).strip()
 
 
 def _credit_in_box(box: lxml.html.HtmlElement) -> tuple[str, str]:

@@ -345,7 +345,7 @@ def strip_furniture(doc: lxml.html.HtmlElement) -> None:
             else:
                 _drop(node)
         else:
-            inner = _inside(node, place, page) if node.tag in ("p", "header") else place
+            inner = _inside(node, place) if node.tag in ("p", "header") else place
             stack.extend((child, inner) for child in reversed(node))
 
 
@@ -379,11 +379,11 @@ class _Place:
 _OUTSIDE = _Place()
 
 
-def _inside(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> _Place:
+def _inside(node: lxml.html.HtmlElement, place: _Place) -> _Place:
     """Where the children of ``node`` are, ``node`` being at ``place``.
 
-    A <header> that holds the page's text is no headline's: a site header left open wraps the whole
-    page, its article and all (Good Men Project's, whose lede went as a dek).
+    A <header> that holds an <article> or the <main> part is no headline's: a site header left open
+    wraps the whole page, its article and all (Good Men Project's, whose lede went as a dek).
     """
     if node.tag == "p" and not place.in_paragraph:
         return _Place(in_paragraph=True, in_header=place.in_header)
@@ -391,7 +391,8 @@ def _inside(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> _Place:
         node.tag == "header"
         and not place.in_header
         and node.find(".//h1") is not None
-        and not page.holds_the_text(node)
+        and node.find(".//article") is None
+        and node.find(".//main") is None
     ):
         return _Place(in_paragraph=place.in_paragraph, in_header=True)
     return place

@@ -185,7 +185,7 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
 def _all_credit(alt: str) -> bool:
     """Whether an alt is a credit and nothing more: a label and a name ("Photo: Jo Doe"), or names
     set apart by slashes with an agency's among them ("Mandel Ngan / AFP / Getty Images")."""
-    if not alt:
+    if not alt or len(alt) > _MAX_CREDIT_ALT:
         return False
     caption, credit = split_credit(alt)
     if credit and not caption:
@@ -193,9 +193,11 @@ def _all_credit(alt: str) -> bool:
     return bool(_SLASHED_NAMES.fullmatch(alt)) and bool(_AGENCY_NAME.search(alt))
 
 
-_NAME = r"(?:[A-Z][\w.'\u2019&-]*\s?){1,4}"
-_SLASHED_NAMES = re.compile(rf"{_NAME}(?:\s?/\s?{_NAME})+")
+# a name of up to four capitalised words, a space between each: one way to read a run of letters
+_NAME = r"[A-Z][\w.'\u2019&-]*(?: [A-Z][\w.'\u2019&-]*){0,3}"
+_SLASHED_NAMES = re.compile(rf"{_NAME}(?: ?/ ?{_NAME})+")
 _AGENCY_NAME = re.compile(rf"\b(?:{_AGENCIES})\b")
+_MAX_CREDIT_ALT = 200  # characters: longer than any credit, an alt is not matched against the patterns
 
 
 def _is_credit(alt: str, credit: str) -> bool:

@@ -119,14 +119,14 @@ _JA_AGENCIES = (
     "\u30ed\u30a4\u30bf\u30fc|\u5171\u540c|\u6642\u4e8b|\u65b0\u83ef\u793e|\u30b2\u30c3\u30c6\u30a3"
     "|AP|\uff21\uff30|AFP|\uff21\uff26\uff30|EPA|\uff25\uff30\uff21"
 )
+_TAKEN = "\u64ae\u5f71"  # "taken by", after a Japanese photographer's name: the name is the credit
 _JA_CREDIT = re.compile(
-    rf"(?<=[\uff1d=\u3001\uff0c,])\s*(?P<credit>{_JA_AGENCIES}|[^\uff1d=\u3002\u3001\uff0c,\s]{{1,20}}?(?:\u64ae\u5f71|\u63d0\u4f9b))\s*$"
+    rf"(?<=[\uff1d=\u3001\uff0c,])\s*(?P<credit>{_JA_AGENCIES}|[^\uff1d=\u3002\u3001\uff0c,\s]{{1,20}}?(?:{_TAKEN}|\u63d0\u4f9b))\s*$"
 )
 # ... or close with the agency in brackets, and the one it came through after a "=" (AP via Kyodo);
 # Chinese papers with the photographer and the character for "taken" (Japanese ones with theirs, in
 # brackets: "\uff08\u67f3\u539f\u4e00\u54c9\u64ae\u5f71\uff09"), in brackets or after the
 # caption's last sentence.
-_TAKEN = "\u64ae\u5f71"  # "taken by", after a Japanese photographer's name: the name is the credit
 _BRACKETED_AGENCY = re.compile(
     rf"[\uff08(]\s*(?P<credit>(?:{_JA_AGENCIES})(?:\s*[\uff1d=]\s*(?:{_JA_AGENCIES}))?)\s*[\uff09)]\s*$"
     rf"|[\uff08(]\s*(?P<taken>[^\uff08\uff09()\u3002]{{1,30}}?)\s*(?:[\u6444\u651d]|{_TAKEN})\s*[\uff09)]\s*$"
@@ -633,8 +633,9 @@ def _text_box(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
 
 
 _MAX_PARAGRAPHS = 500  # of a page read for its body: an article's are among its first
-_BODY_CHARS = 300  # an article's text at least, in Latin characters' worth (two short paragraphs): a page
-# with less has no body
+# An article's text at least, in Latin characters' worth (two short paragraphs): a page with less has
+# no body.
+_BODY_CHARS = 300
 
 
 _MAX_ARTICLES = 50  # a page lists at most this many <article>s worth measuring
@@ -646,11 +647,11 @@ def _set_out(img: lxml.html.HtmlElement) -> bool:
     boxes = [a for _, a in zip(range(3), img.iterancestors(), strict=False)]
     if any(_IMAGE_BOX.search(f"{box.get('class', '')} {box.get('id', '')}") for box in boxes):
         return True
-    return _alone_in_paragraph(img) or _between_paragraphs(img)
+    return _alone_in_its_block(img) or _between_paragraphs(img)
 
 
-def _alone_in_paragraph(img: lxml.html.HtmlElement) -> bool:
-    """An image that is its paragraph's only content (<p><img></p>, <p><a><img></a></p>): how Markdown
+def _alone_in_its_block(img: lxml.html.HtmlElement) -> bool:
+    """An image that is its block's only content (<p><img></p>, <p><a><img></a></p>): how Markdown
     and a blog's editor set a photo out, where an icon stands in a line of text. A <div> of its own
     does the same in older editors ("<div style='text-align: center'><img></div>"), where a picture
     in a link is a logo or a button ("<div><a href=/><img alt=Google></a></div>")."""

@@ -59,6 +59,40 @@ def test_a_comment_before_a_bodys_loose_text_does_not_hide_its_first_paragraph()
     assert paragraphs[0] == LEDE
 
 
+def test_blank_lines_of_a_paragraph_set_the_headline_byline_and_date_apart_from_the_lede() -> None:
+    # a market letter writes its whole story in one <p>: the headline's repeat, the byline, the date
+    # and a price line, each set off by a blank line (two <br>s), then the lede; read as one
+    # paragraph, the teaser opened with "Ferries return by Jo Bloggs Saturday 22.12.2012 …"
+    story = (
+        "<p class='letter'><strong>Ferries return</strong><br> <span>by Jo Bloggs</span><br>"
+        f"Saturday 22.12.2012<br><br><span>Fare: 12.50</span><br /> <br /><br>{LEDE}<br><br>{SECOND}</p>"
+    )
+    info = extract_page(html(f"<h1>Ferries return</h1>{story}"), URL)
+
+    assert LEDE in info.paragraphs
+    assert teaser(article_from_page(info, URL), TeaserConfig()).paragraphs[0].startswith(LEDE[:60])
+
+
+def test_a_box_of_loose_text_is_read_as_the_paragraphs_its_blank_lines_make() -> None:
+    # each blank line ends a paragraph; a single line break is a line within one ("…<br>the next line")
+    story = f"<div class='entry'>{LEDE}<br>{SECOND}<br><br><em>{SECOND}</em><br><br>{LEDE}</div>"
+    paragraphs = extract_page(html(f"<h1>Ferries return</h1>{story}"), URL).paragraphs
+
+    assert paragraphs[:3] == (f"{LEDE} {SECOND}", SECOND, LEDE)
+
+
+def test_blank_lines_between_the_blocks_of_a_layout_box_make_no_paragraphs() -> None:
+    # a record's fields spaced out by breaks: the box holds blocks, and its breaks are spacing
+    from digest.collect.breaks import split_at_blank_lines
+
+    box = lxml.html.fragment_fromstring(
+        "<div>Sponsor:<br><br><div>Harbour Board</div><br><br><table><tr><td>1</td></tr></table></div>"
+    )
+    before = lxml.html.tostring(box)
+    split_at_blank_lines(box)
+    assert lxml.html.tostring(box) == before
+
+
 @pytest.mark.parametrize("opening", ["Updated at noon", DEK])
 def test_a_loose_line_or_the_dek_before_a_bodys_loose_text_is_not_its_first_paragraph(opening: str) -> None:
     head = f"<meta name='description' content='{DEK}'>"

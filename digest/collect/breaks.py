@@ -1,0 +1,146 @@
+"""Blank lines made of line breaks read as the paragraph breaks a reader sees in them.
+
+A body written as "The lede.<br><br>The next paragraph." (older sites, blogs, market letters) shows
+paragraphs that no <p> marks. The text extractor reads such a box as one paragraph, or joins runs of
+breaks into one, so a headline's repeat, a byline, a date and the lede came out as one "paragraph".
+As Mozilla's Readability does (its replaceBrs), two or more <br>s in a row, white space between them,
+end a paragraph: a <p> is cut in two there, and the text of any other box is set in <p>s. A single
+<br> stays a line break within its paragraph (an address, a verse).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import lxml.html
+
+# What a paragraph is made of: text and the elements that flow in a line with it (HTML's phrasing
+# content). A box of other elements holds blocks of its own, which stay as they are.
+_PHRASING_TAGS = (
+    "a abbr b bdi bdo br cite code data dfn em font i img kbd label mark q s samp small span strong "
+    "sub sup time tt u var wbr"
+)
+_PHRASING = frozenset(_PHRASING_TAGS.split())
+# The boxes whose text is set in paragraphs when they hold nothing but text and inline elements: a box
+# that holds blocks too is a layout whose breaks space them out (a record's fields, a sidebar), and an
+# inline element (a <span> of two lines) is no box.
+_BOX_TAGS = "article blockquote body center dd div li main section td"
+_BOXES = frozenset(_BOX_TAGS.split())
+
+
+def split_at_blank_lines(doc: lxml.html.HtmlElement) -> None:
+    """Cut, in place, every box at each run of two or more <br>s into paragraphs of its own.
+
+    Each box is rebuilt once, in time linear in its children, so a page of many breaks costs linear
+    time; the caller bounds the page's elements first.
+    """
+    boxes = dict.fromkeys(br.getparent() for br in doc.iter("br") if _opens_a_run(br))
+    for box in boxes:
+        if box.tag == "p" or (box.tag in _BOXES and all(_is_phrasing(child) for child in box)):
+            _split(box)
+
+
+def _opens_a_run(br: lxml.html.HtmlElement) -> bool:
+    """Whether a <br> is followed by another with nothing but white space between them."""
+    following = br.getnext()
+    return (
+        following is not None
+        and following.tag == "br"
+        and not (br.tail or "").strip()
+        and br.getparent() is not None
+    )
+
+
+def _split(box: lxml.html.HtmlElement) -> None:
+    segments = list(_segments(box))
+    if len(segments) < 2:
+        return
+    if box.tag == "p":
+        _as_paragraphs(box, segments)
+    else:
+        _set_in_paragraphs(box, segments)
+
+
+_Segment = tuple[str, list[lxml.html.HtmlElement]]
+
+
+def _segments(box: lxml.html.HtmlElement) -> Iterator[_Segment]:
+    """The box's content between runs of breaks: each run's last tail opens the next segment, and
+    the breaks of a run are left out."""
+    text, members = box.text or "", list[lxml.html.HtmlElement]()
+    children = list(box)
+    index = 0
+    while index < len(children):
+        end = _run_end(children, index)
+        if end - index >= 2:
+            yield text, members
+            text, members = children[end - 1].tail or "", []
+            index = end
+            continue
+        members.append(children[index])
+        index += 1
+    yield text, members
+
+
+def _run_end(children: list[lxml.html.HtmlElement], start: int) -> int:
+    """The index just past the run of <br>s that starts at ``start`` (``start`` itself if none)."""
+    end = start
+    while (
+        end < len(children)
+        and children[end].tag == "br"
+        and (end == start or not (children[end - 1].tail or "").strip())
+    ):
+        end += 1
+    return end
+
+
+def _as_paragraphs(paragraph: lxml.html.HtmlElement, segments: list[_Segment]) -> None:
+    """A <p> of several blank-line-separated parts becomes that many <p>s, the first keeping its
+    attributes, the last its tail."""
+    tail, paragraph.tail = paragraph.tail, None
+    for child in list(paragraph):
+        paragraph.remove(child)
+    text, members = segments[0]
+    _fill(paragraph, text, members)
+    last = paragraph
+    for text, members in segments[1:]:
+        following = paragraph.makeelement("p", {})
+        _fill(following, text, members)
+        last.addnext(following)
+        last = following
+    last.tail = tail
+
+
+def _set_in_paragraphs(box: lxml.html.HtmlElement, segments: list[_Segment]) -> None:
+    """A box of text and inline elements: each of its parts becomes a <p>."""
+    for child in list(box):
+        box.remove(child)
+    box.text = None
+    for text, members in segments:
+        _add_paragraph(box, text, members)
+
+
+def _is_phrasing(node: lxml.html.HtmlElement) -> bool:
+    """Text's own elements: inline ones, and comments and processing instructions."""
+    return not isinstance(node.tag, str) or node.tag in _PHRASING
+
+
+def _add_paragraph(box: lxml.html.HtmlElement, text: str, members: list[lxml.html.HtmlElement]) -> None:
+    """A run that shows text becomes a <p>; one of white space, lone breaks or anchors stays loose."""
+    if text.strip() or any(_shows_text(member) for member in members):
+        paragraph = box.makeelement("p", {})
+        _fill(paragraph, text, members)
+        box.append(paragraph)
+    else:
+        for member in members:
+            box.append(member)
+
+
+def _shows_text(member: lxml.html.HtmlElement) -> bool:
+    return isinstance(member.tag, str) and bool(member.text_content().strip() or (member.tail or "").strip())
+
+
+def _fill(element: lxml.html.HtmlElement, text: str, members: list[lxml.html.HtmlElement]) -> None:
+    element.text = text or None
+    for member in members:
+        element.append(member)  # its tail moves with it

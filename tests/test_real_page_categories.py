@@ -1593,6 +1593,22 @@ def test_a_title_that_is_only_the_sites_name_gives_way_to_the_declared_headline(
     assert extract_page(page, URL).title == "Ferries return to the strait"
 
 
+def test_a_page_titled_only_by_the_sites_name_takes_its_first_headline_from_the_h2s() -> None:
+    # a blog whose <title> and <h1> are its name (a logo) shows its post's title as an <h2>; the
+    # sidebar's and the menu's <h2>s before it, and a related story's after a paragraph, are not it
+    page = (
+        "<html><head><title>example.news</title></head><body><header><h1><a href='/'>"
+        "<img src='/logo.svg' alt='example.news'></a></h1><nav><h2>Our sections and our newsletters</h2>"
+        "</nav></header><aside><h2>The most read stories this week</h2></aside><div class='post'>"
+        f"<h2><a href='/'>example.news</a></h2><p><a href='/tag/islands'>#Islands</a></p>"
+        f"<h2>Ferries return to the strait after a decade</h2><p>{LEDE}</p><h2>Ferries stop again "
+        "for the whole winter</h2></div></body></html>"
+    )
+    assert extract_page(page, "https://example.news/ferries/").title == (
+        "Ferries return to the strait after a decade"
+    )
+
+
 @pytest.mark.parametrize(
     ("title", "shown", "cut"),
     [

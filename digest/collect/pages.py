@@ -183,6 +183,9 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
         return others[0].text
     if not others:  # no <h1>, or only the site's name and links: a blog's post titles are <h2>s
         shown = _subheading(doc, url, own, declared, names)
+        # ... and where the titles are the site's name alone, the first that reads as a headline
+        if not shown and (not declared or _is_site(declared, names, "")):
+            shown = _first_headline(doc, url, own, names)
         if shown:
             return shown
     title = without_site_name(declared, site, url)
@@ -286,6 +289,26 @@ def _subheading(doc: lxml.html.HtmlElement, url: str, own: set[str], title: str,
         return ""  # the title is all headline: it is taken as it is
     headline = max(parts, key=lambda part: len(_fold(part)))
     return "" if _is_site(headline, names, title) else _shown_as(doc, url, own, headline)
+
+
+def _first_headline(doc: lxml.html.HtmlElement, url: str, own: set[str], names: set[str]) -> str:
+    """The first <h2> or <h3> that reads as a headline: a headline's words, before any paragraph of
+    text, outside the page's navigation and sidebars, neither the site's name nor a link elsewhere (a
+    blog whose <title> and <h1> are its name shows its post's title so)."""
+    for node in itertools.islice(doc.iter("h2", "h3"), _MAX_HEADINGS):
+        text = clipped(shown_block_text(node), MAX_TITLE)
+        if (
+            estimated_words(text) >= _DISPLAY_WORDS
+            and not node.xpath(_IN_FURNITURE)
+            and not _is_site(text, names, "")
+            and not _links_elsewhere(node, text, url, own)
+            and not _after_text(node)
+        ):
+            return text
+    return ""
+
+
+_IN_FURNITURE = "ancestor::nav or ancestor::aside or ancestor::footer"
 
 
 def _shown_as(doc: lxml.html.HtmlElement, url: str, own: set[str], words: str) -> str:

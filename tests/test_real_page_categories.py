@@ -1593,6 +1593,20 @@ def test_a_title_that_is_only_the_sites_name_gives_way_to_the_declared_headline(
     assert extract_page(page, URL).title == "Ferries return to the strait"
 
 
+def test_the_sites_name_in_its_feed_links_leaves_the_title() -> None:
+    # no og:site_name and a host that names the site otherwise: WordPress's feed links still say
+    # "Site » Feed" on every page, in the site's language
+    head = (
+        "<title>Ferries return to the strait &lsaquo; Harbour Conservation Project</title><link"
+        " rel='alternate' type='application/rss+xml' title='Harbour Conservation Project &raquo; Flux'"
+        " href='/feed/'>"
+    )
+    page = f"<html><head>{head}</head><body><h1>The Blog</h1><p>{LEDE}</p></body></html>"
+    assert extract_page(page, "https://www.harbour-enforcement.org/ferries/").title == (
+        "Ferries return to the strait"
+    )
+
+
 def test_a_page_titled_only_by_the_sites_name_takes_its_first_headline_from_the_h2s() -> None:
     # a blog whose <title> and <h1> are its name (a logo) shows its post's title as an <h2>; the
     # sidebar's and the menu's <h2>s before it, and a related story's after a paragraph, are not it

@@ -148,7 +148,7 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     """
     social = clipped(meta_content(doc, "og:title") or meta_content(doc, "twitter:title"), MAX_TITLE)
     plain = clipped(squash(doc.findtext(".//title") or ""), MAX_TITLE)
-    site = clipped(meta_content(doc, "og:site_name"), MAX_NAME)
+    site = clipped(meta_content(doc, "og:site_name") or _feeds_site_name(doc), MAX_NAME)
     names = _site_names(site, url)
     # A <title> of the site's name alone says nothing of the article: its structured data's headline does.
     if not social and (not plain or _is_site(plain, names, "")):
@@ -200,6 +200,22 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     if not shown and title == declared:  # nothing said which part is the site's: what the page shows
         shown = _shown_part(doc, title)
     return shown or title or (headings[0].text if headings else "")
+
+
+def _feeds_site_name(doc: lxml.html.HtmlElement) -> str:
+    """The site's name as its feed links give it: "Site » Feed", "Site » Comments Feed" (WordPress
+    writes them so on every page, in the site's language: "Site » Flux"); "" when none does."""
+    for title in doc.xpath(_FEED_TITLES):
+        name, separator, _ = str(title).partition(" \u00bb ")
+        if separator and name.strip():
+            return squash(name)
+    return ""
+
+
+_FEED_TITLES = (
+    "(//head/link[@rel='alternate'][contains(@type, 'rss') or contains(@type, 'atom')]/@title)"
+    "[position() <= 5]"  # a page links a feed or two: the site's, its comments'
+)
 
 
 def _without_author(title: str) -> str:

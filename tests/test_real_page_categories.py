@@ -2149,6 +2149,17 @@ def test_a_logo_declared_as_og_image_gives_way_to_the_articles_photo(photo: str)
         ),
         (f"<p>{SECOND}</p><strong>Listen</strong><img src='/img/speaker.png'><p>{SECOND}</p>", ""),
         (f"<p>{SECOND}</p>Tap <img src='/img/hand.png'><p>{SECOND}</p>", ""),
+        # sized in its style, as an editor that drags a picture to size writes it, in a line of text
+        (
+            f"<p>{SECOND} <span><img src='/photos/quay.jpg' style='display:block;width:800px;"
+            "height:384.04px'></span></p><p><img src='/photos/ferry.jpg'></p>",
+            "https://news.example/photos/quay.jpg",
+        ),
+        (
+            f"<p>{SECOND} <span><img src='/img/hand.png' style='max-width:800px;width:16px'></span></p>"
+            "<p><img src='/photos/ferry.jpg'></p>",
+            "https://news.example/photos/ferry.jpg",
+        ),
     ],
 )
 def test_an_image_alone_in_its_paragraph_is_set_out_as_the_articles_picture(body: str, expected: str) -> None:

@@ -798,13 +798,27 @@ def _declared(img: lxml.html.HtmlElement, attr: str) -> int | None:
     A number of absurd length reads as absurdly large: Python refuses to build an int of 4,300 digits
     or more, and the ValueError cost the page its lead image.
     """
-    value = (img.get(attr) or "").strip().removesuffix("px")
+    value = (img.get(attr) or "").strip().removesuffix("px") or _styled(img, attr)
     if not value.isdecimal():
         return None
     return int(value) if len(value) < _MAX_DIGITS else 10**_MAX_DIGITS
 
 
 _MAX_DIGITS = 9  # of a declared side: a billion pixels is past any picture
+
+
+def _styled(img: lxml.html.HtmlElement, side: str) -> str:
+    """The side an <img> gives in pixels in its style attribute ("width:800px;height:384.03px"), as
+    editors that size a picture by dragging it write it; "" when it gives none (or in other units)."""
+    for found in _STYLED_SIDE.finditer((img.get("style") or "")[:_MAX_STYLE]):
+        if found.group(1).lower() == side:
+            return found.group(2)
+    return ""
+
+
+# A width or height in pixels, as its own property ("max-width: 100%" is none); fractions dropped.
+_STYLED_SIDE = re.compile(r"(?:^|;)\s*(width|height)\s*:\s*(\d{1,12})(?:\.\d*)?px", re.IGNORECASE)
+_MAX_STYLE = 1_000  # characters of a style attribute read: a picture's is a line
 
 
 def _usable(url: str, page: str, refused: re.Pattern[str] = _NOT_A_PHOTO) -> bool:

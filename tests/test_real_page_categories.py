@@ -1392,6 +1392,7 @@ def test_a_pictures_box_without_figure_markup_gives_its_caption_and_credit(
         ("quay-harbour_large.jpg", "quay-harbour_small.jpg"),  # a CMS's renditions
         ("quay-harbour.jpg", "quay-harbour@2x.jpg"),  # a retina copy
         ("Quay%20at%20dawn.jpg", "Quay at dawn.jpg?ve=1"),  # a name with spaces, escaped in one of them
+        ("2706842/1200x630.jpg", "2706842/640x360.jpg"),  # sizes in the picture's own folder
     ],
 )
 def test_a_declared_picture_shown_in_another_size_gets_that_ones_alt_caption_and_credit(
@@ -1415,9 +1416,16 @@ def test_a_declared_picture_shown_in_another_size_gets_that_ones_alt_caption_and
     )
 
 
-@pytest.mark.parametrize("shown", ["ferry-deck_small.jpg", "photo_small.jpg"])
-def test_another_picture_or_a_name_every_picture_has_is_not_another_size(shown: str) -> None:
-    head = "<meta property='og:image' content='https://news.example/photos/photo.jpg'>"
+@pytest.mark.parametrize(
+    ("declared", "shown"),
+    [
+        ("photo.jpg", "ferry-deck_small.jpg"),
+        ("photo.jpg", "photo_small.jpg"),
+        ("2706842/1200x630.jpg", "3050111/1200x630.jpg"),  # a size in another picture's folder
+    ],
+)
+def test_another_picture_or_a_name_every_picture_has_is_not_another_size(declared: str, shown: str) -> None:
+    head = f"<meta property='og:image' content='https://news.example/photos/{declared}'>"
     body = (
         f"<div class='photo'><img src='/photos/{shown}' alt='The ferry at dawn'>"
         "<span class='caption'>The ferry at dawn. Photo: Jo Harbour</span></div>"
@@ -1426,7 +1434,7 @@ def test_another_picture_or_a_name_every_picture_has_is_not_another_size(shown: 
 
     info = extract_page(page, URL)
 
-    assert info.image_url == "https://news.example/photos/photo.jpg"
+    assert info.image_url == f"https://news.example/photos/{declared}"
     assert (info.image_alt, info.image_caption, info.image_credit) == ("", "", "")
 
 

@@ -364,8 +364,16 @@ def _a_logo(img: lxml.html.HtmlElement, url: str) -> bool:
 
 
 def _sized_stem(url: str) -> str:
-    """A picture's file name without its extension and the size a resizer adds ("jo-512x512.jpg": "jo")."""
-    return _SIZE_SUFFIX.sub("", file_name(url).rsplit(".", 1)[0])
+    """A picture's file name without its extension and the size a resizer adds ("jo-512x512.jpg": "jo");
+    for a rendition named by its size alone ("/bdb/2706842/640x360.jpg"), the folders that name the
+    picture ("bdb/2706842/"), as its other sizes sit beside it ("765x431.jpg")."""
+    stem = file_name(url).rsplit(".", 1)[0]
+    if _ONLY_A_SIZE.fullmatch(stem):
+        return "/".join(urlsplit(url).path.split("/")[-3:-1]) + "/"
+    return _SIZE_SUFFIX.sub("", stem)
+
+
+_ONLY_A_SIZE = re.compile(r"\d{2,4}x\d{0,4}")
 
 
 # The sizes resizers add to a file's name: WordPress's "-512x512" and "-scaled", "_1200x630", a
@@ -872,7 +880,7 @@ def _same_picture(src: str, url: str, name: str) -> bool:
     ("quay-800.jpg" and "quay-800-250x187.jpg", "quay_large.jpg" and "quay_small.jpg")."""
     # a name written with its spaces ("Oscar Isaac.jpg") or escaped ("Oscar%20Isaac.jpg") is one name
     src, name, url = unquote(src), unquote(name), unquote(url)
-    if name in src:
+    if name in src and not _ONLY_A_SIZE.fullmatch(name.rsplit(".", 1)[0]):  # "640x360.jpg" names no picture
         return True
     stem = _sized_stem(url)
     return _distinctive(stem) and _sized_stem(src) == stem

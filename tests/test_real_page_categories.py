@@ -81,6 +81,24 @@ def test_a_box_of_loose_text_is_read_as_the_paragraphs_its_blank_lines_make() ->
     assert paragraphs[:3] == (f"{LEDE} {SECOND}", SECOND, LEDE)
 
 
+@pytest.mark.parametrize(
+    "box",
+    [
+        "<p>A <b>bold</b> line<br><br><!-- cut -->Next <i>one</i> after<br> <br>\n<br>last</p>tail",
+        "<div>Lede <a href='/x'>link</a> end.<br><br><span>Second</span> para.<br><br></div>",
+        "<td><br><br>Only <em>after</em><br><br></td>",
+    ],
+)
+def test_paragraphs_made_at_blank_lines_keep_every_word_in_its_order(box: str) -> None:
+    from digest.collect.breaks import split_at_blank_lines
+
+    doc = lxml.html.fromstring(f"<html><body><div>{box}</div></body></html>")
+    before = " ".join(doc.text_content().split())
+    split_at_blank_lines(doc)
+    assert " ".join(doc.text_content().split()).replace(" ", "") == before.replace(" ", "")
+    assert not doc.xpath("//br[following-sibling::node()[1][self::br]]")
+
+
 def test_blank_lines_between_the_blocks_of_a_layout_box_make_no_paragraphs() -> None:
     # a record's fields spaced out by breaks: the box holds blocks, and its breaks are spacing
     from digest.collect.breaks import split_at_blank_lines

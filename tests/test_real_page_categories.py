@@ -111,6 +111,32 @@ def test_blank_lines_between_the_blocks_of_a_layout_box_make_no_paragraphs() -> 
     assert lxml.html.tostring(box) == before
 
 
+def test_a_nav_left_open_around_the_articles_body_is_not_furniture() -> None:
+    # a breadcrumb's <nav> never closed: the parser puts the whole body inside it
+    body = (
+        "<h1>Ferries return</h1><nav><div class='breadcrumb'><a href='/'>Home</a> &gt; "
+        f"<a href='/news'>News</a><section class='content'><p>{LEDE}</p><p>{SECOND}</p><p>{SECOND}</p>"
+        "</section></div>"
+    )
+    paragraphs = extract_page(html(body), URL).paragraphs
+
+    assert paragraphs[:2] == (LEDE, SECOND)
+    assert not any("Home" in p for p in paragraphs)
+
+
+def test_a_pictures_box_whose_credit_is_a_paragraph_of_its_own_is_no_part_of_the_text() -> None:
+    caption = "Passengers wave from the upper deck of the first ferry to cross the strait in eleven years."
+    box = (
+        "<div class='art-illo-cntr'><img src='/photos/ferry.jpg'><div class='art-illo-cap'>"
+        f"{caption}<span class='art-illo-cred'><p>Jo Harbour/Getty Images</p></span></div></div>"
+    )
+    page = html(f"<h1>Ferries return</h1>{box}<p>{LEDE}</p><p>{SECOND}</p>")
+    paragraphs = extract_page(page, URL).paragraphs
+
+    assert paragraphs[0] == LEDE
+    assert caption not in " ".join(paragraphs)
+
+
 @pytest.mark.parametrize("opening", ["Updated at noon", DEK])
 def test_a_loose_line_or_the_dek_before_a_bodys_loose_text_is_not_its_first_paragraph(opening: str) -> None:
     head = f"<meta name='description' content='{DEK}'>"

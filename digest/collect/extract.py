@@ -105,6 +105,8 @@ _BLOCKS = frozenset(_BLOCK_TAGS.split())
 # Not <p>: an image inside a paragraph is decoration, and the paragraph is still the text.
 _BOXES = frozenset(["div", "span", "a", "section", "td"])
 _IMAGE_BOX_WORDS = 40
+_CREDIT_LINE_WORDS = 6  # of a <p> in an image's box that is its credit line, not a paragraph
+_MAX_BOX_LINES = 2  # such <p>s in one box: a credit, a source
 # Phrasing elements: inside a paragraph they are words of its sentences ("<a class="meta-org">Yahoo</a>'s
 # sale"), so a furniture-sounding name never removes them there; only being hidden does (or shown only
 # on hover: a tooltip's or popup's text is not read in the sentence).
@@ -498,8 +500,9 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     # holds the article: like a furniture name, it never takes most of the page's text with it.
     if node.tag == "form":
         return not page.holds_the_text(node)
-    # ... and an <aside> can be a layout box around the whole article (main > aside > article).
-    if node.tag == "aside":
+    # ... and an <aside> can be a layout box around the whole article (main > aside > article), and a
+    # <nav> left open holds all that follows it (The Root's breadcrumb wraps the article's body).
+    if node.tag in ("aside", "nav"):
         return not page.holds_the_text(node)
     if node.tag in _FURNITURE_TAGS or node in page.deks:
         return True
@@ -655,8 +658,17 @@ def _named_dek(attrs: dict[str, str], names: str) -> bool:
 
 
 def _is_image_box(node: lxml.html.HtmlElement) -> bool:
-    """An image with a line or two beside it and no paragraph of its own: a figure without the tag."""
-    if node.tag not in _BOXES or node.find(".//img") is None or node.find(".//p") is not None:
+    """An image with a line or two beside it and no paragraph of its own: a figure without the tag.
+
+    A credit set in a <p> of its own under the caption ("<span class=cred><p>Chip Somodevilla/Getty
+    Images</p></span>") is a line, not a paragraph.
+    """
+    if node.tag not in _BOXES or node.find(".//img") is None:
+        return False
+    paragraphs = list(itertools.islice(node.iter("p"), _MAX_BOX_LINES + 1))
+    if len(paragraphs) > _MAX_BOX_LINES or any(
+        not _at_most(p, _CREDIT_LINE_WORDS, count_words) for p in paragraphs
+    ):
         return False
     return _at_most(node, _IMAGE_BOX_WORDS - 1, estimated_words)
 

@@ -1437,6 +1437,7 @@ def test_a_pictures_box_without_figure_markup_gives_its_caption_and_credit(
         ("quay-harbour.jpg", "quay-harbour@2x.jpg"),  # a retina copy
         ("Quay%20at%20dawn.jpg", "Quay at dawn.jpg?ve=1"),  # a name with spaces, escaped in one of them
         ("2706842/1200x630.jpg", "2706842/640x360.jpg"),  # sizes in the picture's own folder
+        ("quay-harbour.jpg.CROP.hd-large.jpg", "quay-harbour.jpg.CROP.story-large.jpg"),  # Adobe's crops
     ],
 )
 def test_a_declared_picture_shown_in_another_size_gets_that_ones_alt_caption_and_credit(
@@ -1458,6 +1459,29 @@ def test_a_declared_picture_shown_in_another_size_gets_that_ones_alt_caption_and
         "Crowds on the quay.",
         "Jo Harbour",
     )
+
+
+@pytest.mark.parametrize(
+    ("names", "caption", "credit"),
+    [
+        # "cap" and "cred", a caption's and a credit's abbreviations, as words of their classes
+        (("illo-cntr", "art-illo-cap", "art-illo-cred"), "Crowds on the quay.", "Jo Harbour/Getty Images"),
+        # ... never inside another word: a capital's note, an incredible fact
+        (("illo-cntr", "capital-note", "incredible-fact"), "", ""),
+    ],
+)
+def test_a_caption_and_credit_named_by_abbreviations_are_the_pictures(
+    names: tuple[str, str, str], caption: str, credit: str
+) -> None:
+    box, caption_box, credit_box = names
+    head = "<meta property='og:image' content='https://news.example/photos/quay.jpg'>"
+    body = (
+        f"<div class='{box}'><img src='/photos/quay.jpg'><div class='{caption_box}'>Crowds on the quay."
+        f"<span class='{credit_box}'><p>Jo Harbour/Getty Images</p></span></div></div>"
+    )
+    info = extract_page(html(f"{body}<p>{LEDE}</p><p>{SECOND}</p>", head), URL)
+
+    assert (info.image_caption, info.image_credit) == (caption, credit)
 
 
 @pytest.mark.parametrize(

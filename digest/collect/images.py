@@ -367,13 +367,18 @@ def _sized_stem(url: str) -> str:
     """A picture's file name without its extension and the size a resizer adds ("jo-512x512.jpg": "jo");
     for a rendition named by its size alone ("/bdb/2706842/640x360.jpg"), the folders that name the
     picture ("bdb/2706842/"), as its other sizes sit beside it ("765x431.jpg")."""
-    stem = file_name(url).rsplit(".", 1)[0]
+    name = file_name(url)
+    # a rendition named after its picture's own file ("quay.jpg.CROP.hd-large.jpg", as Adobe's CMS
+    # writes them): the picture is the name up to its first extension
+    original = _RENDITION_OF.match(name)
+    stem = original.group(1) if original else name.rsplit(".", 1)[0]
     if _ONLY_A_SIZE.fullmatch(stem):
         return "/".join(urlsplit(url).path.split("/")[-3:-1]) + "/"
     return _SIZE_SUFFIX.sub("", stem)
 
 
 _ONLY_A_SIZE = re.compile(r"\d{2,4}x\d{0,4}")
+_RENDITION_OF = re.compile(r"(?i)(.+?)\.(?:jpe?g|png|gif|webp)\.")
 
 
 # The sizes resizers add to a file's name: WordPress's "-512x512" and "-scaled", "_1200x630", a
@@ -524,10 +529,20 @@ def _holds(holder: lxml.html.HtmlElement, url: str, name: str) -> bool:
 
 _BOX_LEVELS = 5  # an <img> in a link in a box, beside its caption (in a box or two of its own)
 _BOX_CHARS = 600  # a caption and its credit; an article's text is far longer
-# "cutline": the newsroom's word for a photo's caption
-_CAPTION_NAMED = f"contains({_LOWER_CLASS}, 'caption') or contains({_LOWER_CLASS}, 'cutline')"
+# A class's words, lower-cased, each set apart by spaces ("sl-art-illo-cap": " sl art illo cap ").
+_CLASS_WORDS = (
+    "concat(' ', translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ-_', 'abcdefghijklmnopqrstuvwxyz  '), ' ')"
+)
+# "cutline": the newsroom's word for a photo's caption; "cap" and "cred" its abbreviations, as class
+# words of their own (Slate's "sl-art-illo-cap", "sl-art-illo-cred"), never inside another word
+_CAPTION_NAMED = (
+    f"contains({_LOWER_CLASS}, 'caption') or contains({_LOWER_CLASS}, 'cutline')"
+    f" or contains({_CLASS_WORDS}, ' cap ')"
+)
+_CREDIT_WORD = f"contains({_CLASS_WORDS}, ' cred ')"
 _CAPTION_BOX = (
-    f".//*[{_CAPTION_NAMED} or contains({_LOWER_CLASS}, 'credit') or contains({_LOWER_CLASS}, 'copyright')]"
+    f".//*[{_CAPTION_NAMED} or contains({_LOWER_CLASS}, 'credit') or contains({_LOWER_CLASS}, 'copyright')"
+    f" or {_CREDIT_WORD}]"
 )
 _VIDEO = (
     f"self::*[contains({_LOWER_CLASS}, 'video') or contains(@itemtype, 'VideoObject')] | .//video | .//iframe"
@@ -1067,7 +1082,7 @@ def _figcaption(figure: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
 
 # Class names as written: "Credit", "ImageCopyright", "photo-credit", "photographer".
 _CREDIT_NAMED = (
-    f".//*[contains({_LOWER_CLASS}, 'credit') or contains({_LOWER_CLASS}, 'copyright')"
+    f".//*[contains({_LOWER_CLASS}, 'credit') or contains({_LOWER_CLASS}, 'copyright') or {_CREDIT_WORD}"
     f" or contains({_LOWER_CLASS}, 'byline') or contains({_LOWER_CLASS}, 'photographer')"
     # a picture's "source": the class of that name, or schema.org's sourceOrganization
     " or contains(concat(' ', normalize-space(@class), ' '), ' source ')"

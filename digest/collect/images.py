@@ -539,11 +539,12 @@ _CAPTION_NAMED = (
     f"contains({_LOWER_CLASS}, 'caption') or contains({_LOWER_CLASS}, 'cutline')"
     f" or contains({_CLASS_WORDS}, ' cap ')"
 )
-_CREDIT_WORD = f"contains({_CLASS_WORDS}, ' cred ')"
-_CAPTION_BOX = (
-    f".//*[{_CAPTION_NAMED} or contains({_LOWER_CLASS}, 'credit') or contains({_LOWER_CLASS}, 'copyright')"
-    f" or {_CREDIT_WORD}]"
+# A credit's box by its class: "Credit", "ImageCopyright", "photo-credit", "sl-art-illo-cred".
+_CREDIT_CLASS = (
+    f"contains({_LOWER_CLASS}, 'credit') or contains({_LOWER_CLASS}, 'copyright')"
+    f" or contains({_CLASS_WORDS}, ' cred ')"
 )
+_CAPTION_BOX = f".//*[{_CAPTION_NAMED} or {_CREDIT_CLASS}]"
 _VIDEO = (
     f"self::*[contains({_LOWER_CLASS}, 'video') or contains(@itemtype, 'VideoObject')] | .//video | .//iframe"
 )
@@ -690,9 +691,8 @@ def _alone_in_its_block(img: lxml.html.HtmlElement) -> bool:
 def _between_paragraphs(img: lxml.html.HtmlElement) -> bool:
     """An image that stands between two of the body's paragraphs, in no link and no line of text
     ("<p>…</p><img src=…><p>…</p>", as Toutiao sets its photos out)."""
-    box = img.getparent()
     before, after = img.getprevious(), img.getnext()
-    if box is None or before is None or after is None or before.tag != "p" or after.tag != "p":
+    if before is None or after is None or before.tag != "p" or after.tag != "p":
         return False
     return not (before.tail or "").strip() and not (img.tail or "").strip()
 
@@ -1080,9 +1080,9 @@ def _figcaption(figure: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return found
 
 
-# Class names as written: "Credit", "ImageCopyright", "photo-credit", "photographer".
+# ... and the photographer's: "photographer", a picture's "byline".
 _CREDIT_NAMED = (
-    f".//*[contains({_LOWER_CLASS}, 'credit') or contains({_LOWER_CLASS}, 'copyright') or {_CREDIT_WORD}"
+    f".//*[{_CREDIT_CLASS}"
     f" or contains({_LOWER_CLASS}, 'byline') or contains({_LOWER_CLASS}, 'photographer')"
     # a picture's "source": the class of that name, or schema.org's sourceOrganization
     " or contains(concat(' ', normalize-space(@class), ' '), ' source ')"

@@ -52,9 +52,7 @@ def _opens_a_run(br: lxml.html.HtmlElement) -> bool:
 
 
 def _split(box: lxml.html.HtmlElement) -> None:
-    segments = list(_segments(box))
-    if len(segments) < 2:
-        return
+    segments = list(_segments(box))  # two at least: the box holds a run of breaks
     if box.tag == "p":
         _as_paragraphs(box, segments)
     else:

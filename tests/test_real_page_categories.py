@@ -673,10 +673,15 @@ def test_a_figure_outside_the_article_whose_headline_beside_it_links_elsewhere_i
         ("Fans cheer AC/DC at the quay", ("Fans cheer AC/DC at the quay", "")),
         ("The quay before / after the storm", ("The quay before / after the storm", "")),
         ("Image: US-SPACE-AEROSPACE-NASA", ("Image: US-SPACE-AEROSPACE-NASA", "")),
-        # names set apart by slashes with no agency among them may be a band's; a described picture
-        # keeps its alt whole
+        # names set apart by slashes with no agency among them may be a band's
         ("Jo Harbour / Tom Quay / Coast Times", ("Jo Harbour / Tom Quay / Coast Times", "")),
-        ("The quay at dawn. Photo: Jo Harbour", ("The quay at dawn. Photo: Jo Harbour", "")),
+        # an alt written as a caption with its credit gives both, as a caption would
+        ("The quay at dawn. Photo: Jo Harbour", ("The quay at dawn.", "Jo Harbour")),
+        ("Wetterbild (Foto: anaterate/Pixabay.com)", ("Wetterbild", "anaterate/Pixabay.com")),
+        (
+            "Rescue at the quay (Photo credit should read JO HARBOUR/AFP)",
+            ("Rescue at the quay", "JO HARBOUR/AFP"),
+        ),
     ],
 )
 def test_an_alt_that_is_only_a_credit_is_the_credit(alt: str, expected: tuple[str, str]) -> None:
@@ -1461,6 +1466,42 @@ def test_a_declared_picture_shown_in_another_size_gets_that_ones_alt_caption_and
     )
 
 
+def test_an_alt_that_repeats_the_caption_and_its_credit_is_the_caption_alone() -> None:
+    # The alt and the caption both say "Wetterbild (Foto: anaterate/Pixabay.com)"; a resizer's width
+    # before the name tells the declared 1280 px picture from the 668 px one shown
+    head = "<meta property='og:image' content='https://news.example/cache/1280_676731_1031_128086.png'>"
+    said = "Wetterbild (Foto: anaterate/Pixabay.com)"
+    body = (
+        f"<p>{LEDE}</p><div class='bildrahmen'><img src='../cache/668_676731_1031_128086.png' alt='{said}'>"
+        f"<span class='caption'>{said}</span></div><p>{SECOND}</p>"
+    )
+    info = extract_page(html(body, head), URL)
+
+    assert (info.image_alt, info.image_caption, info.image_credit) == (
+        "Wetterbild",
+        "Wetterbild",
+        "anaterate/Pixabay.com",
+    )
+
+
+@pytest.mark.parametrize(
+    ("declared", "shown", "same"),
+    [
+        ("1280_ornament-78dc.gif", "560_ornament-78dc.gif", True),
+        # a year or a gallery's number before the name is no size: these are other pictures
+        ("2024_ornament-78dc.gif", "2023_ornament-78dc.gif", False),
+        ("01_ornament-78dc.gif", "02_ornament-78dc.gif", False),
+    ],
+)
+def test_a_width_before_a_pictures_name_is_a_size_of_it(declared: str, shown: str, same: bool) -> None:
+    # the declared picture is the site's logo when the header shows it (in any size) as the logo
+    head = f"<meta property='og:image' content='https://news.example/assets/{declared}'>"
+    logo = f"<header><a href='/'><img src='/assets/{shown}' width='56' height='80' alt='News'></a></header>"
+    found = extract_page(html(f"{logo}<h1>Ferries return</h1><p>{LEDE}</p>", head), URL).image_url
+
+    assert found == ("" if same else f"https://news.example/assets/{declared}")
+
+
 @pytest.mark.parametrize(
     ("names", "caption", "credit"),
     [
@@ -2147,15 +2188,26 @@ def test_the_authors_portrait_declared_first_gives_way_to_the_articles_picture()
     assert extract_page(page, URL).image_url == "https://news.example/uploads/quay-at-dawn.jpg"
 
 
-def test_of_several_declared_pictures_the_one_the_page_shows_is_the_lead() -> None:
+@pytest.mark.parametrize(
+    ("first", "shown", "lead"),
+    [
+        ("share-card-0d06.png", "quay-at-dawn.jpg", "quay-at-dawn.jpg"),
+        ("share-card-0d06.png", "", "share-card-0d06.png"),  # none shown: the first, as declared
+        # one picture in two sizes, WordPress's 150x150 thumbnail declared first: the size shown
+        ("quay-at-dawn-150x150.jpg", "quay-at-dawn.jpg", "quay-at-dawn.jpg"),
+        # ... shown in neither size exactly: the first declared, as before
+        ("quay-at-dawn-150x150.jpg", "quay-at-dawn-300x293.jpg", "quay-at-dawn-150x150.jpg"),
+    ],
+)
+def test_of_several_declared_pictures_the_one_the_page_shows_is_the_lead(
+    first: str, shown: str, lead: str
+) -> None:
     head = (
-        "<meta property='og:image' content='https://news.example/uploads/share-card-0d06.png'>"
+        f"<meta property='og:image' content='https://news.example/uploads/{first}'>"
         "<meta property='og:image' content='https://news.example/uploads/quay-at-dawn.jpg'>"
     )
-    figure = "<figure><img src='/uploads/quay-at-dawn.jpg'></figure>"
-    assert extract_page(html(f"{figure}<p>{LEDE}</p>", head), URL).image_url.endswith("/quay-at-dawn.jpg")
-    # none shown: the first, as declared
-    assert extract_page(html(f"<p>{LEDE}</p>", head), URL).image_url.endswith("/share-card-0d06.png")
+    figure = f"<figure><img src='/uploads/{shown}'></figure>" if shown else ""
+    assert extract_page(html(f"<p>{LEDE}</p>{figure}", head), URL).image_url.endswith(f"/{lead}")
 
 
 def test_a_portrait_the_article_shows_as_its_picture_is_its_picture() -> None:

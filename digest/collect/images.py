@@ -139,8 +139,10 @@ _BARE_LABEL = re.compile(rf"(?i)(?<=[.!?])\s+(?:photo|{_OTHER_LABELS})\s*$")
 # A licence set between a credit's label and its colon: "Photo (cc) : svenwerk"
 _LICENCE = r"(?:\s*\(cc[^()]{0,20}\))?"
 _CREDIT_LABEL = re.compile(
+    # the agencies' instruction to editors: "(Photo credit should read JIM WATSON/AFP/Getty Images)"
+    r"(?i)^\(?(?:(?:photo|picture|image)\s+)?credit\s+should\s+read\b:?\s*|"
     # "Photographer:", "Photography by", "Photographed by", and "Photo by:" with its colon too
-    r"(?i)^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|attribution|"
+    r"^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|attribution|"
     r"photo(?:graph(?:ers?|y|ed)?)?s?|pictures?|images?|illustrations?|(?-i:Sources?)|"
     rf"(?:{_OTHER_LABELS})s?){_LICENCE}\s*(?::|by\b\s*:?|courtesy(?: of)?\b)\s*"
     r"|^(?:foto (?:di|de|von)|courtesy(?: of)?|(?-i:By))\b\s*"
@@ -174,12 +176,29 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
     alt = _alt_for(doc, figure, found)
     if not credit and _all_credit(alt):
         credit, alt = clean_credit(alt), ""  # it says whose the picture is, not what it shows
+    elif alt:
+        # "Wetterbild (Foto: anaterate/Pixabay.com)": an alt written as a caption with its credit, the
+        # credit found or the one the caption gives (an alt that is a label and a slug, "Image:
+        # US-SPACE-NASA", credits no one)
+        own, said = split_credit(alt)
+        if own and said and credit in ("", said) and _set_apart(alt[len(own) :].strip(), said):
+            alt, credit = own, said
     return LeadImage(
         url=found,
         alt=caption if not alt or _is_credit(alt, credit) else alt,
         caption=caption,
         credit=credit,
     )
+
+
+def _set_apart(tail: str, credit: str) -> bool:
+    """Whether the end of an alt is a credit set apart from its description: labelled ("Photo: …"), in
+    brackets, full-width ones too, after a full-width equals sign (as Japanese papers credit), or an
+    agency's; "Jo Harbour / Tom Quay" may be a band."""
+    return tail[:1] in _SETS_APART or bool(_CREDIT_LABEL.match(tail) or _AGENCY_NAME.search(credit))
+
+
+_SETS_APART = "([\uff08\u3010\uff1d="
 
 
 def _all_credit(alt: str) -> bool:
@@ -323,7 +342,11 @@ def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
         ]
         # Of several pictures, the one the page shows: the others are shared, never seen on it.
         if len(found) > 1:
-            return next((value for value in found if _showing(doc, value) is not None), found[0])
+            shown = [value for value in found if _showing(doc, value) is not None]
+            # the same picture in several sizes (WordPress declares its 150x150 thumbnail first): the
+            # size the page shows at that very address
+            exact = (value for value in shown if _shown_at(doc, value))
+            return next(exact, shown[0] if shown else found[0])
         if found:
             return found[0]
     for image in _json_ld_images(doc):
@@ -374,7 +397,7 @@ def _sized_stem(url: str) -> str:
     stem = original.group(1) if original else name.rsplit(".", 1)[0]
     if _ONLY_A_SIZE.fullmatch(stem):
         return "/".join(urlsplit(url).path.split("/")[-3:-1]) + "/"
-    return _SIZE_SUFFIX.sub("", stem)
+    return _SIZE_PREFIX.sub("", _SIZE_SUFFIX.sub("", stem))
 
 
 _ONLY_A_SIZE = re.compile(r"\d{2,4}x\d{0,4}")
@@ -386,6 +409,11 @@ _RENDITION_OF = re.compile(r"(?i)(.+?)\.(?:jpe?g|png|gif|webp)\.")
 _SIZE_SUFFIX = re.compile(
     r"(?i)(?:[-_]\d{2,4}x\d{2,4}|@[1-4]x|[-_](?:scaled|small|medium|large|thumb|thumbnail|full|big))+$"
 )
+
+
+# A width a resizer sets before the name ("668_676731_1031.png" shown, "1280_676731_1031.png" declared):
+# three or four digits, never a gallery's "01_" nor a year ("2024_05_quay.jpg")
+_SIZE_PREFIX = re.compile(r"^(?!(?:19|20)\d\d[_-])[1-9]\d{2,3}[_-](?=[^.]{6,})")
 
 
 def _in_author_box(img: lxml.html.HtmlElement) -> bool:
@@ -484,6 +512,12 @@ def _images_showing(doc: lxml.html.HtmlElement, url: str) -> Iterator[lxml.html.
     name = file_name(url)
     images = itertools.islice(doc.iter("img", "amp-img"), _MAX_IMAGES)
     return (i for i in images if _shows(i, url, name) and not _links_away(i))
+
+
+def _shown_at(doc: lxml.html.HtmlElement, url: str) -> bool:
+    """Whether an <img> of the page shows the picture at this very address (not another size of it)."""
+    images = itertools.islice(doc.iter("img", "amp-img"), _MAX_IMAGES)
+    return any(_address(_joined(url, src)) == _address(url) for img in images for src in image_sources(img))
 
 
 def _showing(doc: lxml.html.HtmlElement, url: str) -> lxml.html.HtmlElement | None:

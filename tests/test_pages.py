@@ -198,11 +198,20 @@ def test_the_text_of_structured_data_that_is_no_article_is_not_read() -> None:
         "<sup class='reference'><a href='#cite_note-3'>[3]</a></sup>",  # Wikipedia
         "<a class='footnote-anchor' href='#footnote-1'>1</a>",  # Substack
         "<sup>*</sup>",
+        "<span class='spip_note_ref'>&nbsp;(<a href='#nb1'>1</a>)</span>",  # SPIP: its brackets too
     ],
 )
 def test_a_footnotes_mark_after_the_full_stop_does_not_unmake_the_sentence(mark: str) -> None:
     # "… drivers.1" no longer ended a sentence, and the lede was dropped as "no full sentence".
     assert paragraphs_of(f"<p>{LEDE}{mark}</p>")[0] == LEDE
+
+
+def test_a_footnotes_mark_in_brackets_before_the_full_stop_goes_with_its_brackets() -> None:
+    # "… Au soleil couchant ( )." was left of SPIP's mark
+    mark = "<span class='spip_note_ref'>&nbsp;(<a href='#nb1' class='spip_note'>1</a>)</span>"
+    assert paragraphs_of(f"<p>{LEDE[:-1]}{mark}. {SECOND}</p>")[0] == f"{LEDE} {SECOND}"
+    # brackets that hold a number and no link to a note are the text's: "(1)" of a list stays
+    assert "(1)" in paragraphs_of(f"<p>{LEDE[:-1]} <span>(1)</span>. {SECOND}</p>")[0]
 
 
 def test_exponents_and_ordinals_in_superscript_stay() -> None:

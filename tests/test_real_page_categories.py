@@ -82,6 +82,22 @@ def test_a_box_of_loose_text_is_read_as_the_paragraphs_its_blank_lines_make() ->
 
 
 @pytest.mark.parametrize(
+    ("between", "parts"),
+    [
+        ("", 2),
+        ("<a id='more-925'></a>", 2),  # WordPress's "more" mark between a post's two breaks
+        ("<span class='x'> </span><!-- ad -->", 2),
+        ("<a href='/x'>a link</a>", 1),  # a line of its own: two line breaks, no blank line
+    ],
+)
+def test_a_blank_line_holding_nothing_shown_ends_a_paragraph(between: str, parts: int) -> None:
+    story = f"<div class='entry'><p>{LEDE}<br>{between}<br>{SECOND}</p></div>"
+    paragraphs = extract_page(html(f"<h1>Ferries return</h1>{story}"), URL).paragraphs
+
+    assert (paragraphs[0] == LEDE) is (parts == 2)
+
+
+@pytest.mark.parametrize(
     "box",
     [
         "<p>A <b>bold</b> line<br><br><!-- cut -->Next <i>one</i> after<br> <br>\n<br>last</p>tail",
@@ -610,6 +626,26 @@ def test_furniture_beside_a_body_set_without_paragraphs_still_goes() -> None:
         None,
         True,
     )
+
+
+@pytest.mark.parametrize(
+    ("declared", "lead"),
+    [
+        # a CMS's og:image of a gallery: three addresses run together, the first is the lead
+        (
+            "https://news.example/a/quay-dawn.jpghttps://news.example/b/quay-2.jpghttps://news.example/c.jpg",
+            "https://news.example/a/quay-dawn.jpg",
+        ),
+        # an archive's address holds a second scheme after no file's extension: one address
+        (
+            "https://web.archive.org/web/2017im_/http://news.example/a/quay-dawn.jpg",
+            "https://web.archive.org/web/2017im_/http://news.example/a/quay-dawn.jpg",
+        ),
+    ],
+)
+def test_picture_addresses_run_together_are_the_first_of_them(declared: str, lead: str) -> None:
+    head = f"<meta property='og:image' content='{declared}'>"
+    assert extract_page(html(f"<p>{LEDE}</p>", head), URL).image_url == lead
 
 
 def test_an_amp_page_s_picture_is_its_lead_image() -> None:

@@ -41,13 +41,26 @@ def split_at_blank_lines(doc: lxml.html.HtmlElement) -> None:
 
 
 def _opens_a_run(br: lxml.html.HtmlElement) -> bool:
-    """Whether a <br> is followed by another with nothing but white space between them."""
+    """Whether a <br> is followed by another with nothing shown between them (white space, an empty
+    anchor: WordPress's "more" mark, <a id="more-925"></a>, between a post's two breaks)."""
+    if (br.tail or "").strip() or br.getparent() is None:
+        return False
     following = br.getnext()
+    while following is not None and _blank(following):
+        following = following.getnext()
+    return following is not None and following.tag == "br"
+
+
+def _blank(node: lxml.html.HtmlElement) -> bool:
+    """An inline element that shows nothing, nor does its tail: no text, no picture, no break."""
+    if not isinstance(node.tag, str):
+        return not (node.tail or "").strip()  # a comment
     return (
-        following is not None
-        and following.tag == "br"
-        and not (br.tail or "").strip()
-        and br.getparent() is not None
+        node.tag in _PHRASING
+        and node.tag not in ("br", "img")
+        and not (node.tail or "").strip()
+        and not node.text_content().strip()
+        and next(node.iter("img", "br"), None) is None
     )
 
 
@@ -70,7 +83,7 @@ def _segments(box: lxml.html.HtmlElement) -> Iterator[_Segment]:
     index = 0
     while index < len(children):
         end = _run_end(children, index)
-        if end - index >= 2:
+        if end > index:
             yield text, members
             text, members = children[end - 1].tail or "", []
             index = end
@@ -81,15 +94,17 @@ def _segments(box: lxml.html.HtmlElement) -> Iterator[_Segment]:
 
 
 def _run_end(children: list[lxml.html.HtmlElement], start: int) -> int:
-    """The index just past the run of <br>s that starts at ``start`` (``start`` itself if none)."""
-    end = start
-    while (
-        end < len(children)
-        and children[end].tag == "br"
-        and (end == start or not (children[end - 1].tail or "").strip())
-    ):
-        end += 1
-    return end
+    """The index just past the run of two or more <br>s that starts at ``start`` (``start`` itself if
+    none), nothing shown between them."""
+    end, breaks, at = start, 0, start
+    while at < len(children) and children[at].tag == "br":
+        breaks, end = breaks + 1, at + 1
+        if (children[at].tail or "").strip():
+            break
+        at += 1
+        while at < len(children) and _blank(children[at]):
+            at += 1
+    return end if breaks >= 2 else start
 
 
 def _as_paragraphs(paragraph: lxml.html.HtmlElement, segments: list[_Segment]) -> None:

@@ -516,7 +516,7 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
         and (is_set_caption(node, page.imaged.__contains__) or is_set_subheading(node))
     ):
         return True
-    if node.tag in ("sup", "a") and place.in_paragraph and is_footnote_mark(node):
+    if node.tag in ("sup", "a", "span") and place.in_paragraph and is_footnote_mark(node):
         return True
     # An image in a line of text (an emoji, an icon) stands between two words: removed, it leaves a
     # space, where the extractor joined them ("harbour.<img>Officials" read "harbour.Officials").
@@ -697,12 +697,17 @@ def _at_most(node: lxml.html.HtmlElement, words: int, count: Callable[[str], int
 
 
 def _drop(node: lxml.html.HtmlElement) -> None:
-    """Remove an element but keep the text that follows it, with a space where it was."""
+    """Remove an element but keep the text that follows it, with a space where it was, unless that
+    text goes on with a mark that follows a word ("couchant<span>(1)</span>." is "couchant.")."""
     parent = node.getparent()
     if parent is None:
         return
-    node.tail = f" {node.tail}" if node.tail else " "
+    tail = node.tail or ""
+    node.tail = tail if tail[:1] in _CLOSING_MARKS else f" {tail}"
     node.drop_tree()
+
+
+_CLOSING_MARKS = frozenset(".,;:!?)]\u2019\u201d\u3001\u3002")
 
 
 def body_paragraphs(

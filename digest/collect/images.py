@@ -832,13 +832,20 @@ def _width(descriptor: str) -> int:
     return int(digits) if descriptor.endswith("w") and digits.isdigit() and len(digits) < 9 else 0
 
 
+# Where one picture's address ends and the next begins, glued on: an image's file extension, then a
+# scheme (an archive's "/web/2017im_/http://…" keeps its second scheme: no extension stands before it)
+_GLUED = re.compile(r"(?i)(?<=\.jpg|\.png|\.gif)(?=https?://)|(?<=\.jpeg|\.webp)(?=https?://)")
+
+
 def _joined(page: str, address: str) -> str:
     """An image's address made absolute; "" for none, or one that cannot be (a malformed IPv6 host).
 
     An address its page escaped twice ("…?at=1&amp;amp;width=750", read as "&amp;width=750") has its
     "&" back: no image address holds "&amp;" as such, and the server would not know "amp;width".
+    Several addresses run together ("…/a.jpghttps://…/b.jpg", a CMS's og:image of a gallery) are the
+    first of them.
     """
-    address = address.replace("&amp;", "&")
+    address = _GLUED.split(address.replace("&amp;", "&"), maxsplit=1)[0]
     try:
         return urljoin(page, address) if address else ""
     except ValueError:  # the next candidate may be the article's picture

@@ -50,6 +50,7 @@ _ESCAPED_MARKUP = re.compile(
 # left in, it stands after the sentence's full stop ("harbour.1") and the sentence no longer ends.
 _FOOTNOTE_NUMBER = re.compile(r"\s*\[?(?:\d{1,3}|[a-z])\]?\s*")
 _FOOTNOTE_SIGN = re.compile(r"\s*(?:\[(?:\d{1,3}|[a-z])\]|[*\u2020\u2021])\s*")
+_FOOTNOTE_BRACKETED = re.compile(r"\s*[(\[]\s*(?:\d{1,3}|[a-z])\s*[)\]]\s*")
 _AFTER_PUNCTUATION = re.compile("[.,;:!?\"'\u201d\u2019)\\]]\\s*$")
 
 
@@ -62,6 +63,14 @@ def is_footnote_mark(element: lxml.html.HtmlElement) -> bool:
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
     if tag == "a" and str(element.get("href") or "").startswith("#"):
         return bool(_FOOTNOTE_NUMBER.fullmatch(element.text_content()))
+    # SPIP's <span class="spip_note_ref">&nbsp;(<a href="#nb1">1</a>)</span>: the mark's brackets are
+    # the mark's too, or "couchant ( )." is left
+    if (
+        tag in ("span", "sup")
+        and _FOOTNOTE_BRACKETED.fullmatch(element.text_content())
+        and any(str(link.get("href") or "").startswith("#") for link in element.iter("a"))
+    ):
+        return True
     if tag != "sup":
         return False
     text = element.text_content()

@@ -232,7 +232,14 @@ def test_a_paragraph_that_introduces_a_list_is_followed_by_the_list_not_by_what_
 
 
 # Deks that newsrooms name otherwise than "standfirst" or "summary", set beside the body's paragraphs.
-DEK_NAMES = ["t-content__chapo", "article-deck", "entry-excerpt", "ArticleDek_root__P3Ka", "sommario"]
+DEK_NAMES = [
+    "t-content__chapo",
+    "article-deck",
+    "entry-excerpt",
+    "ArticleDek_root__P3Ka",
+    "sommario",
+    "texto-bajada",
+]
 
 
 @pytest.mark.parametrize("name", DEK_NAMES)

@@ -2207,6 +2207,21 @@ AUTHOR_BOX = (
 )
 
 
+def test_the_authors_picture_in_the_authors_box_is_no_lead_image_of_a_page_that_declares_none() -> None:
+    # Drupal's byline: <div class="node__author"><div class="user"><div class="user__image"><a><img>,
+    # the portrait 100 px square, before the article's picture in a field of its own
+    portrait = "<img src='/files/pictures/jo-harbour.jpg' width='100' height='100' alt='Jo Harbour'>"
+    byline = (
+        f"<div class='node__author'><div class='user'><div class='user__image'><a href='/u/jo'>{portrait}"
+    )
+    picture = "<div class='field'><img src='/files/2026-10/quay-at-dawn.png' width='800'></div>"
+    page = html(
+        f"<article><h1>Ferries return</h1>{byline}</a></div></div></div>{picture}<p>{LEDE}</p></article>"
+    )
+
+    assert extract_page(page, URL).image_url == "https://news.example/files/2026-10/quay-at-dawn.png"
+
+
 def test_the_authors_portrait_declared_first_gives_way_to_the_articles_picture() -> None:
     # An SEO plugin's two og:images: the author's portrait (shown only in the author's box), then the
     # article's own picture.

@@ -417,7 +417,9 @@ _SIZE_PREFIX = re.compile(r"^(?!(?:19|20)\d\d[_-])[1-9]\d{2,3}[_-](?=[^.]{6,})")
 
 
 def _in_author_box(img: lxml.html.HtmlElement) -> bool:
-    boxes = [img, *itertools.islice(img.iterancestors(), 3)]  # the portrait's own box, not the page's
+    # the portrait's own box (Drupal's: <div class="node__author"><div class="user"><div class=
+    # "user__image"><a><img>), not the page's
+    boxes = [img, *itertools.islice(img.iterancestors(), 4)]
     return any(_AUTHOR_BOX.search(f"{box.get('class', '')} {box.get('id', '')}") for box in boxes)
 
 
@@ -611,7 +613,7 @@ def _body_images(scope: lxml.html.HtmlElement | None, url: str) -> Iterator[str]
     boxed = [
         img
         for img in scope.xpath(f"{_IMAGES}[not({_CHROME})]")
-        if _set_out(img) and not _promotes(img) and not _is_card(img)
+        if _set_out(img) and not _promotes(img) and not _is_card(img) and not _in_author_box(img)
     ]
     if not boxed and scope.tag not in ("article", "main"):
         boxed = _set_out_before(scope)

@@ -1473,6 +1473,7 @@ def test_a_pictures_box_without_figure_markup_gives_its_caption_and_credit(
         ("Quay%20at%20dawn.jpg", "Quay at dawn.jpg?ve=1"),  # a name with spaces, escaped in one of them
         ("2706842/1200x630.jpg", "2706842/640x360.jpg"),  # sizes in the picture's own folder
         ("quay-harbour.jpg.CROP.hd-large.jpg", "quay-harbour.jpg.CROP.story-large.jpg"),  # Adobe's crops
+        ("USATSI_2185.2e16d0ba.fill-1200x630-c0.jpg", "USATSI_2185.2e16d0ba.fill-735x490.jpg"),  # Wagtail's
     ],
 )
 def test_a_declared_picture_shown_in_another_size_gets_that_ones_alt_caption_and_credit(

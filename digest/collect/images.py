@@ -392,8 +392,8 @@ def _sized_stem(url: str) -> str:
     picture ("bdb/2706842/"), as its other sizes sit beside it ("765x431.jpg")."""
     name = file_name(url)
     # a rendition named after its picture's own file ("quay.jpg.CROP.hd-large.jpg", as Adobe's CMS
-    # writes them): the picture is the name up to its first extension
-    original = _RENDITION_OF.match(name)
+    # writes them): the picture is the name up to its first extension; Wagtail's, up to its hash
+    original = _RENDITION_OF.match(name) or _WAGTAIL_RENDITION.match(name)
     stem = original.group(1) if original else name.rsplit(".", 1)[0]
     if _ONLY_A_SIZE.fullmatch(stem):
         return "/".join(urlsplit(url).path.split("/")[-3:-1]) + "/"
@@ -402,6 +402,11 @@ def _sized_stem(url: str) -> str:
 
 _ONLY_A_SIZE = re.compile(r"\d{2,4}x\d{0,4}")
 _RENDITION_OF = re.compile(r"(?i)(.+?)\.(?:jpe?g|png|gif|webp)\.")
+# Wagtail's renditions: the picture's name, its hash, then the filter ("quay.2e16d0ba.fill-735x490.jpg",
+# "quay.2e16d0ba.fill-1200x630-c0.jpg", "quay.2e16d0ba.max-1200x630.jpg", "quay.2e16d0ba.width-800.jpg")
+_WAGTAIL_RENDITION = re.compile(
+    r"(?i)(.+?\.[0-9a-f]{8})\.(?:fill|max|min|width|height|scale|original|focus-[a-z]+)[-.]"
+)
 
 
 # The sizes resizers add to a file's name: WordPress's "-512x512" and "-scaled", "_1200x630", a

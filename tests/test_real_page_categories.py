@@ -753,7 +753,9 @@ def test_page_without_a_photo_has_no_lead_image() -> None:
     assert extract_page(html(f"<h1>Ferries return</h1><p>{LEDE}</p>"), URL).image_url == ""
 
 
-@pytest.mark.parametrize("box", ["promo-panel", "related-stories", "sponsor-box", "newsletter-signup"])
+@pytest.mark.parametrize(
+    "box", ["promo-panel", "related-stories", "sponsor-box", "newsletter-signup", "presenting"]
+)
 def test_a_picture_in_a_box_promoting_something_else_is_no_lead_image(box: str) -> None:
     # A book's cover in a promotion panel set inside the <article>, on a page with no photo of its own.
     promo = f"<div class='{box}'><div class='media'><img src='https://cdn.example/books/guide-3d.png'></div></div>"

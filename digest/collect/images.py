@@ -657,9 +657,9 @@ _FIELD_LEVELS = 3  # boxes around a body box looked into: a field, its list of f
 
 
 # Boxes inside an article that show something else: a promotion of a book or course, related
-# stories, a sponsor, an advertisement, a newsletter sign-up.
+# stories, a sponsor (its "presenting" banner too), an advertisement, a newsletter sign-up.
 _ELSEWHERE_BOX = re.compile(
-    r"(?i)promo|related|recommend|sponsor|advert|newsletter|subscri|(?:^|[\s_-])ads?(?:$|[\s_-])"
+    r"(?i)promo|related|recommend|sponsor|presenting|advert|newsletter|subscri|(?:^|[\s_-])ads?(?:$|[\s_-])"
 )
 
 

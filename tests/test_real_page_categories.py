@@ -46,19 +46,6 @@ def article_of(paragraphs: tuple[str, ...]) -> Article:
 # --------------------------------------------------------------------------- deks and skipped ledes
 
 
-def test_a_comment_before_a_bodys_loose_text_does_not_hide_its_first_paragraph() -> None:
-    # a blog engine marks each entry with a comment; the body is text between line breaks, no <p>
-    body = (
-        "<section class='body'><!-- entry:1366 --><img src='/photos/quay.jpg' width='134'>"
-        f"{LEDE}<br><div style='clear:both'></div><br><br><h2>The timetable</h2><br>{SECOND}<br><br>"
-        f"{SECOND}</section>"
-    )
-
-    paragraphs = extract_page(html(f"<h1>Ferries return</h1>{body}"), URL).paragraphs
-
-    assert paragraphs[0] == LEDE
-
-
 def test_blank_lines_of_a_paragraph_set_the_headline_byline_and_date_apart_from_the_lede() -> None:
     # a market letter writes its whole story in one <p>: the headline's repeat, the byline, the date
     # and a price line, each set off by a blank line (two <br>s), then the lede; read as one
@@ -103,6 +90,7 @@ def test_a_blank_line_holding_nothing_shown_ends_a_paragraph(between: str, parts
         "<p>A <b>bold</b> line<br><br><!-- cut -->Next <i>one</i> after<br> <br>\n<br>last</p>tail",
         "<div>Lede <a href='/x'>link</a> end.<br><br><span>Second</span> para.<br><br></div>",
         "<td><br><br>Only <em>after</em><br><br></td>",
+        f"<div><h2>Sub</h2>{LEDE}<br><br>{SECOND} <b>x</b><br><br><div>Box</div>Tail {LEDE}</div>",
     ],
 )
 def test_paragraphs_made_at_blank_lines_keep_every_word_in_its_order(box: str) -> None:
@@ -115,13 +103,39 @@ def test_paragraphs_made_at_blank_lines_keep_every_word_in_its_order(box: str) -
     assert not doc.xpath("//br[following-sibling::node()[1][self::br]]")
 
 
-def test_blank_lines_between_the_blocks_of_a_layout_box_make_no_paragraphs() -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a blog engine marks each entry with a comment; the body is text between line breaks, no <p>
+        "<section class='body'><!-- entry:1366 --><img src='/photos/quay.jpg' width='134'>"
+        f"{LEDE}<br><div style='clear:both'></div><br><br><h2>The timetable</h2><br>{SECOND}<br><br>"
+        f"{SECOND}</section>",
+        # a news site's body: its picture's box, a subheading, then the text as runs between blank lines
+        # and a video's box; the run after the subheading was lost as the heading's tail
+        "<div class='showitxt'><div class='teaser_img'><img src='/t/46878.jpg' width='660'></div>"
+        f"<h2>Films galore</h2>\n{LEDE}\n<br/><br/>\n{SECOND}\n<br/><br/>"
+        f"<div class='video'><span>Trailer</span></div>{LEDE}</div>",
+    ],
+)
+def test_a_bodys_text_written_loose_is_read_in_paragraphs_from_its_first(body: str) -> None:
+    paragraphs = extract_page(html(f"<h1>Ferries return</h1>{body}"), URL).paragraphs
+
+    assert paragraphs[:2] == (LEDE, SECOND)
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "<div>Sponsor:<br><br><div>Harbour Board</div><br><br><table><tr><td>1</td></tr></table></div>",
+        # text between blocks that hold most of the box's text: their labels and notes, not a body
+        f"<div><div>{LEDE} {SECOND}</div>{SECOND} {SECOND}<br><br><div>{LEDE} {SECOND} {LEDE}</div></div>",
+    ],
+)
+def test_blank_lines_between_the_blocks_of_a_layout_box_make_no_paragraphs(layout: str) -> None:
     # a record's fields spaced out by breaks: the box holds blocks, and its breaks are spacing
     from digest.collect.breaks import split_at_blank_lines
 
-    box = lxml.html.fragment_fromstring(
-        "<div>Sponsor:<br><br><div>Harbour Board</div><br><br><table><tr><td>1</td></tr></table></div>"
-    )
+    box = lxml.html.fragment_fromstring(layout)
     before = lxml.html.tostring(box)
     split_at_blank_lines(box)
     assert lxml.html.tostring(box) == before

@@ -5,7 +5,9 @@ paragraphs that no <p> marks. The text extractor reads such a box as one paragra
 breaks into one, so a headline's repeat, a byline, a date and the lede came out as one "paragraph".
 As Mozilla's Readability does (its replaceBrs), two or more <br>s in a row, white space between them,
 end a paragraph: a <p> is cut in two there, and the text of any other box is set in <p>s. A single
-<br> stays a line break within its paragraph (an address, a verse).
+<br> stays a line break within its paragraph (an address, a verse). A box that holds blocks too is
+a layout whose breaks space them out, unless most of its text is its own, written loose between its
+picture's, subheading's and video's boxes: then its runs of text are set in <p>s around them.
 """
 
 from __future__ import annotations
@@ -38,6 +40,78 @@ def split_at_blank_lines(doc: lxml.html.HtmlElement) -> None:
     for box in boxes:
         if box.tag == "p" or (box.tag in _BOXES and all(_is_phrasing(child) for child in box)):
             _split(box)
+        elif box.tag in _BOXES and _mostly_loose_text(box):
+            _set_runs_in_paragraphs(box)
+
+
+# A body written as loose text between its picture's and its video's boxes: at least this share of the
+# box's shown text, and this many characters, are its own text runs, not its blocks'.
+_LOOSE_SHARE = 0.5
+_LOOSE_CHARS = 200
+
+
+def _mostly_loose_text(box: lxml.html.HtmlElement) -> bool:
+    """Whether a box that holds blocks is an article's text written loose ("<h2>…</h2>The lede.<br><br>
+    The next.<div class=video>…"), not a layout whose breaks space its blocks (a record's fields).
+
+    Only a box that opens with a block: the text a box opens with is read as its opening run (a dek, an
+    "Updated at noon" line, or the lede), which the extraction judges on its own (extract._loose_lede).
+    """
+    first = next((child for child in box if isinstance(child.tag, str)), None)
+    if (box.text or "").strip() or first is None or _is_phrasing(first):
+        return False
+    loose = sum(len((child.tail or "").strip()) for child in box)
+    loose += sum(len(child.text_content().strip()) for child in box if _is_phrasing(child))
+    if loose < _LOOSE_CHARS:
+        return False
+    # the blocks' text is counted only until it outweighs the loose text: a walk bounded by the box's
+    # own text, where nested boxes would each walk the whole page below them
+    most = loose * (1 - _LOOSE_SHARE) / _LOOSE_SHARE
+    blocks = 0
+    for child in box:
+        if _is_phrasing(child):
+            continue
+        for node in child.iter():
+            if node.tag in _UNSHOWN:
+                continue
+            blocks += len((node.text or "").strip()) + (
+                len((node.tail or "").strip()) if node is not child else 0
+            )
+            if blocks > most:
+                return False
+    return True
+
+
+_UNSHOWN = frozenset(["script", "style", "noscript"])
+
+
+def _set_runs_in_paragraphs(box: lxml.html.HtmlElement) -> None:
+    """A box of loose text and blocks: each run of its text between blank lines and blocks becomes a
+    <p>, its blocks staying where they are."""
+    parts: list[tuple[str, list[lxml.html.HtmlElement], lxml.html.HtmlElement | None]] = []
+    text, members = box.text or "", list[lxml.html.HtmlElement]()
+    children = list(box)
+    index = 0
+    while index < len(children):
+        child, end = children[index], _run_end(children, index)
+        if end > index or not _is_phrasing(child):
+            block = None if end > index else child
+            parts.append((text, members, block))
+            text, members = children[max(end, index + 1) - 1].tail or "", []
+            index = max(end, index + 1)
+            continue
+        members.append(child)
+        index += 1
+    parts.append((text, members, None))
+    for child in children:
+        if not _is_phrasing(child):
+            child.tail = None  # its text opens the next part
+        box.remove(child)
+    box.text = None
+    for text, members, block in parts:
+        _add_paragraph(box, text, members)
+        if block is not None:
+            box.append(block)
 
 
 def _opens_a_run(br: lxml.html.HtmlElement) -> bool:

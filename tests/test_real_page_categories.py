@@ -1874,6 +1874,27 @@ def test_the_pages_only_h1_is_the_headline_even_when_the_titles_word_it_otherwis
 
 
 @pytest.mark.parametrize(
+    ("after", "headline"),
+    [
+        # the <title> joins the headline and the subtitle set right under it: the headline is the <h1>
+        ("<h2>A crossing closed for a decade reopens</h2>", "The Boats Are Back"),
+        # a blog's name in its <h1>, the post's title further down: no headline of its own, the title
+        (
+            "<div class='post'><h3>A crossing closed for a decade reopens</h3></div>",
+            "The Boats Are Back - A crossing closed for a decade reopens",
+        ),
+    ],
+)
+def test_an_h1_that_is_one_part_of_the_title_is_the_headline_when_the_other_is_its_subtitle(
+    after: str, headline: str
+) -> None:
+    head = "<title>The Boats Are Back - A crossing closed for a decade reopens : example.org</title>"
+    page = f"<html><head>{head}</head><body><h1>The Boats Are Back</h1>{after}<p>{LEDE}</p></body></html>"
+
+    assert extract_page(page, URL).title == headline
+
+
+@pytest.mark.parametrize(
     "crumbs",
     [
         "<ol class='breadcrumb__list'><li><a href='/'>Home</a></li><li><h1>{h1}</h1></li></ol>",

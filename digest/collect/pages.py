@@ -419,9 +419,22 @@ def _displayed(heading: _Heading, titles: list[str]) -> bool:
     if estimated_words(heading.text) < _DISPLAY_WORDS:
         return False
     folded = _fold(heading.text)
-    if any(folded == _fold(part) for title in titles for part in _TITLE_SEPARATORS.split(title)):
-        return False
+    for title in titles:
+        parts = [_fold(part) for part in _TITLE_SEPARATORS.split(title)]
+        if folded in parts and not _subtitled(heading.node, set(parts) - {folded}):
+            return False
     return not _after_text(heading.node)
+
+
+def _subtitled(node: lxml.html.HtmlElement, rest: set[str]) -> bool:
+    """Whether the heading right after an <h1> is another part of the title: the headline and its
+    subtitle, which the <title> joins ("Vom Boden aus gedacht - Ann Cotten verwebt … : Site")."""
+    following = node.getnext()
+    while following is not None and not isinstance(following.tag, str):
+        following = following.getnext()  # a comment between them
+    if following is None or following.tag not in ("h2", "h3", "h4"):
+        return False
+    return _fold(clipped(shown_block_text(following), MAX_TITLE)) in rest
 
 
 def _after_text(node: lxml.html.HtmlElement) -> bool:

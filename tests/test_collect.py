@@ -351,6 +351,18 @@ def test_canonical_url_keeps_parameters_that_name_the_article() -> None:
     )
 
 
+def test_canonical_url_keeps_a_parameter_without_a_value_as_it_is_written() -> None:
+    # SPIP names its articles so: "?article8532=" is another address
+    assert (
+        canonical_url("http://news.example/spip.php?article8532")
+        == "http://news.example/spip.php?article8532"
+    )
+    assert (
+        canonical_url("https://news.example/story?id=&utm_medium&page=2")
+        == "https://news.example/story?id=&page=2"
+    )
+
+
 def test_canonical_url_keeps_a_non_default_port() -> None:
     assert canonical_url("http://news.example:8080/a/") == "http://news.example:8080/a"
     assert canonical_url("http://news.example:80/a") == "http://news.example/a"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 from courlan import extract_domain
 from courlan.clean import TRACKERS_RE
@@ -40,13 +40,20 @@ def canonical_url(url: str) -> str:
     port = parts.port
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
-    query = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not is_tracking_param(key)
-    ]
     path = parts.path.rstrip("/") if parts.path not in ("", "/") else ""
-    return urlunsplit((scheme, host.lower(), path, urlencode(query), ""))
+    return urlunsplit((scheme, host.lower(), path, _kept_query(parts.query), ""))
+
+
+def _kept_query(query: str) -> str:
+    """The query without its tracking parameters, each written as urlencode writes it; a parameter
+    without "=" stays so (SPIP's "spip.php?article8532", which "?article8532=" is not)."""
+    kept = []
+    for piece in query.split("&"):
+        pairs = parse_qsl(piece, keep_blank_values=True)
+        if not pairs or is_tracking_param(pairs[0][0]):
+            continue
+        kept.append(urlencode(pairs) if "=" in piece else quote_plus(pairs[0][0]))
+    return "&".join(kept)
 
 
 def is_web_url(url: str) -> bool:

@@ -2309,6 +2309,9 @@ def test_a_portrait_the_article_shows_as_its_picture_is_its_picture() -> None:
         # the article's picture shown small (a lazy stand-in, a thumbnail), or large with the site's name
         ("<img src='/assets/ornament-78dc.gif' width='56' height='80' alt='The ferry at the quay'>", False),
         ("<img src='/assets/ornament-78dc.gif' width='1200' alt='News'>", False),
+        # any logo its alt names so (a press office's sender), never a photo of one
+        ("<img src='/assets/ornament-78dc.gif' width='1200' alt='institution logo'>", True),
+        ("<img src='/assets/ornament-78dc.gif' width='1200' alt='The new logo unveiled at the quay'>", False),
     ],
 )
 def test_a_declared_picture_shown_only_as_the_sites_logo_is_no_lead_image(logo: str, is_logo: bool) -> None:

@@ -380,10 +380,19 @@ def _not_its_own(doc: lxml.html.HtmlElement, picture: str, url: str, several: bo
 
 
 def _a_logo(img: lxml.html.HtmlElement, url: str) -> bool:
-    """Whether an <img> is the site's logo: declared small, its alt the host's name ("McSweeney's")."""
+    """Whether an <img> is the site's logo: declared small, its alt the host's name ("McSweeney's"); or
+    any logo its alt names so in a few words ("institution logo", "Logo der Stadt": a press office's
+    sender; "The new logo unveiled at the harbour" is a photo)."""
+    said = img.get("alt") or ""
+    if _LOGO_ALT.search(said) and len(said.split()) <= _LOGO_ALT_WORDS:
+        return True
     alt = folded(unescaped_twice(img.get("alt") or ""))
     labels = (folded(label) for label in (urlsplit(url).hostname or "").split("."))
     return _small(img) and len(alt) > 2 and alt in labels
+
+
+_LOGO_ALT = re.compile(r"(?i)\blogo\b")
+_LOGO_ALT_WORDS = 4
 
 
 def _sized_stem(url: str) -> str:

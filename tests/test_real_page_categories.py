@@ -722,6 +722,10 @@ def test_a_figure_outside_the_article_whose_headline_beside_it_links_elsewhere_i
         # an alt written as a caption with its credit gives both, as a caption would
         ("The quay at dawn. Photo: Jo Harbour", ("The quay at dawn.", "Jo Harbour")),
         ("Wetterbild (Foto: anaterate/Pixabay.com)", ("Wetterbild", "anaterate/Pixabay.com")),
+        ("Rescue at the quay [Rex]", ("Rescue at the quay", "Rex")),
+        # a blog's advertising label in square brackets is no one's name
+        ("TOP 5 Fashion Must Haves [Werbung]", ("TOP 5 Fashion Must Haves [Werbung]", "")),
+        ("Ferry tickets [PR Sample]", ("Ferry tickets [PR Sample]", "")),
         (
             "Rescue at the quay (Photo credit should read JO HARBOUR/AFP)",
             ("Rescue at the quay", "JO HARBOUR/AFP"),

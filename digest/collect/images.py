@@ -92,13 +92,17 @@ _AGENCIES = (
     r"Getty Images|AP Photo|Associated Press|via AP|Reuters|AFP|EPA|Shutterstock|Alamy|Bloomberg|iStock"
     r"|EFE|ANSA|dpa|Kyodo|Xinhua|Yonhap|TASS|PA Media|PA Wire|ANP|Keystone|imago|Anadolu"
 )
+_AD_LABELS = (
+    r"(?i:werbung|anzeige|advertorial|advertisement|ad|ads|sponsored|promo(?:tion)?|pr[ -]?sample|affiliate)"
+)
 _AGENCY_CREDIT = re.compile(
     rf"(?:[(\[](?P<paren>[^()\[\]]*(?i:{_AGENCIES}|Getty)[^()\[\]]*)[)\]]"
     # a photographer and the paper, in brackets: capitalised on both sides of the slash, and words (a
     # space), where "(TCP/IP)" is one term
     r"|[(\[](?P<pair>(?=[^()\[\]]*\s)[A-Z][^()\[\]/]{0,50}/\s?[A-Z][^()\[\]/]{0,50})[)\]]"
-    # a name in square brackets, as British papers credit a picture: "[Rex]", "[PA Images]"
-    r"|\[(?P<square>[A-Z][\w.&'\u2019-]+(?:\s[A-Z][\w.&'\u2019-]*){0,3})\]"
+    # a name in square brackets, as British papers credit a picture: "[Rex]", "[PA Images]"; never a
+    # blog's advertising label ("TOP 5 Fashion Must Haves [Werbung]", "[Anzeige]", "[PR Sample]")
+    rf"|\[(?!{_AD_LABELS}\])(?P<square>[A-Z][\w.&'\u2019-]+(?:\s[A-Z][\w.&'\u2019-]*){{0,3}})\]"
     # what kind of photo it is, in brackets: "(Oregonian file photo)", "(Staff photo)", "(Handout photo)"
     r"|[(\[](?P<kind>[^()\[\]]{0,60}\b(?i:file|staff|courtesy|submitted|contributed|handout)"
     r"\s(?i:photo(?:graph)?|image|picture)s?)[)\]]"

@@ -390,7 +390,7 @@ def _a_logo(img: lxml.html.HtmlElement, url: str) -> bool:
     said = img.get("alt") or ""
     if _LOGO_ALT.search(said) and len(said.split()) <= _LOGO_ALT_WORDS:
         return True
-    alt = folded(unescaped_twice(img.get("alt") or ""))
+    alt = folded(unescaped_twice(said))
     labels = (folded(label) for label in (urlsplit(url).hostname or "").split("."))
     return _small(img) and len(alt) > 2 and alt in labels
 

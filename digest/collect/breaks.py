@@ -41,7 +41,8 @@ def split_at_blank_lines(doc: lxml.html.HtmlElement) -> None:
         if box.tag == "p" or (box.tag in _BOXES and all(_is_phrasing(child) for child in box)):
             _split(box)
         elif box.tag in _BOXES and _mostly_loose_text(box):
-            _set_runs_in_paragraphs(box)
+            # its runs of text between blank lines and blocks become <p>s, the blocks staying put
+            _set_in_paragraphs(box, list(_segments(box, at_blocks=True)))
 
 
 # A body written as loose text between its picture's and its video's boxes: at least this share of the
@@ -85,35 +86,6 @@ def _mostly_loose_text(box: lxml.html.HtmlElement) -> bool:
 _UNSHOWN = frozenset(["script", "style", "noscript"])
 
 
-def _set_runs_in_paragraphs(box: lxml.html.HtmlElement) -> None:
-    """A box of loose text and blocks: each run of its text between blank lines and blocks becomes a
-    <p>, its blocks staying where they are."""
-    parts: list[tuple[str, list[lxml.html.HtmlElement], lxml.html.HtmlElement | None]] = []
-    text, members = box.text or "", list[lxml.html.HtmlElement]()
-    children = list(box)
-    index = 0
-    while index < len(children):
-        child, end = children[index], _run_end(children, index)
-        if end > index or not _is_phrasing(child):
-            block = None if end > index else child
-            parts.append((text, members, block))
-            text, members = children[max(end, index + 1) - 1].tail or "", []
-            index = max(end, index + 1)
-            continue
-        members.append(child)
-        index += 1
-    parts.append((text, members, None))
-    for child in children:
-        if not _is_phrasing(child):
-            child.tail = None  # its text opens the next part
-        box.remove(child)
-    box.text = None
-    for text, members, block in parts:
-        _add_paragraph(box, text, members)
-        if block is not None:
-            box.append(block)
-
-
 def _opens_a_run(br: lxml.html.HtmlElement) -> bool:
     """Whether a <br> is followed by another with nothing shown between them (white space, an empty
     anchor: WordPress's "more" mark, <a id="more-925"></a>, between a post's two breaks)."""
@@ -146,25 +118,28 @@ def _split(box: lxml.html.HtmlElement) -> None:
         _set_in_paragraphs(box, segments)
 
 
-_Segment = tuple[str, list[lxml.html.HtmlElement]]
+# A segment's text, its inline elements, and the block that ends it (None where a blank line does)
+_Segment = tuple[str, list[lxml.html.HtmlElement], lxml.html.HtmlElement | None]
 
 
-def _segments(box: lxml.html.HtmlElement) -> Iterator[_Segment]:
-    """The box's content between runs of breaks: each run's last tail opens the next segment, and
-    the breaks of a run are left out."""
+def _segments(box: lxml.html.HtmlElement, *, at_blocks: bool = False) -> Iterator[_Segment]:
+    """The box's content between runs of breaks (and, ``at_blocks``, its blocks): each run's last
+    tail, or each block's, opens the next segment, and the breaks of a run are left out."""
     text, members = box.text or "", list[lxml.html.HtmlElement]()
     children = list(box)
     index = 0
     while index < len(children):
-        end = _run_end(children, index)
+        child, end = children[index], _run_end(children, index)
         if end > index:
-            yield text, members
-            text, members = children[end - 1].tail or "", []
-            index = end
-            continue
-        members.append(children[index])
-        index += 1
-    yield text, members
+            yield text, members, None
+            text, members, index = children[end - 1].tail or "", [], end
+        elif at_blocks and not _is_phrasing(child):
+            yield text, members, child
+            text, members, index = child.tail or "", [], index + 1
+        else:
+            members.append(child)
+            index += 1
+    yield text, members, None
 
 
 def _run_end(children: list[lxml.html.HtmlElement], start: int) -> int:
@@ -187,10 +162,10 @@ def _as_paragraphs(paragraph: lxml.html.HtmlElement, segments: list[_Segment]) -
     tail, paragraph.tail = paragraph.tail, None
     for child in list(paragraph):
         paragraph.remove(child)
-    text, members = segments[0]
+    text, members, _ = segments[0]
     _fill(paragraph, text, members)
     last = paragraph
-    for text, members in segments[1:]:
+    for text, members, _ in segments[1:]:
         following = paragraph.makeelement("p", {})
         _fill(following, text, members)
         last.addnext(following)
@@ -199,12 +174,16 @@ def _as_paragraphs(paragraph: lxml.html.HtmlElement, segments: list[_Segment]) -
 
 
 def _set_in_paragraphs(box: lxml.html.HtmlElement, segments: list[_Segment]) -> None:
-    """A box of text and inline elements: each of its parts becomes a <p>."""
+    """A box of text and inline elements: each of its parts becomes a <p>, each block that ends one
+    staying after it."""
     for child in list(box):
         box.remove(child)
     box.text = None
-    for text, members in segments:
+    for text, members, block in segments:
         _add_paragraph(box, text, members)
+        if block is not None:
+            block.tail = None  # its text opened the next part
+            box.append(block)
 
 
 def _is_phrasing(node: lxml.html.HtmlElement) -> bool:

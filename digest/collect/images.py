@@ -537,7 +537,7 @@ def _images_showing(doc: lxml.html.HtmlElement, url: str) -> Iterator[lxml.html.
 def _shown_at(doc: lxml.html.HtmlElement, url: str) -> bool:
     """Whether an <img> of the page shows the picture at this very address (not another size of it)."""
     images = itertools.islice(doc.iter("img", "amp-img"), _MAX_IMAGES)
-    return any(_address(_joined(url, src)) == _address(url) for img in images for src in image_sources(img))
+    return any(_at_address(tuple(image_sources(img)), url) for img in images)
 
 
 def _showing(doc: lxml.html.HtmlElement, url: str) -> lxml.html.HtmlElement | None:
@@ -945,10 +945,15 @@ def _shows(img: lxml.html.HtmlElement, url: str, name: str) -> bool:
     "index.jpg" or "lead_large.jpg" every article of a site has, would match other stories' pictures.
     """
     sources = tuple(image_sources(img))
-    # a src is often written from the site's root ("/photos/quay.jpg"): read it where the picture is
-    if any(_address(_joined(url, src)) == _address(url) for src in sources):
+    if _at_address(sources, url):
         return True
     return _distinctive(name) and any(_same_picture(src, url, name) for src in sources)
+
+
+def _at_address(sources: tuple[str, ...], url: str) -> bool:
+    """Whether one of an <img>'s sources is the picture's very address; a src is often written from
+    the site's root ("/photos/quay.jpg"): it is read where the picture is."""
+    return any(_address(_joined(url, src)) == _address(url) for src in sources)
 
 
 def _same_picture(src: str, url: str, name: str) -> bool:

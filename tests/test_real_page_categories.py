@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
-from test_pages import LEDE, SECOND
+from test_pages import LEDE, SECOND, THIRD
 
 from digest.collect import extract as extract_module
 from digest.collect.extract import parse_html, strip_furniture
@@ -271,6 +271,46 @@ def test_a_paragraph_under_the_headline_that_the_description_does_not_repeat_sta
     page = html(f"<h1>Ferries return</h1>{_INTRO}<div class='group'><p>{LEDE}</p><p>{SECOND}</p></div>", head)
 
     assert extract_page(page, URL).paragraphs[0] == DEK
+
+
+# The lead picture under the headline, as a reader sees it set between a summary and the story.
+_PICTURE = (
+    "<figure><img src='/media/ferry.jpg' width='900'><figcaption>Photo: Jo Bloggs</figcaption></figure>"
+)
+_DECLARED = "<meta property='og:image' content='https://news.example/media/ferry.jpg'>"
+
+
+@pytest.mark.parametrize(
+    ("story", "first"),
+    [
+        # a summary box named "intro" between the headline and the picture is the dek
+        (
+            f"<h1>Ferries return</h1><div class='ce_articleIntro'>{DEK}</div>{_PICTURE}<div><p>{LEDE}</p>",
+            LEDE,
+        ),
+        # ... and one with the story's paragraphs before the picture is the story's start
+        (f"<h1>Ferries return</h1><div class='ce_articleIntro'>{DEK}</div><p>{LEDE}</p>{_PICTURE}", DEK),
+    ],
+)
+def test_an_intro_box_between_the_headline_and_the_lead_picture_is_the_dek(story: str, first: str) -> None:
+    page = html(f"{story}<p>{SECOND}</p><p>{THIRD}</p>", _DECLARED)
+
+    assert extract_page(page, URL).paragraphs[0] == first
+
+
+@pytest.mark.parametrize(
+    ("story", "first"),
+    [
+        # set under the lead picture, a box named as an excerpt is where the reader starts reading
+        (f"<h1>Ferries return</h1>{_PICTURE}<p class='article-excerpt'>{DEK}</p>", DEK),
+        # ... above it, it is the dek
+        (f"<h1>Ferries return</h1><p class='article-excerpt'>{DEK}</p>{_PICTURE}", LEDE),
+    ],
+)
+def test_a_box_named_a_dek_right_under_the_lead_picture_is_the_stories_start(story: str, first: str) -> None:
+    page = html(f"{story}<div class='text'><p>{LEDE}</p><p>{SECOND}</p><p>{THIRD}</p></div>", _DECLARED)
+
+    assert extract_page(page, URL).paragraphs[0] == first
 
 
 def trafilatura_keeps(monkeypatch: pytest.MonkeyPatch, body: str) -> None:
@@ -1759,6 +1799,22 @@ def test_a_logo_h1_that_the_host_abbreviates_is_not_the_headline() -> None:
 def test_a_title_that_is_only_the_sites_name_gives_way_to_the_declared_headline(head: str) -> None:
     page = f"<html><head><title>Example News</title>{head}</head><body><p>{LEDE}</p></body></html>"
     assert extract_page(page, URL).title == "Ferries return to the strait"
+
+
+@pytest.mark.parametrize(
+    ("social", "expected"),
+    [
+        ("ferries-return-spring-2026", "Ferries return to the strait"),  # an unfilled field: the slug
+        ("Ferries return in spring", "Ferries return in spring"),
+        ("Fähren-Comeback", "Fähren-Comeback"),  # one hyphenated word is a title
+    ],
+)
+def test_an_og_title_written_as_an_addresss_slug_is_no_title(social: str, expected: str) -> None:
+    head = (
+        f"<title>Ferries return to the strait | Example</title><meta property='og:title' content='{social}'>"
+    )
+    page = f"<html><head>{head}</head><body><p>{LEDE}</p></body></html>"
+    assert extract_page(page, URL).title == expected
 
 
 def test_the_sites_name_in_its_feed_links_leaves_the_title() -> None:

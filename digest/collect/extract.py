@@ -315,12 +315,13 @@ def declared_body(doc: lxml.html.HtmlElement) -> tuple[str, ...]:
     return ()
 
 
-def strip_furniture(doc: lxml.html.HtmlElement) -> None:
+def strip_furniture(doc: lxml.html.HtmlElement, picture: lxml.html.HtmlElement | None = None) -> None:
     """Remove, in place, what a reader does not see or does not read as the article.
 
     Each element is judged once, in document order, with what its ancestors say about it (inside a
     paragraph, inside the headline's header) carried down, never walked up to: on a page nested
-    hundreds deep, a walk up from every element costs their product.
+    hundreds deep, a walk up from every element costs their product. ``picture`` is the element that
+    shows the lead image: set under the headline, it parts the dek from the lede (_Parted).
     """
     # A form's fields are never the article: a <textarea> holds an embed code or a comment being
     # written ("<iframe src=…>Your browser does not support frames"), a <select> a drop-down of months.
@@ -333,7 +334,7 @@ def strip_furniture(doc: lxml.html.HtmlElement) -> None:
     # Comments are never shown, yet one before a body's loose text ("<!-- s9ymdb:1366 -->Das Internet
     # …", as a blog engine marks its entries) splits it from the box: the text stays, joined up.
     etree.strip_tags(doc, etree.Comment, etree.ProcessingInstruction)
-    page = _Page(doc)
+    page = _Page(doc, picture)
     # Depth first, in document order, never looking inside what was removed: a page's navigation,
     # footer and asides hold most of its elements, and none of them can matter once they are gone.
     stack = [(child, _OUTSIDE) for child in reversed(doc)]
@@ -405,7 +406,7 @@ def _inside(node: lxml.html.HtmlElement, place: _Place) -> _Place:
 class _Page:
     """What furniture is judged against: the page's paragraph text, and which elements hold images."""
 
-    def __init__(self, doc: lxml.html.HtmlElement) -> None:
+    def __init__(self, doc: lxml.html.HtmlElement, picture: lxml.html.HtmlElement | None = None) -> None:
         self._chars: dict[lxml.html.HtmlElement, int] = {}
         self._loose: dict[lxml.html.HtmlElement, int] = {}
         self._root = doc
@@ -414,7 +415,8 @@ class _Page:
         self.total = sum(len(p.text_content()) for p in doc.iter("p"))
         # Asked of every box, so found once, each element once (a drop only makes it stale towards
         # "has one", and _is_image_box checks again before it removes anything).
-        self.deks = _headline_deks(doc)
+        self.parted = _Parted(doc, picture)
+        self.deks = _headline_deks(doc) | self.parted.deks
         self.imaged: set[lxml.html.HtmlElement] = set()
         for img in doc.iter("img"):
             for ancestor in img.iterancestors():
@@ -491,6 +493,68 @@ class _Page:
         return known
 
 
+class _Parted:
+    """A page's lead picture set under its headline, and the boxes it parts: a reader takes a summary
+    in a box of its own between the headline and the picture for the dek (simplyscience's
+    "ce_articleIntro", landwirt's "intro"), and the first text after the picture for the article's
+    start, whatever its box is named (kulturnews's "article_excerpt", set under the photo).
+
+    Document order is numbered once, so each question is a look-up.
+    """
+
+    def __init__(self, doc: lxml.html.HtmlElement, shown: lxml.html.HtmlElement | None) -> None:
+        self.deks: frozenset[lxml.html.HtmlElement] = frozenset()
+        self._order: dict[lxml.html.HtmlElement, int] = {}
+        self._after = self._until = -1
+        if shown is None:
+            return
+        self._order = {node: place for place, node in enumerate(doc.iter())}
+        at = self._order.get(shown, -1)  # gone with a <noscript> it was in: a copy is shown elsewhere
+        if at < 0:
+            return
+        headline = max((self._order[h] for h in doc.iter("h1") if self._order[h] < at), default=-1)
+        if headline < 0:
+            return  # a picture above the headline (a site's banner, a hero) parts nothing
+        last = max((self._order[p] for p in doc.iter("p") if self._order[p] < at and _full(p)), default=-1)
+        self.deks = frozenset(self._intros_between(doc, headline, max(last, headline), at))
+        self._after = at + sum(1 for _ in shown.iterdescendants())
+        self._until = next(
+            (self._order[n] for n in doc.iter() if self._order[n] > self._after and _opens(n)), -1
+        )
+
+    def opens_the_text(self, node: lxml.html.HtmlElement) -> bool:
+        """Whether ``node`` comes after the picture and before any heading or full paragraph but its
+        own: the article's first text, not a dek."""
+        return self._after < self._order.get(node, -1) <= self._until
+
+    def _intros_between(
+        self, doc: lxml.html.HtmlElement, headline: int, last: int, picture: int
+    ) -> Iterator[lxml.html.HtmlElement]:
+        """The boxes named "intro" after the headline and the last full paragraph before the picture."""
+        for node in itertools.islice(doc.xpath(_INTRO_NAMED), _MAX_INTROS):
+            place = self._order.get(node, -1)
+            names = f"{node.get('class', '')} {node.get('id', '')}"
+            # a box around the picture is the article's, not a dek beside it
+            if (
+                last < place < picture
+                and _INTRO.search(names)
+                and _at_most(node, _DEK_MAX_WORDS, count_words)
+                and place + sum(1 for _ in node.iterdescendants()) < picture
+                and _shows_text(node)
+            ):
+                yield node
+
+
+def _full(paragraph: lxml.html.HtmlElement) -> bool:
+    """A paragraph of the article's length, not a byline's or a date's."""
+    return not _at_most(paragraph, _RESTORE_MIN_WORDS - 1, estimated_words)
+
+
+def _opens(node: lxml.html.HtmlElement) -> bool:
+    """A heading, or a full paragraph: where the text after a picture has begun."""
+    return node.tag in _HEADINGS or (node.tag == "p" and _full(node))
+
+
 def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     """Furniture for sure: by tag or place, by a name that holds little of the text, or a dek's length."""
     # Read once: the walk asks this of every element, and each look-up on one is a call into lxml.
@@ -505,8 +569,10 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     # <nav> left open holds all that follows it (The Root's breadcrumb wraps the article's body).
     if node.tag in ("aside", "nav"):
         return not page.holds_the_text(node)
-    if node.tag in _FURNITURE_TAGS or node in page.deks:
+    if node.tag in _FURNITURE_TAGS:
         return True
+    if node in page.deks:
+        return not page.parted.opens_the_text(node)
     # A paragraph in the <header> that holds the headline: a dek, byline or date, not the lede; but
     # one longer than any dek is the article's text set in its header, and the extractor's to judge.
     if node.tag == "p" and place.in_header:
@@ -531,7 +597,9 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     if node.tag in _NEVER_NAMED:
         return False
     named = (_named_furniture(attrs, names) and not page.holds_the_text(node)) or (
-        _named_dek(attrs, names) and _at_most(node, _DEK_MAX_WORDS, count_words)
+        _named_dek(attrs, names)
+        and _at_most(node, _DEK_MAX_WORDS, count_words)
+        and not page.parted.opens_the_text(node)
     )
     # ... unless the name is the one the body's paragraphs all have
     return named and not page.names_the_body(node)

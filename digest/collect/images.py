@@ -166,7 +166,7 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
         found = next(_body_images(body, url), "")
     if not found:
         return LeadImage()
-    shown = _showing(doc, found)
+    shown = showing(doc, found)
     if figure is None or not _shows_in(figure, found):
         # a box set out without <figure> that shows the picture beats a first figure that does not;
         # and when the picture is shown outside that figure, the figure is another picture's
@@ -346,7 +346,7 @@ def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
         ]
         # Of several pictures, the one the page shows: the others are shared, never seen on it.
         if len(found) > 1:
-            shown = [value for value in found if _showing(doc, value) is not None]
+            shown = [value for value in found if showing(doc, value) is not None]
             # the same picture in several sizes (WordPress declares its 150x150 thumbnail first): the
             # size the page shows at that very address
             exact = (value for value in shown if _shown_at(doc, value))
@@ -526,7 +526,7 @@ _MAX_IMAGES = 200  # looked through for the one showing the lead picture
 _HOLDERS = "//*[not(self::img or self::amp-img or self::script)][@data-image or @data-src]"
 
 
-def _images_showing(doc: lxml.html.HtmlElement, url: str) -> Iterator[lxml.html.HtmlElement]:
+def _imagesshowing(doc: lxml.html.HtmlElement, url: str) -> Iterator[lxml.html.HtmlElement]:
     """The <img>s (of the page's first _MAX_IMAGES) that show the picture at url, none a link to
     another page."""
     name = file_name(url)
@@ -540,10 +540,10 @@ def _shown_at(doc: lxml.html.HtmlElement, url: str) -> bool:
     return any(_at_address(tuple(image_sources(img)), url) for img in images)
 
 
-def _showing(doc: lxml.html.HtmlElement, url: str) -> lxml.html.HtmlElement | None:
+def showing(doc: lxml.html.HtmlElement, url: str) -> lxml.html.HtmlElement | None:
     """The first <img> that shows the picture at url (no link to another page), else the placeholder a
     script puts it in."""
-    img = next(_images_showing(doc, url), None)
+    img = next(_imagesshowing(doc, url), None)
     if img is None:  # no <img> shows it: a script's placeholder may stand where it will
         name = file_name(url)
         img = next((h for h in doc.xpath(_HOLDERS)[:_MAX_IMAGES] if _holds(h, url, name)), None)
@@ -568,7 +568,7 @@ _CREDIT_ATTRIBUTES = ("data-credit", "data-photo-credit", "data-image-credit", "
 
 def _shown_outside(doc: lxml.html.HtmlElement, url: str, figure: lxml.html.HtmlElement | None) -> bool:
     """Whether an <img> outside ``figure`` shows the picture at url (and is no link to another page)."""
-    return figure is not None and any(figure not in i.iterancestors() for i in _images_showing(doc, url))
+    return figure is not None and any(figure not in i.iterancestors() for i in _imagesshowing(doc, url))
 
 
 def _an_icon(img: lxml.html.HtmlElement) -> bool:
@@ -931,7 +931,7 @@ _SITE_DEFAULT = re.compile(r"(?:^|[^a-zA-Z]|(?<=[A-Z]))(?i:default|fallback)")  
 
 def _alt_for(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, url: str) -> str:
     """The image's own alt: the <img> that shows it, else the lead figure's."""
-    own = next((alt for alt in map(_described, _images_showing(doc, url)) if alt), "")
+    own = next((alt for alt in map(_described, _imagesshowing(doc, url)) if alt), "")
     if own:
         return own
     images = figure.xpath(_IMAGES) if figure is not None else []

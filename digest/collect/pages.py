@@ -24,7 +24,7 @@ from digest.collect.extract import (
     shown_block_text,
     strip_furniture,
 )
-from digest.collect.images import LeadImage, lead_image
+from digest.collect.images import LeadImage, lead_image, showing
 from digest.collect.text import folded as _fold
 from digest.collect.text import plain_text, squash, unescaped_twice
 from digest.models import Article
@@ -83,7 +83,8 @@ def extract_page(html: bytes | str, url: str, content_type: str = "") -> PageInf
         ),
     )
     declared = declared_body(doc)
-    strip_furniture(doc)  # after the image, caption, credit and structured data were read from the full page
+    # after the image, caption, credit and structured data were read from the full page
+    strip_furniture(doc, showing(doc, image.url) if image.url else None)
     return replace(info, paragraphs=body_paragraphs(doc, url, declared, squash(info.description)))
 
 
@@ -147,6 +148,7 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     first, however short: it is the one the page's own designers call so.
     """
     social = clipped(meta_content(doc, "og:title") or meta_content(doc, "twitter:title"), MAX_TITLE)
+    social = "" if _SLUG.fullmatch(social) else social  # "adac-kindersitztest-herbst-2018" is a slug
     plain = clipped(squash(doc.findtext(".//title") or ""), MAX_TITLE)
     site = clipped(meta_content(doc, "og:site_name") or _feeds_site_name(doc), MAX_NAME)
     names = _site_names(site, url)
@@ -405,6 +407,11 @@ _CJK = re.compile(f"[{HAN_KANA_CHARS}\uff00-\uffef]")  # and the full-width form
 _DISPLAY_WORDS = 4
 # Words of a <p> that is the article's text: a headline comes before it (a related story's comes after).
 _TEXT_WORDS = 25
+
+
+# A title written as an address's last part, lower case, words joined by hyphens or underscores: a
+# publishing system's field left unfilled, never a headline a reader is shown.
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+){2,}")
 
 
 def _displayed(heading: _Heading, titles: list[str]) -> bool:

@@ -1057,6 +1057,9 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
             "Jo Harbour-USA TODAY Sports",
         ),
         ("The mandatory evacuation began at dawn.", "The mandatory evacuation began at dawn.", ""),
+        # the kind of picture an agency filed, after the name: an archive photo, a stand-in
+        ("Die F\u00e4hre. Foto: Jo Harbour/dpa/Archivbild", "Die F\u00e4hre.", "Jo Harbour/dpa"),
+        ("Die F\u00e4hre. Foto: dpa / Symbolbild", "Die F\u00e4hre.", "dpa"),
         # the photographer named as such, and "by" with a colon after it
         ("The quay at dawn. Photographer: Jo Harbour/Agency", "The quay at dawn.", "Jo Harbour/Agency"),
         ("The quay at dawn. Photo by: The Agency", "The quay at dawn.", "The Agency"),
@@ -1555,6 +1558,24 @@ def test_a_declared_picture_shown_in_another_size_gets_that_ones_alt_caption_and
         "Crowds on the quay.",
         "Jo Harbour",
     )
+
+
+@pytest.mark.parametrize(
+    ("href", "found"), [("/photos/quay-full.jpg", True), ("/2026/quay-story.html", False)]
+)
+def test_a_thumbnail_that_opens_the_declared_picture_gives_its_caption_and_credit(
+    href: str, found: bool
+) -> None:
+    # a lightbox's thumbnail, another file, links to the picture the page declares at full size
+    head = "<meta property='og:image' content='https://news.example/photos/quay-full.jpg'>"
+    thumbnail = (
+        f"<dl><dt><a href='{href}' class='highslide'><img src='/photos/quay-thumb.jpg' alt='Quay'></a></dt>"
+        "<dd>Crowds on the quay. Foto: Jo Harbour</dd></dl>"
+    )
+    info = extract_page(html(f"<h1>Ferries return</h1>{thumbnail}<p>{LEDE}</p><p>{SECOND}</p>", head), URL)
+
+    assert info.image_url == "https://news.example/photos/quay-full.jpg"
+    assert (info.image_credit == "Jo Harbour") is found
 
 
 def test_an_alt_that_repeats_the_caption_and_its_credit_is_the_caption_alone() -> None:

@@ -238,7 +238,7 @@ def clean_credit(text: str) -> str:
     """
     text = _GLUED_LABELS.sub("", _unbracketed(squash(text)))
     text = _unbracketed(_CREDIT_LABEL.sub("", _COPYRIGHT.sub("", text)))
-    text = _PICTURE_ID.sub("", text)
+    text = _PICTURE_KIND.sub("", _PICTURE_ID.sub("", text))
     if _EMAIL.fullmatch(text):
         return ""
     return "" if _ADDRESS.fullmatch(text) and not _AGENCY_DOMAIN.fullmatch(text) else text
@@ -247,6 +247,9 @@ def clean_credit(text: str) -> str:
 # A wire picture's id after its credit ("Jo Doe-USA TODAY Sports - RTR4JDW4"): the agency's filing
 # number, no one's name.
 _PICTURE_ID = re.compile(r"\s+-\s+RTR[0-9A-Z]{4,8}$")
+# What kind of picture the agency filed it as, after its name ("Markus Scholz/dpa/Archivbild", an
+# archive or stand-in photo): no one's name.
+_PICTURE_KIND = re.compile(r"(?i)\s*/\s*(?:archiv|symbol)(?:bild|foto)?$")
 
 
 def _unbracketed(text: str) -> str:
@@ -944,10 +947,19 @@ def _shows(img: lxml.html.HtmlElement, url: str, name: str) -> bool:
     A file name counts only when it tells one picture from another: a resizer's "dims", or the
     "index.jpg" or "lead_large.jpg" every article of a site has, would match other stories' pictures.
     """
-    sources = tuple(image_sources(img))
+    sources = (*image_sources(img), *_enlarged(img))
     if _at_address(sources, url):
         return True
     return _distinctive(name) and any(_same_picture(src, url, name) for src in sources)
+
+
+def _enlarged(img: lxml.html.HtmlElement) -> Iterator[str]:
+    """The picture a thumbnail opens at full size: the image file its link goes to (a lightbox's
+    "<a href='…/33162.jpg' class='highslide'><img src='…/33161.jpg'></a>")."""
+    for link in itertools.islice(img.iterancestors("a"), 1):
+        href = (link.get("href") or "").strip()
+        if _FILE_NAME.fullmatch(href.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]):
+            yield href
 
 
 def _at_address(sources: tuple[str, ...], url: str) -> bool:

@@ -283,6 +283,15 @@ def test_hidden_elements_are_removed(hidden: str) -> None:
     assert paragraphs_of(hidden + body(LEDE, SECOND, THIRD))[0] == LEDE
 
 
+def test_a_body_whose_label_is_hidden_is_shown() -> None:
+    # Drupal names every field's box by its label's display: "field--label-hidden" hides the label
+    # ("Body:"), not the field; the page's other text outweighs this short story's
+    others = "".join(f"<div class='teaser'><p>{THIRD} {n}</p></div>" for n in range(6))
+    story = f"<div class='field field--name-body field--label-hidden'>{body(LEDE, SECOND)}</div>"
+
+    assert paragraphs_of(story + others)[0] == LEDE
+
+
 def test_tooltip_inside_a_paragraph_is_removed_and_the_words_around_it_stay_apart() -> None:
     found = paragraphs_of(
         "<p>The ferry left the harbour of<span class='tooltip'>Kessan City: population 80,000, capital of "

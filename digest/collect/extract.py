@@ -75,8 +75,11 @@ _FURNITURE_WORDS = (
     f"{_NEVER_TEXT_WORDS}|sharing|social|advert|sponsor|"
     "sr-only|visually-hidden|screen-reader|visuallyhidden|offscreen|navigation|navbar|dropdown"
 )
-# "top_nav", "main-menu": a site's menus, whose drop-downs hold teasers of other stories.
-_FURNITURE_TOKENS = "ad|ads|share|hidden|hide|print-only|timestamp|kicker|eyebrow|meta|video|player|nav|menu"
+# "top_nav", "main-menu": a site's menus, whose drop-downs hold teasers of other stories. Drupal's
+# "field--label-hidden" hides a field's label ("Body:"), not the field: its body is one.
+_FURNITURE_TOKENS = (
+    "ad|ads|share|(?<!label-)hidden|hide|print-only|timestamp|kicker|eyebrow|meta|video|player|nav|menu"
+)
 _FURNITURE = re.compile(
     rf"(?:{_FURNITURE_WORDS})|(?:^|[\s_-])(?:{_FURNITURE_TOKENS})(?:$|[\s_-])|{SOCIAL_EMBEDS}", re.IGNORECASE
 )

@@ -298,6 +298,19 @@ def test_an_intro_box_between_the_headline_and_the_lead_picture_is_the_dek(story
     assert extract_page(page, URL).paragraphs[0] == first
 
 
+def test_the_lead_figure_parts_the_dek_when_the_page_declares_the_picture_under_another_name() -> None:
+    # the page shares one copy of the photo ("…-38f5579b.jpg") and shows another ("…-70db515a.jpg"):
+    # its figure, where the caption and credit are read, is where the picture stands
+    head = "<meta property='og:image' content='https://news.example/media/pumps-38f5579b.jpg'>"
+    figure = "<figure><img src='/media/pumps-70db515a.jpg'><figcaption>Bild: Jo Bloggs</figcaption></figure>"
+    story = f"<h1>Ferries return</h1><div class='ce_articleIntro'><p>{DEK}</p></div>{figure}"
+
+    info = extract_page(html(f"{story}<p>{LEDE}</p><p>{SECOND}</p><p>{THIRD}</p>", head), URL)
+
+    assert info.image_credit == "Jo Bloggs"
+    assert info.paragraphs[0] == LEDE
+
+
 @pytest.mark.parametrize(
     ("story", "first"),
     [
@@ -1330,6 +1343,20 @@ def test_copyright_holder_in_json_ld_and_a_broken_block_beside_it() -> None:
 )
 def test_credit_labels_are_left_to_the_template(labelled: str) -> None:
     assert clean_credit(labelled) == "Jo Harbour"
+
+
+@pytest.mark.parametrize(
+    ("credited", "expected"),
+    [
+        ("Jo Harbour/CIFOR (CC BY-NC-ND 2.0)", "Jo Harbour/CIFOR"),  # the licence it is shared under
+        ("Jo Harbour, CC BY-SA 4.0", "Jo Harbour"),
+        ("Jo Harbour / cc0", "Jo Harbour"),
+        ("Port Archive (public domain)", "Port Archive"),
+        ("Jo Ccby", "Jo Ccby"),  # a name that only looks like one
+    ],
+)
+def test_a_pictures_licence_after_the_credit_is_left_out(credited: str, expected: str) -> None:
+    assert clean_credit(credited) == expected
 
 
 @pytest.mark.parametrize(

@@ -518,8 +518,8 @@ class _Parted:
         headline = max((self._order[h] for h in doc.iter("h1") if self._order[h] < at), default=-1)
         if headline < 0:
             return  # a picture above the headline (a site's banner, a hero) parts nothing
-        last = max((self._order[p] for p in doc.iter("p") if self._order[p] < at and _full(p)), default=-1)
-        self.deks = frozenset(self._intros_between(doc, headline, max(last, headline), at))
+        full = sorted(self._order[p] for p in doc.iter("p") if headline < self._order[p] < at and _full(p))
+        self.deks = frozenset(self._intros_between(doc, headline, full, at))
         self._after = at + sum(1 for _ in shown.iterdescendants())
         self._until = next(
             (self._order[n] for n in doc.iter() if self._order[n] > self._after and _opens(n)), -1
@@ -531,18 +531,21 @@ class _Parted:
         return self._after < self._order.get(node, -1) <= self._until
 
     def _intros_between(
-        self, doc: lxml.html.HtmlElement, headline: int, last: int, picture: int
+        self, doc: lxml.html.HtmlElement, headline: int, full: list[int], picture: int
     ) -> Iterator[lxml.html.HtmlElement]:
-        """The boxes named "intro" after the headline and the last full paragraph before the picture."""
+        """The boxes named "intro" between the headline and the picture, with no full paragraph (at
+        places ``full``) after them and before it: the story has not begun."""
         for node in itertools.islice(doc.xpath(_INTRO_NAMED), _MAX_INTROS):
             place = self._order.get(node, -1)
+            if not headline < place < picture:
+                continue
+            end = place + sum(1 for _ in node.iterdescendants())
             names = f"{node.get('class', '')} {node.get('id', '')}"
-            # a box around the picture is the article's, not a dek beside it
             if (
-                last < place < picture
+                end < picture  # a box around the picture is the article's, not a dek beside it
+                and _next_place(full, end) is None
                 and _INTRO.search(names)
                 and _at_most(node, _DEK_MAX_WORDS, count_words)
-                and place + sum(1 for _ in node.iterdescendants()) < picture
                 and _shows_text(node)
             ):
                 yield node

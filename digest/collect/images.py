@@ -13,7 +13,7 @@ import copy
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -33,6 +33,8 @@ class LeadImage:
     alt: str = ""
     caption: str = ""
     credit: str = ""
+    # where the page shows it: the <img>, else the figure its caption was read from (another size's)
+    shown: lxml.html.HtmlElement | None = field(default=None, compare=False, repr=False)
 
 
 # Words in the path or class of an image that is not an article's picture. A site's declared image
@@ -192,6 +194,7 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
         alt=caption if not alt or _is_credit(alt, credit) else alt,
         caption=caption,
         credit=credit,
+        shown=shown if shown is not None else figure,
     )
 
 
@@ -238,7 +241,7 @@ def clean_credit(text: str) -> str:
     """
     text = _GLUED_LABELS.sub("", _unbracketed(squash(text)))
     text = _unbracketed(_CREDIT_LABEL.sub("", _COPYRIGHT.sub("", text)))
-    text = _PICTURE_KIND.sub("", _PICTURE_ID.sub("", text))
+    text = _LICENCE_AFTER.sub("", _PICTURE_KIND.sub("", _PICTURE_ID.sub("", text)))
     if _EMAIL.fullmatch(text):
         return ""
     return "" if _ADDRESS.fullmatch(text) and not _AGENCY_DOMAIN.fullmatch(text) else text
@@ -247,6 +250,11 @@ def clean_credit(text: str) -> str:
 # A wire picture's id after its credit ("Jo Doe-USA TODAY Sports - RTR4JDW4"): the agency's filing
 # number, no one's name.
 _PICTURE_ID = re.compile(r"\s+-\s+RTR[0-9A-Z]{4,8}$")
+# The licence a picture is shared under, after its author's name ("Tomas Munita/CIFOR (CC BY-NC-ND
+# 2.0)", "Jo Doe, CC BY-SA 4.0"): the terms of its use, not a name.
+_LICENCE_AFTER = re.compile(
+    r"(?i)[\s,;/-]*(?:\(\s*)?\b(?:(?-i:CC|cc)[\s-]?(?:BY|0)\b[\w\s.-]*|public domain)(?:\s*\))?$"
+)
 # What kind of picture the agency filed it as, after its name ("Markus Scholz/dpa/Archivbild", an
 # archive or stand-in photo): no one's name.
 _PICTURE_KIND = re.compile(r"(?i)\s*/\s*(?:archiv|symbol)(?:bild|foto)?$")

@@ -24,7 +24,7 @@ from digest.collect.extract import (
     shown_block_text,
     strip_furniture,
 )
-from digest.collect.images import LeadImage, lead_image, showing
+from digest.collect.images import LeadImage, lead_image
 from digest.collect.text import folded as _fold
 from digest.collect.text import plain_text, squash, unescaped_twice
 from digest.models import Article
@@ -84,7 +84,7 @@ def extract_page(html: bytes | str, url: str, content_type: str = "") -> PageInf
     )
     declared = declared_body(doc)
     # after the image, caption, credit and structured data were read from the full page
-    strip_furniture(doc, showing(doc, image.url) if image.url else None)
+    strip_furniture(doc, image.shown)
     return replace(info, paragraphs=body_paragraphs(doc, url, declared, squash(info.description)))
 
 

@@ -434,7 +434,7 @@ def test_credit_line_after_the_figure_is_the_image_credit() -> None:
         # a line that describes the header's picture, then credits it
         (
             "<p><em>Header Image: </em>The quay at dawn. <em>Credit: Jane Doe/Agency (CC BY 2.0)</em></p>",
-            "Jane Doe/Agency (CC BY 2.0)",
+            "Jane Doe/Agency",  # the licence is the terms of its use, not a name
         ),
     ],
 )

@@ -359,12 +359,15 @@ def test_an_intro_above_the_paragraph_the_description_opens_with_is_the_standfir
     assert opening(html, described=described).startswith(LEDE[:60])
 
 
-def test_an_intro_box_stays_the_lede_when_the_description_opens_another_paragraph() -> None:
-    # the description is of the body's second paragraph: nothing says the box is no lede
+@pytest.mark.parametrize("pictured", [False, True])
+def test_an_intro_box_stays_the_lede_unless_the_lead_picture_sets_it_apart(pictured: bool) -> None:
+    # the description is of the body's second paragraph: it does not say the box is no lede; but set
+    # between the headline and the lead picture, above the body, a reader takes the box for the dek
+    figure = "<figure><img src='/quay.jpg'></figure>"
     body = f"<div class='field-body'><p>{P2}</p><p>{P3}</p></div>"
-    html = furnished(f"<div class='intro'><p>{LEDE}</p></div><figure><img src='/quay.jpg'></figure>{body}")
+    html = furnished(f"<div class='intro'><p>{LEDE}</p></div>{figure if pictured else ''}{body}")
 
-    assert opening(html, described=P3).startswith(LEDE[:60])
+    assert opening(html, described=P3).startswith(P2[:60] if pictured else LEDE[:60])
 
 
 # --------------------------------------------------------------------------- other languages' pages

@@ -294,6 +294,8 @@ _DATELINE = re.compile(
     rf"(?:\s*\([^)]{{1,30}}\))?\s*[{_DASHES}]{{1,2}}$"  # (Agency) —
     # "Marseille (AFP) -", "Hamburg (dpa) -": a place as it is written, then the agency in brackets.
     rf"|^[A-ZÀ-Þ][\w.' \u2019-]{{1,40}}(?:,\s*[\w.' ]{{1,30}})?\s*\([^)]{{1,30}}\)\s*[{_DASHES}]{{1,2}}$"
+    # "Düsseldorf -", "Bad Homburg -": a German paper's place line ("Ortsmarke") in a box of its own
+    rf"|^[A-ZÀ-Þ][\w.'\u2019/-]{{1,30}}(?: [\w.'\u2019/-]{{1,20}}){{0,2}} [{_DASHES}]{{1,2}}$"
 )
 # Chinese, Japanese and Korean characters, each of which counts as a word.
 

@@ -531,7 +531,10 @@ def test_dateline_on_its_own_line_opens_the_next_paragraph() -> None:
     # Agencies outside the English-language wires write the place as it is spelt, then their name.
     assert join_datelines(["Marseille (AFP) -", body]) == [f"Marseille (AFP) - {body}"]
     assert join_datelines(["Hamburg (dpa) \u2013", body]) == [f"Hamburg (dpa) \u2013 {body}"]
-    assert join_datelines(["Marseille -", body]) == ["Marseille -", body]  # no agency: no dateline
+    # ... and German papers set the place alone in a box of its own ("<p class='ortsmarke'>")
+    assert join_datelines(["D\u00fcsseldorf -", body]) == [f"D\u00fcsseldorf - {body}"]
+    assert join_datelines(["Bad Homburg \u2013", body]) == [f"Bad Homburg \u2013 {body}"]
+    assert join_datelines(["Read more about it here -", body]) == ["Read more about it here -", body]
 
 
 def test_paragraph_ending_in_a_colon_link_or_emoji_is_cut_back_to_its_last_sentence() -> None:

@@ -1073,6 +1073,7 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         # the kind of picture an agency filed, after the name: an archive photo, a stand-in
         ("Die F\u00e4hre. Foto: Jo Harbour/dpa/Archivbild", "Die F\u00e4hre.", "Jo Harbour/dpa"),
         ("Die F\u00e4hre. Foto: dpa / Symbolbild", "Die F\u00e4hre.", "dpa"),
+        ("Die F\u00e4hre. Foto: Getty Images/EyeEm (Symbolbild)", "Die F\u00e4hre.", "Getty Images/EyeEm"),
         # the photographer named as such, and "by" with a colon after it
         ("The quay at dawn. Photographer: Jo Harbour/Agency", "The quay at dawn.", "Jo Harbour/Agency"),
         ("The quay at dawn. Photo by: The Agency", "The quay at dawn.", "The Agency"),

@@ -509,6 +509,7 @@ class _Parted:
         self.deks: frozenset[lxml.html.HtmlElement] = frozenset()
         self._order: dict[lxml.html.HtmlElement, int] = {}
         self._after = self._until = -1
+        self._said: set[str] = set()
         if shown is None:
             return
         self._order = {node: place for place, node in enumerate(doc.iter())}
@@ -518,8 +519,13 @@ class _Parted:
         headline = max((self._order[h] for h in doc.iter("h1") if self._order[h] < at), default=-1)
         if headline < 0:
             return  # a picture above the headline (a site's banner, a hero) parts nothing
-        full = sorted(self._order[p] for p in doc.iter("p") if headline < self._order[p] < at and _full(p))
+        above = [p for p in doc.iter("p") if headline < self._order[p] < at]
+        full = sorted(self._order[p] for p in above if _full(p))
         self.deks = frozenset(self._intros_between(doc, headline, full, at))
+        # what the page said above the picture: a dek said again under it is the dek once more
+        self._said = {
+            squash(p.text_content()) for p in above[:_MAX_SAID] if _at_most(p, _DEK_MAX_WORDS, count_words)
+        }
         self._after = at + sum(1 for _ in shown.iterdescendants())
         self._until = next(
             (self._order[n] for n in doc.iter() if self._order[n] > self._after and _opens(n)), -1
@@ -527,8 +533,10 @@ class _Parted:
 
     def opens_the_text(self, node: lxml.html.HtmlElement) -> bool:
         """Whether ``node`` comes after the picture and before any heading or full paragraph but its
-        own: the article's first text, not a dek."""
-        return self._after < self._order.get(node, -1) <= self._until
+        own: the article's first text, not a dek (unless it says again what was said above)."""
+        if not self._after < self._order.get(node, -1) <= self._until:
+            return False
+        return not self._said or squash(node.text_content()) not in self._said
 
     def _intros_between(
         self, doc: lxml.html.HtmlElement, headline: int, full: list[int], picture: int
@@ -549,6 +557,9 @@ class _Parted:
                 and _shows_text(node)
             ):
                 yield node
+
+
+_MAX_SAID = 20  # paragraphs between a headline and its picture: a dek, a byline, a date, a few notes
 
 
 def _full(paragraph: lxml.html.HtmlElement) -> bool:

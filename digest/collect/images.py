@@ -257,7 +257,9 @@ _LICENCE_AFTER = re.compile(
 )
 # What kind of picture the agency filed it as, after its name ("Markus Scholz/dpa/Archivbild", an
 # archive or stand-in photo): no one's name.
-_PICTURE_KIND = re.compile(r"(?i)\s*/\s*(?:archiv|symbol)(?:bild|foto)?$")
+_PICTURE_KIND = re.compile(
+    r"(?i)\s*(?:/\s*(?:archiv|symbol)(?:bild|foto)?|\(\s*(?:archiv|symbol)(?:bild|foto)?\s*\))$"
+)
 
 
 def _unbracketed(text: str) -> str:
@@ -322,6 +324,12 @@ def split_credit(caption: str) -> tuple[str, str]:
         if match:
             labelled = pattern is _LABELLED_CREDIT
             credit = match["credit"] if labelled else next(g for g in match.groups() if g)
+            if (
+                labelled
+                and credit.count("(") > credit.count(")")
+                and caption[match.end("credit") :][:1] == ")"
+            ):
+                credit += ")"  # "Foto: Getty Images (Symbolbild)": its own brackets, not the caption's
             # "… madrileño. / GORKA LEJARCEGI", "… Paris. Jo Doe/Reuters": the sentence stays the caption's
             bare = pattern is _AGENCY_CREDIT and match["bare"]  # no brackets around it
             ended = _SENTENCE_BEFORE_SLASH.match(credit) if bare else None

@@ -10,6 +10,7 @@ from difflib import SequenceMatcher
 from digest.config import TeaserConfig
 from digest.models import Article, Problem, Teaser
 from digest.sentences import (
+    CLOSERS,
     ELLIPSIS,
     FINAL_END,
     LEAD_IN,
@@ -27,11 +28,11 @@ def _patterns(*pairs: tuple[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...
 
 # A sentence of eight words or more that ends after a word: prose, not a label that opens with the same
 # word ("Updated guidance from the CDC says …", "Credit card debt hit a record …").
-_SENTENCE = "(?=(?:\\S+\\s+){7,}\\S)(?s:.*[^\\W\\d_]{2}[.!?][\"'\u201d\u2019)]*$)"
+_SENTENCE = f"(?=(?:\\S+\\s+){{7,}}\\S)(?s:.*[^\\W\\d_]{{2}}[.!?][{CLOSERS}]*$)"
 # The site speaking to its reader: what a cookie banner or an affiliate disclosure does, and news does not.
 _TO_READER = r"\b(?:we|we're|our|us|you|your|this (?:site|website|page))\b"
 # A sentence's end after a word (not an initial, as in "Jo D."): what a credit or byline line lacks.
-_PROSE_END = "(?s:.*\\w\\w[.!?][\"'\u201d\u2019)]*$)"
+_PROSE_END = f"(?s:.*\\w\\w[.!?][{CLOSERS}]*$)"
 # Paragraphs that are page furniture, not the author's text. Each pattern names why it is dropped.
 # Several apply only to short paragraphs ((?=.{0,N}$)), because prose can use the same words.
 _BOILERPLATE = _patterns(

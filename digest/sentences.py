@@ -34,9 +34,14 @@ _DATELINE_HEAD = re.compile(
     r"^(?:[A-ZÀ-Þ][\w'.\u2019-]*,?\s+){1,6}(?:\([^()]{1,30}\)\s*)?(?:[\u2014\u2013]|--?)\s"
 )
 _ABBREVIATION_REACH = 40  # how far back from a full stop an abbreviation can start
-# Quotes and brackets a sentence closes after its end mark; in Chinese and Japanese the corner,
-# lenticular, double angle and tortoise-shell brackets too ("【…の記事です。】").
-_CLOSERS = "\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09\u3011\u300b\u3009\u3015\u3017\uff3d"
+# Quotes and brackets a sentence closes after its end mark. German closes its double and single quotes
+# („…“) with what opens one in English, and its angle quotes (»…«) with the French opening marks
+# ("… sleep.“"); in Chinese and Japanese the corner, lenticular, double angle and tortoise-shell
+# brackets close too ("【…の記事です。】").
+CLOSERS = (
+    "\"'\u201d\u2019\u201c\u2018\u00bb\u00ab\u203a\u2039)\\]"
+    "\u300d\u300f\uff09\u3011\u300b\u3009\u3015\u3017\uff3d"
+)
 # What may open a sentence before its first letter: quotes in English, German (\u201e, \u00bb) and
 # French use, brackets, and Spanish's inverted question and exclamation marks.
 _OPENERS = "\"'\u201c\u2018\u00ab\u201e\u201a\u00bb\u2039\u203a\u00bf\u00a1(\\["
@@ -57,17 +62,16 @@ _UNMARKED = "\u0e01-\u0e5b\u0e81-\u0edf"
 # A sentence's end mark, then space and what may open a sentence; in Chinese and Japanese the
 # full-width marks end a sentence with no space after them too; in Thai and Lao a space ends one.
 _SENTENCE_END = re.compile(
-    rf"[{END_MARKS}][{_CLOSERS}]*(?=\s+[{_OPENERS}]*(\S))"
-    rf"|[{_FULL_WIDTH_ENDS}][{_CLOSERS}]*(?=\S)"
-    rf"|(?<=[{_UNMARKED}])[{_CLOSERS}]*(?=\s+[{_OPENERS}]*[{_UNMARKED}])"
+    rf"[{END_MARKS}][{CLOSERS}]*(?=\s+[{_OPENERS}]*(\S))"
+    rf"|[{_FULL_WIDTH_ENDS}][{CLOSERS}]*(?=\S)"
+    rf"|(?<=[{_UNMARKED}])[{CLOSERS}]*(?=\s+[{_OPENERS}]*[{_UNMARKED}])"
 )
 # A paragraph that introduces the next one ("…, the company said in a statement:"), a quote or a
 # list: it ends in a colon after a word ("… in syslog():" too).
-LEAD_IN = re.compile("(?:\\w|\\(\\))[\"'\u201d\u2019)]?\\s*[:\uff1a]$")
-FINAL_END = re.compile(rf"[{END_MARKS}][{_CLOSERS}]*$|[{_UNMARKED}][{_CLOSERS}]*$")
+LEAD_IN = re.compile(f"(?:\\w|\\(\\))[{CLOSERS}]?\\s*[:\uff1a]$")
+FINAL_END = re.compile(rf"[{END_MARKS}][{CLOSERS}]*$|[{_UNMARKED}][{CLOSERS}]*$")
 _PAIRS = (
     ("(", ")"),
-    ("\u201c", "\u201d"),
     ("[", "]"),
     ("\u00ab", "\u00bb"),
     ("\u300c", "\u300d"),
@@ -142,14 +146,18 @@ def cut_at_sentence(text: str, max_words: int) -> str:
     return kept if _TRAILS_OFF.search(kept) else f"{kept} {ELLIPSIS}"
 
 
-_TRAILS_OFF = re.compile(r"(?:\u2026|\.\.\.)[\]\)\u201d\u2019\"']*$")
+_TRAILS_OFF = re.compile(f"(?:\u2026|\\.\\.\\.)[{CLOSERS}]*$")
 
 
-_PAIR_CHARS = frozenset("".join(a + b for a, b in _PAIRS) + '"')
+# Curly double quotes open and close as each language writes them: “…” in English, „…“ in German,
+# „…” in Polish; a text that opens and closes them has an even number of them.
+_CURLY = "\u201c\u201d\u201e"
+_PAIR_CHARS = frozenset("".join(a + b for a, b in _PAIRS) + '"' + _CURLY)
 
 
 def _balanced_counts(counts: Counter[str]) -> bool:
-    return all(counts[a] == counts[b] for a, b in _PAIRS) and counts['"'] % 2 == 0
+    curly = sum(counts[c] for c in _CURLY)
+    return all(counts[a] == counts[b] for a, b in _PAIRS) and counts['"'] % 2 == 0 and curly % 2 == 0
 
 
 def sentence_ends(text: str) -> list[int]:

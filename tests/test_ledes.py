@@ -840,6 +840,10 @@ def test_cut_never_falls_after_an_abbreviation_or_inside_a_decimal(tricky: str, 
         ('The minister said "we will win. Then we will govern for a decade." Nobody laughed.', "win."),
         ("The vote (held at night. Few noticed.) was close and contested by the opposition.", "night."),
         ("The minister said \u201cwe will win. Then we will govern.\u201d Nobody laughed at all.", "win."),
+        (
+            "Der Minister sagte \u201ewir gewinnen. Dann regieren wir.\u201c Niemand lachte dar\u00fcber.",
+            "gewinnen.",
+        ),
     ],
 )
 def test_cut_leaves_no_dangling_quote_or_parenthesis(quoted: str, inner: str) -> None:
@@ -850,6 +854,21 @@ def test_cut_leaves_no_dangling_quote_or_parenthesis(quoted: str, inner: str) ->
     cut = cut_at_sentence(text, budget)
 
     assert cut == f"{opening} {ELLIPSIS}"
+
+
+@pytest.mark.parametrize(
+    "quoted",
+    [
+        "Der Minister sagte: \u201eWir werden das Problem l\u00f6sen, und zwar schon sehr bald.\u201c",
+        "Le ministre a dit\u00a0: \u00abNous allons r\u00e9gler ce souci tr\u00e8s vite.\u00bb",
+        "Er sagte: \u00bbWir werden das Problem l\u00f6sen, und zwar schon sehr bald.\u00ab",
+    ],
+)
+def test_a_sentence_ends_inside_the_quotes_each_language_closes_it_with(quoted: str) -> None:
+    # German closes \u201e\u2026\u201c with what opens a quote in English: the paragraph was read as
+    # having no sentence end at all, and a lede that quotes went (tichyseinblick.de)
+    assert to_sentence_end(quoted) == quoted
+    assert cut_at_sentence(f"{quoted} {paragraph(40)}", len(quoted.split()) + 5) == f"{quoted} {ELLIPSIS}"
 
 
 def test_cut_includes_a_closed_quotation_when_it_fits() -> None:

@@ -42,7 +42,7 @@ from digest.collect.text import (
     is_set_subheading,
     squash,
 )
-from digest.sentences import END_MARKS, LEAD_IN
+from digest.sentences import CLOSERS, END_MARKS, LEAD_IN
 from digest.words import count_words, estimated_words
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
@@ -1064,7 +1064,7 @@ def _is_text_box(node: lxml.html.HtmlElement) -> bool:
 # trafilatura's balanced mode picks the article's own block more surely (its recall mode can settle on
 # a promo box beside it); recall is asked for only when the balanced mode finds less than a teaser.
 _RECALL_BELOW_WORDS = 50
-_RESTORABLE = re.compile(f"[{END_MARKS}][\"'\u201d\u2019)\\]]*$")
+_RESTORABLE = re.compile(f"[{END_MARKS}][{CLOSERS}]*$")
 _RESTORE_MIN_WORDS = 15
 
 

@@ -12,6 +12,7 @@ import nh3
 from lxml.etree import ParserError
 
 from digest.collect.bounds import shown_text
+from digest.sentences import CLOSERS
 from digest.words import count_words, estimated_words
 
 _SPACE = re.compile(r"\s+")
@@ -51,7 +52,7 @@ _ESCAPED_MARKUP = re.compile(
 _FOOTNOTE_NUMBER = re.compile(r"\s*\[?(?:\d{1,3}|[a-z])\]?\s*")
 _FOOTNOTE_SIGN = re.compile(r"\s*(?:\[(?:\d{1,3}|[a-z])\]|[*\u2020\u2021])\s*")
 _FOOTNOTE_BRACKETED = re.compile(r"\s*[(\[]\s*(?:\d{1,3}|[a-z])\s*[)\]]\s*")
-_AFTER_PUNCTUATION = re.compile("[.,;:!?\"'\u201d\u2019)\\]]\\s*$")
+_AFTER_PUNCTUATION = re.compile(f"[.,;:!?{CLOSERS}]\\s*$")
 
 
 def is_footnote_mark(element: lxml.html.HtmlElement) -> bool:
@@ -140,7 +141,7 @@ def is_set_subheading(node: lxml.html.HtmlElement) -> bool:
 
 _HEADING_SETTING = frozenset(["strong", "b"])
 # How a dateline ("WASHINGTON —") or a sentence ("… in 2024.", "… by 0.1%.") ends, and a heading does not.
-_NOT_HEADING_END = re.compile(r"(?:[\u2014\u2013-]|[\w%][.\u3002][\"\u201d\u2019')]*)$")
+_NOT_HEADING_END = re.compile(rf"(?:[\u2014\u2013-]|[\w%][.\u3002][{CLOSERS}]*)$")
 _SUBHEADING_WORDS = 15
 
 

@@ -1074,6 +1074,11 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ("Die F\u00e4hre. Foto: Jo Harbour/dpa/Archivbild", "Die F\u00e4hre.", "Jo Harbour/dpa"),
         ("Die F\u00e4hre. Foto: dpa / Symbolbild", "Die F\u00e4hre.", "dpa"),
         ("Die F\u00e4hre. Foto: Getty Images/EyeEm (Symbolbild)", "Die F\u00e4hre.", "Getty Images/EyeEm"),
+        (
+            "Die F\u00e4hre. Bild \u00a9 Jo Harbour/hafen.de",
+            "Die F\u00e4hre.",
+            "Jo Harbour/hafen.de",
+        ),  # label, sign
         # the photographer named as such, and "by" with a colon after it
         ("The quay at dawn. Photographer: Jo Harbour/Agency", "The quay at dawn.", "Jo Harbour/Agency"),
         ("The quay at dawn. Photo by: The Agency", "The quay at dawn.", "The Agency"),
@@ -1340,6 +1345,8 @@ def test_copyright_holder_in_json_ld_and_a_broken_block_beside_it() -> None:
         "Photo by: Jo Harbour",  # a label and its field ("Photo by:" then the name)
         "Photography by Jo Harbour",
         "Photographed by Jo Harbour",
+        "Bild \u00a9 Jo Harbour",  # a label before the copyright sign (hessenschau's credit box)
+        "Photo \u00a9 2024 Jo Harbour",
     ],
 )
 def test_credit_labels_are_left_to_the_template(labelled: str) -> None:
@@ -2193,6 +2200,7 @@ def test_the_headline_reads_as_it_is_shown(h1: str) -> None:
         "<h1><span class='article__kicker'>Exclusive</span><span>Ferries return to the strait</span></h1>",
         "<h1>Ferries return to the strait <small class='eyebrow'>Analysis</small></h1>",
         "<h1><span class='dachzeile'>Verkehr:</span> Ferries return to the strait</h1>",
+        "<h1><span class='c-header__topline'>Hafen</span><span>Ferries return to the strait</span></h1>",
         # ... or the part it marks as the headline
         "<h1><span>KNOWHOW</span> <span itemprop='headline'>Ferries return to the strait</span></h1>",
     ],

@@ -302,7 +302,10 @@ _GLUED_LABELS = re.compile("^(?:Credit ?)+(?=[A-Z])")
 
 
 # "© 2024 Jane Doe", "(c) Jane Doe", "Copyright 2024 Jane Doe": the mark and its year are the template's.
-_COPYRIGHT = re.compile(rf"(?i)^(?:\u00a9|\(c\)|copyright\b)\s*(?:{_YEAR}\s*)?")
+# "© 2024", and a label before it ("Bild © Jo Doe", "Photo © Jo Doe")
+_COPYRIGHT = re.compile(
+    rf"(?i)^(?:(?:photo|image|picture|{_OTHER_LABELS})s?:?\s*)?(?:\u00a9|\(c\)|copyright\b)\s*(?:{_YEAR}\s*)?"
+)
 
 
 def split_credit(caption: str) -> tuple[str, str]:

@@ -669,10 +669,11 @@ _IN_BREADCRUMB = (
 
 # A label set inside the headline's own element, before or after it, or an <h1> of its own: a
 # newsroom's kicker ("KNOWHOW", "Exclusive"), by the names newsrooms give it (the German "Dachzeile",
-# "Spitzmarke" and "Subline", the French "surtitre", the Spanish "antetítulo", the Italian "occhiello").
+# "Spitzmarke", "Topline" and "Subline", the French "surtitre", the Spanish "antetítulo", the Italian
+# "occhiello").
 _KICKER = re.compile(
-    r"(?i)kicker|eyebrow|pre-?title|super-?title|over-?line|sub-?line|dachzeile|spitzmarke|surtitre|antetitulo"
-    "|occhiello"
+    r"(?i)kicker|eyebrow|pre-?title|super-?title|over-?line|top-?line|roof-?line|sub-?line|dachzeile"
+    "|spitzmarke|surtitre|antetitulo|occhiello"
 )
 
 

@@ -1572,6 +1572,7 @@ def test_a_pictures_box_without_figure_markup_gives_its_caption_and_credit(
         ("2706842/1200x630.jpg", "2706842/640x360.jpg"),  # sizes in the picture's own folder
         ("quay-harbour.jpg.CROP.hd-large.jpg", "quay-harbour.jpg.CROP.story-large.jpg"),  # Adobe's crops
         ("USATSI_2185.2e16d0ba.fill-1200x630-c0.jpg", "USATSI_2185.2e16d0ba.fill-735x490.jpg"),  # Wagtail's
+        ("quay7056_v-contentxl.jpg", "quay7056_v-einspaltig.jpg"),  # a public broadcaster's renditions
     ],
 )
 def test_a_declared_picture_shown_in_another_size_gets_that_ones_alt_caption_and_credit(

@@ -445,9 +445,11 @@ _WAGTAIL_RENDITION = re.compile(
 
 
 # The sizes resizers add to a file's name: WordPress's "-512x512" and "-scaled", "_1200x630", a
-# retina "@2x", and the size words of a CMS's renditions ("-small", "_large").
+# retina "@2x", the size words of a CMS's renditions ("-small", "_large"), and the renditions German
+# public broadcasters name ("braunschweig7056_v-contentxl", "…_v-einspaltig", "…_v-16to9").
 _SIZE_SUFFIX = re.compile(
-    r"(?i)(?:[-_]\d{2,4}x\d{2,4}|@[1-4]x|[-_](?:scaled|small|medium|large|thumb|thumbnail|full|big))+$"
+    r"(?i)(?:[-_]\d{2,4}x\d{2,4}|@[1-4]x|[-_](?:scaled|small|medium|large|thumb|thumbnail|full|big)"
+    r"|_v-[a-z0-9]{2,20})+$"
 )
 
 

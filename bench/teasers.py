@@ -102,7 +102,9 @@ ENDS = (
     ".!?\u2026\u3002\uff01\uff1f"
     "\u06d4\u061f\u0964\u0965\u0589\u055e\u055c\u1362\u1367\u1368\u104b\u17d4\u17d5"
 )
-CLOSERS = "\"'\u201d\u2019\u00bb)\\]\u300d\u300f\uff09"
+# What closes a quote after its end mark: English's, and German's („…“ and »…« close with the marks
+# English and French open with).
+CLOSERS = "\"'\u201d\u2019\u201c\u2018\u00bb\u00ab)\\]\u300d\u300f\uff09"
 # Thai and Lao mark no sentence end: a sentence ends with a space, a paragraph with its last letter.
 UNMARKED_ENDS = "\u0e01-\u0e4f\u0e80-\u0edf"
 SENTENCE_END = re.compile(f"(?:[{ENDS}][{CLOSERS}]*|\\s\u2026|[{UNMARKED_ENDS}][{CLOSERS}]*)$")

@@ -249,6 +249,17 @@ def test_a_paragraph_under_the_headline_that_is_the_description_is_the_dek() -> 
     assert DEK not in paragraphs
 
 
+@pytest.mark.parametrize("box", ["p class='intro'", "div class='intro'"])
+def test_a_paragraph_under_the_headline_that_opens_with_a_dateline_is_the_lede(box: str) -> None:
+    opening = f"Kessan (dpa) - {DEK}"
+    head = f"<meta name='description' content='{opening}'>"
+    tag = box.split()[0]
+    body = f"<div class='group'><p>{LEDE}</p><p>{SECOND}</p></div>"
+    story = f"<h1>Ferries return</h1><{box}>{opening}</{tag}>{body}"
+
+    assert extract_page(html(story, head), URL).paragraphs[0] == opening
+
+
 @pytest.mark.parametrize(
     "story",
     [
@@ -342,7 +353,16 @@ def test_lede_that_trafilatura_skips_before_the_first_paragraph_it_kept_is_put_b
     assert extract_page(page, URL).paragraphs == (LEDE, SECOND)  # the short date line stays out
 
 
-@pytest.mark.parametrize(("opening", "restored"), [(f"{LEDE} {SECOND}", True), (DEK, False)])
+@pytest.mark.parametrize(
+    ("opening", "restored"),
+    [
+        (f"{LEDE} {SECOND}", True),
+        (DEK, False),
+        # ... unless it opens with the story's dateline, which no dek has (tour-magazin.de's dpa lede)
+        (f"Kessan (dpa) - {DEK}", True),
+        (f"KESSAN CITY \u2014 {DEK}", True),
+    ],
+)
 def test_a_skipped_opening_the_description_repeats_is_put_back_unless_it_is_a_deks_length(
     monkeypatch: pytest.MonkeyPatch, opening: str, restored: bool
 ) -> None:

@@ -658,7 +658,8 @@ def _headline_deks(doc: lxml.html.HtmlElement) -> frozenset[lxml.html.HtmlElemen
         if after is None or after.tag not in ("p", "div") or not _at_most(after, _DEK_MAX_WORDS, count_words):
             continue
         siblings = itertools.islice(headline.itersiblings("p"), _MAX_SIBLINGS)
-        if squash(after.text_content()) in descriptions and not any(
+        said = squash(after.text_content())
+        if said in descriptions and not _DATELINED.match(said) and not any(
             p is not after and _shows_text(p) for p in siblings
         ):
             found.add(after)
@@ -679,6 +680,8 @@ def _intro_deks(doc: lxml.html.HtmlElement, descriptions: set[str]) -> Iterator[
         if not _INTRO.search(names) or not _at_most(node, _DEK_MAX_WORDS, count_words):
             continue
         text = squash(node.text_content())
+        if _DATELINED.match(text):
+            continue  # the story's first paragraph, which the site gives as its description too
         if text not in descriptions:
             if _describes_what_follows(node, text, descriptions):
                 yield node
@@ -1050,7 +1053,7 @@ def _restorable(text: str, summary: str) -> bool:
     and not the page's description word for word (its dek), unless longer than any dek, since sites
     give their lede as the description too."""
     length = estimated_words(text)
-    dek = squash(text) == summary and length <= _DEK_MAX_WORDS
+    dek = squash(text) == summary and length <= _DEK_MAX_WORDS and not _DATELINED.match(text.lstrip())
     return bool(_RESTORABLE.search(text)) and length >= _RESTORE_MIN_WORDS and not dek
 
 
@@ -1065,6 +1068,13 @@ def _is_text_box(node: lxml.html.HtmlElement) -> bool:
 # a promo box beside it); recall is asked for only when the balanced mode finds less than a teaser.
 _RECALL_BELOW_WORDS = 50
 _RESTORABLE = re.compile(f"[{END_MARKS}][{CLOSERS}]*$")
+# A story's first paragraph opens with its dateline, a dek never does: the place and the agency in
+# brackets ("Bogotá (dpa) - Gebrochene Wirbelsäule …", "SPRINGFIELD, Ill. (AP) — "), or the place in
+# capitals ("WASHINGTON — "). The site may give that paragraph as its description too (tour-magazin.de).
+_DATELINED = re.compile(
+    r"(?:[A-ZÀ-Þ][\w.'\u2019/-]*,?\s+){1,4}\([^()]{1,30}\)\s*[\u2014\u2013-]{1,2}\s"
+    r"|[A-ZÀ-Þ]{2}[A-ZÀ-Þ.'\u2019 -]{1,30},?(?:\s+[A-Z][\w.]{1,12})?\s+[\u2014\u2013-]{1,2}\s"
+)
 _RESTORE_MIN_WORDS = 15
 
 

@@ -1634,6 +1634,19 @@ def test_a_thumbnail_that_opens_the_declared_picture_gives_its_caption_and_credi
     assert (info.image_credit == "Jo Harbour") is found
 
 
+@pytest.mark.parametrize("attribute", ["data-src-big", "data-hi-res-src", "data-lazyload"])
+def test_a_picture_a_script_loads_from_an_attribute_of_the_sites_own_name_is_shown(attribute: str) -> None:
+    # no src: the script reads the file from an attribute the site named ("data-src-big")
+    head = "<meta property='og:image' content='https://news.example/photos/quay-full.jpg'>"
+    figure = (
+        f"<figure><img {attribute}='/photos/quay-full.jpg' data-srcset='/photos/x.jpg 10w' alt='Quay'>"
+        "<figcaption>Crowds on the quay. Foto: Jo Harbour</figcaption></figure>"
+    )
+    info = extract_page(html(f"<h1>Ferries return</h1>{figure}<p>{LEDE}</p><p>{SECOND}</p>", head), URL)
+
+    assert (info.image_caption, info.image_credit) == ("Crowds on the quay.", "Jo Harbour")
+
+
 def test_an_alt_that_repeats_the_caption_and_its_credit_is_the_caption_alone() -> None:
     # The alt and the caption both say "Wetterbild (Foto: anaterate/Pixabay.com)"; a resizer's width
     # before the name tells the declared 1280 px picture from the 668 px one shown

@@ -805,10 +805,15 @@ def image_sources(img: lxml.html.HtmlElement) -> Iterator[str]:
     that fits the email (``<img src="ferry-300.jpg" srcset="ferry-1200.jpg 1200w, …">``): it is the
     small fallback of a responsive picture, blurred when the email shows it 600 pixels wide.
     """
-    for attr in ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-img"):
+    for attr in _LAZY_ATTRIBUTES:
         value = (img.get(attr) or "").strip()
         if _names_a_file(value):
             yield value
+    # ... and those a site names its own way ("data-src-big", "data-hi-res-src"), when they name a
+    # picture's file
+    for attr, value in img.items():
+        if attr not in _LAZY_ATTRIBUTES and _LAZY_NAMED.fullmatch(attr) and _an_image_file(value):
+            yield value.strip()
     fitting = "" if (_declared(img, "width") or 0) >= SHOWN_WIDTH else _fitting(img)
     if fitting:
         yield fitting
@@ -817,6 +822,15 @@ def image_sources(img: lxml.html.HtmlElement) -> Iterator[str]:
         yield src
     yield from _candidates(img)
     yield from _picture_candidates(img)
+
+
+_LAZY_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-img")
+_LAZY_NAMED = re.compile(r"(?i)data-[\w-]{0,20}(?:src|original|lazy|img|image)(?!set)[\w-]{0,20}")
+
+
+def _an_image_file(value: str) -> bool:
+    path = value.strip().split("?", 1)[0].split("#", 1)[0]
+    return _names_a_file(value.strip()) and bool(_FILE_NAME.fullmatch(path.rsplit("/", 1)[-1]))
 
 
 def _names_a_file(src: str) -> bool:

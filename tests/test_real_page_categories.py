@@ -1639,8 +1639,9 @@ def test_a_picture_a_script_loads_from_an_attribute_of_the_sites_own_name_is_sho
     # no src: the script reads the file from an attribute the site named ("data-src-big")
     head = "<meta property='og:image' content='https://news.example/photos/quay-full.jpg'>"
     figure = (
-        f"<figure><img {attribute}='/photos/quay-full.jpg' data-srcset='/photos/x.jpg 10w' alt='Quay'>"
-        "<figcaption>Crowds on the quay. Foto: Jo Harbour</figcaption></figure>"
+        "<figure><img src='/photos/ferry-deck.jpg'><figcaption>The ferry's deck.</figcaption></figure>"
+        f"<div class='photo'><img {attribute}='/photos/quay-full.jpg' alt='Quay'>"
+        "<span class='caption'>Crowds on the quay. Foto: Jo Harbour</span></div>"
     )
     info = extract_page(html(f"<h1>Ferries return</h1>{figure}<p>{LEDE}</p><p>{SECOND}</p>", head), URL)
 

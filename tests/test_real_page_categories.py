@@ -2025,6 +2025,24 @@ def test_the_pages_only_h1_is_the_headline_even_when_the_titles_word_it_otherwis
 
 
 @pytest.mark.parametrize(
+    ("before", "shown"),
+    [
+        # the site's header holds a paragraph (its members' login box): no story's text before the <h1>
+        (f"<div class='l-outer--nav'><div class='login'><p>{SECOND}</p></div></div>", True),
+        (f"<nav><p>{SECOND}</p></nav>", True),
+        # ... a story's text before it makes it another story's headline
+        (f"<div class='teaser'><p>{SECOND}</p></div>", False),
+    ],
+)
+def test_text_in_the_sites_header_before_the_only_h1_does_not_make_it_another_storys(
+    before: str, shown: bool
+) -> None:
+    page = html(f"{before}<h1>The Boats Are Back, and the Island Is Waiting</h1><p>{LEDE}</p>", SEO_TITLE)
+    title = extract_page(page, URL).title
+    assert (title == "The Boats Are Back, and the Island Is Waiting") is shown
+
+
+@pytest.mark.parametrize(
     ("after", "headline"),
     [
         # the <title> joins the headline and the subtitle set right under it: the headline is the <h1>

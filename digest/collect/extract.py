@@ -636,6 +636,23 @@ def _is_hidden(attrs: dict[str, str]) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
+def in_page_furniture(node: lxml.html.HtmlElement) -> bool:
+    """Whether an element stands in the page's furniture: a menu, footer, sidebar or form, by tag or by
+    name, within a few boxes of it (a login box's text in the site's menu bar)."""
+    for box in itertools.islice(node.iterancestors(), _FURNITURE_LEVELS):
+        if box.tag in _NEVER_NAMED:
+            return False  # the article, or the page itself
+        if box.tag in ("nav", "footer", "aside", "form"):
+            return True
+        names = f"{box.get('class', '')} {box.get('id', '')}".strip()
+        if names and _found(_FURNITURE, names):
+            return True
+    return False
+
+
+_FURNITURE_LEVELS = 12  # boxes looked up through: a menu's text sits a few boxes deep in it
+
+
 def _named_furniture(attrs: dict[str, str], names: str) -> bool:
     """Furniture by class, id or aria-hidden: marks some sites also put on the article."""
     if attrs.get("aria-hidden") == "true":
@@ -659,8 +676,10 @@ def _headline_deks(doc: lxml.html.HtmlElement) -> frozenset[lxml.html.HtmlElemen
             continue
         siblings = itertools.islice(headline.itersiblings("p"), _MAX_SIBLINGS)
         said = squash(after.text_content())
-        if said in descriptions and not _DATELINED.match(said) and not any(
-            p is not after and _shows_text(p) for p in siblings
+        if (
+            said in descriptions
+            and not _DATELINED.match(said)
+            and not any(p is not after and _shows_text(p) for p in siblings)
         ):
             found.add(after)
     return frozenset(found)

@@ -17,6 +17,7 @@ from digest.collect.extract import (
     as_served,
     body_paragraphs,
     declared_body,
+    in_page_furniture,
     is_article,
     json_ld,
     meta_content,
@@ -446,7 +447,10 @@ def _subtitled(node: lxml.html.HtmlElement, rest: set[str]) -> bool:
 
 def _after_text(node: lxml.html.HtmlElement) -> bool:
     """Whether a paragraph of text comes before a heading, as one does before a related story's."""
-    return any(estimated_words(p.text_content()) >= _TEXT_WORDS for p in node.xpath("preceding::p"))
+    return any(
+        estimated_words(p.text_content()) >= _TEXT_WORDS and not in_page_furniture(p)
+        for p in node.xpath("preceding::p")
+    )
 
 
 # A class that names its element the headline: newsrooms' "hed", "headline", hAtom's "entry-title",

@@ -1593,6 +1593,7 @@ def test_a_pictures_box_without_figure_markup_gives_its_caption_and_credit(
         ("quay-harbour.jpg.CROP.hd-large.jpg", "quay-harbour.jpg.CROP.story-large.jpg"),  # Adobe's crops
         ("USATSI_2185.2e16d0ba.fill-1200x630-c0.jpg", "USATSI_2185.2e16d0ba.fill-735x490.jpg"),  # Wagtail's
         ("quay7056_v-contentxl.jpg", "quay7056_v-einspaltig.jpg"),  # a public broadcaster's renditions
+        ("csm_2020-01_Quay_49efb8458e.jpg", "csm_2020-01_Quay_26f7bd6472.jpg"),  # TYPO3's processed copies
     ],
 )
 def test_a_declared_picture_shown_in_another_size_gets_that_ones_alt_caption_and_credit(
@@ -1646,6 +1647,17 @@ def test_a_picture_a_script_loads_from_an_attribute_of_the_sites_own_name_is_sho
     info = extract_page(html(f"<h1>Ferries return</h1>{figure}<p>{LEDE}</p><p>{SECOND}</p>", head), URL)
 
     assert (info.image_caption, info.image_credit) == ("Crowds on the quay.", "Jo Harbour")
+
+
+def test_an_alt_that_labels_the_caption_as_a_photo_credits_no_one() -> None:
+    # "Foto: <the caption's words>": the site's label before its description (ahlen.de)
+    figure = (
+        "<div class='media'><img src='/photos/quay.jpg' width='800' alt='Foto: Crowds wait on the quay'>"
+        "</div><p class='news-img-caption'>Crowds wait on the quay</p>"
+    )
+    info = extract_page(html(f"<h1>Ferries return</h1>{figure}<p>{LEDE}</p><p>{SECOND}</p>"), URL)
+
+    assert (info.image_alt, info.image_credit) == ("Crowds wait on the quay", "")
 
 
 def test_an_alt_that_repeats_the_caption_and_its_credit_is_the_caption_alone() -> None:

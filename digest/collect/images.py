@@ -180,7 +180,12 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
         caption, credit = caption or said_caption, credit or said_credit
     credit = clean_credit(credit or _json_ld_credit(doc))
     alt = _alt_for(doc, figure, found)
-    if not credit and _all_credit(alt):
+    # "Foto: Ehrenamtler reparieren …" over the same words in the caption's box: the site's label
+    # before its description, no one's name
+    labelled_caption = bool(caption) and squash(clean_credit(alt)) == squash(caption)
+    if labelled_caption:
+        alt = caption
+    elif not credit and _all_credit(alt):
         credit, alt = clean_credit(alt), ""  # it says whose the picture is, not what it shows
     elif alt:
         # "Wetterbild (Foto: anaterate/Pixabay.com)": an alt written as a caption with its credit, the
@@ -428,7 +433,7 @@ def _sized_stem(url: str) -> str:
     name = file_name(url)
     # a rendition named after its picture's own file ("quay.jpg.CROP.hd-large.jpg", as Adobe's CMS
     # writes them): the picture is the name up to its first extension; Wagtail's, up to its hash
-    original = _RENDITION_OF.match(name) or _WAGTAIL_RENDITION.match(name)
+    original = _RENDITION_OF.match(name) or _WAGTAIL_RENDITION.match(name) or _TYPO3_RENDITION.match(name)
     stem = original.group(1) if original else name.rsplit(".", 1)[0]
     if _ONLY_A_SIZE.fullmatch(stem):
         return "/".join(urlsplit(url).path.split("/")[-3:-1]) + "/"
@@ -439,6 +444,9 @@ _ONLY_A_SIZE = re.compile(r"\d{2,4}x\d{0,4}")
 _RENDITION_OF = re.compile(r"(?i)(.+?)\.(?:jpe?g|png|gif|webp)\.")
 # Wagtail's renditions: the picture's name, its hash, then the filter ("quay.2e16d0ba.fill-735x490.jpg",
 # "quay.2e16d0ba.fill-1200x630-c0.jpg", "quay.2e16d0ba.max-1200x630.jpg", "quay.2e16d0ba.width-800.jpg")
+# TYPO3's processed copies: "csm_", the picture's name, and a hash of the processing
+# ("csm_2020-01_Reparatur-Caf%C3%A9_49efb8458e.jpg", "…_26f7bd6472.jpg")
+_TYPO3_RENDITION = re.compile(r"csm_(.+)_[0-9a-f]{10}\.[a-z]{3,4}$")
 _WAGTAIL_RENDITION = re.compile(
     r"(?i)(.+?\.[0-9a-f]{8})\.(?:fill|max|min|width|height|scale|original|focus-[a-z]+)[-.]"
 )

@@ -1410,15 +1410,29 @@ def test_an_agencys_domain_as_its_name_is_a_credit() -> None:
     assert extract_page(html(f"{figure}<p>{LEDE}</p>"), URL).image_credit == "istockphoto.com"
 
 
-def test_a_caption_that_is_all_credit_is_no_caption() -> None:
-    figure = (
-        "<figure><img src='/photos/quay.jpg'><figcaption class='caption'><div class='caption-credit'>"
-        "<a class='caption-link' href='/photos/quay-full.jpg'>Jo Harbour</a></div></figcaption></figure>"
-    )
+@pytest.mark.parametrize(
+    ("figure", "expected"),
+    [
+        # a caption that is all credit is no caption
+        (
+            "<figure><img src='/photos/quay.jpg'><figcaption class='caption'><div class='caption-credit'>"
+            "<a class='caption-link' href='/photos/quay-full.jpg'>Jo Harbour</a></div></figcaption></figure>",
+            ("", "", "Jo Harbour"),
+        ),
+        # an alt that is the caption behind a "Foto:" label credits no one (ahlen.de)
+        (
+            "<div class='media'><img src='/photos/quay.jpg' width='800' alt='Foto: Crowds wait on the quay'>"
+            "</div><p class='news-img-caption'>Crowds wait on the quay</p>",
+            ("Crowds wait on the quay", "Crowds wait on the quay", ""),
+        ),
+    ],
+)
+def test_a_caption_or_alt_that_is_all_credit_or_all_caption(
+    figure: str, expected: tuple[str, str, str]
+) -> None:
+    info = extract_page(html(f"<h1>Ferries return</h1>{figure}<p>{LEDE}</p><p>{SECOND}</p>"), URL)
 
-    info = extract_page(html(f"{figure}<p>{LEDE}</p>"), URL)
-
-    assert (info.image_caption, info.image_credit) == ("", "Jo Harbour")
+    assert (info.image_caption, info.image_alt, info.image_credit) == expected
 
 
 def test_a_credit_box_that_holds_the_caption_first_gives_the_credit_and_the_caption_apart() -> None:
@@ -1647,17 +1661,6 @@ def test_a_picture_a_script_loads_from_an_attribute_of_the_sites_own_name_is_sho
     info = extract_page(html(f"<h1>Ferries return</h1>{figure}<p>{LEDE}</p><p>{SECOND}</p>", head), URL)
 
     assert (info.image_caption, info.image_credit) == ("Crowds on the quay.", "Jo Harbour")
-
-
-def test_an_alt_that_labels_the_caption_as_a_photo_credits_no_one() -> None:
-    # "Foto: <the caption's words>": the site's label before its description (ahlen.de)
-    figure = (
-        "<div class='media'><img src='/photos/quay.jpg' width='800' alt='Foto: Crowds wait on the quay'>"
-        "</div><p class='news-img-caption'>Crowds wait on the quay</p>"
-    )
-    info = extract_page(html(f"<h1>Ferries return</h1>{figure}<p>{LEDE}</p><p>{SECOND}</p>"), URL)
-
-    assert (info.image_alt, info.image_credit) == ("Crowds wait on the quay", "")
 
 
 def test_an_alt_that_repeats_the_caption_and_its_credit_is_the_caption_alone() -> None:

@@ -1094,6 +1094,7 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ("Die F\u00e4hre. Foto: Jo Harbour/dpa/Archivbild", "Die F\u00e4hre.", "Jo Harbour/dpa"),
         ("Die F\u00e4hre. Foto: dpa / Symbolbild", "Die F\u00e4hre.", "dpa"),
         ("Die F\u00e4hre. Foto: Getty Images/EyeEm (Symbolbild)", "Die F\u00e4hre.", "Getty Images/EyeEm"),
+        ("Prom / autor: Jo Harbour, Twitter", "Prom", "Jo Harbour, Twitter"),  # Polish: the picture's author
         (
             "Die F\u00e4hre. Bild \u00a9 Jo Harbour/hafen.de",
             "Die F\u00e4hre.",

@@ -71,7 +71,7 @@ _YEAR = r"(?:19|20)\d\d\b[,.]?"
 # Other languages' words for a photo's credit label: German (and its "source"), Spanish, Italian,
 # Portuguese, French, Polish; Russian, Ukrainian.
 _OTHER_LABELS = (
-    "foto|bild(?:er)?|quelle|imagen|immagine|imagem|cr\u00e9dits? photos?|fot\\."
+    "foto|bild(?:er)?|quelle|autor(?:ka)?|imagen|immagine|imagem|cr\u00e9dits? photos?|fot\\."
     "|фото|фотография|снимок|джерело|источник"
 )
 # "Photograph: Jane Doe/Agency", "Photo by Jane Doe", "Credit: …", "Image: …" at a caption's end.

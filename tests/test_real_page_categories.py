@@ -1810,6 +1810,8 @@ def test_a_credits_own_brackets_stay_and_those_around_it_go(bracketed: str, cred
         ("Ferries return: Day 2 | The Example Times", "The Example Times", "Ferries return: Day 2"),
         # The site's name with a tagline after it.
         ("Ferries return | The Example Times | News since 1901", "The Example Times", "Ferries return"),
+        # ... and before the headline with a section after it, the headline naming the site
+        ("example.com - Outdoornews - Ferries return to Example.com", "", "Ferries return to Example.com"),
     ],
 )
 def test_site_name_around_a_title_is_removed(title: str, site: str, expected: str) -> None:

@@ -541,10 +541,16 @@ def without_site_name(title: str, site: str, url: str) -> str:
     # A name that opens a title stands alone there ("BBC News - Headline"); a first part that only
     # holds it ("JVNDB-2018-013542 - JVN iPedia") is the article's own.
     labels = host.split(".")
-    if _a_name_of(parts[-1], names, labels, len(folded[-1])):
+    opens = _a_name_of(parts[0], names, labels, _NAME_SLACK)
+    # a last part that holds the name among more words is the name and its tagline, unless the title
+    # opens with the name alone: then it is a headline that names the site ("gipfelbuch.ch - News -
+    # Hochauflösende Schneekarten auf Gipfelbuch.ch")
+    if _a_name_of(parts[-1], names, labels, len(folded[-1])) and (
+        not opens or _a_name_of(parts[-1], names, labels, _NAME_SLACK)
+    ):
         return _rejoin(title, _without_sections(parts[:-1], separators))
-    if _a_name_of(parts[0], names, labels, _NAME_SLACK):
-        return _rejoin(title, [p for p in parts[1:] if p.strip()])
+    if opens:
+        return _rejoin(title, _without_leading_sections(parts[1:], separators))
     for index in range(1, len(parts) - 1):  # the name in the middle, a tagline after it
         part = folded[index]
         if any(name and name in part and len(part) <= len(name) + _NAME_SLACK for name in names):
@@ -573,6 +579,20 @@ def _without_sections(parts: list[str], separators: list[str]) -> list[str]:
     ):
         parts, last = parts[:-1], last - 1
     return [p for p in parts if p.strip()]
+
+
+def _without_leading_sections(parts: list[str], separators: list[str]) -> list[str]:
+    """The parts after a site's name that opens a title, without the section names that start them
+    ("Site - News - Headline"): short, and set off as the name is (``separators[0]`` after it)."""
+    first = 0
+    while (
+        first < len(parts) - 1
+        and first + 1 < len(separators)
+        and separators[first] == separators[first + 1]
+        and len(parts[first].split()) <= _SECTION_WORDS
+    ):
+        first += 1
+    return [p for p in parts[first:] if p.strip()]
 
 
 def _spells(label: str, name: str) -> bool:

@@ -558,7 +558,7 @@ _MAX_IMAGES = 200  # looked through for the one showing the lead picture
 _HOLDERS = "//*[not(self::img or self::amp-img or self::script)][@data-image or @data-src]"
 
 
-def _imagesshowing(doc: lxml.html.HtmlElement, url: str) -> Iterator[lxml.html.HtmlElement]:
+def _images_showing(doc: lxml.html.HtmlElement, url: str) -> Iterator[lxml.html.HtmlElement]:
     """The <img>s (of the page's first _MAX_IMAGES) that show the picture at url, none a link to
     another page."""
     name = file_name(url)
@@ -575,7 +575,7 @@ def _shown_at(doc: lxml.html.HtmlElement, url: str) -> bool:
 def showing(doc: lxml.html.HtmlElement, url: str) -> lxml.html.HtmlElement | None:
     """The first <img> that shows the picture at url (no link to another page), else the placeholder a
     script puts it in."""
-    img = next(_imagesshowing(doc, url), None)
+    img = next(_images_showing(doc, url), None)
     if img is None:  # no <img> shows it: a script's placeholder may stand where it will
         name = file_name(url)
         img = next((h for h in doc.xpath(_HOLDERS)[:_MAX_IMAGES] if _holds(h, url, name)), None)
@@ -600,7 +600,7 @@ _CREDIT_ATTRIBUTES = ("data-credit", "data-photo-credit", "data-image-credit", "
 
 def _shown_outside(doc: lxml.html.HtmlElement, url: str, figure: lxml.html.HtmlElement | None) -> bool:
     """Whether an <img> outside ``figure`` shows the picture at url (and is no link to another page)."""
-    return figure is not None and any(figure not in i.iterancestors() for i in _imagesshowing(doc, url))
+    return figure is not None and any(figure not in i.iterancestors() for i in _images_showing(doc, url))
 
 
 def _an_icon(img: lxml.html.HtmlElement) -> bool:
@@ -836,9 +836,11 @@ _LAZY_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-lazy", "
 _LAZY_NAMED = re.compile(r"(?i)data-[\w-]{0,20}(?:src|original|lazy|img|image)(?!set)[\w-]{0,20}")
 
 
-def _an_image_file(value: str) -> bool:
-    path = value.strip().split("?", 1)[0].split("#", 1)[0]
-    return _names_a_file(value.strip()) and bool(_FILE_NAME.fullmatch(path.rsplit("/", 1)[-1]))
+def _an_image_file(address: str) -> bool:
+    """Whether an address names an image file by its last part ("…/quay.jpg?w=800"), as a link to a
+    full-size picture or an attribute a script loads it from does."""
+    last = address.strip().split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]
+    return _names_a_file(address.strip()) and bool(_FILE_NAME.fullmatch(last))
 
 
 def _names_a_file(src: str) -> bool:
@@ -977,7 +979,7 @@ _SITE_DEFAULT = re.compile(r"(?:^|[^a-zA-Z]|(?<=[A-Z]))(?i:default|fallback)")  
 
 def _alt_for(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, url: str) -> str:
     """The image's own alt: the <img> that shows it, else the lead figure's."""
-    own = next((alt for alt in map(_described, _imagesshowing(doc, url)) if alt), "")
+    own = next((alt for alt in map(_described, _images_showing(doc, url)) if alt), "")
     if own:
         return own
     images = figure.xpath(_IMAGES) if figure is not None else []
@@ -1001,7 +1003,7 @@ def _enlarged(img: lxml.html.HtmlElement) -> Iterator[str]:
     "<a href='…/33162.jpg' class='highslide'><img src='…/33161.jpg'></a>")."""
     for link in itertools.islice(img.iterancestors("a"), 1):
         href = (link.get("href") or "").strip()
-        if _FILE_NAME.fullmatch(href.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]):
+        if _an_image_file(href):
             yield href
 
 
@@ -1040,8 +1042,7 @@ def _links_away(img: lxml.html.HtmlElement) -> bool:
         href = (link.get("href") or "").strip()
         if not href or href.startswith("#"):
             return False
-        path = href.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]
-        return not _FILE_NAME.fullmatch(path) and not _to_this_page(img, href)
+        return not _an_image_file(href) and not _to_this_page(img, href)
     return False
 
 

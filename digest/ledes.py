@@ -463,16 +463,23 @@ def _bounded(text: str, budget: int) -> str:
 
 
 def join_datelines(paragraphs: Sequence[str]) -> list[str]:
-    """Join a dateline that a site put on its own line ("WASHINGTON (AP) —") to the next paragraph."""
+    """Join a dateline that a site put on its own line ("WASHINGTON (AP) —") to the next paragraph, and
+    a paragraph that stops at a comma to the one that goes on with its sentence."""
     joined: list[str] = []
     pending = ""
     for text in paragraphs:
-        if _DATELINE.match(text.strip()):
+        if _DATELINE.match(text.strip()) or _BROKEN_OFF.search(text):
             pending = f"{pending} {text.strip()}".strip()
             continue
         joined.append(f"{pending} {text}" if pending else text)
         pending = ""
     return joined + ([pending] if pending else [])
+
+
+# A paragraph of prose that ends at a comma: its sentence goes on in the next ("… bald ist hier alles in
+# amerikanischer und chinesischer Hand,"), as an editor's stray line break left it; a list's short
+# items end in commas too, and stay apart.
+_BROKEN_OFF = re.compile(r"^(?=(?:\S+\s+){9,}\S)(?s:.*[^\W\d_],)$")
 
 
 def boilerplate_reason(text: str) -> str | None:

@@ -537,6 +537,16 @@ def test_dateline_on_its_own_line_opens_the_next_paragraph() -> None:
     assert join_datelines(["Read more about it here -", body]) == ["Read more about it here -", body]
 
 
+def test_a_paragraph_that_stops_at_a_comma_goes_on_in_the_next() -> None:
+    # an editor's stray break: the sentence runs on into the next paragraph (journalistenwatch.com)
+    broken = "The ferry left the harbour at dawn, the first crossing of the strait in eleven years,"
+    rest = "and two hundred passengers cheered as the band played on its upper deck."
+
+    assert teaser(article(broken, rest), SETTINGS).paragraphs == (f"{broken} {rest}",)
+    # a list's short items end in commas and stay apart
+    assert join_datelines(["Ferries,", "trains,", "buses."]) == ["Ferries,", "trains,", "buses."]
+
+
 def test_paragraph_ending_in_a_colon_link_or_emoji_is_cut_back_to_its_last_sentence() -> None:
     assert to_sentence_end("The ferry sailed at dawn. It was full. Watch the departure here:") == (
         "The ferry sailed at dawn. It was full."

@@ -174,6 +174,16 @@ _BOILERPLATE = _patterns(
         r"|wij gebruiken|deze (?:web)?site gebruikt)"
         r"\s+(?:[\w-]+\s+){0,3}cookies?\b",
     ),
+    # The site asking its reader to change browsers ("You are using an outdated browser. Please
+    # upgrade …", "Lade für ein besseres Erlebnis einen neueren Browser … herunter"); not a story
+    # about browsers, which is longer than a notice.
+    (
+        "page notice",
+        r"(?i)^(?=.{0,300}$)(?:.*\b(?:update|upgrade|download|install|switch to|use|lade|installiere|nutze"
+        r"|aktualisiere)\b.{0,60}\b(?:(?:a |an |einen )?(?:newer|modern|supported|current|neueren|modernen"
+        r"|aktuellen) )browser\b"
+        r"|.*\b(?:outdated|unsupported|old|veralteten?|nicht unterst\u00fctzten?) browser\b)",
+    ),
     # "Comments that are off-topic will not be approved by the moderator", "Comments are closed.";
     # not "The senator's comments, later approved by the party, …".
     (

@@ -161,6 +161,8 @@ READ_ALSO_RU_SENTENCE = (
         ("You need to enable JavaScript to run this app.", "page notice"),  # a JavaScript-built page's shell
         ("JavaScript is disabled in your browser.", "page notice"),
         ("This site requires JavaScript to work properly.", "page notice"),
+        ("You are using an outdated browser. Please upgrade your browser.", "page notice"),
+        ("Lade f\u00fcr ein besseres Erlebnis einen neueren Browser kostenfrei herunter.", "page notice"),
         ("This content is sponsored by Example Bank.", "page notice"),
         ("This episode is brought to you by the Meridian's ferry app.", "page notice"),
         ("To continue reading, sign in or create a free account.", "continue reading"),
@@ -367,6 +369,7 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "To continue reading the report, the minister said, one needs patience and a strong coffee.",
         "Sign in was broken for hours, and users could not continue reading their messages.",
         "JavaScript is a language that runs in every browser, and the ferry company's app is written in it.",
+        "The browser maker released a newer browser for phones on Tuesday, with tabs that sync in seconds.",
         # Stories about giving and supporting, not the site asking for it.
         "The charity asked islanders to donate blankets before the storm reached the coast.",
         "Fans can donate now at the club shop, officials said on Tuesday afternoon.",

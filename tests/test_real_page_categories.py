@@ -299,6 +299,8 @@ _DECLARED = "<meta property='og:image' content='https://news.example/media/ferry
             f"<h1>Ferries return</h1><div class='ce_articleIntro'>{DEK}</div>{_PICTURE}<div><p>{LEDE}</p>",
             LEDE,
         ),
+        # ... and a box named "lead" there too (a Swiss portal's "atm-paragraph--lead")
+        (f"<h1>Ferries return</h1><p class='atm-paragraph--lead'>{DEK}</p>{_PICTURE}<p>{LEDE}</p>", LEDE),
         # ... and one with the story's paragraphs before the picture is the story's start
         (f"<h1>Ferries return</h1><div class='ce_articleIntro'>{DEK}</div><p>{LEDE}</p>{_PICTURE}", DEK),
     ],

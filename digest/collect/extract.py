@@ -541,9 +541,10 @@ class _Parted:
     def _intros_between(
         self, doc: lxml.html.HtmlElement, headline: int, full: list[int], picture: int
     ) -> Iterator[lxml.html.HtmlElement]:
-        """The boxes named "intro" between the headline and the picture, with no full paragraph (at
-        places ``full``) after them and before it: the story has not begun."""
-        for node in itertools.islice(doc.xpath(_INTRO_NAMED), _MAX_INTROS):
+        """The boxes named "intro" or "lead" between the headline and the picture, with no full paragraph
+        (at places ``full``) after them and before it: the story has not begun (hausinfo.ch's
+        "atm-paragraph--lead" above its photo)."""
+        for node in itertools.islice(doc.xpath(f"{_INTRO_NAMED} | {_LEAD_NAMED}"), _MAX_INTROS):
             place = self._order.get(node, -1)
             if not headline < place < picture:
                 continue
@@ -552,13 +553,19 @@ class _Parted:
             if (
                 end < picture  # a box around the picture is the article's, not a dek beside it
                 and _next_place(full, end) is None
-                and _INTRO.search(names)
+                and (_INTRO.search(names) or _LEAD.search(names))
                 and _at_most(node, _DEK_MAX_WORDS, count_words)
                 and _shows_text(node)
             ):
                 yield node
 
 
+_LEAD_NAMED = (
+    "//*[contains(translate(@class, 'LEAD', 'lead'), 'lead')"
+    " or contains(translate(@id, 'LEAD', 'lead'), 'lead')]"
+)
+# "article-lead", "paragraph--lead"; never a "leader", "leading" or "leadership"
+_LEAD = re.compile(r"(?i)(?<![a-z])lead(?![a-z])")
 _MAX_SAID = 20  # paragraphs between a headline and its picture: a dek, a byline, a date, a few notes
 
 

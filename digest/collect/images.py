@@ -432,7 +432,8 @@ def _sized_stem(url: str) -> str:
     picture ("bdb/2706842/"), as its other sizes sit beside it ("765x431.jpg")."""
     name = file_name(url)
     # a rendition named after its picture's own file ("quay.jpg.CROP.hd-large.jpg", as Adobe's CMS
-    # writes them): the picture is the name up to its first extension; Wagtail's, up to its hash
+    # writes them): the picture is the name up to its first extension; Wagtail's, up to its hash;
+    # TYPO3's, between its "csm_" and its hash
     original = _RENDITION_OF.match(name) or _WAGTAIL_RENDITION.match(name) or _TYPO3_RENDITION.match(name)
     stem = original.group(1) if original else name.rsplit(".", 1)[0]
     if _ONLY_A_SIZE.fullmatch(stem):
@@ -444,12 +445,12 @@ _ONLY_A_SIZE = re.compile(r"\d{2,4}x\d{0,4}")
 _RENDITION_OF = re.compile(r"(?i)(.+?)\.(?:jpe?g|png|gif|webp)\.")
 # Wagtail's renditions: the picture's name, its hash, then the filter ("quay.2e16d0ba.fill-735x490.jpg",
 # "quay.2e16d0ba.fill-1200x630-c0.jpg", "quay.2e16d0ba.max-1200x630.jpg", "quay.2e16d0ba.width-800.jpg")
-# TYPO3's processed copies: "csm_", the picture's name, and a hash of the processing
-# ("csm_2020-01_Reparatur-Caf%C3%A9_49efb8458e.jpg", "…_26f7bd6472.jpg")
-_TYPO3_RENDITION = re.compile(r"csm_(.+)_[0-9a-f]{10}\.[a-z]{3,4}$")
 _WAGTAIL_RENDITION = re.compile(
     r"(?i)(.+?\.[0-9a-f]{8})\.(?:fill|max|min|width|height|scale|original|focus-[a-z]+)[-.]"
 )
+# TYPO3's processed copies: "csm_", the picture's name, and a hash of the processing
+# ("csm_2020-01_Reparatur-Caf%C3%A9_49efb8458e.jpg", "…_26f7bd6472.jpg")
+_TYPO3_RENDITION = re.compile(r"csm_(.+)_[0-9a-f]{10}\.[a-z]{3,4}$")
 
 
 # The sizes resizers add to a file's name: WordPress's "-512x512" and "-scaled", "_1200x630", a

@@ -550,7 +550,9 @@ def without_site_name(title: str, site: str, url: str) -> str:
     ):
         return _rejoin(title, _without_sections(parts[:-1], separators))
     if opens:
-        return _rejoin(title, _without_leading_sections(parts[1:], separators))
+        # the section names that start the rest are found as those that end a title before its name
+        after = parts[1:]
+        return _rejoin(title, _without_sections(after[::-1], separators[: len(after)][::-1])[::-1])
     for index in range(1, len(parts) - 1):  # the name in the middle, a tagline after it
         part = folded[index]
         if any(name and name in part and len(part) <= len(name) + _NAME_SLACK for name in names):
@@ -579,20 +581,6 @@ def _without_sections(parts: list[str], separators: list[str]) -> list[str]:
     ):
         parts, last = parts[:-1], last - 1
     return [p for p in parts if p.strip()]
-
-
-def _without_leading_sections(parts: list[str], separators: list[str]) -> list[str]:
-    """The parts after a site's name that opens a title, without the section names that start them
-    ("Site - News - Headline"): short, and set off as the name is (``separators[0]`` after it)."""
-    first = 0
-    while (
-        first < len(parts) - 1
-        and first + 1 < len(separators)
-        and separators[first] == separators[first + 1]
-        and len(parts[first].split()) <= _SECTION_WORDS
-    ):
-        first += 1
-    return [p for p in parts[first:] if p.strip()]
 
 
 def _spells(label: str, name: str) -> bool:

@@ -178,6 +178,14 @@ def sentence_ends(text: str) -> list[int]:
     return ends
 
 
+def without_final_stop(text: str) -> str:
+    """A line without the full stop that ends it, unless the stop is an abbreviation's or an
+    initial's ("Getty Images." reads "Getty Images"; "Jo Doe Jr." and "ACME Inc." keep theirs)."""
+    if not text.endswith(".") or text.endswith("..") or _is_abbreviation(text, len(text) - 1):
+        return text
+    return text[:-1].rstrip()
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
     """Whether the word before this full stop is an abbreviation, initial or dotted short form.
 

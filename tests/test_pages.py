@@ -430,6 +430,14 @@ def test_credit_line_after_the_figure_is_the_image_credit() -> None:
         # ... in German, Spanish or Portuguese; with the licence before its colon, as French sets it
         ("<p><strong>Fotos: <a href='https://janedoe.example/'>Jane Doe</a></strong></p>", "Jane Doe"),
         ("<p>Bilder: Jane Doe</p>", "Jane Doe"),
+        # labels that name the picture itself: its source, the title picture, French's order
+        (
+            "<p><em>Photo Source: Jane Doe from <a href='https://photos.example/'>Pexels.</a></em></p>",
+            "Jane Doe from Pexels",
+        ),
+        ("<p>Bildquelle: Jane Doe</p>", "Jane Doe"),
+        ("<p>Titelbild: Jane Doe</p>", "Jane Doe"),
+        ("<p>Cr&eacute;dit photo : JD / Port Blog</p>", "JD / Port Blog"),
         ("<p><small>Photo (cc) : <a href='https://photos.example/jd/1'>janedoe</a></small></p>", "janedoe"),
         # a line that describes the header's picture, then credits it
         (

@@ -2672,3 +2672,71 @@ def test_a_heading_that_is_a_link_within_the_page_keeps_its_words() -> None:
     page = html(f"<article>{heading}<p>{LEDE}</p></article>")
 
     assert extract_page(page, URL).title == "Ferries return to the islands"
+
+
+# --------------------------------------------------------------------------- unseen pages, rev103-rev109
+
+
+def test_a_photographers_file_that_names_its_copyright_is_the_lead_picture() -> None:
+    # dbjr.de names its files after the photographer and the rights ("…@Jo_Harbour-Copyright-web.JPG"):
+    # the page had no picture at all, as if the file were a copyright badge
+    picture = "https://news.example/fileadmin/Fotos/0B3031%40Jo_Harbour-Copyright-web.JPG"
+    head = f"<meta property='og:image' content='{picture}'>"
+
+    assert extract_page(html(f"<p>{LEDE}</p>", head), URL).image_url == picture
+
+
+def test_a_file_named_for_the_copyright_sign_is_no_picture() -> None:
+    head = "<meta property='og:image' content='https://news.example/static/copyright-badge.png'>"
+
+    assert extract_page(html(f"<p>{LEDE}</p>", head), URL).image_url == ""
+
+
+@pytest.mark.parametrize(
+    ("credited", "expected"),
+    [
+        ("Jo Harbour (Copyright)", "Jo Harbour"),  # that its rights are kept: the terms, no name
+        ("Jo Harbour. All rights reserved.", "Jo Harbour"),
+        ("Crown copyright", "Crown copyright"),  # a name
+        ("Getty Images.", "Getty Images"),  # the line's full stop
+        ("Jo Harbour Jr.", "Jo Harbour Jr."),  # an abbreviation's
+        ("Harbour Ltd.", "Harbour Ltd."),
+    ],
+)
+def test_a_credits_rights_and_its_lines_full_stop_are_left_out(credited: str, expected: str) -> None:
+    assert clean_credit(credited) == expected
+
+
+def test_a_headline_that_names_the_sites_brand_is_not_its_tagline() -> None:
+    # tine.no's press release: its last part holds the host's "tine" among more words, as a tagline does
+    # ("Site: news since 1901"), but it is the title's longest part, the headline; the title read "NFF"
+    title = "NFF: TINE Fotballskole viktig for barneidretten gjennom pandemien"
+
+    assert without_site_name(title, "", "https://www.tine.no/presserom/nff") == title
+    assert without_site_name("The quay reopens | Tine: dairy since 1856", "", "https://www.tine.no/a") == (
+        "The quay reopens"
+    )
+
+
+def test_a_related_storys_card_named_as_post_text_does_not_open_the_article() -> None:
+    # auto-presse.de: the body is loose text after an ad, and the "more news" cards below it are named
+    # "post_text", a name trafilatura reads first: the card's excerpt came out as the lede
+    story = (
+        "<div class='text_post_section'><div class='img_position_left'></div><p>"
+        f"<div class='ad'><script>ads()</script></div><br/>{LEDE}<br /><br />{SECOND}<br /><br />"
+        f"{THIRD}</p></div>"
+    )
+    card = (
+        "<div class='section'><h3>More news</h3><div class='post_text'>"
+        "<h2 class='post_title'><a href='/news/other-story.html'>Harbour fees rise</a></h2>"
+        "<p>The harbour fees for the summer season rise by a tenth, the port authority said on ...</p>"
+        "</div></div>"
+    )
+    page = (
+        "<html><head><title>Ferries return</title></head><body><div class='content'>"
+        f"<h1>Ferries return</h1>{story}{card}</div></body></html>"
+    )
+
+    info = extract_page(page, URL)
+    assert info.paragraphs[0] == LEDE
+    assert teaser(article_from_page(info, URL), TeaserConfig()).paragraphs[0].startswith(LEDE[:60])

@@ -914,7 +914,7 @@ def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement, summar
     for index, node in enumerate(nodes):
         places.setdefault(block_text(node), []).append(index)
     headings = frozenset(block_text(h) for h in itertools.islice(doc.iter("h1", "h2"), _MAX_HEADINGS))
-    found = _with_their_starts(found, places, headings)
+    found = _in_page_order(_with_their_starts(found, places, headings), places)
     first = places.get(found[0]) if found else None
     filled: list[str] = (
         _skipped_before(nodes[first[0]], summary) if first else _loose_lede(doc, found, summary)
@@ -928,6 +928,22 @@ def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement, summar
         filled.append(text)
         previous, last = node, last if place is None else place
     return tuple(filled)
+
+
+def _in_page_order(found: tuple[str, ...], places: dict[str, list[int]]) -> tuple[str, ...]:
+    """The paragraphs from the first that the page shows before the next one.
+
+    trafilatura reads first the box its vocabulary names (a class "post_text"), and a related story's
+    card may be named so: its excerpt came out before the article's text, which the page shows above
+    it (auto-presse.de's "Weitere Meldungen"). An article's text reads in the page's order.
+    """
+    start = 0
+    while start + 1 < len(found):
+        here, following = places.get(found[start]), places.get(found[start + 1])
+        if here is None or following is None or here[0] < following[0]:
+            break
+        start += 1
+    return found[start:]
 
 
 def _loose_lede(doc: lxml.html.HtmlElement, found: tuple[str, ...], summary: str) -> list[str]:

@@ -22,6 +22,7 @@ import lxml.html
 from digest.collect.canonical import file_name, is_page_link, same_site
 from digest.collect.extract import is_article, json_ld, meta_values, shown_block_text
 from digest.collect.text import folded, squash, unescaped_twice
+from digest.sentences import without_final_stop
 from digest.words import estimated_words, latin_length
 
 
@@ -43,7 +44,7 @@ class LeadImage:
 _STAND_IN = (
     # "fblogo.jpg", "sitelogo.png": the logo a site shares itself with, its name run into the word
     r"(?:fb|og|site|share|social)?logo|rogo|icon|favicon|avatar|gravatar|spacer|pixel|blank|placeholder|missing"
-    r"|1x1|copyright"
+    r"|1x1"
     r"|preload|spinner"
 )
 _NOT_A_PHOTO = re.compile(
@@ -68,11 +69,17 @@ _CHROME = (
 
 # The year after a copyright sign ("© 2024, Jane Doe"): the copyright's, not the credit's.
 _YEAR = r"(?:19|20)\d\d\b[,.]?"
+# Other languages' labels that name the picture itself: German's compounds (its source, its credit, the
+# title picture, the post's picture: "Bildquelle", "Bildnachweis", "Titelbild", "Beitragsbild"),
+# French's "Crédit photo", Spanish's, Italian's and Portuguese's "image", Russian's "photo".
+_PICTURE_LABELS = (
+    "(?:bild|foto)(?:quelle|nachweis)|(?:titel|beitrags|aufmacher)(?:bild|foto)"
+    "|cr\u00e9dits? photos?|imagen|immagine|imagem|фото"
+)
 # Other languages' words for a photo's credit label: German (and its "source"), Spanish, Italian,
 # Portuguese, French, Polish; Russian, Ukrainian.
 _OTHER_LABELS = (
-    "foto|bild(?:er)?|quelle|autor(?:ka)?|imagen|immagine|imagem|cr\u00e9dits? photos?|fot\\."
-    "|фото|фотография|снимок|джерело|источник"
+    f"{_PICTURE_LABELS}|foto|bild(?:er)?|quelle|autor(?:ka)?|fot\\.|фотография|снимок|джерело|источник"
 )
 # "Photograph: Jane Doe/Agency", "Photo by Jane Doe", "Credit: …", "Image: …" at a caption's end.
 _LABELLED_CREDIT = re.compile(
@@ -247,6 +254,7 @@ def clean_credit(text: str) -> str:
     text = _GLUED_LABELS.sub("", _unbracketed(squash(text)))
     text = _unbracketed(_CREDIT_LABEL.sub("", _COPYRIGHT.sub("", text)))
     text = _LICENCE_AFTER.sub("", _PICTURE_KIND.sub("", _PICTURE_ID.sub("", text)))
+    text = without_final_stop(text)  # "Image source: Getty Images." ends a line, not the agency's name
     if _EMAIL.fullmatch(text):
         return ""
     return "" if _ADDRESS.fullmatch(text) and not _AGENCY_DOMAIN.fullmatch(text) else text
@@ -256,9 +264,11 @@ def clean_credit(text: str) -> str:
 # number, no one's name.
 _PICTURE_ID = re.compile(r"\s+-\s+RTR[0-9A-Z]{4,8}$")
 # The licence a picture is shared under, after its author's name ("Tomas Munita/CIFOR (CC BY-NC-ND
-# 2.0)", "Jo Doe, CC BY-SA 4.0"): the terms of its use, not a name.
+# 2.0)", "Jo Doe, CC BY-SA 4.0"), or that its rights are kept ("Jo Doe (Copyright)", "Jo Doe. All rights
+# reserved."): the terms of its use, not a name. A bare "copyright" stays: "Crown copyright" is a name.
 _LICENCE_AFTER = re.compile(
     r"(?i)[\s,;/-]*(?:\(\s*)?\b(?:(?-i:CC|cc)[\s-]?(?:BY|0)\b[\w\s.-]*|public domain)(?:\s*\))?$"
+    r"|\s*\(\s*copyright\s*\)$|[\s,.;]*\ball rights reserved\.?$"
 )
 # What kind of picture the agency filed it as, after its name ("Markus Scholz/dpa/Archivbild", an
 # archive or stand-in photo): no one's name.
@@ -963,13 +973,19 @@ def _usable(url: str, page: str, refused: re.Pattern[str] = _NOT_A_PHOTO) -> boo
         return False
     if any(int(side) < MIN_SIDE for side in _URL_SIDE.findall(url) if int(side) > 0):
         return False
-    stand_in = refused.search(parts.path) or _SITE_DEFAULT.search(file_name(url))
+    name = file_name(url)
+    stand_in = refused.search(parts.path) or _SITE_DEFAULT.search(name) or _COPYRIGHT_MARK.match(name)
     return not (stand_in or _TRACKERS.search(url) or _THEME_FOLDER.search(parts.path))
 
 
 # A WordPress theme's own pictures (its logo, its anchor, its default): the site's, never an article's,
 # which lie in wp-content/uploads.
 _THEME_FOLDER = re.compile(r"(?i)/wp-content/themes/")
+
+
+# A file named for the copyright sign it shows ("copyright.png", "copyright-badge.gif"). Only the name's
+# start: a photographer's file may say whose copyright it is ("…_Michael_von_Lingen-Copyright-web.JPG").
+_COPYRIGHT_MARK = re.compile(r"(?i)copyright(?![a-z])")
 
 
 # A file that names itself a stand-in: the picture a site shows where an article has none of its own
@@ -1251,8 +1267,8 @@ _CREDIT_TEXT = re.compile(
     r"^(?:(?:top|header|featured|lead)\s+)?"
     # "Fotos: Sophia Mahnert", "Bild: …" as German, Spanish and Portuguese pages write it; a licence
     # between the label and its colon ("Photo (cc) : svenwerk")
-    r"(?:(?:image|photo(?:graph)?|picture|illustration|foto|bild(?:er)?)s?(?:\s*credits?)?|credits?)"
-    rf"{_LICENCE}\s*:",
+    r"(?:(?:image|photo(?:graph)?|picture|illustration|foto|bild(?:er)?)s?(?:\s*(?:credits?|sources?))?|credits?"
+    rf"|{_PICTURE_LABELS}){_LICENCE}\s*:",
     re.IGNORECASE,
 )
 _INNER_CREDIT = re.compile(r"(?i)(?<=[\s.])credits?\s*:\s*(?=\S)")

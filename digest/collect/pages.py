@@ -545,9 +545,12 @@ def without_site_name(title: str, site: str, url: str) -> str:
     # a last part that holds the name among more words is the name and its tagline, unless the title
     # opens with the name alone: then it is a headline that names the site ("gipfelbuch.ch - News -
     # Hochauflösende Schneekarten auf Gipfelbuch.ch")
-    if _a_name_of(parts[-1], names, labels, len(folded[-1])) and (
-        not opens or _a_name_of(parts[-1], names, labels, _NAME_SLACK)
-    ):
+    # ... nor when it is the title's longest part and longer than any name: that is the headline, naming
+    # the site's brand ("NFF: TINE Fotballskole viktig for barneidretten gjennom pandemien" on tine.no)
+    alone = _a_name_of(parts[-1], names, labels, _NAME_SLACK)
+    headline = len(parts[-1].split()) > _SITE_WORDS and len(folded[-1]) >= max(map(len, folded[:-1]))
+    tagline = not opens and not headline
+    if alone or (tagline and _a_name_of(parts[-1], names, labels, len(folded[-1]))):
         return _rejoin(title, _without_sections(parts[:-1], separators))
     if opens:
         # the section names that start the rest are found as those that end a title before its name

@@ -2740,3 +2740,35 @@ def test_a_related_storys_card_named_as_post_text_does_not_open_the_article() ->
     info = extract_page(page, URL)
     assert info.paragraphs[0] == LEDE
     assert teaser(article_from_page(info, URL), TeaserConfig()).paragraphs[0].startswith(LEDE[:60])
+
+
+def test_a_credits_name_in_a_field_whose_label_is_hidden_is_shown() -> None:
+    # digitalcourage.de (Drupal): the credit box beside the picture holds its name in a field whose
+    # "field--label-hidden" hides the field's label, not the name
+    credit = (
+        "<div class='node__teaser-image-copyright'><span class='prefix'>Bild: </span>"
+        "<div class='field field--label-hidden'><a href='https://jo.example/'>Jo Harbour</a></div>"
+        "<div class='field field--label-hidden'><a href='https://cc.example/by/4.0'>cc-by 4.0</a></div></div>"
+    )
+    picture = "<div class='teaser-image'><div><img src='/files/quay-harbour.jpg' alt='The quay'></div></div>"
+    info = extract_page(html(f"<div class='node'>{picture}{credit}</div><p>{LEDE}</p><p>{SECOND}</p>"), URL)
+
+    assert info.image_url == "https://news.example/files/quay-harbour.jpg"
+    assert info.image_credit == "Jo Harbour"
+
+
+def test_a_broadcasters_picture_linked_to_its_own_page_gives_its_alt_and_rights() -> None:
+    # mdr.de (the German public broadcasters' CMS): og:image is one rendition, the page shows another
+    # ("…_v-variantBig16x9_wm-true_zc-…" and "…_w-576_zc-…"), linked to the picture's own page
+    # "bild-38974.html"; its rights are a box of their own ("Bildrechte: IMAGO")
+    site = "https://www.broadcast.example/thema"
+    head = f"<meta property='og:image' content='{site}/bild-38974_v-variantBig16x9_wm-true_zc-ecbbafc6.jpg'>"
+    picture = (
+        f"<div class='media'><a href='{site}/bild-38974.html'><div class='imageWrapper'>"
+        "<img alt='A customer at a car dealer'"
+        f" src='{site}/bild-38974_v-variantBig16x9_w-576_zc-915c23fa.jpg'>"
+        "</div></a><div class='mediaInfo'><span class='mediaRights'>Bildrechte: IMAGO</span></div></div>"
+    )
+    info = extract_page(html(f"<p>{LEDE}</p>{picture}<p>{SECOND}</p>", head), URL)
+
+    assert (info.image_alt, info.image_credit) == ("A customer at a car dealer", "IMAGO")

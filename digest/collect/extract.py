@@ -116,8 +116,10 @@ _MAX_BOX_LINES = 2  # such <p>s in one box: a credit, a source
 # on hover: a tooltip's or popup's text is not read in the sentence).
 _INLINE_TAGS = "a abbr b cite code em font i mark q s small span strong sub sup time u"
 _INLINE = frozenset(_INLINE_TAGS.split())
+# (Drupal's "field--label-hidden" hides the field's label, not the field: a credit's name is one.)
 _HIDDEN_NAMES = re.compile(
-    r"sr-only|visually-?hidden|screen-reader|offscreen|tooltip|popup|popover|(?:^|[\s_-])(?:hidden|hide)(?:$|[\s_-])",
+    r"sr-only|visually-?hidden|screen-reader|offscreen|tooltip|popup|popover"
+    r"|(?:^|[\s_-])(?<!label-)(?:hidden|hide)(?:$|[\s_-])",
     re.IGNORECASE,
 )
 # A class that would take most of the page's paragraph text with it is a misreading of the markup

@@ -69,11 +69,12 @@ _CHROME = (
 
 # The year after a copyright sign ("© 2024, Jane Doe"): the copyright's, not the credit's.
 _YEAR = r"(?:19|20)\d\d\b[,.]?"
-# Other languages' labels that name the picture itself: German's compounds (its source, its credit, the
-# title picture, the post's picture: "Bildquelle", "Bildnachweis", "Titelbild", "Beitragsbild"),
+# Other languages' labels that name the picture itself: German's compounds (its source, its credit, its
+# rights, the title picture, the post's picture: "Bildquelle", "Bildnachweis", "Bildrechte",
+# "Titelbild", "Beitragsbild"),
 # French's "Crédit photo", Spanish's, Italian's and Portuguese's "image", Russian's "photo".
 _PICTURE_LABELS = (
-    "(?:bild|foto)(?:quelle|nachweis)|(?:titel|beitrags|aufmacher)(?:bild|foto)"
+    "(?:bild|foto)(?:quelle|nachweis|rechte)|(?:titel|beitrags|aufmacher)(?:bild|foto)"
     "|cr\u00e9dits? photos?|imagen|immagine|imagem|фото"
 )
 # Other languages' words for a photo's credit label: German (and its "source"), Spanish, Italian,
@@ -465,10 +466,12 @@ _TYPO3_RENDITION = re.compile(r"csm_(.+)_[0-9a-f]{10}\.[a-z]{3,4}$")
 
 # The sizes resizers add to a file's name: WordPress's "-512x512" and "-scaled", "_1200x630", a
 # retina "@2x", the size words of a CMS's renditions ("-small", "_large"), and the renditions German
-# public broadcasters name ("braunschweig7056_v-contentxl", "…_v-einspaltig", "…_v-16to9").
+# public broadcasters name ("braunschweig7056_v-contentxl", "…_v-einspaltig", "…_v-16to9"), with the
+# width, watermark and crop settings after it ("bild-38974_v-variantBig16x9_w-576_zc-915c23fa",
+# "…_v-variantBig16x9_wm-true_zc-ecbbafc6": one picture)
 _SIZE_SUFFIX = re.compile(
     r"(?i)(?:[-_]\d{2,4}x\d{2,4}|@[1-4]x|[-_](?:scaled|small|medium|large|thumb|thumbnail|full|big)"
-    r"|_v-[a-z0-9]{2,20})+$"
+    r"|_v-[a-z0-9]{2,20}(?:_[a-z]{1,3}-[a-z0-9]{1,20}){0,4})+$"
 )
 
 
@@ -1059,8 +1062,15 @@ def _links_away(img: lxml.html.HtmlElement) -> bool:
         href = (link.get("href") or "").strip()
         if not href or href.startswith("#"):
             return False
-        return not _an_image_file(href) and not _to_this_page(img, href)
+        return not _an_image_file(href) and not _to_this_page(img, href) and not _picture_page(img, href)
     return False
+
+
+def _picture_page(img: lxml.html.HtmlElement, href: str) -> bool:
+    """Whether a link opens the picture's own page, named as its file is (the German broadcasters'
+    "<a href=…/bild-38974.html><img src=…/bild-38974_v-variantBig16x9_w-576_zc-915c23fa.jpg>")."""
+    page = file_name(href).rsplit(".", 1)[0]
+    return _distinctive(page) and any(_sized_stem(src) == page for src in image_sources(img))
 
 
 def _to_this_page(img: lxml.html.HtmlElement, href: str) -> bool:

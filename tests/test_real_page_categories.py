@@ -2772,3 +2772,19 @@ def test_a_broadcasters_picture_linked_to_its_own_page_gives_its_alt_and_rights(
     info = extract_page(html(f"<p>{LEDE}</p>{picture}<p>{SECOND}</p>", head), URL)
 
     assert (info.image_alt, info.image_credit) == ("A customer at a car dealer", "IMAGO")
+
+
+@pytest.mark.parametrize(
+    "marked",
+    ["<h1 itemprop='headline'>Ferries return</h1>", "<h1 class='story-lead-headline'>Ferries return</h1>"],
+)
+def test_a_headline_the_page_marks_is_no_site_name_after_the_titles_kicker(marked: str) -> None:
+    # taz.de and wien.orf.at: og:title "Kicker: Headline", the <h1> the headline alone; as the title's
+    # last part it was read as the site's name, and the title kept the kicker
+    head = "<meta property='og:title' content='Harbour news: Ferries return'>"
+    page = (
+        "<html><head><title>Harbour news: Ferries return - Example</title>"
+        f"{head}</head><body><article><h4>Harbour news</h4>{marked}<p>{LEDE}</p></article></body></html>"
+    )
+
+    assert extract_page(page, URL).title == "Ferries return"

@@ -163,7 +163,9 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     headings = _headings(doc, url, own)
     about: list[_Heading] = []
     for heading in headings:
-        if _is_site(heading.text, names, declared):
+        # a title's last part is the site's name ("Ferries return | Harbour Times"), not the headline
+        # the page marks as its own ("Chronik: <h1 itemprop=headline>Lotte Tobisch ist tot</h1>")
+        if _is_site(heading.text, names, "" if _marked(heading.node) else declared):
             site = site or heading.text  # the <h1> is the site's name in its logo
         elif heading.elsewhere:
             continue

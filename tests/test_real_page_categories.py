@@ -2788,3 +2788,26 @@ def test_a_headline_the_page_marks_is_no_site_name_after_the_titles_kicker(marke
     )
 
     assert extract_page(page, URL).title == "Ferries return"
+
+
+def test_a_credit_set_before_the_captions_words_is_the_credit() -> None:
+    # ledevoir.com: "<figcaption><span>Photo: Jo Harbour Archives</span> The quay …</figcaption>"
+    figure = (
+        "<figure><img src='/photos/quay-harbour.jpg' alt='The quay'><figcaption>"
+        "<span>Photo:  Jo Harbour Archives Le Port</span> The quay at dawn, before the first sailing."
+        "</figcaption></figure>"
+    )
+    info = extract_page(html(f"{figure}<p>{LEDE}</p>"), URL)
+
+    assert (info.image_caption, info.image_credit) == (
+        "The quay at dawn, before the first sailing.",
+        "Jo Harbour Archives Le Port",
+    )
+
+
+def test_a_copyright_sign_before_a_captions_credit_label_is_the_credits() -> None:
+    # autohaus.de: "… at dawn. © Foto: Skoda": the caption kept a stray "©"
+    assert split_credit("The quay at dawn. \u00a9 Foto: Port Authority") == (
+        "The quay at dawn.",
+        "Port Authority",
+    )

@@ -356,10 +356,12 @@ def split_credit(caption: str) -> tuple[str, str]:
             credit = credit if ended is None else credit[ended.end() :]
             # "… Rotterdam. Foto ANP": a label with no colon stays before an agency's name
             own = _BARE_LABEL.sub("", caption[:cut]).strip().rstrip("/").strip()
+            own = _SIGN_BEFORE.sub("", own)  # "… verunstaltet. © Foto: Skoda": the sign was the credit's
             return _OPENED_FOR_CREDIT.sub("", own), clean_credit(credit)
     return caption, ""
 
 
+_SIGN_BEFORE = re.compile(r"(?i)\s*(?:\u00a9|\(c\))$")
 # A bracket the credit's words opened and the credit closes: "(All photos: Jo Doe)" is no caption "(All".
 _OPENED_FOR_CREDIT = re.compile(r"\s*[(\[][^()\[\]]{0,20}$")
 # A caption that is a credit in brackets: a photographer's studio or an agency's name, nothing else.
@@ -1188,8 +1190,22 @@ def _caption_and_credit(
         elif own and own in marked:  # a caption box named a credit box ("lead-image__credit") holds both
             marked = marked.replace(own, "").strip()
         return split_credit(caption)[0], marked
-    caption, credit = split_credit(caption)
+    after, credit = _leading_credit(figcaption, caption)
+    caption, credit = (after, credit) if credit else split_credit(caption)
     return caption, credit or next(_credit_lines(doc, body, url), "")
+
+
+def _leading_credit(figcaption: lxml.html.HtmlElement, caption: str) -> tuple[str, str]:
+    """A credit set in an element of its own before the caption's words ("<figcaption><span>Photo: Jo
+    Doe</span> The quay at dawn.</figcaption>", as Le Devoir sets them), and the words after it."""
+    for element in itertools.islice(figcaption.iterdescendants(), _MAX_INNER_BOXES):
+        text = shown_block_text(element) if isinstance(element.tag, str) else ""
+        if not text or not caption.startswith(text):
+            continue
+        found = _LABELLED_CREDIT.match(text)
+        if found and found.start("credit") > 0:
+            return caption[len(text) :].strip(), clean_credit(found["credit"])
+    return caption, ""
 
 
 _MAX_BESIDE_CREDIT = 5  # credit boxes of a caption whose words are taken out of it: a name, a contact

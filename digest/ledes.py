@@ -88,7 +88,9 @@ _BOILERPLATE = _patterns(
     ),
     (
         "timestamp",
-        rf"(?i)^(?!{_SENTENCE})(?:updated|published|posted|last updated|modified|aktualisiert|mis à jour"
+        # ... the article's own ("Article mis à jour le 7 janvier 2020.", "Artikel aktualisiert am …")
+        rf"(?i)^(?!{_SENTENCE})(?:(?:article|post|story|artikel|beitrag|art[ií]culo|articolo|artigo)\s+)?"
+        r"(?:updated|published|posted|last updated|modified|aktualisiert|mis à jour"
         r"|atualizado|actualizado)\b(?=.{0,100}$)",
     ),
     ("timestamp", r"(?i)^\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?(?=.{0,60}$)"),

@@ -2811,3 +2811,18 @@ def test_a_copyright_sign_before_a_captions_credit_label_is_the_credits() -> Non
         "The quay at dawn.",
         "Port Authority",
     )
+
+
+def test_what_a_colon_sets_off_in_a_title_is_no_sites_tagline() -> None:
+    # autohaus.de: 'VDA-Chefin Müller: "Das Autohaus ist alternativlos"' holds the host's "autohaus"
+    title = 'Harbour master: "The Harbour Times was right"'
+
+    assert without_site_name(title, "", "https://www.harbourtimes.example/story") == title
+
+
+@pytest.mark.parametrize(
+    "line", ["Article mis \u00e0 jour le 7 janvier 2020.", "Beitrag aktualisiert am Montag um zwölf Uhr."]
+)
+def test_a_line_that_says_when_the_article_was_updated_is_no_lede(line: str) -> None:
+    # regards.fr: the teaser opened with "Article mis à jour le 7 janvier 2020."
+    assert teaser(article_of((line, LEDE)), TeaserConfig()).paragraphs[0] == LEDE

@@ -548,10 +548,12 @@ def without_site_name(title: str, site: str, url: str) -> str:
     # opens with the name alone: then it is a headline that names the site ("gipfelbuch.ch - News -
     # Hochauflösende Schneekarten auf Gipfelbuch.ch")
     # ... nor when it is the title's longest part and longer than any name: that is the headline, naming
-    # the site's brand ("NFF: TINE Fotballskole viktig for barneidretten gjennom pandemien" on tine.no)
+    # the site's brand ("NFF: TINE Fotballskole viktig for barneidretten gjennom pandemien" on tine.no);
+    # nor what a colon sets off, what the words before it announce ('VDA-Chefin Müller: "Das Autohaus
+    # ist alternativlos"' on autohaus.de)
     alone = _a_name_of(parts[-1], names, labels, _NAME_SLACK)
     headline = len(parts[-1].split()) > _SITE_WORDS and len(folded[-1]) >= max(map(len, folded[:-1]))
-    tagline = not opens and not headline
+    tagline = not opens and not headline and separators[-1] not in _COLONS
     if alone or (tagline and _a_name_of(parts[-1], names, labels, len(folded[-1]))):
         return _rejoin(title, _without_sections(parts[:-1], separators))
     if opens:
@@ -568,6 +570,7 @@ def without_site_name(title: str, site: str, url: str) -> str:
 # The separators of _TITLE_SEPARATORS, kept when a title is split by them.
 _SEPARATED = re.compile(f"({_TITLE_SEPARATORS.pattern})")
 _SECTION_WORDS = 3  # words of a section's name at most ("Local News", "Opinion")
+_COLONS = frozenset(":\uff1a")
 
 
 def _without_sections(parts: list[str], separators: list[str]) -> list[str]:

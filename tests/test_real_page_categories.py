@@ -2826,3 +2826,19 @@ def test_what_a_colon_sets_off_in_a_title_is_no_sites_tagline() -> None:
 def test_a_line_that_says_when_the_article_was_updated_is_no_lede(line: str) -> None:
     # regards.fr: the teaser opened with "Article mis à jour le 7 janvier 2020."
     assert teaser(article_of((line, LEDE)), TeaserConfig()).paragraphs[0] == LEDE
+
+
+def test_a_declared_thumbnail_gives_way_to_the_size_the_page_shows() -> None:
+    # time.com declared "newsfeed_0824.jpg?w=150" and showed "…?w=455": the email would blow up 150 px
+    picture = "https://files.example/2011/08/newsfeed_0824.jpg"
+    head = f"<meta property='og:image' content='{picture}?w=150'>"
+    shown = f"<img width='455' height='296' src='{picture}?w=455' alt='The quay'>"
+
+    assert extract_page(html(f"{shown}<p>{LEDE}</p>", head), URL).image_url == f"{picture}?w=455"
+    # a declared picture the page shows smaller stays as declared, and so does one wide enough
+    small = f"<img src='{picture}?w=200' alt='The quay'>"
+    head = f"<meta property='og:image' content='{picture}?w=300'>"
+    assert extract_page(html(f"{small}<p>{LEDE}</p>", head), URL).image_url == f"{picture}?w=300"
+    whole = f"<img src='{picture}' alt='The quay'>"
+    head = f"<meta property='og:image' content='{picture}?w=800'>"
+    assert extract_page(html(f"{whole}<p>{LEDE}</p>", head), URL).image_url == f"{picture}?w=800"

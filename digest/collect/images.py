@@ -177,6 +177,7 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
     if not found:
         return LeadImage()
     shown = showing(doc, found)
+    found = _shown_larger(found, shown, url)
     if figure is None or not _shows_in(figure, found):
         # a box set out without <figure> that shows the picture beats a first figure that does not;
         # and when the picture is shown outside that figure, the figure is another picture's
@@ -209,6 +210,32 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
         credit=credit,
         shown=shown if shown is not None else figure,
     )
+
+
+def _shown_larger(found: str, shown: lxml.html.HtmlElement | None, url: str) -> str:
+    """The picture at the size the page shows it, where the address found asks for a thumbnail of it
+    (time.com declared "newsfeed_0824.jpg?w=150" and showed "…?w=455"): the same file at the same
+    address, with a larger size asked for, or none (the file itself)."""
+    asked = _asked_side(found)
+    if shown is None or asked is None or asked >= SHOWN_WIDTH:
+        return found
+    where = urlsplit(found)._replace(query="", fragment="")
+    for src in itertools.islice(image_sources(shown), _MAX_SOURCES):
+        address = _joined(url, src)
+        side = _asked_side(address)
+        larger = side is None or side > asked
+        if address and larger and urlsplit(address)._replace(query="", fragment="") == where:
+            return address
+    return found
+
+
+def _asked_side(url: str) -> int | None:
+    """The largest side an image address asks its resizer for ("?w=150"); None when it asks none."""
+    sides = [int(side) for side in _URL_SIDE.findall(url)]
+    return max(sides) if sides else None
+
+
+_MAX_SOURCES = 20  # an <img>'s sources looked through: its src, a srcset's few widths
 
 
 def _set_apart(tail: str, credit: str) -> bool:

@@ -2842,3 +2842,14 @@ def test_a_declared_thumbnail_gives_way_to_the_size_the_page_shows() -> None:
     whole = f"<img src='{picture}' alt='The quay'>"
     head = f"<meta property='og:image' content='{picture}?w=800'>"
     assert extract_page(html(f"{whole}<p>{LEDE}</p>", head), URL).image_url == f"{picture}?w=800"
+
+
+def test_a_pictures_source_beside_it_is_its_credit() -> None:
+    # foxbusiness.com: "<div class=summary><span class=source>REUTERS</span></div>" under the picture,
+    # in a slideshow's box of one; latino.foxnews.com's reads "AP2014", the agency and its year
+    picture = "<div class='m'><a href='#'><img src='/photos/quay-harbour.jpg' alt='The quay'></a></div>"
+    for source, credit in (("REUTERS", "REUTERS"), ("AP2014", "AP")):
+        box = f"<div class='summary'><p>The quay at dawn.<span class='source'>{source}</span></p></div>"
+        lead = f"<div class='slideshow'><ul><li>{picture}{box}</li></ul></div>"
+        head = "<meta property='og:image' content='https://cdn.example/photos/0/0/quay-harbour.jpg'>"
+        assert extract_page(html(f"{lead}<p>{LEDE}</p><p>{SECOND}</p>", head), URL).image_credit == credit

@@ -283,11 +283,14 @@ def clean_credit(text: str) -> str:
     text = _unbracketed(_CREDIT_LABEL.sub("", _COPYRIGHT.sub("", text)))
     text = _LICENCE_AFTER.sub("", _PICTURE_KIND.sub("", _PICTURE_ID.sub("", text)))
     text = without_final_stop(text)  # "Image source: Getty Images." ends a line, not the agency's name
+    text = _AGENCY_YEAR.sub(r"\1", text)  # "AP2014": the agency, and the year of its copyright
     if _EMAIL.fullmatch(text):
         return ""
     return "" if _ADDRESS.fullmatch(text) and not _AGENCY_DOMAIN.fullmatch(text) else text
 
 
+# An agency's short name run into the year of its copyright ("AP2014", as Fox's pages give their source).
+_AGENCY_YEAR = re.compile(r"^([A-Z]{2,8})(?:19|20)\d\d$")
 # A wire picture's id after its credit ("Jo Doe-USA TODAY Sports - RTR4JDW4"): the agency's filing
 # number, no one's name.
 _PICTURE_ID = re.compile(r"\s+-\s+RTR[0-9A-Z]{4,8}$")
@@ -673,7 +676,9 @@ _CREDIT_CLASS = (
     f"contains({_LOWER_CLASS}, 'credit') or contains({_LOWER_CLASS}, 'copyright')"
     f" or contains({_CLASS_WORDS}, ' cred ')"
 )
-_CAPTION_BOX = f".//*[{_CAPTION_NAMED} or {_CREDIT_CLASS}]"
+# ... or its "source" (Fox's "<div class=summary>… <span class=source>REUTERS</span></div>")
+_SOURCE_NAMED = "contains(concat(' ', normalize-space(@class), ' '), ' source ')"
+_CAPTION_BOX = f".//*[{_CAPTION_NAMED} or {_CREDIT_CLASS} or {_SOURCE_NAMED}]"
 _VIDEO = (
     f"self::*[contains({_LOWER_CLASS}, 'video') or contains(@itemtype, 'VideoObject')] | .//video | .//iframe"
 )
@@ -1277,8 +1282,7 @@ _CREDIT_NAMED = (
     f".//*[{_CREDIT_CLASS}"
     f" or contains({_LOWER_CLASS}, 'byline') or contains({_LOWER_CLASS}, 'photographer')"
     # a picture's "source": the class of that name, or schema.org's sourceOrganization
-    " or contains(concat(' ', normalize-space(@class), ' '), ' source ')"
-    " or @itemprop='sourceOrganization']"
+    f" or {_SOURCE_NAMED} or @itemprop='sourceOrganization']"
 )
 
 

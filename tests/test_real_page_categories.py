@@ -2853,3 +2853,22 @@ def test_a_pictures_source_beside_it_is_its_credit() -> None:
         lead = f"<div class='slideshow'><ul><li>{picture}{box}</li></ul></div>"
         head = "<meta property='og:image' content='https://cdn.example/photos/0/0/quay-harbour.jpg'>"
         assert extract_page(html(f"{lead}<p>{LEDE}</p><p>{SECOND}</p>", head), URL).image_credit == credit
+
+
+def test_an_og_title_cut_short_by_an_unescaped_quote_gives_way_to_the_pages_title() -> None:
+    # eluniversal.com wrote 'content="… califica a Biden de "incapacitado""': the attribute ends at the quote
+    head = "<meta property='og:title' content='The harbour master calls the fees '>"
+    page = (
+        '<html><head><title>The harbour master calls the fees "unfair"</title>'
+        f"{head}</head><body><article><p>{LEDE}</p></article></body></html>"
+    )
+
+    assert extract_page(page, URL).title == 'The harbour master calls the fees "unfair"'
+
+
+def test_a_spanish_sumario_is_a_dek() -> None:
+    # eluniversal.com's "<p class=sum id=sumario>", a pull quote set under the headline before the text
+    dek = '<p class="sum" id="sumario">"Be honest. The quay is ours. It always was", said the master</p>'
+    info = extract_page(html(f"<header><h2>Ferries return</h2>{dek}</header><p>{LEDE}</p>"), URL)
+
+    assert teaser(article_from_page(info, URL), TeaserConfig()).paragraphs[0].startswith(LEDE[:60])

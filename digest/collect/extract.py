@@ -93,12 +93,12 @@ _FURNITURE_TAGS = ("figure", "figcaption", "picture", "aside", "nav", "footer", 
 # line under a headline, named where the class names are hashed.
 _DEK_MARK = re.compile(r"(?i)\b(?:standfirst|dek|sub-?headline|sub-?title|subhead|description|summary)\b")
 # The same words in a class or id, and the names other newsrooms give a dek (the French "chapo", the
-# Spanish "entradilla" and "bajada", the Italian "sommario", the German "Vorspann", a "deck", an
+# Spanish "entradilla", "bajada" and "sumario", the Italian "sommario", the German "Vorspann", a "deck", an
 # "excerpt"). They are ambiguous: "summary" also wraps a product's whole text and some sites mark
 # their lede as the story's summary, so they only remove a block of a dek's length.
 _DEK_CLASS = re.compile(
     r"(?i)standfirst|subtitle|subhead|summary|synopsis|abstract|excerpt|chapo|chapeau|entradilla|bajada"
-    r"|sommario|vorspann"
+    r"|sommario|sumario|vorspann"
     r"|linha-fina|(?:^|[\s_-])(?:dek|deck)(?:$|[\s_-])|(?-i:[a-z]Dek)(?![a-z])"  # "ArticleDek_root"
 )
 _DEK_MAX_WORDS = 60

@@ -151,6 +151,7 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     social = clipped(meta_content(doc, "og:title") or meta_content(doc, "twitter:title"), MAX_TITLE)
     social = "" if _SLUG.fullmatch(social) else social  # "adac-kindersitztest-herbst-2018" is a slug
     plain = clipped(squash(doc.findtext(".//title") or ""), MAX_TITLE)
+    social = "" if _cut_by_a_quote(social, plain) else social
     site = clipped(meta_content(doc, "og:site_name") or _feeds_site_name(doc), MAX_NAME)
     names = _site_names(site, url)
     # A <title> of the site's name alone says nothing of the article: its structured data's headline does.
@@ -205,6 +206,17 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     if not shown and title == declared:  # nothing said which part is the site's: what the page shows
         shown = _shown_part(doc, title)
     return shown or title or (headings[0].text if headings else "")
+
+
+def _cut_by_a_quote(social: str, plain: str) -> bool:
+    """Whether the og:title stops where the <title> goes on with a quotation mark: the page wrote the
+    headline's quotes unescaped in the attribute, which ended there ('content="… califica a Biden de
+    "incapacitado""' on eluniversal.com), and only the <title> holds the whole headline."""
+    cut = social.rstrip()
+    return bool(cut) and plain.startswith(cut) and plain[len(cut) :].lstrip()[:1] in _QUOTE_MARKS
+
+
+_QUOTE_MARKS = frozenset("\"\u201c\u201d\u00ab\u00bb\u201e")
 
 
 def _feeds_site_name(doc: lxml.html.HtmlElement) -> str:

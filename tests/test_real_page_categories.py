@@ -2781,13 +2781,23 @@ def test_a_broadcasters_picture_linked_to_its_own_page_gives_its_alt_and_rights(
 def test_a_headline_the_page_marks_is_no_site_name_after_the_titles_kicker(marked: str) -> None:
     # taz.de and wien.orf.at: og:title "Kicker: Headline", the <h1> the headline alone; as the title's
     # last part it was read as the site's name, and the title kept the kicker
-    head = "<meta property='og:title' content='Harbour news: Ferries return'>"
-    page = (
-        "<html><head><title>Harbour news: Ferries return - Example</title>"
-        f"{head}</head><body><article><h4>Harbour news</h4>{marked}<p>{LEDE}</p></article></body></html>"
+    page = titled(
+        "Harbour news: Ferries return - Example",
+        "Harbour news: Ferries return",
+        f"<h4>Harbour news</h4>{marked}",
     )
 
     assert extract_page(page, URL).title == "Ferries return"
+
+
+def titled(title: str, og_title: str, heading: str = "") -> str:
+    """A page with its <title>, an og:title (in single quotes: the text may hold double ones) and the
+    article's heading before the lede."""
+    head = f"<meta property='og:title' content='{og_title}'>"
+    return (
+        f"<html><head><title>{title}</title>{head}</head>"
+        f"<body><article>{heading}<p>{LEDE}</p></article></body></html>"
+    )
 
 
 def test_a_credit_set_before_the_captions_words_is_the_credit() -> None:
@@ -2857,11 +2867,7 @@ def test_a_pictures_source_beside_it_is_its_credit() -> None:
 
 def test_an_og_title_cut_short_by_an_unescaped_quote_gives_way_to_the_pages_title() -> None:
     # eluniversal.com wrote 'content="… califica a Biden de "incapacitado""': the attribute ends at the quote
-    head = "<meta property='og:title' content='The harbour master calls the fees '>"
-    page = (
-        '<html><head><title>The harbour master calls the fees "unfair"</title>'
-        f"{head}</head><body><article><p>{LEDE}</p></article></body></html>"
-    )
+    page = titled('The harbour master calls the fees "unfair"', "The harbour master calls the fees ")
 
     assert extract_page(page, URL).title == 'The harbour master calls the fees "unfair"'
 

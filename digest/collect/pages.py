@@ -216,7 +216,7 @@ def _cut_by_a_quote(social: str, plain: str) -> bool:
     return bool(cut) and plain.startswith(cut) and plain[len(cut) :].lstrip()[:1] in _QUOTE_MARKS
 
 
-_QUOTE_MARKS = frozenset("\"\u201c\u201d\u00ab\u00bb\u201e")
+_QUOTE_MARKS = frozenset('"\u201c\u201d\u00ab\u00bb\u201e')
 
 
 def _feeds_site_name(doc: lxml.html.HtmlElement) -> str:

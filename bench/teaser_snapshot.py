@@ -33,7 +33,7 @@ Saved = dict[Key, tuple[tuple[str, ...], str]]
 
 
 def save(args: argparse.Namespace) -> None:
-    """Write every real page's and feed item's teaser to args.out."""
+    """Write every page's and feed item's teaser to args.out (Mozilla's small edge cases as "edge")."""
     found: Saved = {}
     pages = [
         *(mozilla_pages(args.mozilla) if args.mozilla else ()),
@@ -42,9 +42,8 @@ def save(args: argparse.Namespace) -> None:
         *(newspaper_pages(args.reviewed, "reviewed") if args.reviewed else ()),
     ]
     for page in pages:
-        if page.real:
-            half = page.set if page.set in ("newspaper", "reviewed") else page.half
-            found[("page", half, page.name)] = (digest_teaser(page)[0].paragraphs, page.lede)
+        half = page.set if page.set in ("newspaper", "reviewed") else page.half if page.real else "edge"
+        found[("page", half, page.name)] = (digest_teaser(page)[0].paragraphs, page.lede)
     for path in sorted(args.feeds.rglob("*")) if args.feeds else ():
         if not path.is_file():
             continue

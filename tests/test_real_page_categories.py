@@ -2878,3 +2878,10 @@ def test_a_spanish_sumario_is_a_dek() -> None:
     info = extract_page(html(f"<header><h2>Ferries return</h2>{dek}</header><p>{LEDE}</p>"), URL)
 
     assert teaser(article_from_page(info, URL), TeaserConfig()).paragraphs[0].startswith(LEDE[:60])
+
+
+def test_a_paragraph_the_page_repeats_stays_twice() -> None:
+    # both copies are found at the first one's place: neither came before the page's order
+    # (as a test page does: the same paragraph under each of its headings)
+    body = f"<p>{LEDE}</p><h2>Pictures</h2><p>{LEDE}</p><h2>Figures</h2><p>{LEDE}</p>"
+    assert extract_page(html(body), URL).paragraphs == (LEDE, LEDE, LEDE)

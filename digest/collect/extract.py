@@ -942,7 +942,8 @@ def _in_page_order(found: tuple[str, ...], places: dict[str, list[int]]) -> tupl
     start = 0
     while start + 1 < len(found):
         here, following = places.get(found[start]), places.get(found[start + 1])
-        if here is None or following is None or here[0] < following[0]:
+        # (a text the page repeats is found at its first place both times: the page's order holds)
+        if here is None or following is None or here[0] <= following[0]:
             break
         start += 1
     return found[start:]

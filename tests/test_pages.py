@@ -438,6 +438,7 @@ def test_credit_line_after_the_figure_is_the_image_credit() -> None:
         ("<p>Bildquelle: Jane Doe</p>", "Jane Doe"),
         ("<p>Titelbild: Jane Doe</p>", "Jane Doe"),
         ("<p>Cr&eacute;dit photo : JD / Port Blog</p>", "JD / Port Blog"),
+        ("<p>Imagen | Jane Doe y Port Blog</p>", "Jane Doe y Port Blog"),  # a bar for the colon (xataka.com)
         ("<p><small>Photo (cc) : <a href='https://photos.example/jd/1'>janedoe</a></small></p>", "janedoe"),
         # a line that describes the header's picture, then credits it
         (

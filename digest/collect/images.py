@@ -158,7 +158,7 @@ _CREDIT_LABEL = re.compile(
     # "Photographer:", "Photography by", "Photographed by", and "Photo by:" with its colon too
     r"^\(?(?:top\s+)?(?:(?:image|photo|picture|illustration)\s+)?(?:credits?|attribution|"
     r"photo(?:graph(?:ers?|y|ed)?)?s?|pictures?|images?|illustrations?|(?-i:Sources?)|"
-    rf"(?:{_OTHER_LABELS})s?){_LICENCE}\s*(?::|by\b\s*:?|courtesy(?: of)?\b)\s*"
+    rf"(?:{_OTHER_LABELS})s?){_LICENCE}\s*(?::|\|\s|by\b\s*:?|courtesy(?: of)?\b)\s*"
     r"|^(?:foto (?:di|de|von)|courtesy(?: of)?|(?-i:By))\b\s*"
     r"|^(?-i:(?:Photo|Foto)s?)\s+(?=[A-Z\u00c0-\u00de])"  # "Photo Jo Doe. AFP", as French papers set it
     r"|^credits?\b\s*(?::|\.\.\.|\u2026)?\s*"
@@ -1323,9 +1323,10 @@ def _credit_box_text(box: lxml.html.HtmlElement) -> str:
 _CREDIT_TEXT = re.compile(
     r"^(?:(?:top|header|featured|lead)\s+)?"
     # "Fotos: Sophia Mahnert", "Bild: …" as German, Spanish and Portuguese pages write it; a licence
-    # between the label and its colon ("Photo (cc) : svenwerk")
+    # between the label and its colon ("Photo (cc) : svenwerk"); a bar for the colon, as Spanish blogs
+    # close an article ("Imagen | Dacia, Tesla y Mercedes" on xataka.com)
     r"(?:(?:image|photo(?:graph)?|picture|illustration|foto|bild(?:er)?)s?(?:\s*(?:credits?|sources?))?|credits?"
-    rf"|{_PICTURE_LABELS}){_LICENCE}\s*:",
+    rf"|{_PICTURE_LABELS}){_LICENCE}\s*(?::|\|\s)",
     re.IGNORECASE,
 )
 _INNER_CREDIT = re.compile(r"(?i)(?<=[\s.])credits?\s*:\s*(?=\S)")

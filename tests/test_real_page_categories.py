@@ -2885,3 +2885,19 @@ def test_a_paragraph_the_page_repeats_stays_twice() -> None:
     # (as a test page does: the same paragraph under each of its headings)
     body = f"<p>{LEDE}</p><h2>Pictures</h2><p>{LEDE}</p><h2>Figures</h2><p>{LEDE}</p>"
     assert extract_page(html(body), URL).paragraphs == (LEDE, LEDE, LEDE)
+
+
+def test_a_byline_on_the_headlines_second_line_is_not_the_title() -> None:
+    # nikkei.com: "<h1><span>headline</span><br><span>編集委員 中沢克二</span></h1>", og:title the headline
+    # with its picture's credit after it
+    h1 = "<h1 itemprop='headline'><span>Ferries return to the strait</span><br><span>By Jo Doe</span></h1>"
+    page = titled(
+        "Ferries return to the strait (Photo: Reuters)", "Ferries return to the strait (Photo: Reuters)", h1
+    )
+    assert extract_page(page, URL).title == "Ferries return to the strait"
+    # a second line the title has too is the headline's own
+    h1 = "<h1 itemprop='headline'><span>Ferries return to the strait at last</span><br><i>at dawn</i></h1>"
+    page = titled(
+        "Ferries return to the strait at last: at dawn | Example", "Ferries return … at dawn, today", h1
+    )
+    assert extract_page(page, URL).title == "Ferries return to the strait at last at dawn"

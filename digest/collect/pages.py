@@ -279,6 +279,8 @@ def _title_part(heading: _Heading, titles: list[str], site: str, url: str) -> st
     named = without_site_name(heading.text, site, url)
     if named != heading.text and (_fold(named) in wanted or whole in wanted):
         return named
+    if whole not in wanted and (first := _first_line(heading, wanted, whole)):
+        return first
     if whole in wanted or not any(whole.endswith(t) for t in wanted):
         return heading.text
     for node in itertools.islice(heading.node.iterdescendants(), _MAX_PARTS):
@@ -289,6 +291,40 @@ def _title_part(heading: _Heading, titles: list[str], site: str, url: str) -> st
 
 
 _MAX_PARTS = 50  # elements of an <h1> looked into for its title part: a headline has a few
+
+
+def _first_line(heading: _Heading, wanted: set[str], whole: str) -> str:
+    """The part of an <h1> set in an element of its own that a title starts with, when what the <h1>
+    shows besides it is in no title: a byline on the headline's second line (Nikkei's "<h1><span>米朝
+    首脳直通電話 …</span><br><span>編集委員 中沢克二</span></h1>", its og:title the headline and the
+    picture's credit after it); "" when there is none."""
+    for node in itertools.islice(heading.node.iterdescendants(), _MAX_PARTS):
+        text = clipped(shown_block_text(node), MAX_TITLE) if isinstance(node.tag, str) else ""
+        part = _fold(text)
+        if len(part) * 2 < len(whole) or not whole.startswith(part) or part == whole:
+            continue
+        rest = whole[len(part) :]
+        if (
+            _broken_after(node)
+            and any(t.startswith(part) for t in wanted)
+            and not any(rest in t for t in wanted)
+        ):
+            return text
+    return ""
+
+
+def _broken_after(node: lxml.html.HtmlElement) -> bool:
+    """Whether a line break follows an element before anything else the heading shows: the next line
+    is set apart ("Ferries return<i>: </i><i>the first boat …</i>" runs on as one headline)."""
+    if (node.tail or "").strip():
+        return False
+    for following in itertools.islice(node.itersiblings(), _MAX_PARTS):
+        if following.tag == "br":
+            return True
+        shown = isinstance(following.tag, str) and following.text_content().strip()  # (a comment shows none)
+        if shown or (following.tail or "").strip():
+            return False
+    return False
 
 
 def _declared_section(doc: lxml.html.HtmlElement) -> str:

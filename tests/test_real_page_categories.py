@@ -2901,3 +2901,18 @@ def test_a_byline_on_the_headlines_second_line_is_not_the_title() -> None:
         "Ferries return to the strait at last: at dawn | Example", "Ferries return … at dawn, today", h1
     )
     assert extract_page(page, URL).title == "Ferries return to the strait at last at dawn"
+
+
+def test_a_noscript_left_open_around_the_page_keeps_the_page() -> None:
+    # parcoabruzzo.it: "<noscript><div id=mms_nojava></noscript>" keeps the parser inside the <noscript>
+    # to the page's end; dropped as a fallback, it took the whole article with it
+    body = "".join(f"<p>{p}</p>" for p in (LEDE, SECOND, THIRD) * 6)
+    page = (
+        "<html><head><title>Ferries return</title></head><body><noscript><div id='nojava'></noscript>"
+        f"<div id='main'><h1>Ferries return</h1><div id='text'>{body}</div></div>"
+        "<noscript></div></noscript></body></html>"
+    )
+    assert extract_page(page, URL).paragraphs[0] == LEDE
+    # a fallback's own notice still goes
+    notice = "<noscript><p>Please turn on JavaScript to see the comments.</p></noscript>"
+    assert "JavaScript" not in " ".join(extract_page(html(f"<p>{LEDE}</p>{notice}"), URL).paragraphs)

@@ -330,8 +330,12 @@ def strip_furniture(doc: lxml.html.HtmlElement, picture: lxml.html.HtmlElement |
     """
     # A form's fields are never the article: a <textarea> holds an embed code or a comment being
     # written ("<iframe src=…>Your browser does not support frames"), a <select> a drop-down of months.
+    page_chars = functools.cache(lambda: len(doc.text_content()))  # measured once, if ever needed
     for node in doc.xpath("//script | //style | //noscript | //template | //svg | //textarea | //select"):
-        _drop(node)
+        if node.tag == "noscript" and _holds_the_page(node, page_chars):
+            node.drop_tag()  # the parser's misreading, not the page's fallback: its content stays
+        else:
+            _drop(node)
     # Ruby annotations (furigana over Japanese, with their fallback parentheses) are read above the
     # word, not in its line: "漢(かん)字" is "漢字". They go without leaving a space in the word.
     for node in doc.xpath("//rt | //rp"):
@@ -357,6 +361,17 @@ def strip_furniture(doc: lxml.html.HtmlElement, picture: lxml.html.HtmlElement |
         else:
             inner = _inside(node, place) if node.tag in ("p", "header") else place
             stack.extend((child, inner) for child in reversed(node))
+
+
+def _holds_the_page(noscript: lxml.html.HtmlElement, page_chars: Callable[[], int]) -> bool:
+    """Whether a <noscript> holds most of the page's text: an element its markup left open inside it
+    ("<noscript><div id=nojava></noscript>", parcoabruzzo.it) kept the parser in it to the page's end,
+    where a browser, reading a <noscript> as text, shows the page after it."""
+    text = len(noscript.text_content())
+    return text > _NOSCRIPT_PAGE_CHARS and text * 2 > page_chars()
+
+
+_NOSCRIPT_PAGE_CHARS = 2_000  # a fallback's notice or picture is far shorter than an article
 
 
 def _drop_cap(node: lxml.html.HtmlElement) -> str:

@@ -71,8 +71,8 @@ _CHROME = (
 _YEAR = r"(?:19|20)\d\d\b[,.]?"
 # Other languages' labels that name the picture itself: German's compounds (its source, its credit, its
 # rights, the title picture, the post's picture: "Bildquelle", "Bildnachweis", "Bildrechte",
-# "Titelbild", "Beitragsbild"),
-# French's "Crédit photo", Spanish's, Italian's and Portuguese's "image", Russian's "photo".
+# "Titelbild", "Beitragsbild"), French's "Crédit photo", Spanish's, Italian's and Portuguese's "image",
+# Russian's "photo".
 _PICTURE_LABELS = (
     "(?:bild|foto)(?:quelle|nachweis|rechte)|(?:titel|beitrags|aufmacher)(?:bild|foto)"
     "|cr\u00e9dits? photos?|imagen|immagine|imagem|фото"

@@ -210,7 +210,7 @@ def test_teaser_prints_the_lede_with_image_credit_and_what_was_dropped(
     assert 40 <= shown["words"] <= 120 and shown["paragraphs"][-1].endswith(("…", ".", "?", "!"))
     assert all({"text", "reason"} <= set(d) for d in shown["dropped"])
     text = digest(tmp_path, "teaser", str(page), "--url", url)
-    assert "ASIA" in text.stdout and "words" in text.stdout
+    assert "section: Asia" in text.stdout and "credit:  Lena Okafor" in text.stdout and "words" in text.stdout
 
 
 def test_library_warnings_that_digest_answers_itself_show_only_with_verbose(tmp_path: Path) -> None:

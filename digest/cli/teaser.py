@@ -94,10 +94,13 @@ def teaser_json(result: Teaser) -> dict[str, Any]:
 
 
 def _print(result: Teaser) -> None:
-    out.print(f"{result.section.upper()}\n{result.title}\n{result.url}")
+    # each field named: the section printed bare above the title, as the email sets it, read as a
+    # word of the title
+    out.print(f"{result.title}\n{result.url}\nsection: {result.section}")
     if result.image_url:
         out.print(
-            f"[image] {result.image_url}" + (f"\n  {result.image_credit}" if result.image_credit else "")
+            f"image:   {result.image_url}"
+            + (f"\ncredit:  {result.image_credit}" if result.image_credit else "")
         )
     for paragraph in result.paragraphs:
         out.print(f"\n{paragraph}")

@@ -543,7 +543,7 @@ class _Parted:
         self._said = {
             squash(p.text_content()) for p in above[:_MAX_SAID] if _at_most(p, _DEK_MAX_WORDS, count_words)
         }
-        self._after = at + sum(1 for _ in shown.iterdescendants())
+        self._after = _last_place(shown, at)
         self._until = next(
             (self._order[n] for n in doc.iter() if self._order[n] > self._after and _opens(n)), -1
         )
@@ -565,7 +565,7 @@ class _Parted:
             place = self._order.get(node, -1)
             if not headline < place < picture:
                 continue
-            end = place + sum(1 for _ in node.iterdescendants())
+            end = _last_place(node, place)
             names = f"{node.get('class', '')} {node.get('id', '')}"
             if (
                 end < picture  # a box around the picture is the article's, not a dek beside it
@@ -575,6 +575,11 @@ class _Parted:
                 and _shows_text(node)
             ):
                 yield node
+
+
+def _last_place(node: lxml.html.HtmlElement, place: int) -> int:
+    """The document-order place of the last element inside ``node``, which stands at ``place``."""
+    return place + sum(1 for _ in node.iterdescendants())
 
 
 _LEAD_NAMED = (

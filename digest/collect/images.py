@@ -1230,12 +1230,8 @@ def _caption_and_credit(
 def _leading_credit(figcaption: lxml.html.HtmlElement, caption: str) -> tuple[str, str]:
     """A credit set in an element of its own before the caption's words ("<figcaption><span>Photo: Jo
     Doe</span> The quay at dawn.</figcaption>", as Le Devoir sets them), and the words after it."""
-    for element in itertools.islice(figcaption.iterdescendants(), _MAX_INNER_BOXES):
-        text = shown_block_text(element) if isinstance(element.tag, str) else ""
-        if not text or not caption.startswith(text):
-            continue
-        found = _LABELLED_CREDIT.match(text)
-        if found and found.start("credit") > 0:
+    for text, found in _credit_elements(figcaption):
+        if caption.startswith(text) and found.start("credit") > 0:
             return caption[len(text) :].strip(), clean_credit(found["credit"])
     return caption, ""
 
@@ -1260,12 +1256,20 @@ def _credit_in_box(box: lxml.html.HtmlElement) -> tuple[str, str]:
     shown = shown_block_text(box)
     if not _LABELLED_CREDIT.search(shown):
         return "", ""
-    for element in itertools.islice(box.iterdescendants(), _MAX_INNER_BOXES):
-        text = shown_block_text(element) if isinstance(element.tag, str) else ""
-        found = _LABELLED_CREDIT.search(text)
-        if found and found.start() == 0 and text in shown:
+    for text, found in _credit_elements(box):
+        if text in shown:
             return split_credit(shown[: shown.find(text)])[0], clean_credit(found["credit"])
     return split_credit(shown)
+
+
+def _credit_elements(box: lxml.html.HtmlElement) -> Iterator[tuple[str, re.Match[str]]]:
+    """The shown text of each element of a box (its first _MAX_INNER_BOXES) that is a labelled credit
+    line from its start ("Photo: Jo Doe"), with the credit's match."""
+    for element in itertools.islice(box.iterdescendants(), _MAX_INNER_BOXES):
+        text = shown_block_text(element) if isinstance(element.tag, str) else ""
+        found = _LABELLED_CREDIT.match(text) if text else None
+        if found:
+            yield text, found
 
 
 def _figcaption(figure: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -283,11 +284,16 @@ def _title_part(heading: _Heading, titles: list[str], site: str, url: str) -> st
         return first
     if whole in wanted or not any(whole.endswith(t) for t in wanted):
         return heading.text
-    for node in itertools.islice(heading.node.iterdescendants(), _MAX_PARTS):
-        text = clipped(shown_block_text(node), MAX_TITLE) if isinstance(node.tag, str) else ""
+    for _, text in _parts(heading):
         if _fold(text) in wanted and whole.endswith(_fold(text)):
             return text
     return heading.text
+
+
+def _parts(heading: _Heading) -> Iterator[tuple[lxml.html.HtmlElement, str]]:
+    """Each element inside a heading (its first _MAX_PARTS) with the text it shows."""
+    for node in itertools.islice(heading.node.iterdescendants(), _MAX_PARTS):
+        yield node, (clipped(shown_block_text(node), MAX_TITLE) if isinstance(node.tag, str) else "")
 
 
 _MAX_PARTS = 50  # elements of an <h1> looked into for its title part: a headline has a few
@@ -298,8 +304,7 @@ def _first_line(heading: _Heading, wanted: set[str], whole: str) -> str:
     shows besides it is in no title: a byline on the headline's second line (Nikkei's "<h1><span>米朝
     首脳直通電話 …</span><br><span>編集委員 中沢克二</span></h1>", its og:title the headline and the
     picture's credit after it); "" when there is none."""
-    for node in itertools.islice(heading.node.iterdescendants(), _MAX_PARTS):
-        text = clipped(shown_block_text(node), MAX_TITLE) if isinstance(node.tag, str) else ""
+    for node, text in _parts(heading):
         part = _fold(text)
         if len(part) * 2 < len(whole) or not whole.startswith(part) or part == whole:
             continue

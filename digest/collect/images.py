@@ -1096,7 +1096,10 @@ def _links_away(img: lxml.html.HtmlElement) -> bool:
         href = (link.get("href") or "").strip()
         if not href or href.startswith("#"):
             return False
-        return not _an_image_file(href) and not _to_this_page(img, href) and not _picture_page(img, href)
+        try:
+            return not _an_image_file(href) and not _to_this_page(img, href) and not _picture_page(img, href)
+        except ValueError:  # an address no browser can open ("http://[::1"): it leads to no other story
+            return False
     return False
 
 
@@ -1110,7 +1113,7 @@ def _picture_page(img: lxml.html.HtmlElement, href: str) -> bool:
 def _to_this_page(img: lxml.html.HtmlElement, href: str) -> bool:
     """Whether a link is to the page itself, as its canonical address or og:url names it: a header
     picture that links to its own article (futurezone's "<a class=image href=/…/400487461>")."""
-    wanted = urlsplit(href).path.rstrip("/")
+    wanted = _path(href)
     head = img.getroottree().getroot().find("head")
     if not wanted or head is None:
         return False
@@ -1118,9 +1121,17 @@ def _to_this_page(img: lxml.html.HtmlElement, href: str) -> bool:
     for node in itertools.islice(head, _HEAD_ELEMENTS):
         own = node.get("href") if node.get("rel") == "canonical" else None
         own = own or (node.get("content") if node.get("property") == "og:url" else None)
-        if own and urlsplit(own.strip()).path.rstrip("/") == wanted:
+        if own and _path(own) == wanted:
             return True
     return False
+
+
+def _path(url: str) -> str:
+    """An address's path without its closing slash; none for one that cannot be read ("http://[::1")."""
+    try:
+        return urlsplit(url.strip()).path.rstrip("/")
+    except ValueError:
+        return ""
 
 
 _HEAD_ELEMENTS = 300  # a <head>'s children looked through for its own address

@@ -420,6 +420,15 @@ def test_an_image_the_page_may_not_name_is_not_used_and_the_next_one_is(image: s
     assert info.image_url == PHOTO
 
 
+@pytest.mark.parametrize("href", ["http://[::1", "//[zz", "http://[::1/world/story.html"])
+def test_a_picture_linked_to_an_address_no_browser_can_open_is_still_the_lead(href: str) -> None:
+    # Such an address once stopped the look for the lead picture: the page lost its image.
+    body = f'<figure><a href="{href}"><img src="{PHOTO}" width="800" alt="The ferry at dawn"></a></figure>'
+    head = '<link rel="canonical" href="http://[::1">'
+    info = extract_page(page(body, head), URL)
+    assert (info.image_url, info.image_alt) == (PHOTO, "The ferry at dawn")
+
+
 def test_an_image_on_the_pages_own_loopback_host_is_used() -> None:
     info = extract_page(
         page(head='<meta property="og:image" content="/photo.jpg">'), "http://127.0.0.1:8000/story"

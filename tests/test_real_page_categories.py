@@ -1002,6 +1002,11 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ("El muelle. Imagen: Jo Harbour", "El muelle.", "Jo Harbour"),
         ("Il molo. Foto di Jo Harbour", "Il molo.", "Jo Harbour"),
         ("De kade van Rotterdam. Foto ANP", "De kade van Rotterdam.", "ANP"),
+        # "crédito", "credito", "crédit"; a label after a dash; a social network's handle
+        ("El muelle de Lima. Cr\u00e9dito: Jo Harbour", "El muelle de Lima.", "Jo Harbour"),
+        ("Le quai (Cr\u00e9dit : AFP)", "Le quai", "AFP"),
+        ("El muelle de Lima - cr\u00e9dito @joharbour/X", "El muelle de Lima", "@joharbour/X"),
+        ("Il molo di Genova \u2013 credito Jo Harbour/Ansa", "Il molo di Genova", "Jo Harbour/Ansa"),
         (
             "Nabrze\u017ce w Gda\u0144sku. Fot. PAP/Jo Harbour",
             "Nabrze\u017ce w Gda\u0144sku.",

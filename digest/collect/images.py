@@ -78,9 +78,10 @@ _PICTURE_LABELS = (
     "|cr\u00e9dits? photos?|imagen|immagine|imagem|фото"
 )
 # Other languages' words for a photo's credit label: German (and its "source"), Spanish, Italian,
-# Portuguese, French, Polish; Russian, Ukrainian.
+# Portuguese, French ("crédito", "credito", "crédit"), Polish; Russian, Ukrainian.
 _OTHER_LABELS = (
-    f"{_PICTURE_LABELS}|foto|bild(?:er)?|quelle|autor(?:ka)?|fot\\.|фотография|снимок|джерело|источник"
+    f"{_PICTURE_LABELS}|foto|bild(?:er)?|quelle|autor(?:ka)?|cr[e\u00e9]dit[oi]?|fot\\."
+    "|фотография|снимок|джерело|источник"
 )
 # "Photograph: Jane Doe/Agency", "Photo by Jane Doe", "Credit: …", "Image: …" at a caption's end.
 _LABELLED_CREDIT = re.compile(
@@ -116,7 +117,8 @@ _AGENCY_CREDIT = re.compile(
     # what kind of photo it is, in brackets: "(Oregonian file photo)", "(Staff photo)", "(Handout photo)"
     r"|[(\[](?P<kind>[^()\[\]]{0,60}\b(?i:file|staff|courtesy|submitted|contributed|handout)"
     r"\s(?i:photo(?:graph)?|image|picture)s?)[)\]]"
-    rf"|(?P<bare>(?:[A-Z][\w.'\u2019-]*\s){{0,4}}[\w.'\u2019-]*"
+    # "@handle/X": a picture taken from a social network, credited to its poster's handle
+    rf"|(?P<bare>@?(?:[A-Z][\w.'\u2019-]*\s){{0,4}}[\w.'\u2019-]*"
     rf"\s?/\s?(?:[A-Z][\w.'\u2019-]*\s?){{1,4}}|(?:{_AGENCIES})(?:/[^.]{{2,60}})?))\s*\.?$"
 )
 # Chinese, Japanese and Korean captions: "...\uff08\u5199\u771f\uff1a\u5171\u540c\uff09" (full-width brackets
@@ -149,7 +151,8 @@ _BRACKETED_AGENCY = re.compile(
 # A credit is a line at a caption's end: only this much of the end is searched (the patterns try each
 # position, and from each can run to the end of a long word, so a whole caption costs its length squared).
 _CREDIT_TAIL = 1_000
-_BARE_LABEL = re.compile(rf"(?i)(?<=[.!?])\s+(?:photo|{_OTHER_LABELS})\s*$")
+# A label with no colon, left after the caption's sentence or a dash ("… del país - crédito @jo/X")
+_BARE_LABEL = re.compile(rf"(?i)(?:(?<=[.!?])|\s+[-\u2013\u2014])\s+(?:photo|{_OTHER_LABELS})\s*$")
 # A licence set between a credit's label and its colon: "Photo (cc) : svenwerk"
 _LICENCE = r"(?:\s*\(cc[^()]{0,20}\))?"
 _CREDIT_LABEL = re.compile(

@@ -277,6 +277,42 @@ def test_a_lede_that_is_also_the_description_stays_where_the_body_holds_it(story
     assert extract_page(page, URL).paragraphs[0] == DEK
 
 
+# A weekly's way: the headline, the description as a paragraph, then the line of the date and the
+# authors, then the story's paragraphs, all siblings in one box.
+_SIGNED = "<div class='social-share'><h5>23.01.2019</h5><div>By Jo Harbour and Tom Quay</div></div>"
+
+
+@pytest.mark.parametrize(
+    ("headline", "said", "signed"),
+    [
+        ("<h1>Ferries return</h1>", DEK, _SIGNED),
+        ("<h2>Ferries return</h2>", DEK, _SIGNED),  # no <h1> on the page: its headline is an <h2>
+        # a description escaped twice by the publishing system
+        ("<h1>Ferries return</h1>", DEK.replace("both", "&amp;ldquo;both&amp;rdquo;"), _SIGNED),
+        # the date in a <time> element, written out
+        ("<h1>Ferries return</h1>", DEK, "<div><time datetime='2026-01-23'>Friday</time> Jo Harbour</div>"),
+    ],
+)
+def test_a_paragraph_that_is_the_description_before_the_date_and_byline_is_the_dek(
+    headline: str, said: str, signed: str
+) -> None:
+    dek = DEK.replace("both", "\u201cboth\u201d") if "&amp;" in said else DEK
+    story = f"<div class='detail'>{headline}<p>{dek}</p>{signed}<p>{LEDE}</p><p>{SECOND}</p></div>"
+
+    paragraphs = extract_page(html(story, f"<meta name='description' content='{said}'>"), URL).paragraphs
+
+    assert dek not in paragraphs
+    assert teaser(article_of(paragraphs), TeaserConfig()).paragraphs[0] == LEDE
+
+
+def test_a_paragraph_that_is_the_description_after_the_date_and_byline_is_the_lede() -> None:
+    story = f"<div><h1>Ferries return</h1>{_SIGNED}<p>{DEK}</p><p>{LEDE}</p><p>{SECOND}</p></div>"
+
+    page = html(story, f"<meta name='description' content='{DEK}'>")
+
+    assert extract_page(page, URL).paragraphs[0] == DEK
+
+
 def test_a_paragraph_under_the_headline_that_the_description_does_not_repeat_stays() -> None:
     head = "<meta name='description' content='Ferries are back.'>"
     page = html(f"<h1>Ferries return</h1>{_INTRO}<div class='group'><p>{LEDE}</p><p>{SECOND}</p></div>", head)

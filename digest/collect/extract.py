@@ -696,22 +696,46 @@ def _headline_deks(doc: lxml.html.HtmlElement) -> frozenset[lxml.html.HtmlElemen
     A lede that the site also gives as its description is in the body's box, beside the others
     (a story whose paragraphs all follow the <h1> keeps its first).
     """
-    descriptions = {squash(d) for d in doc.xpath(_DESCRIPTIONS) if d.strip()}
+    # entities unescaped once more: a publishing system escapes its description twice ("&amp;ldquo;")
+    descriptions = {squash(html.unescape(d)) for d in doc.xpath(_DESCRIPTIONS) if d.strip()}
     found = set(_intro_deks(doc, descriptions)) if descriptions else set()
-    for headline in itertools.islice(doc.iter("h1"), _MAX_HEADLINES) if descriptions else ():
-        after = next((s for s in headline.itersiblings() if _shows_text(s)), None)
+    for headline in _headlines(doc) if descriptions else ():
+        shown = (s for s in headline.itersiblings() if _shows_text(s))
+        after = next(shown, None)
         # its length first, read only that far: the box after a headline may hold the whole page
         if after is None or after.tag not in ("p", "div") or not _at_most(after, _DEK_MAX_WORDS, count_words):
             continue
-        siblings = itertools.islice(headline.itersiblings("p"), _MAX_SIBLINGS)
         said = squash(after.text_content())
-        if (
-            said in descriptions
-            and not _DATELINED.match(said)
-            and not any(p is not after and _shows_text(p) for p in siblings)
-        ):
+        if said not in descriptions or _DATELINED.match(said):
+            continue
+        siblings = itertools.islice(headline.itersiblings("p"), _MAX_SIBLINGS)
+        # ... set apart from the body's paragraphs, or standing before the byline and date that open it
+        if not any(p is not after and _shows_text(p) for p in siblings) or _signed(next(shown, None)):
             found.add(after)
     return frozenset(found)
+
+
+def _headlines(doc: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """The page's first <h1>s, where its headline is; on a page with none, its first <h2>s."""
+    h1s = list(itertools.islice(doc.iter("h1"), _MAX_HEADLINES))
+    return iter(h1s) if h1s else itertools.islice(doc.iter("h2"), _MAX_HEADLINES)
+
+
+def _signed(node: lxml.html.HtmlElement | None) -> bool:
+    """Whether an element is the line of an article's date and author, not a paragraph of its text:
+    a few words, a date or a byline among them ("23.01.2019 By Urs Gehriger and Florian Schwab")."""
+    if node is None or node.tag == "p" or not _at_most(node, _SIGNED_WORDS, count_words):
+        return False
+    if node.find(".//time") is not None:
+        return True
+    return bool(_DATE_OR_BYLINE.search(squash(" ".join(node.itertext()))))  # its lines apart
+
+
+_SIGNED_WORDS = 20  # a date, an author or two, a share bar's labels
+_DATE_OR_BYLINE = re.compile(
+    r"\b\d{1,2}[./]\s?\d{1,2}[./]\s?(?:19|20)?\d\d\b|\b(?:19|20)\d\d-\d\d-\d\d\b"
+    r"|(?:^|\s)(?:[Bb]y|[Vv]on|[Pp]ar|[Pp]or|[Dd]i|[Dd]oor)\s+[A-Z\u00c0-\u00de]"
+)
 
 
 def _intro_deks(doc: lxml.html.HtmlElement, descriptions: set[str]) -> Iterator[lxml.html.HtmlElement]:

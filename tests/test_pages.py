@@ -469,6 +469,34 @@ def test_a_first_figure_of_another_picture_lends_the_lead_picture_nothing() -> N
     assert (found.image_alt, found.image_caption, found.image_credit) == ("The quay", "", "")
 
 
+# A chart after the story's text, or a gallery after its opening paragraphs: no picture declared.
+_CHART = "<img src='https://news.example/charts/crossings.png' width='640' height='400'>"
+_GALLERY = (
+    "<figure><img src='https://news.example/photos/quay.jpg' width='900'>"
+    "<figcaption>Quay</figcaption></figure>"
+)
+_SUDDENLY = "Then, without warning, the weather turned and the second crossing of the week was called off. "
+
+
+@pytest.mark.parametrize(
+    ("article", "found"),
+    [
+        (body(LEDE, SECOND, THIRD, _SUDDENLY * 6) + _GALLERY, ""),
+        (body(LEDE, SECOND, THIRD) + f"<p>{_SUDDENLY * 6}{_CHART}</p>", ""),
+        # set after the opening paragraph or two, it is the lead picture
+        (body(LEDE) + _GALLERY + body(SECOND, THIRD), "https://news.example/photos/quay.jpg"),
+        (body(LEDE, SECOND) + _CHART + body(THIRD), "https://news.example/charts/crossings.png"),
+        # ... as one after two paragraphs of Chinese is: two characters say as much as a word
+        (
+            body("\u6e21\u8f6e\u4eca\u5929\u6062\u590d\u822a\u884c\u3002" * 25) + _GALLERY,
+            "https://news.example/photos/quay.jpg",
+        ),
+    ],
+)
+def test_an_undeclared_picture_set_far_into_the_text_is_no_lead_picture(article: str, found: str) -> None:
+    assert extract_page(page(article + body(SECOND)), URL).image_url == found
+
+
 def test_a_caption_set_right_after_the_pictures_box_is_its_caption() -> None:
     lead = (
         "<div class='feat-img'><img src='https://example.com/photos/quay-harbour.jpg' alt='The quay'></div>"

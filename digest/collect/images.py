@@ -174,7 +174,8 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
     declared = _declared_image(doc, url)
     body = _body_scope(doc)  # found once: on a page without <article>, by measuring its paragraphs
     figure = _lead_figure(doc, body, declared)
-    found = declared or (_figure_image(figure, url) if figure is not None else "")
+    opening = figure is not None and not _far_into(figure, body)
+    found = declared or (_figure_image(figure, url) if figure is not None and opening else "")
     if not found:
         found = next(_body_images(body, url), "")
     if not found:
@@ -714,11 +715,36 @@ def _body_images(scope: lxml.html.HtmlElement | None, url: str) -> Iterator[str]
     boxed = [
         img
         for img in scope.xpath(f"{_IMAGES}[not({_CHROME})]")
-        if _set_out(img) and not _promotes(img) and not _is_card(img) and not _in_author_box(img)
+        if _set_out(img)
+        and not _promotes(img)
+        and not _is_card(img)
+        and not _in_author_box(img)
+        and not _far_into(img, scope)
     ]
     if not boxed and scope.tag not in ("article", "main"):
         boxed = _set_out_before(scope)
     return (u for img in boxed for u in _images_in_one(img, url))
+
+
+def _far_into(node: lxml.html.HtmlElement, body: lxml.html.HtmlElement | None) -> bool:
+    """Whether more than _OPENING_WORDS of the article's text come before a picture: set after its
+    opening paragraphs, a picture illustrates a point further down (a chart, a portrait, a gallery),
+    and a reader takes it for no lead picture."""
+    if body is None:
+        return False
+    words = 0
+    for text in reversed(node.xpath("preceding::text()")):
+        parent = text.getparent()
+        if parent is None or not (body in parent.iterancestors() or (parent is body and not text.is_tail)):
+            return False  # the body's start: what comes before it is the page's, not the article's
+        if text.is_tail or parent.tag not in ("script", "style"):
+            words += estimated_words(text)
+        if words > _OPENING_WORDS:
+            return True
+    return False
+
+
+_OPENING_WORDS = 150  # an article's opening paragraph or two
 
 
 def _set_out_before(box: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:

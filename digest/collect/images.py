@@ -715,15 +715,13 @@ def _body_images(scope: lxml.html.HtmlElement | None, url: str) -> Iterator[str]
     boxed = [
         img
         for img in scope.xpath(f"{_IMAGES}[not({_CHROME})]")
-        if _set_out(img)
-        and not _promotes(img)
-        and not _is_card(img)
-        and not _in_author_box(img)
-        and not _far_into(img, scope)
+        if _set_out(img) and not _promotes(img) and not _is_card(img) and not _in_author_box(img)
     ]
     if not boxed and scope.tag not in ("article", "main"):
         boxed = _set_out_before(scope)
-    return (u for img in boxed for u in _images_in_one(img, url))
+    # in the page's order: after one far into the text, all are
+    opening = itertools.takewhile(lambda img: not _far_into(img, scope), boxed)
+    return (u for img in opening for u in _images_in_one(img, url))
 
 
 def _far_into(node: lxml.html.HtmlElement, body: lxml.html.HtmlElement | None) -> bool:

@@ -61,15 +61,18 @@ END_MARKS = f".!?\u2026{_FULL_WIDTH_ENDS}{_SCRIPT_ENDS}"
 _UNMARKED = "\u0e01-\u0e5b\u0e81-\u0edf"
 # A sentence's end mark, then space and what may open a sentence; in Chinese and Japanese the
 # full-width marks end a sentence with no space after them too; in Thai and Lao a space ends one.
+# What closes a sentence after its end mark: quotes and brackets, and a French closing guillemet set
+# apart by a (no-break) space ("… merde ! »").
+_CLOSING = rf"(?:[{CLOSERS}]|\s(?=[\u00bb\u203a]))*"
 _SENTENCE_END = re.compile(
-    rf"[{END_MARKS}][{CLOSERS}]*(?=\s+[{_OPENERS}]*(\S))"
+    rf"[{END_MARKS}]{_CLOSING}(?=\s+[{_OPENERS}]*(\S))"
     rf"|[{_FULL_WIDTH_ENDS}][{CLOSERS}]*(?=\S)"
     rf"|(?<=[{_UNMARKED}])[{CLOSERS}]*(?=\s+[{_OPENERS}]*[{_UNMARKED}])"
 )
 # A paragraph that introduces the next one ("…, the company said in a statement:"), a quote or a
 # list: it ends in a colon after a word ("… in syslog():" too).
 LEAD_IN = re.compile(f"(?:\\w|\\(\\))[{CLOSERS}]?\\s*[:\uff1a]$")
-FINAL_END = re.compile(rf"[{END_MARKS}][{CLOSERS}]*$|[{_UNMARKED}][{CLOSERS}]*$")
+FINAL_END = re.compile(rf"[{END_MARKS}]{_CLOSING}$|[{_UNMARKED}][{CLOSERS}]*$")
 _PAIRS = (
     ("(", ")"),
     ("[", "]"),

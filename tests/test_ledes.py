@@ -583,6 +583,24 @@ def test_a_sentence_keeps_the_closing_bracket_after_its_full_stop(text: str, kep
     assert to_sentence_end(text) == kept
 
 
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # French sets its closing guillemet apart by a space, a no-break one or a narrow one
+        (
+            "\u00ab Faites votre travail. Faites-le, enfin ! \u00bb",
+            "\u00ab Faites votre travail. Faites-le, enfin ! \u00bb",
+        ),
+        ("\u00ab Le bac part.\u00a0\u00bb Il pleut. Puis", "\u00ab Le bac part.\u00a0\u00bb Il pleut."),
+        ("\u00ab Le bac part\u202f! \u00bb Il pleut", "\u00ab Le bac part\u202f! \u00bb"),
+        # German opens a quotation with one: after a space, it starts the next sentence
+        ("Er ging. \u00bbJa\u00ab, sagte sie", "Er ging."),
+    ],
+)
+def test_a_french_closing_guillemet_after_a_space_ends_the_sentence_with_it(text: str, kept: str) -> None:
+    assert to_sentence_end(text) == kept
+
+
 def test_paragraph_without_a_full_sentence_is_not_the_lede() -> None:
     body = sentence(30)
 

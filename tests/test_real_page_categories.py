@@ -2957,3 +2957,39 @@ def test_a_noscript_left_open_around_the_page_keeps_the_page() -> None:
     # a fallback's own notice still goes
     notice = "<noscript><p>Please turn on JavaScript to see the comments.</p></noscript>"
     assert "JavaScript" not in " ".join(extract_page(html(f"<p>{LEDE}</p>{notice}"), URL).paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("heading", "said", "title"),
+    [
+        # a badge for subscribers, or a tag, after the headline's words: no title has it
+        (
+            "<h1>Ferries return to Kessan <span class='label abo'>Abonn\u00e9s</span></h1>",
+            "Ferries return to Kessan",
+            "Ferries return to Kessan",
+        ),
+        (
+            "<h1>Ferries return to the strait <em>Live</em></h1>",
+            "Ferries return to the strait",
+            "Ferries return to the strait",
+        ),
+        # a word the title has too is the headline's own
+        (
+            "<h1>Ferries return to Kessan <span>Again</span></h1>",
+            "Ferries return to Kessan Again",
+            "Ferries return to Kessan Again",
+        ),
+        # ... as is a second line of more words
+        (
+            "<h1>Ferries return to Kessan <span>as the strait opens</span></h1>",
+            "Ferries return to Kessan",
+            "Ferries return to Kessan as the strait opens",
+        ),
+    ],
+)
+def test_a_badge_after_the_headlines_words_is_not_part_of_the_title(
+    heading: str, said: str, title: str
+) -> None:
+    page = titled(f"{said} | Harbour Times", f"{said} | Harbour Times", heading)
+
+    assert extract_page(page, URL).title == title

@@ -282,12 +282,34 @@ def _title_part(heading: _Heading, titles: list[str], site: str, url: str) -> st
         return named
     if whole not in wanted and (first := _first_line(heading, wanted, whole)):
         return first
+    if whole not in wanted and (unbadged := _without_badge(heading, wanted)):
+        return unbadged
     if whole in wanted or not any(whole.endswith(t) for t in wanted):
         return heading.text
     for _, text in _parts(heading):
         if _fold(text) in wanted and whole.endswith(_fold(text)):
             return text
     return heading.text
+
+
+def _without_badge(heading: _Heading, wanted: set[str]) -> str:
+    """An <h1>'s words without the label set after them in an element of its own, a word or two that
+    no title has: a badge for subscribers ("… Balkany <span class='label abo'>Abonnés</span>"), a
+    "Live" or "Video" tag. Its words must open a title."""
+    last = next((c for c in reversed(heading.node) if isinstance(c.tag, str)), None)
+    if last is None or (last.tail or "").strip():
+        return ""
+    badge = squash(last.text_content())
+    if not badge or len(badge.split()) > _BADGE_WORDS or not heading.text.endswith(badge):
+        return ""
+    rest = heading.text[: -len(badge)].strip()
+    folded, mark = _fold(rest), _fold(badge)
+    if not folded or not mark or any(mark in title for title in wanted):
+        return ""
+    return rest if any(title.startswith(folded) for title in wanted) else ""
+
+
+_BADGE_WORDS = 2
 
 
 def _parts(heading: _Heading) -> Iterator[tuple[lxml.html.HtmlElement, str]]:

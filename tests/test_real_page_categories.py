@@ -2944,6 +2944,14 @@ def test_a_byline_on_the_headlines_second_line_is_not_the_title() -> None:
     assert extract_page(page, URL).title == "Ferries return to the strait at last at dawn"
 
 
+def test_a_lone_headlines_second_line_that_no_title_has_is_not_the_title() -> None:
+    # kurz.at: "<h1><strong>headline.</strong><br> a line of its own</h1>", og:title the first line and
+    # a <title> of the site's name: the <h1> is the page's headline for being its only one
+    h1 = "<h1><strong>Shipbuilding renaissance.</strong><br> New pier opens at Kessan.</h1>"
+    page = titled("Harbour Times", "Shipbuilding renaissance.", h1)
+    assert extract_page(page, URL).title == "Shipbuilding renaissance."
+
+
 def test_a_noscript_left_open_around_the_page_keeps_the_page() -> None:
     # parcoabruzzo.it: "<noscript><div id=mms_nojava></noscript>" keeps the parser inside the <noscript>
     # to the page's end; dropped as a fallback, it took the whole article with it

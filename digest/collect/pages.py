@@ -187,7 +187,7 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     if about:
         return _title_part(about[0], titles, site, url)
     if len(others) == 1 and _displayed(others[0], titles):
-        return others[0].text
+        return _title_part(others[0], titles, site, url)
     if not others:  # no <h1>, or only the site's name and links: a blog's post titles are <h2>s
         shown = _subheading(doc, url, own, declared, names)
         # ... and where the titles are the site's name alone, the first that reads as a headline

@@ -107,9 +107,14 @@ def without_trailing_symbols(text: str) -> str:
             base -= 1
         if base and (text[base - 1].isspace() or unicodedata.category(text[base - 1]) in _SYMBOLS):
             end = base - 1
+        elif emoticon := _EMOTICON.search(text, 0, base):
+            end = emoticon.start()  # an emoji typed in ASCII (":-p", ";)", "<3") after the last word
         else:
             break
     return text[:end]
+
+
+_EMOTICON = re.compile(r"(?<=\s)(?:[:;][-'^o]?[()\[\]pPdDoO3/|*]{1,3}|[xX]D|\^\^|<3)$")
 
 
 # What emoji sequences are made of: symbols and modifiers, and the marks, variation selectors and

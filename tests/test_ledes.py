@@ -601,6 +601,23 @@ def test_a_french_closing_guillemet_after_a_space_ends_the_sentence_with_it(text
     assert to_sentence_end(text) == kept
 
 
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # an emoji typed in ASCII after the last sentence goes, as a pictured one does
+        ("No blog means no login. :-p", "No blog means no login."),
+        ("The ferry is back! :) ;-)", "The ferry is back!"),
+        ("We love it. <3", "We love it."),
+        ("Best day ever. xD", "Best day ever."),
+        # a colon in a word or a number is none
+        ("The ratio was 3:2", ""),
+        ("He said:p", ""),
+    ],
+)
+def test_an_ascii_emoticon_after_the_last_sentence_is_left_out(text: str, kept: str) -> None:
+    assert to_sentence_end(text) == kept
+
+
 def test_paragraph_without_a_full_sentence_is_not_the_lede() -> None:
     body = sentence(30)
 

@@ -3001,3 +3001,10 @@ def test_a_badge_after_the_headlines_words_is_not_part_of_the_title(
     page = titled(f"{said} | Harbour Times", f"{said} | Harbour Times", heading)
 
     assert extract_page(page, URL).title == title
+
+
+def test_a_short_post_whose_box_is_marked_its_description_and_body_is_its_text() -> None:
+    # Blogger marks every post's body itemprop="description articleBody": a dek's mark, and the body's
+    post = "The ferry is back on the strait after eleven years, and the islanders are glad of it."
+    page = html(f"<h3>Ferries return</h3><div itemprop='description articleBody'>{post}</div>")
+    assert post in extract_page(page, URL).paragraphs[0]

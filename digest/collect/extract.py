@@ -815,7 +815,9 @@ def _named_dek(attrs: dict[str, str], names: str) -> bool:
         return True
     # data- attributes and itemprop: where sites with hashed class names say what a block is.
     data = " ".join(v for k, v in attrs.items() if k.startswith("data-") or k == "itemprop")
-    return bool(data) and _found(_DEK_MARK, data)
+    # ... but a box the page says is the article's body too is its text: Blogger marks every post's
+    # body itemprop="description articleBody"
+    return bool(data) and _found(_DEK_MARK, data) and "articleBody" not in data
 
 
 def _is_image_box(node: lxml.html.HtmlElement) -> bool:

@@ -107,7 +107,10 @@ ENDS = (
 CLOSERS = "\"'\u201d\u2019\u201c\u2018\u00bb\u00ab)\\]\u300d\u300f\uff09"
 # Thai and Lao mark no sentence end: a sentence ends with a space, a paragraph with its last letter.
 UNMARKED_ENDS = "\u0e01-\u0e4f\u0e80-\u0edf"
-SENTENCE_END = re.compile(f"(?:[{ENDS}][{CLOSERS}]*|\\s\u2026|[{UNMARKED_ENDS}][{CLOSERS}]*)$")
+# French sets its closing guillemet apart by a space ("… merde ! »").
+SENTENCE_END = re.compile(
+    f"(?:[{ENDS}](?:[{CLOSERS}]|\\s(?=[\u00bb\u203a]))*|\\s\u2026|[{UNMARKED_ENDS}][{CLOSERS}]*)$"
+)
 EXTRACTORS = ("digest", "trafilatura", "first_p", "meta")
 CREDIT_MARK = re.compile(
     r"(?i)\b(?:photo(?:graph)?|image|picture|credit)s?\s*(?::|by\b)|getty images|ap photo|"

@@ -497,6 +497,49 @@ def test_an_undeclared_picture_set_far_into_the_text_is_no_lead_picture(article:
     assert extract_page(page(article + body(SECOND)), URL).image_url == found
 
 
+_HERO = "https://news.example/uploads/quay-at-dawn.jpg"
+PHOTO_URL = "https://news.example/photos/ferry.jpg"
+
+
+@pytest.mark.parametrize(
+    ("page_html", "found"),
+    [
+        # a theme's header photo: the headline set over a box's background, no <img> for it
+        (
+            f"<html><head><title>Ferries return</title></head><body><div class='featured_image' "
+            f"style='background-image: url(\"/uploads/quay-at-dawn.jpg\");'><h2>Ferries return</h2>"
+            f"<p>12 May 2026, Jo Harbour</p></div><article>{body(LEDE, SECOND)}</article></body></html>",
+            _HERO,
+        ),
+        # a texture behind the whole page is none
+        (
+            f"<html><head><title>Ferries return</title></head><body><div style='background: url(/paper.jpg)'>"
+            f"<h1>Ferries return</h1>{body(LEDE, SECOND, THIRD, LEDE, SECOND)}</div></body></html>",
+            "",
+        ),
+        # ... as is one behind a box without the headline (a promotion)
+        (
+            f"<html><head><title>Ferries return</title></head><body><div style='background-image:"
+            f"url(/uploads/quay-at-dawn.jpg)'><p>Subscribe today</p></div><h1>Ferries return</h1>"
+            f"<article>{body(LEDE, SECOND)}</article></body></html>",
+            "",
+        ),
+        # a picture the page declares comes first
+        (
+            f"<html><head><title>Ferries return</title><meta property='og:image' content='{PHOTO_URL}'>"
+            "</head><body><div style='background-image:url(/uploads/quay-at-dawn.jpg)'>"
+            "<h1>Ferries return</h1></div>"
+            f"<article>{body(LEDE, SECOND)}</article></body></html>",
+            PHOTO_URL,
+        ),
+    ],
+)
+def test_a_picture_behind_the_headline_is_the_lead_picture_of_a_page_that_has_no_other(
+    page_html: str, found: str
+) -> None:
+    assert extract_page(page_html, URL).image_url == found
+
+
 def test_a_caption_set_right_after_the_pictures_box_is_its_caption() -> None:
     lead = (
         "<div class='feat-img'><img src='https://example.com/photos/quay-harbour.jpg' alt='The quay'></div>"

@@ -177,7 +177,7 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
     opening = figure is not None and not _far_into(figure, body)
     found = declared or (_figure_image(figure, url) if figure is not None and opening else "")
     if not found:
-        found = next(_body_images(body, url), "")
+        found = next(_body_images(body, url), "") or _hero_background(doc, url)
     if not found:
         return LeadImage()
     shown = showing(doc, found)
@@ -743,6 +743,36 @@ def _far_into(node: lxml.html.HtmlElement, body: lxml.html.HtmlElement | None) -
 
 
 _OPENING_WORDS = 150  # an article's opening paragraph or two
+
+
+def _hero_background(doc: lxml.html.HtmlElement, url: str) -> str:
+    """The picture a box around the headline shows as its background, the headline set over it
+    ("<div class=featured_image style='background-image: url(…/IMG_4266.jpg)'><h2>…</h2></div>"),
+    on a page that declares and shows no other: a theme's header photo, which no <img> holds."""
+    for box in itertools.islice(doc.xpath(_BACKGROUNDED), _MAX_BACKGROUNDS):
+        if box.tag in ("html", "body") or box.xpath(_CHROME) or not box.xpath(_HEADLINES):
+            continue
+        if not _at_most_words(box, _HERO_WORDS):
+            continue  # a box of the whole page, its background a texture
+        found = _BACKGROUND_URL.search(box.get("style", ""))
+        address = _joined(url, found["url"].strip()) if found else ""
+        if address and _usable(address, url):
+            return address
+    return ""
+
+
+_BACKGROUNDED = "//*[contains(@style, 'url(')]"
+_HEADLINES = ".//h1 | .//h2"
+_MAX_BACKGROUNDS = 20  # boxes with a background picture looked at: a hero is among a page's first
+_HERO_WORDS = 80  # a headline, a dek, a byline and a date
+_BACKGROUND_URL = re.compile(r"""(?i)background(?:-image)?\s*:[^;]*?url\(\s*['"]?(?P<url>[^'")]+)""")
+
+
+def _at_most_words(node: lxml.html.HtmlElement, words: int) -> bool:
+    return estimated_words(" ".join(itertools.islice(node.itertext(), _MAX_TEXTS))) <= words
+
+
+_MAX_TEXTS = 200  # of a box's texts read for its length: more than a hero holds
 
 
 def _set_out_before(box: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:

@@ -540,6 +540,28 @@ def test_a_picture_behind_the_headline_is_the_lead_picture_of_a_page_that_has_no
     assert extract_page(page_html, URL).image_url == found
 
 
+@pytest.mark.parametrize(
+    ("declared", "shown", "found"),
+    [
+        # the site's card for sharing any of its pages: named for sharing alone
+        ("/wp-content/uploads/2015/04/facebook.png", "/photos/ferry.jpg", "/photos/ferry.jpg"),
+        ("/img/preview-fb-hd.png", "/photos/ferry.jpg", "/photos/ferry.jpg"),
+        ("/og-image.jpg", "/photos/ferry.jpg", "/photos/ferry.jpg"),
+        # ... though the site's logo is beside it
+        ("/img/preview-fb-hd.png", "/img/logo.png", ""),
+        # ... but the article's own crop beside its other pictures, and a picture named for its subject
+        ("/media/2019/04/mr1/facebook.jpg", "/media/2019/04/mr1/300.jpg", "/media/2019/04/mr1/facebook.jpg"),
+        ("/uploads/2019/03/Erin_FB.png", "/photos/ferry.jpg", "/uploads/2019/03/Erin_FB.png"),
+    ],
+)
+def test_a_declared_picture_named_for_sharing_alone_is_the_sites_card(
+    declared: str, shown: str, found: str
+) -> None:
+    head = f"<meta property='og:image' content='https://news.example{declared}'>"
+    html = page(f"<figure><img src='{shown}' width='900'></figure>" + body(LEDE, SECOND), head)
+    assert extract_page(html, URL).image_url == (f"https://news.example{found}" if found else "")
+
+
 def test_a_caption_set_right_after_the_pictures_box_is_its_caption() -> None:
     lead = (
         "<div class='feat-img'><img src='https://example.com/photos/quay-harbour.jpg' alt='The quay'></div>"

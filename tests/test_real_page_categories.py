@@ -1298,7 +1298,7 @@ def test_a_videos_figure_and_a_figure_of_another_photo_lend_the_lead_photo_no_ca
 
 
 def test_without_a_figure_showing_the_declared_image_the_first_photos_caption_stands_in() -> None:
-    head = "<meta property='og:image' content='https://news.example/social/share-card.jpg'>"
+    head = "<meta property='og:image' content='https://news.example/social/quay-share-card.jpg'>"
     body = (
         "<figure class='media-video'><video src='/v.mp4'></video><figcaption>Watch it</figcaption></figure>"
         "<figure><img src='/photos/quay.jpg'><figcaption>Crowds on the quay. Photo: Jo Harbour</figcaption>"
@@ -1307,7 +1307,10 @@ def test_without_a_figure_showing_the_declared_image_the_first_photos_caption_st
 
     info = extract_page(html(body, head), URL)
 
-    assert (info.image_url, info.image_credit) == ("https://news.example/social/share-card.jpg", "Jo Harbour")
+    assert (info.image_url, info.image_credit) == (
+        "https://news.example/social/quay-share-card.jpg",
+        "Jo Harbour",
+    )
 
 
 @pytest.mark.parametrize(

@@ -416,7 +416,10 @@ def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
         found = [
             value
             for value in joined
-            if value and _usable(value, url, _NOT_DECLARED) and not _not_its_own(doc, value, url, several)
+            if value
+            and _usable(value, url, _NOT_DECLARED)
+            and not _not_its_own(doc, value, url, several)
+            and not _site_card(doc, value, url)
         ]
         # Of several pictures, the one the page shows: the others are shared, never seen on it.
         if len(found) > 1:
@@ -1086,6 +1089,50 @@ _COPYRIGHT_MARK = re.compile(r"(?i)copyright(?![a-z])")
 # ("defaultPromoCrop.png", "og-default.jpg", "fallback-share.png"). Only the file's name: a folder
 # named so holds articles' pictures ("/sites/default/files/…").
 _SITE_DEFAULT = re.compile(r"(?:^|[^a-zA-Z]|(?<=[A-Z]))(?i:default|fallback)")  # "FBdefault.png" too
+
+
+def _site_card(doc: lxml.html.HtmlElement, image: str, url: str) -> bool:
+    """Whether a declared picture is the site's card for sharing any of its pages: named for sharing
+    alone (_share_card), with no picture the page shows beside it in its folder (CityLab names each
+    article's own crop "…/2019/04/mr1/facebook.jpg", and shows its "…/mr1/300.jpg")."""
+    if not _share_card(file_name(image)):
+        return False
+    folder = _folder(image)
+    for img in itertools.islice(doc.iter("img"), _MAX_FOLDER_LOOKS):
+        for src in itertools.islice(image_sources(img), _MAX_SOURCES):
+            address = _joined(url, src)
+            # a picture of its own there, not another of the site's cards, logos or icons
+            mine = address and _folder(address) == folder and not _share_card(file_name(address))
+            if mine and _usable(address, url):
+                return False
+    return True
+
+
+def _folder(url: str) -> str:
+    return url.split("?", 1)[0].rsplit("/", 1)[0]
+
+
+_MAX_FOLDER_LOOKS = 500  # of a page's pictures: its own are near the top
+
+
+def _share_card(name: str) -> bool:
+    """Whether a file is named for sharing a page and nothing else ("facebook.png", "preview-fb-hd.png",
+    "og-image.jpg", "twitter_card.jpg"): the site's card for any of its pages, no article's picture
+    ("Erin_FB.png" names its picture)."""
+    words = [w.casefold() for w in _NAME_WORDS.findall(name.rsplit(".", 1)[0])]
+    generic = all(w in _SHARING or w in _GENERIC or w.isdigit() for w in words)
+    return generic and any(w in _SHARING for w in words)
+
+
+_NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_SHARING = frozenset(
+    [
+        *("facebook", "fb", "twitter", "tw", "linkedin", "whatsapp", "instagram"),
+        *("og", "opengraph", "social", "share", "sharing", "card", "preview"),
+    ]
+)
+
+_GENERIC = frozenset(["image", "img", "meta", "hd", "x"])  # "og-image", "fb1200x630"
 
 
 def _alt_for(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, url: str) -> str:

@@ -562,6 +562,22 @@ def test_a_declared_picture_named_for_sharing_alone_is_the_sites_card(
     assert extract_page(html, URL).image_url == (f"https://news.example{found}" if found else "")
 
 
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        "<p><img src='/uploads/quay.jpg'></p>",
+        # as an editor wraps it, in the styles of the text around it
+        "<p style='text-align: justify'><span style='font-size: 12px'><strong><img src='/uploads/quay.jpg'>"
+        "</strong></span></p>",
+    ],
+)
+def test_a_picture_set_out_alone_in_its_paragraph_is_the_lead_picture(wrapped: str) -> None:
+    assert (
+        extract_page(page(wrapped + body(LEDE, SECOND)), URL).image_url
+        == "https://news.example/uploads/quay.jpg"
+    )
+
+
 def test_a_caption_set_right_after_the_pictures_box_is_its_caption() -> None:
     lead = (
         "<div class='feat-img'><img src='https://example.com/photos/quay-harbour.jpg' alt='The quay'></div>"

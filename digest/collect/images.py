@@ -874,12 +874,20 @@ def _alone_in_its_block(img: lxml.html.HtmlElement) -> bool:
     does the same in older editors ("<div style='text-align: center'><img></div>"), where a picture
     in a link is a logo or a button ("<div><a href=/><img alt=Google></a></div>")."""
     box = img.getparent()
-    linked = box is not None and box.tag == "a"
-    if linked:
+    linked = False
+    # ... through the inline elements an editor wraps it in ("<p><span><strong><img></strong></span></p>")
+    for _ in range(_WRAPPERS):
+        if box is None or box.tag not in _INLINE_WRAPPERS:
+            break
+        linked = linked or box.tag == "a"
         box = box.getparent()
     if box is None or box.tag not in ("p", "div", "center") or box.text_content().strip():
         return False
     return (box.tag == "p" or not linked) and len(box.xpath(_IMAGES)) == 1
+
+
+_INLINE_WRAPPERS = frozenset(["a", "span", "strong", "b", "em", "i", "font"])
+_WRAPPERS = 4
 
 
 def _between_paragraphs(img: lxml.html.HtmlElement) -> bool:

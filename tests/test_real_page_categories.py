@@ -1425,6 +1425,7 @@ def test_credit_labels_are_left_to_the_template(labelled: str) -> None:
     [
         ("Jo Harbour/CIFOR (CC BY-NC-ND 2.0)", "Jo Harbour/CIFOR"),  # the licence it is shared under
         ("Jo Harbour, CC BY-SA 4.0", "Jo Harbour"),
+        ("Jo Harbour | flickr| CC BY 2.0", "Jo Harbour | flickr"),
         ("Jo Harbour / cc0", "Jo Harbour"),
         ("Port Archive (public domain)", "Port Archive"),
         ("Jo Ccby", "Jo Ccby"),  # a name that only looks like one

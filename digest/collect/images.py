@@ -299,10 +299,11 @@ _AGENCY_YEAR = re.compile(r"^([A-Z]{2,8})(?:19|20)\d\d$")
 # number, no one's name.
 _PICTURE_ID = re.compile(r"\s+-\s+RTR[0-9A-Z]{4,8}$")
 # The licence a picture is shared under, after its author's name ("Tomas Munita/CIFOR (CC BY-NC-ND
-# 2.0)", "Jo Doe, CC BY-SA 4.0"), or that its rights are kept ("Jo Doe (Copyright)", "Jo Doe. All rights
-# reserved."): the terms of its use, not a name. A bare "copyright" stays: "Crown copyright" is a name.
+# 2.0)", "Jo Doe, CC BY-SA 4.0", "Jo Doe | flickr | CC BY 2.0"), or that its rights are kept ("Jo Doe
+# (Copyright)", "Jo Doe. All rights reserved."): the terms of its use, not a name. A bare "copyright"
+# stays: "Crown copyright" is a name.
 _LICENCE_AFTER = re.compile(
-    r"(?i)[\s,;/-]*(?:\(\s*)?\b(?:(?-i:CC|cc)[\s-]?(?:BY|0)\b[\w\s.-]*|public domain)(?:\s*\))?$"
+    r"(?i)[\s,;/|-]*(?:\(\s*)?\b(?:(?-i:CC|cc)[\s-]?(?:BY|0)\b[\w\s.-]*|public domain)(?:\s*\))?$"
     r"|\s*\(\s*copyright\s*\)$|[\s,.;]*\ball rights reserved\.?$"
 )
 # What kind of picture the agency filed it as, after its name ("Markus Scholz/dpa/Archivbild", an

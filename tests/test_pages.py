@@ -547,6 +547,7 @@ def test_a_picture_behind_the_headline_is_the_lead_picture_of_a_page_that_has_no
         ("/wp-content/uploads/2015/04/facebook.png", "/photos/ferry.jpg", "/photos/ferry.jpg"),
         ("/img/preview-fb-hd.png", "/photos/ferry.jpg", "/photos/ferry.jpg"),
         ("/og-image.jpg", "/photos/ferry.jpg", "/photos/ferry.jpg"),
+        ("/img/portrait2018facebook.jpg", "/photos/ferry.jpg", "/photos/ferry.jpg"),
         # ... though the site's logo is beside it
         ("/img/preview-fb-hd.png", "/img/logo.png", ""),
         # ... but the article's own crop beside its other pictures, and a picture named for its subject
@@ -576,6 +577,19 @@ def test_a_picture_set_out_alone_in_its_paragraph_is_the_lead_picture(wrapped: s
         extract_page(page(wrapped + body(LEDE, SECOND)), URL).image_url
         == "https://news.example/uploads/quay.jpg"
     )
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "<link rel='image_src' href='https://news.example/img/portrait2018facebook.jpg'>",
+        "<script type='application/ld+json'>"
+        '{"@type": "NewsArticle", "image": "https://news.example/img/og-image.jpg"}</script>',
+    ],
+)
+def test_the_sites_card_declared_the_older_ways_is_not_the_articles_picture(head: str) -> None:
+    html = page("<figure><img src='/photos/ferry.jpg' width='900'></figure>" + body(LEDE, SECOND), head)
+    assert extract_page(html, URL).image_url == "https://news.example/photos/ferry.jpg"
 
 
 def test_a_caption_set_right_after_the_pictures_box_is_its_caption() -> None:

@@ -417,10 +417,7 @@ def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
         found = [
             value
             for value in joined
-            if value
-            and _usable(value, url, _NOT_DECLARED)
-            and not _not_its_own(doc, value, url, several)
-            and not _site_card(doc, value, url)
+            if value and _declarable(doc, value, url) and not _not_its_own(doc, value, url, several)
         ]
         # Of several pictures, the one the page shows: the others are shared, never seen on it.
         if len(found) > 1:
@@ -434,14 +431,19 @@ def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
     for image in _json_ld_images(doc):
         src = image.get("url") or image.get("contentUrl") if isinstance(image, dict) else image
         value = _joined(url, src) if isinstance(src, str) else ""
-        if value and _usable(value, url, _NOT_DECLARED):
+        if value and _declarable(doc, value, url):
             return value
     # The older ways to name it: <link rel="image_src"> (before Open Graph), schema.org microdata.
     for node in doc.xpath(_OLDER_DECLARATIONS):
         value = _joined(url, squash(node.get("href") or node.get("content") or ""))
-        if value and _usable(value, url, _NOT_DECLARED):
+        if value and _declarable(doc, value, url):
             return value
     return ""
+
+
+def _declarable(doc: lxml.html.HtmlElement, image: str, url: str) -> bool:
+    """Whether a declared picture may be the article's: no stand-in, no card of the whole site's."""
+    return _usable(image, url, _NOT_DECLARED) and not _site_card(doc, image, url)
 
 
 _MAX_DECLARED = 4  # values of one meta tag looked at: a page declares one picture, or a few sizes of it
@@ -1141,7 +1143,8 @@ _SHARING = frozenset(
     ]
 )
 
-_GENERIC = frozenset(["image", "img", "meta", "hd", "x"])  # "og-image", "fb1200x630"
+# "og-image", "fb1200x630"; an author's portrait shared for every page ("portrait2018facebook.jpg")
+_GENERIC = frozenset(["image", "img", "meta", "hd", "x", "portrait", "profile", "headshot", "author"])
 
 
 def _alt_for(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, url: str) -> str:

@@ -1882,6 +1882,8 @@ def test_site_name_around_a_title_is_removed(title: str, site: str, expected: st
             "https://www.harbour-fraktion-kessan.de/a",
         ),
         ("Ferries return | Harbour Fraktion im Kessaner Rat", "https://www.harbour-fraktion-kessan.de/a"),
+        # the host written out as the site's name
+        ("www.Kessanport.de - Ferries return", "http://www.kessanport.de/s/zahlen"),
     ],
 )
 def test_a_site_name_its_host_abbreviates_is_removed(title: str, url: str) -> None:

@@ -614,6 +614,7 @@ def without_site_name(title: str, site: str, url: str) -> str:
     host = urlsplit(url).hostname or ""
     names = [_fold(site)] if site else []
     names += [_fold(label) for label in host.split(".") if label not in _HOST_NOISE and len(label) > 2]
+    names += [_fold(host), _fold(host.removeprefix("www."))] if host else []  # "www.Heimicke.de - …"
     folded = [_fold(part) for part in parts]
     # A name that opens a title stands alone there ("BBC News - Headline"); a first part that only
     # holds it ("JVNDB-2018-013542 - JVN iPedia") is the article's own.

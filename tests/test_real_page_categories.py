@@ -3014,3 +3014,23 @@ def test_a_short_post_whose_box_is_marked_its_description_and_body_is_its_text()
     post = "The ferry is back on the strait after eleven years, and the islanders are glad of it."
     page = html(f"<h3>Ferries return</h3><div itemprop='description articleBody'>{post}</div>")
     assert post in extract_page(page, URL).paragraphs[0]
+
+
+def test_a_headline_that_links_to_its_own_page_is_not_the_sites_name() -> None:
+    # goodform.ch: "<title>Blog - Schattiges Plätzchen</title>", the post's title an <h1> linking to the
+    # post: the title's last part is the headline, its first the section's
+    heading = f"<h1><a href='{urlsplit(URL).path}'>Ferries return</a></h1>"
+    page = (
+        f"<html><head><title>Blog - Ferries return</title></head><body>{heading}<p>{LEDE}</p></body></html>"
+    )
+    assert extract_page(page, URL).title == "Ferries return"
+
+
+@pytest.mark.parametrize("url", [URL, "https://news.example/"])
+def test_a_logo_that_links_to_the_home_page_names_the_site(url: str) -> None:
+    logo = "<h1><a href='/'>Harbour Times</a></h1>"
+    page = (
+        "<html><head><title>Ferries return | Harbour Times</title></head>"
+        f"<body>{logo}<article><h2>Ferries return</h2><p>{LEDE}</p></article></body></html>"
+    )
+    assert extract_page(page, url).title == "Ferries return"

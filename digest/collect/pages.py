@@ -167,7 +167,9 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
     for heading in headings:
         # a title's last part is the site's name ("Ferries return | Harbour Times"), not the headline
         # the page marks as its own ("Chronik: <h1 itemprop=headline>Lotte Tobisch ist tot</h1>")
-        if _is_site(heading.text, names, "" if _marked(heading.node) else declared):
+        # ... nor one that links to this very page (a blog's post title, "<h1><a href=/this-post>")
+        told = _marked(heading.node) or _links_here(heading.node, heading.text, url, own)
+        if _is_site(heading.text, names, "" if told else declared):
             site = site or heading.text  # the <h1> is the site's name in its logo
         elif heading.elsewhere:
             continue
@@ -793,19 +795,28 @@ def _is_kicker(node: lxml.html.HtmlElement) -> bool:
     return isinstance(node.tag, str) and bool(_KICKER.search(f"{node.get('class', '')} {node.get('id', '')}"))
 
 
-def _links_elsewhere(node: lxml.html.HtmlElement, text: str, url: str, own: set[str]) -> bool:
-    """Whether an <h1>'s whole text is a link to a page other than this one (known by the ``own`` paths)."""
+def _links_here(node: lxml.html.HtmlElement, text: str, url: str, own: set[str]) -> bool:
+    """Whether an <h1>'s whole text is a link to this page (known by the ``own`` paths)."""
+    return bool((_linked_paths(node, text, url) & own) - {""})  # a link to the home page is a logo's
+
+
+def _linked_paths(node: lxml.html.HtmlElement, text: str, url: str) -> set[str]:
+    """The paths of the links that hold an <h1>'s whole text, "" for one that cannot be read."""
     folded = _fold(text)
+    paths = set()
     for link in node.xpath(".//a[@href] | ancestor::a[@href]"):
         if _fold(shown_block_text(link)) != folded:  # read as the heading's text is, hidden words aside
             continue
         try:
-            path = urlsplit(urljoin(url, str(link.get("href")).strip())).path
+            paths.add(urlsplit(urljoin(url, str(link.get("href")).strip())).path.rstrip("/"))
         except ValueError:  # a malformed IPv6 host: no page of this site
-            return True
-        if path.rstrip("/") not in own:
-            return True
-    return False
+            paths.add("\x00")
+    return paths
+
+
+def _links_elsewhere(node: lxml.html.HtmlElement, text: str, url: str, own: set[str]) -> bool:
+    """Whether an <h1>'s whole text is a link to a page other than this one (known by the ``own`` paths)."""
+    return bool(_linked_paths(node, text, url) - own)
 
 
 def article_from_page(page: PageInfo, url: str, title: str = "") -> Article:

@@ -59,11 +59,11 @@ _SCRIPT_ENDS = (
 END_MARKS = f".!?\u2026{_FULL_WIDTH_ENDS}{_SCRIPT_ENDS}"
 # Thai and Lao have no sentence marks: a space ends a sentence or a phrase, and so does a paragraph's end.
 _UNMARKED = "\u0e01-\u0e5b\u0e81-\u0edf"
-# A sentence's end mark, then space and what may open a sentence; in Chinese and Japanese the
-# full-width marks end a sentence with no space after them too; in Thai and Lao a space ends one.
 # What closes a sentence after its end mark: quotes and brackets, and a French closing guillemet set
 # apart by a (no-break) space ("… merde ! »").
 _CLOSING = rf"(?:[{CLOSERS}]|\s(?=[\u00bb\u203a]))*"
+# A sentence's end mark, then space and what may open a sentence; in Chinese and Japanese the
+# full-width marks end a sentence with no space after them too; in Thai and Lao a space ends one.
 _SENTENCE_END = re.compile(
     rf"[{END_MARKS}]{_CLOSING}(?=\s+[{_OPENERS}]*(\S))"
     rf"|[{_FULL_WIDTH_ENDS}][{CLOSERS}]*(?=\S)"
@@ -107,7 +107,7 @@ def without_trailing_symbols(text: str) -> str:
             base -= 1
         if base and (text[base - 1].isspace() or unicodedata.category(text[base - 1]) in _SYMBOLS):
             end = base - 1
-        elif emoticon := _EMOTICON.search(text, 0, base):
+        elif emoticon := _EMOTICON.search(text, max(0, base - _EMOTICON_CHARS), base):
             end = emoticon.start()  # an emoji typed in ASCII (":-p", ";)", "<3") after the last word
         else:
             break
@@ -115,6 +115,7 @@ def without_trailing_symbols(text: str) -> str:
 
 
 _EMOTICON = re.compile(r"(?<=\s)(?:[:;][-'^o]?[()\[\]pPdDoO3/|*]{1,3}|[xX]D|\^\^|<3)$")
+_EMOTICON_CHARS = 5  # the longest such emoji: only the text's end is searched
 
 
 # What emoji sequences are made of: symbols and modifiers, and the marks, variation selectors and

@@ -592,6 +592,34 @@ def test_the_sites_card_declared_the_older_ways_is_not_the_articles_picture(head
     assert extract_page(html, URL).image_url == "https://news.example/photos/ferry.jpg"
 
 
+def _wordpress(featured: str) -> str:
+    return (
+        "<html><head><title>Ferries return</title></head><body>"
+        "<div class='slider'><a href='/2017/08/summer-story/'><img class='attachment-thumb wp-post-image'"
+        " src='/uploads/dress.jpg'> Summer story</a></div>"
+        f"<div class='topBlog'><h2>Ferries return</h2></div>{featured}"
+        f"<div class='sentry'><p>{LEDE}</p><p><img class='alignleft' src='/uploads/detail.png'>{SECOND}</p>"
+        f"<p>{THIRD}</p></div><aside><img class='wp-post-image' src='/uploads/recent.jpg'></aside></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("featured", "found"),
+    [
+        # the post's featured picture, set by the theme between the headline and the text
+        (
+            "<div class='blogsingleimage'><img class='attachment-post size-post wp-post-image'"
+            " src='/uploads/outfit.jpg'></div>",
+            "https://news.example/uploads/outfit.jpg",
+        ),
+        # without one, never a card's or the sidebar's (nor a picture in a line of the text)
+        ("", ""),
+    ],
+)
+def test_the_posts_featured_picture_comes_before_the_bodys(featured: str, found: str) -> None:
+    assert extract_page(_wordpress(featured), URL).image_url == found
+
+
 def test_a_caption_set_right_after_the_pictures_box_is_its_caption() -> None:
     lead = (
         "<div class='feat-img'><img src='https://example.com/photos/quay-harbour.jpg' alt='The quay'></div>"

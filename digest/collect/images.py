@@ -177,7 +177,7 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
     opening = figure is not None and not _far_into(figure, body)
     found = declared or (_figure_image(figure, url) if figure is not None and opening else "")
     if not found:
-        found = next(_body_images(body, url), "") or _hero_background(doc, url)
+        found = _featured(doc, url) or next(_body_images(body, url), "") or _hero_background(doc, url)
     if not found:
         return LeadImage()
     shown = showing(doc, found)
@@ -749,6 +749,23 @@ def _far_into(node: lxml.html.HtmlElement, body: lxml.html.HtmlElement | None) -
 
 
 _OPENING_WORDS = 150  # an article's opening paragraph or two
+
+
+def _featured(doc: lxml.html.HtmlElement, url: str) -> str:
+    """The picture WordPress marks as the post's featured one ("wp-post-image"), set out of the body's
+    text by the theme (ldt.de's "blogsingleimage" between the headline and the text); never one of a
+    list's cards, a sidebar's or a footer's."""
+    for img in itertools.islice(doc.xpath(_FEATURED), _MAX_FEATURED):
+        if img.xpath(_CHROME) or _links_away(img) or _in_a_card(img, None):
+            continue
+        found = next(_images_in_one(img, url), "")
+        if found:
+            return found
+    return ""
+
+
+_FEATURED = "//img[contains(concat(' ', normalize-space(@class), ' '), ' wp-post-image ')]"
+_MAX_FEATURED = 3  # the post's own is the first; related posts' cards come after it
 
 
 def _hero_background(doc: lxml.html.HtmlElement, url: str) -> str:

@@ -599,7 +599,8 @@ def _wordpress(featured: str) -> str:
         " src='/uploads/dress.jpg'> Summer story</a></div>"
         f"<div class='topBlog'><h2>Ferries return</h2></div>{featured}"
         f"<div class='sentry'><p>{LEDE}</p><p><img class='alignleft' src='/uploads/detail.png'>{SECOND}</p>"
-        f"<p>{THIRD}</p></div><aside><img class='wp-post-image' src='/uploads/recent.jpg'></aside></body></html>"
+        f"<p>{THIRD}</p></div><aside><img class='wp-post-image' src='/uploads/recent.jpg'></aside>"
+        "</body></html>"
     )
 
 

@@ -2443,6 +2443,8 @@ def sectioned(section: str) -> str:
         (sectioned('"Science"'), "Science"),
         (sectioned('["Oceans", "Science"]'), "Oceans"),
         ("<meta property='article:section' content='World'>" + sectioned('"Science"'), "World"),
+        ("<meta name='prism.section' content='News'>", "News"),
+        ("<meta name='prism.section' content='News'>" + sectioned('"Science"'), "Science"),
     ],
 )
 def test_the_section_is_the_pages_own_or_its_structured_datas(head: str, section: str) -> None:

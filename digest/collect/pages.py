@@ -75,7 +75,13 @@ def extract_page(html: bytes | str, url: str, content_type: str = "") -> PageInf
         canonical=_canonical(doc, url),
         title=_read(headline(doc, url), MAX_TITLE),
         author=_read(meta_content(doc, "author"), MAX_NAME),
-        section=_read(meta_content(doc, "article:section") or _declared_section(doc), MAX_NAME),
+        # ... or PRISM's, as scholarly and science publishers name it (nature.com's "News")
+        section=_read(
+            meta_content(doc, "article:section")
+            or _declared_section(doc)
+            or meta_content(doc, "prism.section"),
+            MAX_NAME,
+        ),
         image_url=image.url,
         image_alt=_read(image.alt, MAX_CAPTION),
         image_caption=_read(image.caption, MAX_CAPTION),

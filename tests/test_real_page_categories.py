@@ -3036,3 +3036,25 @@ def test_a_logo_that_links_to_the_home_page_names_the_site(url: str) -> None:
         f"<body>{logo}<article><h2>Ferries return</h2><p>{LEDE}</p></article></body></html>"
     )
     assert extract_page(page, url).title == "Ferries return"
+
+
+@pytest.mark.parametrize(
+    ("where", "kept"),
+    [
+        ("<header>{quote}</header><article>{story}</article>", False),
+        # inside the article, the story's own (its pull quotes are judged as such); and on a page without
+        # an article's box, nothing says whose it is
+        ("<article>{quote}{story}</article>", True),
+        ("<header>{quote}</header><div>{story}</div>", True),
+        # ... nor where the <article> is a card beside the story
+        ("<header>{quote}</header><article><p>Other news</p></article><div>{story}</div>", True),
+    ],
+)
+def test_a_quotation_outside_the_article_is_the_sites_not_the_storys(where: str, kept: bool) -> None:
+    # la-bas.org: "<header><blockquote class=citationbandeau>« … »<cite>…</cite></blockquote></header>",
+    # the same quotation on every page, above the article, which the extractor took for its start
+    quote = "<blockquote>\u00ab Listen before you speak. \u00bb<cite>Jo Harbour</cite></blockquote>"
+    story = f"<h1>Ferries return</h1><p>{LEDE}</p><p>{SECOND}</p><p>{THIRD}</p>"
+    doc = lxml.html.fromstring(f"<html><body>{where.format(quote=quote, story=story)}</body></html>")
+    strip_furniture(doc)
+    assert bool(doc.xpath("//blockquote")) == kept

@@ -125,6 +125,7 @@ _HIDDEN_NAMES = re.compile(
 # A class that would take most of the page's paragraph text with it is a misreading of the markup
 # (a modal that holds the article, a "subscriber-content" wrapper, aria-hidden behind an overlay).
 _MAX_SHARE = 0.4
+_MAX_ARTICLES = 10  # a page's <article>s and <main>s looked at for the one holding its text
 # Characters of text outside any <p> or link that only an article's body holds: a box named as
 # furniture ("story-body has-video") that holds this much of a page set in <div>s and <br>s is its text.
 _LOOSE_TEXT_CHARS = 400
@@ -433,6 +434,7 @@ class _Page:
         self._loose_total: int | None = None
         self._body_classes: dict[tuple[lxml.html.HtmlElement, str], bool] = {}
         self.total = sum(len(p.text_content()) for p in doc.iter("p"))
+        self._articles = doc.xpath("//article | //main")[:_MAX_ARTICLES]
         # Asked of every box, so found once, each element once (a drop only makes it stale towards
         # "has one", and _is_image_box checks again before it removes anything).
         self.parted = _Parted(doc, picture)
@@ -443,6 +445,12 @@ class _Page:
                 if ancestor in self.imaged:
                     break  # and so are all of its own ancestors
                 self.imaged.add(ancestor)
+
+    def outside_the_article(self, node: lxml.html.HtmlElement) -> bool:
+        """Whether ``node`` is outside the page's <article> (or <main>) and that box holds the text."""
+        if not self._articles or any(a.tag in ("article", "main") for a in node.iterancestors()):
+            return False
+        return any(self.holds_the_text(article) for article in self._articles)
 
     def loose_chars(self, node: lxml.html.HtmlElement) -> int:
         """The characters of text in ``node`` that no <p> or link holds: a body set in <div>s and <br>s.
@@ -615,6 +623,10 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     # <nav> left open holds all that follows it (The Root's breadcrumb wraps the article's body).
     if node.tag in ("aside", "nav"):
         return not page.holds_the_text(node)
+    # ... and a quotation outside the article that holds the page's text: the site's motto or a
+    # testimonial every page shows (la-bas.org's "citationbandeau" in its header)
+    if node.tag == "blockquote" and page.outside_the_article(node):
+        return True
     if node.tag in _FURNITURE_TAGS:
         return True
     if node in page.deks:

@@ -549,7 +549,9 @@ class _Parted:
         self.deks = frozenset(self._intros_between(doc, headline, full, at))
         # what the page said above the picture: a dek said again under it is the dek once more
         self._said = {
-            squash(p.text_content()) for p in above[:_MAX_SAID] if _at_most(p, _DEK_MAX_WORDS, count_words)
+            squash(p.text_content())
+            for p in above[:_MAX_SAID]
+            if at_most_words(p, _DEK_MAX_WORDS, count_words)
         }
         self._after = _last_place(shown, at)
         self._until = next(
@@ -579,7 +581,7 @@ class _Parted:
                 end < picture  # a box around the picture is the article's, not a dek beside it
                 and _next_place(full, end) is None
                 and (_INTRO.search(names) or _LEAD.search(names))
-                and _at_most(node, _DEK_MAX_WORDS, count_words)
+                and at_most_words(node, _DEK_MAX_WORDS, count_words)
                 and _shows_text(node)
             ):
                 yield node
@@ -601,7 +603,7 @@ _MAX_SAID = 20  # paragraphs between a headline and its picture: a dek, a byline
 
 def _full(paragraph: lxml.html.HtmlElement) -> bool:
     """A paragraph of the article's length, not a byline's or a date's."""
-    return not _at_most(paragraph, _RESTORE_MIN_WORDS - 1, estimated_words)
+    return not at_most_words(paragraph, _RESTORE_MIN_WORDS - 1, estimated_words)
 
 
 def _opens(node: lxml.html.HtmlElement) -> bool:
@@ -634,7 +636,7 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
     # A paragraph in the <header> that holds the headline: a dek, byline or date, not the lede; but
     # one longer than any dek is the article's text set in its header, and the extractor's to judge.
     if node.tag == "p" and place.in_header:
-        return _at_most(node, _DEK_MAX_WORDS, count_words)
+        return at_most_words(node, _DEK_MAX_WORDS, count_words)
     if (
         node.tag == "p"
         and not place.in_paragraph
@@ -656,7 +658,7 @@ def _removable(node: lxml.html.HtmlElement, place: _Place, page: _Page) -> bool:
         return False
     named = (_named_furniture(attrs, names) and not page.holds_the_text(node)) or (
         _named_dek(attrs, names)
-        and _at_most(node, _DEK_MAX_WORDS, count_words)
+        and at_most_words(node, _DEK_MAX_WORDS, count_words)
         and not page.parted.opens_the_text(node)
     )
     # ... unless the name is the one the body's paragraphs all have
@@ -715,7 +717,11 @@ def _headline_deks(doc: lxml.html.HtmlElement) -> frozenset[lxml.html.HtmlElemen
         shown = (s for s in headline.itersiblings() if _shows_text(s))
         after = next(shown, None)
         # its length first, read only that far: the box after a headline may hold the whole page
-        if after is None or after.tag not in ("p", "div") or not _at_most(after, _DEK_MAX_WORDS, count_words):
+        if (
+            after is None
+            or after.tag not in ("p", "div")
+            or not at_most_words(after, _DEK_MAX_WORDS, count_words)
+        ):
             continue
         said = squash(after.text_content())
         if said not in descriptions or _DATELINED.match(said):
@@ -736,7 +742,7 @@ def _headlines(doc: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
 def _signed(node: lxml.html.HtmlElement | None) -> bool:
     """Whether an element is the line of an article's date and author, not a paragraph of its text:
     a few words, a date or a byline among them ("23.01.2019 By Urs Gehriger and Florian Schwab")."""
-    if node is None or node.tag == "p" or not _at_most(node, _SIGNED_WORDS, count_words):
+    if node is None or node.tag == "p" or not at_most_words(node, _SIGNED_WORDS, count_words):
         return False
     if node.find(".//time") is not None:
         return True
@@ -761,7 +767,7 @@ def _intro_deks(doc: lxml.html.HtmlElement, descriptions: set[str]) -> Iterator[
     """
     for node in itertools.islice(doc.xpath(_INTRO_NAMED), _MAX_INTROS):
         names = f"{node.get('class', '')} {node.get('id', '')}"
-        if not _INTRO.search(names) or not _at_most(node, _DEK_MAX_WORDS, count_words):
+        if not _INTRO.search(names) or not at_most_words(node, _DEK_MAX_WORDS, count_words):
             continue
         text = squash(node.text_content())
         if _DATELINED.match(text):
@@ -842,13 +848,13 @@ def _is_image_box(node: lxml.html.HtmlElement) -> bool:
         return False
     paragraphs = list(itertools.islice(node.iter("p"), _MAX_BOX_LINES + 1))
     if len(paragraphs) > _MAX_BOX_LINES or any(
-        not _at_most(p, _CREDIT_LINE_WORDS, count_words) for p in paragraphs
+        not at_most_words(p, _CREDIT_LINE_WORDS, count_words) for p in paragraphs
     ):
         return False
-    return _at_most(node, _IMAGE_BOX_WORDS - 1, estimated_words)
+    return at_most_words(node, _IMAGE_BOX_WORDS - 1, estimated_words)
 
 
-def _at_most(node: lxml.html.HtmlElement, words: int, count: Callable[[str], int]) -> bool:
+def at_most_words(node: lxml.html.HtmlElement, words: int, count: Callable[[str], int]) -> bool:
     """Whether an element's text has at most this many words, reading no more of it than that takes.
 
     A box or dek nested in hundreds of others is asked about once for each of them, so its text is

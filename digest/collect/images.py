@@ -20,7 +20,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import lxml.html
 
 from digest.collect.canonical import file_name, is_page_link, same_site
-from digest.collect.extract import is_article, json_ld, meta_values, shown_block_text
+from digest.collect.extract import at_most_words, is_article, json_ld, meta_values, shown_block_text
 from digest.collect.text import folded, squash, unescaped_twice
 from digest.sentences import without_final_stop
 from digest.words import estimated_words, latin_length
@@ -775,7 +775,7 @@ def _hero_background(doc: lxml.html.HtmlElement, url: str) -> str:
     for box in itertools.islice(doc.xpath(_BACKGROUNDED), _MAX_BACKGROUNDS):
         if box.tag in ("html", "body") or box.xpath(_CHROME) or not box.xpath(_HEADLINES):
             continue
-        if not _at_most_words(box, _HERO_WORDS):
+        if not at_most_words(box, _HERO_WORDS, estimated_words):
             continue  # a box of the whole page, its background a texture
         found = _BACKGROUND_URL.search(box.get("style", ""))
         address = _joined(url, found["url"].strip()) if found else ""
@@ -789,13 +789,6 @@ _HEADLINES = ".//h1 | .//h2"
 _MAX_BACKGROUNDS = 20  # boxes with a background picture looked at: a hero is among a page's first
 _HERO_WORDS = 80  # a headline, a dek, a byline and a date
 _BACKGROUND_URL = re.compile(r"""(?i)background(?:-image)?\s*:[^;]*?url\(\s*['"]?(?P<url>[^'")]+)""")
-
-
-def _at_most_words(node: lxml.html.HtmlElement, words: int) -> bool:
-    return estimated_words(" ".join(itertools.islice(node.itertext(), _MAX_TEXTS))) <= words
-
-
-_MAX_TEXTS = 200  # of a box's texts read for its length: more than a hero holds
 
 
 def _set_out_before(box: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:

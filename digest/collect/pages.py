@@ -174,7 +174,7 @@ def headline(doc: lxml.html.HtmlElement, url: str) -> str:
         # a title's last part is the site's name ("Ferries return | Harbour Times"), not the headline
         # the page marks as its own ("Chronik: <h1 itemprop=headline>Lotte Tobisch ist tot</h1>")
         # ... nor one that links to this very page (a blog's post title, "<h1><a href=/this-post>")
-        told = _marked(heading.node) or _links_here(heading.node, heading.text, url, own)
+        told = _marked(heading.node) or heading.here
         if _is_site(heading.text, names, "" if told else declared):
             site = site or heading.text  # the <h1> is the site's name in its logo
         elif heading.elsewhere:
@@ -738,11 +738,13 @@ def _rejoin(title: str, parts: list[str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Heading:
-    """One of a page's <h1>s: its text, where it is, and whether it is a link to another page."""
+    """One of a page's <h1>s: its text, where it is, and whether it is a link to another page or to
+    this one."""
 
     text: str
     node: lxml.html.HtmlElement
     elsewhere: bool  # a logo, a section's name or a promo for another article names that page
+    here: bool  # a blog's post title links to its own page (a link to the home page is a logo's)
 
 
 def _headings(doc: lxml.html.HtmlElement, url: str, own: set[str]) -> list[_Heading]:
@@ -754,7 +756,8 @@ def _headings(doc: lxml.html.HtmlElement, url: str, own: set[str]) -> list[_Head
         for node in doc.xpath(f"{query}[not({_IN_BREADCRUMB})]"):
             text = clipped(_headline_text(node), MAX_TITLE)
             if len(text) > 3 and text not in found and not _is_kicker(node):
-                found[text] = _Heading(text, node, _links_elsewhere(node, text, url, own))
+                paths = _linked_paths(node, text, url)
+                found[text] = _Heading(text, node, bool(paths - own), bool((paths & own) - {""}))
             if len(found) == _MAX_HEADINGS:
                 return list(found.values())
     return list(found.values())
@@ -801,13 +804,9 @@ def _is_kicker(node: lxml.html.HtmlElement) -> bool:
     return isinstance(node.tag, str) and bool(_KICKER.search(f"{node.get('class', '')} {node.get('id', '')}"))
 
 
-def _links_here(node: lxml.html.HtmlElement, text: str, url: str, own: set[str]) -> bool:
-    """Whether an <h1>'s whole text is a link to this page (known by the ``own`` paths)."""
-    return bool((_linked_paths(node, text, url) & own) - {""})  # a link to the home page is a logo's
-
-
 def _linked_paths(node: lxml.html.HtmlElement, text: str, url: str) -> set[str]:
-    """The paths of the links that hold an <h1>'s whole text, "" for one that cannot be read."""
+    """The paths of the links that hold an <h1>'s whole text ("" the home page's), "\\x00" for one
+    that cannot be read."""
     folded = _fold(text)
     paths = set()
     for link in node.xpath(".//a[@href] | ancestor::a[@href]"):

@@ -128,20 +128,27 @@ def boilerplate(text: str) -> bool:
     return any(pattern.search(text) for pattern in BOILERPLATE)
 
 
-def mozilla_pages(folder: Path) -> Iterator[GoldPage]:
-    """Every page folder of mozilla-readability's test pages."""
+def mozilla_pages(folder: Path, set_name: str = "mozilla") -> Iterator[GoldPage]:
+    """Every page folder of mozilla-readability's test pages, or (``set_name`` "omnivore") of a set in
+    the same layout whose pages each give their address in ``url.txt`` (omnivore's fork of
+    Readability keeps its own pages so). Such a set is for tuning: the loader refuses a site of the
+    postlight check half.
+    """
     for page in sorted(folder.iterdir()):
-        if not (page / "expected.html").is_file():
+        if not (page / "expected.html").is_file() or not (page / "source.html").is_file():
             continue
         raw = (page / "source.html").read_bytes()
         expected = parse((page / "expected.html").read_bytes())
         meta_file = page / "expected-metadata.json"
         meta = json.loads(meta_file.read_text()) if meta_file.is_file() else {}
+        url_file = page / "url.txt"
+        url = url_file.read_text(encoding="utf-8").strip() if url_file.is_file() else MOZILLA_URL
+        _refuse_check_site(page, url)
         yield GoldPage(
-            set="mozilla",
-            half="all",
+            set=set_name,
+            half="all" if set_name == "mozilla" else "dev",
             name=page.name,
-            url=MOZILLA_URL,
+            url=url,
             raw=raw,
             real=len(raw) >= REAL_SITE_BYTES,
             lede=mozilla_gold_lede(expected, parse(raw)),
@@ -361,9 +368,7 @@ def newspaper_pages(folder: Path, set_name: str = "newspaper") -> Iterator[GoldP
         source = parse(raw)
         said = _said(page.with_suffix(".json"))
         url = said.get("url") or _page_url(source) or f"https://{page.stem.rstrip('0123456789')}/"
-        site = url.split("/")[2] if "://" in url else ""
-        if site in CHECK or site.removeprefix("www.") in CHECK or f"www.{site}" in CHECK:
-            raise SystemExit(f"{page}: {site} is a site of the postlight check half; leave it out")
+        _refuse_check_site(page, url)
         first = next((p for p in text_file.read_text(encoding="utf-8").split("\n") if p.strip()), "")
         first13 = squash(" ".join(first.split()[:13]))
         # A reader marked the first paragraph alone: nothing of the page's furniture is in it to cut (a
@@ -383,6 +388,12 @@ def newspaper_pages(folder: Path, set_name: str = "newspaper") -> Iterator[GoldP
             body_words=10_000,
             notes=(note,) if note else (),
         )
+
+
+def _refuse_check_site(page: Path, url: str) -> None:
+    site = url.split("/")[2].lower() if "://" in url else ""
+    if site and (site in CHECK or site.removeprefix("www.") in CHECK or f"www.{site}" in CHECK):
+        raise SystemExit(f"{page}: {site} is a site of the postlight check half; leave it out")
 
 
 def _said(path: Path) -> dict[str, str]:

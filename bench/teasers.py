@@ -1,7 +1,7 @@
 """Evaluation: digest's "keep reading" teasers on independent sets of real news pages.
 
     python bench/teasers.py [--mozilla DIR] [--postlight DIR] [--newspaper DIR] [--reviewed DIR]
-                            [--json] [-v]
+                            [--omnivore DIR] [--json] [-v]
                             [--only NAME] [--markup served|no-names|plain-boxes] [--kinds]
 
 DIR for --mozilla is mozilla-readability's ``test/test-pages`` folder; for --postlight, the
@@ -14,7 +14,9 @@ article's text as newspaper4k's tests expect it in ``NAME.txt`` (group ``newspap
 the postlight check half may be in it). --reviewed adds a fourth, also tuned on: pages whose reader
 wrote down, before any extractor ran, the article's first paragraph (``NAME.txt``) and its URL,
 headline, lead image and its credit (``NAME.json``: ``url``, ``title``, ``image``, ``credit``); group
-``reviewed_dev``.
+``reviewed_dev``. --omnivore adds a fifth, tuned on too: pages in mozilla's layout (source.html,
+expected.html, expected-metadata.json) that also give their address in ``url.txt``, as omnivore's
+fork of Readability keeps its own test pages; the gold is read as mozilla's; group ``omnivore_dev``.
 
 Four extractors write a teaser for every page, side by side in one run:
 
@@ -349,7 +351,7 @@ def _checks(extractor: str) -> dict[str, tuple[Callable[[Scored], bool], Callabl
     return {
         "lede_start": (lambda s: bool(s.page.lede), lambda s: lede_start(t(s).paragraphs, s.page.lede)),
         "lede_para": (
-            lambda s: s.page.set == "mozilla" and bool(s.page.lede),
+            lambda s: s.page.set in ("mozilla", "omnivore") and bool(s.page.lede),
             lambda s: lede_para(t(s).paragraphs, s.page.lede),
         ),
         "title": (lambda s: bool(s.page.title), lambda s: same_title(t(s).title, s.page.title)),
@@ -385,6 +387,7 @@ def groups(scored: list[Scored]) -> dict[str, list[Scored]]:
         "postlight_check": [s for s in scored if s.page.half == "check"],
         "newspaper_dev": [s for s in scored if s.page.set == "newspaper"],
         "reviewed_dev": [s for s in scored if s.page.set == "reviewed"],
+        "omnivore_dev": [s for s in scored if s.page.set == "omnivore"],
     }
     return {name: members for name, members in named.items() if members}
 
@@ -551,6 +554,9 @@ def main() -> None:
     parser.add_argument(
         "--reviewed", type=Path, help="a folder of NAME.html + NAME.txt + NAME.json pages (development)"
     )
+    parser.add_argument(
+        "--omnivore", type=Path, help="pages in mozilla's layout, each with its url.txt (development)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the real pages digest misses")
     parser.add_argument(
@@ -569,14 +575,15 @@ def main() -> None:
         help="read each page as served, or rewritten without class names or semantic boxes",
     )
     args = parser.parse_args()
-    if not (args.mozilla or args.postlight or args.newspaper or args.reviewed):
-        parser.error("give --mozilla DIR, --postlight DIR, --newspaper DIR and/or --reviewed DIR")
+    if not (args.mozilla or args.postlight or args.newspaper or args.reviewed or args.omnivore):
+        parser.error("give --mozilla, --postlight, --newspaper, --reviewed and/or --omnivore DIR")
     started = time.perf_counter()
     pages = [
         *(mozilla_pages(args.mozilla) if args.mozilla else ()),
         *(postlight_pages(args.postlight) if args.postlight else ()),
         *(newspaper_pages(args.newspaper) if args.newspaper else ()),
         *(newspaper_pages(args.reviewed, "reviewed") if args.reviewed else ()),
+        *(mozilla_pages(args.omnivore, "omnivore") if args.omnivore else ()),
     ]
     scored = [score_page(rewritten(p, args.markup)) for p in pages if args.only in p.name]
     figures = {group: {e: score(members, e) for e in EXTRACTORS} for group, members in groups(scored).items()}

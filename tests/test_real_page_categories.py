@@ -1366,6 +1366,25 @@ def test_an_alt_that_is_only_the_images_file_name_gives_way_to_the_caption(alt: 
 
 
 @pytest.mark.parametrize(
+    ("src", "alt", "expected"),
+    [
+        # a publishing system's alt, filled in from the upload's name with its hyphens read as spaces
+        ("Quay50733184336_a04a010842_c-copy-600x400.jpg", "Quay50733184336_a04a010842_c copy", "Crowds"),
+        ("IMG-2034.jpg", "IMG 2034", "Crowds"),
+        # words a reader would write stay, though the file is named after them
+        ("harbour-dawn.jpg", "Harbour dawn", "Harbour dawn"),
+        ("ferry-2034.jpg", "The ferry in 2034", "The ferry in 2034"),
+    ],
+)
+def test_an_alt_filled_in_from_the_pictures_file_name_gives_way_to_the_caption(
+    src: str, alt: str, expected: str
+) -> None:
+    body = f"<figure><img src='/photos/{src}' alt='{alt}'><figcaption>Crowds</figcaption></figure>"
+
+    assert extract_page(html(f"{body}<p>{LEDE}</p>"), URL).image_alt == expected
+
+
+@pytest.mark.parametrize(
     "credit",
     [
         {"creditText": "Jo Harbour/Agency"},
@@ -1426,6 +1445,8 @@ def test_credit_labels_are_left_to_the_template(labelled: str) -> None:
         ("Jo Harbour/CIFOR (CC BY-NC-ND 2.0)", "Jo Harbour/CIFOR"),  # the licence it is shared under
         ("Jo Harbour, CC BY-SA 4.0", "Jo Harbour"),
         ("Jo Harbour | flickr| CC BY 2.0", "Jo Harbour | flickr"),
+        ("Jo Harbour licensed under CC BY 2.0.", "Jo Harbour"),  # with the words that say so
+        ("Jo Harbour, used under a CC BY-SA 4.0", "Jo Harbour"),
         ("Jo Harbour / cc0", "Jo Harbour"),
         ("Port Archive (public domain)", "Port Archive"),
         ("Jo Ccby", "Jo Ccby"),  # a name that only looks like one

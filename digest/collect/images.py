@@ -299,11 +299,13 @@ _AGENCY_YEAR = re.compile(r"^([A-Z]{2,8})(?:19|20)\d\d$")
 # number, no one's name.
 _PICTURE_ID = re.compile(r"\s+-\s+RTR[0-9A-Z]{4,8}$")
 # The licence a picture is shared under, after its author's name ("Tomas Munita/CIFOR (CC BY-NC-ND
-# 2.0)", "Jo Doe, CC BY-SA 4.0", "Jo Doe | flickr | CC BY 2.0"), or that its rights are kept ("Jo Doe
+# 2.0)", "Jo Doe, CC BY-SA 4.0", "Jo Doe | flickr | CC BY 2.0", "Jo Doe licensed under CC BY 2.0", with
+# the words that say so), or that its rights are kept ("Jo Doe
 # (Copyright)", "Jo Doe. All rights reserved."): the terms of its use, not a name. A bare "copyright"
 # stays: "Crown copyright" is a name.
 _LICENCE_AFTER = re.compile(
-    r"(?i)[\s,;/|-]*(?:\(\s*)?\b(?:(?-i:CC|cc)[\s-]?(?:BY|0)\b[\w\s.-]*|public domain)(?:\s*\))?$"
+    r"(?i)[\s,;/|-]*(?:\(\s*)?(?:\b(?:licen[cs]ed|released|used|shared|available)\s+under\s+(?:an?\s+|the\s+)?)?"
+    r"\b(?:(?-i:CC|cc)[\s-]?(?:BY|0)\b[\w\s.-]*|public domain)(?:\s*\))?$"
     r"|\s*\(\s*copyright\s*\)$|[\s,.;]*\ball rights reserved\.?$"
 )
 # What kind of picture the agency filed it as, after its name ("Markus Scholz/dpa/Archivbild", an
@@ -1322,7 +1324,29 @@ _CARD_LINKS = 20  # links of a card's box: its picture's, its headline's, a sect
 def _described(img: lxml.html.HtmlElement) -> str:
     """An <img>'s alt, unless it is only the image's file name ("harbour-dawn.jpg"): that says nothing."""
     alt = squash(img.get("alt", ""))
-    return "" if _FILE_NAME.fullmatch(alt) or _SLUG.fullmatch(alt) else alt
+    if _FILE_NAME.fullmatch(alt) or _SLUG.fullmatch(alt) or _names_its_file(alt, img):
+        return ""
+    return alt
+
+
+def _names_its_file(alt: str, img: lxml.html.HtmlElement) -> bool:
+    """Whether an alt is the start of its picture's file name with the hyphens read as spaces, as a
+    publishing system fills it in from the upload ("IMG 2034" for "IMG-2034-800x600.jpg", "Student50733184336
+    copy" for "Student50733184336-copy.jpg"), a camera's or an upload's number in it: no one writes
+    that. Words a reader would write ("Harbour dawn" for "harbour-dawn.jpg") stay."""
+    said = _NAME_PARTS.findall(alt.lower())
+    if not said or not any(_NUMBERED.search(part) for part in said):
+        return False
+    for src in itertools.islice(image_sources(img), _MAX_SOURCES):
+        named = _NAME_PARTS.findall(unquote(file_name(src)).lower().rsplit(".", 1)[0])
+        if named[: len(said)] == said:
+            return True
+    return False
+
+
+_NAME_PARTS = re.compile(r"[^\W_]+")
+# A run of four digits or more, or digits and letters run together: a number, not a word
+_NUMBERED = re.compile(r"\d{4,}|\d[^\W\d_]|[^\W\d_]\d")
 
 
 # Words joined by hyphens or underscores and no space ("taylor-swift-lead", "commit-shooting-conspirac"):

@@ -1905,6 +1905,8 @@ def test_site_name_around_a_title_is_removed(title: str, site: str, expected: st
         ("Ferries return | Harbour Fraktion im Kessaner Rat", "https://www.harbour-fraktion-kessan.de/a"),
         # the host written out as the site's name
         ("www.Kessanport.de - Ferries return", "http://www.kessanport.de/s/zahlen"),
+        # a slash between the name and the headline
+        ("Kessan Capital / Ferries return", "https://www.kessancapital.com/blog/ferries"),
     ],
 )
 def test_a_site_name_its_host_abbreviates_is_removed(title: str, url: str) -> None:
@@ -1924,6 +1926,7 @@ def test_a_site_name_its_host_abbreviates_is_removed(title: str, url: str) -> No
         ("Harbour Stadtrat - Ferries return", "https://www.harbour-fraktion-kessan.de/a"),
         ("Kessan Harbour Fraktion - Ferries return", "https://www.harbour-fraktion-kessan.de/a"),
         ("Harbour and Fraktion leave the Kessan quay - Ferries", "https://www.harbour-fraktion-kessan.de/a"),
+        ("Kessan Capital/Ferries return", "https://www.kessancapital.com/blog/ferries"),  # a slash in a name
     ],
 )
 def test_a_last_part_the_host_does_not_spell_stays(title: str, url: str) -> None:

@@ -33,10 +33,10 @@ from digest.models import Article
 from digest.words import HAN_KANA_CHARS, estimated_words
 
 # Between a headline and the site's name in a <title>: " | ", " - ", " — ", a full-width bar, ":", "_",
-# " « " ("Headline « Blog"), " • ".
+# " « " ("Headline « Blog"), " • ", " / " ("Meritech Capital / 2022 SaaS Crash").
 _TITLE_SEPARATORS = re.compile(
-    # bars, dashes, colons, middle dots, and WordPress's guillemets, bullets and angle quotes
-    r"\s+[|\-\u2013\u2014:\u00b7\u00ab\u00bb\u2022\u2039\u203a]{1,2}\s+|\s*[\uff5c|_]\s*"
+    # bars, dashes, colons, middle dots, slashes, and WordPress's guillemets, bullets and angle quotes
+    r"\s+[|\-\u2013\u2014:\u00b7\u00ab\u00bb\u2022\u2039\u203a/]{1,2}\s+|\s*[\uff5c|_]\s*"
     r"|(?<=[^\x00-\x7f]):|(?<=\w):\s+"
 )
 _HOST_NOISE = frozenset(["www", "com", "co", "net", "org", "news", "html", "jp", "uk", "de", "fr", "info"])

@@ -834,6 +834,11 @@ def test_a_figure_outside_the_article_whose_headline_beside_it_links_elsewhere_i
         ("The quay at dawn. Photo: Jo Harbour", ("The quay at dawn.", "Jo Harbour")),
         ("Wetterbild (Foto: anaterate/Pixabay.com)", ("Wetterbild", "anaterate/Pixabay.com")),
         ("Rescue at the quay [Rex]", ("Rescue at the quay", "Rex")),
+        # Reuters writes its name in capitals
+        (
+            "Crowds on the quay, July 21, 2020. REUTERS/Jo Harbour",
+            ("Crowds on the quay, July 21, 2020.", "REUTERS/Jo Harbour"),
+        ),
         # a blog's advertising label in square brackets is no one's name
         ("TOP 5 Fashion Must Haves [Werbung]", ("TOP 5 Fashion Must Haves [Werbung]", "")),
         ("Ferry tickets [PR Sample]", ("Ferry tickets [PR Sample]", "")),

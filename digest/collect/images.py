@@ -100,7 +100,8 @@ _LABELLED_CREDIT = re.compile(
 # "(Getty Images)", "[GETTY]", "(AP Photo/Jane Doe)", "(Jane Doe/The Star-Ledger)", "Jane Doe/Reuters",
 # "AP Photo/Jane Doe" at the end. A bare "Getty" is a museum too: only in brackets is it the agency.
 _AGENCIES = (
-    r"Getty Images|AP Photo|Associated Press|via AP|Reuters|AFP|EPA|Shutterstock|Alamy|Bloomberg|iStock"
+    # Reuters writes its own name in capitals ("… July 21, 2020. REUTERS/Octavio Jones")
+    r"Getty Images|AP Photo|Associated Press|via AP|Reuters|REUTERS|AFP|EPA|Shutterstock|Alamy|Bloomberg|iStock"
     r"|EFE|ANSA|dpa|Kyodo|Xinhua|Yonhap|TASS|PA Media|PA Wire|ANP|Keystone|imago|Anadolu"
 )
 _AD_LABELS = (

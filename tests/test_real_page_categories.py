@@ -2474,6 +2474,9 @@ def sectioned(section: str) -> str:
         ("<meta property='article:section' content='World'>" + sectioned('"Science"'), "World"),
         ("<meta name='prism.section' content='News'>", "News"),
         ("<meta name='prism.section' content='News'>" + sectioned('"Science"'), "Science"),
+        # a field that lists the story's sections and the home page it was put on: the first
+        ("<meta property='article:section' content='Ports, Ferries, Harbour Homepage'>", "Ports"),
+        ("<meta property='article:section' content='Arts, Culture'>", "Arts, Culture"),  # a name
     ],
 )
 def test_the_section_is_the_pages_own_or_its_structured_datas(head: str, section: str) -> None:

@@ -20,7 +20,7 @@ from digest.collect.discover import is_web_page, not_a_feed
 from digest.collect.feed_media import Media, entry_content_typed, is_web, lead_image, media_details
 from digest.collect.fetch import Fetched
 from digest.collect.jsonfeed import read_json_feed
-from digest.collect.text import html_paragraphs, plain_text, text_paragraphs
+from digest.collect.text import html_paragraphs, named_section, plain_text, text_paragraphs
 from digest.errors import SourceError
 from digest.models import Article, Skipped
 
@@ -223,22 +223,8 @@ def _published(entry: Any) -> datetime | None:
 
 
 def _section(categories: Sequence[str]) -> str:
-    """The section an entry's first category names.
-
-    A podcast host writes its keywords into one ("Wissen,Heuschrecken,Ostafrika,Natur"): the first
-    is the section. A directory's path ("Business/Industries/Publishing/Nonfiction/") names it last.
-    """
-    if not categories:
-        return ""
-    first = categories[0]
-    listed = [part.strip() for part in first.split(",")]
-    if len(listed) >= _LIST_PARTS and all(listed):
-        return listed[0]
-    path = [part.strip() for part in first.split("/") if part.strip()]
-    return path[-1] if len(path) >= _LIST_PARTS else first
-
-
-_LIST_PARTS = 3  # parts of a category that is a list or a path: "Arts, Culture" and "AC/DC" are names
+    """The section an entry's first category names (see named_section)."""
+    return named_section(categories[0]) if categories else ""
 
 
 # ----------------------------------------------------------------------------------------- images

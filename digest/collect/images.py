@@ -101,8 +101,8 @@ _LABELLED_CREDIT = re.compile(
 # "AP Photo/Jane Doe" at the end. A bare "Getty" is a museum too: only in brackets is it the agency.
 _AGENCIES = (
     # Reuters writes its own name in capitals ("… July 21, 2020. REUTERS/Octavio Jones")
-    r"Getty Images|AP Photo|Associated Press|via AP|Reuters|REUTERS|AFP|EPA|Shutterstock|Alamy|Bloomberg|iStock"
-    r"|EFE|ANSA|dpa|Kyodo|Xinhua|Yonhap|TASS|PA Media|PA Wire|ANP|Keystone|imago|Anadolu"
+    r"Getty Images|AP Photo|Associated Press|via AP|Reuters|REUTERS|AFP|EPA|Shutterstock|Alamy|Bloomberg"
+    r"|iStock|EFE|ANSA|dpa|Kyodo|Xinhua|Yonhap|TASS|PA Media|PA Wire|ANP|Keystone|imago|Anadolu"
 )
 _AD_LABELS = (
     r"(?i:werbung|anzeige|advertorial|advertisement|ad|ads|sponsored|promo(?:tion)?|pr[ -]?sample|affiliate)"

@@ -28,7 +28,7 @@ from digest.collect.extract import (
 )
 from digest.collect.images import LeadImage, lead_image
 from digest.collect.text import folded as _fold
-from digest.collect.text import plain_text, squash, unescaped_twice
+from digest.collect.text import named_section, plain_text, squash, unescaped_twice
 from digest.models import Article
 from digest.words import HAN_KANA_CHARS, estimated_words
 
@@ -77,9 +77,11 @@ def extract_page(html: bytes | str, url: str, content_type: str = "") -> PageInf
         author=_read(meta_content(doc, "author"), MAX_NAME),
         # ... or PRISM's, as scholarly and science publishers name it (nature.com's "News")
         section=_read(
-            meta_content(doc, "article:section")
-            or _declared_section(doc)
-            or meta_content(doc, "prism.section"),
+            named_section(
+                meta_content(doc, "article:section")
+                or _declared_section(doc)
+                or meta_content(doc, "prism.section")
+            ),
             MAX_NAME,
         ),
         image_url=image.url,

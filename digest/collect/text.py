@@ -227,6 +227,23 @@ def unescaped_twice(text: str) -> str:
 _LEFT_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,30})(?:;|$)")
 
 
+def named_section(field: str) -> str:
+    """The section a category or section field names, where it lists several or gives a path.
+
+    A podcast host writes its keywords into one ("Wissen,Heuschrecken,Ostafrika,Natur"), a news site
+    its sections and its home page ("Pharma, Marketing, Fierce Pharma Homepage"): the first is the
+    section. A directory's path ("Business/Industries/Publishing/Nonfiction/") names it last.
+    """
+    listed = [part.strip() for part in field.split(",")]
+    if len(listed) >= _LIST_PARTS and all(listed):
+        return listed[0]
+    path = [part.strip() for part in field.split("/") if part.strip()]
+    return path[-1] if len(path) >= _LIST_PARTS else field
+
+
+_LIST_PARTS = 3  # parts of a field that is a list or a path: "Arts, Culture" and "AC/DC" are names
+
+
 def folded(text: str) -> str:
     """Text as compared for sameness: its letters and digits only, case folded ("McSweeney's" is
     "mcsweeneys", "cdu-fraktion" "cdufraktion")."""

@@ -1185,6 +1185,11 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         # what kind of photo it is, in brackets, is its credit; the words in a sentence are not
         ("The quay at dawn. (Harbour Times file photo)", "The quay at dawn.", "Harbour Times file photo"),
         ("A file photo of the quay at dawn.", "A file photo of the quay at dawn.", ""),
+        # the credit first, with its copyright sign, a bar after it (France 24); a bar before one at the end
+        ("\u00a9 Jo Harbour, AFP | Crowds on the quay", "Crowds on the quay", "Jo Harbour, AFP"),
+        ("\u00a9 2026 Jo Harbour | Crowds on the quay", "Crowds on the quay", "Jo Harbour"),
+        ("Crowds on the quay | \u00a9 Jo Harbour", "Crowds on the quay", "Jo Harbour"),
+        ("Crowds | Quay | Dawn", "Crowds | Quay | Dawn", ""),
     ],
 )
 def test_credit_is_told_apart_from_the_caption(caption: str, text: str, credit: str) -> None:

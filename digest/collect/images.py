@@ -365,6 +365,9 @@ _COPYRIGHT = re.compile(
 def split_credit(caption: str) -> tuple[str, str]:
     """A caption's own words and the credit at its end ("Paris at dusk. Photograph: Jo Doe/Reuters")."""
     caption = squash(caption)
+    leading = _LEADING_CREDIT.match(caption)
+    if leading:  # "© Munir uz Zaman, AFP | Police forensics investigate …", as France 24 sets it
+        return leading["caption"], clean_credit(leading["credit"])
     # A search from a position still sees what lies before it (its ^ and lookbehinds do).
     start = max(0, len(caption) - _CREDIT_TAIL)
     ja = _JA_CREDIT.search(caption, start)
@@ -394,12 +397,17 @@ def split_credit(caption: str) -> tuple[str, str]:
             credit = credit if ended is None else credit[ended.end() :]
             # "… Rotterdam. Foto ANP": a label with no colon stays before an agency's name
             own = _BARE_LABEL.sub("", caption[:cut]).strip().rstrip("/").strip()
-            own = _SIGN_BEFORE.sub("", own)  # "… verunstaltet. © Foto: Skoda": the sign was the credit's
+            # "… verunstaltet. © Foto: Skoda": the sign was the credit's, and so was a bar before it
+            own = _SIGN_BEFORE.sub("", own).rstrip(" |")
             return _OPENED_FOR_CREDIT.sub("", own), clean_credit(credit)
     return caption, ""
 
 
 _SIGN_BEFORE = re.compile(r"(?i)\s*(?:\u00a9|\(c\))$")
+# A credit before the caption, its copyright sign first, a bar after it
+_LEADING_CREDIT = re.compile(
+    r"(?i)(?P<credit>(?:\u00a9|\(c\))\s*(?=[^|]*[^\W\d_])[^|]{2,80}?)\s+\|\s+(?P<caption>\S.*)"
+)
 # A bracket the credit's words opened and the credit closes: "(All photos: Jo Doe)" is no caption "(All".
 _OPENED_FOR_CREDIT = re.compile(r"\s*[(\[][^()\[\]]{0,20}$")
 # A caption that is a credit in brackets: a photographer's studio or an agency's name, nothing else.

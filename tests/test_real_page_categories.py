@@ -3095,3 +3095,39 @@ def test_a_quotation_outside_the_article_is_the_sites_not_the_storys(where: str,
     doc = lxml.html.fromstring(f"<html><body>{where.format(quote=quote, story=story)}</body></html>")
     strip_furniture(doc)
     assert bool(doc.xpath("//blockquote")) == kept
+
+
+_FOOTNOTE = (
+    "<div class='bigfoot-footnote__container'><button class='bigfoot-footnote__button'>"
+    "<svg viewbox='0 0 6 6'></svg></button></div><sup><a href='#fn1'>1</a></sup>"
+)
+
+
+@pytest.mark.parametrize(
+    ("opening", "rest", "first"),
+    [
+        # a footnote's button box, or an ad slot, the parser closed the paragraph at: the rest goes back
+        (
+            "The ferry did not sail on Monday;",
+            f"{_FOOTNOTE} that was the strike's first day, and the harbour stayed shut.",
+            "The ferry did not sail on Monday; that was the strike's first day, and the harbour stayed shut.",
+        ),
+        (
+            "The harbour master said the",
+            "<div class='ad-slot'></div> ferry would sail twice a week until the spring.",
+            "The harbour master said the ferry would sail twice a week until the spring.",
+        ),
+        # ... never a sentence of its own, nor a paragraph that ended
+        ("The ferry did not sail on Monday;", f"{_FOOTNOTE} The strike began.", "The strike began."),
+        ("The ferry did not sail on Monday.", f"{_FOOTNOTE} and then it sailed.", "and then it sailed."),
+    ],
+)
+def test_a_paragraph_a_box_inside_it_cut_gets_its_sentence_back(opening: str, rest: str, first: str) -> None:
+    doc = parse_html(html(f"<p>{opening}{rest}</p><p>{LEDE}</p>"))
+    assert doc is not None
+    strip_furniture(doc)
+    texts = [" ".join(p.text_content().split()) for p in doc.iter("p")]
+    loose = [" ".join((element.tail or "").split()) for element in doc.iter()]
+
+    assert first in texts + loose
+    assert (first in texts) is first.startswith(opening)

@@ -362,6 +362,63 @@ def strip_furniture(doc: lxml.html.HtmlElement, picture: lxml.html.HtmlElement |
         else:
             inner = _inside(node, place) if node.tag in ("p", "header") else place
             stack.extend((child, inner) for child in reversed(node))
+    _rejoin_split_paragraphs(doc)
+
+
+def _rejoin_split_paragraphs(doc: lxml.html.HtmlElement) -> None:
+    """Give a paragraph back the rest of its sentence that a box set inside it cut off.
+
+    A parser closes a <p> at the first block inside it, as a browser does: a footnote's button box
+    ("Tesla did not sell 276,000 Model 3's in three days;<div class='bigfoot-footnote__container'>…
+    </div> that is the number of …") or an ad slot leaves the sentence's rest loose after the box,
+    read as no paragraph, or as one of its own. The paragraph ends without a sentence end, the box holds
+    nothing to read (its button or ad was removed), and the rest carries on in lower case.
+    """
+    for paragraph in itertools.islice(doc.iter("p"), _MAX_SPLIT_LOOKED_AT):
+        # the elements whose tails are the sentence's rest: the paragraph itself, where the box was
+        # removed, and the boxes left empty
+        rest = [paragraph] if (paragraph.tail or "").strip() else []
+        marks = []  # the footnotes' numbers beside their buttons, left outside the paragraph too
+        for node in itertools.islice(paragraph.itersiblings(), _MAX_SPLIT_SIBLINGS):
+            mark = _footnote(node)
+            if not mark and any(text.strip() for text in node.itertext()):  # stops at the first word
+                break
+            if (node.tail or "").strip():
+                rest.append(node)
+            if mark:
+                marks.append(node)
+        # no sentence starts in lower case; the paragraph's text is read last, for the few cut so
+        if not rest or not (rest[0].tail or "").strip()[:1].islower():
+            continue
+        if not _RESTORABLE.search(paragraph.text_content().strip()):
+            text = " ".join((holder.tail or "").strip() for holder in rest)
+            for holder in rest:
+                holder.tail = None
+            for mark in marks:
+                mark.drop_tree()
+            _append_text(paragraph, text)
+
+
+def _footnote(node: lxml.html.HtmlElement) -> bool:
+    """A footnote's number, or its link in a <sup> ("<sup><a href='#fn1'>1</a></sup>")."""
+    # a mark is an element or three: one holding more is read no further (its text could be the page's)
+    if node.tag not in ("sup", "a", "span") or next(itertools.islice(node.iter(), 3, None), None) is not None:
+        return False
+    return is_footnote_mark(node) or any(
+        is_footnote_mark(link) and link.text_content() == node.text_content() for link in node.iter("a")
+    )
+
+
+def _append_text(node: lxml.html.HtmlElement, text: str) -> None:
+    last = node[-1] if len(node) else None
+    if last is None:
+        node.text = f"{(node.text or '').rstrip()} {text}"
+    else:
+        last.tail = f"{(last.tail or '').rstrip()} {text}"
+
+
+_MAX_SPLIT_LOOKED_AT = 2_000  # paragraphs looked at for a box that split them: an article has far fewer
+_MAX_SPLIT_SIBLINGS = 20  # elements after a paragraph looked at: its footnotes' buttons and numbers
 
 
 def _holds_the_page(noscript: lxml.html.HtmlElement, page_chars: Callable[[], int]) -> bool:

@@ -834,6 +834,11 @@ def test_a_figure_outside_the_article_whose_headline_beside_it_links_elsewhere_i
         ("The quay at dawn. Photo: Jo Harbour", ("The quay at dawn.", "Jo Harbour")),
         ("Wetterbild (Foto: anaterate/Pixabay.com)", ("Wetterbild", "anaterate/Pixabay.com")),
         ("Rescue at the quay [Rex]", ("Rescue at the quay", "Rex")),
+        # a Korean paper's slash and reporter after the last sentence
+        (
+            "\ubd80\ub450\uc5d0 \uc11c \uc788\ub2e4. /\uc815\uc9c0\uc740 \uae30\uc790",
+            ("\ubd80\ub450\uc5d0 \uc11c \uc788\ub2e4.", "\uc815\uc9c0\uc740 \uae30\uc790"),
+        ),
         # Reuters writes its name in capitals
         (
             "Crowds on the quay, July 21, 2020. REUTERS/Jo Harbour",
@@ -1190,6 +1195,18 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ("\u00a9 2026 Jo Harbour | Crowds on the quay", "Crowds on the quay", "Jo Harbour"),
         ("Crowds on the quay | \u00a9 Jo Harbour", "Crowds on the quay", "Jo Harbour"),
         ("Crowds | Quay | Dawn", "Crowds | Quay | Dawn", ""),
+        # a Korean paper's slash after the last sentence, a reporter or the agency after it
+        (
+            "\ubd80\ub450\uc5d0 \uc11c \uc788\ub2e4. /\uc815\uc9c0\uc740 \uae30\uc790",
+            "\ubd80\ub450\uc5d0 \uc11c \uc788\ub2e4.",
+            "\uc815\uc9c0\uc740 \uae30\uc790",
+        ),
+        (
+            "\ubd80\ub450\uc5d0 \uc11c \uc788\ub2e4. /\uc5f0\ud569\ub274\uc2a4",
+            "\ubd80\ub450\uc5d0 \uc11c \uc788\ub2e4.",
+            "\uc5f0\ud569\ub274\uc2a4",
+        ),
+        ("AC/DC \uacf5\uc5f0", "AC/DC \uacf5\uc5f0", ""),
     ],
 )
 def test_credit_is_told_apart_from_the_caption(caption: str, text: str, credit: str) -> None:

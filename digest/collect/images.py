@@ -129,6 +129,9 @@ _CJK_CREDIT = re.compile(
     rf"[\uff08(]\s*(?:{_CJK_LABELS})\s*[\uff1a:=\uff0f/\u30fb]\s*(?P<credit>[^\uff08\uff09()]{{1,60}}?)\s*[\uff09)]\s*$"
     rf"|(?:^|(?<=[\u3002\uff0e.!?\uff01\uff1f\s]))(?:{_CJK_LABELS})\s*[\uff1a:=]\s*(?P<bare>[^\uff1a:=\u3002]{{1,60}}?)\s*$"
 )
+# Korean papers end a caption with a slash and the photographer, a reporter ("… \uc788\ub2e4.
+# /\uc815\uc9c0\uc740 \uae30\uc790") or the agency ("/\uc5f0\ud569\ub274\uc2a4"), after its last sentence.
+_KO_CREDIT = re.compile(r"(?<=[.!?]\s)/\s*(?P<credit>[\uac00-\ud7a3][\uac00-\ud7a3\w ]{0,30}?)\s*$")
 # Japanese papers end a caption with a full-width "=" and what it adds: a place and date, then the
 # photographer ("\u5c71\u672c\u88d5\u4e4b\u64ae\u5f71", taken by) or the provider ("\u2026\u63d0\u4f9b"),
 # or an agency ("\u30ed\u30a4\u30bf\u30fc", Reuters): the last part is the credit when it is one of those.
@@ -246,8 +249,9 @@ _MAX_SOURCES = 20  # an <img>'s sources looked through: its src, a srcset's few 
 def _set_apart(tail: str, credit: str) -> bool:
     """Whether the end of an alt is a credit set apart from its description: labelled ("Photo: …"), in
     brackets, full-width ones too, after a full-width equals sign (as Japanese papers credit), or an
-    agency's; "Jo Harbour / Tom Quay" may be a band."""
-    return tail[:1] in _SETS_APART or bool(_CREDIT_LABEL.match(tail) or _AGENCY_NAME.search(credit))
+    agency's, or a Korean paper's slash; "Jo Harbour / Tom Quay" may be a band."""
+    korean = tail[:1] == "/" and "\uac00" <= credit[:1] <= "\ud7a3"
+    return korean or tail[:1] in _SETS_APART or bool(_CREDIT_LABEL.match(tail) or _AGENCY_NAME.search(credit))
 
 
 _SETS_APART = "([\uff08\u3010\uff1d="
@@ -379,7 +383,7 @@ def split_credit(caption: str) -> tuple[str, str]:
         return caption[: bracketed.start()].rstrip(), clean_credit(next(g for g in bracketed.groups() if g))
     if _PHOTOGRAPHER.fullmatch(caption):
         return "", clean_credit(caption)  # "(Al Dukes Photography)": the caption is all credit
-    for pattern in (_LABELLED_CREDIT, _CJK_CREDIT, _AGENCY_CREDIT):
+    for pattern in (_LABELLED_CREDIT, _CJK_CREDIT, _KO_CREDIT, _AGENCY_CREDIT):
         match = pattern.search(caption, start)
         if match:
             labelled = pattern is _LABELLED_CREDIT

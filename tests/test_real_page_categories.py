@@ -3148,3 +3148,20 @@ def test_a_paragraph_a_box_inside_it_cut_gets_its_sentence_back(opening: str, re
 
     assert first in texts + loose
     assert (first in texts) is first.startswith(opening)
+
+
+def test_a_body_written_loose_after_its_pictures_caption_is_parted_at_its_blank_lines() -> None:
+    # habr.com: the picture's link, its caption in grey italics, then the post's text between blank
+    # lines, its subheadings and code boxes after; the text before the first block came out as one
+    # paragraph, the caption at its head
+    body = (
+        "<div class='article-formatted-body'><a href='/post/1/'><div style='text-align:center'>"
+        "<img src='/photos/ferry.png'></div></a><i><font color='#999999'>The ferry, more or less</font></i>"
+        f"<br><br>{LEDE}<br><br>{SECOND}<br><br><h2>The timetable</h2>{THIRD}<br><br><pre>09:00</pre></div>"
+    )
+
+    info = extract_page(html(f"<h1>Ferries return</h1>{body}"), URL)
+
+    assert LEDE in info.paragraphs
+    assert info.paragraphs[info.paragraphs.index(LEDE) :][:3] == (LEDE, SECOND, THIRD)
+    assert teaser(article_from_page(info, URL), TeaserConfig()).paragraphs[0] == LEDE

@@ -55,11 +55,15 @@ def _mostly_loose_text(box: lxml.html.HtmlElement) -> bool:
     """Whether a box that holds blocks is an article's text written loose ("<h2>…</h2>The lede.<br><br>
     The next.<div class=video>…"), not a layout whose breaks space its blocks (a record's fields).
 
-    Only a box that opens with a block: the text a box opens with is read as its opening run (a dek, an
-    "Updated at noon" line, or the lede), which the extraction judges on its own (extract._loose_lede).
+    The text a box opens with is read as its opening run (a dek, an "Updated at noon" line, or the
+    lede), which the extraction judges on its own (extract._loose_lede), unless a blank line parts it
+    before the first block: then it is paragraphs too ("<i>A caption</i><br><br>The lede.<br><br>The
+    next.<h2>…", as habr.com writes a post below its picture).
     """
     first = next((child for child in box if isinstance(child.tag, str)), None)
-    if (box.text or "").strip() or first is None or _is_phrasing(first):
+    if first is None:
+        return False
+    if ((box.text or "").strip() or _is_phrasing(first)) and not _opening_run_parted(box):
         return False
     loose = sum(len((child.tail or "").strip()) for child in box)
     loose += sum(len(child.text_content().strip()) for child in box if _is_phrasing(child))
@@ -84,6 +88,16 @@ def _mostly_loose_text(box: lxml.html.HtmlElement) -> bool:
 
 
 _UNSHOWN = frozenset(["script", "style", "noscript"])
+
+
+def _opening_run_parted(box: lxml.html.HtmlElement) -> bool:
+    """Whether a run of breaks parts the text a box opens with, before its first block."""
+    for child in box:
+        if not _is_phrasing(child):
+            return False
+        if child.tag == "br" and _opens_a_run(child):
+            return True
+    return False
 
 
 def _opens_a_run(br: lxml.html.HtmlElement) -> bool:

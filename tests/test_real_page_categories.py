@@ -3165,3 +3165,37 @@ def test_a_body_written_loose_after_its_pictures_caption_is_parted_at_its_blank_
     assert LEDE in info.paragraphs
     assert info.paragraphs[info.paragraphs.index(LEDE) :][:3] == (LEDE, SECOND, THIRD)
     assert teaser(article_from_page(info, URL), TeaserConfig()).paragraphs[0] == LEDE
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        # a screen reader's label before the caption's paragraph and before the credit, as the BBC sets
+        # them in every language (here English and Arabic): the words after it
+        (
+            "<span role='text'><span>Image caption,</span></span><p>Crowds on the quay</p>",
+            "Crowds on the quay",
+        ),
+        (
+            "<span>\u0627\u0644\u062a\u0639\u0644\u064a\u0642,</span><p>Crowds on the quay</p>",
+            "Crowds on the quay",
+        ),
+        (
+            "<span>\u0627\u0644\u062a\u0639\u0644\u064a\u0642\u060c</span><p>Crowds on the quay</p>",
+            "Crowds on the quay",
+        ),
+        # ... never the caption's own first words, in its line
+        ("<em>Left to right,</em> Jo, Tom and Ann", "Left to right, Jo, Tom and Ann"),
+    ],
+)
+def test_a_hidden_label_before_a_caption_and_its_credit_is_no_part_of_them(
+    caption: str, expected: str
+) -> None:
+    figure = (
+        "<figure><img src='/photos/quay.jpg' width='640'><p role='text'><span>Image source,</span> "
+        f"<span lang='en-GB'>Jo Harbour/Agency</span></p><figcaption>{caption}</figcaption></figure>"
+    )
+
+    info = extract_page(html(f"{figure}<p>{LEDE}</p>"), URL)
+
+    assert (info.image_caption, info.image_credit) == (expected, "Jo Harbour/Agency")

@@ -1385,7 +1385,7 @@ def _caption_and_credit(
         return "", marked or next(_credit_lines(doc, body, url), "")
     marked = _marked_credit(figcaption) or (_marked_credit(figure) if figure is not None else "")
     own = _caption_text(figcaption)
-    caption = own or shown_block_text(figcaption)
+    caption = own or _labelled(figcaption, apart=True)[1] or shown_block_text(figcaption)
     if marked:
         if marked in caption:
             # the credit, and the boxes beside it that say more of the photographer (a contact address)
@@ -1398,7 +1398,49 @@ def _caption_and_credit(
         return split_credit(caption)[0], marked
     after, credit = _leading_credit(figcaption, caption)
     caption, credit = (after, credit) if credit else split_credit(caption)
+    credit = credit or (_labelled_credit(figure) if figure is not None else "")
     return caption, credit or next(_credit_lines(doc, body, url), "")
+
+
+def _labelled(line: lxml.html.HtmlElement, *, apart: bool = False) -> tuple[str, str]:
+    """A line that opens with a label in an element of its own, a few words and a comma, and its words
+    after the label: a screen reader's label the page hides ("<span>Image caption,</span><p>Crowds on
+    the quay</p>", "<span>Image source,</span> <span>Getty Images</span>", as the BBC's pages in every
+    language set them). ``apart``: the words after it must be a paragraph of their own, as a caption's
+    are, where "<em>Left to right,</em> Jo, Tom and Ann" is one line. ("", "") for any other line."""
+    first = next(
+        (e for e in itertools.islice(line.iterdescendants(), _MAX_INNER_BOXES) if _has_text(e)), None
+    )
+    if first is None or (line.text or "").strip():
+        return "", ""
+    if apart and not any(
+        _has_text(block) and first not in block.iterdescendants()
+        for block in itertools.islice(line.iter("p", "div"), _MAX_INNER_BOXES)
+    ):
+        return "", ""
+    label, shown = squash(first.text_content()), shown_block_text(line)
+    if len(label.split()) > _LABEL_WORDS or label[-1:] not in _LABEL_ENDS or not shown.startswith(label):
+        return "", ""
+    return label, shown[len(label) :].strip()
+
+
+def _has_text(element: lxml.html.HtmlElement) -> bool:
+    return isinstance(element.tag, str) and bool((element.text or "").strip())
+
+
+def _labelled_credit(figure: lxml.html.HtmlElement) -> str:
+    """The credit a labelled line of the picture's box gives, outside its caption ("<p><span>Image
+    source,</span> <span>EPA-EFE/REX/Shutterstock</span></p>" beside the picture)."""
+    for line in itertools.islice(figure.xpath(".//p[not(ancestor::figcaption)]"), _MAX_INNER_BOXES):
+        label, said = _labelled(line)
+        if label and said and len(said.split()) <= _LABELLED_CREDIT_WORDS:
+            return clean_credit(said)
+    return ""
+
+
+_LABEL_WORDS = 4  # words of a label: "Image caption," and its translations
+_LABEL_ENDS = ",\u060c\uff0c\u3001"  # a comma: Latin, Arabic, full-width, ideographic
+_LABELLED_CREDIT_WORDS = 8  # words of the credit after such a label: an agency or two, a name
 
 
 def _leading_credit(figcaption: lxml.html.HtmlElement, caption: str) -> tuple[str, str]:

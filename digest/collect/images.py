@@ -131,7 +131,9 @@ _CJK_CREDIT = re.compile(
 )
 # Korean papers end a caption with a slash and the photographer, a reporter ("… \uc788\ub2e4.
 # /\uc815\uc9c0\uc740 \uae30\uc790") or the agency ("/\uc5f0\ud569\ub274\uc2a4"), after its last sentence.
-_KO_CREDIT = re.compile(r"(?<=[.!?]\s)/\s*(?P<credit>[\uac00-\ud7a3][\uac00-\ud7a3\w ]{0,30}?)\s*$")
+_HANGUL = "\uac00-\ud7a3"  # the Korean syllables
+_KO_CREDIT = re.compile(rf"(?<=[.!?]\s)/\s*(?P<credit>[{_HANGUL}][{_HANGUL}\w ]{{0,30}}?)\s*$")
+_HANGUL_START = re.compile(f"[{_HANGUL}]")
 # Japanese papers end a caption with a full-width "=" and what it adds: a place and date, then the
 # photographer ("\u5c71\u672c\u88d5\u4e4b\u64ae\u5f71", taken by) or the provider ("\u2026\u63d0\u4f9b"),
 # or an agency ("\u30ed\u30a4\u30bf\u30fc", Reuters): the last part is the credit when it is one of those.
@@ -250,7 +252,7 @@ def _set_apart(tail: str, credit: str) -> bool:
     """Whether the end of an alt is a credit set apart from its description: labelled ("Photo: …"), in
     brackets, full-width ones too, after a full-width equals sign (as Japanese papers credit), or an
     agency's, or a Korean paper's slash; "Jo Harbour / Tom Quay" may be a band."""
-    korean = tail[:1] == "/" and "\uac00" <= credit[:1] <= "\ud7a3"
+    korean = tail[:1] == "/" and bool(_HANGUL_START.match(credit))
     return korean or tail[:1] in _SETS_APART or bool(_CREDIT_LABEL.match(tail) or _AGENCY_NAME.search(credit))
 
 

@@ -1,7 +1,8 @@
 """Evaluation: every teaser digest writes for the real pages and feeds, saved, and two saves compared.
 
     python bench/teaser_snapshot.py save OUT --mozilla DIR --postlight DIR [--newspaper DIR]
-                                       [--reviewed DIR] [--omnivore DIR] [--feeds DIR]
+                                       [--reviewed DIR] [--omnivore DIR] [--postlight-more DIR]
+                                       [--feeds DIR]
     python bench/teaser_snapshot.py diff BEFORE AFTER [--json]
 
 A rule is tried by saving the teasers before and after it: ``diff`` lists each changed teaser of the
@@ -41,9 +42,10 @@ def save(args: argparse.Namespace) -> None:
         *(newspaper_pages(args.newspaper) if args.newspaper else ()),
         *(newspaper_pages(args.reviewed, "reviewed") if args.reviewed else ()),
         *(mozilla_pages(args.omnivore, "omnivore") if args.omnivore else ()),
+        *(postlight_pages(args.postlight_more, "postlight_more") if args.postlight_more else ()),
     ]
     for page in pages:
-        named = ("newspaper", "reviewed", "omnivore")
+        named = ("newspaper", "reviewed", "omnivore", "postlight_more")
         half = page.set if page.set in named else page.half if page.real else "edge"
         found[("page", half, page.name)] = (digest_teaser(page)[0].paragraphs, page.lede)
     for path in sorted(args.feeds.rglob("*")) if args.feeds else ():
@@ -105,6 +107,7 @@ def main() -> None:
     saving.add_argument("--newspaper", type=Path, help="a folder of NAME.html + NAME.txt pages")
     saving.add_argument("--reviewed", type=Path, help="a folder of NAME.html + .txt + .json pages")
     saving.add_argument("--omnivore", type=Path, help="pages in mozilla's layout with their url.txt")
+    saving.add_argument("--postlight-more", type=Path, help="other sites in postlight-parser's layout")
     saving.add_argument("--feeds", type=Path, help="a folder of real feeds (every file that reads as one)")
     comparing = commands.add_parser("diff", help="compare two saves")
     comparing.add_argument("before", type=Path)

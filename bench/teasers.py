@@ -1,7 +1,7 @@
 """Evaluation: digest's "keep reading" teasers on independent sets of real news pages.
 
     python bench/teasers.py [--mozilla DIR] [--postlight DIR] [--newspaper DIR] [--reviewed DIR]
-                            [--omnivore DIR] [--json] [-v]
+                            [--omnivore DIR] [--postlight-more DIR] [--json] [-v]
                             [--only NAME] [--markup served|no-names|plain-boxes] [--kinds]
 
 DIR for --mozilla is mozilla-readability's ``test/test-pages`` folder; for --postlight, the
@@ -17,6 +17,9 @@ headline, lead image and its credit (``NAME.json``: ``url``, ``title``, ``image`
 ``reviewed_dev``. --omnivore adds a fifth, tuned on too: pages in mozilla's layout (source.html,
 expected.html, expected-metadata.json) that also give their address in ``url.txt``, as omnivore's
 fork of Readability keeps its own test pages; the gold is read as mozilla's; group ``omnivore_dev``.
+--postlight-more adds a sixth, tuned on too: other sites' tests and fixtures in postlight-parser's
+layout (the sites its history holds beyond the shared copy), read as postlight's; group
+``postlight_more_dev``. The loaders of the development sets refuse a site of the postlight check half.
 
 Four extractors write a teaser for every page, side by side in one run:
 
@@ -388,6 +391,7 @@ def groups(scored: list[Scored]) -> dict[str, list[Scored]]:
         "newspaper_dev": [s for s in scored if s.page.set == "newspaper"],
         "reviewed_dev": [s for s in scored if s.page.set == "reviewed"],
         "omnivore_dev": [s for s in scored if s.page.set == "omnivore"],
+        "postlight_more_dev": [s for s in scored if s.page.set == "postlight_more"],
     }
     return {name: members for name, members in named.items() if members}
 
@@ -557,6 +561,9 @@ def main() -> None:
     parser.add_argument(
         "--omnivore", type=Path, help="pages in mozilla's layout, each with its url.txt (development)"
     )
+    parser.add_argument(
+        "--postlight-more", type=Path, help="other sites in postlight-parser's layout (development)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the real pages digest misses")
     parser.add_argument(
@@ -575,8 +582,9 @@ def main() -> None:
         help="read each page as served, or rewritten without class names or semantic boxes",
     )
     args = parser.parse_args()
-    if not (args.mozilla or args.postlight or args.newspaper or args.reviewed or args.omnivore):
-        parser.error("give --mozilla, --postlight, --newspaper, --reviewed and/or --omnivore DIR")
+    sets = (args.mozilla, args.postlight, args.newspaper, args.reviewed, args.omnivore, args.postlight_more)
+    if not any(sets):
+        parser.error("give --mozilla, --postlight, --newspaper, --reviewed, --omnivore or --postlight-more")
     started = time.perf_counter()
     pages = [
         *(mozilla_pages(args.mozilla) if args.mozilla else ()),
@@ -584,6 +592,7 @@ def main() -> None:
         *(newspaper_pages(args.newspaper) if args.newspaper else ()),
         *(newspaper_pages(args.reviewed, "reviewed") if args.reviewed else ()),
         *(mozilla_pages(args.omnivore, "omnivore") if args.omnivore else ()),
+        *(postlight_pages(args.postlight_more, "postlight_more") if args.postlight_more else ()),
     ]
     scored = [score_page(rewritten(p, args.markup)) for p in pages if args.only in p.name]
     figures = {group: {e: score(members, e) for e in EXTRACTORS} for group, members in groups(scored).items()}

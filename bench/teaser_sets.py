@@ -206,7 +206,7 @@ def _body_text(node: lxml.html.HtmlElement, text: str, furniture: list[str]) -> 
 _FIXTURE = re.compile(r"readFileSync\(\s*['\"]\./fixtures/([^'\"]+)['\"]")
 _URL = re.compile(r"\burl\s*=\s*(['\"`])((?:\\.|(?!\1).)*)\1", re.DOTALL)
 _ASSERT = re.compile(
-    r"assert\.equal\(\s*(title|lead_image_url|first13|author|dek)\s*,\s*"
+    r"assert\.(?:strictE|e)qual\(\s*(title|lead_image_url|first13|author|dek)\s*,\s*"
     r"(?:(['\"`])((?:\\.|(?!\2).)*)\2|(null))",
     re.DOTALL,
 )

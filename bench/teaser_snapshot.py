@@ -42,7 +42,7 @@ def save(args: argparse.Namespace) -> None:
         *(newspaper_pages(args.newspaper) if args.newspaper else ()),
         *(newspaper_pages(args.reviewed, "reviewed") if args.reviewed else ()),
         *(mozilla_pages(args.omnivore, "omnivore") if args.omnivore else ()),
-        *(postlight_pages(args.postlight_more, "postlight_more") if args.postlight_more else ()),
+        *(page for more in args.postlight_more for page in postlight_pages(more, "postlight_more")),
     ]
     for page in pages:
         named = ("newspaper", "reviewed", "omnivore", "postlight_more")
@@ -107,7 +107,9 @@ def main() -> None:
     saving.add_argument("--newspaper", type=Path, help="a folder of NAME.html + NAME.txt pages")
     saving.add_argument("--reviewed", type=Path, help="a folder of NAME.html + .txt + .json pages")
     saving.add_argument("--omnivore", type=Path, help="pages in mozilla's layout with their url.txt")
-    saving.add_argument("--postlight-more", type=Path, help="other sites in postlight-parser's layout")
+    saving.add_argument(
+        "--postlight-more", type=Path, action="append", default=[], help="other sites in postlight's layout"
+    )
     saving.add_argument("--feeds", type=Path, help="a folder of real feeds (every file that reads as one)")
     comparing = commands.add_parser("diff", help="compare two saves")
     comparing.add_argument("before", type=Path)

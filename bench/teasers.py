@@ -562,7 +562,11 @@ def main() -> None:
         "--omnivore", type=Path, help="pages in mozilla's layout, each with its url.txt (development)"
     )
     parser.add_argument(
-        "--postlight-more", type=Path, help="other sites in postlight-parser's layout (development)"
+        "--postlight-more",
+        type=Path,
+        action="append",
+        default=[],
+        help="other sites in postlight-parser's layout (development; may be given more than once)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the real pages digest misses")
@@ -592,7 +596,7 @@ def main() -> None:
         *(newspaper_pages(args.newspaper) if args.newspaper else ()),
         *(newspaper_pages(args.reviewed, "reviewed") if args.reviewed else ()),
         *(mozilla_pages(args.omnivore, "omnivore") if args.omnivore else ()),
-        *(postlight_pages(args.postlight_more, "postlight_more") if args.postlight_more else ()),
+        *(page for more in args.postlight_more for page in postlight_pages(more, "postlight_more")),
     ]
     scored = [score_page(rewritten(p, args.markup)) for p in pages if args.only in p.name]
     figures = {group: {e: score(members, e) for e in EXTRACTORS} for group, members in groups(scored).items()}

@@ -1354,6 +1354,12 @@ def test_without_a_figure_showing_the_declared_image_the_first_photos_caption_st
         # The site's home page declared as its picture (greenpeace.org's og:image and image_src)
         ("http://news.example", "https://news.example/photos/quay.jpg"),
         ("https://news.example/", "https://news.example/photos/quay.jpg"),
+        ("https://news.example/?utm_source=og", "https://news.example/photos/quay.jpg"),
+        # ... but an image service at its host's root is asked for a picture (NetEase's nimg.ws.126.net)
+        (
+            "https://img.example/?url=http%3A%2F%2Fcdn.example%2F2021%2Fferry.jpg&thumbnail=660x0",
+            "https://img.example/?url=http%3A%2F%2Fcdn.example%2F2021%2Fferry.jpg&thumbnail=660x0",
+        ),
         # A WordPress theme's own picture, declared as image_src by a blog (Spreeblick's anchor)
         (
             "https://news.example/wp-content/themes/revamp/_img/anchor.png",
@@ -3061,6 +3067,39 @@ def test_a_badge_after_the_headlines_words_is_not_part_of_the_title(
     heading: str, said: str, title: str
 ) -> None:
     page = titled(f"{said} | Harbour Times", f"{said} | Harbour Times", heading)
+
+    assert extract_page(page, URL).title == title
+
+
+@pytest.mark.parametrize(
+    ("heading", "plain", "title"),
+    [
+        # the section's name set over the headline in a block of its own, which no title opens with
+        # (Anime News Network's "<h1><div class=sub-title>News</div>School of Horns' …</h1>"); the
+        # <title> names the section after the headline, as many do
+        (
+            "<h1><div class='sub-title'>News</div>Ferries return to Kessan</h1>",
+            "Ferries return to Kessan - News | Harbour Times",
+            "Ferries return to Kessan",
+        ),
+        # a label that opens a title is the headline's own
+        (
+            "<h1><span>Exclusive:</span> Ferries return to Kessan</h1>",
+            "Exclusive: Ferries return to Kessan | Harbour Times",
+            "Exclusive: Ferries return to Kessan",
+        ),
+        # ... and so is a first line of more words than a label's
+        (
+            "<h1><div>After eleven years apart,</div>Ferries return to Kessan</h1>",
+            "Ferries return to Kessan | Harbour Times",
+            "After eleven years apart, Ferries return to Kessan",
+        ),
+    ],
+)
+def test_a_label_over_the_headlines_words_is_not_part_of_the_title(
+    heading: str, plain: str, title: str
+) -> None:
+    page = titled(plain, "Ferries return to Kessan", heading)
 
     assert extract_page(page, URL).title == title
 

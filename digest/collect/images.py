@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 import lxml.html
 
@@ -1104,13 +1104,27 @@ def _usable(url: str, page: str, refused: re.Pattern[str] = _NOT_A_PHOTO) -> boo
     if not is_page_link(url, page):
         return False
     parts = urlsplit(url)
-    if parts.path.strip("/") == "":  # the site's home page ("http://www.greenpeace.org"), no picture
+    # the site's home page ("http://www.greenpeace.org") is no picture, unless an image service at the
+    # root of its host is asked for one
+    if parts.path.strip("/") == "" and not _proxied_picture(parts.query):
         return False
     if any(int(side) < MIN_SIDE for side in _URL_SIDE.findall(url) if int(side) > 0):
         return False
     name = file_name(url)
     stand_in = refused.search(parts.path) or _SITE_DEFAULT.search(name) or _COPYRIGHT_MARK.match(name)
     return not (stand_in or _TRACKERS.search(url) or _THEME_FOLDER.search(parts.path))
+
+
+def _proxied_picture(query: str) -> bool:
+    """Whether a query names the picture an image service at its host's root shows resized
+    ("https://nimg.ws.126.net/?url=http%3A%2F%2Fdingyue.ws.126.net%2F…%2F8b37ab4a.jpg&thumbnail=660x…",
+    as NetEase serves every picture of its articles)."""
+    values = parse_qsl(query[:_MAX_QUERY_CHARS])
+    return any(_an_image_file(value) for _, value in values[:_MAX_QUERY_VALUES])
+
+
+_MAX_QUERY_CHARS = 2_000  # of an image's address read for the picture it names: a service's are short
+_MAX_QUERY_VALUES = 5
 
 
 # A WordPress theme's own pictures (its logo, its anchor, its default): the site's, never an article's,

@@ -294,6 +294,8 @@ def _title_part(heading: _Heading, titles: list[str], site: str, url: str) -> st
         return first
     if whole not in wanted and (unbadged := _without_badge(heading, wanted)):
         return unbadged
+    if whole not in wanted and (unlabelled := _without_label(heading, wanted)):
+        return unlabelled
     if whole in wanted or not any(whole.endswith(t) for t in wanted):
         return heading.text
     for _, text in _parts(heading):
@@ -320,6 +322,27 @@ def _without_badge(heading: _Heading, wanted: set[str]) -> str:
 
 
 _BADGE_WORDS = 2
+
+
+def _without_label(heading: _Heading, wanted: set[str]) -> str:
+    """An <h1>'s words without the label set before them in an element of its own, a word or two that
+    no title opens with: the section's name over the headline ("<h1><div class=sub-title>News</div>
+    School of Horns' Mito Aoi …</h1>", its og:title the headline alone, its <title> "… - News - Anime
+    News Network"). The rest must be a title, word for word."""
+    first = next((c for c in heading.node if isinstance(c.tag, str)), None)
+    if first is None or (heading.node.text or "").strip() or first.tag not in _LABEL_TAGS:
+        return ""
+    label = squash(first.text_content())
+    if not label or len(label.split()) > _BADGE_WORDS or not heading.text.startswith(label):
+        return ""
+    rest = heading.text[len(label) :].strip()
+    mark = _fold(label)
+    if not mark or any(title.startswith(mark) for title in wanted):
+        return ""
+    return rest if _fold(rest) in wanted else ""
+
+
+_LABEL_TAGS = frozenset({"div", "p", "span", "small", "strong", "b", "em", "i", "a"})
 
 
 def _parts(heading: _Heading) -> Iterator[tuple[lxml.html.HtmlElement, str]]:

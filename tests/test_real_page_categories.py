@@ -1351,6 +1351,10 @@ def test_without_a_figure_showing_the_declared_image_the_first_photos_caption_st
         # The logo the site shares itself with, its name run into the word
         ("https://news.example/skins/gfx/fblogo.jpg", "https://news.example/photos/quay.jpg"),
         ("https://news.example/img/sitelogo.png", "https://news.example/photos/quay.jpg"),
+        # ... or run in with capitals (Blue's News' "bluesLogoMobile.png")
+        ("https://news.example/images/new/bluesLogoMobile.png", "https://news.example/photos/quay.jpg"),
+        # ... where a place named with the word inside another is a photo's (Chad's Logone)
+        ("https://news.example/photos/LakeLogone.jpg", "https://news.example/photos/LakeLogone.jpg"),
         # The site's home page declared as its picture (greenpeace.org's og:image and image_src)
         ("http://news.example", "https://news.example/photos/quay.jpg"),
         ("https://news.example/", "https://news.example/photos/quay.jpg"),

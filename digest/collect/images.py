@@ -1111,7 +1111,12 @@ def _usable(url: str, page: str, refused: re.Pattern[str] = _NOT_A_PHOTO) -> boo
     if any(int(side) < MIN_SIDE for side in _URL_SIDE.findall(url) if int(side) > 0):
         return False
     name = file_name(url)
-    stand_in = refused.search(parts.path) or _SITE_DEFAULT.search(name) or _COPYRIGHT_MARK.match(name)
+    stand_in = (
+        refused.search(parts.path)
+        or _SITE_DEFAULT.search(name)
+        or _COPYRIGHT_MARK.match(name)
+        or _CAMEL_LOGO.search(name)
+    )
     return not (stand_in or _TRACKERS.search(url) or _THEME_FOLDER.search(parts.path))
 
 
@@ -1135,6 +1140,11 @@ _THEME_FOLDER = re.compile(r"(?i)/wp-content/themes/")
 # A file named for the copyright sign it shows ("copyright.png", "copyright-badge.gif"). Only the name's
 # start: a photographer's file may say whose copyright it is ("…_Michael_von_Lingen-Copyright-web.JPG").
 _COPYRIGHT_MARK = re.compile(r"(?i)copyright(?![a-z])")
+
+
+# A logo whose file's name runs the word in with capitals ("bluesLogoMobile.png", "siteLogo.svg"),
+# where _NOT_A_PHOTO looks for the word set apart.
+_CAMEL_LOGO = re.compile(r"[a-z]Logo(?![a-z])")
 
 
 # A file that names itself a stand-in: the picture a site shows where an article has none of its own

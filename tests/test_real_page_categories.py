@@ -3125,6 +3125,27 @@ def test_a_headline_that_links_to_its_own_page_is_not_the_sites_name() -> None:
     assert extract_page(page, URL).title == "Ferries return"
 
 
+@pytest.mark.parametrize(
+    ("title", "headline"),
+    [
+        # accu.org: "<title>ACCU :: Defining Concepts</title>", the <h1> its last part: the site's name
+        # opens the title, so its last part is the headline, never the site's
+        ("EXAMPLE :: Ferries return", "Ferries return"),
+        ("News.example - Ferries return", "Ferries return"),
+        # ... where a title that opens with a section's name ends with the site's ("World | Harbour
+        # Times"): an <h1> of its last part is the site's logo, and the page's own heading is the headline
+        ("Ferries return | Harbour", "Ferries return"),
+    ],
+)
+def test_a_title_that_opens_with_the_sites_name_ends_with_the_headline(title: str, headline: str) -> None:
+    heading = "<h1>Harbour</h1>" if "Harbour" in title else f"<h1>{headline}</h1>"
+    page = (
+        f"<html><head><title>{title}</title></head>"
+        f"<body>{heading}<article><h2>Ferries return</h2><p>{LEDE}</p></article></body></html>"
+    )
+    assert extract_page(page, URL).title == headline
+
+
 @pytest.mark.parametrize("url", [URL, "https://news.example/"])
 def test_a_logo_that_links_to_the_home_page_names_the_site(url: str) -> None:
     logo = "<h1><a href='/'>Harbour Times</a></h1>"

@@ -596,7 +596,7 @@ def _is_site(heading: str, names: set[str], title: str) -> bool:
     """Whether an <h1> names the site: its name, a host label (give or take a word, or written out),
     the title's last part."""
     folded = _fold(heading)
-    if any((n and n in folded and len(folded) <= len(n) + 4) or _spells(n, heading) for n in names):
+    if _names_the_site(heading, names):
         return True
     # ... or its names together: a blog's banner with its name and its address ("jujuの日々
     # junmacaron.exblog.jp")
@@ -606,9 +606,21 @@ def _is_site(heading: str, names: set[str], title: str) -> bool:
         rest = rest.replace(name, "")
     if len(found) > 1 and len(rest) <= _NAME_LEFT:
         return True
-    # The title's last part, unless it is too long for a name: "World | <headline>" ends with the headline.
+    # The title's last part, unless it is too long for a name: "World | <headline>" ends with the headline;
+    # ... or unless the title's first part is the site's name ("ACCU :: Defining Concepts" on accu.org)
     parts = _TITLE_SEPARATORS.split(title)
-    return len(parts) > 1 and folded == _fold(parts[-1]) and len(heading.split()) <= _SITE_WORDS
+    return (
+        len(parts) > 1
+        and folded == _fold(parts[-1])
+        and len(heading.split()) <= _SITE_WORDS
+        and not _names_the_site(parts[0], names)
+    )
+
+
+def _names_the_site(text: str, names: set[str]) -> bool:
+    """Whether a text is the site's name: a host label, give or take a word, or written out."""
+    folded = _fold(text)
+    return any((n and n in folded and len(folded) <= len(n) + _NAME_SLACK) or _spells(n, text) for n in names)
 
 
 _NAME_LEFT = 4  # characters of a heading besides the site's names: a "jp" or "com" of its address

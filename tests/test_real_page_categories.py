@@ -962,6 +962,21 @@ def test_a_related_storys_card_showing_the_same_picture_lends_no_alt() -> None:
 
 
 @pytest.mark.parametrize(
+    ("alt", "kept"),
+    [
+        ("Harbour Times", ""),  # the site's name, as its og:site_name says it (SIC Noticias' logo)
+        ("News.example", ""),  # ... or its host
+        ("Harbour Times' new office on the quay", "Harbour Times' new office on the quay"),
+    ],
+)
+def test_an_alt_that_is_the_sites_name_is_no_alt(alt: str, kept: str) -> None:
+    head = "<meta property='og:site_name' content='Harbour Times'>"
+    figure = f"<figure><img src='https://cdn.example/quay.jpg' alt=\"{alt}\"></figure>"
+
+    assert extract_page(html(f"{figure}<p>{LEDE}</p>", head), URL).image_alt == kept
+
+
+@pytest.mark.parametrize(
     ("href", "credited"), [("/world/2026/story.html", True), ("/world/2026/other.html", False)]
 )
 def test_a_picture_linking_to_its_own_article_keeps_its_caption_box(href: str, credited: bool) -> None:

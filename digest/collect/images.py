@@ -199,6 +199,7 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
         caption, credit = caption or said_caption, credit or said_credit
     credit = clean_credit(credit or _json_ld_credit(doc))
     alt = _alt_for(doc, figure, found)
+    alt = "" if _the_sites_name(doc, alt, url) else alt  # a logo's alt, in the box of the lead figure
     # "Foto: Ehrenamtler reparieren …" over the same words in the caption's box: the site's label
     # before its description, no one's name
     labelled_caption = bool(caption) and squash(clean_credit(alt)) == squash(caption)
@@ -1205,6 +1206,21 @@ def _alt_for(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement | None, u
         return own
     images = figure.xpath(_IMAGES) if figure is not None else []
     return _described(images[0]) if images else ""
+
+
+def _the_sites_name(doc: lxml.html.HtmlElement, alt: str, url: str) -> bool:
+    """Whether an alt is the site's name, as its og:site_name or its host says it ("SIC Notícias" on
+    sicnoticias.pt, the channel's logo beside the video): it names whose the page is, not what a
+    picture shows."""
+    said = folded(alt)
+    if not said:
+        return False
+    names = itertools.islice(meta_values(doc, "og:site_name"), _MAX_SITE_NAMES)
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return any(said == folded(name) for name in (*names, host, *host.split(".")))
+
+
+_MAX_SITE_NAMES = 2
 
 
 def _shows(img: lxml.html.HtmlElement, url: str, name: str) -> bool:

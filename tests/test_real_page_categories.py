@@ -966,6 +966,7 @@ def test_a_related_storys_card_showing_the_same_picture_lends_no_alt() -> None:
     [
         ("Harbour Times", ""),  # the site's name, as its og:site_name says it (SIC Noticias' logo)
         ("News.example", ""),  # ... or its host
+        ("Example", ""),  # ... or its host's name
         ("Harbour Times' new office on the quay", "Harbour Times' new office on the quay"),
     ],
 )

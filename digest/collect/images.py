@@ -1217,10 +1217,12 @@ def _the_sites_name(doc: lxml.html.HtmlElement, alt: str, url: str) -> bool:
         return False
     names = itertools.islice(meta_values(doc, "og:site_name"), _MAX_SITE_NAMES)
     host = (urlsplit(url).hostname or "").removeprefix("www.")
-    return any(said == folded(name) for name in (*names, host, *host.split(".")))
+    labels = (label for label in host.split(".") if len(label) > _MIN_LABEL)  # not "co" of "co.uk"
+    return any(said == folded(name) for name in (*names, host, *labels))
 
 
 _MAX_SITE_NAMES = 2
+_MIN_LABEL = 2
 
 
 def _shows(img: lxml.html.HtmlElement, url: str, name: str) -> bool:

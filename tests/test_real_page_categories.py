@@ -977,6 +977,25 @@ def test_an_alt_that_is_the_sites_name_is_no_alt(alt: str, kept: str) -> None:
     assert extract_page(html(f"{figure}<p>{LEDE}</p>", head), URL).image_alt == kept
 
 
+@pytest.mark.parametrize("sizes", [1, 4, 8])
+def test_a_picture_of_many_sizes_is_shown_with_its_alt_and_its_captions_box(sizes: int) -> None:
+    # The Hindu: four <source> sizes in the <picture>, a spacer as the <img>'s src, the caption and
+    # its credit in a <p> beside the picture's box; libxml2 nests each <source> in the one before it
+    sources = "".join(
+        f"<source media='(min-width: {n}00px)' srcset='https://cdn.example/{n}/quay.jpg'>" for n in range(sizes)
+    )
+    box = (
+        f"<div class='article-picture'><div class='picture'><picture>{sources}"
+        "<img src='/theme/1x1_spacer.png' alt='Boats at the quay at dawn'></picture></div>"
+        "<p class='caption'>Boats at the quay at dawn | Photo Credit: REUTERS</p></div>"
+    )
+    head = "<meta property='og:image' content='https://cdn.example/0/quay.jpg'>"
+
+    info = extract_page(html(f"{box}<p>{LEDE}</p>", head), URL)
+
+    assert (info.image_alt, info.image_credit) == ("Boats at the quay at dawn", "REUTERS")
+
+
 @pytest.mark.parametrize(
     ("href", "credited"), [("/world/2026/story.html", True), ("/world/2026/other.html", False)]
 )

@@ -596,7 +596,7 @@ def _image_box(img: lxml.html.HtmlElement | None, url: str) -> lxml.html.HtmlEle
     Only a box of that picture alone and a few lines: a wider one holds other pictures' captions.
     """
     name = file_name(url)
-    for box in itertools.islice(img.iterancestors(), _BOX_LEVELS) if img is not None else ():
+    for box in itertools.islice(_boxes_around(img), _BOX_LEVELS) if img is not None else ():
         if box.tag in ("article", "main", "body") or _text_longer_than(box, _BOX_CHARS):
             return None
         others = (i for i in box.xpath(_IMAGES) if not _shows(i, url, name) and not _an_icon(i))
@@ -610,6 +610,14 @@ def _image_box(img: lxml.html.HtmlElement | None, url: str) -> lxml.html.HtmlEle
         if following is not None and _a_caption(following):
             return _together(box, following)
     return None
+
+
+def _boxes_around(img: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """The elements around an <img>, innermost first, without the <source>s of its <picture>: libxml2
+    nests each in the one before it, so a picture of four sizes would hold its <img> five levels down
+    and its caption's box out of reach."""
+    near = itertools.islice(img.iterancestors(), _BOX_LEVELS + _MAX_SOURCES)
+    return (box for box in near if box.tag != "source")
 
 
 def _a_caption(node: lxml.html.HtmlElement) -> bool:
@@ -997,8 +1005,9 @@ def _names_a_file(src: str) -> bool:
 
 
 def _picture_candidates(img: lxml.html.HtmlElement) -> Iterator[str]:
-    # libxml2 does not know <source> is empty and nests what follows it inside: look a few levels up.
-    near = zip(range(4), img.iterancestors(), strict=False)
+    # libxml2 does not know <source> is empty and nests what follows it inside: look up through as many
+    # levels as a picture has sources (The Hindu gives four sizes, its <img> five levels down)
+    near = zip(range(_SOURCE_LEVELS), img.iterancestors(), strict=False)
     picture = next((a for _, a in near if a.tag == "picture"), None)
     if picture is not None:
         # Formats some mail clients cannot show (WebP in Outlook on Windows) come last.
@@ -1006,6 +1015,9 @@ def _picture_candidates(img: lxml.html.HtmlElement) -> Iterator[str]:
         sources = sorted(first, key=lambda s: s.get("type", "") in _NEWER_FORMATS)
         for source in sources:
             yield from _candidates(source)
+
+
+_SOURCE_LEVELS = _MAX_SOURCES + 1  # a <source> for each format and size, and the <picture>
 
 
 def _fitting(img: lxml.html.HtmlElement) -> str:

@@ -982,7 +982,8 @@ def test_a_picture_of_many_sizes_is_shown_with_its_alt_and_its_captions_box(size
     # The Hindu: four <source> sizes in the <picture>, a spacer as the <img>'s src, the caption and
     # its credit in a <p> beside the picture's box; libxml2 nests each <source> in the one before it
     sources = "".join(
-        f"<source media='(min-width: {n}00px)' srcset='https://cdn.example/{n}/quay.jpg'>" for n in range(sizes)
+        f"<source media='(min-width: {n}00px)' srcset='https://cdn.example/{n}/quay.jpg'>"
+        for n in range(sizes)
     )
     box = (
         f"<div class='article-picture'><div class='picture'><picture>{sources}"

@@ -3182,6 +3182,19 @@ def test_a_title_that_opens_with_the_sites_name_ends_with_the_headline(title: st
     assert extract_page(page, URL).title == headline
 
 
+def test_the_headline_the_page_marks_is_read_where_a_hidden_h1_says_it_first() -> None:
+    # ZDF: "<h1 class=visuallyhidden>" for screen readers at the top, then the "big-headline" with its
+    # kicker; og:title "Update am Abend: Wenn der Chef …". Read as the title's last part, the hidden
+    # <h1> was taken for the site's name and the title was the kicker alone.
+    page = (
+        "<html><head><meta property='og:title' content='Update: Ferries return to Kessan'></head><body>"
+        "<article><h1 class='visuallyhidden'>Ferries return to Kessan</h1>"
+        "<h1 class='big-headline'><span class='news-overline'>Update</span> Ferries return to Kessan</h1>"
+        f"<p>{LEDE}</p></article></body></html>"
+    )
+    assert extract_page(page, URL).title == "Ferries return to Kessan"
+
+
 @pytest.mark.parametrize("url", [URL, "https://news.example/"])
 def test_a_logo_that_links_to_the_home_page_names_the_site(url: str) -> None:
     logo = "<h1><a href='/'>Harbour Times</a></h1>"

@@ -792,7 +792,10 @@ def _headings(doc: lxml.html.HtmlElement, url: str, own: set[str]) -> list[_Head
     for query in ("//article//h1", "//main//h1", "//h1", "//*[self::h2 or self::h3][@itemprop='headline']"):
         for node in doc.xpath(f"{query}[not({_IN_BREADCRUMB})]"):
             text = clipped(_headline_text(node), MAX_TITLE)
-            if len(text) > 3 and text not in found and not _is_kicker(node):
+            # ... the one the page marks its headline, where a visually hidden <h1> says it first
+            # (ZDF: "<h1 class=visuallyhidden>" for screen readers, then its "big-headline")
+            again = text in found and _marked(node) and not _marked(found[text].node)
+            if len(text) > 3 and (text not in found or again) and not _is_kicker(node):
                 paths = _linked_paths(node, text, url)
                 found[text] = _Heading(text, node, bool(paths - own), bool((paths & own) - {""}))
             if len(found) == _MAX_HEADINGS:

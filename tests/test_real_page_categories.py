@@ -1226,6 +1226,10 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         # what kind of photo it is, in brackets, is its credit; the words in a sentence are not
         ("The quay at dawn. (Harbour Times file photo)", "The quay at dawn.", "Harbour Times file photo"),
         ("A file photo of the quay at dawn.", "A file photo of the quay at dawn.", ""),
+        # ... but the kind alone names no one (The Hindu's "… drudgery [File] | Photo Credit: REUTERS")
+        ("The quay at dawn [File]", "The quay at dawn", ""),
+        ("The quay at dawn (File photo)", "The quay at dawn", ""),
+        ("The quay at dawn [Filey Studios]", "The quay at dawn", "Filey Studios"),
         # the credit first, with its copyright sign, a bar after it (France 24); a bar before one at the end
         ("\u00a9 Jo Harbour, AFP | Crowds on the quay", "Crowds on the quay", "Jo Harbour, AFP"),
         ("\u00a9 2026 Jo Harbour | Crowds on the quay", "Crowds on the quay", "Jo Harbour"),

@@ -296,9 +296,16 @@ def clean_credit(text: str) -> str:
     text = _LICENCE_AFTER.sub("", _PICTURE_KIND.sub("", _PICTURE_ID.sub("", text)))
     text = without_final_stop(text)  # "Image source: Getty Images." ends a line, not the agency's name
     text = _AGENCY_YEAR.sub(r"\1", text)  # "AP2014": the agency, and the year of its copyright
-    if _EMAIL.fullmatch(text):
+    if _EMAIL.fullmatch(text) or _ONLY_A_KIND.fullmatch(text):
         return ""
     return "" if _ADDRESS.fullmatch(text) and not _AGENCY_DOMAIN.fullmatch(text) else text
+
+
+# What kind of picture it is, said where a credit stands ("… drudgery [File] | Photo Credit: REUTERS",
+# The Hindu; "(File photo)", "(Archivbild)"): an archive's or a stock picture, no one's name.
+_ONLY_A_KIND = re.compile(
+    r"(?i)(?:file|archive|stock)(?:[ -](?:photo|image|picture|pic))?|archiv(?:bild|foto)?|symbol(?:bild|foto)"
+)
 
 
 # An agency's short name run into the year of its copyright ("AP2014", as Fox's pages give their source).

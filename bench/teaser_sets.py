@@ -309,6 +309,7 @@ def _block_starts(source: lxml.html.HtmlElement) -> list[str]:
     return [folded(" ".join(n.itertext())[:200])[:24] for n in nodes]
 
 
+_PLACEHOLDER = "Add the first 13 words of the article here"
 _MIN_GOLD_CHARS = 16  # folded characters left for a lede gold: about three words, or eight CJK characters
 _MIN_BLOCK_CHARS = 3  # folded characters of a block cut off first13 wherever it ends
 
@@ -329,6 +330,8 @@ def postlight_gold_lede(first13: str, source: lxml.html.HtmlElement) -> tuple[st
     """
     if not first13:
         return "", "no first13 in the test: not scored for the lede"
+    if first13.startswith(_PLACEHOLDER):  # the extractor generator's text, never filled in (hbr.org's)
+        return "", "first13 is the generator's placeholder: not scored for the lede"
     marked = source.xpath(f"{FURNITURE_SOURCE} | {_HEADINGS}", namespaces=_RE)
     blocks = [f for f in (folded(n.text_content()) for n in marked) if f]
     labels, starts = _labels(source), _block_starts(source)

@@ -2566,6 +2566,25 @@ def test_a_box_ahead_of_the_body_gives_back_a_ledes_paragraphs_never_a_block_of_
     assert len(extract_module._skipped_before(first, "")) == restored
 
 
+@pytest.mark.parametrize(
+    ("loose", "restored"),
+    [
+        # Aleteia: the lede written loose in the body's box, a link in it, then an empty <p>, a "Lire
+        # aussi" box (removed as furniture) and the next paragraph, where the extractor starts
+        (f"The ferry is back on the strait after <a href='/x'>eleven years</a>. {SECOND}", True),
+        ("The ferry is back on the strait after eleven years, and the islanders are glad of it.", True),
+        # ... a line too short for a paragraph (a date, a label) is no lede
+        ("<a href='/ports'>Ports</a> Updated at noon", False),
+    ],
+)
+def test_a_lede_written_loose_before_the_bodys_first_paragraph_is_read(loose: str, restored: bool) -> None:
+    box = f"<div class='post-content'>{loose}<p></p><p>{THIRD}</p></div>"
+    doc = lxml.html.fromstring(f"<article><h1>Ferries</h1>{box}</article>")
+    first = doc.xpath("//p[2]")[0]
+    found = extract_module._skipped_before(first, "")
+    assert bool(found and found[0].startswith(("The ferry", "Ports"))) is restored
+
+
 def test_an_image_address_its_page_escaped_twice_gets_its_ampersands_back() -> None:
     head = "<meta property='og:image' content='https://cdn.example/ferry.jpg?at=1&amp;amp;width=750'>"
     assert (

@@ -1165,10 +1165,20 @@ def _skipped_before(first: lxml.html.HtmlElement | None, summary: str) -> list[s
     if first is None:
         return []
     run: list[str] = []
+    loose = False
     for sibling in first.itersiblings(preceding=True):
+        if loose := _in_opening_run(sibling):
+            break  # the box's own text, written loose before its first block: read below
         if not _gather_run(sibling, run, summary):
             return run[::-1]
     box = first.getparent()
+    # ... back to the box's start, and its own text before its first block: the lede written loose
+    # ("<div class=post-content>The lede …<p></p><div class=readmore>…</div><p>The next …", Aleteia)
+    opening = _opening_run(box) if box is not None and box.tag not in _SCOPES else ""
+    if opening and _restorable(opening, summary):
+        return [opening, *run[::-1]]
+    if loose:
+        return run[::-1]
     if box is None or box.tag in _SCOPES or box.find(".//h1") is not None:
         return run[::-1]  # the box holds the headline too: what comes before the body in it is no body
     ahead: list[str] = []
@@ -1190,6 +1200,14 @@ _NOT_BODY = re.compile(
 )
 
 
+def _in_opening_run(node: lxml.html.HtmlElement) -> bool:
+    """Whether an inline element is part of its box's opening run: no block stands before it there."""
+    if node.tag not in _INLINE:
+        return False
+    before = itertools.islice(node.itersiblings(preceding=True), _MAX_OPENING)
+    return all(isinstance(b.tag, str) and b.tag not in _BLOCKS for b in before)
+
+
 def _gather_run(node: lxml.html.HtmlElement, run: list[str], summary: str) -> bool:
     """Add the full paragraphs of ``node`` (last first) to ``run``; False where the run ends in it."""
     if not isinstance(node.tag, str):
@@ -1198,6 +1216,8 @@ def _gather_run(node: lxml.html.HtmlElement, run: list[str], summary: str) -> bo
         return False
     if node.tag == "p" or (node.tag in ("div", "section") and _is_text_box(node)):
         text = block_text(node)
+        if not text and node.find(".//img") is None:
+            return True  # an empty paragraph, a space the page leaves: the reader sees nothing there
         if not _restorable(text, summary):
             return False
         run.append(text)

@@ -564,6 +564,27 @@ def test_a_declared_picture_named_for_sharing_alone_is_the_sites_card(
 
 
 @pytest.mark.parametrize(
+    ("url", "declared", "found"),
+    [
+        # CodeZine: the card named with the article's number its address gives is that article's, though
+        # the page shows its thumbnail from another host (its CDN)
+        ("https://news.example/article/detail/11387", "/static/11387/11387_fb.jpg", "declared"),
+        # ... but a year is no article's number, nor a size
+        ("https://news.example/2026/05/story.html", "/static/og-2026.png", "shown"),
+        ("https://news.example/story-1200.html", "/static/fb-1200.png", "shown"),
+    ],
+)
+def test_a_card_named_with_the_articles_number_is_the_articles_picture(
+    url: str, declared: str, found: str
+) -> None:
+    head = f"<meta property='og:image' content='https://news.example{declared}'>"
+    shown = "https://cdn.example/static/11387/11387_thumb.jpg"
+    html = page(f"<figure><img src='{shown}' width='900'></figure>" + body(LEDE, SECOND), head)
+    expected = f"https://news.example{declared}" if found == "declared" else shown
+    assert extract_page(html, url).image_url == expected
+
+
+@pytest.mark.parametrize(
     "wrapped",
     [
         "<p><img src='/uploads/quay.jpg'></p>",

@@ -1177,7 +1177,12 @@ def _site_card(doc: lxml.html.HtmlElement, image: str, url: str) -> bool:
     """Whether a declared picture is the site's card for sharing any of its pages: named for sharing
     alone (_share_card), with no picture the page shows beside it in its folder (CityLab names each
     article's own crop "…/2019/04/mr1/facebook.jpg", and shows its "…/mr1/300.jpg")."""
-    if not _share_card(file_name(image)):
+    name = file_name(image)
+    if not _share_card(name):
+        return False
+    # ... named with the article's number its address gives ("11387_fb.jpg" for CodeZine's
+    # ".../detail/11387"): the card of that article alone
+    if any(number in urlsplit(url).path for number in _ARTICLE_NUMBER.findall(name)):
         return False
     folder = _folder(image)
     for img in itertools.islice(doc.iter("img"), _MAX_FOLDER_LOOKS):
@@ -1188,6 +1193,10 @@ def _site_card(doc: lxml.html.HtmlElement, image: str, url: str) -> bool:
             if mine and _usable(address, url):
                 return False
     return True
+
+
+# five digits or more: no year ("og-2020.png" beside ".../2020/05/...") and no size ("fb-1200.png")
+_ARTICLE_NUMBER = re.compile(r"(?<!\d)\d{5,12}(?!\d)")
 
 
 def _folder(url: str) -> str:

@@ -495,9 +495,7 @@ def _a_logo(img: lxml.html.HtmlElement, url: str) -> bool:
     said = img.get("alt") or ""
     if _LOGO_ALT.search(said) and len(said.split()) <= _LOGO_ALT_WORDS:
         return True
-    alt = folded(unescaped_twice(said))
-    labels = (folded(label) for label in (urlsplit(url).hostname or "").split("."))
-    return _small(img) and len(alt) > 2 and alt in labels
+    return _small(img) and folded(unescaped_twice(said)) in _host_labels(url)
 
 
 _LOGO_ALT = re.compile(r"(?i)\blogo\b")
@@ -1245,11 +1243,18 @@ def _the_sites_name(doc: lxml.html.HtmlElement, alt: str, url: str) -> bool:
         return False
     names = itertools.islice(meta_values(doc, "og:site_name"), _MAX_SITE_NAMES)
     host = (urlsplit(url).hostname or "").removeprefix("www.")
-    labels = (label for label in host.split(".") if len(label) > _MIN_LABEL)  # not "co" of "co.uk"
-    return any(said == folded(name) for name in (*names, host, *labels))
+    return said in _host_labels(url) or any(said == folded(name) for name in (*names, host))
 
 
 _MAX_SITE_NAMES = 2
+
+
+def _host_labels(url: str) -> list[str]:
+    """The labels of a page's host that may name its site, folded: not "co" or "uk" of "co.uk"."""
+    labels = (folded(label) for label in (urlsplit(url).hostname or "").split("."))
+    return [label for label in labels if len(label) > _MIN_LABEL]
+
+
 _MIN_LABEL = 2
 
 

@@ -540,47 +540,46 @@ def test_a_picture_behind_the_headline_is_the_lead_picture_of_a_page_that_has_no
     assert extract_page(page_html, URL).image_url == found
 
 
+CDN_THUMB = "https://cdn.example/static/11387/11387_thumb.jpg"
+
+
 @pytest.mark.parametrize(
-    ("declared", "shown", "found"),
+    ("declared", "shown", "found", "url"),
     [
         # the site's card for sharing any of its pages: named for sharing alone
-        ("/wp-content/uploads/2015/04/facebook.png", "/photos/ferry.jpg", "/photos/ferry.jpg"),
-        ("/img/preview-fb-hd.png", "/photos/ferry.jpg", "/photos/ferry.jpg"),
-        ("/og-image.jpg", "/photos/ferry.jpg", "/photos/ferry.jpg"),
-        ("/img/portrait2018facebook.jpg", "/photos/ferry.jpg", "/photos/ferry.jpg"),
+        ("/wp-content/uploads/2015/04/facebook.png", "/photos/ferry.jpg", "/photos/ferry.jpg", URL),
+        ("/img/preview-fb-hd.png", "/photos/ferry.jpg", "/photos/ferry.jpg", URL),
+        ("/og-image.jpg", "/photos/ferry.jpg", "/photos/ferry.jpg", URL),
+        ("/img/portrait2018facebook.jpg", "/photos/ferry.jpg", "/photos/ferry.jpg", URL),
         # ... though the site's logo is beside it
-        ("/img/preview-fb-hd.png", "/img/logo.png", ""),
+        ("/img/preview-fb-hd.png", "/img/logo.png", "", URL),
         # ... but the article's own crop beside its other pictures, and a picture named for its subject
-        ("/media/2019/04/mr1/facebook.jpg", "/media/2019/04/mr1/300.jpg", "/media/2019/04/mr1/facebook.jpg"),
-        ("/uploads/2019/03/Erin_FB.png", "/photos/ferry.jpg", "/uploads/2019/03/Erin_FB.png"),
+        (
+            "/media/2019/04/mr1/facebook.jpg",
+            "/media/2019/04/mr1/300.jpg",
+            "/media/2019/04/mr1/facebook.jpg",
+            URL,
+        ),
+        ("/uploads/2019/03/Erin_FB.png", "/photos/ferry.jpg", "/uploads/2019/03/Erin_FB.png", URL),
+        # ... and the card named with the article's number its address gives (CodeZine), though the
+        # page shows its thumbnail from another host (its CDN)
+        (
+            "/static/11387/11387_fb.jpg",
+            CDN_THUMB,
+            "/static/11387/11387_fb.jpg",
+            "https://news.example/article/detail/11387",
+        ),
+        # ... where a year is no article's number, nor a size
+        ("/static/og-2026.png", CDN_THUMB, CDN_THUMB, "https://news.example/2026/05/story.html"),
+        ("/static/fb-1200.png", CDN_THUMB, CDN_THUMB, "https://news.example/story-1200.html"),
     ],
 )
 def test_a_declared_picture_named_for_sharing_alone_is_the_sites_card(
-    declared: str, shown: str, found: str
+    declared: str, shown: str, found: str, url: str
 ) -> None:
     head = f"<meta property='og:image' content='https://news.example{declared}'>"
     html = page(f"<figure><img src='{shown}' width='900'></figure>" + body(LEDE, SECOND), head)
-    assert extract_page(html, URL).image_url == (f"https://news.example{found}" if found else "")
-
-
-@pytest.mark.parametrize(
-    ("url", "declared", "found"),
-    [
-        # CodeZine: the card named with the article's number its address gives is that article's, though
-        # the page shows its thumbnail from another host (its CDN)
-        ("https://news.example/article/detail/11387", "/static/11387/11387_fb.jpg", "declared"),
-        # ... but a year is no article's number, nor a size
-        ("https://news.example/2026/05/story.html", "/static/og-2026.png", "shown"),
-        ("https://news.example/story-1200.html", "/static/fb-1200.png", "shown"),
-    ],
-)
-def test_a_card_named_with_the_articles_number_is_the_articles_picture(
-    url: str, declared: str, found: str
-) -> None:
-    head = f"<meta property='og:image' content='https://news.example{declared}'>"
-    shown = "https://cdn.example/static/11387/11387_thumb.jpg"
-    html = page(f"<figure><img src='{shown}' width='900'></figure>" + body(LEDE, SECOND), head)
-    expected = f"https://news.example{declared}" if found == "declared" else shown
+    expected = found if "://" in found else f"https://news.example{found}" if found else ""
     assert extract_page(html, url).image_url == expected
 
 

@@ -962,19 +962,21 @@ def test_a_related_storys_card_showing_the_same_picture_lends_no_alt() -> None:
 
 
 @pytest.mark.parametrize(
-    ("alt", "kept"),
+    ("alt", "url", "kept"),
     [
-        ("Harbour Times", ""),  # the site's name, as its og:site_name says it (SIC Noticias' logo)
-        ("News.example", ""),  # ... or its host
-        ("Example", ""),  # ... or its host's name
-        ("Harbour Times' new office on the quay", "Harbour Times' new office on the quay"),
+        ("Harbour Times", URL, ""),  # the site's name, as its og:site_name says it (SIC Noticias' logo)
+        ("News.example", URL, ""),  # ... or its host
+        ("Example", URL, ""),  # ... or its host's name
+        ("Harbour Times' new office on the quay", URL, "Harbour Times' new office on the quay"),
+        # a label of two letters names no site ("uk" of "co.uk")
+        ("UK", "https://www.harbour.co.uk/story.html", "UK"),
     ],
 )
-def test_an_alt_that_is_the_sites_name_is_no_alt(alt: str, kept: str) -> None:
+def test_an_alt_that_is_the_sites_name_is_no_alt(alt: str, url: str, kept: str) -> None:
     head = "<meta property='og:site_name' content='Harbour Times'>"
     figure = f"<figure><img src='https://cdn.example/quay.jpg' alt=\"{alt}\"></figure>"
 
-    assert extract_page(html(f"{figure}<p>{LEDE}</p>", head), URL).image_alt == kept
+    assert extract_page(html(f"{figure}<p>{LEDE}</p>", head), url).image_alt == kept
 
 
 @pytest.mark.parametrize("sizes", [1, 4, 8])

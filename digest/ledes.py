@@ -310,8 +310,6 @@ _DATELINE = re.compile(
     # "Düsseldorf -", "Bad Homburg -": a German paper's place line ("Ortsmarke") in a box of its own
     rf"|^[A-ZÀ-Þ][\w.'\u2019/-]{{1,30}}(?: [\w.'\u2019/-]{{1,20}}){{0,2}} [{_DASHES}]{{1,2}}$"
 )
-# Chinese, Japanese and Korean characters, each of which counts as a word.
-
 _MIN_FRAGMENT_WORDS = 8
 
 

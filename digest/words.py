@@ -6,8 +6,11 @@ import re
 
 # The code points of Chinese characters and Japanese kana.
 HAN_KANA_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# Chinese, Japanese and Korean are written without spaces: each character counts as a word.
-CJK = re.compile(f"[{HAN_KANA_CHARS}\uac00-\ud7af]")
+# Chinese and Japanese are written without spaces: count_words counts each character as a word, and
+# estimated_words about two of them. Korean is not: it sets a space between its words, which both count
+# as a Latin text's are (a Korean teaser whose every syllable counted as a word was a single sentence,
+# a quarter of its budget).
+_HAN_KANA = re.compile(f"[{HAN_KANA_CHARS}]")
 
 
 # Thai, Lao, Burmese and Khmer are written without spaces between words (a space ends a phrase): a run
@@ -16,10 +19,7 @@ _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+")
 _UNSPACED_CHARS = 6
 
 
-# Chinese characters and Japanese kana: about two of them make a word. (Korean is written with spaces
-# between its words.)
-_HAN_KANA = re.compile(f"[{HAN_KANA_CHARS}]")
-_CJK_WORD_CHARS = 2
+_CJK_WORD_CHARS = 2  # Chinese characters and Japanese kana to a word, in estimated_words
 
 
 def estimated_words(text: str) -> int:
@@ -45,9 +45,10 @@ _LATIN_CHARS_PER_HAN = 3
 
 
 def count_words(text: str) -> int:
-    """Words in a text; each Chinese, Japanese or Korean character counts as one, Thai as above."""
+    """Words in a text; each Chinese or Japanese character counts as one, Thai as above, Korean by its
+    spaces."""
     rest, unspaced = _without_unspaced(text)
-    return len(CJK.sub(" ", rest).split()) + len(CJK.findall(rest)) + unspaced
+    return len(_HAN_KANA.sub(" ", rest).split()) + len(_HAN_KANA.findall(rest)) + unspaced
 
 
 def _without_unspaced(text: str) -> tuple[str, int]:

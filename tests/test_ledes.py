@@ -964,6 +964,21 @@ def test_chinese_and_japanese_characters_count_as_words() -> None:
     assert count_words("DeepMind\u5f00\u53d1 AI") == 4
 
 
+def test_korean_counts_its_words_by_their_spaces() -> None:
+    # "Seoul city closed the harbour on Tuesday": four words of Korean, twelve syllables
+    korean = "\uc11c\uc6b8\uc2dc\ub294 \ud654\uc694\uc77c \ud56d\uad6c\ub97c \ud3d0\uc1c4\ud588\ub2e4"
+    assert count_words(korean) == 4
+
+
+def test_a_korean_teaser_is_as_long_as_its_budget_in_words() -> None:
+    # A Korean paper's lede of one sentence of nine words is no teaser of 40 words: the next
+    # paragraph follows it, as it would in English.
+    first = "\ub300\uc6b0\uc870\uc120\ud574\uc591 \ub178\uc870\uac00 " * 4 + "\ud588\ub2e4."
+    second = "19\uc77c \ub178\uc870\uc5d0 \ub530\ub974\uba74 " * 8 + "\ucc2c\uc131\ud588\ub2e4."
+    paragraphs, _ = pick_lede((first, second, second), 40, 120)
+    assert paragraphs[:2] == (first, second)
+
+
 def test_a_length_in_words_reads_chinese_and_japanese_at_about_two_characters_a_word() -> None:
     # What tells a line from a paragraph: "a paragraph of 25 words" is about 50 characters of Japanese.
     assert estimated_words("The harbour closes for winter") == 5

@@ -768,7 +768,7 @@ def _headline_deks(doc: lxml.html.HtmlElement) -> frozenset[lxml.html.HtmlElemen
     (a story whose paragraphs all follow the <h1> keeps its first).
     """
     # entities unescaped once more: a publishing system escapes its description twice ("&amp;ldquo;")
-    descriptions = {squash(html.unescape(d)) for d in doc.xpath(_DESCRIPTIONS) if d.strip()}
+    descriptions = {squash(html.unescape(d)) for d in _descriptions(doc) if d.strip()}
     found = set(_intro_deks(doc, descriptions)) if descriptions else set()
     for headline in _headlines(doc) if descriptions else ():
         shown = (s for s in headline.itersiblings() if _shows_text(s))
@@ -875,7 +875,16 @@ _INTRO = re.compile(r"(?i)intro(?![a-z])")
 _MAX_INTROS = 20  # boxes named so looked at: a page has one, a listing a few
 
 
-_DESCRIPTIONS = "//head/meta[@name='description' or @property='og:description']/@content"
+_DESCRIPTIONS = "//head/meta[@name='description' or @property='og:description']"
+
+
+def _descriptions(doc: lxml.html.HtmlElement) -> Iterator[str]:
+    """The page's description and og:description, read as meta_content reads them (a saved page keeps
+    them in ``value``: a page whose description went unread had its dek taken for its lede)."""
+    for node in doc.xpath(_DESCRIPTIONS):
+        yield str(node.get("content") or node.get("value") or "")
+
+
 _MAX_HEADLINES = 4  # a page's headline is among its first <h1>s; the others are cards' and widgets'
 _MAX_SIBLINGS = 50  # paragraphs after it looked at: a body of <p>s beside the headline has one early
 

@@ -140,6 +140,11 @@ READ_ALSO_RU_SENTENCE = (
         ("This copy is for your personal, non-commercial use only.", "legal notice"),
         ("We may earn a commission when you buy through links on our site.", "legal notice"),
         ("This post may contain affiliate links.", "legal notice"),
+        (
+            "This post contains references to products from one or more of our advertisers. We may receive"
+            " compensation when you click on links to those products.",
+            "legal notice",
+        ),
         ("As an Amazon Associate I earn from qualifying purchases.", "legal notice"),
         ("Supported by", "advertisement"),
         ("Lire aussi : Le retour des trains de nuit", "related links"),
@@ -381,6 +386,7 @@ LONG_NEWSLETTER_PARAGRAPH = (
         READ_ALSO_RU_SENTENCE,  # "Read also the book about the port, the author advises.": a sentence
         # Stories about affiliate links and paywalls.
         "The regulator said the blog post contained affiliate links that were never disclosed to readers.",
+        "If your ferry is three hours late, you may receive compensation of up to 600 euros, the court said.",
         "Readers who have free articles left will be asked to register, the publisher said on Monday.",
         "Islanders can submit their letters to the council until Friday, the clerk said.",
         "The ferry company did not submit your complaint to the regulator, the ombudsman found.",

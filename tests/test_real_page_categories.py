@@ -2625,6 +2625,27 @@ def test_the_authors_picture_in_the_authors_box_is_no_lead_image_of_a_page_that_
     assert extract_page(page, URL).image_url == "https://news.example/files/2026-10/quay-at-dawn.png"
 
 
+@pytest.mark.parametrize(
+    ("href", "portrait"),
+    [
+        ("/by/jo-harbour-j7gc3", True),
+        ("/author/jo-harbour/", True),
+        # a link to a story about her, or her name in no byline: the figure may be the story's picture
+        ("/news/jo-harbour-wins-the-regatta", False),
+    ],
+)
+def test_a_figure_of_the_author_the_byline_links_is_no_lead_picture(href: str, portrait: bool) -> None:
+    # A columnist's portrait in a figure beside the headline, its classes hashed; the page declares
+    # its picture without showing it. The portrait is no stand-in for it: its alt is the author's.
+    head = "<meta property='og:image' content='https://news.example/images/7b992ce0a94.jpg'>"
+    figure = "<figure class='_1dxNW'><img alt='Jo Harbour' src='/images/bd554d2396.jpg'></figure>"
+    byline = f"<span><a href='{href}'>Jo Harbour</a></span>"
+    info = extract_page(html(f"{figure}<h1>Ferries return</h1>{byline}<p>{LEDE}</p>", head), URL)
+
+    assert info.image_url == "https://news.example/images/7b992ce0a94.jpg"
+    assert (info.image_alt == "") is portrait
+
+
 def test_the_authors_portrait_declared_first_gives_way_to_the_articles_picture() -> None:
     # An SEO plugin's two og:images: the author's portrait (shown only in the author's box), then the
     # article's own picture.

@@ -572,6 +572,7 @@ def _lead_figure(
     the page's article (_body_scope): a figure in another <article>, a card, is not its.
     """
     name = file_name(shown)
+    authors = _authors(doc)
     for scope in ("//article//", "//main//", "//"):
         found_here = doc.xpath(f"{scope}figure[not({_CHROME})]")
         stills = (
@@ -580,6 +581,7 @@ def _lead_figure(
             if not f.xpath(_VIDEO)
             and not _is_card(f)
             and not _in_a_card(f, body)
+            and not _a_portrait(f, authors)
             # outside the article, a figure that a headline beside it links as well is a card
             and (scope == "//article//" or not _a_card_figure(f))
         )
@@ -592,6 +594,35 @@ def _lead_figure(
 
 
 _MAX_FIGURES = 50  # looked through for the declared image: a gallery page has hundreds
+
+
+def _a_portrait(figure: lxml.html.HtmlElement, authors: set[str]) -> bool:
+    """Whether a figure is the author's portrait: its picture's alt is a name the page links to an
+    author's page (the Australian Financial Review's columnist beside the headline, "<img
+    alt='Jennifer Hewett'>", her byline "<a href='/by/jennifer-hewett-j7gc3'>Jennifer Hewett</a>"),
+    whatever its box is called."""
+    images = figure.xpath(_IMAGES)
+    return bool(images) and folded(images[0].get("alt", "")) in authors
+
+
+def _authors(doc: lxml.html.HtmlElement) -> set[str]:
+    """The names, folded, of the links on the page to an author's page ("/by/…", "/author/…")."""
+    found = set()
+    for link in itertools.islice(doc.iter("a"), _MAX_LINKS):
+        if _AUTHOR_PATH.search(link.get("href") or ""):
+            name = folded(link.text_content()[:_MAX_NAME_CHARS])
+            if name:
+                found.add(name)
+    return found
+
+
+# An author's page on a news site: "/by/jo-harbour", "/author/jo-harbour", "/profile/…", "/staff/…"
+_AUTHOR_PATH = re.compile(
+    r"(?i)/(?:by|authors?|profiles?|people|staff|writers?|contributors?|columnists?|journalists?|autor(?:en)?"
+    r"|auteurs?|autores)/[^/?#]"
+)
+_MAX_LINKS = 2_000  # a page's links looked through for its bylines: a menu and a footer have hundreds
+_MAX_NAME_CHARS = 200  # of a link's text read as a name
 
 
 def _image_box(img: lxml.html.HtmlElement | None, url: str) -> lxml.html.HtmlElement | None:

@@ -783,6 +783,28 @@ def test_a_page_without_paragraph_elements_keeps_its_blocks_apart_and_its_headli
     assert teaser(article_from_page(extract_page(html, URL), URL), TeaserConfig()).paragraphs[0] == LEDE
 
 
+def test_an_article_trafilatura_gives_whole_as_one_paragraph_is_read_a_block_at_a_time() -> None:
+    # A news aggregator's topic page: a headline, its date and source, another outlet's headline, a
+    # short summary and its "read the whole story" link. trafilatura finds too little text and falls
+    # back to its baseline, the <article>'s whole text as one paragraph: the headline opened the lede.
+    lede = "The ferry to Kessan sailed again on Monday, three weeks after the storms closed the harbour."
+    topic = (
+        "<article class='tpcDetail'><section class='tpcHeader'><div>"
+        "<h1>Ferries return to the island</h1>\n<p class='tpcHeader_date'><time>4/29 13:44</time></p>\n"
+        "<p class='tpcHeader_source'><span>Harbour Times</span></p></div></section>\n"
+        "<section><div><a href='https://news.example/hl?a=1'>\n<h2>Ferry service to Kessan resumes after"
+        " the winter storms</h2><span>Island Radio</span></a></div>\n"
+        f"<div class='tpcNews_body'><p class='tpcNews_text'>{lede}</p>\n"
+        "<p><a href='https://news.example/hl?a=1'>Read the whole story</a></p></div></section></article>"
+    )
+    html = f"<html><body><div><a href='/'>Home</a></div>{topic}</body></html>"
+
+    info = extract_page(html, URL)
+
+    assert lede in info.paragraphs
+    assert teaser(article_from_page(info, URL), TeaserConfig()).paragraphs == (lede,)
+
+
 def test_page_without_paragraphs_leaves_the_feed_content_in_place() -> None:
     feed_article = Article(
         url=URL, title="Ferries return", published=NOW, source="feed", paragraphs=(LEDE,), summary="Dek."

@@ -975,8 +975,20 @@ def body_paragraphs(
         found = _extracted(doc, url, summary, recall=True, fast=fast) or found
     if _words(found) < _RECALL_BELOW_WORDS and _words(declared) > _words(found):
         found = declared
+    if _an_articles_whole_text(found, doc):
+        found = ()  # trafilatura's own last resort, its baseline: read as below, a block at a time
     # baseline() comes last: it gives a whole <article> as one block, but reads JSON-LD articleBody.
     return bounded_paragraphs(found or walk_paragraphs(doc) or _baseline_paragraphs(doc))
+
+
+def _an_articles_whole_text(found: tuple[str, ...], doc: lxml.html.HtmlElement) -> bool:
+    """Whether trafilatura gave the whole text of the page's <article> as its one paragraph: its
+    baseline, where it finds too little text (Yahoo! Japan's topic page glued its headline, date,
+    source, summary, "…続きを読む" and the box after it into one "paragraph")."""
+    if len(found) != 1:
+        return False
+    said = folded(found[0])
+    return any(folded(node.text_content()) == said for node in itertools.islice(doc.iter("article"), 3))
 
 
 def _words(paragraphs: tuple[str, ...]) -> int:

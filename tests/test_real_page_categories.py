@@ -250,6 +250,57 @@ def test_a_paragraph_under_the_headline_that_is_the_description_is_the_dek(attri
     assert DEK not in paragraphs
 
 
+# A European paper's lead: the story's opening in a paragraph of its own under the headline (ORF's
+# "story-lead-text"), or above a box of related stories and a subheading (Super Express's "lead"),
+# the site's description word for word or cut short; the body's box goes on from its second paragraph.
+LEAD = (
+    "The ferry to Kessan sailed again on Monday, three weeks after the storms closed the harbour. "
+    "Both islands had waited for the crossing since the autumn. The harbour master Jo Harbour says "
+    "that the quay will hold until the spring, and a new one is planned."
+)
+BODY = (
+    "<div class='story-content'><div class='story-banner'></div><div class='story-story'>"
+    f"<p>Harbour said the work would cost {THIRD[:1].lower()}{THIRD[1:]}</p><p>{SECOND}</p></div></div>"
+)
+
+
+@pytest.mark.parametrize(
+    ("story", "description"),
+    [
+        (
+            f"<div class='story-lead'><h1>Ferries return</h1><p class='story-lead-text'>{LEAD}</p>"
+            f"<div class='story-meta'>25. Oktober 2025</div></div>{BODY}",
+            LEAD,
+        ),
+        (
+            f"<h1>Ferries return</h1><p class='lead'>{LEAD}</p><div class='related'><a href='/other'><p>"
+            f"Storm closes the harbour</p></a></div><div class='block'><h2>The crossing</h2>{BODY}</div>",
+            LEAD[:160] + "...",
+        ),
+    ],
+)
+def test_a_lead_of_three_sentences_the_description_gives_is_the_stories_opening(
+    monkeypatch: pytest.MonkeyPatch, story: str, description: str
+) -> None:
+    trafilatura_keeps(monkeypatch, f"<div><p>{SECOND}</p></div>")  # the body's box, as on those pages
+    page = html(f"<div id='ss-shunter'>{story}</div>", f"<meta name='description' content='{description}'>")
+
+    assert extract_page(page, URL).paragraphs[0] == LEAD
+
+
+def test_a_dek_of_two_sentences_the_description_gives_stays_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    trafilatura_keeps(monkeypatch, f"<div><p>{SECOND}</p></div>")
+    dek = (
+        "The ferry to Kessan sailed again on Monday, three weeks after the storms closed the harbour, and "
+        "both islands had waited for it since the autumn. The harbour master Jo Harbour says that the old "
+        "quay will hold until the spring, when a new one is to be built."
+    )
+    story = f"<div class='story-lead'><h1>Ferries return</h1><p class='story-lead-text'>{dek}</p></div>{BODY}"
+    page = html(story, f"<meta name='description' content='{dek}'>")
+
+    assert dek not in extract_page(page, URL).paragraphs
+
+
 @pytest.mark.parametrize("box", ["p class='intro'", "div class='intro'"])
 def test_a_paragraph_under_the_headline_that_opens_with_a_dateline_is_the_lede(box: str) -> None:
     opening = f"Kessan (dpa) - {DEK}"

@@ -781,8 +781,8 @@ def _headline_deks(doc: lxml.html.HtmlElement) -> frozenset[lxml.html.HtmlElemen
         ):
             continue
         said = squash(after.text_content())
-        if said not in descriptions or _DATELINED.match(said):
-            continue
+        if said not in descriptions or _DATELINED.match(said) or _a_lead(said):
+            continue  # ... the story's own first paragraph, which the site gives as its description
         siblings = itertools.islice(headline.itersiblings("p"), _MAX_SIBLINGS)
         # ... set apart from the body's paragraphs, or standing before the byline and date that open it
         if not any(p is not after and _shows_text(p) for p in siblings) or _signed(next(shown, None)):
@@ -1063,6 +1063,9 @@ def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement, summar
     filled: list[str] = (
         _skipped_before(nodes[first[0]], summary) if first else _loose_lede(doc, found, summary)
     )
+    lead = _described_lead(nodes[: first[0]], summary) if first else ""
+    if lead and lead not in filled:
+        filled.insert(0, lead)
     previous, last = None, -1
     for text in found:
         place = _next_place(places.get(text, []), last)
@@ -1072,6 +1075,34 @@ def _with_gaps_filled(found: tuple[str, ...], doc: lxml.html.HtmlElement, summar
         filled.append(text)
         previous, last = node, last if place is None else place
     return tuple(filled)
+
+
+def _described_lead(before: list[lxml.html.HtmlElement], summary: str) -> str:
+    """The lead paragraph set apart above the body that the page's description gives (or opens with):
+    the story's opening, not a dek, when it runs three sentences or more (ORF's "story-lead-text" under
+    its headline, Super Express's "lead" above a box of related stories; a standfirst is one sentence
+    or two). trafilatura reads the body's box alone, which starts at the second paragraph."""
+    said = folded(summary.removesuffix("\u2026").removesuffix("..."))
+    if len(said) < _DESCRIBED_CHARS:
+        return ""
+    for node in itertools.islice(reversed(before), _MAX_BEFORE_BODY):
+        text = block_text(node)
+        if folded(text).startswith(said):
+            return text if _a_lead(text) else ""
+    return ""
+
+
+def _a_lead(text: str) -> bool:
+    """Whether a paragraph reads as a story's opening rather than a dek: three full sentences or more,
+    of some length."""
+    sentences = _SENTENCE_END.findall(text)
+    return len(sentences) >= _LEAD_SENTENCES and estimated_words(text) >= _LEAD_MIN_WORDS
+
+
+_SENTENCE_END = re.compile(f"[^\\W\\d_]{{2}}[{END_MARKS}][{CLOSERS}]*(?:\\s|$)")
+_LEAD_SENTENCES = 3
+_LEAD_MIN_WORDS = 40
+_MAX_BEFORE_BODY = 200  # <p>s before the body's first looked back through for the lead
 
 
 def _in_page_order(found: tuple[str, ...], places: dict[str, list[int]]) -> tuple[str, ...]:

@@ -652,6 +652,21 @@ def test_logo_avatar_and_tracking_pixel_are_never_the_lead_image() -> None:
 
 
 @pytest.mark.parametrize(
+    ("declared", "lead"),
+    [
+        ("https://cdn.example/uploads/2025/02/pixel.gif", ""),  # a tracking pixel, by its name
+        ("https://cdn.example/pixel/1x9a.jpg", ""),  # ... or its folder
+        # a story about Google's Pixel 9a: its picture of the phone
+        ("https://cdn.example/uploads/2025/02/pixel-9a-wf-leak-17.jpg?resize=1200%2C628", "same"),
+    ],
+)
+def test_a_picture_named_pixel_is_a_tracker_only_when_it_is_named_so_alone(declared: str, lead: str) -> None:
+    head = f"<meta property='og:image' content='{declared}'>"
+
+    assert extract_page(html(f"<p>{LEDE}</p>", head), URL).image_url == (declared if lead else "")
+
+
+@pytest.mark.parametrize(
     "img",
     [
         "<img src='/img/placeholder.gif' srcset='/img/ferry-400.jpg 400w, /img/ferry-1200.jpg 1200w'>",

@@ -43,8 +43,10 @@ class LeadImage:
 # ("/t_share/", "social_1200x630") are the article's own picture.
 _STAND_IN = (
     # "fblogo.jpg", "sitelogo.png": the logo a site shares itself with, its name run into the word
-    r"(?:fb|og|site|share|social)?logo|rogo|icon|favicon|avatar|gravatar|spacer|pixel|blank|placeholder|missing"
-    r"|1x1"
+    r"(?:fb|og|site|share|social)?logo|rogo|icon|favicon|avatar|gravatar|spacer|blank|placeholder|missing"
+    # a tracking pixel is a file or a folder of that name ("pixel.gif", "/pixel/…"), never a phone of
+    # that name in its picture's ("pixel-9a-leak-17.jpg" of a story about Google's Pixel 9a)
+    r"|pixel(?=$|[/.@])|1x1"
     r"|preload|spinner"
 )
 _NOT_A_PHOTO = re.compile(

@@ -199,7 +199,7 @@ _BOILERPLATE = _patterns(
         r"(?i)for your personal,? non-commercial use"
         r"|\bour (?:privacy|cookie|data protection) (?:policy|notice)\b"
         rf"|^(?=.*{_TO_READER}).*(?:\b(?:may|might) (?:earn|receive) (?:a )?(?:small )?"
-        r"(?:commission|share of sales)|\baffiliate (?:links?|commission)\b"
+        r"(?:commission|revenue|share of sales)|\baffiliate (?:links?|commissions?|programs?)\b"
         # "We may receive compensation when you click on links to those products.": paid for the
         # reader's click, not a story's compensation ("you may receive compensation of up to 600 euros")
         r"|\b(?:may|might) (?:receive compensation|be compensated) (?:when|if) you"

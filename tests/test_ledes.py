@@ -145,6 +145,8 @@ READ_ALSO_RU_SENTENCE = (
             " compensation when you click on links to those products.",
             "legal notice",
         ),
+        ("We may earn revenue from the products available on this page.", "legal notice"),
+        ("This site takes part in affiliate programs with several retailers.", "legal notice"),
         ("As an Amazon Associate I earn from qualifying purchases.", "legal notice"),
         ("Supported by", "advertisement"),
         ("Lire aussi : Le retour des trains de nuit", "related links"),
@@ -387,6 +389,7 @@ LONG_NEWSLETTER_PARAGRAPH = (
         # Stories about affiliate links and paywalls.
         "The regulator said the blog post contained affiliate links that were never disclosed to readers.",
         "If your ferry is three hours late, you may receive compensation of up to 600 euros, the court said.",
+        "The ferry company may earn revenue from the new route by spring, its owners told the council.",
         "Readers who have free articles left will be asked to register, the publisher said on Monday.",
         "Islanders can submit their letters to the council until Friday, the clerk said.",
         "The ferry company did not submit your complaint to the regulator, the ombudsman found.",

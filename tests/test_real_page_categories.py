@@ -434,6 +434,28 @@ def trafilatura_keeps(monkeypatch: pytest.MonkeyPatch, body: str) -> None:
     monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *args, **kwargs: kept)
 
 
+@pytest.mark.parametrize("label", ["<p>Marienberg</p>", ""])
+def test_a_paragraph_trafilatura_puts_first_that_the_page_shows_last_is_not_the_lede(
+    monkeypatch: pytest.MonkeyPatch, label: str
+) -> None:
+    # blick.de: trafilatura read the feedback line under the story first, then the place name set in a
+    # <span> above it (no <p> of the page), then the story; each paragraph in a box of its own
+    feedback = (
+        "Habt ihr eine Meinung zu diesem Artikel oder einen Fehler entdeckt? Dann weist uns gern darauf hin."
+    )
+    trafilatura_keeps(monkeypatch, f"<div><p>{feedback}</p>{label}<p>{LEDE}</p><p>{SECOND}</p></div>")
+    boxes = "".join(
+        f"<div class='styled-tags'><p>{p}</p></div><div><h2>A heading</h2></div>" for p in (LEDE, SECOND)
+    )
+    page = html(
+        f"<h1>Ferries return</h1><span class='label'>Marienberg</span>"
+        f"<div>{boxes}<p><a>{feedback}</a></p></div>"
+    )
+
+    assert extract_page(page, URL).paragraphs[0] in ("Marienberg", LEDE)
+    assert teaser(article_from_page(extract_page(page, URL), URL), TeaserConfig()).paragraphs[0] == LEDE
+
+
 def test_lede_that_trafilatura_skips_before_the_first_paragraph_it_kept_is_put_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -1114,12 +1114,19 @@ def _in_page_order(found: tuple[str, ...], places: dict[str, list[int]]) -> tupl
     """
     start = 0
     while start + 1 < len(found):
-        here, following = places.get(found[start]), places.get(found[start + 1])
+        here = places.get(found[start])
+        # ... the next paragraph the page has as a <p>: a label trafilatura read from a <span> between
+        # them has no place (blick.de's feedback line came first, then its place name, then the story)
+        ahead = itertools.islice(found, start + 1, start + 1 + _MAX_UNPLACED)
+        following = next((places[text] for text in ahead if text in places), None)
         # (a text the page repeats is found at its first place both times: the page's order holds)
         if here is None or following is None or here[0] <= following[0]:
             break
         start += 1
     return found[start:]
+
+
+_MAX_UNPLACED = 4  # paragraphs without a <p> of their own passed over to the next that has one
 
 
 def _loose_lede(doc: lxml.html.HtmlElement, found: tuple[str, ...], summary: str) -> list[str]:

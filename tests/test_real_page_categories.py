@@ -2714,6 +2714,26 @@ def test_the_authors_picture_in_the_authors_box_is_no_lead_image_of_a_page_that_
 
 
 @pytest.mark.parametrize(
+    ("link", "stands_in"), [("https://news.google.com/publications/CAAq", False), ("", True)]
+)
+def test_a_figure_that_links_to_another_page_stands_in_for_no_declared_picture(
+    link: str, stands_in: bool
+) -> None:
+    # Super Express declares a picture it does not show; its first figure is the "follow us on Google
+    # News" promo, a link away, whose alt and empty credit label were given as the lead picture's.
+    head = "<meta property='og:image' content='https://news.example/images/7b992ce0a94.jpg'>"
+    figure = (
+        "<figure><img src='/galleries/se-google-news-664x442.jpg' alt='Harbour Times Google News'>"
+        "<figcaption><span class='author'>Autor: </span></figcaption></figure>"
+    )
+    promo = f"<a class='ctr_teaser_with_link' href='{link}'>{figure}</a>" if link else figure
+    info = extract_page(html(f"<h1>Ferries return</h1><p>{LEDE}</p>{promo}<p>{SECOND}</p>", head), URL)
+
+    assert info.image_url == "https://news.example/images/7b992ce0a94.jpg"
+    assert (info.image_alt == "Harbour Times Google News") is stands_in
+
+
+@pytest.mark.parametrize(
     ("href", "portrait"),
     [
         ("/by/jo-harbour-j7gc3", True),

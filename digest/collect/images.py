@@ -589,13 +589,23 @@ def _lead_figure(
         )
         figures = list(itertools.islice(stills, _MAX_FIGURES))
         showing = (f for f in figures if name and _shows_in(f, shown))
-        found = next(showing, figures[0] if figures else None)
+        # ... else the first, which stands in for a declared picture only if it is no link to another
+        # page (Super Express's "follow us on Google News" picture lent its alt and its empty caption)
+        standing = (f for f in figures if not (name and _a_promo(f)))
+        found = next(showing, None)
+        found = next(standing, None) if found is None else found
         if found is not None:
             return found
     return None
 
 
 _MAX_FIGURES = 50  # looked through for the declared image: a gallery page has hundreds
+
+
+def _a_promo(figure: lxml.html.HtmlElement) -> bool:
+    """Whether a figure's picture is a link to another page: a promo or a card, never the article's."""
+    images = figure.xpath(_IMAGES)
+    return bool(images) and _links_away(images[0])
 
 
 def _a_portrait(figure: lxml.html.HtmlElement, authors: set[str]) -> bool:

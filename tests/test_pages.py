@@ -277,10 +277,20 @@ def test_furniture_marked_up_as_such_never_reaches_the_paragraphs(furniture: str
         "<p style='display: none'>A paragraph kept for scripts and never shown to the reader at all.</p>",
         "<p style='visibility:hidden'>Another paragraph that a reader of the page never gets to see.</p>",
         "<p class='sr-only'>Text for screen readers only, describing the page layout in detail.</p>",
+        # Bootstrap's hidden box: an editors' notes popover shown only when its button is clicked
+        "<div class='d-none' id='notes'><p>This article has been reviewed according to the site's "
+        "editorial process and policies.</p></div>",
     ],
 )
 def test_hidden_elements_are_removed(hidden: str) -> None:
     assert paragraphs_of(hidden + body(LEDE, SECOND, THIRD))[0] == LEDE
+
+
+def test_a_box_hidden_on_phones_only_is_shown() -> None:
+    # "d-none d-md-block": Bootstrap hides it on small screens and shows it from medium ones up
+    found = paragraphs_of(f"<div class='d-none d-md-block'>{body(LEDE, SECOND, THIRD)}</div>")
+
+    assert found[0] == LEDE
 
 
 def test_a_body_whose_label_is_hidden_is_shown() -> None:

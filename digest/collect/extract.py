@@ -103,6 +103,10 @@ _DEK_CLASS = re.compile(
 )
 _DEK_MAX_WORDS = 60
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Bootstrap's display:none class, unless a breakpoint's class shows the box on wider screens
+# ("d-none d-md-block"): the editors' notes popover a reader opens by a click is not the article.
+_HIDDEN_CLASS = re.compile(r"(?:^|\s)d-none(?:$|\s)")
+_SHOWN_FROM = re.compile(r"(?:^|\s)d-(?:sm|md|lg|xl|xxl)-(?!none)")
 # Elements whose text runs into the next block's text unless a space separates them.
 _BLOCK_TAGS = "address blockquote br dd div dl dt h1 h2 h3 h4 h5 h6 hr li lb ol p section td th tr ul"
 _BLOCKS = frozenset(_BLOCK_TAGS.split())
@@ -729,11 +733,14 @@ def _found(pattern: re.Pattern[str], names: str) -> bool:
 
 
 def _is_hidden(attrs: dict[str, str]) -> bool:
-    """Hidden by the hidden attribute or an inline style."""
+    """Hidden by the hidden attribute, an inline style or Bootstrap's d-none class."""
     if "hidden" in attrs:
         return True
     style = attrs.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    classes = attrs.get("class", "")
+    return bool(_found(_HIDDEN_CLASS, classes) and not _found(_SHOWN_FROM, classes))
 
 
 def in_page_furniture(node: lxml.html.HtmlElement) -> bool:

@@ -2081,6 +2081,20 @@ def test_a_site_name_its_host_abbreviates_is_removed(title: str, url: str) -> No
     assert without_site_name(title, "", url) == "Ferries return"
 
 
+def test_a_title_part_the_hosts_name_starts_with_is_the_site() -> None:
+    # "heise - …" on heiseonline: the start of the host's name is the site's short name
+    url = "https://www.kessanharbourtimes.com/news/ferries"
+
+    assert (
+        without_site_name("Kessan - Ferries return to the strait", "", url) == "Ferries return to the strait"
+    )
+    # ... and so is the greater part of it: "Telegraph" of dailytelegraph
+    tail = without_site_name(
+        "Ferries return to the strait | Telegraph", "", "https://www.dailytelegraph.com.au/a"
+    )
+    assert tail == "Ferries return to the strait"
+
+
 @pytest.mark.parametrize(
     ("title", "url"),
     [
@@ -2095,6 +2109,8 @@ def test_a_site_name_its_host_abbreviates_is_removed(title: str, url: str) -> No
         ("Kessan Harbour Fraktion - Ferries return", "https://www.harbour-fraktion-kessan.de/a"),
         ("Harbour and Fraktion leave the Kessan quay - Ferries", "https://www.harbour-fraktion-kessan.de/a"),
         ("Kessan Capital/Ferries return", "https://www.kessancapital.com/blog/ferries"),  # a slash in a name
+        # a word the host's name ends with is the headline's label, not the site (greencarreports.com)
+        ("Report: Kessan ferries return to the strait", "https://www.harbourreports.com/news/1_ferries"),
     ],
 )
 def test_a_last_part_the_host_does_not_spell_stays(title: str, url: str) -> None:

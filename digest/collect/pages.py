@@ -760,8 +760,11 @@ _ARTICLES = frozenset(["the"])  # "The Wall Street Journal" is "wsj"
 
 
 def _names_site(part: str, name: str, slack: int) -> bool:
-    """Whether a folded part of a title is the site's name: the name with at most ``slack`` more, or in it."""
-    return bool(name) and ((name in part and len(part) <= len(name) + slack) or part in name)
+    """Whether a folded part of a title is the site's name: the name with at most ``slack`` more, or in it
+    as its start or half of it at least ("heise" of "heiseonline"; a word the name ends with is the
+    title's own: "Report: …" on greencarreports.com)."""
+    within = part in name and (name.startswith(part) or 2 * len(part) >= len(name))
+    return bool(name) and ((name in part and len(part) <= len(name) + slack) or within)
 
 
 def _rejoin(title: str, parts: list[str]) -> str:

@@ -1141,6 +1141,12 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ),
         ("Crowds on the quay. (Getty Images)", "Crowds on the quay.", "Getty Images"),
         ("Crowds on the quay. (AP Photo/Jo Harbour)", "Crowds on the quay.", "AP Photo/Jo Harbour"),
+        # the agency's own credit line after a bracketed one (abcnews.com): never a credit across a bracket
+        (
+            "Crowds on the quay. (AP Photo/Jo Harbour, File) The Associated Press",
+            "Crowds on the quay. (AP Photo/Jo Harbour, File)",
+            "The Associated Press",
+        ),
         ("Crowds on the quay. Photo: Jo Harbour", "Crowds on the quay.", "Jo Harbour"),
         (
             "Crowds on the quay. Credit: Jo Harbour for The Example",

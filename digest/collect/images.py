@@ -122,7 +122,7 @@ _AGENCY_CREDIT = re.compile(
     r"\s(?i:photo(?:graph)?|image|picture)s?)[)\]]"
     # "@handle/X": a picture taken from a social network, credited to its poster's handle
     rf"|(?P<bare>@?(?:[A-Z][\w.'\u2019-]*\s){{0,4}}[\w.'\u2019-]*"
-    rf"\s?/\s?(?:[A-Z][\w.'\u2019-]*\s?){{1,4}}|(?:{_AGENCIES})(?:/[^.]{{2,60}})?))\s*\.?$"
+    rf"\s?/\s?(?:[A-Z][\w.'\u2019-]*\s?){{1,4}}|(?:The\s)?(?:{_AGENCIES})(?:/[^.()\[\]]{{2,60}})?))\s*\.?$"
 )
 # Chinese, Japanese and Korean captions: "...\uff08\u5199\u771f\uff1a\u5171\u540c\uff09" (full-width brackets
 # and colon), "\u56fe\u7247\u6765\u6e90\uff1a...", "\uc0ac\uc9c4=...".

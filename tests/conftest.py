@@ -15,6 +15,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from digest.config import FetchConfig, NewsletterConfig
 from digest.store import Store, open_store
@@ -126,12 +128,24 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     url = f"sqlite:///{tmp_path / 'store.sqlite3'}" if request.param == "sqlite" else POSTGRES_URL
     opened = open_store(url)
     if request.param == "postgresql":
-        metadata.drop_all(opened.engine)
-        metadata.create_all(opened.engine)
+        _fresh_schema(opened.engine)
     yield opened
     if request.param == "postgresql":
         metadata.drop_all(opened.engine)
     opened.close()
+
+
+def _fresh_schema(engine: Engine, attempts: int = 3) -> None:
+    """Drop and create the tables; again when PostgreSQL aborts the drop as one side of a deadlock with
+    a connection the previous test is still closing (its server thread's), which then goes ahead."""
+    for attempt in range(attempts):
+        try:
+            metadata.drop_all(engine)
+            metadata.create_all(engine)
+            return
+        except OperationalError as error:
+            if "deadlock detected" not in str(error) or attempt == attempts - 1:
+                raise
 
 
 _real_connect = socket.socket.connect

@@ -131,13 +131,14 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         _fresh_schema(opened.engine)
     yield opened
     if request.param == "postgresql":
-        metadata.drop_all(opened.engine)
+        _fresh_schema(opened.engine)
     opened.close()
 
 
 def _fresh_schema(engine: Engine, attempts: int = 3) -> None:
-    """Drop and create the tables; again when PostgreSQL aborts the drop as one side of a deadlock with
-    a connection the previous test is still closing (its server thread's), which then goes ahead."""
+    """Drop and create the tables (empty ones are left behind after a test); again when PostgreSQL aborts
+    the drop as one side of a deadlock with a connection a server thread is still closing, which then
+    goes ahead."""
     for attempt in range(attempts):
         try:
             metadata.drop_all(engine)

@@ -9,13 +9,12 @@ import shutil
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from digest.config import FetchConfig, NewsletterConfig
@@ -128,21 +127,19 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     url = f"sqlite:///{tmp_path / 'store.sqlite3'}" if request.param == "sqlite" else POSTGRES_URL
     opened = open_store(url)
     if request.param == "postgresql":
-        _fresh_schema(opened.engine)
+        _again_on_deadlock(lambda: (metadata.drop_all(opened.engine), metadata.create_all(opened.engine)))
     yield opened
     if request.param == "postgresql":
-        _fresh_schema(opened.engine)
+        _again_on_deadlock(lambda: metadata.drop_all(opened.engine))
     opened.close()
 
 
-def _fresh_schema(engine: Engine, attempts: int = 3) -> None:
-    """Drop and create the tables (empty ones are left behind after a test); again when PostgreSQL aborts
-    the drop as one side of a deadlock with a connection a server thread is still closing, which then
-    goes ahead."""
+def _again_on_deadlock(step: Callable[[], object], attempts: int = 3) -> None:
+    """Run a schema step; again when PostgreSQL aborts it as one side of a deadlock with a connection a
+    server thread is still closing, which then goes ahead."""
     for attempt in range(attempts):
         try:
-            metadata.drop_all(engine)
-            metadata.create_all(engine)
+            step()
             return
         except OperationalError as error:
             if "deadlock detected" not in str(error) or attempt == attempts - 1:

@@ -3191,6 +3191,84 @@ def test_a_pictures_source_beside_it_is_its_credit() -> None:
         assert extract_page(html(f"{lead}<p>{LEDE}</p><p>{SECOND}</p>", head), URL).image_credit == credit
 
 
+# science.org: the credit in an element of its own after the caption's last sentence, no space between
+DAWN = "The quay at dawn."
+CREDITS_AFTER = {
+    "<span class='ml-2'>Rocco Ceselin/Google Quantum AI</span>": (DAWN, "Rocco Ceselin/Google Quantum AI"),
+    "<span class='ml-2'>Harbour</span>": (DAWN, "Harbour"),
+    " <span>Jo Harbour; Tom Quay/UCSB</span>": (DAWN, "Jo Harbour; Tom Quay/UCSB"),
+    # NBC's "caption__source": a source box by its class word
+    "<span class='caption__source'>Jo Harbour / AFP - Getty Images</span>": (
+        DAWN,
+        "Jo Harbour / AFP - Getty Images",
+    ),
+    # ... but a link's or a button's words, a date, or more of the caption's sentence stay the caption's
+    "<a href='/gallery'>Harbour</a>": (f"{DAWN} Harbour", ""),
+    "<button>Expand</button>": (f"{DAWN} Expand", ""),
+    "<span>December 2026</span>": (f"{DAWN} December 2026", ""),
+    "<span>Seen from the ferry</span>": (f"{DAWN} Seen from the ferry", ""),
+    "<span>Jo Harbour</span> on the quay": (f"{DAWN} Jo Harbour on the quay", ""),
+}
+
+
+@pytest.mark.parametrize("after", CREDITS_AFTER)
+def test_a_credit_set_after_the_captions_sentence_is_told_apart(after: str) -> None:
+    figure = (
+        "<figure><img src='/photos/quay.jpg' alt='The quay'><figcaption>"
+        f"<span class='text-sm'>{DAWN}{after}</span></figcaption></figure>"
+    )
+    info = extract_page(html(f"{figure}<p>{LEDE}</p>"), URL)
+
+    assert (info.image_caption, info.image_credit) == CREDITS_AFTER[after]
+
+
+def test_names_that_end_the_captions_sentence_are_the_captions() -> None:
+    # "… at <span>Dover Harbour</span>": no sentence ends before the names, so they are its words
+    figure = (
+        "<figure><img src='/photos/quay.jpg' alt='The quay'><figcaption><span class='text-sm'>"
+        "The quay at dawn, seen from <span>Dover Harbour</span></span></figcaption></figure>"
+    )
+    info = extract_page(html(f"{figure}<p>{LEDE}</p>"), URL)
+
+    assert (info.image_caption, info.image_credit) == ("The quay at dawn, seen from Dover Harbour", "")
+
+
+@pytest.mark.parametrize(
+    ("lead", "after"),
+    [
+        # CNET: the figcaption right after the figure
+        ("<figure><img src='/photos/quay.jpg'></figure>{caption}", ""),
+        # NBC: after the box that holds the figure alone
+        ("<div class='media'><figure><img src='/photos/quay.jpg'></figure></div>{caption}", ""),
+        # PBS: named after the hero box around the figure, in an aside after the article
+        (
+            "<div class='post__hero'><figure><img src='/photos/quay.jpg'></figure></div>",
+            "<aside><p class='post__hero-caption'>The quay at dawn. Photo by Jo Harbour/Reuters</p></aside>",
+        ),
+    ],
+)
+def test_a_figures_caption_set_apart_from_it_is_read(lead: str, after: str) -> None:
+    caption = (
+        "<figcaption><div class='caption'>The quay at dawn.</div>"
+        "<div class='credit'>Jo Harbour/Reuters</div></figcaption>"
+    )
+    body = f"{lead.format(caption=caption)}<article><p>{LEDE}</p><p>{SECOND}</p></article>{after}"
+
+    info = extract_page(html(body), URL)
+
+    assert (info.image_caption, info.image_credit) == ("The quay at dawn.", "Jo Harbour/Reuters")
+
+
+def test_a_caption_beside_a_wider_box_is_not_the_figures() -> None:
+    # the figure shares its box with a paragraph: the caption after the box is another's
+    caption = "<figcaption>The ferry at noon. Photo by Tom Quay/AP</figcaption>"
+    box = f"<div class='media'><figure><img src='/photos/quay.jpg'></figure><p>{SECOND}</p></div>{caption}"
+
+    info = extract_page(html(f"{box}<article><p>{LEDE}</p></article>"), URL)
+
+    assert (info.image_caption, info.image_credit) == ("", "")
+
+
 def test_an_og_title_cut_short_by_an_unescaped_quote_gives_way_to_the_pages_title() -> None:
     # eluniversal.com wrote 'content="… califica a Biden de "incapacitado""': the attribute ends at the quote
     page = titled('The harbour master calls the fees "unfair"', "The harbour master calls the fees ")

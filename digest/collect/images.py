@@ -195,6 +195,8 @@ def lead_image(doc: lxml.html.HtmlElement, url: str) -> LeadImage:
         # and when the picture is shown outside that figure, the figure is another picture's
         box = _image_box(shown, found)
         figure = box if box is not None else (None if _shown_outside(doc, found, figure) else figure)
+    if figure is not None and _figcaption(figure) is None:
+        figure = _with_caption_beside(doc, figure)
     caption, credit = _caption_and_credit(doc, figure, body, url)
     if not caption or not credit:
         said_caption, said_credit = _said_by_attributes(shown)
@@ -660,6 +662,51 @@ def _image_box(img: lxml.html.HtmlElement | None, url: str) -> lxml.html.HtmlEle
     return None
 
 
+def _with_caption_beside(doc: lxml.html.HtmlElement, figure: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A figure with no caption of its own, read with the caption the page sets apart from it: right
+    after it or after a box that holds it alone (NBC's "<div class=article-hero__media><figure>…
+    </figure></div><figcaption class=article-hero__caption>"), or named after a box around it
+    wherever the page puts it (PBS's "<div class=post__hero><figure>…" and, in an aside after the
+    article, "<p class=post__hero-caption>"). Else the figure as it is."""
+    box = figure
+    for _ in range(_BOX_LEVELS):
+        following = box.getnext()
+        if following is not None and (following.tag == "figcaption" or _a_caption(following)):
+            return _together(box, following)
+        named = _named_after(doc, box)
+        if named is not None:
+            return _together(box, named)
+        parent = box.getparent()
+        if parent is None or parent.tag in ("article", "main", "body") or _holds_more(parent, box):
+            break
+        box = parent
+    return figure
+
+
+def _named_after(doc: lxml.html.HtmlElement, box: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The caption the page names after a box's class ("post__hero" → "post__hero-caption")."""
+    names = [n for n in (box.get("class") or "").split() if _CLASS_NAME.fullmatch(n)][:_MAX_CLASSES]
+    wanted = " or ".join(
+        f"contains(concat(' ', normalize-space(@class), ' '), ' {name}{joint}caption ')"
+        for name in names
+        for joint in ("-", "__", "_")
+    )
+    found = doc.xpath(f"(//*[{wanted}])[1]") if wanted else []
+    return found[0] if found and not _text_longer_than(found[0], _BOX_CHARS) else None
+
+
+_CLASS_NAME = re.compile(r"[A-Za-z][\w-]{1,60}")
+_MAX_CLASSES = 4  # of a box's class names, each looked for with "-caption" after it
+
+
+def _holds_more(box: lxml.html.HtmlElement, inner: lxml.html.HtmlElement) -> bool:
+    """Whether a box holds more than the one element (an empty <script> or <noscript> aside)."""
+    return any(
+        isinstance(child.tag, str) and child is not inner and child.tag not in ("script", "noscript", "style")
+        for child in box
+    ) or bool((box.text or "").strip())
+
+
 def _boxes_around(img: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
     """The elements around an <img>, innermost first, without the <source>s of its <picture>: libxml2
     nests each in the one before it, so a picture of four sizes would hold its <img> five levels down
@@ -760,8 +807,9 @@ _CREDIT_CLASS = (
     f"contains({_LOWER_CLASS}, 'credit') or contains({_LOWER_CLASS}, 'copyright')"
     f" or contains({_CLASS_WORDS}, ' cred ')"
 )
-# ... or its "source" (Fox's "<div class=summary>… <span class=source>REUTERS</span></div>")
-_SOURCE_NAMED = "contains(concat(' ', normalize-space(@class), ' '), ' source ')"
+# ... or its "source" (Fox's "<div class=summary>… <span class=source>REUTERS</span></div>", NBC's
+# "caption__source"), a class word of its own
+_SOURCE_NAMED = f"contains({_CLASS_WORDS}, ' source ')"
 _CAPTION_BOX = f".//*[{_CAPTION_NAMED} or {_CREDIT_CLASS} or {_SOURCE_NAMED}]"
 _VIDEO = (
     f"self::*[contains({_LOWER_CLASS}, 'video') or contains(@itemtype, 'VideoObject')] | .//video | .//iframe"
@@ -1517,6 +1565,7 @@ def _caption_and_credit(
             marked = marked.replace(own, "").strip()
         return split_credit(caption)[0], marked
     after, credit = _leading_credit(figcaption, caption)
+    after, credit = (after, credit) if credit else _trailing_credit(figcaption, caption)
     caption, credit = (after, credit) if credit else split_credit(caption)
     credit = credit or (_labelled_credit(figure) if figure is not None else "")
     return caption, credit or next(_credit_lines(doc, body, url), "")
@@ -1570,6 +1619,52 @@ def _leading_credit(figcaption: lxml.html.HtmlElement, caption: str) -> tuple[st
         if caption.startswith(text) and found.start("credit") > 0:
             return caption[len(text) :].strip(), clean_credit(found["credit"])
     return caption, ""
+
+
+def _trailing_credit(figcaption: lxml.html.HtmlElement, caption: str) -> tuple[str, str]:
+    """A credit set with no label in an element of its own after the caption's last sentence, and the
+    words before it ("<figcaption><span>Engineers huddle under the cryostat.<span class='ml-2'>Rocco
+    Ceselin/Google Quantum AI</span></span></figcaption>", as Science sets them): only names, never a
+    link's or a button's words, a date or a sentence."""
+    last = _last_element(figcaption, caption)
+    if last is None:
+        return caption, ""
+    text = shown_block_text(last)
+    before = caption[: -len(text)].rstrip()
+    if before[-1:] not in _SENTENCE_ENDS or not _ONLY_NAMES.fullmatch(text):
+        return caption, ""
+    return before, clean_credit(text)
+
+
+def _last_element(figcaption: lxml.html.HtmlElement, caption: str) -> lxml.html.HtmlElement | None:
+    """The widest element of a caption that holds its last words and not all of them, none after it."""
+    shown = [e for e in itertools.islice(figcaption.iterdescendants(), _MAX_INNER_BOXES) if _shown_text(e)]
+    if not shown or shown[-1].xpath("ancestor-or-self::a or ancestor-or-self::button"):
+        return None
+    last = shown[-1]
+    while last.getparent() is not None and last.getparent() is not figcaption:
+        wider = last.getparent()
+        if shown_block_text(wider) == caption:
+            break
+        last = wider
+    text = shown_block_text(last)
+    after = any((e.tail or "").strip() for e in last.iterancestors() if e is not figcaption)
+    if not text or text == caption or not caption.endswith(text) or (last.tail or "").strip() or after:
+        return None
+    return last
+
+
+def _shown_text(element: lxml.html.HtmlElement) -> bool:
+    return isinstance(element.tag, str) and bool(element.text_content().strip())
+
+
+_SENTENCE_ENDS = '.!?"\u201d\u2019)'
+# A photographer's or an agency's name or a few, apart by slashes, semicolons, commas or "and": each
+# word capitalised ("Rocco Ceselin/Google Quantum AI", "Zack Savitsky; Liam Cohen/UCSB", "A. Fisher").
+_ONLY_NAMES = re.compile(
+    r"(?:[A-Z][\w.'\u2019&-]*|and|of|for|the|de|van|von|via)"
+    r"(?:(?:\s*[/;,]\s*|\s+)(?:[A-Z][\w.'\u2019&-]*|and|of|for|the|de|van|von|via)){0,7}"
+)
 
 
 _MAX_BESIDE_CREDIT = 5  # credit boxes of a caption whose words are taken out of it: a name, a contact

@@ -681,6 +681,19 @@ def test_a_caption_set_right_after_the_pictures_box_is_its_caption() -> None:
             "The quay at dawn.",
             "Harbour Police",
         ),
+        # Gannett's web component around the <noscript> fallback: its own caption and credit attributes
+        (
+            "<media-image credit='Jo Doe, Getty Images' caption='The quay at dawn.'><noscript>"
+            "<img src='https://example.com/photos/quay-harbour.jpg?width=320'></noscript></media-image>",
+            "The quay at dawn.",
+            "Jo Doe, Getty Images",
+        ),
+        # ... never an HTML element's around the picture
+        (
+            "<div credit='Jo Doe' caption='The quay at dawn.'><img src='https://example.com/photos/quay-harbour.jpg'></div>",
+            "",
+            "",
+        ),
     ],
 )
 def test_caption_and_credit_given_in_data_attributes_of_the_picture(

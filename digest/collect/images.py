@@ -765,14 +765,30 @@ def _said_by_attributes(shown: lxml.html.HtmlElement | None) -> tuple[str, str]:
     data-image='…' data-description='A surveillance photo …' data-credit='Police Department'>")."""
     if shown is None:
         return "", ""
-    caption = next((squash(shown.get(a, "")) for a in _CAPTION_ATTRIBUTES if shown.get(a, "").strip()), "")
-    credit = next((squash(shown.get(a, "")) for a in _CREDIT_ATTRIBUTES if shown.get(a, "").strip()), "")
+    holders = [shown, *_wrapping(shown)]
+    caption = next(
+        (squash(h.get(a, "")) for h in holders for a in _CAPTION_ATTRIBUTES if h.get(a, "").strip()), ""
+    )
+    credit = next(
+        (squash(h.get(a, "")) for h in holders for a in _CREDIT_ATTRIBUTES if h.get(a, "").strip()), ""
+    )
     caption, in_caption = split_credit(caption)  # "… black cod. (Ellen M. Banner / The Seattle Times)"
     return caption, credit or in_caption
 
 
-_CAPTION_ATTRIBUTES = ("data-caption", "data-description")
-_CREDIT_ATTRIBUTES = ("data-credit", "data-photo-credit", "data-image-credit", "data-photographer")
+def _wrapping(shown: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """The elements around a picture that show it for a script: its <noscript> fallback's, and the web
+    component's that holds both (Gannett's "<media-image credit='…' caption='…'><noscript><img>")."""
+    for around in itertools.islice(shown.iterancestors(), _WRAPPING_LEVELS):
+        if around.tag != "noscript" and "-" not in around.tag:
+            return
+        yield around
+
+
+_WRAPPING_LEVELS = 2
+_CAPTION_ATTRIBUTES = ("data-caption", "data-description", "caption")
+# (a bare "caption" or "credit" is no HTML attribute: a web component's, which says what it is)
+_CREDIT_ATTRIBUTES = ("data-credit", "data-photo-credit", "data-image-credit", "data-photographer", "credit")
 
 
 def _shown_outside(doc: lxml.html.HtmlElement, url: str, figure: lxml.html.HtmlElement | None) -> bool:

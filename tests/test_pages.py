@@ -712,6 +712,28 @@ def test_data_attributes_of_another_picture_say_nothing_of_the_lead_one() -> Non
     assert (found.image_caption, found.image_credit) == ("", "")
 
 
+@pytest.mark.parametrize(
+    ("box", "credit"),
+    [
+        # a credit box right after a picture in the article credits it ...
+        ("<div class='photo'><img src='/photos/quay.jpg'><p class='photo-credit'>Jo Doe</p></div>", "Jo Doe"),
+        # ... but a gallery's (Townsquare's, after its title and description) credits the gallery's pictures
+        (
+            "<div class='photogallery-wrapper'><h2>The ferries</h2><img src='/photos/quay.jpg'>"
+            "<p class='photogallery-credit'>Gallery Credit: Jo Doe</p></div>",
+            "",
+        ),
+        ("<div class='slideshow'><img src='/photos/quay.jpg'><p class='credit'>Jo Doe</p></div>", ""),
+    ],
+)
+def test_a_credit_box_in_the_article_credits_the_lead_picture_unless_a_gallerys(
+    box: str, credit: str
+) -> None:
+    html = page(f"<article>{body(LEDE, SECOND)}{box}</article>", head=LEAD_PICTURE)
+
+    assert extract_page(html, URL).image_credit == credit
+
+
 @pytest.mark.parametrize("article", [True, False])
 def test_a_small_heading_after_the_text_that_credits_the_pictures_credits_the_lead_one(article: bool) -> None:
     text = body(LEDE, SECOND, THIRD) + "<h6>Photos: Jo Doe/Agency</h6>"

@@ -1802,7 +1802,7 @@ def _credit_lines(doc: lxml.html.HtmlElement, body: lxml.html.HtmlElement | None
             continue
         text = squash(text)
         named = "credit" in (node.get("class") or "").lower()  # "credit", "ImageCredit"
-        marked = named and _beside_image(node) and not _holds_a_credit(node)
+        marked = named and _beside_image(node) and not _holds_a_credit(node) and not _a_gallerys(node)
         label = _CREDIT_TEXT.match(text)
         if label or marked:
             # a line that describes the picture before it credits it ("Header image: … Credit: Jo Doe")
@@ -1832,6 +1832,17 @@ def _holds_a_credit(node: lxml.html.HtmlElement) -> bool:
 
 
 _MAX_INNER_BOXES = 20  # credit boxes looked into: a page that nests hundreds costs no more
+
+
+def _a_gallerys(node: lxml.html.HtmlElement) -> bool:
+    """Whether a credit box is a gallery's, in the gallery's box, set after its title and description
+    (Townsquare's "<div class=photogallery-wrapper><h2>Meet Team Reba …</h2>…<p class=photogallery-credit>
+    Gallery Credit: Carena Liptak</p>"): it credits the gallery's pictures, not the article's."""
+    boxes = itertools.islice(node.iterancestors(), 2)
+    return any(_GALLERY.search(f"{b.get('class', '')} {node.get('class', '')}") for b in boxes)
+
+
+_GALLERY = re.compile(r"(?i)gallery|slideshow|carousel")
 
 
 def _beside_image(node: lxml.html.HtmlElement) -> bool:

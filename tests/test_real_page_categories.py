@@ -1530,6 +1530,10 @@ def test_a_sites_default_picture_is_not_the_articles(declared: str, lead: str) -
         "ferries-return-to-the-strai",
         "FRY243.Diary_Quay_16",  # a file's name without its extension
         "Ferry at the quay.jpg",  # a file's name with spaces
+        # a picture said to be one, with or without an instruction to enlarge it
+        "PHOTO (select to view enlarged photo)",
+        "An image",
+        "Click to enlarge",
     ],
 )
 def test_an_alt_that_is_only_the_images_file_name_gives_way_to_the_caption(alt: str) -> None:
@@ -1537,6 +1541,27 @@ def test_an_alt_that_is_only_the_images_file_name_gives_way_to_the_caption(alt: 
     body = f"<figure><img src='/photos/quay.jpg' alt='{alt}'>{caption}</figure>"
 
     assert extract_page(html(f"{body}<p>{LEDE}</p>"), URL).image_alt == "Crowds on the quay"
+
+
+@pytest.mark.parametrize(
+    ("alt", "expected"),
+    [
+        ("Ferry at the quay (click to enlarge)", "Ferry at the quay"),
+        ("Ferry at the quay. [ferry / quay / harbour / travel]", "Ferry at the quay."),
+        # ... a sentence that says so, and a bracket of names, stay
+        (
+            "Click on the harbour map to see the ferry's route",
+            "Click on the harbour map to see the ferry's route",
+        ),
+        ("The ferry timetable [2025 / 2026]", "The ferry timetable [2025 / 2026]"),
+    ],
+)
+def test_an_alt_loses_an_instruction_to_enlarge_and_a_stock_librarys_keywords(
+    alt: str, expected: str
+) -> None:
+    body = f'<figure><img src="/photos/quay.jpg" alt="{alt}"><figcaption>Crowds</figcaption></figure>'
+
+    assert extract_page(html(f"{body}<p>{LEDE}</p>"), URL).image_alt == expected
 
 
 @pytest.mark.parametrize(

@@ -1519,11 +1519,31 @@ _CARD_LINKS = 20  # links of a card's box: its picture's, its headline's, a sect
 
 
 def _described(img: lxml.html.HtmlElement) -> str:
-    """An <img>'s alt, unless it is only the image's file name ("harbour-dawn.jpg"): that says nothing."""
-    alt = squash(img.get("alt", ""))
-    if _FILE_NAME.fullmatch(alt) or _SLUG.fullmatch(alt) or _names_its_file(alt, img):
+    """An <img>'s alt, unless it is only the image's file name ("harbour-dawn.jpg") or "a photo": that says
+    nothing. Without an instruction to enlarge it, or a stock library's keywords, after its words."""
+    alt = _KEYWORDS.sub("", _ENLARGE.sub("", squash(img.get("alt", ""))))
+    if (
+        _FILE_NAME.fullmatch(alt)
+        or _SLUG.fullmatch(alt)
+        or _names_its_file(alt, img)
+        or _A_PHOTO.fullmatch(alt)
+    ):
         return ""
     return alt
+
+
+# What to do with the picture, said in its alt ("PHOTO (select to view enlarged photo)", "Harbour at
+# dawn (click to enlarge)"): an instruction for a link the email has not, no description; "a photo" is
+# left of the first, which says nothing either.
+_ENLARGE = re.compile(
+    r"(?i)\s*[(\[]?\b(?:click|tap|select|touch|press)\b[^()\[\]]{0,40}?"
+    r"\b(?:enlarge[ds]?|larger|bigger|full[- ]?size|zoom(?: in)?)\b[^()\[\]]{0,20}[)\]]?$"
+)
+_A_PHOTO = re.compile(r"(?i)(?:an? )?(?:photo|image|picture|foto|bild)s?")
+# A stock library's keywords after the description, in brackets and apart by slashes (IDG's "A user in
+# thought rests his chin on his hand. [thinking / consideration / intelligence / planning]"): its search
+# terms, not what the picture shows.
+_KEYWORDS = re.compile(r"\s*\[\s*[a-z][\w' -]*(?:\s*/\s*[a-z][\w' -]*)+\s*\]$")
 
 
 def _names_its_file(alt: str, img: lxml.html.HtmlElement) -> bool:

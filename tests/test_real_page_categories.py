@@ -3247,6 +3247,30 @@ def test_a_credit_set_after_the_captions_sentence_is_told_apart(after: str) -> N
     assert (info.image_caption, info.image_credit) == CREDITS_AFTER[after]
 
 
+@pytest.mark.parametrize(
+    ("said", "credit"),
+    [
+        # Vice's "short-form__lede-credit": the caption's sentence, then whose the pictures are
+        ("Crowds wait on the quay at dawn. Photos via Jo Harbour.", "Jo Harbour"),
+        ("Crowds wait on the quay at dawn. Photo: Jo Harbour", "Jo Harbour"),
+        # ... a credit's own words stay whole
+        (
+            "Jo Harbour/ Port Authority Press Service photo via AP",
+            "Jo Harbour/ Port Authority Press Service photo via AP",
+        ),
+        ("Dawn. Photo: Jo Harbour", "Dawn. Photo: Jo Harbour"),
+    ],
+)
+def test_a_credit_box_that_holds_the_captions_sentence_gives_the_credit_after_it(
+    said: str, credit: str
+) -> None:
+    picture = "<img src='/photos/quay.jpg' alt='The quay'>"
+    box = f"<div class='lede'>{picture}<div class='lede-credit'>{said}</div></div>"
+    head = "<meta property='og:image' content='https://example.com/photos/quay.jpg'>"
+
+    assert extract_page(html(f"{box}<p>{LEDE}</p>", head), URL).image_credit == credit
+
+
 def test_names_that_end_the_captions_sentence_are_the_captions() -> None:
     # "… at <span>Dover Harbour</span>": no sentence ends before the names, so they are its words
     figure = (

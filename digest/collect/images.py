@@ -1788,7 +1788,24 @@ def _credit_box_text(box: lxml.html.HtmlElement) -> str:
         own = shown_block_text(caption)
         if own:
             rest = rest.replace(own, "").strip()
-    return rest or text  # all of it in a "caption-link": the credit's own link, so named
+    if not rest:
+        return text  # all of it in a "caption-link": the credit's own link, so named
+    # a box named a credit that holds the caption's sentence before it ("short-form__lede-credit":
+    # "Chad Morris … into his bar. Photos via Javad Khazaeli.")
+    found = _LABELLED_CREDIT.search(rest) or _VIA.search(rest)
+    said = rest[: found.start()].strip() if found else ""
+    return clean_credit(found["credit"]) if found and _a_sentence(said) else rest
+
+
+def _a_sentence(text: str) -> bool:
+    """Whether text is a caption's sentence: a few words and a full stop, not a name or two."""
+    return text[-1:] in ".!?" and len(text.split()) >= _SENTENCE_WORDS
+
+
+_SENTENCE_WORDS = 4
+# "Photos via Jo Doe" after the caption's sentence (_a_sentence), as Vice credits a reader's pictures;
+# after a name, "… Press Service photo via AP" is the credit's own words
+_VIA = re.compile(r"(?i)(?<=\s)(?:photo|picture|image)s?\s+via\s+(?P<credit>\w[^:]{1,119}?)\s*$")
 
 
 _CREDIT_TEXT = re.compile(

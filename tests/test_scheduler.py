@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from conftest import NOW, demo_builder, write_config
 from stub_provider import TOKEN, serve
 
+from digest.cli.schedule import stopper
 from digest.config import load_config
 from digest.scheduler import Actions, Event, SlotTrigger, add_jobs, catch_up, start_up
 from digest.slots import parse_schedule
@@ -89,6 +91,40 @@ def test_start_up_holds_an_unapproved_late_issue(tmp_path: Path, demo_site: Path
     assert log == ["send weekly 2026-11-27"]
     events = start_up(config, _actions(log, SLOT + timedelta(days=3)))
     assert "skipped" in events[0].message and log == ["send weekly 2026-11-27"]
+
+
+class _Scheduler:
+    """A scheduler's running state and its shutdown, which notes the thread it was called on."""
+
+    def __init__(self, running: bool) -> None:
+        self.running = running
+        self.shut_down_on: list[threading.Thread] = []
+
+    def shutdown(self, wait: bool = True) -> None:
+        self.shut_down_on.append(threading.current_thread())
+
+
+def test_a_stop_signal_shuts_the_scheduler_down_on_a_thread_of_its_own() -> None:
+    # Python runs the handler on the main thread wherever it was: inside the pool's submit, a shutdown
+    # there waited for the lock its own thread held, and `digest schedule` never exited
+    scheduler = _Scheduler(running=True)
+
+    stopper(scheduler)(signal.SIGTERM, None)
+    for thread in threading.enumerate():
+        if thread.name == "digest-stop":
+            thread.join()
+
+    assert len(scheduler.shut_down_on) == 1
+    assert scheduler.shut_down_on[0] is not threading.current_thread()
+
+
+def test_a_stop_signal_before_the_scheduler_runs_exits_at_once() -> None:
+    scheduler = _Scheduler(running=False)
+
+    with pytest.raises(SystemExit) as stopped:
+        stopper(scheduler)(signal.SIGINT, None)
+
+    assert stopped.value.code == 0 and scheduler.shut_down_on == []
 
 
 def _wait_for(condition: object, seconds: float = 60) -> None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
+from collections.abc import Callable
 from types import FrameType
+from typing import Protocol
 
 import click
 
@@ -45,15 +48,37 @@ def schedule(config_path: str) -> None:
     actions.tick()  # the first heartbeat, before anything else can take long
     scheduler.add_job(begin, id="start-up")
 
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        log.info(f"stopping on signal {signum}; letting the running send finish", extra={"event": "stop"})
-        if not scheduler.running:  # a signal before the scheduler started: nothing runs yet
-            raise SystemExit(0)
-        scheduler.shutdown(wait=True)  # a send in progress finishes its batch and records it first
-
+    stop = stopper(scheduler)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     scheduler.start()
+
+
+class _Stoppable(Protocol):
+    @property
+    def running(self) -> bool: ...
+
+    def shutdown(self, wait: bool = True) -> None: ...
+
+
+def stopper(scheduler: _Stoppable) -> Callable[[int, FrameType | None], None]:
+    """The handler of SIGTERM and SIGINT: the scheduler shuts down on a thread of its own, after the
+    send in progress has finished its batch and recorded it.
+
+    Never in the handler itself: Python runs it on the main thread wherever that thread was, perhaps
+    inside the pool's submit with the lock the pool's shutdown takes (the process then waited for
+    itself forever: seen when a signal came as the scheduler handed its first job to the pool).
+    """
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        log.info(f"stopping on signal {signum}; letting the running send finish", extra={"event": "stop"})
+        # before the scheduler started nothing runs yet; after a first signal its thread waits for the
+        # send, and the process for that thread
+        if not scheduler.running:
+            raise SystemExit(0)
+        threading.Thread(target=scheduler.shutdown, name="digest-stop").start()
+
+    return stop
 
 
 @click.command()

@@ -689,6 +689,28 @@ def test_a_picture_named_pixel_is_a_tracker_only_when_it_is_named_so_alone(decla
 
 
 @pytest.mark.parametrize(
+    ("sides", "lead"),
+    [
+        # Escapist's story on the series Avatar: a wide picture, whatever its file is called
+        ({"width": 1233, "height": 694}, True),
+        # ... an author's portrait is small or square, and a size not declared proves nothing
+        ({"width": 96, "height": 96}, False),
+        ({"width": 200, "height": 100}, False),
+        ({"width": 800, "height": 800}, False),
+        ({}, False),
+    ],
+)
+def test_a_declared_picture_named_avatar_is_a_portrait_unless_declared_wide(
+    sides: dict[str, int], lead: bool
+) -> None:
+    declared = "https://cdn.example/uploads/2023/11/avatar.jpg"
+    sizes = "".join(f"<meta property='og:image:{side}' content='{value}'>" for side, value in sides.items())
+    head = f"<meta property='og:image' content='{declared}'>{sizes}"
+
+    assert extract_page(html(f"<p>{LEDE}</p>", head), URL).image_url == (declared if lead else "")
+
+
+@pytest.mark.parametrize(
     "img",
     [
         "<img src='/img/placeholder.gif' srcset='/img/ferry-400.jpg 400w, /img/ferry-1200.jpg 1200w'>",

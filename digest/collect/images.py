@@ -54,6 +54,8 @@ _NOT_A_PHOTO = re.compile(
     r"transparent|loader|loading|divider|separator|ornament|signature)(?:$|[/_.\-\s@\d])"
 )
 _NOT_DECLARED = re.compile(rf"(?i)(?:^|[/_.\-\s])(?:{_STAND_IN})(?:$|[/_.\-\s@\d])")
+# ... where the page declares a wide picture: a portrait's words ("avatar") name its subject, a film's
+_NOT_DECLARED_WIDE = re.compile(rf"(?i)(?:^|[/_.\-\s])(?!g?r?avatar)(?:{_STAND_IN})(?:$|[/_.\-\s@\d])")
 # A size that a URL asks for ("?h=17", "&w=60"): smaller than an article's picture.
 _URL_SIDE = re.compile(r"(?i)[?&,](?:w|h|width|height)[=_](\d{1,4})\b")
 _TRACKERS = re.compile(
@@ -472,7 +474,23 @@ def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
 
 def _declarable(doc: lxml.html.HtmlElement, image: str, url: str) -> bool:
     """Whether a declared picture may be the article's: no stand-in, no card of the whole site's."""
-    return _usable(image, url, _NOT_DECLARED) and not _site_card(doc, image, url)
+    refused = _NOT_DECLARED_WIDE if _declared_wide(doc) else _NOT_DECLARED
+    return _usable(image, url, refused) and not _site_card(doc, image, url)
+
+
+def _declared_wide(doc: lxml.html.HtmlElement) -> bool:
+    """Whether the page declares its picture wide and large (og:image:width and height): no one's
+    portrait, whatever its file is called (Escapist's "avatar.jpg", 1233 by 694, for a story on the
+    series Avatar)."""
+    sides = [next(iter(meta_values(doc, f"og:image:{side}")), "") for side in ("width", "height")]
+    if not all(side.strip().isdigit() for side in sides):
+        return False
+    width, height = (int(side) for side in sides)
+    return width >= _WIDE_SIDE and height > 0 and width >= height * _WIDE_RATIO
+
+
+_WIDE_SIDE = 600  # pixels: an article's picture, never an avatar's
+_WIDE_RATIO = 1.25
 
 
 _MAX_DECLARED = 4  # values of one meta tag looked at: a page declares one picture, or a few sizes of it

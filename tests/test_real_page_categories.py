@@ -1898,6 +1898,8 @@ def test_a_pictures_box_without_figure_markup_gives_its_caption_and_credit(
         ("USATSI_2185.2e16d0ba.fill-1200x630-c0.jpg", "USATSI_2185.2e16d0ba.fill-735x490.jpg"),  # Wagtail's
         ("quay7056_v-contentxl.jpg", "quay7056_v-einspaltig.jpg"),  # a public broadcaster's renditions
         ("csm_2020-01_Quay_49efb8458e.jpg", "csm_2020-01_Quay_26f7bd6472.jpg"),  # TYPO3's processed copies
+        # NPR's: a crop and its hash, then size and quality
+        (f"quay-77766180_wide-{'b4' * 20}-s1400-c100.jpg", f"quay-77766180-{'fe' * 20}-s1100-c50.jpg"),
     ],
 )
 def test_a_declared_picture_shown_in_another_size_gets_that_ones_alt_caption_and_credit(

@@ -532,7 +532,12 @@ def _sized_stem(url: str) -> str:
     # a rendition named after its picture's own file ("quay.jpg.CROP.hd-large.jpg", as Adobe's CMS
     # writes them): the picture is the name up to its first extension; Wagtail's, up to its hash;
     # TYPO3's, between its "csm_" and its hash
-    original = _RENDITION_OF.match(name) or _WAGTAIL_RENDITION.match(name) or _TYPO3_RENDITION.match(name)
+    original = (
+        _RENDITION_OF.match(name)
+        or _WAGTAIL_RENDITION.match(name)
+        or _TYPO3_RENDITION.match(name)
+        or _NPR_RENDITION.match(name)
+    )
     stem = original.group(1) if original else name.rsplit(".", 1)[0]
     if _ONLY_A_SIZE.fullmatch(stem):
         return "/".join(urlsplit(url).path.split("/")[-3:-1]) + "/"
@@ -549,6 +554,12 @@ _WAGTAIL_RENDITION = re.compile(
 # TYPO3's processed copies: "csm_", the picture's name, and a hash of the processing
 # ("csm_2020-01_Reparatur-Caf%C3%A9_49efb8458e.jpg", "…_26f7bd6472.jpg")
 _TYPO3_RENDITION = re.compile(r"csm_(.+)_[0-9a-f]{10}\.[a-z]{3,4}$")
+# NPR's (and its stations'): the picture's name, its crop ("_wide", "_custom", "_sq"), a hash of the
+# crop, then size and quality ("gettyimages-77766180_wide-b406baf1…-s1400-c100.jpg" declared,
+# "gettyimages-77766180-fe17a532…-s1100-c50.jpg" shown)
+_NPR_RENDITION = re.compile(
+    r"(?i)(.+?)(?:_(?:wide|custom|sq|slide|vert|tall|square))?-[0-9a-f]{40}(?:-s\d{2,4})?(?:-c\d{1,3})?\.[a-z]{3,4}$"
+)
 
 
 # The sizes resizers add to a file's name: WordPress's "-512x512" and "-scaled", "_1200x630", a

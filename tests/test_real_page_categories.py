@@ -1327,6 +1327,12 @@ def test_og_images_https_address_is_taken_over_its_http_one() -> None:
         ("Dover at dawn. Jo Harbour/Reuters", "Dover at dawn.", "Jo Harbour/Reuters"),
         ("Dover at dawn. St. Louis Post-Dispatch/AP", "Dover at dawn.", "St. Louis Post-Dispatch/AP"),
         ("J. Harbour/AP", "", "J. Harbour/AP"),
+        # a paper's DOI after its authors, as Sci.News credits a figure
+        (
+            "Bacteria at the quay. Image credit: Harbour et al., doi: 10.1073/pnas.2306160120",
+            "Bacteria at the quay.",
+            "Harbour et al., doi: 10.1073/pnas.2306160120",
+        ),
         # a studio's name in brackets is all credit; a German caption's "source"
         ("(Jo Harbour Photography)", "", "Jo Harbour Photography"),
         ("Der Hafen am Morgen. Quelle: Reuters", "Der Hafen am Morgen.", "Reuters"),

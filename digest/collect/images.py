@@ -99,7 +99,8 @@ _LABELLED_CREDIT = re.compile(
     r"|(?:^|(?<=[.!?]\s)|(?<=\())courtesy(?: of)?\b"  # "… at dawn. Courtesy of the Port Authority"
     r"|(?-i:Credits?)(?:\.\.\.|\u2026)"  # "Credit...Jo Doe": a label read out to screen readers
     rf"|(?:\u00a9|\(c\))\s*(?:{_YEAR})?)"  # "… © 2024 Jane Doe"
-    r"\s*(?P<credit>\w[^:\u00a9]{1,119}?)\)?\s*$"
+    # no label's colon in it, only a DOI's (Sci.News: "Image credit: Sannino et al., doi: 10.1073/…")
+    r"\s*(?P<credit>\w(?:[^:\u00a9]|(?<=\bdoi):){1,119}?)\)?\s*$"
 )
 # "(Getty Images)", "[GETTY]", "(AP Photo/Jane Doe)", "(Jane Doe/The Star-Ledger)", "Jane Doe/Reuters",
 # "AP Photo/Jane Doe" at the end. A bare "Getty" is a museum too: only in brackets is it the agency.

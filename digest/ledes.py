@@ -289,7 +289,9 @@ _BOILERPLATE = _patterns(
         # updated …", "Correction: An earlier version of this article misstated …"
         r"|(?:update[ds]?|correction|clarification|editor['\u2019]?s note)\b"
         r"(?:[^:!?]|(?<=\d):(?=\d)){0,40}:\s*"  # a date and time before the colon: "Nov. 30, 3:15 p.m."
-        r"(?:this (?:story|article|post|report)\b|an? (?:earlier|previous) version\b)"
+        r"(?:this (?:story|article|post|report)\b|an? (?:earlier|previous) version\b"
+        # a series' note: "Editor's note: This continues a series where we review the top 20 drivers"
+        r"|this (?:continues|is (?:part|the \w+ (?:part|instal?lment)) of) (?:a|an|our|the)\b)"
         r"|this (?:story|article|post) is (?:the \w+ )?(?:part|instal?lment|chapter) of\b"
         # a wire story's note on its new version, in brackets above it: "(Corrects 10th paragraph to
         # show the console is from Nintendo)", "(Updates with closing prices)", "(Adds analyst quote)"

@@ -204,6 +204,11 @@ READ_ALSO_RU_SENTENCE = (
         ("Correction: An earlier version of this article misstated the cost of the ferry.", "page notice"),
         ("Editor\u2019s note: This story was first published in 2019 and has been updated.", "page notice"),
         ("This story is part of a series on the islands' ferries.", "page notice"),
+        (
+            "Editor\u2019s note: This continues a series where we review the top 20 ferries of the year.",
+            "page notice",
+        ),
+        ("Editor's note: This is the third part of a series on the strait.", "page notice"),
         # a wire story's note on its new version, in brackets
         ("(Corrects 10th paragraph to show the ferry is from Norway, not Sweden.)", "page notice"),
         ("(Updates with closing prices)", "page notice"),
@@ -315,6 +320,7 @@ LONG_NEWSLETTER_PARAGRAPH = (
         "The source: a leaked memo from the finance ministry, dated Jan. 4 and signed by two officials.",
         "Photographers lined the quay as the ferry came in, and the crowd cheered the captain.",
         "Updates to the timetable, the operator said, would follow once the winter storms had passed.",
+        "The strike continues a series of walkouts that has closed the port on three Mondays since May.",
         # the same words in other languages' news
         "La empresa de galletas anunci\u00f3 que vender\u00e1 sus cookies en todo el pa\u00eds desde enero.",
         "Der B\u00e4cker sagte, wir verwenden seit Jahren dieselben Zutaten f\u00fcr unsere Kekse.",

@@ -717,13 +717,19 @@ def test_data_attributes_of_another_picture_say_nothing_of_the_lead_one() -> Non
     [
         # a credit box right after a picture in the article credits it ...
         ("<div class='photo'><img src='/photos/quay.jpg'><p class='photo-credit'>Jo Doe</p></div>", "Jo Doe"),
-        # ... but a gallery's (Townsquare's, after its title and description) credits the gallery's pictures
+        # ... but a gallery's that shows no picture (Townsquare's, after its title and description, its
+        # pictures put in by a script) credits the gallery's pictures
         (
-            "<div class='photogallery-wrapper'><h2>The ferries</h2><img src='/photos/quay.jpg'>"
+            "<div class='photogallery-wrapper'><h2>The ferries</h2>"
             "<p class='photogallery-credit'>Gallery Credit: Jo Doe</p></div>",
             "",
         ),
-        ("<div class='slideshow'><img src='/photos/quay.jpg'><p class='credit'>Jo Doe</p></div>", ""),
+        # ... unless the gallery's box shows the picture it credits (Glam's first slide)
+        (
+            "<div class='gallery-image-holder'><img src='/photos/quay.jpg'>"
+            "<span class='gallery-image-credit'>Jo Doe</span></div>",
+            "Jo Doe",
+        ),
     ],
 )
 def test_a_credit_box_in_the_article_credits_the_lead_picture_unless_a_gallerys(

@@ -1902,11 +1902,14 @@ _MAX_INNER_BOXES = 20  # credit boxes looked into: a page that nests hundreds co
 
 
 def _a_gallerys(node: lxml.html.HtmlElement) -> bool:
-    """Whether a credit box is a gallery's, in the gallery's box, set after its title and description
-    (Townsquare's "<div class=photogallery-wrapper><h2>Meet Team Reba …</h2>…<p class=photogallery-credit>
-    Gallery Credit: Carena Liptak</p>"): it credits the gallery's pictures, not the article's."""
-    boxes = itertools.islice(node.iterancestors(), 2)
-    return any(_GALLERY.search(f"{b.get('class', '')} {node.get('class', '')}") for b in boxes)
+    """Whether a credit box is a gallery's that shows no picture here, in the gallery's box after its
+    title and description (Townsquare's "<div class=photogallery-wrapper><h2>Meet Team Reba …</h2>…<p
+    class=photogallery-credit>Gallery Credit: Carena Liptak</p>", its pictures put in by a script): it
+    credits those pictures, not the article's. Beside a picture it shows, it is that one's (Glam's
+    "gallery-image-holder lead-image-holder", the story's first slide)."""
+    boxes = list(itertools.islice(node.iterancestors(), 2))
+    named = any(_GALLERY.search(f"{b.get('class', '')} {node.get('class', '')}") for b in boxes)
+    return named and not any(box.find(".//img") is not None for box in boxes)
 
 
 _GALLERY = re.compile(r"(?i)gallery|slideshow|carousel")

@@ -762,6 +762,21 @@ def test_a_label_before_a_link_to_the_sites_gallery_is_no_credit(line: str, cred
     assert extract_page(html, URL).image_credit == credit
 
 
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        # BBC America's story opens with its picture's credit as a paragraph in brackets
+        ("(Photo: Jo Doe)", "Jo Doe"),
+        # ... a bracket that a sentence goes on after is no credit line
+        ("(Photo: Jo Doe) The ferry sails at dawn from the north quay.", ""),
+    ],
+)
+def test_a_credit_line_in_brackets_before_the_text_credits_the_lead_picture(line: str, credit: str) -> None:
+    html = page(body(line, LEDE, SECOND), head=LEAD_PICTURE)
+
+    assert extract_page(html, URL).image_credit == credit
+
+
 def test_a_picture_in_a_field_of_its_own_before_the_texts_is_the_lead_image() -> None:
     # a publishing system's fields, no <article> or <main>: the picture's field, then the text's
     fields = (

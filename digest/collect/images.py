@@ -1839,7 +1839,8 @@ _VIA = re.compile(r"(?i)(?<=\s)(?:photo|picture|image)s?\s+via\s+(?P<credit>\w[^
 
 
 _CREDIT_TEXT = re.compile(
-    r"^(?:(?:top|header|featured|lead)\s+)?"
+    # a line in brackets, all of it ("(Photo: Acorn TV)" over BBC America's story)
+    r"^(?:\((?=[^()]{2,120}\)$))?(?:(?:top|header|featured|lead)\s+)?"
     # "Fotos: Sophia Mahnert", "Bild: …" as German, Spanish and Portuguese pages write it; a licence
     # between the label and its colon ("Photo (cc) : svenwerk"); a bar for the colon, as Spanish blogs
     # close an article ("Imagen | Dacia, Tesla y Mercedes" on xataka.com)

@@ -1573,7 +1573,7 @@ _A_PHOTO = re.compile(r"(?i)(?:an? )?(?:photo|image|picture|foto|bild)s?")
 # A stock library's keywords after the description, in brackets and apart by slashes (IDG's "A user in
 # thought rests his chin on his hand. [thinking / consideration / intelligence / planning]"): its search
 # terms, not what the picture shows.
-_KEYWORDS = re.compile(r"\s*\[\s*[a-z][\w' -]*(?:\s*/\s*[a-z][\w' -]*)+\s*\]$")
+_KEYWORDS = re.compile(r" ?\[ ?[a-z][\w'-]*(?: [\w'-]+)*(?: ?/ ?[a-z][\w'-]*(?: [\w'-]+)*)+ ?\]$")
 
 
 def _names_its_file(alt: str, img: lxml.html.HtmlElement) -> bool:

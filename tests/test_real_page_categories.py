@@ -69,6 +69,25 @@ def test_a_box_of_loose_text_is_read_as_the_paragraphs_its_blank_lines_make() ->
 
 
 @pytest.mark.parametrize(
+    ("opening", "first"),
+    [
+        # MLB.com's run-in subhead: a bold line no sentence ends, then a line break and the paragraph
+        ("<strong>Feb. 8: The ferry will sail by next week</strong><br>", SECOND),
+        ("<b>Ferries return</b> <br>", SECOND),
+        # ... a lede set in bold, a label and a bold word in a sentence stay in their paragraph
+        ("<strong>The ferry sails at dawn.</strong><br>", f"The ferry sails at dawn. {SECOND}"),
+        ("<strong>Update:</strong><br>", f"Update: {SECOND}"),
+        ("<strong>Ferries</strong> return to the quay<br>", f"Ferries return to the quay {SECOND}"),
+    ],
+)
+def test_a_bold_opening_line_no_sentence_ends_is_a_subhead(opening: str, first: str) -> None:
+    story = f"<article><p>{LEDE}</p><p>{opening}{SECOND}</p><p>{THIRD}</p></article>"
+    paragraphs = extract_page(html(f"<h1>Ferries return</h1>{story}"), URL).paragraphs
+
+    assert paragraphs[:3] == (LEDE, first, THIRD)
+
+
+@pytest.mark.parametrize(
     ("between", "parts"),
     [
         ("", 2),

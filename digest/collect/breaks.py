@@ -224,3 +224,45 @@ def _fill(element: lxml.html.HtmlElement, text: str, members: list[lxml.html.Htm
     element.text = text or None
     for member in members:
         element.append(member)  # its tail moves with it
+
+
+def set_run_in_headings_apart(doc: lxml.html.HtmlElement) -> None:
+    """Set, in place, a paragraph's opening line in bold that no sentence ends, a line break after it,
+    apart as a heading of its own: a run-in subhead ("<p><strong>Feb. 8: Montgomery 'most likely' will
+    sign by next week</strong><br>The free agent market …", MLB.com's rumour pages), read as
+    "… by next week The free agent market" when the break is only a space. A bold first sentence
+    (the lede set in bold) stays in its paragraph, and so does a label ("Update:")."""
+    for paragraph in list(doc.iter("p")):
+        bold = _run_in_heading(paragraph)
+        if bold is None:
+            continue
+        heading = lxml.html.Element("h4")
+        heading.text = bold.text_content()
+        breaks = bold.getnext()
+        paragraph.text = (breaks.tail or "").lstrip() if breaks is not None else ""
+        for element in (bold, breaks):
+            if element is not None:
+                paragraph.remove(element)
+        paragraph.addprevious(heading)
+
+
+def _run_in_heading(paragraph: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """A paragraph's bold opening line, the whole line, before a line break and more text; else None."""
+    if (paragraph.text or "").strip() or len(paragraph) < _RUN_IN_CHILDREN:
+        return None
+    bold, breaks = paragraph[0], paragraph[1]
+    if bold.tag not in ("strong", "b") or breaks.tag != "br" or (bold.tail or "").strip():
+        return None
+    line = " ".join(bold.text_content().split())
+    after = (breaks.tail or "").strip() or any(isinstance(e.tag, str) for e in breaks.itersiblings())
+    words = len(line.split())
+    if not after or not 0 < words <= _RUN_IN_WORDS or line[-1:] in _ENDS_OR_LABELS:
+        return None
+    return bold
+
+
+_RUN_IN_CHILDREN = 2  # the bold line and its break
+_RUN_IN_WORDS = 20  # a subhead's words at most
+# A line that ends a sentence is the paragraph's own (a lede in bold); one that ends in a colon is a
+# label whose words run on ("Update:")
+_ENDS_OR_LABELS = ".!?:;\u3002\uff01\uff1f\uff1a"

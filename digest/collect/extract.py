@@ -32,7 +32,7 @@ from digest.collect.bounds import (
     cut_after,
     shown_text,
 )
-from digest.collect.breaks import split_at_blank_lines
+from digest.collect.breaks import set_run_in_headings_apart, split_at_blank_lines
 from digest.collect.text import (
     SOCIAL_EMBEDS,
     folded,
@@ -975,6 +975,7 @@ def body_paragraphs(
     """
     nodes = cut_after(doc, MAX_TEXT_ELEMENTS)
     split_at_blank_lines(doc)
+    set_run_in_headings_apart(doc)
     # Blocks are counted (ten times dearer than nodes) only on a page with more nodes than the bound.
     fast = nodes > MAX_RESCUED_BLOCKS and _JUSTEXT_BLOCKS(doc) > MAX_RESCUED_BLOCKS
     found = _extracted(doc, url, summary, recall=False, fast=fast)

@@ -233,32 +233,27 @@ def set_run_in_headings_apart(doc: lxml.html.HtmlElement) -> None:
     "… by next week The free agent market" when the break is only a space. A bold first sentence
     (the lede set in bold) stays in its paragraph, and so does a label ("Update:")."""
     for paragraph in list(doc.iter("p")):
-        bold = _run_in_heading(paragraph)
-        if bold is None:
+        if not _opens_with_run_in_heading(paragraph):
             continue
+        bold, breaks = paragraph[0], paragraph[1]
         heading = lxml.html.Element("h4")
         heading.text = bold.text_content()
-        breaks = bold.getnext()
-        paragraph.text = (breaks.tail or "").lstrip() if breaks is not None else ""
-        for element in (bold, breaks):
-            if element is not None:
-                paragraph.remove(element)
+        paragraph.text = (breaks.tail or "").lstrip()
+        paragraph.remove(bold)
+        paragraph.remove(breaks)
         paragraph.addprevious(heading)
 
 
-def _run_in_heading(paragraph: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """A paragraph's bold opening line, the whole line, before a line break and more text; else None."""
+def _opens_with_run_in_heading(paragraph: lxml.html.HtmlElement) -> bool:
+    """Whether a paragraph opens with a bold line, the whole line, then a line break and more text."""
     if (paragraph.text or "").strip() or len(paragraph) < _RUN_IN_CHILDREN:
-        return None
+        return False
     bold, breaks = paragraph[0], paragraph[1]
     if bold.tag not in ("strong", "b") or breaks.tag != "br" or (bold.tail or "").strip():
-        return None
-    line = " ".join(bold.text_content().split())
+        return False
+    words = bold.text_content().split()
     after = (breaks.tail or "").strip() or any(isinstance(e.tag, str) for e in breaks.itersiblings())
-    words = len(line.split())
-    if not after or not 0 < words <= _RUN_IN_WORDS or line[-1:] in _ENDS_OR_LABELS:
-        return None
-    return bold
+    return bool(after) and 0 < len(words) <= _RUN_IN_WORDS and words[-1][-1] not in _ENDS_OR_LABELS
 
 
 _RUN_IN_CHILDREN = 2  # the bold line and its break

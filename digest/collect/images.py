@@ -439,6 +439,7 @@ _SENTENCE_BEFORE_SLASH = re.compile(r"[^/]*\w{3,}[.!?]\s+(?:/\s*)?")
 
 
 def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
+    refused = _stand_ins(doc)  # once: each value is judged by the same declared size
     # The https address first: an http image is blocked or flagged by some mail clients.
     for name in ("og:image:secure_url", "og:image", "og:image:url", "twitter:image", "twitter:image:src"):
         # Each of a name's values: an SEO plugin may declare the author's portrait first, the article's
@@ -449,7 +450,7 @@ def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
         found = [
             value
             for value in joined
-            if value and _declarable(doc, value, url) and not _not_its_own(doc, value, url, several)
+            if value and _declarable(doc, value, url, refused) and not _not_its_own(doc, value, url, several)
         ]
         # Of several pictures, the one the page shows: the others are shared, never seen on it.
         if len(found) > 1:
@@ -463,20 +464,26 @@ def _declared_image(doc: lxml.html.HtmlElement, url: str) -> str:
     for image in _json_ld_images(doc):
         src = image.get("url") or image.get("contentUrl") if isinstance(image, dict) else image
         value = _joined(url, src) if isinstance(src, str) else ""
-        if value and _declarable(doc, value, url):
+        if value and _declarable(doc, value, url, refused):
             return value
     # The older ways to name it: <link rel="image_src"> (before Open Graph), schema.org microdata.
     for node in doc.xpath(_OLDER_DECLARATIONS):
         value = _joined(url, squash(node.get("href") or node.get("content") or ""))
-        if value and _declarable(doc, value, url):
+        if value and _declarable(doc, value, url, refused):
             return value
     return ""
 
 
-def _declarable(doc: lxml.html.HtmlElement, image: str, url: str) -> bool:
-    """Whether a declared picture may be the article's: no stand-in, no card of the whole site's."""
-    refused = _NOT_DECLARED_WIDE if _declared_wide(doc) else _NOT_DECLARED
+def _declarable(doc: lxml.html.HtmlElement, image: str, url: str, refused: re.Pattern[str]) -> bool:
+    """Whether a declared picture may be the article's: no stand-in (``refused``: _stand_ins), no card
+    of the whole site's."""
     return _usable(image, url, refused) and not _site_card(doc, image, url)
+
+
+def _stand_ins(doc: lxml.html.HtmlElement) -> re.Pattern[str]:
+    """The names that refuse a picture the page declares: a portrait's words too, unless the page
+    declares its picture wide (_declared_wide)."""
+    return _NOT_DECLARED_WIDE if _declared_wide(doc) else _NOT_DECLARED
 
 
 def _declared_wide(doc: lxml.html.HtmlElement) -> bool:
@@ -1692,21 +1699,21 @@ def _trailing_credit(figcaption: lxml.html.HtmlElement, caption: str) -> tuple[s
     words before it ("<figcaption><span>Engineers huddle under the cryostat.<span class='ml-2'>Rocco
     Ceselin/Google Quantum AI</span></span></figcaption>", as Science sets them): only names, never a
     link's or a button's words, a date or a sentence."""
-    last = _last_element(figcaption, caption)
-    if last is None:
+    text = _last_words(figcaption, caption)
+    if not text:
         return caption, ""
-    text = shown_block_text(last)
     before = caption[: -len(text)].rstrip()
     if before[-1:] not in _SENTENCE_ENDS or not _ONLY_NAMES.fullmatch(text):
         return caption, ""
     return before, clean_credit(text)
 
 
-def _last_element(figcaption: lxml.html.HtmlElement, caption: str) -> lxml.html.HtmlElement | None:
-    """The widest element of a caption that holds its last words and not all of them, none after it."""
+def _last_words(figcaption: lxml.html.HtmlElement, caption: str) -> str:
+    """The words of the widest element of a caption that holds its last words and not all of them,
+    none after it; "" when there is none."""
     shown = [e for e in itertools.islice(figcaption.iterdescendants(), _MAX_INNER_BOXES) if _shown_text(e)]
     if not shown or shown[-1].xpath("ancestor-or-self::a or ancestor-or-self::button"):
-        return None
+        return ""
     last = shown[-1]
     while last.getparent() is not None and last.getparent() is not figcaption:
         wider = last.getparent()
@@ -1716,8 +1723,8 @@ def _last_element(figcaption: lxml.html.HtmlElement, caption: str) -> lxml.html.
     text = shown_block_text(last)
     after = any((e.tail or "").strip() for e in last.iterancestors() if e is not figcaption)
     if not text or text == caption or not caption.endswith(text) or (last.tail or "").strip() or after:
-        return None
-    return last
+        return ""
+    return text
 
 
 def _shown_text(element: lxml.html.HtmlElement) -> bool:
